@@ -1,0 +1,63 @@
+"""Entry script: `streamlit run dashboard/app.py`.
+
+It lives in dashboard/, not beside the top-level pages/ folder: Streamlit would
+otherwise serve every file of a sibling pages/ folder as a page, logged in or not.
+"""
+
+import logging
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # `streamlit run` puts dashboard/ first on the path, not the root
+    sys.path.insert(0, str(ROOT))
+
+import streamlit as st  # noqa: E402
+from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException  # noqa: E402
+
+from dashboard import i18n, navigation, ui, users  # noqa: E402
+
+logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+st.set_page_config(page_title="DPO Desk", page_icon=":material/shield_person:", layout="wide")
+ui.boot()
+actor = ui.current_actor()
+
+
+def _on_language_change() -> None:
+    choice = st.session_state.get("language_switch")
+    if choice and choice != ui.lang():
+        ui.set_lang(choice)
+        if st.session_state.get(ui.TOKEN_KEY):
+            ui.call(users.set_own_language, choice, quiet=True)
+
+
+def _language_switch() -> None:
+    st.session_state["language_switch"] = ui.lang()  # follows the language chosen at log-in too
+    st.sidebar.segmented_control(ui.t("common.language"), options=list(i18n.LANGUAGES), format_func=str.upper,
+                                 key="language_switch", on_change=_on_language_change)
+
+
+_language_switch()
+if actor is not None:
+    st.sidebar.markdown(ui.t("auth.signed_in_as", name=actor.full_name, role=ui.t(f"role.{actor.role}")))
+    if st.sidebar.button(ui.t("auth.logout"), key="logout", icon=":material/logout:"):
+        ui.sign_out()
+        st.rerun()
+
+sections: dict[str, list] = {}
+for spec in navigation.pages_for(actor):
+    page = st.Page(str(ROOT / "pages" / spec.file), title=ui.t(spec.title_key), icon=spec.icon,
+                   url_path=spec.url_path, default=spec.default)
+    sections.setdefault(ui.t(spec.section_key), []).append(page)
+
+current = st.navigation(sections if actor is not None else sections[next(iter(sections))],
+                        position="sidebar" if actor is not None else "hidden")
+ui.show_flash()
+try:
+    current.run()
+except ScriptControlException:
+    raise  # st.stop / st.rerun / st.switch_page
+except Exception:
+    logging.getLogger("dpo_desk").exception("page %s failed", current.url_path)
+    st.error(ui.t("error.unexpected"))

@@ -1,0 +1,181 @@
+"""Command line: `python3.11 manage.py <command>` (see README)."""
+
+import argparse
+import getpass
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+from dashboard import config, db, demo, i18n, organisation, users
+from dashboard.actor import SYSTEM
+from dashboard.audit import verify_chain
+from models.errors import DomainError
+from models.roles import Role
+
+
+def _engine():
+    engine = db.make_engine()
+    db.ensure_ready(engine, auto_migrate=True)
+    with db.unit_of_work(engine) as session:
+        db.ensure_baseline(session)
+    return engine
+
+
+def _fail(error: DomainError) -> int:
+    message = i18n.translate(error.key, "fr", **error.params)
+    problems = getattr(error, "problems", [])
+    for problem in problems:
+        message += f"\n  - {problem.field}: {i18n.translate(problem.key, 'fr', **problem.params)}"
+    print(message, file=sys.stderr)
+    return 2
+
+
+def cmd_migrate(args) -> int:
+    engine = db.make_engine()
+    db.ensure_ready(engine, auto_migrate=True)
+    print(f"schema at {db.current_revision(engine)}")
+    return 0
+
+
+def cmd_seed_demo(args) -> int:
+    engine = _engine()
+    with db.unit_of_work(engine) as session:
+        demo.seed(session)
+    print(i18n.translate("cli.demo_logins", "fr", password=demo.DEMO_PASSWORD))
+    for username, role in demo.DEMO_ACCOUNTS:
+        print(f"  {username:<16} {i18n.translate(f'role.{role}', 'fr')}")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    _engine()
+    command = [sys.executable, "-m", "streamlit", "run", str(config.ROOT / "dashboard" / "app.py"),
+               "--server.port", str(args.port), "--server.headless", "true",
+               "--browser.gatherUsageStats", "false"]
+    print(f"DPO Desk: http://localhost:{args.port}")
+    return subprocess.call(command, cwd=config.ROOT)
+
+
+def cmd_demo(args) -> int:
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{config.data_dir() / 'demo.sqlite3'}")
+    cmd_seed_demo(args)
+    return cmd_serve(args)
+
+
+def cmd_create_user(args) -> int:
+    password = args.password or getpass.getpass("Mot de passe (12 caractères au moins) : ")
+    with db.unit_of_work(_engine()) as session:
+        codes = {d.code: d.id for d in organisation.list_departments(session, SYSTEM)}
+        unknown = [c for c in args.department or [] if c not in codes]
+        if unknown:
+            print(f"unknown department code(s): {', '.join(unknown)}; known: {', '.join(codes)}", file=sys.stderr)
+            return 2
+        row = users.create_user(session, SYSTEM, {
+            "username": args.username, "full_name": args.full_name, "email": args.email or "",
+            "role": args.role, "password": password,
+            "department_ids": [codes[c] for c in args.department or []]})
+    print(f"user {row.username} created ({row.role})")
+    return 0
+
+
+def cmd_reset_password(args) -> int:
+    password = args.password or getpass.getpass("Nouveau mot de passe : ")
+    with db.unit_of_work(_engine()) as session:
+        user_id = users.find_user_id(session, args.username)
+        if user_id is None:
+            print(f"unknown user {args.username}", file=sys.stderr)
+            return 2
+        users.reset_password(session, SYSTEM, user_id, password)
+    print(f"password of {args.username} reset; their sessions are closed")
+    return 0
+
+
+def cmd_verify_audit(args) -> int:
+    with db.new_session(_engine()) as session:
+        report = verify_chain(session)
+    if report.intact:
+        print(i18n.translate("audit.chain.intact", "fr", checked=report.checked))
+        return 0
+    print(i18n.translate(report.problem, "fr", seq=report.broken_seq), file=sys.stderr)
+    return 1
+
+
+def _sqlite_path() -> Path:
+    url = make_url(config.database_url())
+    if url.get_backend_name() != "sqlite":
+        raise SystemExit("backup/restore here handle SQLite; for PostgreSQL use pg_dump / pg_restore (README)")
+    return Path(url.database)
+
+
+def cmd_backup(args) -> int:
+    source = _sqlite_path()
+    target = Path(args.target or config.data_dir() / f"backup-{datetime.now():%Y%m%d-%H%M%S}.sqlite3")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)  # consistent copy even while the app is running
+    print(f"backup written to {target}")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    source, target = Path(args.source), _sqlite_path()
+    with sqlite3.connect(source) as check:
+        if check.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+            raise SystemExit(f"{source} is not a sound SQLite database")
+    if target.exists():
+        keep = target.with_suffix(f".before-restore-{datetime.now():%Y%m%d-%H%M%S}.sqlite3")
+        shutil.copy2(target, keep)
+        print(f"current database kept as {keep}")
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    return cmd_verify_audit(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="manage.py", description="DPO Desk")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("migrate", help="bring the database to the current schema").set_defaults(func=cmd_migrate)
+    sub.add_parser("seed-demo", help="fill the database with the demo organisation").set_defaults(func=cmd_seed_demo)
+    for name, func, help_text in (("demo", cmd_demo, "start on the demo database (data/demo.sqlite3)"),
+                                  ("serve", cmd_serve, "start on DATABASE_URL, without demo data")):
+        p = sub.add_parser(name, help=help_text)
+        p.add_argument("--port", type=int, default=8501)
+        p.set_defaults(func=func)
+    p = sub.add_parser("create-user", help="create an account (the first DPO, for instance)")
+    p.add_argument("username")
+    p.add_argument("--full-name", required=True)
+    p.add_argument("--role", choices=[r.value for r in Role], required=True)
+    p.add_argument("--email")
+    p.add_argument("--department", action="append", help="department code, repeatable (department heads)")
+    p.add_argument("--password", help="prompted when omitted")
+    p.set_defaults(func=cmd_create_user)
+    p = sub.add_parser("reset-password", help="set a new password and close the user's sessions")
+    p.add_argument("username")
+    p.add_argument("--password", help="prompted when omitted")
+    p.set_defaults(func=cmd_reset_password)
+    sub.add_parser("verify-audit", help="check the audit trail's hash chain").set_defaults(func=cmd_verify_audit)
+    p = sub.add_parser("backup", help="consistent copy of the SQLite database")
+    p.add_argument("target", nargs="?")
+    p.set_defaults(func=cmd_backup)
+    p = sub.add_parser("restore", help="replace the SQLite database by a backup (app stopped)")
+    p.add_argument("source")
+    p.set_defaults(func=cmd_restore)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except DomainError as error:
+        return _fail(error)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,30 @@
+"""Settings read from the environment (see README, "Configuration")."""
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("DPO_DATA_DIR", ROOT / "data"))
+
+
+def database_url() -> str:
+    """`DATABASE_URL` if set (e.g. postgresql+psycopg://user@host/db), else a SQLite
+    file in the data folder."""
+    url = os.environ.get("DATABASE_URL", "").strip()
+    return url or f"sqlite:///{data_dir() / 'dpo_desk.sqlite3'}"
+
+
+def session_idle_minutes() -> int:
+    return int(os.environ.get("DPO_SESSION_IDLE_MINUTES", "30"))
+
+
+def auto_migrate() -> bool:
+    return os.environ.get("DPO_AUTO_MIGRATE", "1") != "0"
+
+
+def password_profile() -> str:
+    """argon2 cost profile; the test suite sets "cheap" to keep fixtures fast."""
+    return os.environ.get("DPO_PASSWORD_PROFILE", "standard")

@@ -1,0 +1,116 @@
+"""Engine, migrations and units of work."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import event, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import Session, create_engine
+
+from dashboard import config
+from dashboard.errors import ConcurrentEdit, DatabaseUnavailable, SchemaOutOfDate
+from models.audit import AuditHead
+
+MIGRATIONS_DIR = config.ROOT / "migrations"
+
+
+def make_engine(url: str | None = None) -> Engine:
+    url = url or config.database_url()
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        event.listen(engine, "connect", _sqlite_on_connect)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+
+
+def _sqlite_on_connect(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")  # off by default in SQLite
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers do not block the writer
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def alembic_config() -> Config:
+    cfg = Config(str(config.ROOT / "alembic.ini"))
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return cfg
+
+
+def head_revision() -> str:
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def migrate(engine: Engine, revision: str = "head") -> None:
+    cfg = alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+
+
+def ensure_ready(engine: Engine, *, auto_migrate: bool = True) -> None:
+    """Check that the database answers and is at the code's schema, migrating it
+    forward when allowed. Raises a DomainError the UI can show."""
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        current = current_revision(engine)
+    except OperationalError as exc:
+        raise DatabaseUnavailable(detail=str(exc.orig).splitlines()[0] if exc.orig else "") from exc
+    head = head_revision()
+    if current == head:
+        return
+    known = {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+    if current is not None and current not in known:
+        raise SchemaOutOfDate(current=current, expected=head)  # a newer code wrote this database
+    if not auto_migrate:
+        raise SchemaOutOfDate(current=current or "-", expected=head)
+    migrate(engine)
+
+
+def ensure_baseline(session: Session) -> None:
+    """Rows the application expects to exist (the audit chain's head)."""
+    if session.get(AuditHead, 1) is None:
+        session.add(AuditHead(id=1))
+        session.flush()
+
+
+def new_session(engine: Engine) -> Session:
+    # Objects stay readable after commit: pages show what a use case returned.
+    return Session(engine, expire_on_commit=False)
+
+
+@contextmanager
+def unit_of_work(engine: Engine) -> Iterator[Session]:
+    """One business operation: committed whole or not at all."""
+    session = new_session(engine)
+    try:
+        yield session
+        session.commit()
+    except StaleDataError as exc:
+        session.rollback()
+        raise ConcurrentEdit() from exc
+    except OperationalError as exc:
+        session.rollback()
+        raise DatabaseUnavailable(detail=str(exc.orig).splitlines()[0] if exc.orig else "") from exc
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+

@@ -1,0 +1,31 @@
+"""Errors the application layer raises; each maps to a catalogue message."""
+
+from models.errors import DomainError, RuleViolation
+
+
+class NotAllowed(DomainError):
+    """Also used for records that do not exist, so that a forged id reveals nothing."""
+
+    key = "error.not_allowed"
+
+
+class ConcurrentEdit(DomainError):
+    key = "error.concurrent_edit"
+
+
+class DatabaseUnavailable(DomainError):
+    key = "error.database_unavailable"
+
+
+class SchemaOutOfDate(DomainError):
+    key = "error.schema_out_of_date"
+
+
+__all__ = [
+    "DomainError",
+    "RuleViolation",
+    "NotAllowed",
+    "ConcurrentEdit",
+    "DatabaseUnavailable",
+    "SchemaOutOfDate",
+]

@@ -1,0 +1,108 @@
+"""Entities (controllers) and departments: read by everyone, edited by the DPO."""
+
+from pydantic import BaseModel, EmailStr, Field
+from sqlmodel import Session, select
+
+from dashboard import audit
+from dashboard.actor import Actor
+from dashboard.errors import NotAllowed
+from dashboard.permissions import require
+from dashboard.validation import problem, validate
+from models.org import Department, Entity
+from models.roles import Capability
+
+CODE_PATTERN = r"^[A-Z0-9][A-Z0-9_-]{1,19}$"
+ENTITY_FIELDS = ("code", "name", "legal_name", "address", "registration_number", "dpo_name",
+                 "dpo_email", "dpo_phone", "dpo_address", "alsace_moselle", "holds_health_records",
+                 "forbids_non_eu_transfers", "internal_target_days", "internal_target_days_complex",
+                 "active")
+
+
+class EntityData(BaseModel):
+    code: str = Field(pattern=CODE_PATTERN)
+    name: str = Field(min_length=2, max_length=200)
+    legal_name: str = Field(min_length=2, max_length=300)
+    address: str = Field(default="", max_length=500)
+    registration_number: str = Field(default="", max_length=40)
+    dpo_name: str = Field(min_length=2, max_length=200)
+    dpo_email: EmailStr
+    dpo_phone: str = Field(default="", max_length=40)
+    dpo_address: str = Field(default="", max_length=500)
+    alsace_moselle: bool = False
+    holds_health_records: bool = False
+    forbids_non_eu_transfers: bool = False
+    internal_target_days: int = Field(default=30, ge=1, le=90)
+    internal_target_days_complex: int = Field(default=60, ge=1, le=90)
+    active: bool = True
+
+
+class DepartmentData(BaseModel):
+    code: str = Field(pattern=CODE_PATTERN)
+    name: str = Field(min_length=2, max_length=200)
+    email: str = Field(default="", max_length=254)
+    active: bool = True
+
+
+def list_entities(session: Session, actor: Actor, include_inactive: bool = False) -> list[Entity]:
+    query = select(Entity).order_by(Entity.name)
+    if not include_inactive:
+        query = query.where(Entity.active)
+    return list(session.exec(query).all())
+
+
+def list_departments(session: Session, actor: Actor, include_inactive: bool = False) -> list[Department]:
+    query = select(Department).order_by(Department.name)
+    if not include_inactive:
+        query = query.where(Department.active)
+    return list(session.exec(query).all())
+
+
+def get_entity(session: Session, actor: Actor, entity_id: int) -> Entity:
+    entity = session.get(Entity, entity_id)
+    if entity is None:
+        raise NotAllowed()
+    return entity
+
+
+def save_entity(session: Session, actor: Actor, data: dict | EntityData, entity_id: int | None = None) -> Entity:
+    require(session, actor, Capability.MANAGE_SETTINGS, action="organisation.save_entity",
+            object_type="entity", object_id=entity_id)
+    data = validate(EntityData, data)
+    clash = session.exec(select(Entity).where(Entity.code == data.code)).first()
+    if clash and clash.id != entity_id:
+        raise problem("code", "organisation.code_taken")
+    entity = session.get(Entity, entity_id) if entity_id else Entity(code=data.code, name="", legal_name="")
+    if entity is None:
+        raise NotAllowed()
+    before = {f: getattr(entity, f) for f in ENTITY_FIELDS} if entity_id else {}
+    for name, value in data.model_dump().items():
+        setattr(entity, name, value.strip() if isinstance(value, str) else value)
+    session.add(entity)
+    session.flush()
+    audit.record(session, actor, "organisation.save_entity", object_type="entity", object_id=entity.id,
+                 object_ref=entity.code, entity_id=entity.id,
+                 details={"changes": audit.diff(before, {f: getattr(entity, f) for f in ENTITY_FIELDS})})
+    return entity
+
+
+def save_department(session: Session, actor: Actor, data: dict | DepartmentData,
+                    department_id: int | None = None) -> Department:
+    require(session, actor, Capability.MANAGE_SETTINGS, action="organisation.save_department",
+            object_type="department", object_id=department_id)
+    data = validate(DepartmentData, data)
+    clash = session.exec(select(Department).where(Department.code == data.code)).first()
+    if clash and clash.id != department_id:
+        raise problem("code", "organisation.code_taken")
+    department = session.get(Department, department_id) if department_id else Department(code=data.code, name="")
+    if department is None:
+        raise NotAllowed()
+    fields = ("code", "name", "email", "active")
+    before = {f: getattr(department, f) for f in fields} if department_id else {}
+    for name, value in data.model_dump().items():
+        setattr(department, name, value.strip() if isinstance(value, str) else value)
+    session.add(department)
+    session.flush()
+    audit.record(session, actor, "organisation.save_department", object_type="department",
+                 object_id=department.id, object_ref=department.code,
+                 details={"changes": audit.diff(before, {f: getattr(department, f) for f in fields})})
+    return department

@@ -1,0 +1,64 @@
+"""Permission checks for the use cases. Every use case calls one of these before it
+reads or changes a record: hiding a page is not authorisation."""
+
+from typing import Any, NoReturn
+
+from sqlalchemy import false, true
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session
+
+from dashboard import audit
+from dashboard.actor import Actor
+from dashboard.errors import NotAllowed
+from models.roles import Capability
+
+
+def deny(
+    session: Session,
+    actor: Actor,
+    *,
+    action: str,
+    object_type: str = "",
+    object_id: int | None = None,
+    object_ref: str = "",
+    details: dict[str, Any] | None = None,
+) -> NoReturn:
+    """Record the refused attempt (committed on its own: the operation itself is
+    abandoned) and raise NotAllowed."""
+    session.rollback()
+    audit.record(
+        session,
+        actor,
+        "access.denied",
+        object_type=object_type,
+        object_id=object_id,
+        object_ref=object_ref,
+        details={"attempted": action, **(details or {})},
+    )
+    session.commit()
+    raise NotAllowed()
+
+
+def require(session: Session, actor: Actor, capability: Capability, *, action: str, **target) -> None:
+    if not actor.can(capability):
+        deny(session, actor, action=action, details={"capability": str(capability)}, **target)
+
+
+def require_any(session: Session, actor: Actor, capabilities: set[Capability], *, action: str, **target) -> None:
+    if not any(actor.can(c) for c in capabilities):
+        deny(session, actor, action=action, **target)
+
+
+def require_writer(session: Session, actor: Actor, *, action: str, **target) -> None:
+    """Auditors read; they never change anything, by any route."""
+    if actor.is_read_only:
+        deny(session, actor, action=action, **target)
+
+
+def department_filter(actor: Actor, department_column) -> ColumnElement[bool]:
+    """SQL condition limiting a list to the departments the actor may see."""
+    if actor.can(Capability.READ_ALL_CASES) or actor.can(Capability.WORK_ALL_CASES):
+        return true()
+    if not actor.department_ids:
+        return false()
+    return department_column.in_(sorted(actor.department_ids))

@@ -1,0 +1,191 @@
+"""User administration (the DPO's), and each user's own account."""
+
+from dataclasses import dataclass
+
+from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+from sqlmodel import Session, select
+
+from dashboard import audit, auth
+from dashboard.actor import Actor
+from dashboard.errors import NotAllowed
+from dashboard.permissions import deny, require
+from dashboard.validation import problem, validate
+from models.org import Department, User, UserDepartment
+from models.roles import Capability, Role
+
+USERNAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{1,79}$"
+
+
+def _head_needs_department(model):
+    if model.role == Role.DEPARTMENT_HEAD and not model.department_ids:
+        raise PydanticCustomError("users.head_needs_department", "a department head needs a department")
+    return model
+
+
+class UserCreate(BaseModel):
+    username: str = Field(pattern=USERNAME_PATTERN)
+    full_name: str = Field(min_length=2, max_length=200)
+    email: str = Field(default="", max_length=254)
+    role: Role
+    password: str = Field(min_length=auth.MIN_PASSWORD_LENGTH, max_length=200)
+    department_ids: list[int] = []
+    language: str = Field(default="fr", pattern="^(fr|en)$")
+
+    @field_validator("username", mode="before")
+    @classmethod
+    def _lower(cls, value):
+        return value.strip().lower() if isinstance(value, str) else value
+
+    _heads_have_departments = model_validator(mode="after")(_head_needs_department)
+
+
+class UserUpdate(BaseModel):
+    full_name: str = Field(min_length=2, max_length=200)
+    email: str = Field(default="", max_length=254)
+    role: Role
+    department_ids: list[int] = []
+    active: bool = True
+
+    _heads_have_departments = model_validator(mode="after")(_head_needs_department)
+
+
+@dataclass(frozen=True)
+class UserRow:
+    id: int
+    username: str
+    full_name: str
+    email: str
+    role: Role
+    active: bool
+    department_ids: tuple[int, ...]
+
+
+def _check_departments(session: Session, department_ids: list[int]) -> None:
+    for department_id in department_ids:
+        if session.get(Department, department_id) is None:
+            raise problem("department_ids", "validation.unknown_department")
+
+
+def _set_departments(session: Session, user_id: int, department_ids: list[int]) -> None:
+    for link in session.exec(select(UserDepartment).where(UserDepartment.user_id == user_id)):
+        session.delete(link)
+    session.flush()
+    for department_id in sorted(set(department_ids)):
+        session.add(UserDepartment(user_id=user_id, department_id=department_id))
+
+
+def _departments_of(session: Session, user_id: int) -> tuple[int, ...]:
+    return tuple(sorted(session.exec(
+        select(UserDepartment.department_id).where(UserDepartment.user_id == user_id)).all()))
+
+
+def create_user(session: Session, actor: Actor, data: dict | UserCreate) -> UserRow:
+    require(session, actor, Capability.MANAGE_USERS, action="users.create")
+    data = validate(UserCreate, data)
+    if session.exec(select(User).where(User.username == data.username)).first():
+        raise problem("username", "users.username_taken")
+    _check_departments(session, data.department_ids)
+    user = User(username=data.username, full_name=data.full_name.strip(), email=data.email.strip(),
+                role=data.role, password_hash=auth.hash_password(data.password),
+                language=data.language, must_change_password=actor.user_id is not None)
+    session.add(user)
+    session.flush()
+    _set_departments(session, user.id, data.department_ids)
+    audit.record(session, actor, "users.create", object_type="user", object_id=user.id,
+                 object_ref=user.username,
+                 details={"role": data.role, "department_ids": data.department_ids})
+    return get_user(session, actor, user.id)
+
+
+def get_user(session: Session, actor: Actor, user_id: int) -> UserRow:
+    require(session, actor, Capability.MANAGE_USERS, action="users.read")
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotAllowed()
+    return UserRow(user.id, user.username, user.full_name, user.email, Role(user.role), user.active,
+                   _departments_of(session, user.id))
+
+
+def list_users(session: Session, actor: Actor) -> list[UserRow]:
+    require(session, actor, Capability.MANAGE_USERS, action="users.list")
+    users = session.exec(select(User).order_by(User.username)).all()
+    links: dict[int, list[int]] = {}
+    for link in session.exec(select(UserDepartment)):
+        links.setdefault(link.user_id, []).append(link.department_id)
+    return [UserRow(u.id, u.username, u.full_name, u.email, Role(u.role), u.active,
+                    tuple(sorted(links.get(u.id, [])))) for u in users]
+
+
+def update_user(session: Session, actor: Actor, user_id: int, data: dict | UserUpdate) -> UserRow:
+    require(session, actor, Capability.MANAGE_USERS, action="users.update", object_type="user",
+            object_id=user_id)
+    data = validate(UserUpdate, data)
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotAllowed()
+    if user.id == actor.user_id and (data.role != Role.DPO or not data.active):
+        raise problem("role", "users.cannot_demote_self")
+    _check_departments(session, data.department_ids)
+    before = {"full_name": user.full_name, "email": user.email, "role": user.role,
+              "active": user.active, "department_ids": list(_departments_of(session, user.id))}
+    user.full_name, user.email = data.full_name.strip(), data.email.strip()
+    user.role, user.active = data.role, data.active
+    session.add(user)
+    _set_departments(session, user.id, data.department_ids if data.role == Role.DEPARTMENT_HEAD else [])
+    session.flush()
+    after = {"full_name": user.full_name, "email": user.email, "role": user.role,
+             "active": user.active, "department_ids": list(_departments_of(session, user.id))}
+    if not user.active:
+        auth.end_all_sessions(session, user.id)
+    audit.record(session, actor, "users.update", object_type="user", object_id=user.id,
+                 object_ref=user.username, details={"changes": audit.diff(before, after)})
+    return get_user(session, actor, user.id)
+
+
+def reset_password(session: Session, actor: Actor, user_id: int, new_password: str) -> None:
+    """Set a temporary password (the user changes it at next log-in) and end the
+    user's sessions."""
+    require(session, actor, Capability.MANAGE_USERS, action="users.reset_password",
+            object_type="user", object_id=user_id)
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotAllowed()
+    user.password_hash = auth.hash_password(new_password)
+    user.must_change_password = actor.user_id is not None and actor.user_id != user.id
+    session.add(user)
+    auth.end_all_sessions(session, user.id)
+    audit.record(session, actor, "users.reset_password", object_type="user", object_id=user.id,
+                 object_ref=user.username)
+
+
+def find_user_id(session: Session, username: str) -> int | None:
+    user = session.exec(select(User).where(User.username == auth.normalise_username(username))).first()
+    return user.id if user else None
+
+
+def change_own_password(session: Session, actor: Actor, current: str, new: str) -> None:
+    user = session.get(User, actor.user_id) if actor.user_id else None
+    if user is None:
+        deny(session, actor, action="users.change_own_password")
+    if not auth.verify_password(user.password_hash, current):
+        raise problem("current_password", "auth.current_password_wrong")
+    if new == current:
+        raise problem("new_password", "auth.password_unchanged")
+    user.password_hash = auth.hash_password(new)
+    user.must_change_password = False
+    session.add(user)
+    audit.record(session, actor, "users.change_own_password", object_type="user", object_id=user.id)
+
+
+def set_own_language(session: Session, actor: Actor, language: str) -> None:
+    user = session.get(User, actor.user_id) if actor.user_id else None
+    if user is None or language not in ("fr", "en"):
+        return
+    user.language = language
+    session.add(user)
+
+
+def must_change_password(session: Session, actor: Actor) -> bool:
+    user = session.get(User, actor.user_id) if actor.user_id else None
+    return bool(user and user.must_change_password)

@@ -1,0 +1,79 @@
+"""Input validation with the pydantic data models, errors in the user's language.
+
+Domain validators raise `PydanticCustomError("<catalogue key>", "<English fallback>",
+{params})`: the error type is the catalogue key. Pydantic's own error types are
+mapped to generic catalogue messages below.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from models.errors import DomainError
+
+M = TypeVar("M", bound=BaseModel)
+
+_GENERIC = {
+    "missing": "validation.missing",
+    "string_too_short": "validation.too_short",
+    "string_too_long": "validation.too_long",
+    "too_short": "validation.too_few",
+    "greater_than": "validation.greater_than",
+    "greater_than_equal": "validation.greater_than_equal",
+    "less_than": "validation.less_than",
+    "less_than_equal": "validation.less_than_equal",
+    "int_parsing": "validation.number",
+    "int_type": "validation.number",
+    "int_from_float": "validation.number",
+    "float_parsing": "validation.number",
+    "float_type": "validation.number",
+    "date_parsing": "validation.date",
+    "date_type": "validation.date",
+    "date_from_datetime_parsing": "validation.date",
+    "datetime_parsing": "validation.datetime",
+    "datetime_type": "validation.datetime",
+    "timezone_aware": "validation.datetime",
+    "enum": "validation.choice",
+    "literal_error": "validation.choice",
+    "string_pattern_mismatch": "validation.pattern",
+    "bool_parsing": "validation.invalid",
+}
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    field: str  # dotted location, "" for the whole form
+    key: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+class InvalidInput(DomainError):
+    key = "error.invalid_input"
+
+    def __init__(self, problems: list[FieldProblem]):
+        super().__init__()
+        self.problems = problems
+
+
+def problem(field_name: str, key: str, **params) -> InvalidInput:
+    """Build an InvalidInput for one field from a use case's own check."""
+    return InvalidInput([FieldProblem(field_name, key, params)])
+
+
+def from_pydantic(error: ValidationError) -> InvalidInput:
+    problems = []
+    for item in error.errors():
+        location = ".".join(str(part) for part in item["loc"] if not isinstance(part, int))
+        error_type = item["type"]
+        key = error_type if "." in error_type else _GENERIC.get(error_type, "validation.invalid")
+        params = {k: v for k, v in (item.get("ctx") or {}).items() if isinstance(v, (str, int, float))}
+        problems.append(FieldProblem(location, key, params))
+    return InvalidInput(problems)
+
+
+def validate(model: type[M], data: dict[str, Any] | BaseModel) -> M:
+    try:
+        return model.model_validate(data if isinstance(data, dict) else data.model_dump())
+    except ValidationError as exc:
+        raise from_pydantic(exc) from None

@@ -1,0 +1,1 @@
+"""PDF documents built with reportlab; see `base.py` for the shared layout."""

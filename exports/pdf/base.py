@@ -1,0 +1,213 @@
+"""Shared layout of every PDF DPO Desk issues.
+
+A4 portrait, a Unicode TrueType font (Bitstream Vera, shipped inside reportlab, so
+no system font is needed), a header with the issuer, and a footer on every page
+with the document number, its verification code and "page X of Y". Metadata
+(title, author, subject, creator) is set for pypdf and PDF viewers; `invariant=1`
+makes the same input produce the same bytes.
+"""
+
+from collections.abc import Sequence
+from io import BytesIO
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import reportlab
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas as rl_canvas
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from exports.stamp import DocumentStamp, Translator
+from models.clock import paris_time
+
+FONT = "DPOSans"
+FONT_BOLD = "DPOSans-Bold"
+FONT_ITALIC = "DPOSans-Italic"
+INK = colors.HexColor("#1f2a44")
+ACCENT = colors.HexColor("#2d5b9a")
+MUTED = colors.HexColor("#5b6474")
+RULE = colors.HexColor("#c8cfdb")
+SHADE = colors.HexColor("#eef2f8")
+MARGIN = 18 * mm
+CONTENT_WIDTH = A4[0] - 2 * MARGIN
+CREATOR = "DPO Desk"
+
+
+def _register_fonts() -> None:
+    if FONT in pdfmetrics.getRegisteredFontNames():
+        return
+    fonts = Path(reportlab.__file__).parent / "fonts"
+    pdfmetrics.registerFont(TTFont(FONT, str(fonts / "Vera.ttf")))
+    pdfmetrics.registerFont(TTFont(FONT_BOLD, str(fonts / "VeraBd.ttf")))
+    pdfmetrics.registerFont(TTFont(FONT_ITALIC, str(fonts / "VeraIt.ttf")))
+    pdfmetrics.registerFont(TTFont(f"{FONT}-BoldItalic", str(fonts / "VeraBI.ttf")))
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC,
+                                  boldItalic=f"{FONT}-BoldItalic")
+
+
+_register_fonts()
+
+STYLES = {
+    "title": ParagraphStyle("title", fontName=FONT_BOLD, fontSize=16, leading=20, textColor=INK,
+                            spaceAfter=4),
+    "subtitle": ParagraphStyle("subtitle", fontName=FONT, fontSize=10, leading=13, textColor=MUTED,
+                               spaceAfter=10),
+    "h2": ParagraphStyle("h2", fontName=FONT_BOLD, fontSize=11.5, leading=15, textColor=ACCENT,
+                         spaceBefore=10, spaceAfter=4),
+    "body": ParagraphStyle("body", fontName=FONT, fontSize=9.5, leading=13, textColor=INK,
+                           alignment=TA_LEFT),
+    "small": ParagraphStyle("small", fontName=FONT, fontSize=8, leading=10.5, textColor=MUTED),
+    "cell": ParagraphStyle("cell", fontName=FONT, fontSize=8.5, leading=11, textColor=INK),
+    "cell_bold": ParagraphStyle("cell_bold", fontName=FONT_BOLD, fontSize=8.5, leading=11,
+                                textColor=INK),
+}
+
+
+def text(value: object) -> str:
+    """Escape a user string for Paragraph markup ("Dupont & <Fils>" stays intact),
+    keeping line breaks."""
+    return escape("" if value is None else str(value)).replace("\n", "<br/>")
+
+
+def para(value: object, style: str = "body") -> Paragraph:
+    return Paragraph(text(value), STYLES[style])
+
+
+def markup(raw_markup: str, style: str = "body") -> Paragraph:
+    """A paragraph whose markup the caller built from escaped parts."""
+    return Paragraph(raw_markup, STYLES[style])
+
+
+def heading(value: str) -> Paragraph:
+    return para(value, "h2")
+
+
+def key_value_table(rows: Sequence[tuple[str, object]], label_width: float = 55 * mm) -> Table:
+    """Two columns, label and value: the usual body of a certificate or a notice."""
+    data = [[para(label, "cell_bold"), para(value if value not in (None, "") else "—", "cell")]
+            for label, value in rows]
+    table = Table(data, colWidths=[label_width, CONTENT_WIDTH - label_width])
+    table.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("BACKGROUND", (0, 0), (0, -1), SHADE),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]))
+    return table
+
+
+def grid_table(header: Sequence[str], rows: Sequence[Sequence[object]],
+               widths: Sequence[float] | None = None) -> Table:
+    """A table with a shaded header row, repeated on every page it spans."""
+    data = [[para(h, "cell_bold") for h in header]]
+    data += [[para(v if v not in (None, "") else "—", "cell") for v in row] for row in rows]
+    widths = widths or [CONTENT_WIDTH / len(header)] * len(header)
+    table = Table(data, colWidths=widths, repeatRows=1)
+    table.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("BACKGROUND", (0, 0), (-1, 0), SHADE),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]))
+    return table
+
+
+def signature_block(tr: Translator, signatories: Sequence[tuple[str, str]]) -> Table:
+    """Boxes for (role, name) to sign and date by hand."""
+    cells = [[para(role, "cell_bold") for role, _ in signatories],
+             [para(name, "cell") for _, name in signatories],
+             [para(tr("pdf.signature_date"), "small") for _ in signatories]]
+    width = CONTENT_WIDTH / max(1, len(signatories))
+    table = Table(cells, colWidths=[width] * len(signatories), rowHeights=[None, None, 22 * mm])
+    table.setStyle(TableStyle([
+        ("BOX", (0, 0), (-1, -1), 0.6, RULE),
+        ("INNERGRID", (0, 0), (-1, -1), 0.4, RULE),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]))
+    return table
+
+
+def spacer(height_mm: float = 4) -> Spacer:
+    return Spacer(1, height_mm * mm)
+
+
+def _numbered_canvas(header: str, stamp: DocumentStamp, tr: Translator):
+    class NumberedCanvas(rl_canvas.Canvas):
+        """Defers page output until the page count is known ("page X of Y")."""
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._pages = []
+
+        def showPage(self):
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            total = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                self._decorate(total)
+                super().showPage()
+            super().save()
+
+        def _decorate(self, total: int) -> None:
+            width, height = A4
+            self.saveState()
+            self.setStrokeColor(RULE)
+            self.setLineWidth(0.5)
+            self.line(MARGIN, height - 13 * mm, width - MARGIN, height - 13 * mm)
+            self.setFont(FONT_BOLD, 8)
+            self.setFillColor(INK)
+            self.drawString(MARGIN, height - 11 * mm, header)
+            self.setFont(FONT, 8)
+            self.setFillColor(MUTED)
+            self.drawRightString(width - MARGIN, height - 11 * mm, stamp.number)
+            self.line(MARGIN, 14 * mm, width - MARGIN, 14 * mm)
+            issued = paris_time(stamp.issued_at).strftime("%d/%m/%Y %H:%M")
+            self.drawString(MARGIN, 10 * mm, tr("pdf.footer", number=stamp.number,
+                                                 code=stamp.verification_code, issued=issued))
+            self.drawRightString(width - MARGIN, 10 * mm,
+                                 tr("pdf.page_of", page=self._pageNumber, total=total))
+            self.restoreState()
+
+    return NumberedCanvas
+
+
+def build_pdf(
+    story: list[Flowable],
+    *,
+    stamp: DocumentStamp,
+    tr: Translator,
+    title: str,
+    subject: str,
+    author: str,
+    header: str,
+    keywords: Sequence[str] = (),
+) -> bytes:
+    buffer = BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=20 * mm,
+        bottomMargin=20 * mm,
+        title=title,
+        author=author,
+        subject=subject,
+        creator=CREATOR,
+        keywords=[stamp.number, stamp.verification_code, *keywords],
+        lang=stamp.language,
+        invariant=1,
+    )
+    doc.build(story, canvasmaker=_numbered_canvas(header, stamp, tr))
+    return buffer.getvalue()

@@ -1,0 +1,198 @@
+"""Every legal and internal deadline rule of DPO Desk, with its source.
+
+Counting rule for periods in days, weeks, months and years — Regulation (EEC,
+Euratom) No 1182/71 of 3 June 1971 determining the rules applicable to periods,
+dates and time limits, Article 3, which the EDPB applies to Art. 12(3) GDPR
+(Guidelines 01/2022 on data subject rights — right of access, §§ 157-160):
+
+* Art. 3(1): the day of the event from which the period runs is not counted;
+* Art. 3(2)(c): a period in months ends on the day of the last month that has the
+  same date as the day of the event, or, if there is no such day, on the last day
+  of that month;
+* Art. 3(3): Saturdays, Sundays and public holidays are included;
+* Art. 3(4): if the last day is a public holiday, a Saturday or a Sunday, the
+  period ends on the following working day.
+
+Public holidays are France's (metropolitan by default, `holidays` package);
+Alsace-Moselle's local law adds Good Friday and 26 December (Code du travail,
+art. L3134-13), selectable per entity.
+
+Days are calendar days in Europe/Paris: a request answered at any time on its
+due date is on time; it is late from the next day.
+"""
+
+import calendar
+from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
+
+import holidays
+
+# ---------------------------------------------------------------- calendar helpers
+
+
+@lru_cache(maxsize=256)
+def _french_holidays(year: int, alsace_moselle: bool) -> frozenset[date]:
+    days = holidays.France(years=year, subdiv="57" if alsace_moselle else None)
+    return frozenset(days.keys())
+
+
+def is_public_holiday(day: date, alsace_moselle: bool = False) -> bool:
+    return day in _french_holidays(day.year, alsace_moselle)
+
+
+def is_working_day(day: date, alsace_moselle: bool = False) -> bool:
+    return day.weekday() < 5 and not is_public_holiday(day, alsace_moselle)
+
+
+def next_working_day(day: date, alsace_moselle: bool = False) -> date:
+    """`day` itself if it is a working day, else the first working day after it
+    (Regulation 1182/71, Art. 3(4))."""
+    while not is_working_day(day, alsace_moselle):
+        day += timedelta(days=1)
+    return day
+
+
+def add_months(day: date, months: int) -> date:
+    """Same date `months` later (or earlier when negative); the last day of the
+    target month when it has no such date (Regulation 1182/71, Art. 3(2)(c))."""
+    index = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(index, 12)
+    month += 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+# ------------------------------------------------------------ data-subject requests
+
+
+def dsr_due_date(
+    received: date,
+    extended: bool = False,
+    suspended_days: int = 0,
+    alsace_moselle: bool = False,
+) -> date:
+    """Legal deadline to answer a data-subject request.
+
+    GDPR Art. 12(3): information on action taken "without undue delay and in any
+    event within one month of receipt of the request", extendable "by two further
+    months where necessary, taking into account the complexity and number of the
+    requests" — i.e. three months from receipt. Counted per Regulation 1182/71
+    Art. 3 (module docstring). While the controller waits for information it asked
+    for to identify the person or clarify the request, the clock is suspended (EDPB
+    Guidelines 01/2022, § 159): the suspended days are added to the unshifted end
+    date, and only then is a weekend or holiday end moved to the next working day.
+
+    >>> dsr_due_date(date(2025, 3, 5))          # 5 April 2025 is a Saturday
+    datetime.date(2025, 4, 7)
+    >>> dsr_due_date(date(2025, 1, 31))         # no 31 February
+    datetime.date(2025, 2, 28)
+    >>> dsr_due_date(date(2025, 3, 31), extended=True)
+    datetime.date(2025, 6, 30)
+    """
+    if suspended_days < 0:
+        raise ValueError("suspended_days must not be negative")
+    end = add_months(received, 3 if extended else 1) + timedelta(days=suspended_days)
+    return next_working_day(end, alsace_moselle)
+
+
+def dsr_extension_allowed(received: date, today: date, suspended_days: int = 0,
+                          alsace_moselle: bool = False) -> bool:
+    """An extension must be decided and notified "within one month of receipt"
+    (GDPR Art. 12(3)): allowed up to and including the first legal deadline."""
+    return today <= dsr_due_date(received, False, suspended_days, alsace_moselle)
+
+
+def health_record_due_date(
+    received: date,
+    older_than_five_years: bool = False,
+    suspended_days: int = 0,
+    alsace_moselle: bool = False,
+) -> date:
+    """Deadline for a person's access to his or her own health information.
+
+    Code de la santé publique, art. L1111-7 (and R1111-1): communication "au plus
+    tard dans les huit jours suivant sa demande", or two months when the
+    information dates from more than five years. The same end-of-period shift to
+    the next working day applies (Code de procédure civile, art. 642), and
+    suspended days are added as for Art. 12(3).
+    """
+    if suspended_days < 0:
+        raise ValueError("suspended_days must not be negative")
+    if older_than_five_years:
+        end = add_months(received, 2)
+    else:
+        end = received + timedelta(days=8)
+    return next_working_day(end + timedelta(days=suspended_days), alsace_moselle)
+
+
+def internal_target_date(received: date, target_days: int, suspended_days: int = 0) -> date:
+    """The organisation's own answer target (the insurer's policy: 30 days, 60 for
+    complex or numerous requests), in calendar days. Shown beside the legal
+    deadline; only the legal deadline decides whether a request is late."""
+    return received + timedelta(days=target_days + suspended_days)
+
+
+def is_late(due: date, today: date) -> bool:
+    """Late from the day after the due date (Paris calendar days)."""
+    return today > due
+
+
+def is_due_within(due: date, today: date, days: int) -> bool:
+    """Not late, and due within the next `days` days (today counts as day 0)."""
+    return today <= due <= today + timedelta(days=days)
+
+
+# ------------------------------------------------------------------------ breaches
+
+
+BREACH_NOTIFICATION_DELAY = timedelta(hours=72)
+
+
+def breach_notification_deadline(aware_at: datetime) -> datetime:
+    """Latest instant to notify the supervisory authority of a personal-data breach.
+
+    GDPR Art. 33(1): "without undue delay and, where feasible, not later than 72
+    hours after having become aware of it"; a later notification must give the
+    reasons for the delay. The period is in hours (Regulation 1182/71, Art. 3(1),
+    first subparagraph, and Art. 3(2)(a)): no weekend or holiday shift. Computed
+    on the UTC time line, so a daylight-saving change in between does not add or
+    remove an hour; returned in the zone it was given in.
+    """
+    if aware_at.tzinfo is None:
+        raise ValueError("aware_at must be timezone-aware")
+    deadline = aware_at.astimezone(timezone.utc) + BREACH_NOTIFICATION_DELAY
+    return deadline.astimezone(aware_at.tzinfo)
+
+
+# ------------------------------------------------------- processors and contracts
+
+
+def notice_date(end: date, notice_months: int = 0, notice_days: int = 0) -> date:
+    """Last day to give notice so that a contract ends (or is not tacitly renewed)
+    on `end`: the end date minus the notice period, months counted as in
+    Regulation 1182/71 Art. 3(2)(c). Not shifted: notice can be sent any day."""
+    return add_months(end, -notice_months) - timedelta(days=notice_days)
+
+
+def objection_deadline(notified_on: date, window_days: int) -> date:
+    """End of the window in which the controller may object to a new or replaced
+    sub-processor notified under a general written authorisation (GDPR Art. 28(2)).
+    The window is the contract's; counted in calendar days from the day after the
+    notice, with a weekend or holiday end moved to the next working day
+    (Regulation 1182/71, Art. 3)."""
+    return next_working_day(notified_on + timedelta(days=window_days))
+
+
+# ------------------------------------------------------------ reviews (DPIA, register)
+
+
+def dpia_review_date(validated_on: date, months: int = 36) -> date:
+    """When a DPIA should be reviewed. GDPR Art. 35(11) requires a review "at least
+    when there is a change of the risk"; the CNIL and WP248 rev.01 recommend
+    re-assessing at least every three years — the default here."""
+    return add_months(validated_on, months)
+
+
+def register_review_date(last_review: date, months: int = 12) -> date:
+    """Next yearly review of a processing activity (the insurer's policy in the seeds:
+    "Chaque année, Médicis procède à une revue des données")."""
+    return add_months(last_review, months)

@@ -1,0 +1,50 @@
+"""The evidence registry: every document the application issues, kept byte for byte."""
+
+import secrets
+from datetime import datetime
+from typing import Optional
+
+from sqlalchemy import Column, LargeBinary
+from sqlmodel import Field, SQLModel
+
+from models.types import UTCDateTime
+
+# Crockford's base32 alphabet: no I, L, O, U, so that a code read off paper is unambiguous.
+_CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+class EvidenceDocument(SQLModel, table=True):
+    __tablename__ = "evidence_document"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    number: str = Field(max_length=32, unique=True, index=True)  # DOC-2026-0001
+    verification_code: str = Field(max_length=20, unique=True, index=True)
+    kind: str = Field(max_length=60, index=True)  # e.g. "dsr.destruction_certificate"
+    title: str = Field(max_length=300)
+    case_type: str = Field(default="", max_length=40, index=True)
+    case_id: Optional[int] = Field(default=None, index=True)
+    case_ref: str = Field(default="", max_length=60, index=True)
+    entity_id: Optional[int] = Field(default=None, foreign_key="entity.id", index=True)
+    filename: str = Field(max_length=200)
+    media_type: str = Field(max_length=100)
+    language: str = Field(default="fr", max_length=2)
+    size: int
+    sha256: str = Field(max_length=64, index=True)
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    issued_at: datetime = Field(sa_type=UTCDateTime, index=True)
+    issued_by_id: Optional[int] = Field(default=None, foreign_key="app_user.id")
+    issued_by_name: str = Field(default="", max_length=200)
+    supersedes_id: Optional[int] = Field(default=None, foreign_key="evidence_document.id")
+
+
+def new_verification_code() -> str:
+    """A random 12-character code printed on the document, grouped as XXXX-XXXX-XXXX."""
+    raw = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(12))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+def normalise_code(text: str) -> str:
+    """Accept a code as typed: any case, spaces, and the letters people confuse."""
+    cleaned = text.upper().replace(" ", "").replace("-", "")
+    cleaned = cleaned.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+    return f"{cleaned[:4]}-{cleaned[4:8]}-{cleaned[8:]}" if len(cleaned) == 12 else cleaned

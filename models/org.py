@@ -1,0 +1,94 @@
+"""The organisation: legal entities (controllers), departments, users and their sessions."""
+
+from datetime import datetime
+from typing import Optional
+
+from sqlmodel import Field, SQLModel, UniqueConstraint
+
+from models.types import UTCDateTime, utcnow
+
+
+class Entity(SQLModel, table=True):
+    """A controller the DPO serves. Every case belongs to exactly one entity."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    code: str = Field(max_length=20, unique=True, index=True)
+    name: str = Field(max_length=200)
+    legal_name: str = Field(max_length=300)
+    address: str = Field(default="", max_length=500)
+    registration_number: str = Field(default="", max_length=40)  # SIREN / RNA
+    dpo_name: str = Field(default="", max_length=200)
+    dpo_email: str = Field(default="", max_length=254)
+    dpo_phone: str = Field(default="", max_length=40)
+    dpo_address: str = Field(default="", max_length=500)
+    # Deadline and policy switches used by the case rules.
+    alsace_moselle: bool = False  # two extra public holidays (Good Friday, 26 December)
+    holds_health_records: bool = False  # French public-health-code access deadlines apply
+    forbids_non_eu_transfers: bool = False  # the entity's policy: no transfers outside the EU
+    internal_target_days: int = 30  # the organisation's own answer target (not the legal one)
+    internal_target_days_complex: int = 60
+    active: bool = True
+
+
+class Department(SQLModel, table=True):
+    """An internal department that owns data and works the cases routed to it."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    code: str = Field(max_length=20, unique=True, index=True)
+    name: str = Field(max_length=200)
+    email: str = Field(default="", max_length=254)
+    active: bool = True
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "app_user"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    username: str = Field(max_length=80, unique=True, index=True)
+    full_name: str = Field(max_length=200)
+    email: str = Field(default="", max_length=254)
+    role: str = Field(max_length=20)  # models.roles.Role
+    password_hash: str = Field(max_length=255)
+    language: str = Field(default="fr", max_length=2)
+    active: bool = True
+    must_change_password: bool = False
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    password_changed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class UserDepartment(SQLModel, table=True):
+    """Which departments a department head heads (and may therefore see)."""
+
+    __tablename__ = "user_department"
+    __table_args__ = (UniqueConstraint("user_id", "department_id"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    department_id: int = Field(foreign_key="department.id", index=True)
+
+
+class UserSession(SQLModel, table=True):
+    """A server-side login session. The browser session holds only the random token,
+    whose SHA-256 is stored here: a forged or stale token resolves to nobody."""
+
+    __tablename__ = "user_session"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    token_sha256: str = Field(max_length=64, unique=True, index=True)
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    last_seen_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    ended_at: Optional[datetime] = Field(default=None, sa_type=UTCDateTime)
+
+
+class LoginThrottle(SQLModel, table=True):
+    """Failed log-in attempts per user name, known or not (so that locking reveals
+    nothing about which accounts exist)."""
+
+    __tablename__ = "login_throttle"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    username: str = Field(max_length=80, unique=True, index=True)
+    failures: int = 0
+    first_failure_at: Optional[datetime] = Field(default=None, sa_type=UTCDateTime)
+    locked_until: Optional[datetime] = Field(default=None, sa_type=UTCDateTime)

@@ -1,0 +1,36 @@
+"""Page tests with Streamlit's AppTest: the real entry script and pages, in process,
+on a SQLite database holding the demo organisation."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import auth, db, ui
+from tests.conftest import build_org
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = str(ROOT / "dashboard" / "app.py")
+PASSWORD = "demo-dpo-desk-2026"
+
+
+@pytest.fixture
+def app_org(sqlite_engine, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", sqlite_engine.url.render_as_string(hide_password=False))
+    return build_org(sqlite_engine)
+
+
+def signed_in_token(org, username: str) -> str:
+    with db.unit_of_work(org.engine) as session:
+        return auth.login(session, username, PASSWORD)
+
+
+def app_as(org, username: str | None, *, script: str = APP) -> AppTest:
+    at = AppTest.from_file(script, default_timeout=30)
+    if username:
+        at.session_state[ui.TOKEN_KEY] = signed_in_token(org, username)
+    return at.run()
+
+
+def page_path(file: str) -> str:
+    return str(ROOT / "pages" / file)

@@ -1,0 +1,97 @@
+"""Each role sees exactly its pages; a page reached by any other route refuses."""
+
+import pytest
+from sqlmodel import select
+
+from dashboard import navigation, ui
+from models.audit import AuditEntry
+from tests.apptest.conftest import PASSWORD, app_as, page_path
+from tests.conftest import actor_named
+
+EXPECTED_PAGES = {
+    "dpo": {"home.py", "audit_trail.py", "admin_users.py", "admin_organisation.py", "account.py"},
+    "juriste": {"home.py", "account.py"},
+    "chef.rh": {"home.py", "account.py"},
+    "auditeur": {"home.py", "audit_trail.py", "account.py"},
+}
+
+
+def _texts(at) -> str:
+    return " ".join([m.value for m in at.markdown] + [t.value for t in at.title] + [e.value for e in at.error])
+
+
+def test_anonymous_visitor_gets_only_the_login_form(app_org):
+    at = app_as(app_org, None)
+    assert [t.value for t in at.title] == ["Connexion à DPO Desk"]
+    with pytest.raises(ValueError):
+        at.switch_page(page_path("home.py"))
+
+
+def test_login_form_signs_in_and_wrong_password_is_refused(app_org):
+    at = app_as(app_org, None)
+    at.text_input(key="login_username").input("dpo")
+    at.text_input(key="login_password").input("wrong password!")
+    at.button(key="FormSubmitter:login-Se connecter").click().run()
+    assert [e.value for e in at.error] == ["Identifiant ou mot de passe incorrect."]
+    at.text_input(key="login_password").input(PASSWORD)
+    at.button(key="FormSubmitter:login-Se connecter").click().run()
+    assert [t.value for t in at.title] == ["Bonjour Claire Fontaine"]
+    assert not at.exception
+
+
+@pytest.mark.parametrize("username", sorted(EXPECTED_PAGES))
+def test_each_role_sees_exactly_its_pages(app_org, username):
+    actor = actor_named(app_org.engine, username)
+    assert {spec.file for spec in navigation.pages_for(actor)} == EXPECTED_PAGES[username]
+    at = app_as(app_org, username)
+    assert not at.exception
+    for spec in navigation.PAGES:
+        if spec.file in EXPECTED_PAGES[username]:
+            at.switch_page(page_path(spec.file)).run()
+            assert not at.exception and not at.error, (spec.file, [e.value for e in at.error])
+        else:
+            with pytest.raises(ValueError):  # not registered for this role: no route to it
+                at.switch_page(page_path(spec.file))
+
+
+@pytest.mark.parametrize(("username", "page"), [("chef.rh", "admin_users.py"), ("juriste", "admin_organisation.py"),
+                                                ("auditeur", "admin_users.py"), ("chef.rh", "audit_trail.py")])
+def test_a_page_run_outside_its_navigation_refuses_and_logs(app_org, username, page):
+    at = app_as(app_org, username, script=page_path(page))
+    assert [e.value for e in at.error] == ["Vous n'avez pas accès à cette page. La tentative a été journalisée."]
+    assert not at.dataframe  # nothing of the page's content was rendered
+    with app_org.session() as session:
+        denied = session.exec(select(AuditEntry).where(AuditEntry.action == "access.denied")).all()
+    assert [(d.actor_name, d.details["attempted"]) for d in denied] == [(username, f"page:{page[:-3].replace('admin_', '').replace('_', '-')}")]
+
+
+def test_a_forged_session_value_grants_nothing(app_org):
+    at = app_as(app_org, None)
+    at.session_state[ui.TOKEN_KEY] = "forged-token"
+    at.session_state["role"] = "dpo"
+    at.session_state["user_id"] = 1
+    at.run()
+    assert [t.value for t in at.title] == ["Connexion à DPO Desk"]
+
+
+def test_english_switch_translates_the_interface(app_org):
+    at = app_as(app_org, "auditeur")
+    at.session_state[ui.LANG_KEY] = "en"
+    at.run()
+    assert [t.value for t in at.title] == ["Hello Marc Lemoine"]
+    assert "Read-only access" in _texts(at)
+
+
+def test_dpo_creates_a_user_through_the_form(app_org):
+    at = app_as(app_org, "dpo")
+    at.switch_page(page_path("admin_users.py")).run()
+    at.text_input(key="new_username").input("nouvelle.juriste")
+    at.text_input(key="new_full_name").input("Inès Garnier")
+    at.selectbox(key="new_role").select("legal")
+    at.text_input(key="new_password").input("short")
+    at.button(key="FormSubmitter:create_user-Créer").click().run()
+    assert "Certains champs sont à corriger" in at.error[0].value and "Mot de passe" in at.error[0].value
+    at.text_input(key="new_password").input("a-long-temporary-password")
+    at.button(key="FormSubmitter:create_user-Créer").click().run()
+    assert not at.error
+    assert any("nouvelle.juriste" in s.value for s in at.success)

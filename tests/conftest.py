@@ -1,0 +1,143 @@
+"""Shared fixtures: a migrated database per backend, the demo organisation's personas.
+
+`engine` runs each test on SQLite and, when TEST_DATABASE_URL points to a
+PostgreSQL server, on PostgreSQL too. Without TEST_DATABASE_URL the PostgreSQL
+variants are skipped with a reason shown in the summary; in CI (CI=true) a missing
+or unreachable PostgreSQL is a failure.
+"""
+
+import os
+import shutil
+import uuid
+from dataclasses import dataclass
+
+os.environ["DPO_PASSWORD_PROFILE"] = "cheap"  # argon2 at minimum cost: fixtures create many users
+
+import pytest  # noqa: E402
+from sqlalchemy import inspect, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+from sqlmodel import select  # noqa: E402
+
+import models  # noqa: E402
+from dashboard import auth, db  # noqa: E402
+from dashboard.actor import Actor  # noqa: E402
+from dashboard.demo import core as demo_core  # noqa: E402
+from models.org import Department, Entity, User  # noqa: E402
+
+models.load_all()
+IN_CI = os.environ.get("CI", "").lower() == "true"
+PG_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
+
+
+def service_missing(reason: str) -> None:
+    """A missing service is a failure in CI and a visible skip elsewhere."""
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: required)", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> str:
+    path = tmp_path_factory.mktemp("db") / "template.sqlite3"
+    engine = db.make_engine(f"sqlite:///{path}")
+    db.migrate(engine)
+    engine.dispose()
+    return str(path)
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A throwaway database on the server, migrated with Alembic, dropped at the end."""
+    if not PG_URL:
+        service_missing("PostgreSQL not configured: set TEST_DATABASE_URL=postgresql+psycopg://user@host:5432/db")
+    admin = db.make_engine(PG_URL).execution_options(isolation_level="AUTOCOMMIT")
+    name = f"dpo_test_{uuid.uuid4().hex[:12]}"
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:  # noqa: BLE001 - any connection problem means "not reachable"
+        admin.dispose()
+        service_missing(f"PostgreSQL at TEST_DATABASE_URL not reachable: {exc.__class__.__name__}")
+    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    engine = db.make_engine(url)
+    db.migrate(engine)
+    engine.dispose()
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _reset_postgres(engine) -> None:
+    tables = [t for t in inspect(engine).get_table_names() if t != "alembic_version"]
+    with engine.begin() as conn:
+        conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+    with db.unit_of_work(engine) as session:
+        db.ensure_baseline(session)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def engine(request, tmp_path):
+    """A migrated, empty database (but for the audit chain's head)."""
+    if request.param == "sqlite":
+        path = tmp_path / "test.sqlite3"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        engine = db.make_engine(f"sqlite:///{path}")
+    else:
+        engine = db.make_engine(request.getfixturevalue("postgres_url"))
+        _reset_postgres(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def sqlite_engine(tmp_path, sqlite_template):
+    """SQLite only: for tests that edit the database file behind the app's back."""
+    path = tmp_path / "test.sqlite3"
+    shutil.copyfile(sqlite_template, path)
+    engine = db.make_engine(f"sqlite:///{path}")
+    yield engine
+    engine.dispose()
+
+
+@dataclass
+class Org:
+    """The demo organisation's named personas, shared by every test (healthchecks-style)."""
+
+    engine: object
+    entities: dict[str, Entity]
+    departments: dict[str, Department]
+    dpo: Actor
+    legal: Actor
+    head_hr: Actor  # heads RH
+    head_cr: Actor  # heads DRC (Customer Relations)
+    auditor: Actor
+
+    def session(self):
+        return db.new_session(self.engine)
+
+    def work(self):
+        return db.unit_of_work(self.engine)
+
+
+def actor_named(engine, username: str) -> Actor:
+    with db.new_session(engine) as session:
+        user = session.exec(select(User).where(User.username == username)).one()
+        return auth.actor_for(session, user)
+
+
+def build_org(engine) -> Org:
+    with db.unit_of_work(engine) as session:
+        demo_core.seed(session)
+    with db.new_session(engine) as session:
+        entities = {e.code: e for e in session.exec(select(Entity))}
+        departments = {d.code: d for d in session.exec(select(Department))}
+    return Org(engine, entities, departments,
+               dpo=actor_named(engine, "dpo"), legal=actor_named(engine, "juriste"),
+               head_hr=actor_named(engine, "chef.rh"), head_cr=actor_named(engine, "chef.relation"),
+               auditor=actor_named(engine, "auditeur"))
+
+
+@pytest.fixture
+def org(engine) -> Org:
+    return build_org(engine)

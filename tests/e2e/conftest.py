@@ -1,0 +1,123 @@
+"""End-to-end tests: the real app served by `streamlit run`, driven in headless
+Chromium by Playwright. One app server and one browser for the whole session.
+
+Chromium is Debian's (/usr/bin/chromium, or $CHROMIUM_PATH): Playwright's own browser
+download does not work here. Without it the browser tests are skipped with a reason;
+in CI (CI=true) that is a failure.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import service_missing
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic", "--disable-dev-shm-usage"]
+PASSWORD = "demo-dpo-desk-2026"
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory):
+    """The demo database, seeded by the CLI, served on a free port."""
+    folder = tmp_path_factory.mktemp("e2e")
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{folder / 'e2e.sqlite3'}", "DPO_PASSWORD_PROFILE": "cheap"}
+    subprocess.run([sys.executable, "-m", "dashboard.cli", "seed-demo"], env=env, check=True, cwd=ROOT,
+                   capture_output=True)
+    port = _free_port()
+    log = open(folder / "streamlit.log", "w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"), "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none"],
+        env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            pass
+        if server.poll() is not None or time.monotonic() > deadline:
+            server.kill()
+            pytest.fail(f"streamlit did not start; see {folder / 'streamlit.log'}")
+        time.sleep(0.5)
+    yield url
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not (Path(CHROMIUM).exists() or shutil.which("chromium")):
+        service_missing(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="fr-FR", accept_downloads=True)
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    yield page
+    failed = getattr(request.node, "rep_call", None)
+    if failed is not None and failed.failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call":
+        item.rep_call = report
+
+
+def wait_idle(page) -> None:
+    """Streamlit has finished running the script."""
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=30_000)
+
+
+def login(page, app_url: str, username: str, password: str = PASSWORD) -> None:
+    page.goto(app_url)
+    wait_idle(page)
+    page.locator(".st-key-login_username input").fill(username)
+    page.locator(".st-key-login_password input").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_text("Connecté(e) :").wait_for()
+    wait_idle(page)
+
+
+def open_page(page, title: str) -> None:
+    """Follow a link of the sidebar navigation."""
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name=title).click()
+    wait_idle(page)

@@ -1,0 +1,60 @@
+"""Each role logs in through the browser and sees exactly its navigation."""
+
+import pytest
+
+from tests.e2e.conftest import login, wait_idle
+
+pytestmark = pytest.mark.browser
+
+NAVIGATION = {
+    "dpo": {"Accueil", "Journal d'audit", "Utilisateurs", "Entités et directions", "Mon compte"},
+    "juriste": {"Accueil", "Mon compte"},
+    "chef.rh": {"Accueil", "Mon compte"},
+    "auditeur": {"Accueil", "Journal d'audit", "Mon compte"},
+}
+
+
+def _navigation(page) -> set[str]:
+    links = page.get_by_test_id("stSidebarNav").get_by_role("link").all_inner_texts()
+    return {text.strip().splitlines()[-1] for text in links}  # the first lines hold the icon's name
+
+
+@pytest.mark.parametrize("username", sorted(NAVIGATION))
+def test_each_role_sees_its_pages(page, app_url, username):
+    login(page, app_url, username)
+    assert _navigation(page) == NAVIGATION[username]
+
+
+def test_wrong_password_is_refused_with_a_french_message(page, app_url):
+    page.goto(app_url)
+    wait_idle(page)
+    page.locator(".st-key-login_username input").fill("dpo")
+    page.locator(".st-key-login_password input").fill("not the password")
+    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_text("Identifiant ou mot de passe incorrect.").wait_for()
+    assert "Traceback" not in page.content()
+
+
+def test_department_head_forging_the_users_url_gets_nothing(page, app_url):
+    login(page, app_url, "chef.rh")
+    page.goto(f"{app_url}/users")
+    wait_idle(page)
+    page.wait_for_timeout(500)
+    assert "Utilisateurs" not in _navigation(page)
+    body = page.inner_text("[data-testid='stMain']")
+    assert "claire.fontaine" not in body and "Créer un utilisateur" not in body
+
+
+def test_dpo_checks_the_audit_chain(page, app_url):
+    login(page, app_url, "dpo")
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Journal d'audit").click()
+    wait_idle(page)
+    page.get_by_role("button", name="Vérifier l'intégrité de la chaîne").click()
+    page.get_by_text("Chaîne intacte").wait_for()
+
+
+def test_language_switch_to_english(page, app_url):
+    login(page, app_url, "auditeur")
+    page.get_by_test_id("stSidebar").get_by_text("EN", exact=True).click()
+    page.get_by_role("heading", name="Hello Marc Lemoine").wait_for()
+    assert "Audit trail" in _navigation(page)

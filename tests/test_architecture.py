@@ -1,0 +1,53 @@
+"""The layers of the design card, checked on the source."""
+
+import ast
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_models_and_exports_never_import_streamlit_or_the_application():
+    for folder, forbidden in (("models", {"streamlit", "dashboard", "exports", "pages"}),
+                              ("exports", {"streamlit", "dashboard", "pages"})):
+        for path in (ROOT / folder).rglob("*.py"):
+            assert not (_imports(path) & forbidden), f"{path.relative_to(ROOT)} imports {_imports(path) & forbidden}"
+
+
+def test_pages_hold_no_sql_and_no_sessions():
+    for path in (ROOT / "pages").glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        assert not (_imports(path) & {"sqlmodel", "sqlalchemy"}), path.name
+        for token in (r"(?<![\w.])select\(", r"\bSession\(", r"session\.exec", r"\.execute\(", r"unit_of_work"):
+            assert not re.search(token, source), f"{path.name} uses {token}"
+
+
+def test_every_page_checks_the_actor_first():
+    for path in (ROOT / "pages").glob("*.py"):
+        if path.name == "login.py":
+            continue
+        assert "ui.page_actor(" in path.read_text(encoding="utf-8"), path.name
+
+
+def test_entry_script_is_not_next_to_the_pages_folder():
+    assert (ROOT / "dashboard" / "app.py").exists()
+    assert not (ROOT / "app.py").exists() and not (ROOT / "streamlit_app.py").exists()
+
+
+def test_every_registered_page_exists():
+    from dashboard.navigation import LOGIN_PAGE, PAGES
+
+    for spec in (*PAGES, LOGIN_PAGE):
+        assert (ROOT / "pages" / spec.file).exists(), spec.file
+    assert len({spec.url_path for spec in PAGES}) == len(PAGES)
