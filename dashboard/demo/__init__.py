@@ -9,13 +9,16 @@ deadline screens always have something due and something late) and idempotent
 
 from sqlmodel import Session
 
-from dashboard.demo import core
+from dashboard.demo import activities, core
 
 DEMO_PASSWORD = core.DEMO_PASSWORD
 DEMO_ACCOUNTS = core.DEMO_ACCOUNTS
 
 # Each feature adds its seeder here, in dependency order.
-SEEDERS = (core.seed,)
+SEEDERS = (
+    core.seed,
+    activities.seed,
+)
 
 
 def seed(session: Session) -> None:

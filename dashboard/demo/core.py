@@ -40,6 +40,7 @@ DEPARTMENTS = [
     ("DRC", "Direction de la Relation Client", "relation.client@mutuelle-medicis.fr"),
     ("DCEM", "Direction de la communication externe et du marketing", "marketing@mutuelle-medicis.fr"),
     ("DSI", "Direction des systèmes d'information", "dsi@mutuelle-medicis.fr"),
+    ("FIN", "Direction financière et comptable", "comptabilite@mutuelle-medicis.fr"),
     ("PEDA", "Pédagogie et parcours apprenants", "pedagogie@savelunari.fr"),
     ("SUPPORT", "Support apprenants", "support@savelunari.fr"),
 ]
