@@ -11,6 +11,7 @@ break; `validation_gaps` lists what the DPO still needs before validating.
 The child tables hold that content, one row per item, in the order entered.
 """
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Optional
 
@@ -256,6 +257,24 @@ def validation_gaps(content: ActivityContent, *, forbids_non_eu_transfers: bool 
 def next_review_on(last_reviewed_on: date | None) -> date | None:
     """A yearly review from the last review (a DPO's validation counts as one)."""
     return register_review_date(last_reviewed_on, REVIEW_MONTHS) if last_reviewed_on else None
+
+
+@dataclass(frozen=True)
+class RegisterEntry:
+    """One entry as the exports print it (Art. 30(1) content and its workflow)."""
+
+    reference: str
+    entity_code: str
+    entity_name: str
+    department_code: str
+    department_name: str
+    status: str
+    content: ActivityContent
+    validated_by: str = ""
+    validated_at: datetime | None = None
+    last_reviewed_on: date | None = None
+    next_review_on: date | None = None
+    source_reference: str = ""
 
 
 # ------------------------------------------------------------------------- tables
