@@ -55,6 +55,10 @@ CODED: dict[tuple[str, str], tuple[str, Sequence[str]]] = {
     ("retention_rules", "end_action"): ("register.end_action.", END_ACTIONS),
     ("security_measures", "category"): ("register.security.", SECURITY_CATEGORIES),
 }
+# (list column, part) -> catalogue key of its label, where the part's own name is not enough
+_PART_LABELS = {("purposes", "description"): "purpose", ("subject_categories", "name"): "subject_category",
+                ("data_categories", "name"): "data_category", ("recipients", "name"): "recipient",
+                ("recipients", "kind"): "recipient_kind", ("security_measures", "category"): "security_category"}
 STATUS_PREFIX = "register.status."
 SEPARATOR = " | "
 _PROTECTED_START = (*_DANGEROUS_START, "'")
@@ -62,6 +66,10 @@ _PROTECTED_START = (*_DANGEROUS_START, "'")
 
 def column_label(tr: Translator, key: str) -> str:
     return tr(f"register.col.{key}")
+
+
+def part_label(tr: Translator, column: str, part: str) -> str:
+    return tr("register.field." + _PART_LABELS.get((column, part), part))
 
 
 # ------------------------------------------------------------------ writing

@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboard import activities, organisation, register, ui
 from dashboard.validation import InvalidInput
-from exports.register_sheet import CODED, LIST_COLUMNS
+from exports.register_sheet import CODED, LIST_COLUMNS, part_label
 from models.register import ActivityContent
 
 LIST_PAGE = str(Path(__file__).with_name("register_list.py"))
@@ -27,7 +27,7 @@ def _show_problems(outcome: ui.Result) -> None:
 def _column_config(column: str) -> dict:
     config = {}
     for part in LIST_COLUMNS[column]:
-        label = tr(f"register.field.{'security_category' if (column, part) == ('security_measures', 'category') else part}")
+        label = part_label(tr, column, part)
         if (column, part) in CODED:
             prefix, codes = CODED[(column, part)]
             config[part] = st.column_config.SelectboxColumn(label, options=list(codes),
@@ -95,8 +95,7 @@ def _show_list(column: str, content: ActivityContent) -> None:
             value = getattr(item, part)
             if (column, part) in CODED and value:
                 value = tr(CODED[(column, part)][0] + value)
-            field = "security_category" if (column, part) == ("security_measures", "category") else part
-            row[tr(f"register.field.{field}")] = value if value not in ("", None) else "—"
+            row[part_label(tr, column, part)] = value if value not in ("", None) else "—"
         rows.append(row)
     st.dataframe(rows, hide_index=True, width="stretch")
 
