@@ -138,8 +138,11 @@ def _plan_row(row: SheetRow, entities: dict[str, Entity], departments: dict[str,
     try:
         content = ActivityContent.model_validate(data)
     except ValidationError as error:
-        problems += [SheetProblem(row.line, row.labels.get(p.field, p.field), p.key, p.params, p.params.get("item"))
-                     for p in content_problems(error)]
+        reported = {(p.column, p.item) for p in problems}  # an unknown value is reported once, not twice
+        for found in content_problems(error):
+            column = row.labels.get(found.field, found.field)
+            if (column, found.params.get("item")) not in reported:
+                problems.append(SheetProblem(row.line, column, found.key, found.params, found.params.get("item")))
         content = None
     reference = values.get("reference", "")
     current = existing.get(reference)

@@ -255,10 +255,15 @@ def _split_parts(line: str) -> list[str]:
     return parts
 
 
+def _loose(text: str) -> str:
+    """Labels as people type them: "ans", "an(s)" and "an" are the same unit."""
+    return _normalise(text).replace("(s)", "").removesuffix("s")
+
+
 def _code(value: str, prefix: str, codes: Sequence[str], translators: Sequence[Translator]) -> str | None:
-    wanted = _normalise(value)
+    wanted = _loose(value)
     for code in codes:
-        if wanted == _normalise(code) or any(wanted == _normalise(tr(prefix + code)) for tr in translators):
+        if wanted == _loose(code) or any(wanted == _loose(tr(prefix + code)) for tr in translators):
             return code
     return None
 
