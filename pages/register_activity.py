@@ -1,6 +1,6 @@
-import math
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import activities, organisation, register, ui
@@ -40,22 +40,22 @@ def _column_config(column: str) -> dict:
 
 
 def _clean(value):
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None or pd.isna(value):
         return ""
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    return value
+    return value.item() if hasattr(value, "item") else value
 
 
 def _list_editor(column: str, content: ActivityContent | None, key: str) -> list[dict]:
     parts = LIST_COLUMNS[column]
     items = [item.model_dump() for item in getattr(content, column)] if content else []
-    data = {part: [item[part] for item in items] for part in parts}
+    frame = pd.DataFrame(items, columns=list(parts)).astype(
+        {part: "Int64" if part == "duration" else "string" for part in parts})
     st.markdown(f"**{tr(f'register.col.{column}')}**")
-    edited = st.data_editor(data, num_rows="dynamic", column_config=_column_config(column), column_order=parts,
+    edited = st.data_editor(frame, num_rows="dynamic", column_config=_column_config(column), column_order=parts,
                             key=key, width="stretch", hide_index=True)
-    rows = [dict(zip(parts, values)) for values in zip(*(edited[p] for p in parts))] if edited else []
-    cleaned = [{k: _clean(v) for k, v in row.items()} for row in rows]
+    cleaned = [{k: _clean(v) for k, v in row.items()} for row in edited.to_dict("records")]
     return [row for row in cleaned if any(v not in ("", None) for v in row.values())]
 
 
