@@ -187,6 +187,15 @@ def _back_to_draft(activity: ProcessingActivity) -> None:
     activity.validated_at = None
 
 
+def _reviewed(session: Session, activity: ProcessingActivity, day: date) -> None:
+    """The entry was reviewed on `day`: the next yearly review is recomputed."""
+    activity.last_reviewed_on = day
+    activity.next_review_on = next_review_on(day)
+    activity.updated_at = utcnow()
+    session.add(activity)
+    session.flush()
+
+
 def create_activity(session: Session, actor: Actor, entity_id: int, data: dict | ActivityContent,
                     *, source_reference: str = "") -> ProcessingActivity:
     """A new entry, as a draft for the DPO to validate."""
@@ -248,11 +257,7 @@ def validate_activity(session: Session, actor: Actor, activity_id: int, expected
     if gaps:
         raise InvalidInput([FieldProblem("", key) for key in gaps])
     _mark_validated(activity, actor)
-    activity.last_reviewed_on = paris_today()
-    activity.next_review_on = next_review_on(activity.last_reviewed_on)
-    activity.updated_at = utcnow()
-    session.add(activity)
-    session.flush()
+    _reviewed(session, activity, paris_today())
     audit.record(session, actor, "register.validate", object_type=OBJECT_TYPE, object_id=activity.id,
                  object_ref=activity.reference, entity_id=activity.entity_id,
                  details={"next_review_on": activity.next_review_on})
@@ -276,11 +281,7 @@ def record_review(session: Session, actor: Actor, activity_id: int, expected_ver
     review = RegisterReview(activity_id=activity.id, reviewed_on=paris_today(), reviewer_id=actor.user_id,
                             reviewer_name=actor.full_name, changes=data.changes)
     session.add(review)
-    activity.last_reviewed_on = review.reviewed_on
-    activity.next_review_on = next_review_on(review.reviewed_on)
-    activity.updated_at = utcnow()
-    session.add(activity)
-    session.flush()
+    _reviewed(session, activity, review.reviewed_on)
     audit.record(session, actor, "register.review", object_type=OBJECT_TYPE, object_id=activity.id,
                  object_ref=activity.reference, entity_id=activity.entity_id,
                  details={"changes": data.changes, "next_review_on": activity.next_review_on})

@@ -10,8 +10,8 @@ from collections.abc import Sequence
 
 from reportlab.platypus import KeepTogether, PageBreak
 
-from exports.pdf.base import (CONTENT_WIDTH, build_pdf, grid_table, heading, key_value_table, markup, para, spacer,
-                              text)
+from exports.pdf.base import (CONTENT_WIDTH, build_pdf, grid_table, heading, key_value_table, markup, para,
+                              signature_block, spacer, text)
 from exports.stamp import DocumentStamp, Translator
 from models.clock import paris_date
 from models.org import Entity
@@ -55,6 +55,8 @@ def _cover(entity: Entity, entries: Sequence[RegisterEntry], tr: Translator, sta
         ]),
         spacer(6),
         para(tr("register.pdf.cover_note"), "small"),
+        spacer(4),
+        signature_block(tr, [(tr("register.pdf.dpo"), entity.dpo_name)]),
         spacer(8),
         heading(tr("register.pdf.contents")),
         grid_table([tr("register.col.reference"), tr("register.col.name"), tr("register.col.department"),
