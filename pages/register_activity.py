@@ -95,6 +95,8 @@ def _show_list(column: str, content: ActivityContent) -> None:
             value = getattr(item, part)
             if (column, part) in CODED and value:
                 value = tr(CODED[(column, part)][0] + value)
+            if (column, part) == ("retention_rules", "category") and not value:
+                value = tr("register.all_categories")
             row[part_label(tr, column, part)] = value if value not in ("", None) else "—"
         rows.append(row)
     st.dataframe(rows, hide_index=True, width="stretch")
