@@ -30,6 +30,9 @@ class PageSpec:
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("home.py", "home", "nav.home", ":material/home:", "nav.section.general", default=True),
+    PageSpec("register_list.py", "register", "register.nav", ":material/menu_book:", "nav.section.cases"),
+    PageSpec("register_activity.py", "register-activity", "register.nav_activity", ":material/description:",
+             "nav.section.cases"),
     PageSpec("audit_trail.py", "audit-trail", "nav.audit_trail", ":material/history:",
              "nav.section.evidence", _capable(Capability.READ_AUDIT_TRAIL)),
     PageSpec("admin_users.py", "users", "nav.users", ":material/group:", "nav.section.admin",

@@ -2,15 +2,18 @@
 breaches, processors and DPIAs link to.
 
 This module holds the hub's identity (reference, entity, owning department, name,
-status); the register's own content (purposes and legal bases, categories,
-retention, recipients...) is added by the register's tables.
+status) and the entry's own fields and workflow: draft -> validated by the DPO
+(who, when), last and next yearly review. The lists of the entry (purposes,
+categories, retention, recipients...) live in models/register.py.
 """
 
+from datetime import date, datetime
 from typing import Optional
 
 from sqlmodel import Field
 
 from models.case import CaseBase, version_column
+from models.types import UTCDateTime
 
 ACTIVITY_PREFIX = "TRT"  # "traitement": TRT-2026-0001
 
@@ -25,3 +28,15 @@ class ProcessingActivity(CaseBase, table=True):
     department_id: int = Field(foreign_key="department.id", index=True)  # the department that owns it
     version: int = Field(default=1, sa_column=_version)
     __mapper_args__ = {"version_id_col": _version}
+
+    # Art. 30(1) items held on the entry itself (the lists are in models/register.py)
+    description: str = Field(default="", max_length=2000)
+    joint_controllers: str = Field(default="", max_length=500)
+    consent_records: str = Field(default="", max_length=1000)  # where consent and withdrawals are recorded
+    withdrawal_propagation: str = Field(default="", max_length=1000)  # how a withdrawal reaches the systems
+    # workflow
+    validated_by_id: Optional[int] = Field(default=None, foreign_key="app_user.id")
+    validated_at: Optional[datetime] = Field(default=None, sa_type=UTCDateTime)
+    last_reviewed_on: Optional[date] = None
+    next_review_on: Optional[date] = Field(default=None, index=True)  # the yearly review deadline
+    source_reference: str = Field(default="", max_length=64)  # the entry's id in an imported spreadsheet

@@ -6,11 +6,12 @@ from tests.e2e.conftest import login, wait_idle
 
 pytestmark = pytest.mark.browser
 
+REGISTER = {"Registre des traitements", "Fiche de traitement"}
 NAVIGATION = {
-    "dpo": {"Accueil", "Journal d'audit", "Utilisateurs", "Entités et directions", "Mon compte"},
-    "juriste": {"Accueil", "Mon compte"},
-    "chef.rh": {"Accueil", "Mon compte"},
-    "auditeur": {"Accueil", "Journal d'audit", "Mon compte"},
+    "dpo": {"Accueil", "Journal d'audit", "Utilisateurs", "Entités et directions", "Mon compte", *REGISTER},
+    "juriste": {"Accueil", "Mon compte", *REGISTER},
+    "chef.rh": {"Accueil", "Mon compte", *REGISTER},
+    "auditeur": {"Accueil", "Journal d'audit", "Mon compte", *REGISTER},
 }
 
 

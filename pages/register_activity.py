@@ -1,0 +1,230 @@
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import activities, organisation, register, ui
+from dashboard.validation import InvalidInput
+from exports.register_sheet import CODED, LIST_COLUMNS, part_label
+from models.register import ActivityContent
+
+LIST_PAGE = str(Path(__file__).with_name("register_list.py"))
+
+actor = ui.page_actor(page="register-activity")
+tr = ui.tr()
+
+
+def _show_problems(outcome: ui.Result) -> None:
+    if isinstance(outcome.error, InvalidInput):
+        st.error("\n".join([tr(outcome.error.key)] + [f"- {register.describe_problem(tr, p)}"
+                                                      for p in outcome.error.problems]))
+    elif outcome.error is not None:
+        ui.show_error(outcome.error)
+    else:
+        st.error(tr("error.unexpected"))
+
+
+def _column_config(column: str) -> dict:
+    config = {}
+    for part in LIST_COLUMNS[column]:
+        label = part_label(tr, column, part)
+        if (column, part) in CODED:
+            prefix, codes = CODED[(column, part)]
+            config[part] = st.column_config.SelectboxColumn(label, options=list(codes),
+                                                            format_func=lambda c, p=prefix: tr(p + c) if c else "")
+        elif part == "duration":
+            config[part] = st.column_config.NumberColumn(label, step=1, format="%d")
+        else:
+            config[part] = st.column_config.TextColumn(label)
+    return config
+
+
+def _clean(value):
+    if value is None or pd.isna(value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value.item() if hasattr(value, "item") else value
+
+
+def _list_editor(column: str, content: ActivityContent | None, key: str) -> list[dict]:
+    parts = LIST_COLUMNS[column]
+    items = [item.model_dump() for item in getattr(content, column)] if content else []
+    frame = pd.DataFrame(items, columns=list(parts)).astype(
+        {part: "Int64" if part == "duration" else "string" for part in parts})
+    st.markdown(f"**{tr(f'register.col.{column}')}**")
+    edited = st.data_editor(frame, num_rows="dynamic", column_config=_column_config(column), column_order=parts,
+                            key=key, width="stretch", hide_index=True)
+    cleaned = [{k: _clean(v) for k, v in row.items()} for row in edited.to_dict("records")]
+    return [row for row in cleaned if any(v not in ("", None) for v in row.values())]
+
+
+def _content_form(content: ActivityContent | None, department_ids: list[int], department_names: dict[int, str],
+                  key: str) -> dict:
+    """The entry's fields; returns the data to validate."""
+    name = st.text_input(tr("register.col.name"), value=content.name if content else "", key=f"{key}_name")
+    current = content.department_id if content else (department_ids[0] if department_ids else None)
+    department_id = st.selectbox(tr("register.col.department"), department_ids, key=f"{key}_department",
+                                 index=department_ids.index(current) if current in department_ids else 0,
+                                 format_func=lambda i: department_names.get(i, "?"))
+    description = st.text_area(tr("register.col.description"), value=content.description if content else "",
+                               key=f"{key}_description")
+    joint = st.text_input(tr("register.col.joint_controllers"), value=content.joint_controllers if content else "",
+                          key=f"{key}_joint")
+    st.caption(tr("register.lists_help"))
+    data = {column: _list_editor(column, content, f"{key}_{column}") for column in LIST_COLUMNS}
+    st.markdown(f"**{tr('register.consent_procedure')}**")
+    consent_records = st.text_area(tr("register.col.consent_records"), key=f"{key}_consent",
+                                   value=content.consent_records if content else "")
+    withdrawal = st.text_area(tr("register.col.withdrawal_propagation"), key=f"{key}_withdrawal",
+                              value=content.withdrawal_propagation if content else "")
+    return {"name": name, "department_id": department_id, "description": description, "joint_controllers": joint,
+            "consent_records": consent_records, "withdrawal_propagation": withdrawal, **data}
+
+
+def _show_list(column: str, content: ActivityContent) -> None:
+    items = getattr(content, column)
+    st.markdown(f"**{tr(f'register.col.{column}')}**")
+    if not items:
+        st.caption(tr("register.pdf.none_transfer" if column == "transfers" else "register.pdf.none"))
+        return
+    rows = []
+    for item in items:
+        row = {}
+        for part in LIST_COLUMNS[column]:
+            value = getattr(item, part)
+            if (column, part) in CODED and value:
+                value = tr(CODED[(column, part)][0] + value)
+            if (column, part) == ("retention_rules", "category") and not value:
+                value = tr("register.all_categories")
+            row[part_label(tr, column, part)] = value if value not in ("", None) else "—"
+        rows.append(row)
+    st.dataframe(rows, hide_index=True, width="stretch")
+
+
+departments = ui.call(organisation.list_departments, actor=actor).value or []
+department_names = {d.id: d.name for d in departments}
+choices = ui.call(activities.activity_choices, actor=actor).value or []
+labels = {c.id: c.label for c in choices}
+requested = st.query_params.get("id")
+
+st.title(tr("register.nav_activity"))
+top_left, top_right = st.columns([4, 1])
+selected_id = int(requested) if requested and requested.isdigit() else None
+if requested != "new":
+    options = list(labels)
+    picked = top_left.selectbox(tr("register.choose"), options, key="act_choice",
+                                index=options.index(selected_id) if selected_id in options else None,
+                                format_func=labels.get, placeholder=tr("register.choose_placeholder"))
+    if picked is not None and picked != selected_id:
+        st.query_params["id"] = str(picked)
+        st.rerun()
+if not actor.is_read_only and top_right.button(tr("register.new"), key="act_new", icon=":material/add:"):
+    st.query_params["id"] = "new"
+    st.rerun()
+
+if requested == "new":
+    entities = ui.call(organisation.list_entities, actor=actor).value or []
+    entity_names = {e.id: e.name for e in entities}
+    editable = [d.id for d in departments if register.may_edit(actor, d.id)]
+    st.subheader(tr("register.new_title"))
+    with st.form("act_create"):
+        entity_id = st.selectbox(tr("register.col.entity"), list(entity_names), format_func=entity_names.get,
+                                 key="act_new_entity")
+        data = _content_form(None, editable, department_names, "new")
+        if st.form_submit_button(tr("register.create_draft"), type="primary"):
+            outcome = ui.call(register.create_activity, entity_id, data, actor=actor, quiet=True)
+            if outcome.ok:
+                ui.flash("register.created", reference=outcome.value.reference)
+                st.query_params["id"] = str(outcome.value.id)
+                st.rerun()
+            _show_problems(outcome)
+    st.stop()
+
+if selected_id is None:
+    st.info(tr("register.choose_help"))
+    st.page_link(LIST_PAGE, label=tr("register.back_to_list"), icon=":material/list:")
+    st.stop()
+
+view = ui.call(register.get_activity, selected_id, actor=actor).value
+if view is None:
+    st.stop()
+activity, content = view.activity, view.content
+
+st.header(f"{activity.reference} — {activity.name}")
+status_text = (tr("register.pdf.validated_by", name=view.validated_by or "—", date=tr.date(activity.validated_at))
+               if activity.status == "validated" else tr("register.pdf.draft"))
+c1, c2, c3, c4 = st.columns(4)
+c1.markdown(f"**{tr('register.col.entity')}**  \n{view.entity.name}")
+c2.markdown(f"**{tr('register.col.department')}**  \n{view.department_name}")
+c3.markdown(f"**{tr('register.col.status')}**  \n{status_text}")
+c4.markdown(f"**{tr('register.col.next_review_on')}**  \n{tr.date(activity.next_review_on)} "
+            f"({tr('register.col.last_reviewed_on').lower()} : {tr.date(activity.last_reviewed_on)})")
+if activity.source_reference:
+    st.caption(tr("register.imported_from", reference=activity.source_reference))
+if view.gaps:
+    st.warning("\n".join([tr("register.gaps_intro")] + [f"- {tr(g)}" for g in view.gaps]))
+if view.can_validate and st.button(tr("register.validate"), key="act_validate", type="primary",
+                                   icon=":material/verified:", disabled=bool(view.gaps)):
+    if ui.call(register.validate_activity, activity.id, activity.version, actor=actor).ok:
+        ui.flash("register.validated")
+        st.rerun()
+
+tab_names = ["register.tab.entry", "register.tab.linked", "register.tab.reviews"]
+if view.can_edit:
+    tab_names.insert(1, "register.tab.edit")
+tabs = dict(zip(tab_names, st.tabs([tr(n) for n in tab_names])))
+
+with tabs["register.tab.entry"]:
+    st.markdown(f"**{tr('register.col.description')}**  \n{content.description or '—'}")
+    st.markdown(f"**{tr('register.col.joint_controllers')}**  \n{content.joint_controllers or tr('register.pdf.none_joint')}")
+    st.markdown(f"**{tr('register.pdf.dpo')}**  \n{view.entity.dpo_name} — {view.entity.dpo_email}")
+    for column in LIST_COLUMNS:
+        _show_list(column, content)
+    if content.uses_consent or content.consent_records:
+        st.markdown(f"**{tr('register.consent_procedure')}**")
+        st.markdown(f"{tr('register.col.consent_records')} : {content.consent_records or '—'}  \n"
+                    f"{tr('register.col.withdrawal_propagation')} : {content.withdrawal_propagation or '—'}")
+
+if "register.tab.edit" in tabs:
+    with tabs["register.tab.edit"]:
+        st.caption(tr("register.edit_note_dpo" if actor.role == "dpo" else "register.edit_note"))
+        editable = sorted(view.editable_department_ids, key=lambda i: department_names.get(i, ""))
+        with st.form(f"act_edit_{activity.id}_{activity.version}"):
+            data = _content_form(content, editable, department_names, f"edit_{activity.id}_{activity.version}")
+            if st.form_submit_button(tr("common.save"), type="primary"):
+                outcome = ui.call(register.update_activity, activity.id, activity.version, data, actor=actor,
+                                  quiet=True)
+                if outcome.ok:
+                    ui.flash("register.saved", status=tr(f"register.status.{outcome.value.status}"))
+                    st.rerun()
+                _show_problems(outcome)
+
+with tabs["register.tab.linked"]:
+    st.caption(tr("register.linked_help"))
+    if view.linked:
+        st.dataframe([{tr("register.linked.type"): tr(f"register.case_type.{case.case_type}"),
+                       tr("register.col.reference"): case.reference, tr("register.linked.title"): case.title,
+                       tr("register.col.status"): tr.maybe(case.status),
+                       tr("register.linked.open"): tr("common.yes") if case.is_open else tr("common.no")}
+                      for case in view.linked], hide_index=True, width="stretch")
+    else:
+        st.info(tr("register.linked_none"))
+
+with tabs["register.tab.reviews"]:
+    if view.reviews:
+        st.dataframe([{tr("register.review.date"): tr.datetime(r.reviewed_at), tr("register.review.by"): r.reviewer_name,
+                       tr("register.field.changes"): r.changes} for r in view.reviews],
+                     hide_index=True, width="stretch")
+    else:
+        st.caption(tr("register.review.none"))
+    if view.can_review:
+        with st.form(f"act_review_{activity.id}", clear_on_submit=True):
+            changes = st.text_area(tr("register.field.changes"), key="act_review_changes",
+                                   help=tr("register.review.help"))
+            if st.form_submit_button(tr("register.review.record"), type="primary"):
+                if ui.call(register.record_review, activity.id, activity.version, changes, actor=actor).ok:
+                    ui.flash("register.review.recorded")
+                    st.rerun()
+
+st.page_link(LIST_PAGE, label=tr("register.back_to_list"), icon=":material/list:")

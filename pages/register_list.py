@@ -1,0 +1,122 @@
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard import organisation, register, register_io, ui
+from models.clock import paris_today
+from models.roles import Capability, Role
+
+ACTIVITY_PAGE = str(Path(__file__).with_name("register_activity.py"))
+PAGE_SIZE = 25
+
+actor = ui.page_actor(page="register")
+tr = ui.tr()
+st.title(tr("register.title"))
+st.caption(tr(f"register.intro.{actor.role}"))
+
+entities = ui.call(organisation.list_entities, actor=actor).value or []
+departments = ui.call(organisation.list_departments, actor=actor).value or []
+entity_names = {e.id: e.name for e in entities}
+department_names = {d.id: d.name for d in departments
+                    if actor.covers_department(d.id)}
+
+drafts = ui.call(register.list_activities, register.RegisterFilter(status="draft"), 1, 1, actor=actor).value
+due = ui.call(register.count_reviews_due, actor=actor).value
+everything = ui.call(register.list_activities, register.RegisterFilter(), 1, 1, actor=actor).value
+left, middle, right = st.columns(3)
+left.metric(tr("register.metric.entries"), everything.total if everything else 0)
+middle.metric(tr("register.metric.drafts"), drafts.total if drafts else 0)
+right.metric(tr("register.metric.reviews_due"), due or 0)
+
+with st.container(border=True):
+    c1, c2, c3, c4 = st.columns([2, 2, 1.3, 2])
+    entity_id = c1.selectbox(tr("register.col.entity"), [None, *entity_names], key="reg_entity",
+                             format_func=lambda i: tr("register.all") if i is None else entity_names[i])
+    department_id = c2.selectbox(tr("register.col.department"), [None, *department_names], key="reg_department",
+                                 format_func=lambda i: tr("register.all") if i is None else department_names[i])
+    status = c3.selectbox(tr("register.col.status"), [None, "draft", "validated"], key="reg_status",
+                          format_func=lambda s: tr("register.all") if s is None else tr(f"register.status.{s}"))
+    text = c4.text_input(tr("register.search"), key="reg_text")
+    review_due = st.toggle(tr("register.only_reviews_due"), key="reg_due")
+
+flt = register.RegisterFilter(entity_id=entity_id, department_id=department_id, status=status, text=text,
+                              review_due=review_due)
+total = (ui.call(register.list_activities, flt, 1, 1, actor=actor).value or register.RegisterPage([], 0)).total
+page = ui.paginator("register", total, PAGE_SIZE)
+result = ui.call(register.list_activities, flt, page, PAGE_SIZE, actor=actor).value
+rows = result.rows if result else []
+today = paris_today()
+
+
+def _review(row: register.ActivityRow) -> str:
+    state = row.review_state(today)
+    shown = tr.date(row.next_review_on) if row.next_review_on else "—"
+    return f"{shown} — {tr(f'register.review_{state}')}" if state else shown
+
+
+if rows:
+    st.dataframe([{tr("register.col.reference"): r.reference, tr("register.col.name"): r.name,
+                   tr("register.col.entity"): r.entity_name, tr("register.col.department"): r.department_name,
+                   tr("register.col.status"): tr(f"register.status.{r.status}"),
+                   tr("register.col.next_review_on"): _review(r)} for r in rows],
+                 hide_index=True, width="stretch")
+    by_id = {r.id: r for r in rows}
+    chosen = st.selectbox(tr("register.open_label"), list(by_id), key="reg_open_choice",
+                          format_func=lambda i: f"{by_id[i].reference} — {by_id[i].name}")
+    if st.button(tr("register.open"), key="reg_open", icon=":material/open_in_new:"):
+        st.switch_page(ACTIVITY_PAGE, query_params={"id": str(chosen)})
+else:
+    st.info(tr("common.empty"))
+
+if not actor.is_read_only and st.button(tr("register.new"), key="reg_new", icon=":material/add:"):
+    st.switch_page(ACTIVITY_PAGE, query_params={"id": "new"})
+
+st.subheader(tr("register.exports"))
+st.caption(tr("register.exports_help"))
+export_entity = st.selectbox(tr("register.col.entity"), [None, *entity_names], key="reg_export_entity",
+                             format_func=lambda i: tr("register.all") if i is None else entity_names[i])
+c1, c2, c3 = st.columns(3)
+for column, fmt in ((c1, "csv"), (c2, "xlsx")):
+    built = st.session_state.get(f"reg_export_{fmt}")
+    if column.button(tr(f"register.prepare_{fmt}"), key=f"reg_prepare_{fmt}", icon=":material/table:"):
+        built = ui.call(register_io.export_register, fmt, export_entity, ui.lang(), actor=actor).value
+        st.session_state[f"reg_export_{fmt}"] = built
+    if built:
+        column.download_button(tr(f"register.download_{fmt}"), built.data, file_name=built.filename,
+                               mime=built.media_type, key=f"reg_download_{fmt}", icon=":material/download:")
+
+if actor.can(Capability.WORK_ALL_CASES):
+    with c3:
+        pdf_entity = st.selectbox(tr("register.pdf_entity"), list(entity_names), key="reg_pdf_entity",
+                                  format_func=entity_names.get)
+        include_drafts = st.checkbox(tr("register.include_drafts"), value=True, key="reg_pdf_drafts")
+        if st.button(tr("register.issue_pdf"), key="reg_issue_pdf", icon=":material/picture_as_pdf:") and pdf_entity:
+            document = ui.call(register_io.issue_register_pdf, pdf_entity, include_drafts, ui.lang(),
+                               actor=actor).value
+            st.session_state["reg_pdf"] = document
+        document = st.session_state.get("reg_pdf")
+        if document:
+            st.caption(tr("register.pdf_issued", number=document.number, code=document.verification_code))
+            st.download_button(tr("common.download_pdf"), document.content, file_name=document.filename,
+                               mime="application/pdf", key="reg_download_pdf", icon=":material/download:")
+
+    st.subheader(tr("register.import"))
+    st.caption(tr("register.import_help"))
+    upload = st.file_uploader(tr("register.import_file"), type=["csv", "xlsx"], key="reg_upload")
+    if st.button(tr("register.import_run"), key="reg_import", type="primary", disabled=upload is None):
+        outcome = ui.call(register_io.import_register, upload.name, upload.getvalue(), actor=actor, quiet=True)
+        if outcome.ok:
+            st.success(tr("register.import.done", created=outcome.value.created, updated=outcome.value.updated,
+                          unchanged=outcome.value.unchanged))
+        elif isinstance(outcome.error, register_io.ImportRejected):
+            st.error(tr.error(outcome.error))
+            st.dataframe([{tr("register.import.line"): p.line, tr("register.import.column"): p.column or "—",
+                           tr("register.import.item"): p.item or "—", tr("register.import.problem"): tr(p.key, **p.params)}
+                          for p in outcome.error.problems], hide_index=True, width="stretch")
+        elif outcome.error is not None:
+            ui.show_error(outcome.error)
+        else:
+            st.error(tr("error.unexpected"))
+
+if actor.role == Role.DEPARTMENT_HEAD:
+    st.caption(tr("register.head_note"))

@@ -1,0 +1,65 @@
+"""The register in the browser: a department head creates an entry and exports their
+part of the register; the DPO exports the whole register as XLSX and as the PDF for
+the CNIL.
+
+Data-subject requests are not on main yet: the linked-cases tab is checked empty
+here, and with a linked request (through the links registry) in
+tests/register/test_pages.py.
+"""
+
+import csv
+import io
+import re
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from tests.e2e.conftest import login, open_page, wait_idle
+
+pytestmark = pytest.mark.browser
+NAME = "Gestion des badges d'accès aux locaux"
+
+
+def _download(page, button: str) -> bytes:
+    with page.expect_download() as info:
+        page.get_by_role("button", name=button).click()
+    with open(info.value.path(), "rb") as handle:
+        return handle.read()
+
+
+def test_create_an_entry_then_export_the_register(page, app_url):
+    login(page, app_url, "chef.rh")
+    open_page(page, "Fiche de traitement")
+    page.get_by_role("button", name="Nouvelle fiche").click()
+    wait_idle(page)
+    page.locator(".st-key-new_name input").fill(NAME)
+    page.locator(".st-key-new_description textarea").fill("Contrôle d'accès aux bureaux par badge")
+    page.get_by_role("button", name="Créer la fiche (projet)").click()
+    wait_idle(page)
+    page.get_by_text("créée en projet").wait_for()
+    assert page.get_by_role("heading", name=NAME).count() == 1
+    page.get_by_text("Projet — en attente de validation par le DPO").first.wait_for()
+    page.get_by_role("tab", name="Dossiers liés").click()
+    page.get_by_text("Aucun dossier lié pour l'instant.").wait_for()
+
+    open_page(page, "Registre des traitements")
+    page.get_by_role("button", name="Préparer l'export CSV").click()
+    wait_idle(page)
+    rows = list(csv.reader(io.StringIO(_download(page, "Télécharger le CSV").decode("utf-8-sig")), delimiter=";"))
+    names = {row[rows[0].index("Nom du traitement")] for row in rows[1:]}
+    assert names == {NAME, "Gestion administrative du personnel et paie", "Recrutement des candidats"}
+
+    login(page, app_url, "dpo")
+    open_page(page, "Registre des traitements")
+    page.get_by_role("button", name="Préparer l'export XLSX").click()
+    wait_idle(page)
+    sheet = load_workbook(io.BytesIO(_download(page, "Télécharger le XLSX"))).active
+    assert NAME in [cell.value for cell in sheet["E"]]
+    assert sheet.max_row == 22  # header, the 20 demo entries and the new one
+    page.get_by_role("button", name="Éditer le registre (PDF)").click()
+    wait_idle(page)
+    page.get_by_text(re.compile(r"^Document DOC-\d{4}-\d{4} enregistré")).wait_for()
+    pdf = PdfReader(io.BytesIO(_download(page, "Télécharger (PDF)")))
+    text = " ".join(" ".join(p.extract_text() for p in pdf.pages).split())
+    assert "Registre des activités de traitement" in text and NAME in text
