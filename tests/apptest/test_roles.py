@@ -9,10 +9,12 @@ from tests.apptest.conftest import PASSWORD, app_as, page_path
 from tests.conftest import actor_named
 
 EXPECTED_PAGES = {
-    "dpo": {"home.py", "audit_trail.py", "admin_users.py", "admin_organisation.py", "account.py"},
-    "juriste": {"home.py", "account.py"},
-    "chef.rh": {"home.py", "account.py"},
-    "auditeur": {"home.py", "audit_trail.py", "account.py"},
+    "dpo": {"home.py", "audit_trail.py", "admin_users.py", "admin_organisation.py", "account.py",
+            "evidence_documents.py", "evidence_verify.py", "evidence_pack.py"},
+    "juriste": {"home.py", "account.py", "evidence_documents.py", "evidence_verify.py"},
+    "chef.rh": {"home.py", "account.py", "evidence_documents.py", "evidence_verify.py"},
+    "auditeur": {"home.py", "audit_trail.py", "account.py", "evidence_documents.py", "evidence_verify.py",
+                 "evidence_pack.py"},
 }
 
 

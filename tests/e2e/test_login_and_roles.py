@@ -7,10 +7,12 @@ from tests.e2e.conftest import login, wait_idle
 pytestmark = pytest.mark.browser
 
 NAVIGATION = {
-    "dpo": {"Accueil", "Journal d'audit", "Utilisateurs", "Entités et directions", "Mon compte"},
-    "juriste": {"Accueil", "Mon compte"},
-    "chef.rh": {"Accueil", "Mon compte"},
-    "auditeur": {"Accueil", "Journal d'audit", "Mon compte"},
+    "dpo": {"Accueil", "Journal d'audit", "Utilisateurs", "Entités et directions", "Mon compte", "Documents émis",
+            "Vérifier un document", "Dossier d'audit"},
+    "juriste": {"Accueil", "Mon compte", "Documents émis", "Vérifier un document"},
+    "chef.rh": {"Accueil", "Mon compte", "Documents émis", "Vérifier un document"},
+    "auditeur": {"Accueil", "Journal d'audit", "Mon compte", "Documents émis", "Vérifier un document",
+                 "Dossier d'audit"},
 }
 
 
