@@ -11,25 +11,27 @@ st.title(tr("audit.title"))
 
 # ------------------------------------------------------------------ the chain, checked on arrival
 
-verify_again = st.button(tr("audit.verify"), key="verify_chain", icon=":material/verified:")
-if verify_again or CHAIN_KEY not in st.session_state:
+status_box = st.container()  # the result first, the button to check again below it
+if st.button(tr("audit.verify"), key="verify_chain", icon=":material/verified:") or CHAIN_KEY not in st.session_state:
     with st.spinner(tr("audit.verifying")):
         st.session_state[CHAIN_KEY] = ui.call(audit_trail.verify, actor=actor).value
 status = st.session_state.get(CHAIN_KEY)
 if status is not None:
     checked_at = tr("audit.chain.checked_at", at=tr.datetime(status.checked_at))
     if status.intact:
-        st.success(f"{tr('audit.chain.intact', checked=status.checked)} {checked_at}", icon=":material/verified:")
+        status_box.success(f"{tr('audit.chain.intact', checked=status.checked)} {checked_at}",
+                           icon=":material/verified:")
     else:
-        st.error(f"{tr(status.problem, seq=status.broken_seq)} {tr(status.cause, seq=status.broken_seq)} {checked_at}",
-                 icon=":material/gpp_bad:")
+        status_box.error(f"{tr(status.problem, seq=status.broken_seq)} {tr(status.cause, seq=status.broken_seq)} "
+                         f"{checked_at}", icon=":material/gpp_bad:")
         if status.entry is not None:
             e = status.entry
-            st.caption(tr("audit.chain.entry_now"))
-            st.dataframe([{tr("audit.col.seq"): e.seq, tr("audit.col.at"): tr.datetime(e.at),
-                           tr("audit.col.actor"): e.actor_name, tr("audit.col.action"): e.action,
-                           tr("audit.col.object"): e.object_ref or e.object_type, tr("audit.col.reason"): e.reason,
-                           tr("audit.col.details"): other_details(e.details)}], hide_index=True, width="stretch")
+            status_box.caption(tr("audit.chain.entry_now"))
+            status_box.dataframe([{tr("audit.col.seq"): e.seq, tr("audit.col.at"): tr.datetime(e.at),
+                                   tr("audit.col.actor"): e.actor_name, tr("audit.col.action"): e.action,
+                                   tr("audit.col.object"): e.object_ref or e.object_type,
+                                   tr("audit.col.reason"): e.reason, tr("audit.col.details"): other_details(e.details)}],
+                                 hide_index=True, width="stretch")
 
 # ------------------------------------------------------------------ search
 

@@ -33,10 +33,10 @@ if not rows:
     st.info(tr("evidence.documents.none"))
 else:
     st.dataframe(
-        [{tr("evidence.col.number"): r.number, tr("evidence.col.title"): r.title, tr("evidence.col.kind"): tr.maybe(r.kind),
-          tr("evidence.col.case"): r.case_ref, tr("evidence.col.entity"): entities.get(r.entity_id, ""),
-          tr("evidence.col.issued_at"): tr.datetime(r.issued_at), tr("evidence.col.issued_by"): r.issued_by_name,
-          tr("evidence.col.version"): evidence_ui.version_text(r)} for r in rows],
+        [{tr("evidence.col.number"): r.number, tr("evidence.col.title"): r.title,
+          tr("evidence.col.version"): evidence_ui.version_text(r), tr("evidence.col.case"): r.case_ref,
+          tr("evidence.col.entity"): entities.get(r.entity_id, ""), tr("evidence.col.issued_at"): tr.datetime(r.issued_at),
+          tr("evidence.col.issued_by"): r.issued_by_name, tr("evidence.col.kind"): tr.maybe(r.kind)} for r in rows],
         hide_index=True, width="stretch",
     )
 
@@ -47,8 +47,9 @@ if "_ev_open_next" in st.session_state:  # set after a signed copy was filed: op
     st.session_state["ev_open"] = st.session_state.pop("_ev_open_next")
 chosen = st.session_state.get("ev_open")
 options = [None, *listed] + ([chosen] if chosen is not None and chosen not in listed else [])
-st.selectbox(tr("evidence.documents.open"), options, key="ev_open",
-             format_func=lambda i: "—" if i is None else listed.get(i, tr("evidence.documents.linked", id=i)))
+if len(options) > 1:
+        st.selectbox(tr("evidence.documents.open"), options, key="ev_open",
+                 format_func=lambda i: "—" if i is None else listed.get(i, tr("evidence.documents.linked", id=i)))
 document_id = st.session_state.get("ev_open")
 if document_id is not None:
     row = ui.call(evidence_room.document_detail, document_id, actor=actor).value

@@ -1,6 +1,6 @@
 import streamlit as st
 
-from dashboard import audit_pack, evidence_ui, organisation, ui
+from dashboard import audit_pack, evidence, evidence_room, evidence_ui, organisation, ui
 from models.clock import paris_today
 from models.roles import Capability
 
@@ -36,3 +36,14 @@ if pack is not None:
     st.download_button(tr("evidence.documents.save", filename=pack.filename), data=pack.content,
                        file_name=pack.filename, mime="application/zip", key="pack_save", on_click="ignore",
                        type="primary", icon=":material/save:")
+
+st.subheader(tr("evidence.pack.previous"))
+previous = ui.call(evidence_room.search_documents, evidence_room.DocumentFilter(kind=evidence.PACK_KIND), 1, 10,
+                   actor=actor).value
+if previous and previous.rows:
+    st.dataframe([{tr("evidence.col.number"): r.number, tr("evidence.col.title"): r.title,
+                   tr("evidence.col.issued_at"): tr.datetime(r.issued_at), tr("evidence.col.issued_by"): r.issued_by_name,
+                   tr("evidence.detail.sha256"): r.sha256} for r in previous.rows], hide_index=True, width="stretch")
+    st.caption(tr("evidence.pack.previous_hint", total=previous.total))
+else:
+    st.info(tr("evidence.pack.none_yet"))

@@ -113,10 +113,16 @@ def test_an_intact_chain_is_reported_with_its_size(org, trail):
     assert _actions(_search(org))[0] == "audit.verify"
 
 
-def test_a_row_edited_in_the_database_is_reported_with_its_position(org, trail):
-    target = _search(org, action="dsr.update").entries[0].seq
+def _tamper(org, action: str, statement: str, **params) -> int:
+    """Run SQL behind the application's back on the entry of `action`; its position."""
+    target = _search(org, action=action).entries[0].seq
     with org.engine.begin() as conn:
-        conn.execute(text("UPDATE audit_entry SET actor_name = 'mallory' WHERE seq = :seq"), {"seq": target})
+        conn.execute(text(statement), {"seq": target, **params})
+    return target
+
+
+def test_a_row_edited_in_the_database_is_reported_with_its_position(org, trail):
+    target = _tamper(org, "dsr.update", "UPDATE audit_entry SET actor_name = 'mallory' WHERE seq = :seq")
     status = _verify(org)
     assert (status.intact, status.broken_seq, status.problem, status.cause) == (
         False, target, "audit.chain.altered", "audit.chain.cause.content")
@@ -129,17 +135,13 @@ def test_a_rewritten_row_with_a_recomputed_hash_breaks_the_next_link(org, trail)
         entry = session.exec(select(AuditEntry).where(AuditEntry.seq == target)).one()
         entry.reason = "falsifié"
         forged_hash = entry_hash(entry)
-    with org.engine.begin() as conn:
-        conn.execute(text("UPDATE audit_entry SET reason = 'falsifié', hash = :h WHERE seq = :seq"),
-                     {"h": forged_hash, "seq": target})
+    _tamper(org, "dsr.update", "UPDATE audit_entry SET reason = 'falsifié', hash = :h WHERE seq = :seq", h=forged_hash)
     status = _verify(org)
     assert (status.broken_seq, status.cause) == (target + 1, "audit.chain.cause.previous")
 
 
 def test_a_deleted_row_is_reported(org, trail):
-    target = _search(org, action="breach.create").entries[0].seq
-    with org.engine.begin() as conn:
-        conn.execute(text("DELETE FROM audit_entry WHERE seq = :seq"), {"seq": target})
+    target = _tamper(org, "breach.create", "DELETE FROM audit_entry WHERE seq = :seq")
     status = _verify(org)
     assert (status.broken_seq, status.problem, status.cause, status.entry) == (
         target, "audit.chain.missing", "audit.chain.cause.deleted", None)
