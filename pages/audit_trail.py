@@ -12,11 +12,21 @@ st.title(tr("audit.title"))
 # ------------------------------------------------------------------ the chain, checked on arrival
 
 status_box = st.container()  # the result first, the button to check again below it
-if st.button(tr("audit.verify"), key="verify_chain", icon=":material/verified:") or CHAIN_KEY not in st.session_state:
+if st.button(tr("audit.verify"), key="verify_chain", icon=":material/verified:"):
     with st.spinner(tr("audit.verifying")):
         st.session_state[CHAIN_KEY] = ui.call(audit_trail.verify, actor=actor).value
+elif CHAIN_KEY not in st.session_state:  # once per session: verified at once unless the chain is very long
+    with st.spinner(tr("audit.verifying")):
+        st.session_state[CHAIN_KEY] = ui.call(audit_trail.verify_on_arrival, actor=actor).value
 status = st.session_state.get(CHAIN_KEY)
-if status is not None:
+if status is None:
+    past = ui.call(audit_trail.last_verification, actor=actor).value
+    if past is not None:
+        key = "audit.chain.last_intact" if past.intact else "audit.chain.last_broken"
+        status_box.info(tr(key, at=tr.datetime(past.at), by=past.actor_name, checked=past.checked,
+                           seq=past.broken_seq, entries=past.entries), icon=":material/history:")
+    status_box.caption(tr("audit.chain.long", limit=audit_trail.AUTO_VERIFY_MAX_ENTRIES))
+else:
     checked_at = tr("audit.chain.checked_at", at=tr.datetime(status.checked_at))
     if status.intact:
         status_box.success(f"{tr('audit.chain.intact', checked=status.checked)} {checked_at}",

@@ -145,3 +145,15 @@ def test_a_deleted_row_is_reported(org, trail):
     status = _verify(org)
     assert (status.broken_seq, status.problem, status.cause, status.entry) == (
         target, "audit.chain.missing", "audit.chain.cause.deleted", None)
+
+
+def test_a_long_chain_is_verified_on_demand_and_the_last_result_shown(org, trail, monkeypatch):
+    with org.work() as session:
+        assert audit_trail.verify_on_arrival(session, org.auditor).intact  # short: verified at once
+        assert audit_trail.last_verification(session, org.auditor).actor_name == "auditeur"
+    monkeypatch.setattr(audit_trail, "AUTO_VERIFY_MAX_ENTRIES", 3)
+    with org.work() as session:
+        assert audit_trail.verify_on_arrival(session, org.dpo) is None
+        past = audit_trail.last_verification(session, org.dpo)
+    assert (past.actor_name, past.intact, past.broken_seq) == ("auditeur", True, None)
+    assert past.entries == _search(org).total and past.checked == past.entries - 1
