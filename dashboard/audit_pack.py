@@ -150,7 +150,7 @@ def build_audit_pack(session: Session, actor: Actor, request: dict) -> PackResul
     entity_name = entity.name if entity else tr("evidence.pack.all_entities")
     period = {"date_from": tr.date(data.date_from), "date_to": tr.date(data.date_to)}
     title = tr("evidence.pack.title", entity=entity_name, **period)
-    zip_name = safe_name(tr("evidence.pack.filename", entity=entity.code if entity else tr("evidence.pack.all_entities"),
+    zip_name = safe_name(tr("evidence.pack.filename", entity=entity.code if entity else entity_name,
                             date_from=data.date_from.isoformat(), date_to=data.date_to.isoformat()))
     counted: dict[str, int] = {"document": 0, "register": 0}
 

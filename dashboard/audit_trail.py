@@ -141,7 +141,8 @@ def chain_status(session: Session) -> ChainStatus:
     if report.problem == "audit.chain.altered" and entry is not None:
         cause = "audit.chain.cause.content" if entry_hash(entry) != entry.hash else "audit.chain.cause.previous"
     else:
-        cause = "audit.chain.cause.deleted" if report.problem == "audit.chain.missing" else "audit.chain.cause.truncated"
+        deleted = report.problem == "audit.chain.missing"
+        cause = "audit.chain.cause.deleted" if deleted else "audit.chain.cause.truncated"
     return ChainStatus(False, report.checked, checked_at, report.broken_seq, report.problem, cause, entry)
 
 

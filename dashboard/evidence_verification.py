@@ -35,6 +35,8 @@ _CODE_CHARS = "[0-9A-HJKMNP-TV-Z]"
 CODE_PATTERN = re.compile(rf"\b({_CODE_CHARS}{{4}}-{_CODE_CHARS}{{4}}-{_CODE_CHARS}{{4}})\b")
 NUMBER_PATTERN = re.compile(r"\b(DOC-\d{4}-\d{4,})\b")
 SHA256_PATTERN = re.compile(r"[0-9a-fA-F]{64}")
+_FOOTER_CODE = re.compile(r"(?:CODE DE VÉRIFICATION|VERIFICATION CODE)\s*:?\s*" + CODE_PATTERN.pattern)
+_RAW_KEYWORDS = re.compile(r"/Keywords\s*\(([^)]{0,500})\)")
 _PAGES_READ = 3  # the first two pages and the last: every page carries the footer
 _MAX_CLAIMS = 20
 
@@ -83,30 +85,33 @@ class Claims:
     numbers: tuple[str, ...] = ()
 
 
-def _pdf_text(content: bytes) -> str | None:
-    """Metadata and the text of the first pages and the last; None if pypdf cannot read it."""
+def _pdf_text(content: bytes) -> tuple[str, str] | None:
+    """(keywords, text of the first pages and the last) as pypdf reads them; None if it cannot."""
     try:
         reader = PdfReader(BytesIO(content))
         if reader.is_encrypted and not reader.decrypt(""):
             return None
-        meta = reader.metadata or {}
-        texts = [str(meta.get(key, "")) for key in ("/Keywords", "/Title", "/Subject")]
+        keywords = str((reader.metadata or {}).get("/Keywords", ""))
         pages = list(reader.pages)
         chosen = pages if len(pages) <= _PAGES_READ else [*pages[:_PAGES_READ - 1], pages[-1]]
-        return "\n".join(texts + [page.extract_text() or "" for page in chosen])
+        return keywords, "\n".join(page.extract_text() or "" for page in chosen)
     except Exception:  # noqa: BLE001 - any damage in a dropped file means "unreadable", the app goes on
         return None
 
 
 def read_claims(content: bytes) -> Claims:
-    """The verification codes and document numbers a PDF shows: in its text and
-    metadata as pypdf reads them, and in its raw bytes (the metadata is stored in
-    clear), so that a damaged copy still names the document it claims to be."""
-    text = _pdf_text(content)
-    found = f"{text or ''}\n{content.decode('latin-1')}".upper()
-    codes = tuple(dict.fromkeys(CODE_PATTERN.findall(found)))[:_MAX_CLAIMS]
-    numbers = tuple(dict.fromkeys(NUMBER_PATTERN.findall(found)))[:_MAX_CLAIMS]
-    return Claims(text is not None, codes, numbers)
+    """The verification codes and document numbers a PDF claims: codes where DPO Desk
+    prints them (after "code de vérification" in the footer, in the metadata keywords),
+    numbers anywhere. The raw bytes are read too (the metadata is stored in clear), so
+    that a damaged copy still names the document it claims to be."""
+    read = _pdf_text(content)
+    keywords, text = read or ("", "")
+    raw = content.decode("latin-1")
+    keywords = " ".join([keywords, *_RAW_KEYWORDS.findall(raw)]).upper()
+    codes = _FOOTER_CODE.findall(text.upper()) + CODE_PATTERN.findall(keywords)
+    numbers = NUMBER_PATTERN.findall(f"{text}\n{raw}".upper())
+    return Claims(read is not None, tuple(dict.fromkeys(codes))[:_MAX_CLAIMS],
+                  tuple(dict.fromkeys(numbers))[:_MAX_CLAIMS])
 
 
 def _facts(session: Session, actor: Actor, document: EvidenceDocument) -> DocumentFacts:

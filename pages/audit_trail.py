@@ -40,7 +40,8 @@ else:
             status_box.dataframe([{tr("audit.col.seq"): e.seq, tr("audit.col.at"): tr.datetime(e.at),
                                    tr("audit.col.actor"): e.actor_name, tr("audit.col.action"): e.action,
                                    tr("audit.col.object"): e.object_ref or e.object_type,
-                                   tr("audit.col.reason"): e.reason, tr("audit.col.details"): other_details(e.details)}],
+                                   tr("audit.col.reason"): e.reason,
+                                   tr("audit.col.details"): other_details(e.details)}],
                                  hide_index=True, width="stretch")
 
 # ------------------------------------------------------------------ search
@@ -77,7 +78,8 @@ if entries:
     )
     by_seq = {e.seq: e for e in entries}
     seq = st.selectbox(tr("audit.entry.open"), [None, *by_seq], key="audit_open",
-                       format_func=lambda s: "—" if s is None else f"n° {s} — {by_seq[s].action} {by_seq[s].object_ref}")
+                       format_func=lambda s: "—" if s is None else
+                       f"n° {s} — {by_seq[s].action} {by_seq[s].object_ref}")
     if seq is not None:
         entry = by_seq[seq]
         changes = changes_of(entry.details)

@@ -35,7 +35,8 @@ else:
     st.dataframe(
         [{tr("evidence.col.number"): r.number, tr("evidence.col.title"): r.title,
           tr("evidence.col.version"): evidence_ui.version_text(r), tr("evidence.col.case"): r.case_ref,
-          tr("evidence.col.entity"): entities.get(r.entity_id, ""), tr("evidence.col.issued_at"): tr.datetime(r.issued_at),
+          tr("evidence.col.entity"): entities.get(r.entity_id, ""),
+          tr("evidence.col.issued_at"): tr.datetime(r.issued_at),
           tr("evidence.col.issued_by"): r.issued_by_name, tr("evidence.col.kind"): tr.maybe(r.kind)} for r in rows],
         hide_index=True, width="stretch",
     )

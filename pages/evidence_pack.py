@@ -42,7 +42,8 @@ previous = ui.call(evidence_room.search_documents, evidence_room.DocumentFilter(
                    actor=actor).value
 if previous and previous.rows:
     st.dataframe([{tr("evidence.col.number"): r.number, tr("evidence.col.title"): r.title,
-                   tr("evidence.col.issued_at"): tr.datetime(r.issued_at), tr("evidence.col.issued_by"): r.issued_by_name,
+                   tr("evidence.col.issued_at"): tr.datetime(r.issued_at),
+                   tr("evidence.col.issued_by"): r.issued_by_name,
                    tr("evidence.detail.sha256"): r.sha256} for r in previous.rows], hide_index=True, width="stretch")
     st.caption(tr("evidence.pack.previous_hint", total=previous.total))
 else:

@@ -86,7 +86,8 @@ def test_filters_by_entity_kind_case_text_and_paris_day(org):
     assert _numbers(_search(org, org.auditor, text="t_B")) == []  # _ too
     assert _numbers(_search(org, org.auditor, text=a.number.lower())) == [a.number]
     issued_day = paris_date(a.issued_at)
-    in_range = _search(org, org.auditor, date_from=issued_day - timedelta(days=1), date_to=issued_day + timedelta(days=1))
+    day = timedelta(days=1)
+    in_range = _search(org, org.auditor, date_from=issued_day - day, date_to=issued_day + day)
     assert set(_numbers(in_range)) == {a.number, b.number}
     assert _numbers(_search(org, org.auditor, date_to=issued_day - timedelta(days=2))) == []
     with org.session() as session:

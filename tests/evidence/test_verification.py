@@ -2,6 +2,7 @@
 and bad input that gets a clear answer without harming the app."""
 
 import hashlib
+import io
 from datetime import datetime, timezone
 
 import pytest
@@ -83,6 +84,21 @@ def test_claims_are_read_from_the_footer_text_and_the_metadata(org):
     claims = read_claims(document.content)
     assert claims.readable
     assert claims.codes == (document.verification_code,) and claims.numbers == (document.number,)
+    # U is not in the code alphabet: only the page text, compressed, still holds the code
+    footer_only = document.content.replace(document.verification_code.encode(), b"UUUU-UUUU-UUUU")
+    assert read_claims(footer_only).codes == (document.verification_code,)
+
+
+def test_a_pdf_from_elsewhere_with_code_like_references_is_not_called_forged(org):
+    """Only codes where DPO Desk prints them count: after "code de vérification", in the keywords."""
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer)
+    page.drawString(72, 720, "Contrat 2026-0001-0042, IBAN FR76 3000 4000 0312 3456 7890 143, ref ABCD-EFGH-1234")
+    page.save()
+    result = _verify(org, buffer.getvalue())
+    assert (result.outcome, result.claimed, result.notes) == (Outcome.UNKNOWN, (), ("evidence.verify.note.no_stamp",))
 
 
 @pytest.mark.parametrize(("content", "outcome", "notes"), [
