@@ -1,23 +1,41 @@
-"""Reading the audit trail: for the DPO and auditors only."""
+"""Reading the audit trail: for the DPO and auditors only.
+
+Legal does not read it (no READ_AUDIT_TRAIL): the trail is the control over
+everyone who works the cases, legal included, so it is kept to the DPO, who answers
+for the processing, and to the auditors, who check it.
+"""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
 from dashboard import audit
 from dashboard.actor import Actor
+from dashboard.errors import RuleViolation
+from dashboard.i18n import Translator
 from dashboard.permissions import require
-from models.audit import AuditEntry
-from models.clock import PARIS
+from dashboard.sql_filters import contains_text, paris_day_range
+from exports.audit_trail import trail_csv
+from models.audit import AuditEntry, AuditHead, entry_hash
+from models.org import Entity
 from models.roles import Capability
+from models.types import utcnow
+
+EXPORT_MAX_ROWS = 500_000  # a larger export is refused: narrow the period or the entity (~45 s, 80 MB)
+AUTO_VERIFY_MAX_ENTRIES = 100_000  # verified on opening the page up to this size (~8 s); beyond, on demand
 
 
 @dataclass(frozen=True)
 class TrailFilter:
     text: str = ""  # user name, action, reference or reason, case-insensitive
     action_prefix: str = ""
+    actor: str = ""  # part of the user name
+    action: str = ""  # exact action
+    record: str = ""  # part of the record's reference, or its type
+    entity_id: int | None = None
+    include_unscoped: bool = False  # with entity_id: also the entries of no entity (log-ins, users...)
     date_from: date | None = None  # Paris calendar days, inclusive
     date_to: date | None = None
 
@@ -30,24 +48,36 @@ class TrailPage:
     page_size: int
 
 
-def _paris_midnight(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=PARIS)
+@dataclass(frozen=True)
+class ChainStatus:
+    """The hash chain's verification, with what happened at the first break."""
+
+    intact: bool
+    checked: int
+    checked_at: datetime
+    broken_seq: int | None = None
+    problem: str = ""  # audit.chain.altered / .missing / .truncated
+    cause: str = ""  # catalogue key: what was done to the entry
+    entry: AuditEntry | None = None  # the first broken entry as stored now, if it still exists
 
 
 def _conditions(flt: TrailFilter) -> list:
-    conditions = []
+    conditions = paris_day_range(flt.date_from, flt.date_to, AuditEntry.at)
     if flt.text.strip():
-        pattern = f"%{flt.text.strip().lower()}%"
-        conditions.append(or_(func.lower(AuditEntry.actor_name).like(pattern),
-                              func.lower(AuditEntry.action).like(pattern),
-                              func.lower(AuditEntry.object_ref).like(pattern),
-                              func.lower(AuditEntry.reason).like(pattern)))
+        conditions.append(or_(*(contains_text(column, flt.text) for column in
+                                (AuditEntry.actor_name, AuditEntry.action, AuditEntry.object_ref, AuditEntry.reason))))
     if flt.action_prefix:
-        conditions.append(AuditEntry.action.startswith(flt.action_prefix))
-    if flt.date_from:
-        conditions.append(AuditEntry.at >= _paris_midnight(flt.date_from))
-    if flt.date_to:
-        conditions.append(AuditEntry.at < _paris_midnight(flt.date_to + timedelta(days=1)))
+        conditions.append(AuditEntry.action.startswith(flt.action_prefix, autoescape=True))
+    if flt.actor.strip():
+        conditions.append(contains_text(AuditEntry.actor_name, flt.actor))
+    if flt.action:
+        conditions.append(AuditEntry.action == flt.action)
+    if flt.record.strip():
+        conditions.append(or_(contains_text(AuditEntry.object_ref, flt.record),
+                              func.lower(AuditEntry.object_type) == flt.record.strip().lower()))
+    if flt.entity_id is not None:
+        scoped = AuditEntry.entity_id == flt.entity_id
+        conditions.append(or_(scoped, AuditEntry.entity_id.is_(None)) if flt.include_unscoped else scoped)
     return conditions
 
 
@@ -57,19 +87,100 @@ def count(session: Session, actor: Actor, flt: TrailFilter) -> int:
 
 
 def search(session: Session, actor: Actor, flt: TrailFilter, page: int = 1, page_size: int = 50) -> TrailPage:
+    """One page of matching entries, newest first (the count comes with it)."""
     total = count(session, actor, flt)
-    conditions = _conditions(flt)
     page = max(1, page)
     entries = session.exec(
-        select(AuditEntry).where(*conditions).order_by(AuditEntry.seq.desc())
+        select(AuditEntry).where(*_conditions(flt)).order_by(AuditEntry.seq.desc())
         .offset((page - 1) * page_size).limit(page_size)
     ).all()
     return TrailPage(list(entries), total, page, page_size)
 
 
-def verify(session: Session, actor: Actor) -> audit.ChainReport:
-    require(session, actor, Capability.READ_AUDIT_TRAIL, action="audit.verify")
+def list_actions(session: Session, actor: Actor) -> list[str]:
+    require(session, actor, Capability.READ_AUDIT_TRAIL, action="audit.search")
+    return list(session.exec(select(AuditEntry.action).distinct().order_by(AuditEntry.action)))
+
+
+def _csv_rows(session: Session, flt: TrailFilter):
+    """Entries in chain order as plain rows: streamed, never held as ORM objects."""
+    columns = [AuditEntry.seq, AuditEntry.at, AuditEntry.actor_name, AuditEntry.actor_role, AuditEntry.action,
+               AuditEntry.object_type, AuditEntry.object_id, AuditEntry.object_ref, AuditEntry.entity_id,
+               AuditEntry.reason, AuditEntry.details, AuditEntry.hash]
+    query = select(*columns).where(*_conditions(flt)).order_by(AuditEntry.seq).execution_options(yield_per=2000)
+    yield from session.execute(query)
+
+
+def trail_export(session: Session, flt: TrailFilter, language: str) -> tuple[bytes, int]:
+    """The CSV of the matching entries and their number; the caller has checked the
+    permission. Refuses an export larger than EXPORT_MAX_ROWS."""
+    total = session.exec(select(func.count()).select_from(AuditEntry).where(*_conditions(flt))).one()
+    if total > EXPORT_MAX_ROWS:
+        raise RuleViolation("audit.export_too_large", count=total, limit=EXPORT_MAX_ROWS)
+    tr = Translator(language)
+    codes = dict(session.exec(select(Entity.id, Entity.code)).all())
+    return trail_csv(_csv_rows(session, flt), tr, entity_codes=codes, reason_text=tr.maybe), total
+
+
+def export_csv(session: Session, actor: Actor, flt: TrailFilter, language: str = "fr") -> bytes:
+    """The audit trail matching the filter as CSV (formula-safe); the export is an audit entry."""
+    require(session, actor, Capability.READ_AUDIT_TRAIL, action="audit.export")
+    content, total = trail_export(session, flt, language)
+    audit.record(session, actor, "audit.export", entity_id=flt.entity_id,
+                 details={"rows": total, "filter": {k: v for k, v in vars(flt).items() if v not in ("", None, False)}})
+    return content
+
+
+def chain_status(session: Session) -> ChainStatus:
+    """Verify the chain and explain its first break: the caller has checked the permission."""
     report = audit.verify_chain(session)
-    audit.record(session, actor, "audit.verify", details={"intact": report.intact, "checked": report.checked,
-                                                          "broken_seq": report.broken_seq})
-    return report
+    checked_at = utcnow()
+    if report.intact:
+        return ChainStatus(True, report.checked, checked_at)
+    entry = session.exec(select(AuditEntry).where(AuditEntry.seq == report.broken_seq)).first()
+    if report.problem == "audit.chain.altered" and entry is not None:
+        cause = "audit.chain.cause.content" if entry_hash(entry) != entry.hash else "audit.chain.cause.previous"
+    else:
+        deleted = report.problem == "audit.chain.missing"
+        cause = "audit.chain.cause.deleted" if deleted else "audit.chain.cause.truncated"
+    return ChainStatus(False, report.checked, checked_at, report.broken_seq, report.problem, cause, entry)
+
+
+def verify(session: Session, actor: Actor) -> ChainStatus:
+    require(session, actor, Capability.READ_AUDIT_TRAIL, action="audit.verify")
+    status = chain_status(session)
+    audit.record(session, actor, "audit.verify", details={"intact": status.intact, "checked": status.checked,
+                                                          "broken_seq": status.broken_seq})
+    return status
+
+
+def verify_on_arrival(session: Session, actor: Actor) -> ChainStatus | None:
+    """The chain verified now when it is small enough to be quick, else None: the
+    page then shows the last verification and offers to run one."""
+    require(session, actor, Capability.READ_AUDIT_TRAIL, action="audit.verify")
+    head = session.get(AuditHead, 1)
+    if head is not None and head.seq > AUTO_VERIFY_MAX_ENTRIES:
+        return None
+    return verify(session, actor)
+
+
+@dataclass(frozen=True)
+class PastVerification:
+    at: datetime
+    actor_name: str
+    intact: bool
+    checked: int
+    broken_seq: int | None
+    entries: int  # the chain's length now
+
+
+def last_verification(session: Session, actor: Actor) -> PastVerification | None:
+    require(session, actor, Capability.READ_AUDIT_TRAIL, action="audit.search")
+    head = session.get(AuditHead, 1)
+    entry = session.exec(select(AuditEntry).where(AuditEntry.action == "audit.verify")
+                         .order_by(AuditEntry.seq.desc()).limit(1)).first()
+    if entry is None:
+        return None
+    details = entry.details or {}
+    return PastVerification(entry.at, entry.actor_name, bool(details.get("intact")), details.get("checked") or 0,
+                            details.get("broken_seq"), head.seq if head else 0)

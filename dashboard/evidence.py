@@ -1,22 +1,81 @@
-"""The evidence registry: issue a document (build, hash, keep byte for byte) and
-find it again. Every issue and every download is an audit entry."""
+"""The evidence registry: issue a document (build, hash, keep byte for byte), find it
+again, and decide who may see it. Every issue and every download is an audit entry.
+
+Nothing here changes or deletes a document, and the database refuses it too
+(triggers of migration 0008). A correction is a newer version issued with
+`supersedes=`: both are kept and each points to the other.
+
+Who sees what: the DPO, legal and auditors every document (audit packs, which hold
+the audit trail, only for those who may read the trail); a department head only
+the documents of cases of his or her departments. Only the case types know which
+department a case belongs to: each lists in VISIBILITY a function
+`(actor, case_id_column) -> SQL condition` that selects the case ids of its type
+the actor may see, e.g. for the requests
+
+    def evidence_visible(actor, case_id):
+        return case_id.in_(select(Request.id).where(department_filter(actor, Request.department_id)))
+
+Documents of a case type without an entry, and documents of no case, are not shown
+to department heads.
+"""
 
 import hashlib
+import importlib
+from collections.abc import Callable
 
+from sqlalchemy import and_, false, or_, true
+from sqlalchemy.orm import defer
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, select
 
 from dashboard import audit
 from dashboard.actor import Actor
-from dashboard.permissions import deny, require, require_writer
+from dashboard.errors import RuleViolation
+from dashboard.permissions import deny, require_writer
 from dashboard.references import next_reference
 from exports.stamp import Builder, DocumentStamp
 from models.evidence import EvidenceDocument, new_verification_code, normalise_code
 from models.roles import Capability
 from models.types import utcnow
 
+# case_type -> "module:function"; each case type appends its line.
+VISIBILITY: dict[str, str] = {
+}
+
+PACK_KIND = "evidence.audit_pack"  # audit packs hold the audit trail: READ_AUDIT_TRAIL only
+
+VisibilityHook = Callable[[Actor, ColumnElement], ColumnElement[bool]]
+
 
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def _hook(path: str) -> VisibilityHook:
+    module, function = path.split(":")
+    return getattr(importlib.import_module(module), function)
+
+
+def visible_condition(actor: Actor) -> ColumnElement[bool]:
+    """SQL condition on EvidenceDocument: the documents this actor may find and download."""
+    if actor.can(Capability.READ_EVIDENCE):
+        return true() if actor.can(Capability.READ_AUDIT_TRAIL) else EvidenceDocument.kind != PACK_KIND
+    if not actor.can(Capability.WORK_DEPARTMENT_CASES):
+        return false()
+    return or_(false(), *(and_(EvidenceDocument.case_type == case_type, _hook(path)(actor, EvidenceDocument.case_id))
+                          for case_type, path in VISIBILITY.items()))
+
+
+def get_visible(session: Session, actor: Actor, document_id: int, *, action: str,
+                with_content: bool = False) -> EvidenceDocument:
+    """The document if the actor may see it; NotAllowed (logged) if not, or if it does not exist."""
+    query = select(EvidenceDocument).where(EvidenceDocument.id == document_id, visible_condition(actor))
+    if not with_content:
+        query = query.options(defer(EvidenceDocument.content))
+    document = session.exec(query).first()
+    if document is None:
+        deny(session, actor, action=action, object_type="evidence_document", object_id=document_id)
+    return document
 
 
 def _unused_code(session: Session) -> str:
@@ -24,6 +83,14 @@ def _unused_code(session: Session) -> str:
         code = new_verification_code()
         if find_by_code(session, code) is None:
             return code
+
+
+def _check_supersedes(session: Session, older: EvidenceDocument, case_type: str, case_id: int | None) -> None:
+    if (older.case_type, older.case_id) != (case_type, case_id):
+        raise RuleViolation("evidence.supersede_other_case", number=older.number)
+    newer = successor_of(session, older.id)
+    if newer is not None:
+        raise RuleViolation("evidence.already_superseded", number=older.number, newer=newer.number)
 
 
 def issue_document(
@@ -41,11 +108,21 @@ def issue_document(
     case_ref: str = "",
     entity_id: int | None = None,
     supersedes: EvidenceDocument | None = None,
+    reason: str = "",
+    handover: bool = False,
 ) -> EvidenceDocument:
     """Reserve a number and a verification code, build the document with them, and
-    record it. The caller has already checked that the actor may issue it."""
-    require_writer(session, actor, action=f"evidence.issue:{kind}", object_type=case_type,
-                   object_id=case_id, object_ref=case_ref)
+    record it. The caller has already checked that the actor may issue it.
+
+    `supersedes`: the older version of the same case's document this one replaces
+    (it must be the latest version). `handover=True` records a document built for a
+    reader (the audit pack): read-only roles may then issue it, the caller having
+    checked that they may read all it contains."""
+    if not handover:
+        require_writer(session, actor, action=f"evidence.issue:{kind}", object_type=case_type,
+                       object_id=case_id, object_ref=case_ref)
+    if supersedes is not None:
+        _check_supersedes(session, supersedes, case_type, case_id)
     issued_at = utcnow()
     stamp = DocumentStamp(
         number=next_reference(session, "DOC", issued_at),
@@ -85,7 +162,8 @@ def issue_document(
         object_id=document.id,
         object_ref=document.number,
         entity_id=entity_id,
-        details={"kind": kind, "sha256": document.sha256, "case_ref": case_ref,
+        reason=reason,
+        details={"kind": kind, "sha256": document.sha256, "size": document.size, "case_ref": case_ref,
                  "supersedes": supersedes.number if supersedes else None},
     )
     return document
@@ -98,17 +176,24 @@ def find_by_code(session: Session, code: str) -> EvidenceDocument | None:
 
 
 def find_by_sha256(session: Session, digest: str) -> EvidenceDocument | None:
-    return session.exec(select(EvidenceDocument).where(EvidenceDocument.sha256 == digest.lower())).first()
+    return session.exec(select(EvidenceDocument).where(EvidenceDocument.sha256 == digest.lower())
+                        .order_by(EvidenceDocument.id)).first()
 
 
-def download_document(session: Session, actor: Actor, document_id: int) -> EvidenceDocument:
-    """The document as issued, byte for byte; the download is an audit entry."""
-    require(session, actor, Capability.READ_EVIDENCE, action="evidence.download",
-            object_type="evidence_document", object_id=document_id)
-    document = session.get(EvidenceDocument, document_id)
-    if document is None:
-        deny(session, actor, action="evidence.download", object_type="evidence_document",
-             object_id=document_id)
+def find_by_number(session: Session, number: str) -> EvidenceDocument | None:
+    return session.exec(select(EvidenceDocument).where(EvidenceDocument.number == number.upper())).first()
+
+
+def successor_of(session: Session, document_id: int) -> EvidenceDocument | None:
+    """The newer version that supersedes this document, if any."""
+    return session.exec(select(EvidenceDocument).options(defer(EvidenceDocument.content))
+                        .where(EvidenceDocument.supersedes_id == document_id)).first()
+
+
+def download_document(session: Session, actor: Actor, document_id: int, *, reason: str = "") -> EvidenceDocument:
+    """The document as issued, byte for byte, if the actor may see it; the download
+    is an audit entry (with the reason the actor stated, if any)."""
+    document = get_visible(session, actor, document_id, action="evidence.download", with_content=True)
     audit.record(
         session,
         actor,
@@ -117,6 +202,7 @@ def download_document(session: Session, actor: Actor, document_id: int) -> Evide
         object_id=document.id,
         object_ref=document.number,
         entity_id=document.entity_id,
-        details={"case_ref": document.case_ref},
+        reason=reason,
+        details={"case_ref": document.case_ref, "sha256": document.sha256},
     )
     return document

@@ -1,4 +1,9 @@
-"""The evidence registry: every document the application issues, kept byte for byte."""
+"""The evidence registry: every document the application issues, kept byte for byte.
+
+Rows are never updated nor deleted: migration 0008 installs database triggers that
+refuse both, so that even a direct SQL statement cannot rewrite or remove evidence.
+A correction is a new row that `supersedes` the older one.
+"""
 
 import secrets
 from datetime import datetime
@@ -34,7 +39,10 @@ class EvidenceDocument(SQLModel, table=True):
     issued_at: datetime = Field(sa_type=UTCDateTime, index=True)
     issued_by_id: Optional[int] = Field(default=None, foreign_key="app_user.id")
     issued_by_name: str = Field(default="", max_length=200)
-    supersedes_id: Optional[int] = Field(default=None, foreign_key="evidence_document.id")
+    # The older version this one replaces. Unique: a version is superseded at most once,
+    # so the versions of a document form a single line, never a fork.
+    supersedes_id: Optional[int] = Field(default=None, foreign_key="evidence_document.id", unique=True,
+                                         index=True)
 
 
 def new_verification_code() -> str:

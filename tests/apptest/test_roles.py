@@ -9,11 +9,13 @@ from tests.apptest.conftest import PASSWORD, app_as, page_path
 from tests.conftest import actor_named
 
 REGISTER = {"register_list.py", "register_activity.py"}
+EVIDENCE = {"evidence_documents.py", "evidence_verify.py"}
 EXPECTED_PAGES = {
-    "dpo": {"home.py", "audit_trail.py", "admin_users.py", "admin_organisation.py", "account.py", *REGISTER},
-    "juriste": {"home.py", "account.py", *REGISTER},
-    "chef.rh": {"home.py", "account.py", *REGISTER},
-    "auditeur": {"home.py", "audit_trail.py", "account.py", *REGISTER},
+    "dpo": {"home.py", "audit_trail.py", "admin_users.py", "admin_organisation.py", "account.py", *REGISTER,
+            *EVIDENCE, "evidence_pack.py"},
+    "juriste": {"home.py", "account.py", *REGISTER, *EVIDENCE},
+    "chef.rh": {"home.py", "account.py", *REGISTER, *EVIDENCE},
+    "auditeur": {"home.py", "audit_trail.py", "account.py", *REGISTER, *EVIDENCE, "evidence_pack.py"},
 }
 
 

@@ -34,10 +34,16 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def app_url(tmp_path_factory):
+def e2e_database_url(tmp_path_factory) -> str:
+    """The served app's database: a test may prepare data in it through the use cases."""
+    return f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'e2e.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def app_url(e2e_database_url):
     """The demo database, seeded by the CLI, served on a free port."""
-    folder = tmp_path_factory.mktemp("e2e")
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{folder / 'e2e.sqlite3'}", "DPO_PASSWORD_PROFILE": "cheap"}
+    folder = Path(e2e_database_url.removeprefix("sqlite:///")).parent
+    env = {**os.environ, "DATABASE_URL": e2e_database_url, "DPO_PASSWORD_PROFILE": "cheap"}
     subprocess.run([sys.executable, "-m", "dashboard.cli", "seed-demo"], env=env, check=True, cwd=ROOT,
                    capture_output=True)
     port = _free_port()

@@ -7,11 +7,13 @@ from tests.e2e.conftest import login, wait_idle
 pytestmark = pytest.mark.browser
 
 REGISTER = {"Registre des traitements", "Fiche de traitement"}
+EVIDENCE = {"Documents émis", "Vérifier un document"}
 NAVIGATION = {
-    "dpo": {"Accueil", "Journal d'audit", "Utilisateurs", "Entités et directions", "Mon compte", *REGISTER},
-    "juriste": {"Accueil", "Mon compte", *REGISTER},
-    "chef.rh": {"Accueil", "Mon compte", *REGISTER},
-    "auditeur": {"Accueil", "Journal d'audit", "Mon compte", *REGISTER},
+    "dpo": {"Accueil", "Journal d'audit", "Utilisateurs", "Entités et directions", "Mon compte", *REGISTER,
+            *EVIDENCE, "Dossier d'audit"},
+    "juriste": {"Accueil", "Mon compte", *REGISTER, *EVIDENCE},
+    "chef.rh": {"Accueil", "Mon compte", *REGISTER, *EVIDENCE},
+    "auditeur": {"Accueil", "Journal d'audit", "Mon compte", *REGISTER, *EVIDENCE, "Dossier d'audit"},
 }
 
 

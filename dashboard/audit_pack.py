@@ -1,0 +1,183 @@
+"""The audit pack: one download for an inspection, for a period and an entity.
+
+A ZIP (exports.audit_pack) of the documents issued in the period, byte for byte
+(every version), the audit-trail export of the period, the registers other case
+types contribute, a signed hand-over slip, a README and the manifests of SHA-256.
+The pack itself is recorded in the evidence registry (its own hash, a number and a
+verification code), so that the copy handed over can be checked later.
+
+Building a pack reads; it changes no record. Auditors, who change nothing, may
+therefore build one: the registry keeps it as a record of what was handed to whom.
+
+Contributors: each case type with something to put in the pack (register extract,
+breach register...) lists in CONTRIBUTORS a function
+`(session, actor, scope: PackScope) -> list[tuple[str, bytes]]` returning file
+names and contents for the period and entity, limited to what the actor may see.
+It must not write: the actor may be an auditor. PDFs it builds may carry the pack's
+own stamp (scope.stamp) in their footer: the verification page then recognises
+them as files of this pack.
+"""
+
+import importlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from pydantic import BaseModel, Field, model_validator
+from pydantic_core import PydanticCustomError
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from dashboard import audit_trail, evidence
+from dashboard.actor import Actor
+from dashboard.errors import RuleViolation
+from dashboard.evidence_room import stated_reason
+from dashboard.i18n import Translator
+from dashboard.permissions import require
+from dashboard.sql_filters import paris_day_range
+from dashboard.validation import problem, validate
+from exports.audit_pack import DOCUMENTS_DIR, REGISTERS_DIR, TRAIL_FILE, PackFile, PackInfo, build_pack, safe_name
+from exports.stamp import DocumentStamp
+from models.evidence import EvidenceDocument
+from models.org import Entity
+from models.roles import Capability
+
+# "module:function" entries; each case type appends its line.
+CONTRIBUTORS: list[str] = [
+]
+
+MAX_DOCUMENTS_BYTES = 200 * 1024 * 1024  # the period's documents; beyond, narrow the period
+MAX_PERIOD_DAYS = 3 * 366
+
+
+@dataclass(frozen=True)
+class PackScope:
+    date_from: date
+    date_to: date
+    entity_id: int | None  # None: every entity
+    language: str
+    stamp: DocumentStamp  # the pack's number and verification code
+
+
+Contributor = Callable[[Session, Actor, PackScope], list[tuple[str, bytes]]]
+
+
+class PackRequest(BaseModel):
+    date_from: date
+    date_to: date
+    entity_id: int | None = None
+    reason: str = Field(default="", max_length=500)
+
+    @model_validator(mode="after")
+    def _period(self) -> "PackRequest":
+        if self.date_to < self.date_from:
+            raise PydanticCustomError("evidence.pack.period_reversed", "The period ends before it starts.")
+        if (self.date_to - self.date_from).days >= MAX_PERIOD_DAYS:
+            raise PydanticCustomError("evidence.pack.period_too_long", "The period is too long.",
+                                      {"years": MAX_PERIOD_DAYS // 366})
+        return self
+
+
+@dataclass(frozen=True)
+class PackResult:
+    document_id: int
+    number: str
+    verification_code: str
+    filename: str
+    sha256: str
+    size: int
+    content: bytes
+    documents: int
+    registers: int
+    trail_entries: int
+
+
+def _contributor(path: str) -> Contributor:
+    module, function = path.split(":")
+    return getattr(importlib.import_module(module), function)
+
+
+def _document_conditions(actor: Actor, data: PackRequest) -> list:
+    conditions = [evidence.visible_condition(actor), EvidenceDocument.kind != evidence.PACK_KIND,
+                  *paris_day_range(data.date_from, data.date_to, EvidenceDocument.issued_at)]
+    if data.entity_id is not None:
+        conditions.append(EvidenceDocument.entity_id == data.entity_id)
+    return conditions
+
+
+def _documents(session: Session, conditions: list) -> Iterator[PackFile]:
+    """Every document of the period as issued, read one at a time."""
+    doc = EvidenceDocument
+    listing = session.exec(select(doc.id, doc.number, doc.filename, doc.title, doc.issued_at, doc.issued_by_name)
+                           .where(*conditions).order_by(doc.issued_at, doc.id)).all()
+    for document_id, number, filename, title, issued_at, issued_by in listing:
+        content = session.exec(select(doc.content).where(doc.id == document_id)).one()
+        yield PackFile(f"{DOCUMENTS_DIR}/{number}_{safe_name(filename)}", content, "document", number, title,
+                       issued_at, issued_by)
+
+
+def _registers(session: Session, actor: Actor, scope: PackScope) -> Iterator[PackFile]:
+    for path in CONTRIBUTORS:
+        for name, content in _contributor(path)(session, actor, scope):
+            yield PackFile(f"{REGISTERS_DIR}/{safe_name(name)}", content, "register", title=name)
+
+
+def _chain_sentence(tr: Translator, status: audit_trail.ChainStatus) -> str:
+    if status.intact:
+        return tr("audit.chain.intact", checked=status.checked)
+    return f"{tr(status.problem, seq=status.broken_seq)} {tr(status.cause, seq=status.broken_seq)}"
+
+
+def build_audit_pack(session: Session, actor: Actor, request: dict) -> PackResult:
+    """Build, record and return the pack for {date_from, date_to, entity_id, reason}."""
+    require(session, actor, Capability.READ_EVIDENCE, action="evidence.audit_pack")
+    require(session, actor, Capability.READ_AUDIT_TRAIL, action="evidence.audit_pack")
+    data = validate(PackRequest, request)
+    reason = stated_reason(actor, data.reason)
+    entity = session.get(Entity, data.entity_id) if data.entity_id is not None else None
+    if data.entity_id is not None and entity is None:
+        raise problem("entity_id", "evidence.pack.unknown_entity")
+    conditions = _document_conditions(actor, data)
+    total_bytes = session.exec(select(func.coalesce(func.sum(EvidenceDocument.size), 0)).where(*conditions)).one()
+    if total_bytes > MAX_DOCUMENTS_BYTES:
+        raise RuleViolation("evidence.pack.too_large", size_mb=total_bytes // 2**20,
+                            limit_mb=MAX_DOCUMENTS_BYTES // 2**20)
+    tr = Translator(actor.language)
+    trail_filter = audit_trail.TrailFilter(entity_id=data.entity_id, include_unscoped=True,
+                                           date_from=data.date_from, date_to=data.date_to)
+    trail, trail_entries = audit_trail.trail_export(session, trail_filter, tr.language)
+    chain = _chain_sentence(tr, audit_trail.chain_status(session))
+    entity_name = entity.name if entity else tr("evidence.pack.all_entities")
+    period = {"date_from": tr.date(data.date_from), "date_to": tr.date(data.date_to)}
+    title = tr("evidence.pack.title", entity=entity_name, **period)
+    zip_name = safe_name(tr("evidence.pack.filename", entity=entity.code if entity else entity_name,
+                            date_from=data.date_from.isoformat(), date_to=data.date_to.isoformat()))
+    counted: dict[str, int] = {"document": 0, "register": 0}
+
+    def files(scope: PackScope) -> Iterator[PackFile]:
+        for file in (*_documents(session, conditions), PackFile(TRAIL_FILE, trail, "trail"),
+                     *_registers(session, actor, scope)):
+            counted[file.source] = counted.get(file.source, 0) + 1
+            yield file
+
+    def build(stamp: DocumentStamp) -> bytes:
+        scope = PackScope(data.date_from, data.date_to, data.entity_id, tr.language, stamp)
+        info = PackInfo(stamp=stamp, zip_name=zip_name, title=title,
+                        header=entity.legal_name if entity else tr("evidence.pack.all_entities"),
+                        entity=entity_name, date_from=data.date_from, date_to=data.date_to, reason=reason,
+                        chain=chain, trail_entries=trail_entries,
+                        signatories=((tr("evidence.pack.sign.dpo"), entity.dpo_name if entity else ""),
+                                     (tr("evidence.pack.sign.recipient"),
+                                      actor.full_name if actor.is_read_only else "")))
+        return build_pack(files(scope), info, tr)
+
+    document = evidence.issue_document(
+        session, actor, kind=evidence.PACK_KIND, title=title[:300], filename=zip_name, media_type="application/zip",
+        build=build, language=tr.language, entity_id=data.entity_id, reason=reason, handover=True)
+    return PackResult(document.id, document.number, document.verification_code, document.filename, document.sha256,
+                      document.size, document.content, counted["document"], counted["register"], trail_entries)
+
+
+def default_period(today: date) -> tuple[date, date]:
+    """The last twelve months up to today: what an annual audit usually asks for."""
+    return today - timedelta(days=364), today

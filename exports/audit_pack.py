@@ -1,0 +1,188 @@
+"""The audit pack: one ZIP handed to an auditor or the CNIL for a period.
+
+Inside: the files given (documents as issued, the audit-trail export, the registers
+other case types contribute), a hand-over slip to sign (bordereau.pdf), a README in
+the reader's language explaining how to check everything, and two manifests listing
+every other file with its SHA-256: manifest.csv for a spreadsheet, SHA256SUMS.txt
+for `sha256sum -c`. The ZIP's own SHA-256 cannot be inside it: the evidence
+registry records it under the pack's number.
+
+Files are written as they come (only their names and hashes are kept), so a pack
+of many documents never holds them all in memory twice.
+"""
+
+import hashlib
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from io import BytesIO
+
+from reportlab.lib.units import mm
+
+from exports.csv_safe import to_csv
+from exports.pdf.base import (CONTENT_WIDTH, build_pdf, grid_table, heading, key_value_table, para, signature_block,
+                              spacer)
+from exports.stamp import DocumentStamp, Translator
+from models.clock import paris_time
+
+MANIFEST = "manifest.csv"
+CHECKSUMS = "SHA256SUMS.txt"
+README = "README.txt"
+SLIP = "bordereau.pdf"
+DOCUMENTS_DIR = "documents"
+REGISTERS_DIR = "registres"
+TRAIL_FILE = "journal-audit.csv"
+
+
+@dataclass(frozen=True)
+class PackFile:
+    name: str  # path inside the ZIP
+    content: bytes
+    source: str  # "document", "trail", "register", "slip", "readme"
+    number: str = ""  # registry number, for documents
+    title: str = ""
+    issued_at: datetime | None = None
+    issued_by: str = ""
+
+
+@dataclass(frozen=True)
+class PackInfo:
+    stamp: DocumentStamp  # the pack's own number and verification code
+    zip_name: str
+    title: str
+    header: str  # PDF header line: the entity, or the organisation
+    entity: str
+    date_from: date
+    date_to: date
+    reason: str
+    chain: str  # the audit chain's verification, as a sentence
+    trail_entries: int
+    signatories: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class _Listed:
+    name: str
+    sha256: str
+    size: int
+    source: str
+    number: str
+    title: str
+    issued_at: datetime | None
+    issued_by: str
+
+
+def safe_name(name: str, limit: int = 120) -> str:
+    """A file name any unzip tool and any operating system accept: ASCII, no folders."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "-", ascii_name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]).strip(".-")
+    return cleaned[-limit:] or "fichier"
+
+
+def _unique(name: str, used: set[str]) -> str:
+    stem, dot, extension = name.rpartition(".")
+    if not dot or "/" in extension:
+        stem, extension = name, ""
+    candidate, n = name, 1
+    while candidate in used:
+        n += 1
+        candidate = f"{stem}-{n}.{extension}" if extension else f"{stem}-{n}"
+    used.add(candidate)
+    return candidate
+
+
+def _write(archive: zipfile.ZipFile, name: str, content: bytes, when: datetime) -> None:
+    info = zipfile.ZipInfo(name, date_time=paris_time(when).timetuple()[:6])
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    archive.writestr(info, content)
+
+
+def _slip(listed: list[_Listed], info: PackInfo, tr: Translator) -> bytes:
+    stamp = info.stamp
+    issued = paris_time(stamp.issued_at).strftime("%d/%m/%Y %H:%M")
+    story = [
+        para(tr("evidence.pack.slip.title"), "title"),
+        para(info.title, "subtitle"),
+        key_value_table([
+            (tr("evidence.pack.slip.number"), stamp.number),
+            (tr("evidence.pack.slip.entity"), info.entity),
+            (tr("evidence.pack.slip.period"), tr("evidence.pack.period", date_from=info.date_from.strftime("%d/%m/%Y"),
+                                                  date_to=info.date_to.strftime("%d/%m/%Y"))),
+            (tr("evidence.pack.slip.built"), tr("evidence.pack.built", at=issued, by=stamp.issued_by)),
+            (tr("evidence.pack.slip.reason"), info.reason),
+            (tr("evidence.pack.slip.chain"), info.chain),
+            (tr("evidence.pack.slip.files"), str(len(listed))),
+        ]),
+        heading(tr("evidence.pack.slip.contents")),
+        grid_table(
+            [tr("evidence.pack.col.file"), tr("evidence.pack.col.document"), tr("evidence.pack.col.sha256")],
+            [(item.name, item.number or tr(f"evidence.pack.source.{item.source}"),
+              f"{item.sha256[:32]}\n{item.sha256[32:]}") for item in listed],
+            widths=[CONTENT_WIDTH - 112 * mm, 32 * mm, 80 * mm],
+        ),
+        spacer(),
+        para(tr("evidence.pack.slip.own_hash", number=stamp.number, code=stamp.verification_code), "small"),
+        spacer(6),
+        signature_block(tr, info.signatories),
+    ]
+    return build_pdf(story, stamp=stamp, tr=tr, title=tr("evidence.pack.slip.title"), subject=info.title,
+                     author=stamp.issued_by, header=info.header, keywords=("audit-pack",))
+
+
+def _readme(listed: list[_Listed], info: PackInfo, tr: Translator) -> bytes:
+    counts = {source: sum(1 for item in listed if item.source == source) for source in ("document", "register")}
+    text = tr("evidence.pack.readme", number=info.stamp.number, code=info.stamp.verification_code, title=info.title,
+              entity=info.entity, date_from=info.date_from.strftime("%d/%m/%Y"),
+              date_to=info.date_to.strftime("%d/%m/%Y"), built_by=info.stamp.issued_by,
+              built_at=paris_time(info.stamp.issued_at).strftime("%d/%m/%Y %H:%M"), reason=info.reason,
+              chain=info.chain, documents=counts["document"], registers=counts["register"],
+              trail=info.trail_entries, zip_name=info.zip_name)
+    return text.replace("\n", "\r\n").encode("utf-8-sig")  # Notepad opens it as UTF-8 with CRLF
+
+
+def _manifest(listed: list[_Listed], tr: Translator) -> bytes:
+    header = [tr(f"evidence.pack.col.{name}") for name in ("file", "sha256", "size", "source", "document", "title",
+                                                           "issued_at", "issued_by")]
+    return to_csv(header, ([item.name, item.sha256, item.size, tr(f"evidence.pack.source.{item.source}"),
+                            item.number, item.title, item.issued_at, item.issued_by] for item in listed))
+
+
+def _checksums(listed: list[_Listed]) -> bytes:
+    return "".join(f"{item.sha256}  {item.name}\n" for item in listed).encode("utf-8")
+
+
+def build_pack(files: Iterable[PackFile], info: PackInfo, tr: Translator) -> bytes:
+    buffer = BytesIO()
+    listed: list[_Listed] = []
+    used = {MANIFEST, CHECKSUMS, README, SLIP}
+    when = info.stamp.issued_at
+
+    def add(archive: zipfile.ZipFile, file: PackFile) -> None:
+        name = _unique(file.name, used) if file.source not in ("slip", "readme") else file.name
+        _write(archive, name, file.content, when)
+        listed.append(_Listed(name, hashlib.sha256(file.content).hexdigest(), len(file.content), file.source,
+                              file.number, file.title, file.issued_at, file.issued_by))
+
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for file in files:
+            add(archive, file)
+        add(archive, PackFile(SLIP, _slip(listed, info, tr), "slip", info.stamp.number,
+                              tr("evidence.pack.slip.title"), when, info.stamp.issued_by))
+        add(archive, PackFile(README, _readme(listed, info, tr), "readme"))
+        _write(archive, MANIFEST, _manifest(listed, tr), when)
+        _write(archive, CHECKSUMS, _checksums(listed), when)
+    return buffer.getvalue()
+
+
+def pack_hashes(content: bytes) -> dict[str, str]:
+    """{sha256: file name} of a pack's files, read from its SHA256SUMS.txt ({} if it has none)."""
+    try:
+        with zipfile.ZipFile(BytesIO(content)) as archive:
+            lines = archive.read(CHECKSUMS).decode("utf-8").splitlines()
+    except (zipfile.BadZipFile, KeyError, UnicodeDecodeError):
+        return {}
+    return dict(line.split("  ", 1) for line in lines if "  " in line)

@@ -1,0 +1,172 @@
+"""The audit pack: what it holds, that its manifest matches its contents, that it is
+itself in the registry, and who may build it."""
+
+import csv
+import hashlib
+import io
+import zipfile
+from datetime import timedelta
+
+import pytest
+from pypdf import PdfReader
+from sqlmodel import select
+
+from dashboard import audit_pack, evidence, evidence_room
+from dashboard.access import ReasonRequired
+from dashboard.errors import NotAllowed, RuleViolation
+from dashboard.evidence_room import DocumentFilter
+from dashboard.evidence_verification import Outcome, verify_file
+from dashboard.i18n import Translator
+from dashboard.validation import InvalidInput
+from exports.pdf.base import build_pdf, para
+from models.audit import AuditEntry
+from models.clock import paris_today
+from models.evidence import EvidenceDocument
+from tests.evidence.conftest import issue
+
+REASON = "Contrôle CNIL du 12 mars"
+REGISTER_CSV = "Traitement;Finalité\r\nPaie;Gestion du personnel\r\n".encode("utf-8-sig")
+
+
+def register_contributor(session, actor, scope):
+    """A case type's contribution: a CSV and a PDF carrying the pack's own stamp."""
+    pdf = build_pdf([para("Registre des violations de données")], stamp=scope.stamp, tr=Translator(scope.language),
+                    title="Registre des violations", subject="Registre", author=actor.full_name, header="Médicis")
+    return [("registre des traitements.csv", REGISTER_CSV), ("../registre-violations.pdf", pdf)]
+
+
+@pytest.fixture
+def contributors(monkeypatch):
+    monkeypatch.setattr(audit_pack, "CONTRIBUTORS", [f"{__name__}:register_contributor"])
+
+
+def _request(org, entity="MEDICIS", days_back=0, **overrides):
+    today = paris_today()
+    return {"date_from": today - timedelta(days=days_back), "date_to": today,
+            "entity_id": org.entities[entity].id if entity else None, "reason": REASON, **overrides}
+
+
+def _build(org, actor=None, **kwargs):
+    with org.work() as session:
+        return audit_pack.build_audit_pack(session, actor or org.auditor, _request(org, **kwargs))
+
+
+def _manifest(archive: zipfile.ZipFile) -> list[dict[str, str]]:
+    text = archive.read("manifest.csv").decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text), delimiter=";"))
+
+
+def test_the_manifest_matches_the_contents(org, contributors):
+    first = issue(org, case_id=1, title="Certificat de destruction")
+    second = issue(org, case_id=1, supersedes=first, title="Certificat de destruction (corrigé)")
+    elsewhere = issue(org, entity="GERP", title="Lettre GERP")
+    pack = _build(org)
+    archive = zipfile.ZipFile(io.BytesIO(pack.content))
+    names = set(archive.namelist())
+    manifest = _manifest(archive)
+    listed = {row["Fichier"]: row for row in manifest}
+    assert len(listed) == len(manifest)  # each file once
+    assert set(listed) == names - {"manifest.csv", "SHA256SUMS.txt"}
+    for name, row in listed.items():
+        content = archive.read(name)
+        assert row["SHA-256"] == hashlib.sha256(content).hexdigest(), name
+        assert int(row["Octets"]) == len(content), name
+    sums = dict(line.split("  ", 1)[::-1] for line in archive.read("SHA256SUMS.txt").decode().splitlines())
+    assert sums == {name: row["SHA-256"] for name, row in listed.items()}
+    # the period's documents of the entity, every version, byte for byte; nothing of another entity
+    documents = {name: archive.read(name) for name in names if name.startswith("documents/")}
+    assert documents == {f"documents/{first.number}_certificat.pdf": first.content,
+                         f"documents/{second.number}_certificat.pdf": second.content}
+    assert not any(elsewhere.number in name for name in names)
+    assert listed[f"documents/{second.number}_certificat.pdf"]["Titre"] == "Certificat de destruction (corrigé)"
+    # contributions, with names that cannot escape their folder
+    assert archive.read("registres/registre-des-traitements.csv") == REGISTER_CSV
+    assert "registres/registre-violations.pdf" in names
+    assert (pack.documents, pack.registers) == (2, 2)
+
+
+def test_the_pack_explains_itself_and_carries_the_trail(org, contributors):
+    document = issue(org)
+    pack = _build(org)
+    archive = zipfile.ZipFile(io.BytesIO(pack.content))
+    readme = archive.read("README.txt").decode("utf-8-sig")
+    assert pack.number in readme and pack.verification_code in readme
+    assert "sha256sum -c SHA256SUMS.txt" in readme and "Get-FileHash" in readme and "Chaîne intacte" in readme
+    assert f"Motif : {REASON}" in readme
+    trail = list(csv.reader(io.StringIO(archive.read("journal-audit.csv").decode("utf-8-sig")), delimiter=";"))
+    assert trail[0][0] == "N°" and len(trail) - 1 == pack.trail_entries > 0
+    assert any(row[4] == "evidence.issue" and document.number in row for row in trail[1:])
+    slip = PdfReader(io.BytesIO(archive.read("bordereau.pdf")))
+    slip_text = "".join(page.extract_text() for page in slip.pages)
+    assert "Bordereau de remise" in slip_text and pack.verification_code in slip_text
+    assert document.number in slip_text and "Marc Lemoine" in slip_text
+
+
+def test_the_pack_is_in_the_registry_with_its_own_hash(org, contributors):
+    issue(org)
+    pack = _build(org)
+    with org.session() as session:
+        recorded = session.get(EvidenceDocument, pack.document_id)
+        entry = session.exec(select(AuditEntry).where(AuditEntry.action == "evidence.issue",
+                                                      AuditEntry.object_id == pack.document_id)).one()
+    assert recorded.sha256 == hashlib.sha256(pack.content).hexdigest() == pack.sha256
+    assert (recorded.kind, recorded.entity_id, recorded.issued_by_name, recorded.media_type) == (
+        evidence.PACK_KIND, org.entities["MEDICIS"].id, "Marc Lemoine", "application/zip")
+    assert (entry.actor_name, entry.reason) == ("auditeur", REASON)
+    archive = zipfile.ZipFile(io.BytesIO(pack.content))
+    with org.work() as session:
+        assert verify_file(session, org.dpo, pack.filename, pack.content).outcome == Outcome.ISSUED
+        for name in ("bordereau.pdf", "registres/registre-violations.pdf"):
+            result = verify_file(session, org.dpo, name, archive.read(name))
+            assert (result.outcome, result.pack_file, result.document.number) == (Outcome.IN_PACK, name, pack.number)
+    # the next pack does not nest this one
+    again = _build(org)
+    assert not any(pack.number in name for name in zipfile.ZipFile(io.BytesIO(again.content)).namelist())
+
+
+def test_the_period_and_all_entities(org):
+    medicis, gerp = issue(org), issue(org, entity="GERP")
+    everything = _build(org, entity=None, days_back=30)
+    names = zipfile.ZipFile(io.BytesIO(everything.content)).namelist()
+    assert any(medicis.number in n for n in names) and any(gerp.number in n for n in names)
+    today = paris_today()
+    past = _build(org, date_from=today - timedelta(days=30), date_to=today - timedelta(days=1))
+    assert past.documents == 0
+
+
+def test_legal_cannot_find_a_pack_since_it_holds_the_audit_trail(org):
+    pack = _build(org, actor=org.dpo)
+    with org.session() as session:
+        assert evidence_room.count_documents(session, org.legal, DocumentFilter()) == 0
+        assert evidence_room.count_documents(session, org.auditor, DocumentFilter()) == 1
+    with pytest.raises(NotAllowed), org.work() as session:
+        evidence_room.download(session, org.legal, pack.document_id, REASON)
+
+
+@pytest.mark.parametrize("who", ["legal", "head_hr"])
+def test_only_the_dpo_and_auditors_build_a_pack(org, who):
+    with pytest.raises(NotAllowed):
+        _build(org, actor=getattr(org, who))
+
+
+@pytest.mark.parametrize(("overrides", "error", "key"), [
+    ({"reason": ""}, ReasonRequired, "evidence.reason_required"),
+    ({"reason": "ok"}, ReasonRequired, "access.reason_too_short"),
+    ({"date_from": paris_today() + timedelta(days=1)}, InvalidInput, "error.invalid_input"),
+    ({"date_from": paris_today() - timedelta(days=5000)}, InvalidInput, "error.invalid_input"),
+    ({"entity_id": 987654}, InvalidInput, "error.invalid_input"),
+])
+def test_bad_requests_are_refused_and_nothing_is_issued(org, overrides, error, key):
+    with pytest.raises(error) as raised:
+        _build(org, **overrides)
+    assert raised.value.key == key
+    with org.session() as session:
+        assert session.exec(select(EvidenceDocument)).first() is None
+
+
+def test_a_pack_beyond_the_size_limit_is_refused(org, monkeypatch):
+    issue(org)
+    monkeypatch.setattr(audit_pack, "MAX_DOCUMENTS_BYTES", 1000)
+    with pytest.raises(RuleViolation) as raised:
+        _build(org)
+    assert raised.value.key == "evidence.pack.too_large"
