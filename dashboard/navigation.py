@@ -26,10 +26,15 @@ class PageSpec:
     section_key: str
     visible_to: Callable[[Actor], bool] = _everyone
     default: bool = False
+    hidden: bool = False  # routable (links, st.switch_page) but not listed in the sidebar
 
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("home.py", "home", "nav.home", ":material/home:", "nav.section.general", default=True),
+    PageSpec("processor_register.py", "processors", "processor.nav.register", ":material/handshake:",
+             "nav.section.cases"),
+    PageSpec("processor_file.py", "processor", "processor.nav.file", ":material/handshake:", "nav.section.cases",
+             hidden=True),
     PageSpec("audit_trail.py", "audit-trail", "nav.audit_trail", ":material/history:",
              "nav.section.evidence", _capable(Capability.READ_AUDIT_TRAIL)),
     PageSpec("admin_users.py", "users", "nav.users", ":material/group:", "nav.section.admin",
