@@ -112,13 +112,13 @@ with tabs[2]:
         badge = tr("processor.contract.status." + c.status)
         header = tr("processor.contract.header", title=c.title, status=badge, score=c.clause_score,
                     missing=c.missing_clauses)
-        with st.expander(header, expanded=c.status == "active"):
-            cols = st.columns(4)
+        with st.expander(header, expanded=c.status == "active" or len(pfile.contracts) == 1):
+            cols = st.columns([1, 1, 2])
             cols[0].metric(tr("processor.contract.score"), f"{c.clause_score} / 100")
             cols[1].metric(tr("processor.contract.missing"), c.missing_clauses)
-            cols[2].metric(tr("processor.contract.end"), tr.date(c.end_date) if c.end_date
-                           else tr("processor.contract.open_ended") if c.status == "active" else tr.date(c.ended_on))
-            cols[3].metric(tr("processor.contract.notice_date"), tr.date(c.notice_date))
+            if c.status == "active":
+                end = tr.date(c.end_date) if c.end_date else tr("processor.contract.open_ended")
+                cols[2].markdown(tr("processor.contract.dates", end=end, notice=tr.date(c.notice_date)))
             st.caption(tr("processor.contract.terms", reference=c.document_reference or "—",
                           form=tr(f"processor.contract_form.{c.form}"), signed=tr.date(c.signed_on),
                           starts=tr.date(c.starts_on)) +
@@ -126,7 +126,9 @@ with tabs[2]:
             st.dataframe([{tr("processor.col.clause"): tr(f"processor.clause.{key}"),
                            tr("processor.col.state"): tr(f"processor.clause_state.{row.state}"),
                            tr("processor.col.note"): row.note} for key, row in view.clauses.items()],
-                         hide_index=True, width="stretch")
+                         hide_index=True, width="stretch", height=38 + 35 * len(view.clauses),
+                         column_config={tr("processor.col.clause"): st.column_config.TextColumn(width="large"),
+                                        tr("processor.col.note"): st.column_config.TextColumn(width="large")})
             if c.status == "ended":
                 st.markdown(tr("processor.contract.ended_summary", ended=tr.date(c.ended_on),
                                choice=tr(f"processor.end_choice.{c.end_choice}"), due=tr.date(c.end_due_date)))
@@ -148,8 +150,7 @@ with tabs[2]:
                     if data is not None and ui.call(contracts.save_contract, p.id, data, c.id, c.version,
                                                     actor=actor).ok:
                         rerun_with("common.saved")
-                with st.form(f"end_{c.id}"):
-                    st.markdown(f"**{tr('processor.contract.end_title')}**")
+                with st.popover(tr("processor.contract.end_title")), st.form(f"end_{c.id}"):
                     cols = st.columns(3)
                     ended_on = cols[0].date_input(tr("processor.field.ended_on"), value=None, format="DD/MM/YYYY")
                     choice = cols[1].selectbox(tr("processor.field.end_choice"), END_CHOICES,

@@ -27,7 +27,7 @@ if counts:
 left, a, b, c = st.columns([3, 2, 2, 2])
 text = left.text_input(tr("processor.filter.text"), key="processor_filter_text")
 entity_id = a.selectbox(tr("processor.filter.entity"), [None, *entity_names], key="processor_filter_entity",
-                        format_func=lambda v: entity_names.get(v, tr("common.all")))
+                        format_func=lambda v: entity_names.get(v, tr("processor.filter.all_entities")))
 status = b.selectbox(tr("processor.field.status"), ["", *PROCESSOR_STATUSES], key="processor_filter_status",
                      format_func=lambda v: tr(f"processor.status.{v}") if v else tr("common.all"))
 flag = c.selectbox(tr("processor.filter.flag"), ["", *flags.FLAGS], key="processor_filter_flag",
@@ -50,7 +50,8 @@ else:
           tr("processor.col.next_deadline"): tr.date(r.next_deadline),
           tr("processor.col.flags"): " · ".join(tr(f"processor.flag.{f}") for f in sorted(r.flags))}
          for r in rows],
-        hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row", key="processor_table")
+        hide_index=True, width="stretch", height=38 + 35 * len(rows), on_select="rerun",
+        selection_mode="single-row", key="processor_table")
     selected = table.selection.rows if table and table.selection else []
     if selected:
         st.switch_page(FILE_PAGE, query_params={"id": rows[selected[0]].id})

@@ -85,13 +85,15 @@ def processor_form(prefix: str, entities: list[Entity], activities: list[Activit
     left, right = st.columns(2)
     data_categories = left.multiselect(
         t("processor.field.data_categories"), sorted({*DATA_SUGGESTIONS, *initial.get("data_categories", [])}),
-        default=initial.get("data_categories", []), accept_new_options=True, key=f"{prefix}_data")
+        default=initial.get("data_categories", []), accept_new_options=True, key=f"{prefix}_data",
+        placeholder=t("processor.form.choose_or_add"))
     subject_categories = right.multiselect(
         t("processor.field.subject_categories"), sorted({*SUBJECT_SUGGESTIONS, *initial.get("subject_categories", [])}),
-        default=initial.get("subject_categories", []), accept_new_options=True, key=f"{prefix}_subjects")
+        default=initial.get("subject_categories", []), accept_new_options=True, key=f"{prefix}_subjects",
+        placeholder=t("processor.form.choose_or_add"))
     left, right = st.columns(2)
     certifications = left.multiselect(t("processor.field.certifications"), CERTIFICATIONS,
-                                      default=initial.get("certifications", []), key=f"{prefix}_certs",
+                                      default=initial.get("certifications", []), key=f"{prefix}_certs", placeholder=t("processor.form.choose"),
                                       format_func=lambda v: t(f"processor.certification.{v}"))
     status = right.selectbox(t("processor.field.status"), PROCESSOR_STATUSES, key=f"{prefix}_status",
                              index=PROCESSOR_STATUSES.index(initial.get("status", "assessed")),
@@ -103,22 +105,24 @@ def processor_form(prefix: str, entities: list[Entity], activities: list[Activit
                                else 0, format_func=entity_names.get)
     others = right.multiselect(t("processor.field.entity_ids"), [e for e in entity_ids if e != entity_id],
                                default=[e for e in initial.get("entity_ids", []) if e != entity_id],
-                               key=f"{prefix}_entities", format_func=entity_names.get)
+                               key=f"{prefix}_entities", format_func=entity_names.get,
+                               placeholder=t("processor.form.choose"))
     using = {entity_id, *others}
     activity_labels = {a.id: f"{a.label} ({entity_names.get(a.entity_id, '?')})" for a in activities
                        if a.entity_id in using}
     activity_ids = st.multiselect(t("processor.field.activity_ids"), list(activity_labels),
                                   default=[a for a in initial.get("activity_ids", []) if a in activity_labels],
-                                  key=f"{prefix}_activities", format_func=activity_labels.get)
+                                  key=f"{prefix}_activities", format_func=activity_labels.get,
+                                  placeholder=t("processor.form.choose"))
     st.markdown(f"**{t('processor.form.locations')}**")
     existing = {loc["country_code"]: loc for loc in initial.get("locations", [])}
     left, right = st.columns(2)
     processing = left.multiselect(t("processor.form.processing_countries"), codes, format_func=names.get,
                                   default=[c for c, loc in existing.items() if loc.get("processing")],
-                                  key=f"{prefix}_processing")
+                                  key=f"{prefix}_processing", placeholder=t("processor.form.choose"))
     storage = right.multiselect(t("processor.form.storage_countries"), codes, format_func=names.get,
                                 default=[c for c, loc in existing.items() if loc.get("storage")],
-                                key=f"{prefix}_storage")
+                                key=f"{prefix}_storage", placeholder=t("processor.form.choose"))
     locations = []
     for code in sorted({*processing, *storage}):
         location = {"country_code": code, "processing": code in processing, "storage": code in storage}

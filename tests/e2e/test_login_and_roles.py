@@ -7,10 +7,10 @@ from tests.e2e.conftest import login, wait_idle
 pytestmark = pytest.mark.browser
 
 NAVIGATION = {
-    "dpo": {"Accueil", "Journal d'audit", "Utilisateurs", "Entités et directions", "Mon compte"},
-    "juriste": {"Accueil", "Mon compte"},
-    "chef.rh": {"Accueil", "Mon compte"},
-    "auditeur": {"Accueil", "Journal d'audit", "Mon compte"},
+    "dpo": {"Accueil", "Journal d'audit", "Utilisateurs", "Entités et directions", "Mon compte", "Sous-traitants"},
+    "juriste": {"Accueil", "Mon compte", "Sous-traitants"},
+    "chef.rh": {"Accueil", "Mon compte", "Sous-traitants"},
+    "auditeur": {"Accueil", "Journal d'audit", "Mon compte", "Sous-traitants"},
 }
 
 
