@@ -211,6 +211,13 @@ with tabs[3]:
                                    {"objected": objected, "note": note}, actor=actor).ok:
                             rerun_with("common.saved")
         live = [s.id for s in subs if s.status in ("active", "notified")]
+        if live:
+            left, right = st.columns([3, 1], vertical_alignment="bottom")
+            gone = left.selectbox(tr("processor.sub.remove_which"), live, key=f"sub_{p.id}_remove",
+                                  format_func=lambda v: by_id[v].name)
+            if right.button(tr("processor.sub.remove"), key=f"sub_{p.id}_remove_button"):
+                if ui.call(subprocessors.remove_subprocessor, gone, by_id[gone].version, actor=actor).ok:
+                    rerun_with("common.saved")
         with st.expander(tr("processor.sub.new")):
             codes = [c for c, _ in country_choices(ui.lang())]
             cols = st.columns(3)

@@ -51,15 +51,17 @@ else:
           tr("processor.col.flags"): " · ".join(tr(f"processor.flag.{f}") for f in sorted(r.flags))}
          for r in rows],
         hide_index=True, width="stretch", height=38 + 35 * len(rows), on_select="rerun",
+        column_config={tr("processor.col.flags"): st.column_config.TextColumn(width="large")},
         selection_mode="single-row", key="processor_table")
     selected = table.selection.rows if table and table.selection else []
     if selected:
         st.switch_page(FILE_PAGE, query_params={"id": rows[selected[0]].id})
 
 csv_col, pdf_col = st.columns(2)
+language = ui.lang()  # read now: the download callback runs outside this script run
 csv_col.download_button(tr("common.download_csv"), key="processor_csv", mime="text/csv",
-                        file_name="registre-sous-traitants.csv",
-                        data=lambda: ui.call(documents.register_csv, flt, ui.lang(), actor=actor).value or b"")
+                        file_name="registre-sous-traitants.csv" if language == "fr" else "processor-register.csv",
+                        data=lambda: ui.call(documents.register_csv, flt, language, actor=actor).value or b"")
 if not actor.is_read_only and pdf_col.button(tr("processor.register.issue_pdf"), key="processor_issue_pdf"):
     issued = ui.call(documents.issue_register_extract, flt, ui.lang(), actor=actor)
     if issued.ok:

@@ -20,7 +20,7 @@ from models.org import Entity
 from models.processing import ProcessingActivity
 from models.processor import (ContractClause, Processor, ProcessorActivity, ProcessorContract, ProcessorEntity,
                               ProcessorLocation)
-from models.processor_transfers import country_name
+from models.processor_transfers import country_name, in_eea
 
 PDF = "application/pdf"
 
@@ -87,7 +87,8 @@ def register_csv(session: Session, actor: Actor, flt: RegisterFilter, language: 
     return to_csv(header, ([line.reference, line.legal_name, country_name(line.country_code, language),
                             tr(f"processor.status.{line.status}"), line.services, ", ".join(line.entities),
                             " | ".join(location_text(tr, loc) for loc in line.locations),
-                            tr("common.yes") if any(loc.transfer_tool for loc in line.locations) else tr("common.no"),
+                            tr("common.yes") if any(not in_eea(loc.country_code) for loc in line.locations)
+                            else tr("common.no"),
                             line.contract.replace("\n", " | "),
                             ", ".join(tr(f"processor.flag.{f}") for f in line.flags), line.next_deadline]
                            for line in lines))

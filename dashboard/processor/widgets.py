@@ -47,7 +47,7 @@ def transfer_fields(prefix: str, code: str, initial: dict | None = None) -> dict
                              format_func=lambda v: t(f"processor.tool.{v}") if v else t("processor.tool.choose"))
     module = cols[1].selectbox(t("processor.field.scc_module"), (None, *SCC_MODULES), key=f"{prefix}_scc_{code}",
                                index=(None, *SCC_MODULES).index(initial.get("scc_module")),
-                               format_func=lambda v: t(f"processor.scc_module.{v}") if v else "—",
+                               format_func=lambda v: t(f"processor.scc_module.{v}") if v else "—", placeholder="—",
                                disabled=tool != "scc")
     derogation = cols[2].selectbox(t("processor.field.derogation"), ("", *DEROGATIONS),
                                    key=f"{prefix}_derog_{code}",

@@ -46,10 +46,15 @@ def test_a_sub_processor_outside_the_eu_makes_the_processor_transfer(porg):
     processor = _create(porg)
     assert "forbidden_transfer" not in _flags(porg, processor.id)
     with porg.work() as session:
-        subprocessors.add_subprocessor(session, porg.dpo, processor.id, {
+        offshore = subprocessors.add_subprocessor(session, porg.dpo, processor.id, {
             "name": "Support Offshore Ltd", "country_code": "IN", "transfer_tool": "scc", "scc_module": 3,
             "authorisation": "specific"})
-    assert "forbidden_transfer" in _flags(porg, processor.id)
+    assert offshore.status == "active" and "forbidden_transfer" in _flags(porg, processor.id)
+    with porg.work() as session:  # no longer used: kept, marked removed, and the transfer is gone
+        subprocessors.remove_subprocessor(session, porg.dpo, offshore.id, offshore.version)
+    assert "forbidden_transfer" not in _flags(porg, processor.id)
+    with porg.session() as session:
+        assert session.get(SubProcessor, offshore.id).status == "removed"
 
 
 @pytest.mark.parametrize(("change", "key"), [
