@@ -275,4 +275,5 @@ with tabs[5]:
         if actor.can(Capability.READ_EVIDENCE):
             right.download_button(tr("common.download_pdf"), key=f"doc_{doc.id}", file_name=doc.filename,
                                   mime=doc.media_type,
-                                  data=lambda i=doc.id: ui.call(evidence.download_document, i, actor=actor).value.content)
+                                  data=lambda i=doc.id: ui.call(evidence.download_document, i,
+                                                                actor=actor).value.content)

@@ -2,11 +2,10 @@
 
 from sqlmodel import Session
 
-from dashboard import audit
 from dashboard.actor import Actor
 from dashboard.processor import state
 from dashboard.processor.forms import AuditData, validate_for
-from dashboard.processor.scope import OBJECT_TYPE, fetch, require_editor
+from dashboard.processor.scope import fetch, record, require_editor
 from dashboard.validation import problem
 from models.clock import paris_today
 from models.processor import ProcessorAudit
@@ -26,8 +25,6 @@ def record_audit(session: Session, actor: Actor, processor_id: int, data: dict) 
         processor.planned_audit_on = None  # the planned audit took place: next one from the interval
     state.refresh(session, processor)
     session.flush()
-    audit.record(session, actor, "processor.audit.record", object_type=OBJECT_TYPE, object_id=processor.id,
-                 object_ref=processor.reference, entity_id=processor.entity_id,
-                 details={"audit_id": row.id, "performed_on": data.performed_on, "outcome": data.outcome,
-                          "next_audit": processor.next_audit_date})
+    record(session, actor, "processor.audit.record", processor, audit_id=row.id, performed_on=data.performed_on,
+           outcome=data.outcome, next_audit=processor.next_audit_date)
     return row

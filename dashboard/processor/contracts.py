@@ -10,7 +10,7 @@ from dashboard.actor import Actor
 from dashboard.errors import NotAllowed
 from dashboard.permissions import deny
 from dashboard.processor.forms import ContractData, DestructionProofData, EndOfContractData, validate_for
-from dashboard.processor.scope import OBJECT_TYPE, check_version, fetch, require_editor
+from dashboard.processor.scope import check_version, fetch, record, require_editor
 from dashboard.validation import problem
 from models.clock import paris_today
 from models.deadlines import contract_term_end, notice_date, return_or_deletion_due
@@ -92,10 +92,8 @@ def save_contract(session: Session, actor: Actor, processor_id: int, data: dict,
     _save_clauses(session, contract, data)
     session.add(contract)
     session.flush()
-    audit.record(session, actor, action, object_type=OBJECT_TYPE, object_id=processor.id,
-                 object_ref=processor.reference, entity_id=processor.entity_id,
-                 details={"contract_id": contract.id, "score": contract.clause_score,
-                          "missing": contract.missing_clauses, "changes": audit.diff(before, _snapshot(session, contract))})
+    record(session, actor, action, processor, contract_id=contract.id, score=contract.clause_score,
+           missing=contract.missing_clauses, changes=audit.diff(before, _snapshot(session, contract)))
     return contract
 
 
@@ -115,9 +113,8 @@ def roll_tacit_renewals(session: Session, actor: Actor, today: date | None = Non
         session.add(contract)
         moved += 1
         processor = session.get(Processor, contract.processor_id)
-        audit.record(session, actor, "processor.contract.renewed", object_type=OBJECT_TYPE,
-                     object_id=processor.id, object_ref=processor.reference, entity_id=processor.entity_id,
-                     details={"contract_id": contract.id, "from": previous, "to": contract.end_date})
+        record(session, actor, "processor.contract.renewed", processor, contract_id=contract.id,
+               previous_end=previous, end=contract.end_date)
     return moved
 
 
@@ -141,10 +138,8 @@ def end_contract(session: Session, actor: Actor, contract_id: int, version: int,
     contract.updated_at = utcnow()
     session.add(contract)
     session.flush()
-    audit.record(session, actor, "processor.contract.end", object_type=OBJECT_TYPE, object_id=processor.id,
-                 object_ref=processor.reference, entity_id=processor.entity_id,
-                 details={"contract_id": contract.id, "ended_on": data.ended_on, "choice": data.end_choice,
-                          "due": contract.end_due_date})
+    record(session, actor, "processor.contract.end", processor, contract_id=contract.id, ended_on=data.ended_on,
+           choice=data.end_choice, due=contract.end_due_date)
     return contract
 
 
@@ -168,9 +163,7 @@ def record_destruction_proof(session: Session, actor: Actor, contract_id: int, v
     contract.updated_at = utcnow()
     session.add(contract)
     session.flush()
-    audit.record(session, actor, "processor.contract.destruction_proof", object_type=OBJECT_TYPE,
-                 object_id=processor.id, object_ref=processor.reference, entity_id=processor.entity_id,
-                 details={"contract_id": contract.id, "changes": audit.diff(before, {
-                     "on": contract.destruction_proved_on, "method": contract.destruction_method,
-                     "ref": contract.destruction_attestation_ref})})
+    record(session, actor, "processor.contract.destruction_proof", processor, contract_id=contract.id,
+           changes=audit.diff(before, {"on": contract.destruction_proved_on, "method": contract.destruction_method,
+                                       "ref": contract.destruction_attestation_ref}))
     return contract

@@ -13,7 +13,7 @@ from dashboard.actor import Actor
 from dashboard.processor import state
 from dashboard.processor.flags import condition, flags_of
 from dashboard.processor.forms import ProcessorData, validate_for
-from dashboard.processor.scope import OBJECT_TYPE, can_edit, check_version, fetch, require_editor, visible
+from dashboard.processor.scope import OBJECT_TYPE, can_edit, check_version, fetch, record, require_editor, visible
 from dashboard.references import next_reference
 from dashboard.validation import problem
 from models.clock import paris_today
@@ -134,9 +134,7 @@ def create_processor(session: Session, actor: Actor, data: dict) -> Processor:
                           country_code=data.country_code)
     _apply(session, processor, data, entity_ids)
     session.flush()
-    audit.record(session, actor, "processor.create", object_type=OBJECT_TYPE, object_id=processor.id,
-                 object_ref=processor.reference, entity_id=processor.entity_id,
-                 details={"changes": audit.diff({}, _snapshot(session, processor))})
+    record(session, actor, "processor.create", processor, changes=audit.diff({}, _snapshot(session, processor)))
     return processor
 
 
@@ -149,9 +147,7 @@ def update_processor(session: Session, actor: Actor, processor_id: int, version:
     before = _snapshot(session, processor)
     _apply(session, processor, data, entity_ids)
     session.flush()
-    audit.record(session, actor, "processor.update", object_type=OBJECT_TYPE, object_id=processor.id,
-                 object_ref=processor.reference, entity_id=processor.entity_id,
-                 details={"changes": audit.diff(before, _snapshot(session, processor))})
+    record(session, actor, "processor.update", processor, changes=audit.diff(before, _snapshot(session, processor)))
     return processor
 
 
@@ -248,8 +244,8 @@ def get_processor(session: Session, actor: Actor, processor_id: int) -> Processo
                       ProcessorActivity, ProcessorActivity.activity_id == ProcessingActivity.id)
                       .where(ProcessorActivity.processor_id == pid).order_by(ProcessingActivity.reference))]
     entity_ids = sorted(session.exec(select(ProcessorEntity.entity_id).where(ProcessorEntity.processor_id == pid)))
-    documents = list(session.exec(select(EvidenceDocument).options(defer(EvidenceDocument.content)).where(EvidenceDocument.case_type == OBJECT_TYPE,
-                                                                 EvidenceDocument.case_id == pid)
+    documents = list(session.exec(select(EvidenceDocument).options(defer(EvidenceDocument.content))
+                                  .where(EvidenceDocument.case_type == OBJECT_TYPE, EvidenceDocument.case_id == pid)
                                   .order_by(EvidenceDocument.issued_at.desc())))
     names = dict(session.exec(select(Entity.id, Entity.name)).all())
     return ProcessorFile(

@@ -5,6 +5,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, select
 
 from dashboard.activities import activities_of_departments
+from dashboard import audit
 from dashboard.actor import Actor
 from dashboard.errors import ConcurrentEdit
 from dashboard.permissions import deny, require, require_writer
@@ -51,3 +52,9 @@ def check_version(row, seen_version: int | None) -> None:
     """An edit carries the version the user saw; someone else's save since then wins."""
     if seen_version is not None and row.version != seen_version:
         raise ConcurrentEdit()
+
+
+def record(session: Session, actor: Actor, action: str, processor: Processor, **details) -> None:
+    """An audit entry about this processor, in the caller's transaction."""
+    audit.record(session, actor, action, object_type=OBJECT_TYPE, object_id=processor.id,
+                 object_ref=processor.reference, entity_id=processor.entity_id, details=details)

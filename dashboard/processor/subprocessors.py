@@ -5,12 +5,11 @@ the window agreed in the contract closes (models.deadlines.objection_deadline)."
 
 from sqlmodel import Session
 
-from dashboard import audit
 from dashboard.actor import Actor
 from dashboard.permissions import deny
 from dashboard.processor import state
 from dashboard.processor.forms import ObjectionDecision, SubProcessorData, validate_for
-from dashboard.processor.scope import OBJECT_TYPE, check_version, fetch, require_editor
+from dashboard.processor.scope import check_version, fetch, record, require_editor
 from dashboard.validation import problem
 from models.clock import paris_today
 from models.deadlines import objection_deadline
@@ -25,9 +24,7 @@ def _fetch(session: Session, actor: Actor, subprocessor_id: int, action: str) ->
 
 
 def _record(session, actor, action: str, processor: Processor, sub: SubProcessor, **details) -> None:
-    audit.record(session, actor, action, object_type=OBJECT_TYPE, object_id=processor.id,
-                 object_ref=processor.reference, entity_id=processor.entity_id,
-                 details={"subprocessor_id": sub.id, "name": sub.name, "status": sub.status, **details})
+    record(session, actor, action, processor, subprocessor_id=sub.id, name=sub.name, status=sub.status, **details)
 
 
 def add_subprocessor(session: Session, actor: Actor, processor_id: int, data: dict) -> SubProcessor:

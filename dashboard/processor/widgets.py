@@ -93,7 +93,8 @@ def processor_form(prefix: str, entities: list[Entity], activities: list[Activit
         placeholder=t("processor.form.choose_or_add"))
     left, right = st.columns(2)
     certifications = left.multiselect(t("processor.field.certifications"), CERTIFICATIONS,
-                                      default=initial.get("certifications", []), key=f"{prefix}_certs", placeholder=t("processor.form.choose"),
+                                      default=initial.get("certifications", []), key=f"{prefix}_certs",
+                                      placeholder=t("processor.form.choose"),
                                       format_func=lambda v: t(f"processor.certification.{v}"))
     status = right.selectbox(t("processor.field.status"), PROCESSOR_STATUSES, key=f"{prefix}_status",
                              index=PROCESSOR_STATUSES.index(initial.get("status", "assessed")),

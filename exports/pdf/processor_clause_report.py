@@ -3,7 +3,8 @@ policy points, each present, partial or missing, with the score."""
 
 from reportlab.lib.units import mm
 
-from exports.pdf.base import CONTENT_WIDTH, build_pdf, grid_table, heading, key_value_table, para, signature_block, spacer
+from exports.pdf.base import (CONTENT_WIDTH, build_pdf, grid_table, heading, key_value_table, para,
+                              signature_block, spacer)
 from exports.pdf.processor_common import ContractFacts, Party, contract_term, country, day
 from exports.stamp import DocumentStamp, Translator
 from models.processor_clauses import ART28_CLAUSES, POLICY_CLAUSES

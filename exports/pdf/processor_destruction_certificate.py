@@ -25,7 +25,8 @@ def build_destruction_certificate(*, controller: Party, processor: Party, refere
         para(tr("processor.pdf.certificate.subtitle"), "subtitle"),
         heading(tr("processor.pdf.parties")),
         key_value_table([
-            (tr("processor.pdf.controller"), "\n".join(v for v in (controller.name, controller.extra, controller.address) if v)),
+            (tr("processor.pdf.controller"),
+             "\n".join(v for v in (controller.name, controller.extra, controller.address) if v)),
             (tr("processor.pdf.processor"),
              "\n".join(v for v in (processor.name, processor.address, country(tr, processor.country_code)) if v)),
             (tr("processor.pdf.processor_ref"), reference),

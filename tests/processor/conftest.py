@@ -1,6 +1,6 @@
 """Factories for the processor tests: valid input a test changes one field of."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 

@@ -102,8 +102,8 @@ def test_clause_scoring_flags_a_missing_clause_until_the_contract_is_amended(por
         assert [c.id for c in flagged] == [contract.id]
         assert session.exec(flags.contracts_with_missing_clauses(session, porg.head_cr)).all() == []  # not his scope
     with porg.work() as session:
-        contracts.save_contract(session, porg.legal, processor.id, contract_data(initial_end=today + timedelta(days=400)),
-                                contract.id, contract.version)
+        contracts.save_contract(session, porg.legal, processor.id,
+                                contract_data(initial_end=today + timedelta(days=400)), contract.id, contract.version)
     assert "missing_clause" not in _flags(porg, processor.id)
     with pytest.raises(ConcurrentEdit), porg.work() as session:  # a form opened before the amendment
         contracts.save_contract(session, porg.dpo, processor.id, contract_data(), contract.id, contract.version)
