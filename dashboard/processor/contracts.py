@@ -10,7 +10,7 @@ from dashboard.actor import Actor
 from dashboard.errors import NotAllowed
 from dashboard.permissions import deny
 from dashboard.processor.forms import ContractData, DestructionProofData, EndOfContractData, validate_for
-from dashboard.processor.scope import check_version, fetch, record, require_editor
+from dashboard.processor.scope import can_edit, check_version, fetch, record, require_editor
 from dashboard.validation import problem
 from models.clock import paris_today
 from models.deadlines import contract_term_end, notice_date, return_or_deletion_due
@@ -100,8 +100,8 @@ def save_contract(session: Session, actor: Actor, processor_id: int, data: dict,
 def roll_tacit_renewals(session: Session, actor: Actor, today: date | None = None) -> int:
     """Move the stored end and notice dates of tacitly renewed contracts whose term
     has run out to the term now running, so that the deadline columns stay true.
-    Done by a writer's routine (opening the register); returns how many moved."""
-    if actor.is_read_only:
+    Done when an editor opens the register; returns how many moved."""
+    if not can_edit(actor):
         return 0
     today = today or paris_today()
     moved = 0

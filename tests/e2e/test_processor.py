@@ -3,16 +3,29 @@ for the insurer's association, whose policy forbids transfers outside the EU, an
 new processor's file shows it flagged."""
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.e2e.conftest import login, open_page, wait_idle
 
 pytestmark = pytest.mark.browser
 
 
-def _choose(page, key: str, option: str) -> None:
-    page.locator(f".st-key-{key}").click()
-    page.get_by_role("option", name=option).click()
+def _settle(page) -> None:
+    page.wait_for_timeout(300)  # a widget change starts a rerun a moment later
     wait_idle(page)
+
+
+def _choose(page, key: str, option: str) -> None:
+    """Pick a selectbox option; the box may still be re-rendering from the previous change."""
+    for _ in range(3):
+        _settle(page)
+        page.locator(f".st-key-{key}").click()
+        try:
+            page.get_by_role("option", name=option).click(timeout=5_000)
+            break
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+    _settle(page)
 
 
 def test_dpo_records_a_processor_with_a_non_eu_transfer_and_sees_it_flagged(page, app_url):
@@ -24,7 +37,7 @@ def test_dpo_records_a_processor_with_a_non_eu_transfer_and_sees_it_flagged(page
     page.locator(".st-key-new_processor_processing").click()
     page.keyboard.type("États-Unis")
     page.get_by_role("option", name="États-Unis", exact=True).click()
-    wait_idle(page)
+    _settle(page)
     page.keyboard.press("Escape")
     page.get_by_text("Transfert vers États-Unis (US)").wait_for()
     page.locator(".st-key-new_processor_create button").click()  # no transfer tool yet: refused

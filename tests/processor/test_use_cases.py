@@ -128,8 +128,9 @@ def test_end_and_notice_dates_are_stored_and_follow_tacit_renewal(porg):
         contracts.roll_tacit_renewals(session, porg.dpo, today + timedelta(days=400))
     with porg.session() as session:
         assert session.get(ProcessorContract, contract.id).end_date == add_months(first_end, 24)
-    with porg.work() as session:
+    with porg.work() as session:  # only editors' sessions move the terms on
         assert contracts.roll_tacit_renewals(session, porg.auditor, today + timedelta(days=900)) == 0
+        assert contracts.roll_tacit_renewals(session, porg.head_hr, today + timedelta(days=900)) == 0
     with porg.session() as session:
         listed = registry.list_processors(session, porg.dpo, registry.RegisterFilter(flag="deadline_soon"))
     assert [row.id for row in listed.rows] == []  # notice in ~9 months
