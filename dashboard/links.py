@@ -26,7 +26,9 @@ class LinkedCase:
     url_path: str = ""  # page to open it on, if any
 
 
-PROVIDERS: list[str] = []
+PROVIDERS: list[str] = [
+    "dashboard.processor.links:processors_of_activity",
+]
 
 
 def _provider(path: str) -> Callable[[Session, Actor, int], list[LinkedCase]]:

@@ -26,6 +26,7 @@ class PageSpec:
     section_key: str
     visible_to: Callable[[Actor], bool] = _everyone
     default: bool = False
+    hidden: bool = False  # routable (links, st.switch_page) but not listed in the sidebar
 
 
 PAGES: tuple[PageSpec, ...] = (
@@ -33,6 +34,10 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("register_list.py", "register", "register.nav", ":material/menu_book:", "nav.section.cases"),
     PageSpec("register_activity.py", "register-activity", "register.nav_activity", ":material/description:",
              "nav.section.cases"),
+    PageSpec("processor_register.py", "processors", "processor.nav.register", ":material/handshake:",
+             "nav.section.cases"),
+    PageSpec("processor_file.py", "processor", "processor.nav.file", ":material/handshake:", "nav.section.cases",
+             hidden=True),
     PageSpec("audit_trail.py", "audit-trail", "nav.audit_trail", ":material/history:",
              "nav.section.evidence", _capable(Capability.READ_AUDIT_TRAIL)),
     PageSpec("evidence_documents.py", "evidence", "evidence.nav.documents", ":material/folder_open:",

@@ -182,6 +182,44 @@ def objection_deadline(notified_on: date, window_days: int) -> date:
     return next_working_day(notified_on + timedelta(days=window_days))
 
 
+# ------------------------------------------- processors: terms, audits, end of contract
+
+
+def contract_term_end(initial_end: date, renewal_months: int, today: date) -> date:
+    """End of the contract term running on `today`. A fixed-term contract with tacit
+    renewal that nobody ended is renewed for the agreed period (Code civil, art. 1214
+    and 1215); terms are counted in months per Regulation 1182/71 Art. 3(2)(c). Without
+    renewal (or once `today` is not past it) the term ends on `initial_end`."""
+    if renewal_months <= 0:
+        return initial_end
+    end, terms = initial_end, 0
+    while end < today:
+        terms += 1
+        end = add_months(initial_end, terms * renewal_months)
+    return end
+
+
+def next_audit_date(last_audit: date | None, interval_months: int, planned: date | None = None) -> date | None:
+    """When the processor is next to be audited (GDPR Art. 28(3)(h): the processor
+    "allows for and contributes to audits, including inspections"): the date planned
+    by hand, else the last audit plus the interval the DPO set; unknown before both."""
+    if planned is not None:
+        return planned
+    if last_audit is None or interval_months <= 0:
+        return None
+    return add_months(last_audit, interval_months)
+
+
+def return_or_deletion_due(ended_on: date, period_days: int, alsace_moselle: bool = False) -> date:
+    """When the processor must have returned or deleted the personal data after the
+    contract ends (GDPR Art. 28(3)(g), "after the end of the provision of services",
+    within the period the contract sets). Calendar days from the day after the end, a
+    weekend or holiday end moved to the next working day (Regulation 1182/71, Art. 3)."""
+    if period_days < 0:
+        raise ValueError("period_days must not be negative")
+    return next_working_day(ended_on + timedelta(days=period_days), alsace_moselle)
+
+
 # ------------------------------------------------------------ reviews (DPIA, register)
 
 

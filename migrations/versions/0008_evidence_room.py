@@ -2,7 +2,7 @@
 itself refuses to change or delete.
 
 Revision ID: 0008
-Revises: 0002
+Revises: 0005
 Create Date: 2026-11-23 04:50:23.323279
 
 The triggers make `evidence_document` insert-only: an UPDATE or a DELETE, from the

@@ -10,10 +10,11 @@ REGISTER = {"Registre des traitements", "Fiche de traitement"}
 EVIDENCE = {"Documents émis", "Vérifier un document"}
 NAVIGATION = {
     "dpo": {"Accueil", "Journal d'audit", "Utilisateurs", "Entités et directions", "Mon compte", *REGISTER,
-            *EVIDENCE, "Dossier d'audit"},
-    "juriste": {"Accueil", "Mon compte", *REGISTER, *EVIDENCE},
-    "chef.rh": {"Accueil", "Mon compte", *REGISTER, *EVIDENCE},
-    "auditeur": {"Accueil", "Journal d'audit", "Mon compte", *REGISTER, *EVIDENCE, "Dossier d'audit"},
+            *EVIDENCE, "Dossier d'audit", "Sous-traitants"},
+    "juriste": {"Accueil", "Mon compte", *REGISTER, *EVIDENCE, "Sous-traitants"},
+    "chef.rh": {"Accueil", "Mon compte", *REGISTER, *EVIDENCE, "Sous-traitants"},
+    "auditeur": {"Accueil", "Journal d'audit", "Mon compte", *REGISTER, *EVIDENCE, "Dossier d'audit",
+                 "Sous-traitants"},
 }
 
 

@@ -1,0 +1,60 @@
+"""Who sees which processor, and who may change one (see the package docstring)."""
+
+from sqlalchemy import false, true
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session, select
+
+from dashboard.activities import activities_of_departments
+from dashboard import audit
+from dashboard.actor import Actor
+from dashboard.errors import ConcurrentEdit
+from dashboard.permissions import deny, require, require_writer
+from models.processor import Processor, ProcessorActivity
+from models.roles import Capability
+
+OBJECT_TYPE = "processor"
+
+
+def reads_everything(actor: Actor) -> bool:
+    return actor.can(Capability.READ_ALL_CASES) or actor.can(Capability.WORK_ALL_CASES)
+
+
+def can_edit(actor: Actor) -> bool:
+    return actor.can(Capability.WORK_ALL_CASES) and not actor.is_read_only
+
+
+def visible(session: Session, actor: Actor) -> ColumnElement[bool]:
+    """SQL condition on Processor: all of them, or those serving the head's departments' activities."""
+    if reads_everything(actor):
+        return true()
+    activity_ids = activities_of_departments(session, actor.department_ids)
+    if not activity_ids:
+        return false()
+    return Processor.id.in_(select(ProcessorActivity.processor_id)
+                            .where(ProcessorActivity.activity_id.in_(sorted(activity_ids))))
+
+
+def require_editor(session: Session, actor: Actor, *, action: str, **target) -> None:
+    require_writer(session, actor, action=action, object_type=OBJECT_TYPE, **target)
+    require(session, actor, Capability.WORK_ALL_CASES, action=action, object_type=OBJECT_TYPE, **target)
+
+
+def fetch(session: Session, actor: Actor, processor_id: int, *, action: str) -> Processor:
+    """The processor if the actor may see it; NotAllowed (logged) if not, or if it does not exist."""
+    processor = session.exec(select(Processor).where(Processor.id == processor_id,
+                                                     visible(session, actor))).first()
+    if processor is None:
+        deny(session, actor, action=action, object_type=OBJECT_TYPE, object_id=processor_id)
+    return processor
+
+
+def check_version(row, seen_version: int | None) -> None:
+    """An edit carries the version the user saw; someone else's save since then wins."""
+    if seen_version is not None and row.version != seen_version:
+        raise ConcurrentEdit()
+
+
+def record(session: Session, actor: Actor, action: str, processor: Processor, **details) -> None:
+    """An audit entry about this processor, in the caller's transaction."""
+    audit.record(session, actor, action, object_type=OBJECT_TYPE, object_id=processor.id,
+                 object_ref=processor.reference, entity_id=processor.entity_id, details=details)

@@ -1,0 +1,59 @@
+"""The clause checklist of a processor contract, and its score.
+
+Sixteen points, each present, partial or missing:
+* GDPR Art. 28(3)(a)-(h), the stipulations every processor contract must contain;
+* the eight points the insurer's data-protection policy (seeds, "L'application de la
+  politique aux Tiers") requires of every contract with a third party. The same DPO
+  serves every entity of the demo, so the checklist is the same for all contracts.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+ART28_CLAUSES = (
+    "art28_a",  # documented instructions, incl. on transfers
+    "art28_b",  # confidentiality of the authorised persons
+    "art28_c",  # security measures (Art. 32)
+    "art28_d",  # conditions for engaging another processor (Art. 28(2) and (4))
+    "art28_e",  # assistance with data-subject requests
+    "art28_f",  # assistance with Arts. 32 to 36
+    "art28_g",  # deletion or return at the end, at the controller's choice
+    "art28_h",  # information and audits; warning of an infringing instruction
+)
+POLICY_CLAUSES = (
+    "policy_scope",  # périmètre de responsabilité
+    "policy_ownership",  # propriété des données
+    "policy_instructions",  # respect des instructions et recours à d'autres sous-traitants
+    "policy_requests",  # réponses aux demandes des personnes concernées
+    "policy_end",  # sort des données à l'expiration du contrat
+    "policy_security",  # sécurité et confidentialité
+    "policy_audit",  # possibilité d'audit par Médicis
+    "policy_breach",  # procédure en cas de violation de données
+)
+ALL_CLAUSES = ART28_CLAUSES + POLICY_CLAUSES
+CLAUSE_STATES = ("present", "partial", "missing")
+_WEIGHT = {"present": 1.0, "partial": 0.5, "missing": 0.0}
+
+
+@dataclass(frozen=True)
+class ClauseScore:
+    score: int  # 0-100
+    present: int
+    partial: int
+    missing: int
+
+    @property
+    def flagged(self) -> bool:
+        return self.missing > 0
+
+
+def score_clauses(states: Mapping[str, str]) -> ClauseScore:
+    """Score a checklist. A clause not assessed counts as missing: a contract nobody
+    has read must not look compliant."""
+    values = [states.get(key, "missing") for key in ALL_CLAUSES]
+    for value in values:
+        if value not in CLAUSE_STATES:
+            raise ValueError(f"unknown clause state {value!r}")
+    total = sum(_WEIGHT[v] for v in values)
+    return ClauseScore(score=round(100 * total / len(ALL_CLAUSES)), present=values.count("present"),
+                       partial=values.count("partial"), missing=values.count("missing"))

@@ -1,0 +1,279 @@
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard import activities, evidence, organisation, ui
+from dashboard.processor import audits, contracts, documents, registry, subprocessors, widgets
+from models.processor import AUDIT_KINDS, AUDIT_OUTCOMES, AUTHORISATIONS, END_CHOICES
+from models.processor_transfers import adequacy_for, country_choices, country_name, in_eea
+from models.roles import Capability
+
+REGISTER_PAGE = str(Path(__file__).with_name("processor_register.py"))
+ERROR_FLAGS = {"missing_clause", "forbidden_transfer", "no_contract"}
+
+actor = ui.page_actor(page="processor")
+tr = ui.tr()
+raw_id = st.query_params.get("id", "")
+if not raw_id.isdigit():
+    st.info(tr("processor.file.none_selected"))
+    st.page_link(REGISTER_PAGE, label=tr("processor.file.back"), icon=":material/arrow_back:")
+    st.stop()
+result = ui.call(registry.get_processor, int(raw_id), actor=actor)
+if not result.ok:
+    st.page_link(REGISTER_PAGE, label=tr("processor.file.back"), icon=":material/arrow_back:")
+    st.stop()
+pfile = result.value
+p = pfile.processor
+names = pfile.entity_names
+
+
+def country(code: str) -> str:
+    return f"{country_name(code, ui.lang())} ({code})"
+
+
+def transfer_label(tool: str, module, derogation: str, note: str, code: str) -> str:
+    if in_eea(code):
+        return tr("processor.transfer.inside_eea")
+    if not tool:
+        return tr("processor.transfer.none")
+    text = tr(f"processor.tool.{tool}")
+    if tool == "scc" and module:
+        text += " — " + tr(f"processor.scc_module.{module}")
+    if tool == "derogation" and derogation:
+        text += " — " + tr(f"processor.derogation.{derogation}")
+    if tool == "adequacy" and adequacy_for(code):
+        text += f" ({adequacy_for(code).decision})"
+    return f"{text} — {note}" if note else text
+
+
+def rerun_with(message: str, **params) -> None:
+    ui.flash(message, **params)
+    st.rerun()
+
+
+st.page_link(REGISTER_PAGE, label=tr("processor.file.back"), icon=":material/arrow_back:")
+st.title(f"{p.reference} — {p.legal_name}")
+st.caption(tr("processor.file.caption", status=tr(f"processor.status.{p.status}"), country=country(p.country_code),
+              entities=", ".join(names.get(e, "?") for e in pfile.entity_ids)))
+for flag in sorted(pfile.flags):
+    (st.error if flag in ERROR_FLAGS else st.warning)(tr(f"processor.flag_detail.{flag}"),
+                                                      icon=":material/flag:")
+
+tabs = st.tabs([tr("processor.tab.identity"), tr("processor.tab.transfers"), tr("processor.tab.contracts"),
+                tr("processor.tab.subprocessors"), tr("processor.tab.audits"), tr("processor.tab.documents")])
+
+with tabs[0]:
+    facts = [
+        (tr("processor.field.legal_name"), p.legal_name), (tr("processor.field.address"), p.address or "—"),
+        (tr("processor.field.contact_name"), f"{p.contact_name} {p.contact_email}".strip() or "—"),
+        (tr("processor.field.dpo_contact"), p.dpo_contact or "—"), (tr("processor.field.services"), p.services),
+        (tr("processor.field.data_categories"), ", ".join(p.data_categories) or "—"),
+        (tr("processor.field.subject_categories"), ", ".join(p.subject_categories) or "—"),
+        (tr("processor.field.certifications"),
+         ", ".join(tr(f"processor.certification.{c}") for c in p.certifications) or "—"),
+        (tr("processor.field.objection_window_days"), str(p.objection_window_days)),
+        (tr("processor.file.last_audit"), tr.date(p.last_audit_on)),
+        (tr("processor.file.next_audit"), tr.date(p.next_audit_date)),
+    ]
+    st.table({tr("processor.col.item"): [f for f, _ in facts], tr("processor.col.value"): [v for _, v in facts]})
+    st.markdown(f"**{tr('processor.field.activity_ids')}**")
+    st.markdown("\n".join(f"- {a.label} ({names.get(a.entity_id, '?')})" for a in pfile.activities)
+                or tr("processor.file.no_activity"))
+    if pfile.editable:
+        with st.expander(tr("processor.file.edit")):
+            initial = {name: getattr(p, name) for name in registry.FIELDS}
+            initial |= {"entity_ids": pfile.entity_ids, "activity_ids": [a.id for a in pfile.activities],
+                        "locations": [loc.model_dump() for loc in pfile.locations]}
+            entities = ui.call(organisation.list_entities, actor=actor).value or []
+            choices = ui.call(activities.activity_choices, actor=actor).value or []
+            data = widgets.processor_form(f"edit_{p.id}", entities, choices, initial)
+            if st.button(tr("common.save"), type="primary", key=f"edit_{p.id}_save"):
+                if ui.call(registry.update_processor, p.id, p.version, data, actor=actor).ok:
+                    rerun_with("common.saved")
+
+with tabs[1]:
+    st.caption(tr("processor.file.transfers_intro"))
+    rows = [{tr("processor.col.country"): country(loc.country_code),
+             tr("processor.col.uses"): ", ".join(
+                 ([tr("processor.location.processing")] if loc.processing else []) +
+                 ([tr("processor.location.storage")] if loc.storage else [])),
+             tr("processor.col.transfer"): transfer_label(loc.transfer_tool, loc.scc_module, loc.derogation,
+                                                           loc.note, loc.country_code)} for loc in pfile.locations]
+    rows += [{tr("processor.col.country"): country(s.country_code),
+              tr("processor.col.uses"): tr("processor.file.via_subprocessor", name=s.name),
+              tr("processor.col.transfer"): transfer_label(s.transfer_tool, s.scc_module, s.derogation,
+                                                            s.transfer_note, s.country_code)}
+             for s in pfile.subprocessors if s.status in ("notified", "active")]
+    st.dataframe(rows, hide_index=True, width="stretch")
+
+with tabs[2]:
+    for view in pfile.contracts:
+        c = view.contract
+        badge = tr("processor.contract.status." + c.status)
+        header = tr("processor.contract.header", title=c.title, status=badge, score=c.clause_score,
+                    missing=c.missing_clauses)
+        with st.expander(header, expanded=c.status == "active" or len(pfile.contracts) == 1):
+            cols = st.columns([1, 1, 2])
+            cols[0].metric(tr("processor.contract.score"), f"{c.clause_score} / 100")
+            cols[1].metric(tr("processor.contract.missing"), c.missing_clauses)
+            if c.status == "active":
+                end = tr.date(c.end_date) if c.end_date else tr("processor.contract.open_ended")
+                cols[2].markdown(tr("processor.contract.dates", end=end, notice=tr.date(c.notice_date)))
+            st.caption(tr("processor.contract.terms", reference=c.document_reference or "—",
+                          form=tr(f"processor.contract_form.{c.form}"), signed=tr.date(c.signed_on),
+                          starts=tr.date(c.starts_on)) +
+                       (" " + tr("processor.contract.renewed_by", months=c.renewal_months) if c.tacit_renewal else ""))
+            st.dataframe([{tr("processor.col.clause"): tr(f"processor.clause.{key}"),
+                           tr("processor.col.state"): tr(f"processor.clause_state.{row.state}"),
+                           tr("processor.col.note"): row.note} for key, row in view.clauses.items()],
+                         hide_index=True, width="stretch", height=38 + 35 * len(view.clauses),
+                         column_config={tr("processor.col.clause"): st.column_config.TextColumn(width="large"),
+                                        tr("processor.col.note"): st.column_config.TextColumn(width="large")})
+            if c.status == "ended":
+                st.markdown(tr("processor.contract.ended_summary", ended=tr.date(c.ended_on),
+                               choice=tr(f"processor.end_choice.{c.end_choice}"), due=tr.date(c.end_due_date)))
+                if c.destruction_proved_on:
+                    st.success(tr("processor.contract.proof_summary", on=tr.date(c.destruction_proved_on),
+                                  method=c.destruction_method, ref=c.destruction_attestation_ref))
+                else:
+                    st.warning(tr("processor.flag_detail.destruction_pending"))
+            if not pfile.editable:
+                continue
+            if st.button(tr("processor.contract.issue_report"), key=f"report_{c.id}"):
+                if ui.call(documents.issue_clause_report, c.id, ui.lang(), actor=actor).ok:
+                    rerun_with("processor.document_issued")
+            if c.status == "active":
+                with st.popover(tr("processor.contract.edit")):
+                    initial = {name: getattr(c, name) for name in contracts.TERM_FIELDS}
+                    initial["clauses"] = {k: (r.state, r.note) for k, r in view.clauses.items()}
+                    data = widgets.contract_form(f"contract_{c.id}", initial)
+                    if data is not None and ui.call(contracts.save_contract, p.id, data, c.id, c.version,
+                                                    actor=actor).ok:
+                        rerun_with("common.saved")
+                with st.popover(tr("processor.contract.end_title")), st.form(f"end_{c.id}"):
+                    cols = st.columns(3)
+                    ended_on = cols[0].date_input(tr("processor.field.ended_on"), value=None, format="DD/MM/YYYY")
+                    choice = cols[1].selectbox(tr("processor.field.end_choice"), END_CHOICES,
+                                               format_func=lambda v: tr(f"processor.end_choice.{v}"))
+                    days = cols[2].number_input(tr("processor.field.end_period_days"), 0, 365, value=30)
+                    if st.form_submit_button(tr("processor.contract.end_submit")):
+                        if ui.call(contracts.end_contract, c.id, c.version, {"ended_on": ended_on, "end_choice": choice,
+                                                                            "end_period_days": int(days)},
+                                   actor=actor).ok:
+                            rerun_with("common.saved")
+            elif not c.destruction_proved_on:
+                with st.form(f"proof_{c.id}"):
+                    st.markdown(f"**{tr('processor.contract.proof_title')}**")
+                    cols = st.columns(3)
+                    proved = cols[0].date_input(tr("processor.field.destruction_proved_on"), value=None,
+                                                format="DD/MM/YYYY")
+                    method = cols[1].text_input(tr("processor.field.destruction_method"))
+                    ref = cols[2].text_input(tr("processor.field.destruction_attestation_ref"))
+                    if st.form_submit_button(tr("processor.contract.proof_submit")):
+                        if ui.call(contracts.record_destruction_proof, c.id, c.version,
+                                   {"destruction_proved_on": proved, "destruction_method": method,
+                                    "destruction_attestation_ref": ref}, actor=actor).ok:
+                            rerun_with("common.saved")
+            else:
+                label = "processor.contract.reissue_certificate" if c.certificate_document_id else \
+                    "processor.contract.issue_certificate"
+                if st.button(tr(label), key=f"certificate_{c.id}", type="primary"):
+                    if ui.call(documents.issue_destruction_certificate, c.id, c.version, ui.lang(), actor=actor).ok:
+                        rerun_with("processor.document_issued")
+    if not pfile.contracts:
+        st.info(tr("processor.flag_detail.no_contract"))
+    if pfile.editable:
+        with st.expander(tr("processor.contract.new")):
+            data = widgets.contract_form(f"new_contract_{p.id}")
+            if data is not None and ui.call(contracts.save_contract, p.id, data, actor=actor).ok:
+                rerun_with("common.saved")
+
+with tabs[3]:
+    subs = pfile.subprocessors
+    by_id = {s.id: s for s in subs}
+    st.dataframe([{tr("processor.col.name"): s.name, tr("processor.col.services"): s.service,
+                   tr("processor.col.country"): country(s.country_code),
+                   tr("processor.field.authorisation"): tr(f"processor.authorisation.{s.authorisation}"),
+                   tr("processor.col.status"): tr(f"processor.sub_status.{s.status}"),
+                   tr("processor.col.notified_on"): tr.date(s.notified_on),
+                   tr("processor.col.objection_deadline"): tr.date(s.objection_deadline),
+                   tr("processor.col.note"): s.objection_note} for s in subs], hide_index=True, width="stretch")
+    if pfile.editable:
+        for s in subs:
+            if s.status == "notified":
+                with st.form(f"decide_{s.id}"):
+                    st.markdown(tr("processor.sub.decide", name=s.name, deadline=tr.date(s.objection_deadline)))
+                    objected = st.radio(tr("processor.field.objected"), (False, True), horizontal=True,
+                                        format_func=lambda v: tr(f"processor.sub.objected.{str(v).lower()}"))
+                    note = st.text_input(tr("processor.field.note"))
+                    if st.form_submit_button(tr("common.save")):
+                        if ui.call(subprocessors.decide_objection, s.id, s.version,
+                                   {"objected": objected, "note": note}, actor=actor).ok:
+                            rerun_with("common.saved")
+        live = [s.id for s in subs if s.status in ("active", "notified")]
+        if live:
+            left, right = st.columns([3, 1], vertical_alignment="bottom")
+            gone = left.selectbox(tr("processor.sub.remove_which"), live, key=f"sub_{p.id}_remove",
+                                  format_func=lambda v: by_id[v].name)
+            if right.button(tr("processor.sub.remove"), key=f"sub_{p.id}_remove_button"):
+                if ui.call(subprocessors.remove_subprocessor, gone, by_id[gone].version, actor=actor).ok:
+                    rerun_with("common.saved")
+        with st.expander(tr("processor.sub.new")):
+            codes = [c for c, _ in country_choices(ui.lang())]
+            cols = st.columns(3)
+            name = cols[0].text_input(tr("processor.field.name"), key=f"sub_{p.id}_name")
+            service = cols[1].text_input(tr("processor.field.service"), key=f"sub_{p.id}_service")
+            code = cols[2].selectbox(tr("processor.field.country_code"), codes, index=codes.index("FR"),
+                                     format_func=lambda v: country_name(v, ui.lang()), key=f"sub_{p.id}_country")
+            transfer = {} if in_eea(code) else widgets.transfer_fields(f"sub_{p.id}", code)
+            cols = st.columns(3)
+            authorisation = cols[0].selectbox(tr("processor.field.authorisation"), AUTHORISATIONS,
+                                              format_func=lambda v: tr(f"processor.authorisation.{v}"),
+                                              key=f"sub_{p.id}_auth")
+            notified = cols[1].date_input(tr("processor.field.notified_on"), value=None, format="DD/MM/YYYY",
+                                          key=f"sub_{p.id}_notified")
+            replaces = cols[2].selectbox(tr("processor.field.replaces_id"), [None, *live], key=f"sub_{p.id}_replaces",
+                                         format_func=lambda v: by_id[v].name if v else tr("processor.sub.addition"))
+            st.caption(tr("processor.sub.window_hint", days=p.objection_window_days))
+            if st.button(tr("common.create"), key=f"sub_{p.id}_create"):
+                payload = {"name": name, "service": service, "country_code": code, "authorisation": authorisation,
+                           "notified_on": notified, "change": "replacement" if replaces else "addition",
+                           "replaces_id": replaces, **transfer}
+                if ui.call(subprocessors.add_subprocessor, p.id, payload, actor=actor).ok:
+                    rerun_with("common.saved")
+
+with tabs[4]:
+    st.markdown(tr("processor.file.audit_dates", last=tr.date(p.last_audit_on), next=tr.date(p.next_audit_date)))
+    st.dataframe([{tr("processor.field.performed_on"): tr.date(a.performed_on),
+                   tr("processor.field.kind"): tr(f"processor.audit_kind.{a.kind}"),
+                   tr("processor.field.auditor"): a.auditor,
+                   tr("processor.field.outcome"): tr(f"processor.audit_outcome.{a.outcome}"),
+                   tr("processor.field.findings"): a.findings} for a in pfile.audits], hide_index=True,
+                 width="stretch")
+    if pfile.editable:
+        with st.form(f"audit_{p.id}"):
+            cols = st.columns(4)
+            performed = cols[0].date_input(tr("processor.field.performed_on"), value=None, format="DD/MM/YYYY")
+            kind = cols[1].selectbox(tr("processor.field.kind"), AUDIT_KINDS,
+                                     format_func=lambda v: tr(f"processor.audit_kind.{v}"))
+            auditor = cols[2].text_input(tr("processor.field.auditor"))
+            outcome = cols[3].selectbox(tr("processor.field.outcome"), AUDIT_OUTCOMES,
+                                        format_func=lambda v: tr(f"processor.audit_outcome.{v}"))
+            findings = st.text_area(tr("processor.field.findings"))
+            if st.form_submit_button(tr("processor.audit.record")):
+                if ui.call(audits.record_audit, p.id, {"performed_on": performed, "kind": kind, "auditor": auditor,
+                                                       "outcome": outcome, "findings": findings}, actor=actor).ok:
+                    rerun_with("common.saved")
+
+with tabs[5]:
+    if not pfile.documents:
+        st.info(tr("common.empty"))
+    for doc in pfile.documents:
+        left, right = st.columns([4, 1])
+        left.markdown(tr("processor.file.document_line", number=doc.number, title=doc.title,
+                         issued=tr.datetime(doc.issued_at), by=doc.issued_by_name, sha=doc.sha256[:16]))
+        if actor.can(Capability.READ_EVIDENCE):
+            right.download_button(tr("common.download_pdf"), key=f"doc_{doc.id}", file_name=doc.filename,
+                                  mime=doc.media_type,
+                                  data=lambda i=doc.id: ui.call(evidence.download_document, i,
+                                                                actor=actor).value.content)
