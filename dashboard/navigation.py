@@ -30,6 +30,8 @@ class PageSpec:
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("home.py", "home", "nav.home", ":material/home:", "nav.section.general", default=True),
+    PageSpec("breach_register.py", "breaches", "breach.nav.register", ":material/gpp_maybe:", "nav.section.cases"),
+    PageSpec("breach_case.py", "breach", "breach.nav.case", ":material/policy:", "nav.section.cases"),
     PageSpec("audit_trail.py", "audit-trail", "nav.audit_trail", ":material/history:",
              "nav.section.evidence", _capable(Capability.READ_AUDIT_TRAIL)),
     PageSpec("admin_users.py", "users", "nav.users", ":material/group:", "nav.section.admin",
