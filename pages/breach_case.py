@@ -79,7 +79,7 @@ else:
 
 tabs = st.tabs([tr("breach.tab.facts"), tr("breach.tab.risk"), tr("breach.tab.notifications"),
                 tr("breach.tab.people"), tr("breach.tab.steps"), tr("breach.tab.documents"),
-                tr("breach.tab.closing")])
+                tr("breach.tab.closing")], key="breach_case_tab", on_change="rerun")  # stays on its tab
 facts_tab, risk_tab, notifications_tab, people_tab, steps_tab, documents_tab, closing_tab = tabs
 
 with facts_tab:
@@ -119,7 +119,7 @@ with risk_tab:
     _facts([(tr("breach.field.risk_level"), bt.risk(tr, b)),
             (tr("breach.field.risk_justification"), b.risk_justification),
             (tr("breach.field.art34_exception"),
-             tr(f"breach.exception.{b.art34_exception}") if b.art34_exception else tr("common.none")),
+             tr(f"breach.exception.{b.art34_exception}") if b.art34_exception else tr("breach.exception.none_short")),
             (tr("breach.field.art34_exception_details"), b.art34_exception_details),
             (tr("breach.field.assessed"), tr("breach.assessed_by", name=b.assessed_by_name,
                                              date=tr.datetime(b.assessed_at)) if b.assessed_at else None)])

@@ -23,7 +23,7 @@ if counts:
     columns[3].metric(tr("breach.count.open"), counts.open)
 
 tabs = [tr("breach.tab.register")] + ([] if actor.is_read_only else [tr("breach.tab.declare")])
-register_tab, *declare_tab = st.tabs(tabs)
+register_tab, *declare_tab = st.tabs(tabs, key="breach_register_tab", on_change="rerun")
 
 with register_tab:
     entities = ui.call(organisation.list_entities, actor=actor).value or []
@@ -45,15 +45,17 @@ with register_tab:
         st.info(tr("common.empty"))
     else:
         st.dataframe(
-            [{tr("breach.col.reference"): r.reference, tr("breach.col.title"): r.title,
-              tr("breach.col.entity"): r.entity_name, tr("breach.col.status"): tr(f"breach.status.{r.status}"),
-              tr("breach.col.risk"): tr(f"breach.risk.{r.risk_level or 'unassessed'}"),
-              tr("breach.col.aware_at"): tr.datetime(r.aware_at),
+            [{tr("breach.col.reference"): r.reference,
               tr("breach.col.clock"): widgets.clock(tr, authority_notification=r.authority_notification,
                                                     deadline=r.notification_deadline, notified_at=r.notified_at,
-                                                    detected_at=r.detected_at).text}
+                                                    detected_at=r.detected_at).short,
+              tr("breach.col.title"): r.title, tr("breach.col.entity"): r.entity_name,
+              tr("breach.col.status"): tr(f"breach.status.{r.status}"),
+              tr("breach.col.risk"): tr(f"breach.risk.{r.risk_level or 'unassessed'}"),
+              tr("breach.col.aware_at"): tr.datetime(r.aware_at)}
              for r in rows],
-            hide_index=True, width="stretch")
+            hide_index=True, width="stretch",
+            column_config={tr("breach.col.title"): st.column_config.TextColumn(width="large")})
         by_id = {r.id: r for r in rows}
         left, right = st.columns([3, 1], vertical_alignment="bottom")
         chosen = left.selectbox(tr("breach.open.select"), list(by_id), key="breach_open_choice",

@@ -8,7 +8,7 @@ Anyone but the auditor may declare. Visibility is applied in SQL, at fetch time.
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import exists, false, func, or_, true
+from sqlalchemy import and_, case, exists, false, func, or_, true
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, select
 
@@ -324,14 +324,16 @@ def count_breaches(session: Session, actor: Actor, flt: BreachFilter = BreachFil
 
 def list_breaches(session: Session, actor: Actor, flt: BreachFilter = BreachFilter(), page: int = 1,
                   page_size: int = 25) -> BreachPage:
-    """A page of the register, running clocks first (soonest deadline first), then
-    the most recently detected."""
+    """A page of the register: running clocks first (soonest deadline first), then
+    those whose awareness is still to establish, then the rest, latest first."""
     total = count_breaches(session, actor, flt)
     page = max(1, page)
-    running_first = (Breach.authority_notification != AuthorityNotification.PENDING)
+    pending = Breach.authority_notification == AuthorityNotification.PENDING
+    rank = case((and_(pending, Breach.notification_deadline.is_not(None)), 0), (pending, 1), else_=2)
     query = (select(Breach, Entity.name).join(Entity, Entity.id == Breach.entity_id)
              .where(*conditions(actor, flt))
-             .order_by(running_first, Breach.notification_deadline, Breach.detected_at.desc(), Breach.id.desc())
+             .order_by(rank, case((rank == 0, Breach.notification_deadline)), Breach.detected_at.desc(),
+                       Breach.id.desc())
              .offset((page - 1) * page_size).limit(page_size))
     rows = [BreachRow(b.id, b.reference, b.title, entity_name, b.status, b.risk_level, b.detected_at, b.aware_at,
                       b.notification_deadline, b.notified_at, b.authority_notification, b.people_informed_at,

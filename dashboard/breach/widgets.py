@@ -137,6 +137,7 @@ def category_label(tr: Translator, code: str) -> str:
 class Clock:
     level: str  # "error", "warning", "info", "success": how the page shows it
     text: str
+    short: str  # for a table cell
 
 
 def clock(tr: Translator, *, authority_notification: str, deadline: datetime | None, notified_at: datetime | None,
@@ -145,17 +146,22 @@ def clock(tr: Translator, *, authority_notification: str, deadline: datetime | N
     now = now or utcnow()
     if authority_notification == AuthorityNotification.DONE:
         late = deadline is not None and notified_at is not None and notified_at > deadline
-        return Clock("warning" if late else "success",
-                     tr("breach.clock.notified_late" if late else "breach.clock.notified",
-                        date=tr.datetime(notified_at)))
+        key = "notified_late" if late else "notified"
+        return Clock("warning" if late else "success", tr(f"breach.clock.{key}", date=tr.datetime(notified_at)),
+                     tr(f"breach.clock.short.{key}", date=tr.date(notified_at)))
     if authority_notification == AuthorityNotification.NOT_REQUIRED:
-        return Clock("info", tr("breach.clock.not_required"))
+        return Clock("info", tr("breach.clock.not_required"), tr("breach.clock.short.not_required"))
     if deadline is None:
-        return Clock("warning", tr("breach.clock.no_awareness", elapsed=tr.duration(now - detected_at)))
+        elapsed = tr.duration(now - detected_at)
+        return Clock("warning", tr("breach.clock.no_awareness", elapsed=elapsed),
+                     tr("breach.clock.short.no_awareness"))
     left = breach_time_left(deadline, now)
     if left.total_seconds() < 0:
-        return Clock("error", tr("breach.clock.over", over=tr.duration(-left), deadline=tr.datetime(deadline)))
-    return Clock("warning", tr("breach.clock.left", left=tr.duration(left), deadline=tr.datetime(deadline)))
+        over = tr.duration(-left)
+        return Clock("error", tr("breach.clock.over", over=over, deadline=tr.datetime(deadline)),
+                     tr("breach.clock.short.over", over=over))
+    return Clock("warning", tr("breach.clock.left", left=tr.duration(left), deadline=tr.datetime(deadline)),
+                 tr("breach.clock.short.left", left=tr.duration(left)))
 
 
 def show_clock(item: Clock) -> None:

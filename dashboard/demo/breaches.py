@@ -259,6 +259,8 @@ def _seed_one(session: Session, spec: dict, now: datetime, dpo: Actor) -> None:
                  started_at=_ago(now, spec.get("started")), ended_at=_ago(now, spec.get("ended")),
                  activity_ids=[activity_id(session, key) for key in spec["activities"]], department_ids=departments)
     breach = records.declare(session, _actor(session, spec["by"]), facts)
+    breach.created_at = facts["detected_at"] + H / 2  # declared soon after detection, not at seeding time
+    session.flush()
     for kind, description, owner, hours, done in spec.get("steps", []):
         workflow.add_step(session, dpo, breach.id, {
             "kind": kind, "description": description, "owner_name": owner,

@@ -6,11 +6,12 @@ from tests.e2e.conftest import login, wait_idle
 
 pytestmark = pytest.mark.browser
 
+BREACHES = {"Violations de données", "Dossier de violation"}
 NAVIGATION = {
-    "dpo": {"Accueil", "Journal d'audit", "Utilisateurs", "Entités et directions", "Mon compte"},
-    "juriste": {"Accueil", "Mon compte"},
-    "chef.rh": {"Accueil", "Mon compte"},
-    "auditeur": {"Accueil", "Journal d'audit", "Mon compte"},
+    "dpo": {"Accueil", "Journal d'audit", "Utilisateurs", "Entités et directions", "Mon compte", *BREACHES},
+    "juriste": {"Accueil", "Mon compte", *BREACHES},
+    "chef.rh": {"Accueil", "Mon compte", *BREACHES},
+    "auditeur": {"Accueil", "Journal d'audit", "Mon compte", *BREACHES},
 }
 
 
