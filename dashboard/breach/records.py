@@ -91,6 +91,12 @@ def fetch_for_change(session: Session, actor: Actor, breach_id: int, version: in
     return breach
 
 
+def record(session: Session, actor: Actor, action: str, breach: Breach, **details) -> None:
+    """The audit entry of a change to a breach, in the same transaction."""
+    audit.record(session, actor, action, object_type=CASE_TYPE, object_id=breach.id, object_ref=breach.reference,
+                 entity_id=breach.entity_id, details=details)
+
+
 def touch(breach: Breach) -> None:
     """Mark the breach changed (bumps its version: a form opened earlier is stale)."""
     breach.updated_at = utcnow()
@@ -178,10 +184,8 @@ def declare(session: Session, actor: Actor, data: dict | BreachFacts) -> Breach:
     session.add(breach)
     session.flush()
     _set_links(session, breach.id, set(facts.activity_ids), _departments_concerned(session, facts))
-    audit.record(session, actor, "breach.declare", object_type=CASE_TYPE, object_id=breach.id,
-                 object_ref=breach.reference, entity_id=breach.entity_id,
-                 details={"title": breach.title, "aware_at": breach.aware_at,
-                          "notification_deadline": breach.notification_deadline})
+    record(session, actor, "breach.declare", breach, title=breach.title, aware_at=breach.aware_at,
+           notification_deadline=breach.notification_deadline)
     return breach
 
 
@@ -204,10 +208,8 @@ def update_facts(session: Session, actor: Actor, breach_id: int, version: int, d
     session.add(breach)
     session.flush()
     _set_links(session, breach.id, set(facts.activity_ids), _departments_concerned(session, facts))
-    audit.record(session, actor, "breach.update", object_type=CASE_TYPE, object_id=breach.id,
-                 object_ref=breach.reference, entity_id=breach.entity_id,
-                 details={"changes": audit.diff(audit.json_safe(before),
-                                                audit.json_safe(_snapshot(session, breach)))})
+    record(session, actor, "breach.update", breach,
+           changes=audit.diff(audit.json_safe(before), audit.json_safe(_snapshot(session, breach))))
     return breach
 
 

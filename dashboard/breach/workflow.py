@@ -19,7 +19,7 @@ from dashboard.breach.forms import (
     checked,
     refuse_if,
 )
-from dashboard.breach.records import fetch, fetch_for_change, initial_notification, refresh_clock, touch
+from dashboard.breach.records import fetch, fetch_for_change, initial_notification, record, refresh_clock, touch
 from dashboard.errors import ConcurrentEdit
 from dashboard.permissions import deny, require, require_writer
 from dashboard.validation import problem
@@ -34,11 +34,6 @@ from models.deadlines import breach_notification_late
 from models.errors import RuleViolation
 from models.roles import Capability
 from models.types import utcnow
-
-
-def _record(session: Session, actor: Actor, action: str, breach: Breach, **details) -> None:
-    audit.record(session, actor, action, object_type=CASE_TYPE, object_id=breach.id, object_ref=breach.reference,
-                 entity_id=breach.entity_id, details=details)
 
 
 def qualify(session: Session, actor: Actor, breach_id: int, version: int, data: dict | Qualification) -> Breach:
@@ -63,7 +58,7 @@ def qualify(session: Session, actor: Actor, breach_id: int, version: int, data: 
     touch(breach)
     session.add(breach)
     session.flush()
-    _record(session, actor, "breach.qualify", breach,
+    record(session, actor, "breach.qualify", breach,
             changes=audit.diff(before, {"risk_level": breach.risk_level, "art34_exception": breach.art34_exception}),
             justification=breach.risk_justification, authority_notification=breach.authority_notification)
     return breach
@@ -94,7 +89,7 @@ def record_notification(session: Session, actor: Actor, breach_id: int, version:
     touch(breach)
     session.add(breach)
     session.flush()
-    _record(session, actor, "breach.notify", breach, phase=phase, sent_at=sent.sent_at,
+    record(session, actor, "breach.notify", breach, phase=phase, sent_at=sent.sent_at,
             authority_reference=sent.authority_reference, late=breach_notification_late(breach.notification_deadline, sent.sent_at))
     return notification
 
@@ -118,7 +113,7 @@ def save_people_communication(session: Session, actor: Actor, breach_id: int, ve
     touch(breach)
     session.add(breach)
     session.flush()
-    _record(session, actor, "breach.people", breach, changes=audit.diff(
+    record(session, actor, "breach.people", breach, changes=audit.diff(
         audit.json_safe(before), audit.json_safe({"people_informed_at": breach.people_informed_at,
                                                   "people_information_means": breach.people_information_means})))
     return breach
@@ -138,7 +133,7 @@ def add_step(session: Session, actor: Actor, breach_id: int, data: dict | StepIn
     touch(breach)
     session.add(breach)
     session.flush()
-    _record(session, actor, "breach.add_step", breach, step_id=step.id, kind=step.kind, owner=step.owner_name)
+    record(session, actor, "breach.add_step", breach, step_id=step.id, kind=step.kind, owner=step.owner_name)
     return step
 
 
@@ -156,7 +151,7 @@ def complete_step(session: Session, actor: Actor, step_id: int) -> BreachStep:
         touch(breach)
         session.add(breach)
         session.flush()
-        _record(session, actor, "breach.complete_step", breach, step_id=step.id, kind=step.kind)
+        record(session, actor, "breach.complete_step", breach, step_id=step.id, kind=step.kind)
     return step
 
 
@@ -171,7 +166,7 @@ def close(session: Session, actor: Actor, breach_id: int, version: int, data: di
     touch(breach)
     session.add(breach)
     session.flush()
-    _record(session, actor, "breach.close", breach, note=breach.closing_note)
+    record(session, actor, "breach.close", breach, note=breach.closing_note)
     return breach
 
 
@@ -191,6 +186,6 @@ def reopen(session: Session, actor: Actor, breach_id: int, version: int, data: d
     touch(breach)
     session.add(breach)
     session.flush()
-    _record(session, actor, "breach.reopen", breach, reason=reason, previous_note=breach.closing_note)
+    record(session, actor, "breach.reopen", breach, reason=reason, previous_note=breach.closing_note)
     return breach
 
