@@ -56,6 +56,13 @@ if case is None:
     st.stop()
 
 b = case.breach
+
+
+def key(name: str) -> str:
+    """Widget keys carry the breach and its version: another breach, or this one saved
+    meanwhile, gets fresh widgets holding its own values."""
+    return f"{name}_{b.id}_{b.version}"
+
 st.title(f"{b.reference} — {b.title}")
 st.caption(tr("breach.case.caption", entity=case.entity.name, status=tr(f"breach.status.{b.status}"),
               declared_by=b.declared_by_name or "—", date=tr.datetime(b.created_at)))
@@ -128,17 +135,17 @@ with risk_tab:
         levels, exceptions = list(RiskLevel), [None, *Art34Exception]
         with st.form(f"breach_qualify_{b.id}_{b.version}"):
             st.caption(tr("breach.qualify.help"))
-            level = st.radio(tr("breach.field.risk_level"), levels, key="breach_risk_level",
+            level = st.radio(tr("breach.field.risk_level"), levels, key=key("breach_risk_level"),
                              index=levels.index(b.risk_level) if b.risk_level else None,
                              format_func=lambda r: tr(f"breach.risk.{r}.long"))
             justification = st.text_area(tr("breach.field.risk_justification"), value=b.risk_justification,
-                                         key="breach_risk_justification")
-            exception = st.selectbox(tr("breach.field.art34_exception"), exceptions, key="breach_exception",
+                                         key=key("breach_risk_justification"))
+            exception = st.selectbox(tr("breach.field.art34_exception"), exceptions, key=key("breach_exception"),
                                      index=exceptions.index(b.art34_exception),
                                      format_func=lambda e: tr("breach.exception.none") if e is None
                                      else tr(f"breach.exception.{e}"))
             details = st.text_area(tr("breach.field.art34_exception_details"), value=b.art34_exception_details,
-                                   key="breach_exception_details")
+                                   key=key("breach_exception_details"))
             if st.form_submit_button(tr("breach.qualify.submit"), type="primary"):
                 if ui.call(breach.qualify, b.id, b.version, {
                         "risk_level": level, "risk_justification": justification, "art34_exception": exception,
@@ -162,10 +169,10 @@ with notifications_tab:
         with st.form(f"breach_notify_{b.id}_{b.version}"):
             st.markdown(f"**{tr(f'breach.notifications.record_{phase}')}**")
             st.caption(tr(f"breach.notifications.help_{phase}"))
-            sent_at = widgets.when_input(tr("breach.col.sent_at"), None, "breach_sent_at", now_if_empty=True)
-            reference = st.text_input(tr("breach.col.authority_reference"), key="breach_authority_reference")
-            added = st.text_area(tr("breach.col.content_added"), key="breach_content_added")
-            reasons = st.text_area(tr("breach.field.delay_reasons"), key="breach_delay_reasons",
+            sent_at = widgets.when_input(tr("breach.col.sent_at"), None, key("breach_sent_at"), now_if_empty=True)
+            reference = st.text_input(tr("breach.col.authority_reference"), key=key("breach_authority_reference"))
+            added = st.text_area(tr("breach.col.content_added"), key=key("breach_content_added"))
+            reasons = st.text_area(tr("breach.field.delay_reasons"), key=key("breach_delay_reasons"),
                                    help=tr("breach.help.delay_reasons"))
             if st.form_submit_button(tr("breach.notifications.submit"), type="primary"):
                 if ui.call(breach.record_notification, b.id, b.version, {
@@ -182,15 +189,15 @@ with people_tab:
         with st.form(f"breach_people_{b.id}_{b.version}"):
             st.caption(tr("breach.people.help"))
             summary = st.text_area(tr("breach.field.people_summary"), value=b.people_summary,
-                                   key="breach_people_summary", help=tr("breach.help.people_summary"))
-            advice = st.text_area(tr("breach.field.people_advice"), value=b.people_advice, key="breach_people_advice",
+                                   key=key("breach_people_summary"), help=tr("breach.help.people_summary"))
+            advice = st.text_area(tr("breach.field.people_advice"), value=b.people_advice, key=key("breach_people_advice"),
                                   help=tr("breach.help.people_advice"))
             informed = st.checkbox(tr("breach.people.informed"), value=b.people_informed_at is not None,
-                                   key="breach_people_informed")
+                                   key=key("breach_people_informed"))
             informed_at = widgets.when_input(tr("breach.field.people_informed_at"), b.people_informed_at,
-                                             "breach_people_informed_at")
+                                             key("breach_people_informed_at"))
             means = st.text_input(tr("breach.field.people_information_means"), value=b.people_information_means,
-                                  key="breach_people_means")
+                                  key=key("breach_people_means"))
             if st.form_submit_button(tr("common.save"), type="primary"):
                 if ui.call(breach.save_people_communication, b.id, b.version, {
                         "people_summary": summary, "people_advice": advice,
@@ -209,10 +216,10 @@ with steps_tab:
     open_steps = {s.id: s for s in case.steps if s.done_at is None}
     if case.can_edit and open_steps:
         left, right = st.columns([3, 1], vertical_alignment="bottom")
-        step_id = left.selectbox(tr("breach.steps.select"), list(open_steps), key="breach_step_done",
+        step_id = left.selectbox(tr("breach.steps.select"), list(open_steps), key=key("breach_step_done"),
                                  format_func=lambda i: f"{tr(f'breach.step.{open_steps[i].kind}')} — "
                                                        f"{open_steps[i].description}")
-        if right.button(tr("breach.steps.done"), key="breach_step_done_button"):
+        if right.button(tr("breach.steps.done"), key=key("breach_step_done_button")):
             if ui.call(breach.complete_step, step_id, actor=actor).ok:
                 st.rerun()
     if case.can_edit:
@@ -220,10 +227,10 @@ with steps_tab:
             st.markdown(f"**{tr('breach.steps.add')}**")
             kinds = list(StepKind)
             kind = st.selectbox(tr("breach.col.step_kind"), kinds, format_func=lambda k: tr(f"breach.step.{k}"),
-                                key="breach_step_kind")
-            description = st.text_input(tr("breach.col.step_description"), key="breach_step_description")
-            owner = st.text_input(tr("breach.col.owner"), key="breach_step_owner")
-            due = widgets.when_input(tr("breach.col.due_at"), None, "breach_step_due")
+                                key=key("breach_step_kind"))
+            description = st.text_input(tr("breach.col.step_description"), key=key("breach_step_description"))
+            owner = st.text_input(tr("breach.col.owner"), key=key("breach_step_owner"))
+            due = widgets.when_input(tr("breach.col.due_at"), None, key("breach_step_due"))
             if st.form_submit_button(tr("breach.steps.submit")):
                 if ui.call(breach.add_step, b.id, {"kind": kind, "description": description, "owner_name": owner,
                                                   "due_at": due}, actor=actor).ok:
@@ -240,7 +247,7 @@ with documents_tab:
                 n.id: f"{tr(f'breach.phase.{n.phase}')} — {tr.datetime(n.sent_at)} — {n.authority_reference}"
                 for n in case.notifications}
             which = st.selectbox(tr("breach.documents.phase"), list(phases), format_func=phases.get,
-                                 key="breach_notice_phase")
+                                 key=key("breach_notice_phase"))
             if st.button(tr("breach.documents.issue_notice"), key="breach_issue_notice", icon=":material/description:"):
                 issued = ui.call(breach.issue_authority_notice, b.id, language, which, actor=actor).value
                 if issued:
@@ -280,7 +287,7 @@ with closing_tab:
         _facts([(tr("breach.field.closing_note"), b.closing_note)])
         if actor.can(Capability.WORK_ALL_CASES) and not actor.is_read_only:
             with st.form(f"breach_reopen_{b.id}_{b.version}"):
-                reason = st.text_area(tr("breach.closing.reopen_reason"), key="breach_reopen_reason")
+                reason = st.text_area(tr("breach.closing.reopen_reason"), key=key("breach_reopen_reason"))
                 if st.form_submit_button(tr("breach.closing.reopen")):
                     if ui.call(breach.reopen, b.id, b.version, {"reason": reason}, actor=actor).ok:
                         ui.flash("breach.reopened")
@@ -288,7 +295,7 @@ with closing_tab:
     elif case.can_decide:
         st.caption(tr("breach.closing.help"))
         with st.form(f"breach_close_{b.id}_{b.version}"):
-            note = st.text_area(tr("breach.field.closing_note"), key="breach_closing_note")
+            note = st.text_area(tr("breach.field.closing_note"), key=key("breach_closing_note"))
             if st.form_submit_button(tr("breach.closing.submit"), type="primary"):
                 if ui.call(breach.close, b.id, b.version, {"closing_note": note}, actor=actor).ok:
                     ui.flash("breach.closed")

@@ -76,11 +76,12 @@ def test_a_late_notification_without_reasons_is_refused_on_the_page(demo_org):
     breach_id = _breach_id(demo_org, "Enregistrement de sessions")  # clock over, not notified
     at = _open(demo_org, "dpo", CASE, breach_id)
     assert "Échéance des 72 heures dépassée" in _texts(at)
-    at.text_input(key="breach_authority_reference").input("2026-050001")
+    next(t for t in at.text_input if t.label == "Numéro de notification CNIL").input("2026-050001")
     next(b for b in at.button if b.label == "Enregistrer la notification").click().run()
     assert any("les motifs du retard sont obligatoires" in e.value for e in at.error)
     with demo_org.session() as session:
         assert session.exec(select(BreachNotification).where(BreachNotification.breach_id == breach_id)).all() == []
-    at.text_area(key="breach_delay_reasons").input("Configuration du sous-traitant analysée pendant quatre jours.")
+    next(t for t in at.text_area if t.label == "Motifs du retard (article 33(1))").input(
+        "Configuration du sous-traitant analysée pendant quatre jours.")
     next(b for b in at.button if b.label == "Enregistrer la notification").click().run()
     assert not at.error and "Notifiée à la CNIL" in _texts(at)

@@ -21,7 +21,7 @@ def _tab(page, name: str) -> None:
 
 def _submit(page, form_field_key: str) -> None:
     """Click the submit button of the form holding the given widget."""
-    form = page.get_by_test_id("stForm").filter(has=page.locator(f".st-key-{form_field_key}"))
+    form = page.get_by_test_id("stForm").filter(has=page.locator(f"[class*='st-key-{form_field_key}']"))
     form.get_by_test_id("stBaseButton-primaryFormSubmit").click()
     wait_idle(page)
 
@@ -54,15 +54,15 @@ def test_declare_qualify_high_risk_and_download_both_documents(page, app_url):
 
     _tab(page, "Évaluation du risque")
     page.get_by_text("Risque élevé — notification à la CNIL et information des personnes").click()
-    page.locator(".st-key-breach_risk_justification textarea").fill(
+    page.locator("[class*='st-key-breach_risk_justification_'] textarea").fill(
         "Coordonnées et centres d'intérêt de 300 prospects, support non chiffré.")
     _submit(page, "breach_risk_justification")
     page.get_by_text("Évaluation du risque enregistrée.").wait_for()
 
     _tab(page, "Information des personnes")
-    page.locator(".st-key-breach_people_summary textarea").fill(
+    page.locator("[class*='st-key-breach_people_summary_'] textarea").fill(
         "Une clé USB contenant vos coordonnées a été perdue lors d'un salon professionnel.")
-    page.locator(".st-key-breach_people_advice textarea").fill(
+    page.locator("[class*='st-key-breach_people_advice_'] textarea").fill(
         "Méfiez-vous des messages inattendus se réclamant de Médicis.")
     _submit(page, "breach_people_summary")
     page.get_by_text("Enregistré.").wait_for()
