@@ -82,7 +82,8 @@ if duties is None:
 else:
     authority_text = tr("breach.duty.authority_yes") if duties.notify_authority else tr("breach.duty.authority_no")
     people_text = bt.people_information(tr, b)
-    st.markdown(f"{tr('breach.duty.title')} — {md(authority_text)} · {md(people_text)}")
+    st.markdown(f"**{tr('breach.duty.title')}** — {md(authority_text)} · "
+                f"{md(tr('breach.duty.people', text=people_text[:1].lower() + people_text[1:]))}")
 
 tabs = st.tabs([tr("breach.tab.facts"), tr("breach.tab.risk"), tr("breach.tab.notifications"),
                 tr("breach.tab.people"), tr("breach.tab.steps"), tr("breach.tab.documents"),
