@@ -28,6 +28,7 @@ class LinkedCase:
 
 PROVIDERS: list[str] = [
     "dashboard.processor.links:processors_of_activity",
+    "dashboard.breach.links:linked_breaches",
 ]
 
 

@@ -38,6 +38,8 @@ PAGES: tuple[PageSpec, ...] = (
              "nav.section.cases"),
     PageSpec("processor_file.py", "processor", "processor.nav.file", ":material/handshake:", "nav.section.cases",
              hidden=True),
+    PageSpec("breach_register.py", "breaches", "breach.nav.register", ":material/gpp_maybe:", "nav.section.cases"),
+    PageSpec("breach_case.py", "breach", "breach.nav.case", ":material/policy:", "nav.section.cases"),
     PageSpec("audit_trail.py", "audit-trail", "nav.audit_trail", ":material/history:",
              "nav.section.evidence", _capable(Capability.READ_AUDIT_TRAIL)),
     PageSpec("evidence_documents.py", "evidence", "evidence.nav.documents", ":material/folder_open:",

@@ -163,6 +163,18 @@ def breach_notification_deadline(aware_at: datetime) -> datetime:
     return deadline.astimezone(aware_at.tzinfo)
 
 
+def breach_notification_late(deadline: datetime, notified_at: datetime) -> bool:
+    """A notification at the deadline's very instant is on time; any later one must
+    come with the reasons for the delay (GDPR Art. 33(1), second sentence)."""
+    return notified_at > deadline
+
+
+def breach_time_left(deadline: datetime, now: datetime) -> timedelta:
+    """Time left before the 72-hour deadline; negative once it has passed (the
+    countdown shows it as time over)."""
+    return deadline - now
+
+
 # ------------------------------------------------------- processors and contracts
 
 

@@ -9,7 +9,7 @@ deadline screens always have something due and something late) and idempotent
 
 from sqlmodel import Session
 
-from dashboard.demo import activities, core, evidence, processors
+from dashboard.demo import activities, breaches, core, evidence, processors
 
 DEMO_PASSWORD = core.DEMO_PASSWORD
 DEMO_ACCOUNTS = core.DEMO_ACCOUNTS
@@ -19,6 +19,7 @@ SEEDERS = (
     core.seed,
     activities.seed,
     processors.seed,
+    breaches.seed,
     evidence.seed,  # last: the audit pack gathers what the others issued
 )
 

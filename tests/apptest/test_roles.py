@@ -11,13 +11,14 @@ from tests.conftest import actor_named
 REGISTER = {"register_list.py", "register_activity.py"}
 EVIDENCE = {"evidence_documents.py", "evidence_verify.py"}
 PROCESSOR_PAGES = {"processor_register.py", "processor_file.py"}
+BREACH_PAGES = {"breach_register.py", "breach_case.py"}
+CASES = {*REGISTER, *PROCESSOR_PAGES, *BREACH_PAGES}
 EXPECTED_PAGES = {
-    "dpo": {"home.py", "audit_trail.py", "admin_users.py", "admin_organisation.py", "account.py", *REGISTER,
-            *EVIDENCE, "evidence_pack.py", *PROCESSOR_PAGES},
-    "juriste": {"home.py", "account.py", *REGISTER, *EVIDENCE, *PROCESSOR_PAGES},
-    "chef.rh": {"home.py", "account.py", *REGISTER, *EVIDENCE, *PROCESSOR_PAGES},
-    "auditeur": {"home.py", "audit_trail.py", "account.py", *REGISTER, *EVIDENCE, "evidence_pack.py",
-                 *PROCESSOR_PAGES},
+    "dpo": {"home.py", "audit_trail.py", "admin_users.py", "admin_organisation.py", "account.py", *CASES,
+            *EVIDENCE, "evidence_pack.py"},
+    "juriste": {"home.py", "account.py", *CASES, *EVIDENCE},
+    "chef.rh": {"home.py", "account.py", *CASES, *EVIDENCE},
+    "auditeur": {"home.py", "audit_trail.py", "account.py", *CASES, *EVIDENCE, "evidence_pack.py"},
 }
 
 

@@ -8,13 +8,14 @@ pytestmark = pytest.mark.browser
 
 REGISTER = {"Registre des traitements", "Fiche de traitement"}
 EVIDENCE = {"Documents émis", "Vérifier un document"}
+BREACHES = {"Violations de données", "Dossier de violation"}
+CASES = {*REGISTER, *BREACHES, "Sous-traitants"}
 NAVIGATION = {
-    "dpo": {"Accueil", "Journal d'audit", "Utilisateurs", "Entités et directions", "Mon compte", *REGISTER,
-            *EVIDENCE, "Dossier d'audit", "Sous-traitants"},
-    "juriste": {"Accueil", "Mon compte", *REGISTER, *EVIDENCE, "Sous-traitants"},
-    "chef.rh": {"Accueil", "Mon compte", *REGISTER, *EVIDENCE, "Sous-traitants"},
-    "auditeur": {"Accueil", "Journal d'audit", "Mon compte", *REGISTER, *EVIDENCE, "Dossier d'audit",
-                 "Sous-traitants"},
+    "dpo": {"Accueil", "Journal d'audit", "Utilisateurs", "Entités et directions", "Mon compte", *CASES,
+            *EVIDENCE, "Dossier d'audit"},
+    "juriste": {"Accueil", "Mon compte", *CASES, *EVIDENCE},
+    "chef.rh": {"Accueil", "Mon compte", *CASES, *EVIDENCE},
+    "auditeur": {"Accueil", "Journal d'audit", "Mon compte", *CASES, *EVIDENCE, "Dossier d'audit"},
 }
 
 

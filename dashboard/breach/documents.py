@@ -1,0 +1,144 @@
+"""The breach documents, each issued through the evidence registry (number,
+verification code, SHA-256): the notification to the authority, the letter to the
+people concerned, and the register extract (PDF and CSV)."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from dashboard import evidence
+from dashboard.actor import Actor
+from dashboard.breach.records import BreachFilter, conditions, detail, fetch, sees_everything
+from dashboard.i18n import Translator
+from dashboard.permissions import require, require_writer
+from dashboard.validation import FieldProblem, InvalidInput
+from exports.breach_register_csv import build_register_csv
+from exports.pdf.breach_letter import build_people_letter
+from exports.pdf.breach_notice import NoticeInput, build_authority_notice
+from exports.pdf.breach_register import RegisterEntry, build_register_extract
+from models.breach import CASE_TYPE, AuthorityNotification, Breach, BreachNotification
+from models.evidence import EvidenceDocument
+from models.org import Entity
+from models.roles import Capability
+from models.types import utcnow
+
+PDF = "application/pdf"
+CSV = "text/csv"
+REGISTER_LIMIT = 2000  # an extract for an inspection; beyond this, filter by entity or status
+
+
+def _decider(session: Session, actor: Actor, breach_id: int, action: str) -> None:
+    require_writer(session, actor, action=action, object_type=CASE_TYPE, object_id=breach_id)
+    require(session, actor, Capability.WORK_ALL_CASES, action=action, object_type=CASE_TYPE, object_id=breach_id)
+
+
+def issue_authority_notice(session: Session, actor: Actor, breach_id: int, language: str = "fr",
+                           notification_id: int | None = None) -> EvidenceDocument:
+    """The notification form, for the next phase to send or for one already sent."""
+    _decider(session, actor, breach_id, "breach.issue_notice")
+    case = detail(session, fetch(session, actor, breach_id, action="breach.issue_notice"), actor)
+    breach = case.breach
+    chosen = next((n for n in case.notifications if n.id == notification_id), None)
+    if notification_id is not None and chosen is None:
+        raise InvalidInput([FieldProblem("breach_notification_id", "validation.choice")])
+    overdue = (chosen is None and breach.authority_notification == AuthorityNotification.PENDING
+               and breach.notification_deadline is not None and breach.notification_deadline < utcnow())
+    notice = NoticeInput(breach, case.entity, case.notifications,
+                         [f"{a.reference} — {a.name}" for a in case.activities], chosen)
+    tr = Translator(language)
+    return evidence.issue_document(
+        session, actor, kind="breach.authority_notice", title=f"{tr('breach.notice.title')} — {breach.reference}",
+        filename=f"{breach.reference}-notification-{tr.language}.pdf", media_type=PDF,
+        build=lambda stamp: build_authority_notice(stamp, tr, notice, overdue=overdue), language=tr.language,
+        case_type=CASE_TYPE, case_id=breach.id, case_ref=breach.reference, entity_id=breach.entity_id)
+
+
+def issue_people_letter(session: Session, actor: Actor, breach_id: int, language: str = "fr") -> EvidenceDocument:
+    """The letter to the people; its plain-language text must be written first."""
+    _decider(session, actor, breach_id, "breach.issue_letter")
+    breach = fetch(session, actor, breach_id, action="breach.issue_letter")
+    missing = [FieldProblem(f"breach_{name}", "breach.letter_needs_text")
+               for name in ("people_summary", "measures_taken", "people_advice") if not getattr(breach, name).strip()]
+    if missing:
+        raise InvalidInput(missing)
+    entity = session.get(Entity, breach.entity_id)
+    tr = Translator(language)
+    notified = breach.notified_at is not None
+    return evidence.issue_document(
+        session, actor, kind="breach.people_letter", title=f"{tr('breach.letter.title')} — {breach.reference}",
+        filename=f"{breach.reference}-letter-{tr.language}.pdf", media_type=PDF,
+        build=lambda stamp: build_people_letter(stamp, tr, breach, entity, authority_notified=notified),
+        language=tr.language, case_type=CASE_TYPE, case_id=breach.id, case_ref=breach.reference,
+        entity_id=breach.entity_id)
+
+
+def _register_entries(session: Session, actor: Actor, flt: BreachFilter) -> list[RegisterEntry]:
+    rows = session.exec(select(Breach, Entity.name).join(Entity, Entity.id == Breach.entity_id)
+                        .where(*conditions(actor, flt)).order_by(Breach.detected_at, Breach.id)
+                        .limit(REGISTER_LIMIT)).all()
+    ids = [b.id for b, _ in rows]
+    notes: dict[int, list[BreachNotification]] = {}
+    if ids:
+        for n in session.exec(select(BreachNotification).where(BreachNotification.breach_id.in_(ids))
+                              .order_by(BreachNotification.sent_at, BreachNotification.id)):
+            notes.setdefault(n.breach_id, []).append(n)
+    return [RegisterEntry(b, name, notes.get(b.id, [])) for b, name in rows]
+
+
+def _scope(session: Session, actor: Actor, tr: Translator, flt: BreachFilter) -> tuple[str, str, int | None]:
+    """How the extract's subtitle names what it covers, the header, and the entity."""
+    entity = session.get(Entity, flt.entity_id) if flt.entity_id is not None else None
+    parts = [entity.name if entity else tr("breach.register.all_entities")]
+    if flt.status:
+        parts.append(tr(f"breach.status.{flt.status}"))
+    if flt.clock:
+        parts.append(tr(f"breach.filter.clock.{flt.clock}"))
+    if not sees_everything(actor):
+        parts.append(tr("breach.register.restricted", name=actor.full_name))
+    return ", ".join(parts), entity.legal_name if entity else "DPO Desk", entity.id if entity else None
+
+
+def issue_register(session: Session, actor: Actor, flt: BreachFilter = BreachFilter(), language: str = "fr",
+                   fmt: str = "pdf") -> EvidenceDocument:
+    """The register extract for an inspection, of the breaches the actor may see (a
+    department head's covers his or her departments' and says so)."""
+    require_writer(session, actor, action="breach.issue_register", object_type=CASE_TYPE)
+    entries = _register_entries(session, actor, flt)
+    tr = Translator(language)
+    scope, header, entity_id = _scope(session, actor, tr, flt)
+    stamp_day = utcnow().strftime("%Y%m%d")
+    if fmt == "csv":
+        return evidence.issue_document(
+            session, actor, kind="breach.register_csv", title=tr("breach.register.title"),
+            filename=f"breach-register-{stamp_day}.csv", media_type=CSV,
+            build=lambda stamp: build_register_csv(tr, entries), language=tr.language, case_type=CASE_TYPE,
+            entity_id=entity_id)
+    return evidence.issue_document(
+        session, actor, kind="breach.register_pdf", title=tr("breach.register.title"),
+        filename=f"breach-register-{stamp_day}.pdf", media_type=PDF,
+        build=lambda stamp: build_register_extract(stamp, tr, entries, scope=scope, organisation=header),
+        language=tr.language, case_type=CASE_TYPE, entity_id=entity_id)
+
+
+@dataclass(frozen=True)
+class IssuedDocument:
+    id: int
+    number: str
+    title: str
+    kind: str
+    filename: str
+    issued_at: datetime
+    issued_by_name: str
+    sha256: str
+
+
+def documents_of(session: Session, actor: Actor, breach_id: int) -> list[IssuedDocument]:
+    """The documents issued for a breach (the registry's copies; downloading them is
+    the evidence registry's, for those who may read evidence)."""
+    fetch(session, actor, breach_id, action="breach.documents")
+    found = session.exec(select(EvidenceDocument).where(EvidenceDocument.case_type == CASE_TYPE,
+                                                        EvidenceDocument.case_id == breach_id)
+                         .order_by(EvidenceDocument.issued_at.desc(), EvidenceDocument.id.desc())).all()
+    return [IssuedDocument(d.id, d.number, d.title, d.kind, d.filename, d.issued_at, d.issued_by_name, d.sha256)
+            for d in found]

@@ -1,0 +1,135 @@
+"""The breach documents read back: the notification carries every Art. 33(3) item,
+the letter speaks plainly, the register extract shows only what the issuer may
+see; each is kept in the evidence registry with its SHA-256."""
+
+import csv
+import hashlib
+from io import BytesIO, StringIO
+
+import pytest
+from pypdf import PdfReader
+
+from dashboard.breach import documents, workflow
+from dashboard.breach.records import BreachFilter
+from dashboard.errors import NotAllowed
+from dashboard.validation import InvalidInput
+from models.types import utcnow
+from tests.breach.factories import H, current, declare, notify, qualify
+
+
+def _text(document) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(BytesIO(document.content)).pages)
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.fixture
+def notified_late(org):
+    """A high-risk breach at a processor, notified after the deadline with reasons."""
+    breach = declare(org, hours_ago=100, processor_name="PayNova Europe", title="Fuite chez <PayNova> & Cie",
+                     measures_proposed="Double authentification.")
+    breach = qualify(org, breach, level="high")
+    notify(org, breach, utcnow() - H, reasons="Exfiltration confirmée seulement au quatrième jour.")
+    return current(org, breach.id)
+
+
+def test_the_notification_carries_every_article_33_3_item(org, notified_late):
+    breach = notified_late.breach
+    with org.work() as session:
+        document = documents.issue_authority_notice(session, org.dpo, breach.id, "fr",
+                                                    notified_late.notifications[0].id)
+    text = _flat(_text(document))
+    medicis = org.entities["MEDICIS"]
+    for expected in (
+            "Notification d'une violation de données personnelles", "Notification initiale", "2026-012345",
+            "art. 33(3)(b)", medicis.legal_name, medicis.dpo_name, medicis.dpo_email, medicis.dpo_phone,  # (b)
+            "art. 33(3)(a)", "Confidentialité", "Numéro de sécurité sociale (NIR)", "Données de santé",
+            "catégorie particulière, art. 9", "Adhérents", "entre 200 et 250", "212",  # (a)
+            "art. 33(3)(c)", "Usurpation d'identité possible.", "Risque élevé",  # (c)
+            "art. 33(3)(d)", "Suppression attestée par le destinataire.", "Double authentification.",  # (d)
+            "Chronologie", "Échéance des 72 heures", "Prise de connaissance",
+            "PayNova Europe",  # processors involved
+            "Motifs du retard", "Exfiltration confirmée seulement au quatrième jour.",
+            "Fuite chez <PayNova> & Cie"):
+        assert expected in text, expected
+    sections = [text.index(f"{n}. ") for n in range(1, 8)]
+    assert sections == sorted(sections)  # in the order of the CNIL's form
+    assert document.kind == "breach.authority_notice" and document.case_ref == breach.reference
+    assert hashlib.sha256(document.content).hexdigest() == document.sha256
+    assert document.verification_code in text
+
+
+def test_the_notification_in_english_and_the_next_phase_to_send(org, notified_late):
+    with org.work() as session:
+        document = documents.issue_authority_notice(session, org.legal, notified_late.breach.id, "en")
+    text = _flat(_text(document))
+    assert "Notification of a personal-data breach" in text
+    assert "Complementary notification (n° 2)" in text and "Number of the initial notification" in text
+    assert "Notifications in phases" in text and "Reasons for the delay" in text
+    assert document.language == "en"
+
+
+def test_an_overdue_breach_not_yet_notified_asks_for_the_reasons(org):
+    breach = qualify(org, declare(org, hours_ago=80), level="risk")
+    with org.work() as session:
+        text = _flat(_text(documents.issue_authority_notice(session, org.dpo, breach.id, "fr")))
+    assert "Motifs du retard" in text and "à transmettre" in text
+
+
+def test_the_letter_to_the_people_speaks_plainly_and_gives_the_dpo(org, notified_late):
+    breach = notified_late.breach
+    with pytest.raises(InvalidInput) as error, org.work() as session:
+        documents.issue_people_letter(session, org.dpo, breach.id)
+    assert {p.field for p in error.value.problems} == {"breach_people_summary", "breach_people_advice"}
+    with org.work() as session:
+        workflow.save_people_communication(session, org.dpo, breach.id, breach.version, {
+            "people_summary": "Un fichier de remboursements vous concernant a été envoyé par erreur à un courtier.",
+            "people_advice": "Méfiez-vous des appels vous demandant vos coordonnées bancaires."})
+    with org.work() as session:
+        document = documents.issue_people_letter(session, org.dpo, breach.id, "fr")
+    text = _flat(_text(document))
+    medicis = org.entities["MEDICIS"]
+    for expected in ("Ce qui s'est passé", "envoyé par erreur à un courtier", "Les données concernées",
+                     "Numéro de sécurité sociale (NIR)", "Ce que cela peut entraîner pour vous",
+                     "Usurpation d'identité possible.", "Ce que nous avons fait", "Suppression attestée",
+                     "Nous avons également informé la CNIL", "Ce que nous vous conseillons de faire maintenant",
+                     "Méfiez-vous des appels", medicis.dpo_name, medicis.dpo_email, "réclamation à la CNIL",
+                     breach.reference):
+        assert expected in text, expected
+    assert "art. 33" not in text  # no legal jargon addressed to the person
+    with org.work() as session:
+        english = _flat(_text(documents.issue_people_letter(session, org.dpo, breach.id, "en")))
+    assert "What we advise you to do now" in english
+    with org.session() as session:
+        assert [d.kind for d in documents.documents_of(session, org.auditor, breach.id)] == [
+            "breach.people_letter", "breach.people_letter"]
+
+
+def test_documents_are_for_the_dpo_and_legal(org, notified_late):
+    for actor in (org.auditor, org.head_cr):
+        with pytest.raises(NotAllowed), org.work() as session:
+            documents.issue_authority_notice(session, actor, notified_late.breach.id)
+
+
+def test_the_register_extract_covers_what_its_issuer_may_see(org, notified_late):
+    hr_case = declare(org, org.head_hr, title="=HYPERLINK(\"http://x\") ordinateur perdu",
+                      department_ids=[org.departments["RH"].id])
+    with org.work() as session:
+        full = documents.issue_register(session, org.dpo, BreachFilter(), "fr", "pdf")
+        hr_pdf = documents.issue_register(session, org.head_hr, BreachFilter(), "fr", "pdf")
+        hr_csv = documents.issue_register(session, org.head_hr, BreachFilter(), "fr", "csv")
+    everything = _flat(_text(full))
+    assert notified_late.breach.reference in everything and hr_case.reference in everything
+    assert "2 violation(s)" in everything and "Notifiée le" in everything and "après l'échéance" in everything
+    mine = _flat(_text(hr_pdf))
+    assert hr_case.reference in mine and notified_late.breach.reference not in mine
+    assert "limité aux dossiers visibles par Sophie Martin" in mine
+    rows = list(csv.reader(StringIO(hr_csv.content.decode("utf-8-sig")), delimiter=";"))
+    assert len(rows) == 2 and rows[0][:3] == ["Référence", "Entité", "Intitulé"]
+    assert rows[1][2].startswith("'=HYPERLINK")  # formula injection neutralised
+    assert rows[1][rows[0].index("Personnes min.")] == "200"
+    assert hr_csv.media_type == "text/csv" and hr_csv.kind == "breach.register_csv"
+    with pytest.raises(NotAllowed), org.work() as session:
+        documents.issue_register(session, org.auditor)
