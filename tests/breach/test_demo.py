@@ -43,4 +43,4 @@ def test_demo_breaches_cover_every_state_and_seed_once(engine):
     assert complements >= 2
     assert head_sees == {"Perte d'un ordinateur portable chiffré d'une gestionnaire RH",
                          "Dossiers de candidats accessibles sur le partage réseau commun"}
-    assert [c.title for c in linked] == ["Perte d'un ordinateur portable chiffré d'une gestionnaire RH"]
+    assert [c.title for c in linked if c.case_type == "breach"] == ["Perte d'un ordinateur portable chiffré d'une gestionnaire RH"]
