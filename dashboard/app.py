@@ -53,7 +53,7 @@ for spec in navigation.pages_for(actor):
     sections.setdefault(ui.t(spec.section_key), []).append(page)
 
 current = st.navigation(sections if actor is not None else sections[next(iter(sections))],
-                        position="sidebar" if actor is not None else "hidden")
+                        position="sidebar" if actor is not None else "hidden", expanded=True)
 ui.show_flash()
 try:
     current.run()
