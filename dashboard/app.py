@@ -48,7 +48,8 @@ if actor is not None:
 sections: dict[str, list] = {}
 for spec in navigation.pages_for(actor):
     page = st.Page(str(ROOT / "pages" / spec.file), title=ui.t(spec.title_key), icon=spec.icon,
-                   url_path=spec.url_path, default=spec.default)
+                   url_path=spec.url_path, default=spec.default,
+                   visibility="hidden" if spec.hidden else "visible")
     sections.setdefault(ui.t(spec.section_key), []).append(page)
 
 current = st.navigation(sections if actor is not None else sections[next(iter(sections))],

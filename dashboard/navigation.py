@@ -17,6 +17,10 @@ def _capable(capability: Capability) -> Callable[[Actor], bool]:
     return lambda actor: actor.can(capability)
 
 
+def _capable_any(*capabilities: Capability) -> Callable[[Actor], bool]:
+    return lambda actor: any(actor.can(c) for c in capabilities)
+
+
 @dataclass(frozen=True)
 class PageSpec:
     file: str  # under the top-level pages/ folder
@@ -26,16 +30,26 @@ class PageSpec:
     section_key: str
     visible_to: Callable[[Actor], bool] = _everyone
     default: bool = False
+    hidden: bool = False  # routable (e.g. one case, opened from a list) but not in the menu
 
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("home.py", "home", "nav.home", ":material/home:", "nav.section.general", default=True),
+    PageSpec("dsr_requests.py", "dsr", "dsr.nav.requests", ":material/person_search:", "nav.section.cases",
+             _capable_any(Capability.WORK_ALL_CASES, Capability.WORK_DEPARTMENT_CASES, Capability.READ_ALL_CASES)),
+    PageSpec("dsr_intake.py", "dsr-new", "dsr.nav.new", ":material/add_circle:", "nav.section.cases",
+             _capable(Capability.WORK_ALL_CASES)),
+    PageSpec("dsr_case.py", "dsr-case", "dsr.nav.case", ":material/folder_open:", "nav.section.cases",
+             _capable_any(Capability.WORK_ALL_CASES, Capability.WORK_DEPARTMENT_CASES, Capability.READ_ALL_CASES),
+             hidden=True),
     PageSpec("audit_trail.py", "audit-trail", "nav.audit_trail", ":material/history:",
              "nav.section.evidence", _capable(Capability.READ_AUDIT_TRAIL)),
     PageSpec("admin_users.py", "users", "nav.users", ":material/group:", "nav.section.admin",
              _capable(Capability.MANAGE_USERS)),
     PageSpec("admin_organisation.py", "organisation", "nav.organisation", ":material/domain:",
              "nav.section.admin", _capable(Capability.MANAGE_SETTINGS)),
+    PageSpec("dsr_routing.py", "dsr-routing", "dsr.nav.routing", ":material/alt_route:", "nav.section.admin",
+             _capable(Capability.MANAGE_SETTINGS)),
     PageSpec("account.py", "account", "nav.account", ":material/person:", "nav.section.admin"),
 )
 
