@@ -83,7 +83,8 @@ def require_open(request: DataSubjectRequest) -> None:
 
 
 def recompute_deadlines(session: Session, request: DataSubjectRequest) -> None:
-    entity = session.get(Entity, request.entity_id)
+    with session.no_autoflush:  # one UPDATE (one version step) per change, not one per read
+        entity = session.get(Entity, request.entity_id)
     computed = compute_deadlines(
         request.received_on,
         extended=request.extended,

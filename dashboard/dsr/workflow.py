@@ -128,8 +128,8 @@ def person_answered(session: Session, actor: Actor, request_id: int, version: in
     waiting_for = request.status
     if waiting_for == Status.AWAITING_IDENTITY and not data.identity_method:
         raise common.field_problem("identity_method", "dsr.error.identity_method_required")
-    before = _move(request, Status.IN_PROGRESS)
     days = _end_suspension(session, request, data.answered_on)
+    before = _move(request, Status.IN_PROGRESS)
     if waiting_for == Status.AWAITING_IDENTITY:
         _set_identity(request, actor, data.identity_method, data.answered_on)
     common.save(session, request)

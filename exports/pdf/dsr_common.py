@@ -81,7 +81,7 @@ def letterhead(tr: Translator, controller: Controller, facts: RequestFacts, stam
                     f"<br/>{text(controller.dpo_email)}", "cell")
     addressee = markup(f"<b>{text(facts.requester_name)}</b><br/>{text(facts.requester_contact)}", "cell")
     table = Table([[sender, addressee]], colWidths=[CONTENT_WIDTH * 0.55, CONTENT_WIDTH * 0.45])
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 6)]))
     issued = paris_date(stamp.issued_at)
     return [
         table,

@@ -8,6 +8,7 @@ and supersedes the previous one in the registry.
 """
 
 from reportlab.lib.units import mm
+from reportlab.platypus import KeepTogether
 
 from exports.pdf.base import (CONTENT_WIDTH, build_pdf, grid_table, heading, key_value_table, para,
                               signature_block, spacer)
@@ -45,21 +46,24 @@ def build(tr: Translator, stamp: DocumentStamp, controller: Controller, facts: R
         heading(tr("dsr.pdf.cert.erased")),
         grid_table([tr("dsr.pdf.cert.col.system"), tr("dsr.pdf.cert.col.category"), tr("dsr.pdf.cert.col.method"),
                     tr("dsr.pdf.cert.col.date"), tr("dsr.pdf.cert.col.by")], erased,
-                   widths=[38 * mm, 52 * mm, 27 * mm, 27 * mm, CONTENT_WIDTH - 144 * mm]),
+                   widths=[36 * mm, 48 * mm, 27 * mm, 31 * mm, CONTENT_WIDTH - 142 * mm]),
         spacer(2),
         para(tr("dsr.pdf.cert.methods"), "small"),
         heading(tr("dsr.pdf.cert.kept")),
         (grid_table([tr("dsr.pdf.cert.col.category"), tr("dsr.pdf.cert.col.reason"),
                      tr("dsr.pdf.cert.col.until")], kept, widths=[50 * mm, CONTENT_WIDTH - 80 * mm, 30 * mm])
          if kept else para(tr("dsr.pdf.cert.nothing_kept"))),
-        heading(tr("dsr.pdf.cert.statement_title")),
-        para(tr("dsr.pdf.cert.statement", controller=controller.legal_name, reference=facts.reference)),
-        spacer(2),
-        para(tr("dsr.pdf.cert.integrity", number=stamp.number), "small"),
-        spacer(6),
-        signature_block(tr, [(tr("dsr.pdf.cert.performed_by"), ", ".join(performers)),
-                             (tr("dsr.pdf.cert.verified_by"), certificate.verified_by),
-                             (tr("dsr.pdf.cert.dpo_signoff"), controller.dpo_name)]),
+        # The statement and the signatures stay on one page.
+        KeepTogether([
+            heading(tr("dsr.pdf.cert.statement_title")),
+            para(tr("dsr.pdf.cert.statement", controller=controller.legal_name, reference=facts.reference)),
+            spacer(2),
+            para(tr("dsr.pdf.cert.integrity", number=stamp.number), "small"),
+            spacer(6),
+            signature_block(tr, [(tr("dsr.pdf.cert.performed_by"), ", ".join(performers)),
+                                 (tr("dsr.pdf.cert.verified_by"), certificate.verified_by),
+                                 (tr("dsr.pdf.cert.dpo_signoff"), controller.dpo_name)]),
+        ]),
     ]
     return build_pdf(story, stamp=stamp, tr=tr, title=f"{title} {stamp.number} — {facts.reference}",
                      subject=title, author=controller.legal_name, header=controller.name,
