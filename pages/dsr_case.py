@@ -10,11 +10,33 @@ from models.dsr import (ERASURE_METHODS, IDENTITY_METHODS, OUTCOMES, RECIPIENT_S
                         ART19_RIGHTS, Status, TRANSITIONS)
 
 HERE = Path(__file__).parent
+_MARKDOWN = str.maketrans({c: f"\\{c}" for c in "\\`*_{}[]()#+-.!|<>~$"})
+
+
+def md(value) -> str:
+    """A user's text shown literally inside markdown."""
+    return str(value or "—").translate(_MARKDOWN)
+
+
+def describe(details: dict) -> str:
+    """An audit entry's details, readable: statuses translated, values joined."""
+    parts = []
+    for key, value in details.items():
+        if key == "status" and isinstance(value, list):
+            parts.append(" → ".join(tr(f"dsr.status.{v}") for v in value))
+        elif value not in (None, "", []):
+            parts.append(f"{key}: {' → '.join(map(str, value)) if isinstance(value, list) else value}")
+    return " · ".join(parts)
+
+
 actor = ui.page_actor(page="dsr-case")
 tr = ui.tr()
 st.page_link(str(HERE / "dsr_requests.py"), label=tr("dsr.case.back"), icon=":material/arrow_back:")
 
 raw_id = st.query_params.get("id", "")
+if not raw_id:
+    st.info(tr("dsr.case.choose"))
+    st.stop()
 request_id = int(raw_id) if raw_id.isdigit() else -1
 header = ui.call(queries.case_header, request_id, actor=actor).value
 if header is None:
@@ -49,12 +71,13 @@ def done(result) -> None:
 
 
 # ------------------------------------------------------------------ header
-cols = st.columns(5)
-cols[0].metric(tr("dsr.col.status"), tr(f"dsr.status.{r.status}"))
-cols[1].metric(tr("dsr.case.governing_due"), tr.date(r.due_on))
-cols[2].metric(tr("dsr.case.legal_due"), tr.date(r.legal_due_on))
-cols[3].metric(tr("dsr.col.internal_target_on"), tr.date(r.internal_target_on))
-cols[4].metric(tr("dsr.col.department"), view.department_name or tr("dsr.list.unrouted"))
+facts = [(tr("dsr.col.status"), tr(f"dsr.status.{r.status}")), (tr("dsr.case.governing_due"), tr.date(r.due_on)),
+         (tr("dsr.case.legal_due"), tr.date(r.legal_due_on)),
+         (tr("dsr.col.internal_target_on"), tr.date(r.internal_target_on)),
+         (tr("dsr.col.department"), view.department_name or tr("dsr.list.unrouted"))]
+for column, (label, value) in zip(st.columns([1, 1, 1, 1, 2]), facts):
+    column.caption(label)
+    column.markdown(f"**{value}**")
 if r.health_due_on:
     st.info(tr("dsr.case.health_governs", due=tr.date(r.health_due_on)))
 if r.suspended_since:
@@ -74,8 +97,8 @@ tabs = st.tabs([tr("dsr.case.tab.request"), tr("dsr.case.tab.steps"), tr("dsr.ca
 # ------------------------------------------------------------------ the request
 with tabs[0]:
     left, right = st.columns(2)
-    left.markdown(f"**{tr('field.dsr_requester_name')}** : {r.requester_name}  \n"
-                  f"**{tr('field.dsr_requester_contact')}** : {r.requester_contact or '—'}  \n"
+    left.markdown(f"**{tr('field.dsr_requester_name')}** : {md(r.requester_name)}  \n"
+                  f"**{tr('field.dsr_requester_contact')}** : {md(r.requester_contact)}  \n"
                   f"**{tr('field.dsr_relation')}** : {tr(f'dsr.relation.{r.relation}')}"
                   + (f" — {tr('dsr.intake.is_minor')}" if r.is_minor else ""))
     right.markdown(f"**{tr('field.dsr_channel')}** : {tr(f'dsr.channel.{r.channel}')}  \n"
@@ -99,7 +122,7 @@ with tabs[0]:
     if r.status == Status.CLOSED:
         st.success(tr("dsr.case.closed_as", outcome=tr(f"dsr.outcome.{r.outcome}"), on=tr.date(r.answered_on)))
         if r.outcome_reasons:
-            st.markdown(f"**{tr('field.dsr_reasons')}** : {r.outcome_reasons}")
+            st.markdown(f"**{tr('field.dsr_reasons')}** : {md(r.outcome_reasons)}")
 
 # ------------------------------------------------------------------ steps (DPO / legal)
 with tabs[1]:
@@ -230,7 +253,7 @@ with tabs[2]:
     if r.proposed_answer and r.status != Status.ANSWER_PROPOSED:
         st.markdown(f"**{tr('dsr.case.proposal_by', name=view.proposed_by_name or '—')}** — "
                     f"{tr(f'dsr.outcome.{r.proposed_outcome}')}")
-        st.write(r.proposed_answer)
+        st.text(r.proposed_answer)
 
 # ------------------------------------------------------------------ Art. 19 and erasure
 with tabs[3]:
@@ -240,9 +263,9 @@ with tabs[3]:
         for line in view.recipients:
             state = tr(f"dsr.recipient_state.{line.state}")
             icon = {"pending": "☐", "notified": "☑", "impossible": "⊘"}[line.state]
-            st.markdown(f"{icon} **{line.recipient}** — {state}"
+            st.markdown(f"{icon} **{md(line.recipient)}** — {state}"
                         + (f" ({tr.date(line.notified_on)})" if line.notified_on else "")
-                        + (f" — {line.note}" if line.note else ""))
+                        + (f" — {md(line.note)}" if line.note else ""))
         if view.can_work and is_open:
             if view.recipients:
                 with st.expander(tr("dsr.case.tick_recipient")), st.form("dsr_tick"):
@@ -330,6 +353,6 @@ with tabs[4]:
 # ------------------------------------------------------------------ history
 with tabs[5]:
     st.dataframe([{tr("audit.col.at"): tr.datetime(h.at), tr("audit.col.actor"): h.actor_name,
-                   tr("audit.col.action"): h.action, tr("audit.col.details"): str(h.details or "")}
+                   tr("audit.col.action"): tr(f"dsr.history.{h.action}"), tr("audit.col.details"): describe(h.details)}
                   for h in view.history], hide_index=True, width="stretch")
     st.caption(tr("dsr.case.access_logged", reason=tr.maybe(view.access_reason)))

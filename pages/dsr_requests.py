@@ -11,8 +11,15 @@ HERE = Path(__file__).parent
 actor = ui.page_actor(page="dsr")
 tr = ui.tr()
 st.title(tr("dsr.list.title"))
+top = st.columns([2, 1, 2])
+with top[0].form("dsr_open_reference", border=False):
+    reference = st.text_input(tr("dsr.list.open_reference"), key="dsr_open_ref", placeholder="DSR-2026-0001")
+    if st.form_submit_button(tr("dsr.list.open_button")) and reference.strip():
+        found = ui.call(queries.find_reference, reference, actor=actor)
+        if found.ok:
+            st.switch_page(str(HERE / "dsr_case.py"), query_params={"id": str(found.value)})
 if actor.can(Capability.WORK_ALL_CASES) and not actor.is_read_only:
-    st.page_link(str(HERE / "dsr_intake.py"), label=tr("dsr.nav.new"), icon=":material/add_circle:")
+    top[2].page_link(str(HERE / "dsr_intake.py"), label=tr("dsr.nav.new"), icon=":material/add_circle:")
 
 entities = ui.call(organisation.list_entities, actor=actor).value or []
 departments = [d for d in ui.call(organisation.list_departments, actor=actor).value or []
@@ -45,12 +52,13 @@ total = ui.call(queries.count_requests, flt, actor=actor).value or 0
 page = ui.paginator("dsr", total, page_size)
 result = ui.call(queries.list_requests, flt, page, page_size, actor=actor).value
 if result and result.rows:
-    def deadline_text(row) -> str:
-        marks = ("⚠ " if row.late else "") + ("⏸ " if row.suspended else "") + ("+2 " if row.extended else "")
-        return f"{marks}{tr.date(row.due_on)}"
+    def signals(row) -> str:
+        return " · ".join(tr(f"dsr.list.signal.{name}") for name, on in (
+            ("late", row.late), ("suspended", row.suspended), ("extended", row.extended)) if on)
 
     table = st.dataframe(
-        [{tr("dsr.col.reference"): r.reference, tr("dsr.col.deadline"): deadline_text(r),
+        [{tr("dsr.col.reference"): r.reference, tr("dsr.col.deadline"): tr.date(r.due_on),
+          tr("dsr.list.signals"): signals(r),
           tr("dsr.col.internal_target_on"): tr.date(r.internal_target_on),
           tr("dsr.col.status"): tr(f"dsr.status.{r.status}"), tr("dsr.col.entity"): r.entity_name,
           tr("dsr.col.relation"): tr(f"dsr.relation.{r.relation}"),

@@ -192,6 +192,14 @@ def case_header(session: Session, actor: Actor, request_id: int) -> CaseHeader:
                       common.is_assignee(actor, request))
 
 
+def find_reference(session: Session, actor: Actor, reference: str) -> int:
+    """The id of a request given its reference (as typed), within what the actor sees."""
+    require_any(session, actor, READERS, action="dsr.find")
+    found = session.exec(select(DataSubjectRequest.id).where(
+        DataSubjectRequest.reference == (reference or "").strip().upper())).first()
+    return common.fetch(session, actor, found if found is not None else -1, action="dsr.find").id
+
+
 @dataclass(frozen=True)
 class DocumentRow:
     id: int

@@ -9,10 +9,11 @@ from tests.apptest.conftest import PASSWORD, app_as, page_path
 from tests.conftest import actor_named
 
 EXPECTED_PAGES = {
-    "dpo": {"home.py", "audit_trail.py", "admin_users.py", "admin_organisation.py", "account.py"},
-    "juriste": {"home.py", "account.py"},
-    "chef.rh": {"home.py", "account.py"},
-    "auditeur": {"home.py", "audit_trail.py", "account.py"},
+    "dpo": {"home.py", "audit_trail.py", "admin_users.py", "admin_organisation.py", "account.py",
+            "dsr_requests.py", "dsr_intake.py", "dsr_case.py", "dsr_routing.py"},
+    "juriste": {"home.py", "account.py", "dsr_requests.py", "dsr_intake.py", "dsr_case.py"},
+    "chef.rh": {"home.py", "account.py", "dsr_requests.py", "dsr_case.py"},
+    "auditeur": {"home.py", "audit_trail.py", "account.py", "dsr_requests.py", "dsr_case.py"},
 }
 
 

@@ -7,10 +7,11 @@ from tests.e2e.conftest import login, wait_idle
 pytestmark = pytest.mark.browser
 
 NAVIGATION = {
-    "dpo": {"Accueil", "Journal d'audit", "Utilisateurs", "Entités et directions", "Mon compte"},
-    "juriste": {"Accueil", "Mon compte"},
-    "chef.rh": {"Accueil", "Mon compte"},
-    "auditeur": {"Accueil", "Journal d'audit", "Mon compte"},
+    "dpo": {"Accueil", "Journal d'audit", "Utilisateurs", "Entités et directions", "Mon compte",
+            "Demandes de droits", "Nouvelle demande", "Aiguillage des demandes"},
+    "juriste": {"Accueil", "Mon compte", "Demandes de droits", "Nouvelle demande"},
+    "chef.rh": {"Accueil", "Mon compte", "Demandes de droits"},
+    "auditeur": {"Accueil", "Journal d'audit", "Mon compte", "Demandes de droits"},
 }
 
 
