@@ -174,7 +174,8 @@ with tabs[1]:
                     st.form("dsr_close"):
                 default = OUTCOMES.index(r.proposed_outcome) if r.proposed_outcome in OUTCOMES else None
                 outcome = st.selectbox(tr("field.dsr_outcome"), OUTCOMES, index=default,
-                                       format_func=lambda o: tr(f"dsr.outcome.{o}"), key="dsr_close_outcome")
+                                       format_func=lambda o: tr(f"dsr.outcome.{o}"), key="dsr_close_outcome",
+                                       placeholder=tr("dsr.case.choose_outcome"))
                 reasons = st.text_area(tr("field.dsr_reasons"), help=tr("dsr.case.reasons_help"))
                 remedies = st.checkbox(tr("dsr.case.remedies_informed"))
                 answered_on = st.date_input(tr("field.dsr_answered_on"), today, max_value=today, format="DD/MM/YYYY",
@@ -208,7 +209,8 @@ with tabs[1]:
                                                       actor=actor).value or []}
             with st.expander(tr("field.dsr_activity_ids")), st.form("dsr_activities"):
                 chosen = st.multiselect(tr("field.dsr_activity_ids"), list(choices), format_func=choices.get,
-                                        default=[a for a, _ in view.activities if a in choices])
+                                        default=[a for a, _ in view.activities if a in choices],
+                                        placeholder=tr("dsr.intake.choose_activities"))
                 if st.form_submit_button(tr("common.save")):
                     done(ui.call(workflow.set_activities, r.id, view.version, chosen, actor=actor))
             with st.expander(tr("dsr.case.withdraw")), st.form("dsr_withdraw"):
@@ -323,16 +325,19 @@ with tabs[3]:
         st.caption(tr("dsr.case.no_art19"))
 
 # ------------------------------------------------------------------ documents
+def pdf_of(document_id: int):
+    return lambda: getattr(ui.call(documents.download, r.id, document_id, actor=actor, quiet=True).value,
+                           "content", b"")
+
+
 with tabs[4]:
     for doc in view.documents:
         left, right = st.columns([4, 1])
         left.markdown(f"**{doc.number}** — {doc.title} ({doc.language.upper()}) — {tr.datetime(doc.issued_at)}, "
                       f"{doc.issued_by_name}  \n`SHA-256 {doc.sha256}`")
-        if right.button(tr("dsr.case.prepare_download"), key=f"dsr_doc_{doc.id}"):
-            fetched = ui.call(documents.download, r.id, doc.id, actor=actor)
-            if fetched.ok:
-                right.download_button(tr("common.download_pdf"), fetched.value.content, file_name=fetched.value.filename,
-                                      mime="application/pdf", key=f"dsr_dl_{doc.id}")
+        # Built when clicked (each download is an audit entry), without a rerun.
+        right.download_button(tr("common.download_pdf"), data=pdf_of(doc.id), file_name=f"{doc.number}.pdf",
+                              mime="application/pdf", key=f"dsr_dl_{doc.id}", on_click="ignore")
     if not view.documents:
         st.caption(tr("dsr.case.no_document"))
     if view.can_decide:

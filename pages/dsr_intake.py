@@ -35,7 +35,7 @@ with st.form("dsr_new"):
                               help=tr("dsr.intake.contact_help"))
     relation = right.selectbox(tr("field.dsr_relation"), RELATIONS, format_func=lambda r: tr(f"dsr.relation.{r}"))
     rights = st.multiselect(tr("field.dsr_rights"), RIGHTS, format_func=lambda r: tr(f"dsr.right.{r}"),
-                            key="dsr_new_rights")
+                            key="dsr_new_rights", placeholder=tr("dsr.intake.choose_rights"))
     description = st.text_area(tr("field.dsr_description"), key="dsr_new_text", height=120)
     flags = st.columns(4)
     is_minor = flags[0].checkbox(tr("dsr.intake.is_minor"))
@@ -45,7 +45,8 @@ with st.form("dsr_new"):
     older = flags[3].checkbox(tr("dsr.intake.health_older"))
     department_id = st.selectbox(tr("field.dsr_department_id"), [None, *departments],
                                  format_func=lambda i: tr("dsr.intake.by_rule") if i is None else departments[i])
-    activity_ids = st.multiselect(tr("field.dsr_activity_ids"), list(choices), format_func=choices.get)
+    activity_ids = st.multiselect(tr("field.dsr_activity_ids"), list(choices), format_func=choices.get,
+                                  placeholder=tr("dsr.intake.choose_activities"))
     duplicates_ok = st.checkbox(tr("dsr.intake.duplicates_ok"), key="dsr_new_dup_ok")
     submitted = st.form_submit_button(tr("dsr.intake.submit"), type="primary")
 

@@ -74,8 +74,7 @@ if result and result.rows:
 else:
     st.info(tr("common.empty"))
 
-if st.button(tr("dsr.list.prepare_csv"), key="dsr_prepare_csv", icon=":material/download:"):
-    exported = ui.call(queries.export_csv, flt, ui.lang(), actor=actor)
-    if exported.ok:
-        st.download_button(tr("common.download_csv"), exported.value, file_name="demandes-droits.csv",
-                           mime="text/csv", key="dsr_csv")
+language = ui.lang()
+st.download_button(tr("dsr.list.prepare_csv"), key="dsr_csv", icon=":material/download:", mime="text/csv",
+                   file_name="demandes-droits.csv", on_click="ignore",
+                   data=lambda: ui.call(queries.export_csv, flt, language, actor=actor, quiet=True).value or b"")
