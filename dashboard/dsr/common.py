@@ -73,12 +73,8 @@ def is_assignee(actor: Actor, request: DataSubjectRequest) -> bool:
             and request.department_id in actor.department_ids)
 
 
-def is_open(request: DataSubjectRequest) -> bool:
-    return request.status in OPEN_STATUSES
-
-
 def require_open(request: DataSubjectRequest) -> None:
-    if not is_open(request):
+    if request.status not in OPEN_STATUSES:
         raise RuleViolation("dsr.error.closed")
 
 
@@ -101,6 +97,7 @@ def recompute_deadlines(session: Session, request: DataSubjectRequest) -> None:
 
 
 def save(session: Session, request: DataSubjectRequest) -> None:
+    request.is_open = request.status in OPEN_STATUSES
     request.updated_at = utcnow()
     session.add(request)
     session.flush()

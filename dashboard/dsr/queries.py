@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, exists, func
+from sqlalchemy import and_, exists, func, true
 from sqlmodel import Session, select
 
 from dashboard.access import log_access
@@ -73,7 +73,7 @@ def _conditions(actor: Actor, flt: ListFilter) -> list:
     if flt.entity_id:
         conditions.append(r.entity_id == flt.entity_id)
     if flt.status == "open":
-        conditions.append(r.status.in_(OPEN_STATUSES))
+        conditions.append(r.is_open == true())
     elif flt.status in STATUSES:
         conditions.append(r.status == flt.status)
     if flt.department_id == UNROUTED:
@@ -84,7 +84,7 @@ def _conditions(actor: Actor, flt: ListFilter) -> list:
         conditions.append(exists().where(DsrRight.request_id == r.id, DsrRight.right == flt.right))
     if flt.deadline in ("late", "due_within"):
         # Only open requests whose clock runs can be late or due.
-        conditions += [r.status.in_(OPEN_STATUSES), r.suspended_since.is_(None)]
+        conditions += [r.is_open == true(), r.suspended_since.is_(None)]
         if flt.deadline == "late":
             conditions.append(r.due_on < today)
         else:

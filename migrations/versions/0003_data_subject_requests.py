@@ -3,7 +3,7 @@ Art. 19 recipients, erasure and retention lines, and the routing rules.
 
 Revision ID: 0003
 Revises: 0002
-Create Date: 2026-11-23 04:50:55.295404
+Create Date: 2026-11-23 05:10:49.174834
 """
 
 from alembic import op
@@ -28,6 +28,7 @@ def upgrade() -> None:
     sa.Column('created_at', models.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', models.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('is_open', sa.Boolean(), nullable=False),
     sa.Column('channel', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('received_at', models.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('received_on', sa.Date(), nullable=False),
@@ -77,11 +78,12 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_dsr_request_answered_on'), ['answered_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_dsr_request_closed_at'), ['closed_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_dsr_request_department_id'), ['department_id'], unique=False)
-        batch_op.create_index('ix_dsr_request_department_status_due_on', ['department_id', 'status', 'due_on'], unique=False)
+        batch_op.create_index('ix_dsr_request_department_open_due_on', ['department_id', 'is_open', 'due_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_dsr_request_due_on'), ['due_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_dsr_request_entity_id'), ['entity_id'], unique=False)
-        batch_op.create_index('ix_dsr_request_entity_status_due_on', ['entity_id', 'status', 'due_on'], unique=False)
+        batch_op.create_index('ix_dsr_request_entity_open_due_on', ['entity_id', 'is_open', 'due_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_dsr_request_internal_target_on'), ['internal_target_on'], unique=False)
+        batch_op.create_index('ix_dsr_request_open_due_on', ['is_open', 'due_on', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_dsr_request_outcome'), ['outcome'], unique=False)
         batch_op.create_index(batch_op.f('ix_dsr_request_owner_id'), ['owner_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_dsr_request_received_on'), ['received_on'], unique=False)
@@ -253,11 +255,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_dsr_request_received_on'))
         batch_op.drop_index(batch_op.f('ix_dsr_request_owner_id'))
         batch_op.drop_index(batch_op.f('ix_dsr_request_outcome'))
+        batch_op.drop_index('ix_dsr_request_open_due_on')
         batch_op.drop_index(batch_op.f('ix_dsr_request_internal_target_on'))
-        batch_op.drop_index('ix_dsr_request_entity_status_due_on')
+        batch_op.drop_index('ix_dsr_request_entity_open_due_on')
         batch_op.drop_index(batch_op.f('ix_dsr_request_entity_id'))
         batch_op.drop_index(batch_op.f('ix_dsr_request_due_on'))
-        batch_op.drop_index('ix_dsr_request_department_status_due_on')
+        batch_op.drop_index('ix_dsr_request_department_open_due_on')
         batch_op.drop_index(batch_op.f('ix_dsr_request_department_id'))
         batch_op.drop_index(batch_op.f('ix_dsr_request_closed_at'))
         batch_op.drop_index(batch_op.f('ix_dsr_request_answered_on'))
