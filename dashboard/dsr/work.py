@@ -58,6 +58,14 @@ def _open_for_work(session: Session, actor: Actor, request_id: int, version: int
     return request
 
 
+def _erasure_request(session: Session, actor: Actor, request_id: int, version: int, action: str
+                     ) -> DataSubjectRequest:
+    request = _open_for_work(session, actor, request_id, version, action)
+    if "erasure" not in common.rights_of(session, request.id):
+        raise RuleViolation("dsr.error.no_erasure_right")
+    return request
+
+
 def add_search(session: Session, actor: Actor, request_id: int, version: int, data: dict | SearchData) -> DsrSearch:
     request = _open_for_work(session, actor, request_id, version, "dsr.search")
     data = common.validate_input(SearchData, data)
@@ -111,9 +119,7 @@ def update_recipient(session: Session, actor: Actor, request_id: int, version: i
 
 def add_erasure(session: Session, actor: Actor, request_id: int, version: int, data: dict | ErasureData
                 ) -> DsrErasure:
-    request = _open_for_work(session, actor, request_id, version, "dsr.erasure.add")
-    if "erasure" not in common.rights_of(session, request.id):
-        raise RuleViolation("dsr.error.no_erasure_right")
+    request = _erasure_request(session, actor, request_id, version, "dsr.erasure.add")
     data = common.validate_input(ErasureData, data)
     common.check_day("performed_on", data.performed_on, request)
     line = DsrErasure(request_id=request.id, **{k: v.strip() if isinstance(v, str) else v
@@ -127,9 +133,7 @@ def add_erasure(session: Session, actor: Actor, request_id: int, version: int, d
 
 def add_retention(session: Session, actor: Actor, request_id: int, version: int, data: dict | RetentionData
                   ) -> DsrRetention:
-    request = _open_for_work(session, actor, request_id, version, "dsr.retention.add")
-    if "erasure" not in common.rights_of(session, request.id):
-        raise RuleViolation("dsr.error.no_erasure_right")
+    request = _erasure_request(session, actor, request_id, version, "dsr.retention.add")
     data = common.validate_input(RetentionData, data)
     line = DsrRetention(request_id=request.id, data_category=data.data_category.strip(),
                         reason=data.reason.strip(), keep_until=data.keep_until)

@@ -88,6 +88,14 @@ def _end_suspension(session: Session, request: DataSubjectRequest, ended_on: dat
     return days
 
 
+def _finish(session: Session, request: DataSubjectRequest, target: str, on: date) -> str:
+    """Close or withdraw: a running suspension ends that day; returns the old status."""
+    _end_suspension(session, request, on)
+    before = _move(request, target)
+    request.closed_at = utcnow()
+    return before
+
+
 def start_work(session: Session, actor: Actor, request_id: int, version: int) -> DataSubjectRequest:
     request = common.fetch(session, actor, request_id, action="dsr.start", write=True, staff_only=True)
     common.check_version(request, version)
@@ -294,13 +302,11 @@ def close(session: Session, actor: Actor, request_id: int, version: int, data: d
     pending = len(session.exec(select(DsrRecipient.id).where(DsrRecipient.request_id == request.id,
                                                               DsrRecipient.state == "pending")).all())
     check_closing(data.outcome or "", data.reasons, data.remedies_informed, pending)
-    _end_suspension(session, request, data.answered_on)
-    before = _move(request, Status.CLOSED)
+    before = _finish(session, request, Status.CLOSED, data.answered_on)
     request.outcome = data.outcome
     request.outcome_reasons = data.reasons.strip()
     request.remedies_informed = data.remedies_informed
     request.answered_on = data.answered_on
-    request.closed_at = utcnow()
     common.save(session, request)
     common.record(session, actor, request, "dsr.close", status=[before, request.status], outcome=data.outcome,
                   answered_on=data.answered_on, due_on=request.due_on,
@@ -315,9 +321,7 @@ def withdraw(session: Session, actor: Actor, request_id: int, version: int, data
     data = common.validate_input(Withdrawal, data)
     check_transition(request.status, Status.WITHDRAWN)
     common.check_day("withdrawn_on", data.withdrawn_on, request)
-    _end_suspension(session, request, data.withdrawn_on)
-    before = _move(request, Status.WITHDRAWN)
-    request.closed_at = utcnow()
+    before = _finish(session, request, Status.WITHDRAWN, data.withdrawn_on)
     common.save(session, request)
     common.record(session, actor, request, "dsr.withdraw", status=[before, request.status],
                   withdrawn_on=data.withdrawn_on)
