@@ -14,6 +14,7 @@ from models.audit import AuditEntry
 from models.clock import paris_today
 from models.dsr import DataSubjectRequest, DsrSuspension
 from models.errors import RuleViolation
+from models.org import Entity
 from models.types import utcnow
 from tests.dsr.conftest import make_request, paris_noon
 
@@ -243,3 +244,33 @@ def test_unknown_department_on_reassign_changes_nothing(org):
         workflow.reassign(session, org.dpo, request.id, 1, 999_999)
     assert error.value.problems[0].field == "dsr_department_id"
     assert _get(org, request.id).department_id is None
+
+
+def test_health_record_access_gets_the_public_health_code_deadline(org):
+    with org.work() as session:
+        entity = session.get(Entity, org.entities["MEDICIS"].id)
+        entity.holds_health_records = True
+    request = make_request(org, received_at=paris_noon(date(2025, 3, 10)), health_access=True)
+    stored = _get(org, request.id)
+    assert (stored.health_due_on, stored.due_on, stored.legal_due_on) == (
+        date(2025, 3, 18), date(2025, 3, 18), date(2025, 4, 10))  # eight days govern
+    with pytest.raises(RuleViolation) as error, org.work() as session:
+        workflow.extend(session, org.dpo, request.id, 1, {"reasons": "Dossier médical volumineux à réunir.",
+                                                          "notified_on": date(2025, 3, 12)})
+    assert error.value.key == "dsr.error.extension_health"
+    other = make_request(org, entity="ADEPIA", received_at=paris_noon(date(2025, 3, 10)), health_access=True)
+    assert _get(org, other.id).health_due_on is None  # this entity holds no health records
+
+
+def test_the_dpo_sends_a_proposal_back_with_a_comment(org):
+    request = make_request(org)
+    with org.work() as session:
+        workflow.start_work(session, org.dpo, request.id, 1)
+        workflow.propose_answer(session, org.dpo, request.id, 2, {"outcome": "granted",
+                                                                  "answer": "Projet de réponse complet."})
+    with pytest.raises(InvalidInput), org.work() as session:
+        workflow.send_back(session, org.dpo, request.id, 3, " ")
+    with org.work() as session:
+        workflow.send_back(session, org.dpo, request.id, 3, "Ajouter les journaux de connexion.")
+    assert _get(org, request.id).status == "in_progress"
+    assert _actions(org, request.id)[-1] == "dsr.status"
