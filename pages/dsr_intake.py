@@ -37,12 +37,12 @@ with st.form("dsr_new"):
     rights = st.multiselect(tr("field.dsr_rights"), RIGHTS, format_func=lambda r: tr(f"dsr.right.{r}"),
                             key="dsr_new_rights", placeholder=tr("dsr.intake.choose_rights"))
     description = st.text_area(tr("field.dsr_description"), key="dsr_new_text", height=120)
-    flags = st.columns(4)
+    flags = st.columns(2)
     is_minor = flags[0].checkbox(tr("dsr.intake.is_minor"))
     complex_ = flags[1].checkbox(tr("dsr.intake.complex"))
-    health = flags[2].checkbox(tr("dsr.intake.health_access"), disabled=not entities[entity_id].holds_health_records
-                               if entity_id else True)
-    older = flags[3].checkbox(tr("dsr.intake.health_older"))
+    no_health_records = not entities[entity_id].holds_health_records if entity_id else True
+    health = flags[0].checkbox(tr("dsr.intake.health_access"), disabled=no_health_records)
+    older = flags[1].checkbox(tr("dsr.intake.health_older"), disabled=no_health_records)
     department_id = st.selectbox(tr("field.dsr_department_id"), [None, *departments],
                                  format_func=lambda i: tr("dsr.intake.by_rule") if i is None else departments[i])
     activity_ids = st.multiselect(tr("field.dsr_activity_ids"), list(choices), format_func=choices.get,
