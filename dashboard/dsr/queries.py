@@ -161,7 +161,8 @@ def export_csv(session: Session, actor: Actor, flt: ListFilter, language: str = 
                 yield [row.reference, row.entity_name, tr(f"dsr.channel.{row.channel}"),
                        tr(f"dsr.relation.{row.relation}"), ", ".join(tr(f"dsr.right.{x}") for x in row.rights),
                        row.received_on, row.due_on, row.internal_target_on, tr(f"dsr.status.{row.status}"),
-                       row.department_name, row.late, tr(f"dsr.outcome.{row.outcome}") if row.outcome else "",
+                       row.department_name, tr("common.yes") if row.late else tr("common.no"),
+                       tr(f"dsr.outcome.{row.outcome}") if row.outcome else "",
                        row.answered_on]
 
     content = to_csv(header, lines())
