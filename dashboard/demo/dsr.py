@@ -147,7 +147,7 @@ def _actor(session: Session, username: str) -> Actor:
     return auth.actor_for(session, session.exec(select(User).where(User.username == username)).one())
 
 
-def _seed_routing(session: Session) -> None:
+def seed_routing(session: Session) -> None:
     if session.exec(select(DsrRoutingRule)).first():
         return
     entities = {e.code: e.id for e in session.exec(select(Entity))}
@@ -160,7 +160,7 @@ def _seed_routing(session: Session) -> None:
 
 
 def seed(session: Session) -> None:
-    _seed_routing(session)
+    seed_routing(session)
     if session.exec(select(DataSubjectRequest)).first():
         return
     rng = random.Random(2026)

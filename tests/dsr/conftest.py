@@ -14,7 +14,7 @@ from models.types import utcnow
 def routed_org(org):
     """The demo organisation with the insurer's routing rules (no demo requests)."""
     with org.work() as session:
-        demo_dsr._seed_routing(session)
+        demo_dsr.seed_routing(session)
     return org
 
 

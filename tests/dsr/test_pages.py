@@ -33,7 +33,7 @@ def _case(org, username, request_id):
 
 def test_list_page_for_each_role(app_org):
     with app_org.work() as session:
-        demo_dsr._seed_routing(session)
+        demo_dsr.seed_routing(session)
     make_request(app_org)  # a Customer Relations request
     for username, rows in (("dpo", 1), ("chef.rh", 0), ("auditeur", 1)):
         at = _page(app_org, username, "dsr_requests.py")
@@ -44,7 +44,7 @@ def test_list_page_for_each_role(app_org):
 
 def test_a_head_forging_the_url_of_another_departments_request_gets_a_logged_refusal(app_org):
     with app_org.work() as session:
-        demo_dsr._seed_routing(session)
+        demo_dsr.seed_routing(session)
     request = make_request(app_org)
     at = _case(app_org, "chef.rh", request.id)
     assert _errors(at) == ["Accès refusé : cet élément n'existe pas ou vous n'êtes pas autorisé(e) à y accéder. "
