@@ -27,6 +27,7 @@ class LinkedCase:
 
 
 PROVIDERS: list[str] = [
+    "dashboard.dsr.links:linked_requests",
     "dashboard.processor.links:processors_of_activity",
     "dashboard.breach.links:linked_breaches",
 ]

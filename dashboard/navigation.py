@@ -17,6 +17,10 @@ def _capable(capability: Capability) -> Callable[[Actor], bool]:
     return lambda actor: actor.can(capability)
 
 
+def _capable_any(*capabilities: Capability) -> Callable[[Actor], bool]:
+    return lambda actor: any(actor.can(c) for c in capabilities)
+
+
 @dataclass(frozen=True)
 class PageSpec:
     file: str  # under the top-level pages/ folder
@@ -31,6 +35,13 @@ class PageSpec:
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("home.py", "home", "nav.home", ":material/home:", "nav.section.general", default=True),
+    PageSpec("dsr_requests.py", "dsr", "dsr.nav.requests", ":material/person_search:", "nav.section.cases",
+             _capable_any(Capability.WORK_ALL_CASES, Capability.WORK_DEPARTMENT_CASES, Capability.READ_ALL_CASES)),
+    PageSpec("dsr_intake.py", "dsr-new", "dsr.nav.new", ":material/add_circle:", "nav.section.cases",
+             _capable(Capability.WORK_ALL_CASES)),
+    PageSpec("dsr_case.py", "dsr-case", "dsr.nav.case", ":material/folder_open:", "nav.section.cases",
+             _capable_any(Capability.WORK_ALL_CASES, Capability.WORK_DEPARTMENT_CASES, Capability.READ_ALL_CASES),
+             hidden=True),
     PageSpec("register_list.py", "register", "register.nav", ":material/menu_book:", "nav.section.cases"),
     PageSpec("register_activity.py", "register-activity", "register.nav_activity", ":material/description:",
              "nav.section.cases"),
@@ -51,6 +62,8 @@ PAGES: tuple[PageSpec, ...] = (
              _capable(Capability.MANAGE_USERS)),
     PageSpec("admin_organisation.py", "organisation", "nav.organisation", ":material/domain:",
              "nav.section.admin", _capable(Capability.MANAGE_SETTINGS)),
+    PageSpec("dsr_routing.py", "dsr-routing", "dsr.nav.routing", ":material/alt_route:", "nav.section.admin",
+             _capable(Capability.MANAGE_SETTINGS)),
     PageSpec("account.py", "account", "nav.account", ":material/person:", "nav.section.admin"),
 )
 

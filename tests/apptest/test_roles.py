@@ -15,10 +15,11 @@ BREACH_PAGES = {"breach_register.py", "breach_case.py"}
 CASES = {*REGISTER, *PROCESSOR_PAGES, *BREACH_PAGES}
 EXPECTED_PAGES = {
     "dpo": {"home.py", "audit_trail.py", "admin_users.py", "admin_organisation.py", "account.py", *CASES,
-            *EVIDENCE, "evidence_pack.py"},
-    "juriste": {"home.py", "account.py", *CASES, *EVIDENCE},
-    "chef.rh": {"home.py", "account.py", *CASES, *EVIDENCE},
-    "auditeur": {"home.py", "audit_trail.py", "account.py", *CASES, *EVIDENCE, "evidence_pack.py"},
+            *EVIDENCE, "evidence_pack.py", "dsr_requests.py", "dsr_intake.py", "dsr_case.py", "dsr_routing.py"},
+    "juriste": {"home.py", "account.py", *CASES, *EVIDENCE, "dsr_requests.py", "dsr_intake.py", "dsr_case.py"},
+    "chef.rh": {"home.py", "account.py", *CASES, *EVIDENCE, "dsr_requests.py", "dsr_case.py"},
+    "auditeur": {"home.py", "audit_trail.py", "account.py", *CASES, *EVIDENCE, "evidence_pack.py",
+                 "dsr_requests.py", "dsr_case.py"},
 }
 
 

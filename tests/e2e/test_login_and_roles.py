@@ -12,10 +12,11 @@ BREACHES = {"Violations de données", "Dossier de violation"}
 CASES = {*REGISTER, *BREACHES, "Sous-traitants"}
 NAVIGATION = {
     "dpo": {"Accueil", "Journal d'audit", "Utilisateurs", "Entités et directions", "Mon compte", *CASES,
-            *EVIDENCE, "Dossier d'audit"},
-    "juriste": {"Accueil", "Mon compte", *CASES, *EVIDENCE},
-    "chef.rh": {"Accueil", "Mon compte", *CASES, *EVIDENCE},
-    "auditeur": {"Accueil", "Journal d'audit", "Mon compte", *CASES, *EVIDENCE, "Dossier d'audit"},
+            *EVIDENCE, "Dossier d'audit", "Demandes de droits", "Nouvelle demande", "Aiguillage des demandes"},
+    "juriste": {"Accueil", "Mon compte", *CASES, *EVIDENCE, "Demandes de droits", "Nouvelle demande"},
+    "chef.rh": {"Accueil", "Mon compte", *CASES, *EVIDENCE, "Demandes de droits"},
+    "auditeur": {"Accueil", "Journal d'audit", "Mon compte", *CASES, *EVIDENCE, "Dossier d'audit",
+                 "Demandes de droits"},
 }
 
 

@@ -1,0 +1,127 @@
+"""The request's documents, issued through the evidence registry (number,
+verification code, SHA-256, kept byte for byte): acknowledgement of receipt,
+extension notice, destruction certificate. Downloads are checked against the
+request's visibility (a department head: his or her departments' requests)."""
+
+from typing import Literal
+
+from sqlmodel import Session, select
+
+from dashboard import audit
+from dashboard.actor import Actor
+from dashboard.dsr import common
+from dashboard.evidence import issue_document
+from dashboard.i18n import Translator
+from dashboard.permissions import require_any
+from exports.pdf import dsr_acknowledgement, dsr_destruction_certificate, dsr_extension_notice
+from exports.pdf.dsr_common import CertificateFacts, Controller, ErasureLine, RequestFacts, RetentionLine
+from models import deadlines
+from models.dsr import CASE_TYPE, DataSubjectRequest, DsrErasure, DsrRetention, Status
+from models.errors import RuleViolation
+from models.evidence import EvidenceDocument
+from models.org import Entity
+from models.roles import Capability
+
+Language = Literal["fr", "en"]
+KIND_ACK = "dsr.acknowledgement"
+KIND_EXTENSION = "dsr.extension_notice"
+KIND_CERTIFICATE = "dsr.destruction_certificate"
+PDF = "application/pdf"
+
+
+def _controller(entity: Entity) -> Controller:
+    return Controller(entity.name, entity.legal_name, entity.address, entity.registration_number, entity.dpo_name,
+                      entity.dpo_email, entity.dpo_address)
+
+
+def _facts(session: Session, request: DataSubjectRequest, entity: Entity) -> RequestFacts:
+    return RequestFacts(
+        reference=request.reference, requester_name=request.requester_name,
+        requester_contact=request.requester_contact, channel=request.channel, received_on=request.received_on,
+        rights=tuple(sorted(common.rights_of(session, request.id))), legal_due_on=request.legal_due_on,
+        due_on=request.due_on, health_due_on=request.health_due_on, extended=request.extended,
+        extension_reasons=request.extension_reasons,
+        first_due_on=deadlines.dsr_due_date(request.received_on, False, request.suspended_days,
+                                            entity.alsace_moselle))
+
+
+def _latest(session: Session, request: DataSubjectRequest, kind: str) -> EvidenceDocument | None:
+    return session.exec(select(EvidenceDocument).where(
+        EvidenceDocument.case_type == CASE_TYPE, EvidenceDocument.case_id == request.id,
+        EvidenceDocument.kind == kind).order_by(EvidenceDocument.id.desc())).first()
+
+
+def _issue(session: Session, actor: Actor, request: DataSubjectRequest, kind: str, language: str, build
+           ) -> EvidenceDocument:
+    tr = Translator(language)
+    title = tr(f"dsr.doc.{kind.split('.')[1]}")
+    document = issue_document(
+        session, actor, kind=kind, title=f"{title} — {request.reference}",
+        filename=f"{request.reference}_{kind.split('.')[1]}_{tr.language}.pdf", media_type=PDF,
+        build=lambda stamp: build(tr, stamp), language=tr.language, case_type=CASE_TYPE, case_id=request.id,
+        case_ref=request.reference, entity_id=request.entity_id, supersedes=_latest(session, request, kind))
+    common.record(session, actor, request, "dsr.document", kind=kind, number=document.number,
+                  sha256=document.sha256)
+    return document
+
+
+def issue_acknowledgement(session: Session, actor: Actor, request_id: int, language: Language = "fr"
+                          ) -> EvidenceDocument:
+    request = common.fetch(session, actor, request_id, action="dsr.acknowledge", write=True, staff_only=True)
+    entity = session.get(Entity, request.entity_id)
+    facts = _facts(session, request, entity)
+    return _issue(session, actor, request, KIND_ACK, language,
+                  lambda tr, stamp: dsr_acknowledgement.build(tr, stamp, _controller(entity), facts))
+
+
+def issue_extension_notice(session: Session, actor: Actor, request_id: int, language: Language = "fr"
+                           ) -> EvidenceDocument:
+    request = common.fetch(session, actor, request_id, action="dsr.extension_notice", write=True, staff_only=True)
+    if not request.extended:
+        raise RuleViolation("dsr.error.not_extended")
+    entity = session.get(Entity, request.entity_id)
+    facts = _facts(session, request, entity)
+    return _issue(session, actor, request, KIND_EXTENSION, language,
+                  lambda tr, stamp: dsr_extension_notice.build(tr, stamp, _controller(entity), facts))
+
+
+def issue_destruction_certificate(session: Session, actor: Actor, request_id: int, verified_by: str,
+                                  language: Language = "fr") -> EvidenceDocument:
+    """Needs an erasure request that was not withdrawn, with at least one erased
+    system / data category; `verified_by` is who checked the erasure."""
+    request = common.fetch(session, actor, request_id, action="dsr.certificate", write=True, staff_only=True)
+    if "erasure" not in common.rights_of(session, request.id):
+        raise RuleViolation("dsr.error.no_erasure_right")
+    if request.status == Status.WITHDRAWN:
+        raise RuleViolation("dsr.error.closed")
+    verified_by = (verified_by or "").strip()
+    if len(verified_by) < 2:
+        raise common.field_problem("verified_by", "validation.missing")
+    erased = session.exec(select(DsrErasure).where(DsrErasure.request_id == request.id).order_by(DsrErasure.id)).all()
+    if not erased:
+        raise RuleViolation("dsr.error.nothing_erased")
+    kept = session.exec(select(DsrRetention).where(DsrRetention.request_id == request.id)
+                        .order_by(DsrRetention.id)).all()
+    entity = session.get(Entity, request.entity_id)
+    facts = _facts(session, request, entity)
+    certificate = CertificateFacts(
+        erased=[ErasureLine(e.system, e.data_category, e.method, e.performed_on, e.performed_by) for e in erased],
+        kept=[RetentionLine(k.data_category, k.reason, k.keep_until) for k in kept],
+        verified_by=verified_by[:200], outcome=request.outcome, answered_on=request.answered_on)
+    return _issue(session, actor, request, KIND_CERTIFICATE, language,
+                  lambda tr, stamp: dsr_destruction_certificate.build(tr, stamp, _controller(entity), facts,
+                                                                      certificate))
+
+
+def download(session: Session, actor: Actor, request_id: int, document_id: int) -> EvidenceDocument:
+    """A document of the request, as issued; the download is an audit entry."""
+    require_any(session, actor, {Capability.WORK_ALL_CASES, Capability.WORK_DEPARTMENT_CASES,
+                                 Capability.READ_ALL_CASES}, action="dsr.download",
+                object_type=common.OBJECT_TYPE, object_id=request_id)
+    request = common.fetch(session, actor, request_id, action="dsr.download")
+    document = session.get(EvidenceDocument, document_id) if isinstance(document_id, int) else None
+    if document is None or document.case_type != CASE_TYPE or document.case_id != request.id:
+        common.deny_line(session, actor, request, "dsr.download", document_id)
+    audit.record(session, actor, "evidence.download", object_type="evidence_document", object_id=document.id,
+                 object_ref=document.number, entity_id=document.entity_id, details={"case_ref": request.reference})
+    return document

@@ -1,0 +1,363 @@
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard import activities, organisation, ui
+from dashboard.access import ReasonRequired
+from dashboard.dsr import documents, queries, work, workflow
+from models.clock import paris_today
+from models.dsr import (ERASURE_METHODS, IDENTITY_METHODS, OUTCOMES, RECIPIENT_STATES, WAITING_STATUSES,
+                        ART19_RIGHTS, Status, TRANSITIONS)
+
+HERE = Path(__file__).parent
+_MARKDOWN = str.maketrans({c: f"\\{c}" for c in "\\`*_{}[]()#+-.!|<>~$"})
+
+
+def md(value) -> str:
+    """A user's text shown literally inside markdown."""
+    return str(value or "—").translate(_MARKDOWN)
+
+
+def describe(details: dict) -> str:
+    """An audit entry's details, readable: statuses translated, values joined."""
+    parts = []
+    for key, value in details.items():
+        if key == "status" and isinstance(value, list):
+            parts.append(" → ".join(tr(f"dsr.status.{v}") for v in value))
+        elif value not in (None, "", []):
+            parts.append(f"{key}: {' → '.join(map(str, value)) if isinstance(value, list) else value}")
+    return " · ".join(parts)
+
+
+actor = ui.page_actor(page="dsr-case")
+tr = ui.tr()
+st.page_link(str(HERE / "dsr_requests.py"), label=tr("dsr.case.back"), icon=":material/arrow_back:")
+
+raw_id = st.query_params.get("id", "")
+if not raw_id:
+    st.info(tr("dsr.case.choose"))
+    st.stop()
+request_id = int(raw_id) if raw_id.isdigit() else -1
+header = ui.call(queries.case_header, request_id, actor=actor).value
+if header is None:
+    st.stop()
+st.title(f"{header.reference} — {header.entity_name}")
+
+# Personal data is shown only once the access is logged: the assignee has an implicit
+# reason; anyone else states one, remembered for this request during the session.
+reason_key = f"dsr_reason_{request_id}"
+if not header.is_assignee and not st.session_state.get(reason_key):
+    st.info(tr("access.reason_required"))
+    with st.form("dsr_reason"):
+        stated = st.text_input(tr("access.reason_label"), key="dsr_reason_input")
+        if st.form_submit_button(tr("dsr.case.show"), type="primary"):
+            st.session_state[reason_key] = stated
+            st.rerun()
+    st.stop()
+opened = ui.call(queries.open_request, request_id, st.session_state.get(reason_key), actor=actor)
+if not opened.ok:
+    if isinstance(opened.error, ReasonRequired):
+        st.session_state.pop(reason_key, None)
+    st.stop()
+view = opened.value
+r = view.request
+today = paris_today()
+
+
+def done(result) -> None:
+    if result.ok:
+        ui.flash("common.saved")
+        st.rerun()
+
+
+# ------------------------------------------------------------------ header
+facts = [(tr("dsr.col.status"), tr(f"dsr.status.{r.status}")), (tr("dsr.case.governing_due"), tr.date(r.due_on)),
+         (tr("dsr.case.legal_due"), tr.date(r.legal_due_on)),
+         (tr("dsr.col.internal_target_on"), tr.date(r.internal_target_on)),
+         (tr("dsr.col.department"), view.department_name or tr("dsr.list.unrouted"))]
+for column, (label, value) in zip(st.columns([1, 1, 1, 1, 2]), facts):
+    column.caption(label)
+    column.markdown(f"**{value}**")
+if r.health_due_on:
+    st.info(tr("dsr.case.health_governs", due=tr.date(r.health_due_on)))
+if r.suspended_since:
+    st.warning(tr("dsr.case.suspended", since=tr.date(r.suspended_since)))
+elif view.is_late:
+    st.error(tr("dsr.case.late", due=tr.date(r.due_on)))
+if r.extended:
+    st.caption(tr("dsr.case.extended", notified=tr.date(r.extension_notified_on)))
+if r.suspended_days:
+    st.caption(tr("dsr.case.suspended_days", days=r.suspended_days))
+if not view.department_name and view.can_decide:
+    st.warning(tr("dsr.case.route_by_hand"))
+
+tabs = st.tabs([tr("dsr.case.tab.request"), tr("dsr.case.tab.steps"), tr("dsr.case.tab.work"),
+                tr("dsr.case.tab.erasure"), tr("dsr.case.tab.documents"), tr("dsr.case.tab.history")])
+
+# ------------------------------------------------------------------ the request
+with tabs[0]:
+    left, right = st.columns(2)
+    left.markdown(f"**{tr('field.dsr_requester_name')}** : {md(r.requester_name)}  \n"
+                  f"**{tr('field.dsr_requester_contact')}** : {md(r.requester_contact)}  \n"
+                  f"**{tr('field.dsr_relation')}** : {tr(f'dsr.relation.{r.relation}')}"
+                  + (f" — {tr('dsr.intake.is_minor')}" if r.is_minor else ""))
+    right.markdown(f"**{tr('field.dsr_channel')}** : {tr(f'dsr.channel.{r.channel}')}  \n"
+                   f"**{tr('field.dsr_received_at')}** : {tr.datetime(r.received_at)}  \n"
+                   f"**{tr('field.dsr_rights')}** : {', '.join(tr(f'dsr.right.{x}') for x in view.rights)}  \n"
+                   f"**{tr('dsr.case.owner')}** : {view.owner_name or '—'}")
+    st.text_area(tr("field.dsr_description"), r.description, disabled=True, height=120, key="dsr_text_ro")
+    identity = (tr("dsr.case.identity_verified", method=tr(f"dsr.identity_method.{r.identity_method}"),
+                   on=tr.date(r.identity_verified_on), by=view.identity_verified_by_name or "—")
+                if r.identity_method else tr("dsr.case.identity_not_verified"))
+    if r.identity_proof_asked:
+        identity += " " + tr("dsr.case.identity_asked", on=tr.date(r.identity_asked_on))
+    st.markdown(f"**{tr('dsr.case.identity')}** : {identity}")
+    st.caption(tr("dsr.case.no_id_document"))
+    st.markdown(f"**{tr('field.dsr_activity_ids')}** : " + (", ".join(label for _, label in view.activities)
+                                                          or "—"))
+    if view.suspensions:
+        st.dataframe([{tr("field.dsr_waiting_for"): tr(f"dsr.status.{s.waiting_for}"),
+                       tr("dsr.case.from"): tr.date(s.started_on), tr("dsr.case.to"): tr.date(s.ended_on),
+                       tr("field.dsr_note"): s.note} for s in view.suspensions], hide_index=True, width="stretch")
+    if r.status == Status.CLOSED:
+        st.success(tr("dsr.case.closed_as", outcome=tr(f"dsr.outcome.{r.outcome}"), on=tr.date(r.answered_on)))
+        if r.outcome_reasons:
+            st.markdown(f"**{tr('field.dsr_reasons')}** : {md(r.outcome_reasons)}")
+
+# ------------------------------------------------------------------ steps (DPO / legal)
+with tabs[1]:
+    allowed = TRANSITIONS[r.status]
+    if not view.can_decide:
+        st.caption(tr("dsr.case.steps_staff_only"))
+    else:
+        if Status.IN_PROGRESS in allowed and r.status == Status.RECEIVED:
+            if st.button(tr("dsr.case.start"), key="dsr_start", type="primary"):
+                done(ui.call(workflow.start_work, r.id, view.version, actor=actor))
+        if allowed & WAITING_STATUSES:
+            with st.expander(tr("dsr.case.ask_person")), st.form("dsr_ask"):
+                waiting_for = st.radio(tr("field.dsr_waiting_for"), sorted(WAITING_STATUSES),
+                                       format_func=lambda s: tr(f"dsr.status.{s}"))
+                asked_on = st.date_input(tr("field.dsr_asked_on"), today, max_value=today, format="DD/MM/YYYY")
+                note = st.text_input(tr("field.dsr_note"))
+                st.caption(tr("dsr.case.ask_help"))
+                if st.form_submit_button(tr("dsr.case.ask_submit")):
+                    done(ui.call(workflow.ask_person, r.id, view.version,
+                                 {"waiting_for": waiting_for, "asked_on": asked_on, "note": note}, actor=actor))
+        if r.status in WAITING_STATUSES:
+            with st.form("dsr_answered"):
+                st.markdown(f"**{tr('dsr.case.person_answered')}**")
+                answered_on = st.date_input(tr("field.dsr_answered_on"), today, max_value=today, format="DD/MM/YYYY")
+                method = (st.selectbox(tr("field.dsr_identity_method"), IDENTITY_METHODS,
+                                       format_func=lambda m: tr(f"dsr.identity_method.{m}"))
+                          if r.status == Status.AWAITING_IDENTITY else None)
+                if st.form_submit_button(tr("dsr.case.resume"), type="primary"):
+                    done(ui.call(workflow.person_answered, r.id, view.version,
+                                 {"answered_on": answered_on, "identity_method": method}, actor=actor))
+        if r.status in (Status.RECEIVED, Status.IN_PROGRESS) and not r.identity_method:
+            with st.expander(tr("dsr.case.verify_identity")), st.form("dsr_identity"):
+                method = st.selectbox(tr("field.dsr_method"), IDENTITY_METHODS,
+                                      format_func=lambda m: tr(f"dsr.identity_method.{m}"))
+                verified_on = st.date_input(tr("field.dsr_verified_on"), today, max_value=today, format="DD/MM/YYYY")
+                if st.form_submit_button(tr("common.save")):
+                    done(ui.call(workflow.verify_identity, r.id, view.version,
+                                 {"method": method, "verified_on": verified_on}, actor=actor))
+        if r.status == Status.ANSWER_PROPOSED:
+            st.markdown(f"**{tr('dsr.case.proposal_by', name=view.proposed_by_name or '—')}** — "
+                        f"{tr(f'dsr.outcome.{r.proposed_outcome}')}")
+            st.text_area(tr("field.dsr_answer"), r.proposed_answer, disabled=True, key="dsr_proposal_ro")
+            with st.expander(tr("dsr.case.send_back")), st.form("dsr_send_back"):
+                comment = st.text_area(tr("field.dsr_comment"))
+                if st.form_submit_button(tr("dsr.case.send_back")):
+                    done(ui.call(workflow.send_back, r.id, view.version, comment, actor=actor))
+        if Status.CLOSED in allowed:
+            with st.expander(tr("dsr.case.close"), expanded=r.status == Status.ANSWER_PROPOSED), \
+                    st.form("dsr_close"):
+                default = OUTCOMES.index(r.proposed_outcome) if r.proposed_outcome in OUTCOMES else None
+                outcome = st.selectbox(tr("field.dsr_outcome"), OUTCOMES, index=default,
+                                       format_func=lambda o: tr(f"dsr.outcome.{o}"), key="dsr_close_outcome",
+                                       placeholder=tr("dsr.case.choose_outcome"))
+                reasons = st.text_area(tr("field.dsr_reasons"), help=tr("dsr.case.reasons_help"))
+                remedies = st.checkbox(tr("dsr.case.remedies_informed"))
+                answered_on = st.date_input(tr("field.dsr_answered_on"), today, max_value=today, format="DD/MM/YYYY",
+                                            key="dsr_close_answered")
+                if st.form_submit_button(tr("dsr.case.close_submit"), type="primary"):
+                    done(ui.call(workflow.close, r.id, view.version,
+                                 {"outcome": outcome, "reasons": reasons, "remedies_informed": remedies,
+                                  "answered_on": answered_on}, actor=actor))
+        if r.status in (Status.RECEIVED, Status.IN_PROGRESS, *WAITING_STATUSES, Status.ANSWER_PROPOSED):
+            with st.expander(tr("dsr.case.extend")), st.form("dsr_extend"):
+                st.caption(tr("dsr.case.extend_help"))
+                reasons = st.text_area(tr("field.dsr_reasons"), key="dsr_extend_reasons")
+                notified_on = st.date_input(tr("field.dsr_notified_on"), today, max_value=today, format="DD/MM/YYYY")
+                if st.form_submit_button(tr("dsr.case.extend_submit")):
+                    done(ui.call(workflow.extend, r.id, view.version,
+                                 {"reasons": reasons, "notified_on": notified_on}, actor=actor))
+            departments = {d.id: d.name for d in ui.call(organisation.list_departments, actor=actor).value or []}
+            with st.expander(tr("dsr.case.reassign")), st.form("dsr_reassign"):
+                keys = [None, *departments]
+                department_id = st.selectbox(tr("field.dsr_department_id"), keys,
+                                             index=keys.index(r.department_id) if r.department_id in keys else 0,
+                                             format_func=lambda i: tr("dsr.list.unrouted") if i is None
+                                             else departments[i])
+                complex_ = st.checkbox(tr("dsr.intake.complex"), value=r.complex)
+                if st.form_submit_button(tr("common.save")):
+                    result = ui.call(workflow.reassign, r.id, view.version, department_id, actor=actor)
+                    if result.ok and complex_ != r.complex:
+                        result = ui.call(workflow.set_complex, r.id, result.value.version, complex_, actor=actor)
+                    done(result)
+            choices = {a.id: a.label for a in ui.call(activities.activity_choices, r.entity_id,
+                                                      actor=actor).value or []}
+            with st.expander(tr("field.dsr_activity_ids")), st.form("dsr_activities"):
+                chosen = st.multiselect(tr("field.dsr_activity_ids"), list(choices), format_func=choices.get,
+                                        default=[a for a, _ in view.activities if a in choices],
+                                        placeholder=tr("dsr.intake.choose_activities"))
+                if st.form_submit_button(tr("common.save")):
+                    done(ui.call(workflow.set_activities, r.id, view.version, chosen, actor=actor))
+            with st.expander(tr("dsr.case.withdraw")), st.form("dsr_withdraw"):
+                withdrawn_on = st.date_input(tr("field.dsr_withdrawn_on"), today, max_value=today,
+                                             format="DD/MM/YYYY")
+                note = st.text_input(tr("field.dsr_note"), key="dsr_withdraw_note")
+                if st.form_submit_button(tr("dsr.case.withdraw")):
+                    done(ui.call(workflow.withdraw, r.id, view.version,
+                                 {"withdrawn_on": withdrawn_on, "note": note}, actor=actor))
+
+# ------------------------------------------------------------------ department work
+with tabs[2]:
+    if view.searches:
+        st.dataframe([{tr("field.dsr_system"): s.system, tr("field.dsr_data_categories"): s.data_categories,
+                       tr("dsr.case.found"): tr("common.yes") if s.found else tr("common.no"),
+                       tr("field.dsr_notes"): s.notes, tr("field.dsr_searched_on"): tr.date(s.searched_on),
+                       tr("dsr.case.recorded_by"): s.recorded_by_name} for s in view.searches],
+                     hide_index=True, width="stretch")
+    else:
+        st.caption(tr("dsr.case.no_search"))
+    is_open = r.status not in (Status.CLOSED, Status.WITHDRAWN)
+    if view.can_work and is_open:
+        with st.expander(tr("dsr.case.add_search")), st.form("dsr_search", clear_on_submit=True):
+            system = st.text_input(tr("field.dsr_system"), key="dsr_search_system")
+            categories = st.text_input(tr("field.dsr_data_categories"), key="dsr_search_categories")
+            found = st.checkbox(tr("dsr.case.found"), key="dsr_search_found")
+            notes = st.text_area(tr("field.dsr_notes"), key="dsr_search_notes")
+            searched_on = st.date_input(tr("field.dsr_searched_on"), today, max_value=today, format="DD/MM/YYYY")
+            if st.form_submit_button(tr("common.save")):
+                done(ui.call(work.add_search, r.id, view.version,
+                             {"system": system, "data_categories": categories, "found": found, "notes": notes,
+                              "searched_on": searched_on}, actor=actor))
+        if r.status == Status.IN_PROGRESS:
+            with st.form("dsr_propose"):
+                st.markdown(f"**{tr('dsr.case.propose')}**")
+                outcome = st.selectbox(tr("field.dsr_outcome"), OUTCOMES, format_func=lambda o: tr(f"dsr.outcome.{o}"),
+                                       key="dsr_propose_outcome")
+                answer = st.text_area(tr("field.dsr_answer"), key="dsr_propose_answer")
+                if st.form_submit_button(tr("dsr.case.propose_submit"), type="primary"):
+                    done(ui.call(workflow.propose_answer, r.id, view.version, {"outcome": outcome, "answer": answer},
+                                 actor=actor))
+    if r.proposed_answer and r.status != Status.ANSWER_PROPOSED:
+        st.markdown(f"**{tr('dsr.case.proposal_by', name=view.proposed_by_name or '—')}** — "
+                    f"{tr(f'dsr.outcome.{r.proposed_outcome}')}")
+        st.text(r.proposed_answer)
+
+# ------------------------------------------------------------------ Art. 19 and erasure
+with tabs[3]:
+    if set(view.rights) & ART19_RIGHTS:
+        st.subheader(tr("dsr.case.recipients"))
+        st.caption(tr("dsr.case.recipients_help"))
+        for line in view.recipients:
+            state = tr(f"dsr.recipient_state.{line.state}")
+            icon = {"pending": "☐", "notified": "☑", "impossible": "⊘"}[line.state]
+            st.markdown(f"{icon} **{md(line.recipient)}** — {state}"
+                        + (f" ({tr.date(line.notified_on)})" if line.notified_on else "")
+                        + (f" — {md(line.note)}" if line.note else ""))
+        if view.can_work and is_open:
+            if view.recipients:
+                with st.expander(tr("dsr.case.tick_recipient")), st.form("dsr_tick"):
+                    by_id = {line.id: line.recipient for line in view.recipients}
+                    recipient_id = st.selectbox(tr("field.dsr_recipient"), list(by_id), format_func=by_id.get)
+                    state = st.radio(tr("field.dsr_state"), RECIPIENT_STATES[1:],
+                                     format_func=lambda s: tr(f"dsr.recipient_state.{s}"), horizontal=True)
+                    notified_on = st.date_input(tr("field.dsr_notified_on"), today, max_value=today,
+                                                format="DD/MM/YYYY", key="dsr_tick_on")
+                    note = st.text_input(tr("field.dsr_note"), key="dsr_tick_note")
+                    if st.form_submit_button(tr("common.save")):
+                        done(ui.call(work.update_recipient, r.id, view.version, recipient_id,
+                                     {"state": state, "notified_on": notified_on, "note": note}, actor=actor))
+            with st.form("dsr_recipient", clear_on_submit=True):
+                recipient = st.text_input(tr("dsr.case.add_recipient"), key="dsr_recipient_name")
+                if st.form_submit_button(tr("common.create")):
+                    done(ui.call(work.add_recipient, r.id, view.version, {"recipient": recipient}, actor=actor))
+    if "erasure" in view.rights:
+        st.subheader(tr("dsr.case.erasures"))
+        if view.erasures:
+            st.dataframe([{tr("field.dsr_system"): e.system, tr("field.dsr_data_category"): e.data_category,
+                           tr("field.dsr_method"): tr(f"dsr.erasure_method.{e.method}"),
+                           tr("field.dsr_performed_on"): tr.date(e.performed_on),
+                           tr("field.dsr_performed_by"): e.performed_by} for e in view.erasures],
+                         hide_index=True, width="stretch")
+        st.subheader(tr("dsr.case.retentions"))
+        if view.retentions:
+            st.dataframe([{tr("field.dsr_data_category"): k.data_category, tr("field.dsr_reason"): k.reason,
+                           tr("field.dsr_keep_until"): tr.date(k.keep_until)} for k in view.retentions],
+                         hide_index=True, width="stretch")
+        if view.can_work and is_open:
+            with st.expander(tr("dsr.case.add_erasure")), st.form("dsr_erasure", clear_on_submit=True):
+                system = st.text_input(tr("field.dsr_system"), key="dsr_erasure_system")
+                category = st.text_input(tr("field.dsr_data_category"), key="dsr_erasure_category")
+                method = st.selectbox(tr("field.dsr_method"), ERASURE_METHODS,
+                                      format_func=lambda m: tr(f"dsr.erasure_method.{m}"), key="dsr_erasure_method")
+                performed_on = st.date_input(tr("field.dsr_performed_on"), today, max_value=today,
+                                             format="DD/MM/YYYY", key="dsr_erasure_on")
+                performed_by = st.text_input(tr("field.dsr_performed_by"), key="dsr_erasure_by")
+                if st.form_submit_button(tr("common.save")):
+                    done(ui.call(work.add_erasure, r.id, view.version,
+                                 {"system": system, "data_category": category, "method": method,
+                                  "performed_on": performed_on, "performed_by": performed_by}, actor=actor))
+            with st.expander(tr("dsr.case.add_retention")), st.form("dsr_retention", clear_on_submit=True):
+                category = st.text_input(tr("field.dsr_data_category"), key="dsr_retention_category")
+                reason = st.text_input(tr("field.dsr_reason"), key="dsr_retention_reason",
+                                       help=tr("dsr.case.retention_help"))
+                keep_until = st.date_input(tr("field.dsr_keep_until"), value=None, format="DD/MM/YYYY",
+                                           key="dsr_retention_until")
+                if st.form_submit_button(tr("common.save")):
+                    done(ui.call(work.add_retention, r.id, view.version,
+                                 {"data_category": category, "reason": reason, "keep_until": keep_until},
+                                 actor=actor))
+    if not set(view.rights) & (ART19_RIGHTS | {"erasure"}):
+        st.caption(tr("dsr.case.no_art19"))
+
+# ------------------------------------------------------------------ documents
+def pdf_of(document_id: int):
+    return lambda: getattr(ui.call(documents.download, r.id, document_id, actor=actor, quiet=True).value,
+                           "content", b"")
+
+
+with tabs[4]:
+    for doc in view.documents:
+        left, right = st.columns([4, 1])
+        left.markdown(f"**{doc.number}** — {doc.title} ({doc.language.upper()}) — {tr.datetime(doc.issued_at)}, "
+                      f"{doc.issued_by_name}  \n`SHA-256 {doc.sha256}`")
+        # Built when clicked (each download is an audit entry), without a rerun.
+        right.download_button(tr("common.download_pdf"), data=pdf_of(doc.id), file_name=f"{doc.number}.pdf",
+                              mime="application/pdf", key=f"dsr_dl_{doc.id}", on_click="ignore")
+    if not view.documents:
+        st.caption(tr("dsr.case.no_document"))
+    if view.can_decide:
+        language = st.segmented_control(tr("dsr.case.doc_language"), ["fr", "en"], default="fr",
+                                        format_func=str.upper, key="dsr_doc_language") or "fr"
+        buttons = st.columns(3)
+        if buttons[0].button(tr("dsr.case.issue_ack"), key="dsr_issue_ack"):
+            done(ui.call(documents.issue_acknowledgement, r.id, language, actor=actor))
+        if r.extended and buttons[1].button(tr("dsr.case.issue_extension"), key="dsr_issue_ext"):
+            done(ui.call(documents.issue_extension_notice, r.id, language, actor=actor))
+        if "erasure" in view.rights and view.erasures:
+            with buttons[2].form("dsr_certificate"):
+                verified_by = st.text_input(tr("field.dsr_verified_by"), key="dsr_cert_verified_by")
+                if st.form_submit_button(tr("dsr.case.issue_certificate"), type="primary"):
+                    done(ui.call(documents.issue_destruction_certificate, r.id, verified_by, language,
+                                 actor=actor))
+
+# ------------------------------------------------------------------ history
+with tabs[5]:
+    st.dataframe([{tr("audit.col.at"): tr.datetime(h.at), tr("audit.col.actor"): h.actor_name,
+                   tr("audit.col.action"): tr(f"dsr.history.{h.action}"), tr("audit.col.details"): describe(h.details)}
+                  for h in view.history], hide_index=True, width="stretch")
+    st.caption(tr("dsr.case.access_logged", reason=tr.maybe(view.access_reason)))

@@ -1,0 +1,111 @@
+"""The request's documents, read back with pypdf: the destruction certificate's
+content and its registry hash, the acknowledgement and the extension notice."""
+
+import hashlib
+from datetime import date, timedelta
+from io import BytesIO
+
+import pytest
+from pypdf import PdfReader
+from sqlmodel import select
+
+from dashboard.dsr import documents, work, workflow
+from models.clock import paris_today
+from models.errors import RuleViolation
+from models.evidence import EvidenceDocument
+from tests.dsr.conftest import make_request, paris_noon
+
+
+def _text(content: bytes) -> str:
+    """All pages, whitespace collapsed (cells wrap their text over lines)."""
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(BytesIO(content)).pages).split())
+
+
+@pytest.fixture
+def erased(org):
+    """An erasure request with two erased systems and accounting records kept."""
+    received = paris_today() - timedelta(days=15)
+    request = make_request(org, entity="SAVELUNARI", relation="learner", rights=["erasure"],
+                           requester_name="Inès Moreau & <Fils>", received_at=paris_noon(received))
+    lines = [("Base comptes apprenants", "Profil et identifiants", "deletion"),
+             ("Suivi pédagogique", "Historique de progression", "anonymisation")]
+    version = 1
+    for system, category, method in lines:
+        with org.work() as session:
+            work.add_erasure(session, org.dpo, request.id, version, {
+                "system": system, "data_category": category, "method": method,
+                "performed_on": received + timedelta(days=3), "performed_by": "Nicolas Aubert (DSI)"})
+        version += 1
+    with org.work() as session:
+        work.add_retention(session, org.dpo, request.id, version, {
+            "data_category": "Factures", "reason": "Code de commerce art. L123-22 (10 ans)",
+            "keep_until": date(2036, 12, 31)})
+    return request
+
+
+def test_destruction_certificate_content_and_registry_hash(org, erased):
+    with org.work() as session:
+        document = documents.issue_destruction_certificate(session, org.dpo, erased.id, "RSSI Savelunari")
+    text = _text(document.content)
+    reader = PdfReader(BytesIO(document.content))
+    for expected in ("Certificat de destruction de données personnelles", document.number, erased.reference,
+                     "Savelunari SAS", "912 345 678", "Inès Moreau & <Fils>", "Base comptes apprenants",
+                     "Suppression", "Anonymisation", "Suivi pédagogique", "Factures", "L123-22",
+                     "31 décembre 2036", "Nicolas Aubert (DSI)", "RSSI Savelunari", "Visa du DPO",
+                     "Claire Fontaine", document.verification_code, f"Page 1 / {len(reader.pages)}"):
+        assert expected in text, expected
+    assert reader.metadata.title.startswith("Certificat de destruction")
+    with org.session() as session:
+        stored = session.exec(select(EvidenceDocument).where(EvidenceDocument.number == document.number)).one()
+    assert stored.sha256 == hashlib.sha256(document.content).hexdigest() == hashlib.sha256(stored.content).hexdigest()
+    assert (stored.kind, stored.case_type, stored.case_id) == ("dsr.destruction_certificate", "dsr", erased.id)
+
+
+def test_reissued_certificate_in_english_supersedes_the_first(org, erased):
+    with org.work() as session:
+        first = documents.issue_destruction_certificate(session, org.dpo, erased.id, "RSSI")
+    with org.work() as session:
+        second = documents.issue_destruction_certificate(session, org.dpo, erased.id, "CISO", "en")
+    text = _text(second.content)
+    assert "Certificate of destruction of personal data" in text and "Deletion" in text and "DPO sign-off" in text
+    assert second.supersedes_id == first.id and second.number != first.number
+
+
+def test_certificate_needs_an_erasure_with_lines_and_a_verifier(org, erased):
+    plain = make_request(org, rights=["access"], requester_name="Paul Neuf", requester_contact="")
+    with pytest.raises(RuleViolation) as error, org.work() as session:
+        documents.issue_destruction_certificate(session, org.dpo, plain.id, "RSSI")
+    assert error.value.key == "dsr.error.no_erasure_right"
+    empty = make_request(org, rights=["erasure"], requester_name="Rita Vide", requester_contact="")
+    with pytest.raises(RuleViolation) as error, org.work() as session:
+        documents.issue_destruction_certificate(session, org.dpo, empty.id, "RSSI")
+    assert error.value.key == "dsr.error.nothing_erased"
+    with pytest.raises(Exception), org.work() as session:
+        documents.issue_destruction_certificate(session, org.dpo, erased.id, " ")
+
+
+def test_acknowledgement_gives_the_deadline_and_the_cnil(org):
+    request = make_request(org, received_at=paris_noon(date(2025, 3, 5)))
+    with org.work() as session:
+        document = documents.issue_acknowledgement(session, org.dpo, request.id)
+    text = _text(document.content)
+    for expected in ("Accusé de réception", request.reference, "Jeanne Morel", "5 mars 2025", "7 avril 2025",
+                     "CNIL", "Claire Fontaine"):
+        assert expected in text, expected
+
+
+def test_extension_notice_has_the_reasons_and_both_deadlines(org):
+    received = paris_today() - timedelta(days=5)
+    request = make_request(org, received_at=paris_noon(received))
+    with pytest.raises(RuleViolation), org.work() as session:
+        documents.issue_extension_notice(session, org.dpo, request.id)
+    with org.work() as session:
+        extended = workflow.extend(session, org.dpo, request.id, 1, {
+            "reasons": "Historique de quinze ans réparti dans trois systèmes.", "notified_on": paris_today()})
+    with org.work() as session:
+        document = documents.issue_extension_notice(session, org.dpo, request.id, "en")
+    text = _text(document.content)
+    assert "Historique de quinze ans réparti dans trois systèmes." in text
+    assert "Extension of the period to answer your request" in text
+    day = extended.legal_due_on
+    assert f"{day.day} " in text and str(day.year) in text

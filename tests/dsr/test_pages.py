@@ -1,0 +1,78 @@
+"""The request pages with AppTest: each role gets its view, a forged id in the URL
+gets nothing but a logged refusal, and a stated reason comes before personal data."""
+
+from sqlmodel import select
+
+from dashboard.demo import dsr as demo_dsr
+from models.audit import AuditEntry
+from models.dsr import DataSubjectRequest
+from tests.apptest.conftest import app_as, app_org, page_path  # noqa: F401 (app_org is a fixture)
+from tests.dsr.conftest import make_request
+
+
+def _errors(at) -> list[str]:
+    return [e.value for e in at.error]
+
+
+def _shown(at) -> str:
+    """Every text the main area shows (markdown, text, text areas, captions)."""
+    return " ".join([m.value for m in at.main.markdown] + [t.value for t in at.main.text]
+                    + [a.value for a in at.main.text_area] + [c.value for c in at.main.caption])
+
+
+def _page(org, username, file, **query):
+    """A page opened through the real navigation, as the signed-in user."""
+    at = app_as(org, username)
+    at.query_params.update(query)
+    return at.switch_page(page_path(file)).run()
+
+
+def _case(org, username, request_id):
+    return _page(org, username, "dsr_case.py", id=str(request_id))
+
+
+def test_list_page_for_each_role(app_org):
+    with app_org.work() as session:
+        demo_dsr.seed_routing(session)
+    make_request(app_org)  # a Customer Relations request
+    for username, rows in (("dpo", 1), ("chef.rh", 0), ("auditeur", 1)):
+        at = _page(app_org, username, "dsr_requests.py")
+        assert not at.exception and not _errors(at), username
+        tables = [df.value for df in at.dataframe]
+        assert (len(tables[0]) if tables else 0) == rows, username
+
+
+def test_a_head_forging_the_url_of_another_departments_request_gets_a_logged_refusal(app_org):
+    with app_org.work() as session:
+        demo_dsr.seed_routing(session)
+    request = make_request(app_org)
+    at = _case(app_org, "chef.rh", request.id)
+    assert _errors(at) == ["Accès refusé : cet élément n'existe pas ou vous n'êtes pas autorisé(e) à y accéder. "
+                           "La tentative a été journalisée."]
+    assert "Jeanne" not in _shown(at)
+    with app_org.session() as session:
+        denied = session.exec(select(AuditEntry).where(AuditEntry.action == "access.denied")).all()
+    assert [(d.actor_name, d.object_id) for d in denied] == [("chef.rh", request.id)]
+
+
+def test_a_non_assignee_states_a_reason_before_seeing_personal_data(app_org):
+    request = make_request(app_org)
+    at = _case(app_org, "juriste", request.id)
+    assert not at.exception and "Jeanne Morel" not in _shown(at)
+    at.text_input(key="dsr_reason_input").input("Relecture du projet de réponse")
+    at.button(key="FormSubmitter:dsr_reason-Afficher le dossier").click().run()
+    assert not at.exception and "Jeanne Morel" in _shown(at)
+    at.run()  # a rerun displays (and logs) again without asking
+    with app_org.session() as session:
+        views = session.exec(select(AuditEntry).where(AuditEntry.action == "personal_data.view")).all()
+    assert [v.reason for v in views] == ["Relecture du projet de réponse"] * 2
+
+
+def test_the_owner_works_the_request_from_the_page(app_org):
+    request = make_request(app_org)
+    at = _case(app_org, "dpo", request.id)
+    assert not at.exception and "Jeanne Morel" in _shown(at)
+    at.button(key="dsr_start").click().run()
+    assert not at.exception
+    with app_org.session() as session:
+        assert session.get(DataSubjectRequest, request.id).status == "in_progress"

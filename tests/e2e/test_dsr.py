@@ -1,0 +1,84 @@
+"""One erasure request walked through the browser, from intake to the destruction
+certificate, downloaded and read back with pypdf."""
+
+import re
+from io import BytesIO
+
+import pytest
+from pypdf import PdfReader
+
+from tests.e2e.conftest import login, open_page, wait_idle
+
+pytestmark = pytest.mark.browser
+
+
+def _choose(page, key: str, option: str) -> None:
+    """Pick an option of a selectbox or multiselect found by its widget key."""
+    box = page.locator(f".st-key-{key} input")
+    box.click()
+    box.press_sequentially(option)  # filters the options down to the one wanted
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def _tab(page, name: str) -> None:
+    page.get_by_role("tab", name=name).click()
+    wait_idle(page)
+
+
+def _submit(page, label: str) -> None:
+    page.get_by_role("button", name=label, exact=True).click()
+    wait_idle(page)
+    page.wait_for_timeout(300)
+    wait_idle(page)
+
+
+def test_erasure_request_from_intake_to_destruction_certificate(page, app_url):
+    login(page, app_url, "dpo")
+    open_page(page, "Nouvelle demande")
+    page.locator(".st-key-dsr_new_name input").fill("Inès Testeuse")
+    page.locator(".st-key-dsr_new_contact input").fill("ines.testeuse@example.org")
+    _choose(page, "dsr_new_rights", "Effacement")
+    page.keyboard.press("Escape")
+    page.locator(".st-key-dsr_new_text textarea").fill("Supprimez mon compte et mes données, merci.")
+    _submit(page, "Enregistrer la demande")
+    page.get_by_text(re.compile(r"^Demande DSR-\d{4}-\d{4} enregistrée\.$")).wait_for()
+    title = page.get_by_role("heading", level=1).inner_text()
+    reference = title.split(" — ")[0]
+    assert reference.startswith("DSR-") and "Inès Testeuse" in page.inner_text("[data-testid='stMain']")
+
+    _tab(page, "Étapes")
+    _submit(page, "Prendre en charge")
+    page.get_by_text("Enregistré.", exact=True).wait_for()
+
+    _tab(page, "Art. 19 et effacement")
+    page.get_by_text("Enregistrer un effacement").click()
+    page.locator(".st-key-dsr_erasure_system input").fill("Base comptes adhérents")
+    page.locator(".st-key-dsr_erasure_category input").fill("Identité et coordonnées")
+    page.locator(".st-key-dsr_erasure_by input").fill("Nicolas Aubert (DSI)")
+    page.locator("[data-testid='stForm']").filter(has=page.locator(".st-key-dsr_erasure_system")) \
+        .get_by_role("button", name="Enregistrer").click()
+    page.wait_for_timeout(300)
+    wait_idle(page)
+    page.get_by_text("Enregistré.", exact=True).wait_for()
+
+    _tab(page, "Étapes")
+    page.get_by_text("Clôturer (décision)").click()
+    _choose(page, "dsr_close_outcome", "Accordée")
+    _submit(page, "Clôturer la demande")
+    page.get_by_text("Enregistré.", exact=True).wait_for()
+    assert "Clôturée" in page.inner_text("[data-testid='stMain']")
+
+    _tab(page, "Documents")
+    page.locator(".st-key-dsr_cert_verified_by input").fill("RSSI Médicis")
+    _submit(page, "Émettre le certificat de destruction")
+    page.get_by_text("Enregistré.", exact=True).wait_for()
+    _tab(page, "Documents")
+    with page.expect_download() as download_info:  # the certificate, the latest document
+        page.get_by_role("button", name="Télécharger (PDF)").last.click()
+    content = open(download_info.value.path(), "rb").read()
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(BytesIO(content)).pages).split())
+    for expected in ("Certificat de destruction de données personnelles", reference, "Inès Testeuse",
+                     "Base comptes adhérents", "Suppression", "Nicolas Aubert (DSI)", "RSSI Médicis",
+                     "Visa du DPO"):
+        assert expected in text, expected
+    assert "Traceback" not in page.content()
