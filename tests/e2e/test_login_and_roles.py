@@ -6,9 +6,9 @@ from tests.e2e.conftest import login, wait_idle
 
 pytestmark = pytest.mark.browser
 
-REGISTER = {"Registre des traitements", "Fiche de traitement"}
+REGISTER = {"Registre des traitements"}
 EVIDENCE = {"Documents émis", "Vérifier un document"}
-BREACHES = {"Violations de données", "Dossier de violation"}
+BREACHES = {"Violations de données"}
 CASES = {*REGISTER, *BREACHES, "Sous-traitants"}
 NAVIGATION = {
     "dpo": {"Accueil", "Journal d'audit", "Utilisateurs", "Entités et directions", "Mon compte", *CASES,

@@ -30,8 +30,8 @@ def _download(page, button: str) -> bytes:
 
 def test_create_an_entry_then_export_the_register(page, app_url):
     login(page, app_url, "chef.rh")
-    open_page(page, "Fiche de traitement")
-    page.get_by_role("button", name="Nouvelle fiche").click()
+    open_page(page, "Registre des traitements")
+    page.locator(".st-key-reg_new button").click()
     wait_idle(page)
     page.locator(".st-key-new_name input").fill(NAME)
     page.locator(".st-key-new_description textarea").fill("Contrôle d'accès aux bureaux par badge")
