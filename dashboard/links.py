@@ -26,7 +26,9 @@ class LinkedCase:
     url_path: str = ""  # page to open it on, if any
 
 
-PROVIDERS: list[str] = []
+PROVIDERS: list[str] = [
+    "dashboard.dpia.links:linked_to_activity",
+]
 
 
 def _provider(path: str) -> Callable[[Session, Actor, int], list[LinkedCase]]:

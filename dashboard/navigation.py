@@ -30,6 +30,9 @@ class PageSpec:
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("home.py", "home", "nav.home", ":material/home:", "nav.section.general", default=True),
+    PageSpec("dpia_register.py", "dpia", "dpia.nav.register", ":material/assessment:", "nav.section.cases"),
+    PageSpec("dpia_screening.py", "dpia-screening", "dpia.nav.screening", ":material/checklist:", "nav.section.cases"),
+    PageSpec("dpia_detail.py", "dpia-detail", "dpia.nav.detail", ":material/description:", "nav.section.cases"),
     PageSpec("audit_trail.py", "audit-trail", "nav.audit_trail", ":material/history:",
              "nav.section.evidence", _capable(Capability.READ_AUDIT_TRAIL)),
     PageSpec("admin_users.py", "users", "nav.users", ":material/group:", "nav.section.admin",

@@ -9,7 +9,7 @@ deadline screens always have something due and something late) and idempotent
 
 from sqlmodel import Session
 
-from dashboard.demo import activities, core
+from dashboard.demo import activities, core, dpia
 
 DEMO_PASSWORD = core.DEMO_PASSWORD
 DEMO_ACCOUNTS = core.DEMO_ACCOUNTS
@@ -18,6 +18,7 @@ DEMO_ACCOUNTS = core.DEMO_ACCOUNTS
 SEEDERS = (
     core.seed,
     activities.seed,
+    dpia.seed,
 )
 
 
