@@ -73,7 +73,7 @@ class _TextExtractor(HTMLParser):
             self.parts.append("\n")
 
     def handle_endtag(self, tag):
-        if tag in self.BLOCKS:
+        if tag in self.BLOCKS and tag != "li":  # the next item or the list's end breaks the line
             self.parts.append("\n")
 
     def handle_data(self, data):

@@ -1,4 +1,3 @@
-from contextlib import nullcontext
 from pathlib import Path
 
 import streamlit as st
@@ -8,7 +7,7 @@ from dashboard.charts.risk_map import risk_map_figure
 from dashboard.dpia import cases, content, decision, documents
 from models.dpia_rules import (
     ACTION_STATUSES, CONTEXT_ITEMS, LEVELS, PRINCIPLE_ITEMS, DpiaStatus, Evaluation, MeasureStatus, RiskKind,
-    can_transition, is_high_risk, residual_levels,
+    can_transition, is_high_risk, residual_levels, risk_zone,
 )
 from models.dpia_snapshot import risk_letters
 from models.roles import Capability
@@ -48,14 +47,6 @@ def key(name: str) -> str:
     return f"dpia{view.id}v{view.version}_{name}"
 
 
-def editor(name: str, editable: bool):
-    return st.form(key(name)) if editable else nullcontext()
-
-
-def submit(label: str, editable: bool, **kwargs) -> bool:
-    return editable and st.form_submit_button(label, **kwargs)
-
-
 def saved(result) -> None:
     if result.ok:
         ui.flash("common.saved")
@@ -66,34 +57,90 @@ def risk_name(risk) -> str:
     return risk.title if risk.kind == RiskKind.CUSTOM else tr(f"dpia.risk.kind.{risk.kind}")
 
 
+def zone_of(risk) -> str:
+    severity, likelihood = residual_levels(*risk.levels())
+    return tr(f"dpia.map.zone.{risk_zone(severity, likelihood)}") if severity is not None else "—"
+
+
 def levels_text(severity, likelihood) -> str:
     if severity is None:
         return tr("dpia.risk.not_placed")
-    return f"{tr(f'dpia.level.{severity}')} / {tr(f'dpia.level.{likelihood}')}"
+    return tr("dpia.detail.levels", severity=tr(f"dpia.level.{severity}").lower(),
+              likelihood=tr(f"dpia.level.{likelihood}").lower())
 
 
-def choice(label: str, options, current, name: str, prefix: str, editable: bool):
+def choice(label: str, options, current, name: str, prefix: str):
     """One of a few values, or none yet (click the chosen one again to clear it)."""
     return st.segmented_control(label, list(options), default=current if current in options else None,
-                                format_func=lambda v: tr(f"{prefix}.{v}"), key=key(name), disabled=not editable)
+                                format_func=lambda v: tr(f"{prefix}.{v}"), key=key(name))
 
 
-def evaluation_fields(reference: str, editable: bool) -> dict:
+BADGES = {"acceptable": "green", "improvable": "orange", "to_correct": "red"}
+MARKDOWN_SPECIALS = str.maketrans({c: f"\\{c}" for c in "\\`*_{}[]()#+-.!|<>~$:"})
+
+
+def plain(text: str) -> None:
+    """User text shown as written (no markdown), line breaks kept."""
+    st.markdown("  \n".join(line.translate(MARKDOWN_SPECIALS) for line in text.splitlines()) if text else "—")
+
+
+def badge(status: str | None) -> str:
+    if not status:
+        return f":gray-badge[{tr('dpia.evaluation.pending')}]"
+    return f":{BADGES[status]}-badge[{tr(f'dpia.evaluation.{status}')}]"
+
+
+def show_evaluation(status: str | None, comment: str) -> None:
+    st.markdown(f"{tr('dpia.detail.evaluation')} : {badge(status)}"
+                + (f" — {comment.translate(MARKDOWN_SPECIALS)}" if comment else ""))
+
+
+def show_item(item) -> None:
+    st.subheader(tr(f"dpia.item.{item.key}"))
+    for question in item.questions:
+        st.markdown(f"**{tr(f'dpia.question.{question}')}**")
+        plain(view.answers.get(question, ""))
+        if item.per_question:
+            evaluation = view.evaluations.get(f"{item.reference}.{question}")
+            show_evaluation(evaluation.status if evaluation else None, evaluation.comment if evaluation else "")
+    if not item.per_question:
+        evaluation = view.evaluations.get(item.reference)
+        show_evaluation(evaluation.status if evaluation else None, evaluation.comment if evaluation else "")
+    st.divider()
+
+
+def show_risk(risk) -> None:
+    for field in ("impacts", "threats", "sources"):
+        values = getattr(risk, field)
+        st.markdown(f"**{tr(f'dpia.risk.{field}')}**")
+        plain("\n".join(f"• {v}" for v in values))
+    st.markdown(f"**{tr('dpia.risk.measures')}**")
+    plain("\n".join(f"• {measure_titles[i]}" for i in risk.measure_ids if i in measure_titles))
+    left, right = st.columns(2)
+    left.markdown(f"**{tr('dpia.map.before')}** : {levels_text(risk.severity_before, risk.likelihood_before)}")
+    with left:
+        plain(risk.severity_note)
+        plain(risk.likelihood_note)
+    right.markdown(f"**{tr('dpia.map.after')}** : {levels_text(risk.severity_after, risk.likelihood_after)}")
+    show_evaluation(risk.evaluation or None, risk.evaluation_comment)
+
+
+def evaluation_fields(reference: str) -> dict:
     current = view.evaluations.get(reference)
     left, right = st.columns([1, 2])
     with left:
         status = choice(tr("dpia.detail.evaluation"), list(Evaluation), current.status if current else None,
-                        f"e{reference}", "dpia.evaluation", editable)
+                        f"e{reference}", "dpia.evaluation")
     with right:
         comment = st.text_input(tr("dpia.detail.evaluation_comment"), value=current.comment if current else "",
-                                key=key(f"c{reference}"), disabled=not editable)
+                                key=key(f"c{reference}"))
     return {"status": status, "comment": comment}
 
 
 # ------------------------------------------------------------------ header
 
 st.page_link(REGISTER, label=tr("dpia.detail.back"), icon=":material/arrow_back:")
-st.title(f"{view.reference} — {view.title}")
+st.header(f"{view.reference} — {view.title}")
 st.caption(f"{view.activity_reference} — {view.activity_name} · {view.entity_name}")
 status_col, review_col, overdue_col, art36_col = st.columns(4)
 status_col.metric(tr("dpia.detail.status"), tr(f"dpia.status.{view.status}"))
@@ -106,28 +153,30 @@ if not view.can_edit and view.can_manage and view.status != DpiaStatus.ARCHIVED:
     st.info(tr("dpia.detail.locked"))
 
 tabs = st.tabs([tr("dpia.tab.context"), tr("dpia.tab.principles"), tr("dpia.tab.measures"), tr("dpia.tab.risks"),
-                tr("dpia.tab.map"), tr("dpia.tab.validation"), tr("dpia.tab.documents")])
+                tr("dpia.tab.map"), tr("dpia.tab.validation"), tr("dpia.tab.documents")],
+               key="dpia_tab", on_change="rerun")  # stateful: a save does not send the user back to the first tab
 
 # ------------------------------------------------------------------ context and principles
 
 for tab, items in ((tabs[0], CONTEXT_ITEMS), (tabs[1], PRINCIPLE_ITEMS)):
     with tab:
         for item in items:
-            with editor(f"item{item.reference}", view.can_edit):
+            if not view.can_edit:
+                show_item(item)
+                continue
+            with st.form(key(f"item{item.reference}")):
                 st.subheader(tr(f"dpia.item.{item.key}"))
                 answers, evaluations = {}, {}
                 for question in item.questions:
                     answers[question] = st.text_area(
                         tr(f"dpia.question.{question}"), value=view.answers.get(question, ""), height=110,
-                        placeholder=tr(f"dpia.question.help.{question}"), key=key(f"q{question}"),
-                        disabled=not view.can_edit)
+                        placeholder=tr(f"dpia.question.help.{question}"), key=key(f"q{question}"))
                     if item.per_question:
-                        evaluations[f"{item.reference}.{question}"] = evaluation_fields(
-                            f"{item.reference}.{question}", view.can_edit)
+                        evaluations[f"{item.reference}.{question}"] = evaluation_fields(f"{item.reference}.{question}")
                         st.divider()
                 if not item.per_question:
-                    evaluations[item.reference] = evaluation_fields(item.reference, view.can_edit)
-                if submit(tr("common.save"), view.can_edit, type="primary"):
+                    evaluations[item.reference] = evaluation_fields(item.reference)
+                if st.form_submit_button(tr("common.save"), type="primary"):
                     saved(ui.call(content.save_item, view.id, view.version, item.reference,
                                   {"answers": answers, "evaluations": evaluations}, actor=actor))
 
@@ -204,48 +253,50 @@ with tabs[3]:
         high = is_high_risk(*residual_levels(*risk.levels()))
         with st.expander(f"({letters[risk.id]}) {risk_name(risk)} — {summary}", icon=":material/warning:" if high
                          else None, key=key(f"risk_box_{risk.id}")):
-            with editor(f"risk{risk.id}", view.can_edit):
+            if not view.can_edit:
+                show_risk(risk)
+                continue
+            with st.form(key(f"risk{risk.id}")):
                 title = risk.title
                 if risk.kind == RiskKind.CUSTOM:
                     title = st.text_input(tr("dpia.risk.title"), value=risk.title, max_chars=300,
-                                          key=key(f"r{risk.id}_title"), disabled=not view.can_edit)
+                                          key=key(f"r{risk.id}_title"))
                 impacts, threats, sources = (
                     st.text_area(tr(f"dpia.risk.{field}"), value="\n".join(getattr(risk, field)), height=90,
-                                 help=tr("dpia.risk.one_per_line"), key=key(f"r{risk.id}_{field}"),
-                                 disabled=not view.can_edit) for field in ("impacts", "threats", "sources"))
+                                 help=tr("dpia.risk.one_per_line"), key=key(f"r{risk.id}_{field}"))
+                    for field in ("impacts", "threats", "sources"))
                 measure_ids = st.multiselect(tr("dpia.risk.measures"), list(measure_titles),
                                              default=[i for i in risk.measure_ids if i in measure_titles],
                                              format_func=measure_titles.get, key=key(f"r{risk.id}_measures"),
-                                             disabled=not view.can_edit, placeholder=tr("common.none"))
+                                             placeholder=tr("common.none"))
                 st.markdown(f"**{tr('dpia.map.before')}**")
                 left, right = st.columns(2)
                 with left:
                     severity_before = choice(tr("dpia.risk.severity_before"), LEVELS, risk.severity_before,
-                                             f"r{risk.id}_sb", "dpia.level", view.can_edit)
+                                             f"r{risk.id}_sb", "dpia.level")
                     severity_note = st.text_area(tr("dpia.risk.severity_note"), value=risk.severity_note,
-                                                 height=80, key=key(f"r{risk.id}_sn"), disabled=not view.can_edit)
+                                                 height=80, key=key(f"r{risk.id}_sn"))
                 with right:
                     likelihood_before = choice(tr("dpia.risk.likelihood_before"), LEVELS, risk.likelihood_before,
-                                               f"r{risk.id}_lb", "dpia.level", view.can_edit)
+                                               f"r{risk.id}_lb", "dpia.level")
                     likelihood_note = st.text_area(tr("dpia.risk.likelihood_note"), value=risk.likelihood_note,
-                                                   height=80, key=key(f"r{risk.id}_ln"), disabled=not view.can_edit)
+                                                   height=80, key=key(f"r{risk.id}_ln"))
                 st.markdown(f"**{tr('dpia.map.after')}**")
                 left, right = st.columns(2)
                 with left:
                     severity_after = choice(tr("dpia.risk.severity_after"), LEVELS, risk.severity_after,
-                                            f"r{risk.id}_sa", "dpia.level", view.can_edit)
+                                            f"r{risk.id}_sa", "dpia.level")
                 with right:
                     likelihood_after = choice(tr("dpia.risk.likelihood_after"), LEVELS, risk.likelihood_after,
-                                              f"r{risk.id}_la", "dpia.level", view.can_edit)
+                                              f"r{risk.id}_la", "dpia.level")
                 left, right = st.columns([1, 2])
                 with left:
                     evaluation = choice(tr("dpia.detail.evaluation"), list(Evaluation), risk.evaluation or None,
-                                        f"r{risk.id}_ev", "dpia.evaluation", view.can_edit)
+                                        f"r{risk.id}_ev", "dpia.evaluation")
                 with right:
                     evaluation_comment = st.text_input(tr("dpia.detail.evaluation_comment"),
-                                                       value=risk.evaluation_comment, key=key(f"r{risk.id}_ec"),
-                                                       disabled=not view.can_edit)
-                if submit(tr("common.save"), view.can_edit, type="primary"):
+                                                       value=risk.evaluation_comment, key=key(f"r{risk.id}_ec"))
+                if st.form_submit_button(tr("common.save"), type="primary"):
                     saved(ui.call(content.save_risk, view.id, view.version, risk.id, {
                         "title": title, "impacts": impacts.splitlines(), "threats": threats.splitlines(),
                         "sources": sources.splitlines(), "measure_ids": measure_ids,
@@ -253,7 +304,7 @@ with tabs[3]:
                         "severity_note": severity_note, "likelihood_note": likelihood_note,
                         "severity_after": severity_after, "likelihood_after": likelihood_after,
                         "evaluation": evaluation, "evaluation_comment": evaluation_comment}, actor=actor))
-            if view.can_edit and risk.kind == RiskKind.CUSTOM:
+            if risk.kind == RiskKind.CUSTOM:
                 if st.button(tr("dpia.risk.withdraw"), key=key(f"r{risk.id}_withdraw"), icon=":material/delete:"):
                     saved(ui.call(content.withdraw_risk, view.id, view.version, risk.id, actor=actor))
     if view.can_edit:
@@ -279,7 +330,7 @@ with tabs[4]:
         [{tr("dpia.detail.marker"): letters[r.id], tr("dpia.detail.risk"): risk_name(r),
           tr("dpia.map.before"): levels_text(r.severity_before, r.likelihood_before),
           tr("dpia.map.after"): levels_text(r.severity_after, r.likelihood_after),
-          tr("dpia.detail.residual"): tr("dpia.risk.high") if is_high_risk(*residual_levels(*r.levels())) else "—"}
+          tr("dpia.detail.residual"): zone_of(r)}
          for r in view.active_risks], hide_index=True, width="stretch")
 
 # ------------------------------------------------------------------ validation
@@ -320,32 +371,44 @@ with tabs[5]:
                               {"dpo_name": name, "favourable": favourable, "opinion": opinion}, actor=actor))
 
     st.subheader(tr("dpia.report.people_views"))
-    with editor("people", view.can_edit):
-        sought = st.segmented_control(
-            tr("dpia.detail.people_sought"), [True, False], default=view.people_sought, key=key("people_sought"),
-            format_func=lambda v: tr("common.yes") if v else tr("common.no"), disabled=not view.can_edit)
-        left, right = st.columns(2)
-        with left:
-            st.caption(tr("dpia.detail.if_sought"))
-            names = st.text_input(tr("dpia.detail.people_names"), value=view.people_names, max_chars=300,
-                                  key=key("people_names"), disabled=not view.can_edit)
-            people_favourable = st.segmented_control(
-                tr("dpia.detail.verdict"), [True, False], default=view.people_favourable, key=key("people_verdict"),
-                format_func=lambda v: tr("dpia.opinion.favourable") if v else tr("dpia.opinion.unfavourable"),
-                disabled=not view.can_edit)
-            people_opinion = st.text_area(tr("dpia.detail.people_opinion"), value=view.people_opinion,
-                                          key=key("people_opinion"), disabled=not view.can_edit)
-        with right:
-            st.caption(tr("dpia.detail.if_not_sought"))
-            reason = st.text_area(tr("dpia.detail.people_reason"), value=view.people_not_sought_reason,
-                                  key=key("people_reason"), disabled=not view.can_edit)
-        if submit(tr("common.save"), view.can_edit, type="primary"):
-            if sought is None:
-                st.error(tr("dpia.validation.people_views"))
-            else:
-                saved(ui.call(decision.record_people_views, view.id, view.version,
-                              {"sought": sought, "names": names, "favourable": people_favourable,
-                               "opinion": people_opinion, "not_sought_reason": reason}, actor=actor))
+    if not view.can_edit:
+        if view.people_sought is None:
+            st.info(tr("dpia.report.not_given"))
+        elif view.people_sought:
+            verdict = {True: tr("dpia.opinion.favourable"), False: tr("dpia.opinion.unfavourable")}.get(
+                view.people_favourable, "—")
+            st.markdown(f"**{view.people_names.translate(MARKDOWN_SPECIALS)} — {verdict}**")
+            plain(view.people_opinion)
+        else:
+            st.markdown(f"**{tr('dpia.people.not_sought')}**")
+            plain(view.people_not_sought_reason)
+    else:
+        with st.form(key("people")):
+            sought = st.segmented_control(
+                tr("dpia.detail.people_sought"), [True, False], default=view.people_sought, key=key("people_sought"),
+                format_func=lambda v: tr("common.yes") if v else tr("common.no"))
+            left, right = st.columns(2)
+            with left:
+                st.caption(tr("dpia.detail.if_sought"))
+                names = st.text_input(tr("dpia.detail.people_names"), value=view.people_names, max_chars=300,
+                                      key=key("people_names"))
+                people_favourable = st.segmented_control(
+                    tr("dpia.detail.verdict"), [True, False], default=view.people_favourable,
+                    key=key("people_verdict"),
+                    format_func=lambda v: tr("dpia.opinion.favourable") if v else tr("dpia.opinion.unfavourable"))
+                people_opinion = st.text_area(tr("dpia.detail.people_opinion"), value=view.people_opinion,
+                                              key=key("people_opinion"))
+            with right:
+                st.caption(tr("dpia.detail.if_not_sought"))
+                reason = st.text_area(tr("dpia.detail.people_reason"), value=view.people_not_sought_reason,
+                                      key=key("people_reason"))
+            submitted = st.form_submit_button(tr("common.save"), type="primary")
+        if submitted and sought is None:
+            st.error(tr("dpia.validation.people_views"))
+        elif submitted:
+            saved(ui.call(decision.record_people_views, view.id, view.version,
+                          {"sought": sought, "names": names, "favourable": people_favourable,
+                           "opinion": people_opinion, "not_sought_reason": reason}, actor=actor))
 
     st.subheader(tr("dpia.report.decision"))
     if view.decided_on:

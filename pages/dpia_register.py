@@ -26,13 +26,15 @@ page = ui.paginator("dpia", total, page_size)
 result = ui.call(cases.list_dpias, flt, page, page_size, actor=actor).value
 rows = result.rows if result else []
 if rows:
+    columns = [tr("dpia.col.reference"), tr("dpia.col.status"), tr("dpia.col.title"), tr("dpia.col.entity"),
+               tr("dpia.col.review_date"), tr("dpia.col.overdue"), tr("dpia.col.prior_consultation")]
     st.dataframe(
-        [{tr("dpia.col.reference"): r.reference, tr("dpia.col.title"): r.title,
-          tr("dpia.col.activity"): f"{r.activity_reference} — {r.activity_name}", tr("dpia.col.entity"): r.entity_name,
-          tr("dpia.col.status"): tr(f"dpia.status.{r.status}"), tr("dpia.col.review_date"): tr.date(r.review_date),
-          tr("dpia.col.prior_consultation"): "⚠ " + tr("common.yes") if r.prior_consultation else tr("common.no"),
-          tr("dpia.col.overdue"): r.overdue_actions} for r in rows],
-        hide_index=True, width="stretch")
+        [dict(zip(columns, (r.reference, tr(f"dpia.status.{r.status}"), r.title, r.entity_name, tr.date(r.review_date),
+                            str(r.overdue_actions or "—"), "⚠ " + tr("common.yes") if r.prior_consultation else "—")))
+         for r in rows],
+        hide_index=True, width="stretch",
+        column_config={columns[2]: st.column_config.TextColumn(width="large"),
+                       columns[3]: st.column_config.TextColumn(width="small")})
     by_id = {r.id: r for r in rows}
     choice, go = st.columns([3, 1])
     selected = choice.selectbox(tr("dpia.register.open"), list(by_id), key="dpia_open_choice",

@@ -25,7 +25,8 @@ def show_result(result) -> None:
         f"**{outcome_label(result.outcome)}** — {tr(result.reason_key, **result.reason_params)}")
 
 
-overview_tab, screen_tab = st.tabs([tr("dpia.screening.tab_overview"), tr("dpia.screening.tab_screen")])
+overview_tab, screen_tab = st.tabs([tr("dpia.screening.tab_overview"), tr("dpia.screening.tab_screen")],
+                                   key="screening_tab", on_change="rerun")
 
 with overview_tab:
     left, right = st.columns([2, 1])
@@ -38,19 +39,20 @@ with overview_tab:
     page = ui.paginator("screening", total, 25)
     overview = ui.call(screening.screening_overview, text, outcome, page, 25, actor=actor).value
     if overview and overview.rows:
+        columns = [tr("dpia.col.activity"), tr("dpia.col.entity"), tr("dpia.col.screening"),
+                   tr("dpia.col.screened_at"), tr("dpia.col.dpia")]
         st.dataframe(
-            [{tr("dpia.col.activity"): f"{r.activity_reference} — {r.activity_name}",
-              tr("dpia.col.entity"): r.entity_name, tr("dpia.col.screening"): outcome_label(r.outcome),
-              tr("dpia.col.screened_at"): tr.datetime(r.screened_at) if r.screened_at else "—",
-              tr("dpia.col.dpia"): f"{r.dpia_reference} ({tr(f'dpia.status.{r.dpia_status}')})"
-              if r.dpia_reference else "—"} for r in overview.rows],
-            hide_index=True, width="stretch")
+            [dict(zip(columns, (f"{r.activity_reference} — {r.activity_name}", r.entity_name,
+                                outcome_label(r.outcome), tr.date(r.screened_at),
+                                f"{r.dpia_reference} ({tr(f'dpia.status.{r.dpia_status}')})" if r.dpia_reference
+                                else "—"))) for r in overview.rows],
+            hide_index=True, width="stretch", column_config={columns[0]: st.column_config.TextColumn(width="large")})
     else:
         st.info(tr("common.empty"))
 
 with screen_tab:
     choices = ui.call(activities.activity_choices, actor=actor).value or []
-    labels = {c.id: c.label for c in choices}
+    labels, names = {c.id: c.label for c in choices}, {c.id: c.name for c in choices}
     activity_id = st.selectbox(tr("dpia.field.activity"), list(labels), format_func=labels.get,
                                key="screening_activity", index=None, placeholder=tr("dpia.field.choose"))
     if activity_id is not None:
@@ -99,8 +101,7 @@ with screen_tab:
                 if st.button(tr("dpia.screening.start_dpia"), key="screening_start_dpia", type="primary",
                              icon=":material/assignment_add:"):
                     created = ui.call(cases.create_dpia, {"activity_id": activity_id,
-                                                          "title": labels[activity_id].split(" — ", 1)[-1]},
-                                      actor=actor)
+                                                          "title": names[activity_id]}, actor=actor)
                     if created.ok:
                         ui.flash("dpia.register.created", reference=created.value.reference)
                         st.switch_page(DETAIL, query_params={"id": str(created.value.id)})

@@ -193,6 +193,8 @@ def save_risk(session: Session, actor: Actor, dpia_id: int, version: int, risk_i
     data = check(RiskInput, data)
     dpia, activity = _editable(session, actor, dpia_id, version, "dpia.save_risk")
     risk = _risk_of(session, dpia, risk_id)
+    if risk.kind == RiskKind.CUSTOM and len(data.title.strip()) < 3:
+        raise problem("", "dpia.risk.title_required")
     changes = _apply_risk(session, dpia, risk, data)
     if changes:
         touch(session, dpia)

@@ -8,11 +8,12 @@ from models.audit import AuditEntry
 from tests.apptest.conftest import PASSWORD, app_as, page_path
 from tests.conftest import actor_named
 
+DPIA_PAGES = {"dpia_register.py", "dpia_screening.py", "dpia_detail.py"}
 EXPECTED_PAGES = {
-    "dpo": {"home.py", "audit_trail.py", "admin_users.py", "admin_organisation.py", "account.py"},
-    "juriste": {"home.py", "account.py"},
-    "chef.rh": {"home.py", "account.py"},
-    "auditeur": {"home.py", "audit_trail.py", "account.py"},
+    "dpo": {"home.py", "audit_trail.py", "admin_users.py", "admin_organisation.py", "account.py", *DPIA_PAGES},
+    "juriste": {"home.py", "account.py", *DPIA_PAGES},
+    "chef.rh": {"home.py", "account.py", *DPIA_PAGES},
+    "auditeur": {"home.py", "audit_trail.py", "account.py", *DPIA_PAGES},
 }
 
 

@@ -6,11 +6,12 @@ from tests.e2e.conftest import login, wait_idle
 
 pytestmark = pytest.mark.browser
 
+DPIA = {"Analyses d'impact (AIPD)", "Pré-analyse AIPD", "Dossier d'AIPD"}
 NAVIGATION = {
-    "dpo": {"Accueil", "Journal d'audit", "Utilisateurs", "Entités et directions", "Mon compte"},
-    "juriste": {"Accueil", "Mon compte"},
-    "chef.rh": {"Accueil", "Mon compte"},
-    "auditeur": {"Accueil", "Journal d'audit", "Mon compte"},
+    "dpo": {"Accueil", "Journal d'audit", "Utilisateurs", "Entités et directions", "Mon compte", *DPIA},
+    "juriste": {"Accueil", "Mon compte", *DPIA},
+    "chef.rh": {"Accueil", "Mon compte", *DPIA},
+    "auditeur": {"Accueil", "Journal d'audit", "Mon compte", *DPIA},
 }
 
 
