@@ -190,6 +190,25 @@ def map_points(points: Sequence[tuple[str, int, int]]) -> list[MapPoint]:
     return [placed[i] for i in range(len(points))]
 
 
+def map_markers(risks: Sequence[tuple[str, int | None, int | None, int | None, int | None]]
+                ) -> tuple[list[MapPoint], list[tuple[int | None, int | None]]]:
+    """The risk map's markers for (label, severity before, likelihood before, severity
+    after, likelihood after): every estimated position, spread apart, and for each
+    risk the indexes of its "before" and "after" markers (None when not estimated)."""
+    markers: list[tuple[str, int, int]] = []
+    pairs: list[tuple[int | None, int | None]] = []
+    for label, severity_before, likelihood_before, severity_after, likelihood_after in risks:
+        indexes = []
+        for severity, likelihood in ((severity_before, likelihood_before), (severity_after, likelihood_after)):
+            if levels_complete(severity, likelihood):
+                indexes.append(len(markers))
+                markers.append((label, severity, likelihood))
+            else:
+                indexes.append(None)
+        pairs.append((indexes[0], indexes[1]))
+    return map_points(markers), pairs
+
+
 # ------------------------------------------------------------------ measures and action plan
 
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
-from models.dpia_rules import LEVELS, map_points, risk_zone
+from models.dpia_rules import LEVELS, map_markers, risk_zone
 
 BEFORE = "#FD4664"
 AFTER = "#091C6B"
@@ -22,17 +22,8 @@ def risk_map_figure(tr, risks: Sequence[tuple[str, str, int | None, int | None, 
             figure.add_shape(type="rect", x0=likelihood - 0.5, x1=likelihood + 0.5, y0=severity - 0.5,
                              y1=severity + 0.5, fillcolor=ZONES[risk_zone(severity, likelihood)],
                              line={"color": "white", "width": 2}, layer="below")
-    markers, pairs = [], []
-    for label, name, sb, lb, sa, la in risks:
-        before = after = None
-        if sb is not None and lb is not None:
-            before = len(markers)
-            markers.append((label, sb, lb))
-        if sa is not None and la is not None:
-            after = len(markers)
-            markers.append((label, sa, la))
-        pairs.append((name, before, after))
-    points = map_points(markers)
+    points, indexes = map_markers([(label, *levels) for label, _, *levels in risks])
+    pairs = [(name, before, after) for (_, name, *_), (before, after) in zip(risks, indexes)]
 
     def position(index: int) -> tuple[float, float]:
         point = points[index]
@@ -46,8 +37,8 @@ def risk_map_figure(tr, risks: Sequence[tuple[str, str, int | None, int | None, 
                                   standoff=11, startstandoff=11)
     for colour, legend, which in ((BEFORE, tr("dpia.map.before"), 1), (AFTER, tr("dpia.map.after"), 2)):
         xs, ys, labels, hovers = [], [], [], []
-        for name, *indexes in pairs:
-            index = indexes[which - 1]
+        for name, *risk_markers in pairs:
+            index = risk_markers[which - 1]
             if index is None:
                 continue
             x, y = position(index)

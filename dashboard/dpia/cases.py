@@ -1,7 +1,7 @@
 """Opening, listing, reading and closing DPIAs."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from pydantic import BaseModel, Field, field_validator
 from pydantic_core import PydanticCustomError
@@ -91,7 +91,7 @@ class DpiaRow:
     review_date: date | None
     prior_consultation: bool
     overdue_actions: int
-    updated_at: object
+    updated_at: datetime
 
 
 @dataclass(frozen=True)

@@ -6,13 +6,14 @@ from typing import Any
 from pydantic import BaseModel
 from sqlmodel import Session, select
 
+from dashboard import audit
 from dashboard.actor import Actor
 from dashboard.errors import ConcurrentEdit
 from dashboard.permissions import deny, require, require_writer
 from dashboard.validation import FieldProblem, InvalidInput, M, validate
 from models.deadlines import prior_consultation_answer_due
 from models.dpia import Dpia, DpiaRisk
-from models.dpia_rules import prior_consultation_required, status_after_edit
+from models.dpia_rules import check_editable, prior_consultation_required, status_after_edit
 from models.processing import ProcessingActivity
 from models.roles import Capability, Role
 from models.types import utcnow
@@ -64,6 +65,20 @@ def fetch_dpia(session: Session, actor: Actor, dpia_id: int, *, action: str,
     if dpia is None or activity is None or not actor.covers_department(activity.department_id):
         deny(session, actor, action=action, object_type=OBJECT_TYPE, object_id=dpia_id)
     return dpia, activity
+
+
+def editable_dpia(session: Session, actor: Actor, dpia_id: int, version: int,
+                  action: str) -> tuple[Dpia, ProcessingActivity]:
+    """The DPIA to change: the actor may edit, saw the current version, and the status allows it."""
+    dpia, activity = fetch_dpia(session, actor, dpia_id, action=action, write=True)
+    check_version(dpia, version)
+    check_editable(dpia.status)
+    return dpia, activity
+
+
+def record(session: Session, actor: Actor, dpia: Dpia, action: str, details: dict) -> None:
+    audit.record(session, actor, action, object_type=OBJECT_TYPE, object_id=dpia.id, object_ref=dpia.reference,
+                 entity_id=dpia.entity_id, details=details)
 
 
 def check_version(dpia: Dpia, version: int) -> None:

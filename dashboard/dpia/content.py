@@ -13,16 +13,18 @@ from sqlmodel import Session, select
 
 from dashboard import audit
 from dashboard.actor import Actor
-from dashboard.dpia.common import OBJECT_TYPE, check, check_version, clean_lines, fetch_dpia, touch
+from dashboard.dpia.common import check, check_version, clean_lines, editable_dpia, fetch_dpia, record, touch
 from dashboard.dpia.views import dpia_view
 from dashboard.errors import NotAllowed
+from dashboard.validation import problem
 from models.clock import paris_today
 from models.dpia import Dpia, DpiaAnswer, DpiaEvaluation, DpiaMeasure, DpiaRisk, DpiaRiskMeasure
-from dashboard.validation import problem
-from models.dpia_rules import ACTION_STATUSES, EDITABLE_STATUSES, TEXT_ITEMS, DpiaStatus, Evaluation, MeasureStatus, \
-    RiskKind, check_editable, levels_consistent, measure_needs_plan
-from models.errors import RuleViolation
+from models.dpia_rules import (
+    ACTION_STATUSES, EDITABLE_STATUSES, TEXT_ITEMS, DpiaStatus, Evaluation, MeasureStatus, RiskKind,
+    levels_consistent, measure_needs_plan,
+)
 from models.dpia_snapshot import DpiaView
+from models.errors import RuleViolation
 
 TEXT_LIMIT = 20000
 Level = int | None
@@ -82,6 +84,16 @@ class RiskInput(BaseModel):
         return self
 
 
+def _planned(measure):
+    """An action has an owner and a due date; only a done one keeps its completion date."""
+    measure.owner = measure.owner.strip()
+    if measure_needs_plan(measure.status) and (not measure.owner or measure.due_date is None):
+        raise PydanticCustomError("dpia.measure.plan_required", "an action needs an owner and a due date")
+    if measure.status != MeasureStatus.DONE:
+        measure.done_on = None
+    return measure
+
+
 class MeasureInput(BaseModel):
     title: str = Field(max_length=300)
     description: str = Field(default="", max_length=TEXT_LIMIT)
@@ -92,26 +104,10 @@ class MeasureInput(BaseModel):
 
     @model_validator(mode="after")
     def _plan(self):
-        self.title, self.owner = self.title.strip(), self.owner.strip()
+        self.title = self.title.strip()
         if len(self.title) < 2:
             raise PydanticCustomError("dpia.measure.title_required", "a measure needs a title")
-        if measure_needs_plan(self.status) and (not self.owner or self.due_date is None):
-            raise PydanticCustomError("dpia.measure.plan_required", "an action needs an owner and a due date")
-        if self.status != MeasureStatus.DONE:
-            self.done_on = None
-        return self
-
-
-def _editable(session: Session, actor: Actor, dpia_id: int, version: int, action: str):
-    dpia, activity = fetch_dpia(session, actor, dpia_id, action=action, write=True)
-    check_version(dpia, version)
-    check_editable(dpia.status)
-    return dpia, activity
-
-
-def _record(session: Session, actor: Actor, dpia: Dpia, action: str, details: dict) -> None:
-    audit.record(session, actor, action, object_type=OBJECT_TYPE, object_id=dpia.id, object_ref=dpia.reference,
-                 entity_id=dpia.entity_id, details=details)
+        return _planned(self)
 
 
 def save_item(session: Session, actor: Actor, dpia_id: int, version: int, item_reference: str,
@@ -123,7 +119,7 @@ def save_item(session: Session, actor: Actor, dpia_id: int, version: int, item_r
     data = check(ItemInput, data)
     if set(data.answers) - set(item.questions) or set(data.evaluations) - set(item.evaluation_references()):
         raise ValueError("answers or evaluations outside the item")
-    dpia, activity = _editable(session, actor, dpia_id, version, "dpia.save_item")
+    dpia, activity = editable_dpia(session, actor, dpia_id, version, "dpia.save_item")
     changes = {}
     answers = {a.question_id: a for a in session.exec(select(DpiaAnswer).where(
         DpiaAnswer.dpia_id == dpia.id, DpiaAnswer.question_id.in_(item.questions)))}
@@ -147,7 +143,7 @@ def save_item(session: Session, actor: Actor, dpia_id: int, version: int, item_r
             session.add(row)
     if changes:
         touch(session, dpia)
-        _record(session, actor, dpia, "dpia.save_item", {"item": item_reference, "changes": changes})
+        record(session, actor, dpia, "dpia.save_item", {"item": item_reference, "changes": changes})
     return dpia_view(session, actor, dpia, activity)
 
 
@@ -191,14 +187,14 @@ def _risk_of(session: Session, dpia: Dpia, risk_id: int) -> DpiaRisk:
 def save_risk(session: Session, actor: Actor, dpia_id: int, version: int, risk_id: int,
               data: dict | RiskInput) -> DpiaView:
     data = check(RiskInput, data)
-    dpia, activity = _editable(session, actor, dpia_id, version, "dpia.save_risk")
+    dpia, activity = editable_dpia(session, actor, dpia_id, version, "dpia.save_risk")
     risk = _risk_of(session, dpia, risk_id)
     if risk.kind == RiskKind.CUSTOM and len(data.title.strip()) < 3:
         raise problem("", "dpia.risk.title_required")
     changes = _apply_risk(session, dpia, risk, data)
     if changes:
         touch(session, dpia)
-        _record(session, actor, dpia, "dpia.save_risk", {"risk": risk.id, "kind": risk.kind, "changes": changes})
+        record(session, actor, dpia, "dpia.save_risk", {"risk": risk.id, "kind": risk.kind, "changes": changes})
     return dpia_view(session, actor, dpia, activity)
 
 
@@ -206,26 +202,26 @@ def add_custom_risk(session: Session, actor: Actor, dpia_id: int, version: int, 
     data = check(RiskInput, data)
     if len(data.title.strip()) < 3:
         raise problem("", "dpia.risk.title_required")
-    dpia, activity = _editable(session, actor, dpia_id, version, "dpia.add_risk")
+    dpia, activity = editable_dpia(session, actor, dpia_id, version, "dpia.add_risk")
     risk = DpiaRisk(dpia_id=dpia.id, kind=RiskKind.CUSTOM, title=data.title.strip())
     session.add(risk)
     session.flush()
     changes = _apply_risk(session, dpia, risk, data)
     touch(session, dpia)
-    _record(session, actor, dpia, "dpia.add_risk", {"risk": risk.id, "changes": changes})
+    record(session, actor, dpia, "dpia.add_risk", {"risk": risk.id, "changes": changes})
     return dpia_view(session, actor, dpia, activity)
 
 
 def withdraw_risk(session: Session, actor: Actor, dpia_id: int, version: int, risk_id: int) -> DpiaView:
     """A custom risk found irrelevant leaves the assessment but stays on record."""
-    dpia, activity = _editable(session, actor, dpia_id, version, "dpia.withdraw_risk")
+    dpia, activity = editable_dpia(session, actor, dpia_id, version, "dpia.withdraw_risk")
     risk = _risk_of(session, dpia, risk_id)
     if risk.kind != RiskKind.CUSTOM:
         raise problem("", "dpia.risk.standard_kept")
     risk.active = False
     session.add(risk)
     touch(session, dpia)
-    _record(session, actor, dpia, "dpia.withdraw_risk", {"risk": risk.id, "title": risk.title})
+    record(session, actor, dpia, "dpia.withdraw_risk", {"risk": risk.id, "title": risk.title})
     return dpia_view(session, actor, dpia, activity)
 
 
@@ -237,7 +233,7 @@ def save_measure(session: Session, actor: Actor, dpia_id: int, version: int, mea
     """Add a measure (measure_id None) or change one; an action marked done without a
     date is done today."""
     data = check(MeasureInput, data)
-    dpia, activity = _editable(session, actor, dpia_id, version, "dpia.save_measure")
+    dpia, activity = editable_dpia(session, actor, dpia_id, version, "dpia.save_measure")
     if measure_id is None:
         measure = DpiaMeasure(dpia_id=dpia.id, title=data.title, status=data.status)
         before = {}
@@ -255,7 +251,7 @@ def save_measure(session: Session, actor: Actor, dpia_id: int, version: int, mea
     changes = audit.diff(before, {f: getattr(measure, f) for f in MEASURE_FIELDS})
     if changes:
         touch(session, dpia)
-        _record(session, actor, dpia, "dpia.save_measure", {"measure": measure.id, "changes": changes})
+        record(session, actor, dpia, "dpia.save_measure", {"measure": measure.id, "changes": changes})
     return dpia_view(session, actor, dpia, activity)
 
 
@@ -269,14 +265,9 @@ class ActionProgress(BaseModel):
 
     @model_validator(mode="after")
     def _plan(self):
-        self.owner = self.owner.strip()
         if self.status not in ACTION_STATUSES | {MeasureStatus.CANCELLED}:
             raise PydanticCustomError("dpia.measure.not_an_action", "only action-plan measures are followed up")
-        if measure_needs_plan(self.status) and (not self.owner or self.due_date is None):
-            raise PydanticCustomError("dpia.measure.plan_required", "an action needs an owner and a due date")
-        if self.status != MeasureStatus.DONE:
-            self.done_on = None
-        return self
+        return _planned(self)
 
 
 def track_action(session: Session, actor: Actor, dpia_id: int, version: int, measure_id: int,
@@ -303,5 +294,5 @@ def track_action(session: Session, actor: Actor, dpia_id: int, version: int, mea
     changes = audit.diff(before, {f: getattr(measure, f) for f in fields})
     if changes:
         touch(session, dpia)
-        _record(session, actor, dpia, "dpia.track_action", {"measure": measure.id, "changes": changes})
+        record(session, actor, dpia, "dpia.track_action", {"measure": measure.id, "changes": changes})
     return dpia_view(session, actor, dpia, activity)

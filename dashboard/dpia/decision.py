@@ -10,15 +10,15 @@ from sqlmodel import Session, select
 
 from dashboard import audit
 from dashboard.actor import Actor
-from dashboard.dpia.common import OBJECT_TYPE, check, check_version, fetch_dpia, is_dpo, refresh_prior_consultation, \
-    touch
+from dashboard.dpia.common import OBJECT_TYPE, check, check_version, editable_dpia, fetch_dpia, is_dpo, record, \
+    refresh_prior_consultation, touch
 from dashboard.dpia.views import dpia_view
 from dashboard.permissions import deny
 from dashboard.validation import FieldProblem, InvalidInput, problem
 from models.clock import paris_today
 from models.deadlines import dpia_review_date
 from models.dpia import Dpia, DpiaEvaluation, DpiaRisk
-from models.dpia_rules import DpiaStatus, RiskLevels, check_editable, check_transition, validation_blockers
+from models.dpia_rules import DpiaStatus, RiskLevels, check_transition, validation_blockers
 from models.dpia_snapshot import DpiaView
 from models.errors import RuleViolation
 from models.types import utcnow
@@ -75,30 +75,18 @@ class DecisionInput(BaseModel):
         return self
 
 
-def _editable(session: Session, actor: Actor, dpia_id: int, version: int, action: str):
-    dpia, activity = fetch_dpia(session, actor, dpia_id, action=action, write=True)
-    check_version(dpia, version)
-    check_editable(dpia.status)
-    return dpia, activity
-
-
-def _record(session: Session, actor: Actor, dpia: Dpia, action: str, details: dict) -> None:
-    audit.record(session, actor, action, object_type=OBJECT_TYPE, object_id=dpia.id, object_ref=dpia.reference,
-                 entity_id=dpia.entity_id, details=details)
-
-
 def give_dpo_opinion(session: Session, actor: Actor, dpia_id: int, version: int,
                      data: dict | DpoOpinionInput) -> DpiaView:
     """Only the DPO gives the DPO's opinion (Art. 35(2): "shall seek the advice")."""
     if not is_dpo(actor):
         deny(session, actor, action="dpia.dpo_opinion", object_type=OBJECT_TYPE, object_id=dpia_id)
     data = check(DpoOpinionInput, data)
-    dpia, activity = _editable(session, actor, dpia_id, version, "dpia.dpo_opinion")
+    dpia, activity = editable_dpia(session, actor, dpia_id, version, "dpia.dpo_opinion")
     before = [dpia.dpo_name, dpia.dpo_favourable, dpia.dpo_opinion]
     dpia.dpo_name, dpia.dpo_favourable, dpia.dpo_opinion = data.dpo_name, data.favourable, data.opinion
     dpia.dpo_opinion_at = utcnow()
     touch(session, dpia)
-    _record(session, actor, dpia, "dpia.dpo_opinion",
+    record(session, actor, dpia, "dpia.dpo_opinion",
             {"opinion": [before, [data.dpo_name, data.favourable, data.opinion]]})
     return dpia_view(session, actor, dpia, activity)
 
@@ -106,13 +94,13 @@ def give_dpo_opinion(session: Session, actor: Actor, dpia_id: int, version: int,
 def record_people_views(session: Session, actor: Actor, dpia_id: int, version: int,
                         data: dict | PeopleViewsInput) -> DpiaView:
     data = check(PeopleViewsInput, data)
-    dpia, activity = _editable(session, actor, dpia_id, version, "dpia.people_views")
+    dpia, activity = editable_dpia(session, actor, dpia_id, version, "dpia.people_views")
     fields = ("people_sought", "people_names", "people_opinion", "people_favourable", "people_not_sought_reason")
     before = {f: getattr(dpia, f) for f in fields}
     dpia.people_sought, dpia.people_names, dpia.people_opinion = data.sought, data.names, data.opinion
     dpia.people_favourable, dpia.people_not_sought_reason = data.favourable, data.not_sought_reason
     touch(session, dpia)
-    _record(session, actor, dpia, "dpia.people_views",
+    record(session, actor, dpia, "dpia.people_views",
             {"changes": audit.diff(before, {f: getattr(dpia, f) for f in fields})})
     return dpia_view(session, actor, dpia, activity)
 
@@ -149,7 +137,7 @@ def validate_dpia(session: Session, actor: Actor, dpia_id: int, version: int, da
     dpia.updated_at = utcnow()
     session.add(dpia)
     session.flush()
-    _record(session, actor, dpia, "dpia.validate",
+    record(session, actor, dpia, "dpia.validate",
             {"decision_by": data.decision_by, "decided_on": data.decided_on, "review_date": review,
              "prior_consultation": dpia.prior_consultation, "comment": data.comment})
     return dpia_view(session, actor, dpia, activity)
@@ -171,7 +159,7 @@ def refuse_dpia(session: Session, actor: Actor, dpia_id: int, version: int, data
     dpia.updated_at = utcnow()
     session.add(dpia)
     session.flush()
-    _record(session, actor, dpia, "dpia.refuse",
+    record(session, actor, dpia, "dpia.refuse",
             {"decision_by": data.decision_by, "decided_on": data.decided_on, "comment": data.comment})
     return dpia_view(session, actor, dpia, activity)
 
@@ -191,6 +179,6 @@ def record_cnil_consultation(session: Session, actor: Actor, dpia_id: int, versi
     before = dpia.cnil_consulted_on
     dpia.cnil_consulted_on = received_on
     touch(session, dpia)
-    _record(session, actor, dpia, "dpia.cnil_consultation",
+    record(session, actor, dpia, "dpia.cnil_consultation",
             {"received_on": [before, received_on], "answer_due": dpia.cnil_answer_due})
     return dpia_view(session, actor, dpia, activity)

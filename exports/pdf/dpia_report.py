@@ -26,8 +26,10 @@ def _yes_no(tr: Translator, value: bool | None, yes: str, no: str) -> str:
     return "—" if value is None else tr(yes if value else no)
 
 
-def _level(tr: Translator, value: int | None) -> str:
-    return tr(f"dpia.level.{value}") if value else "—"
+def _levels(tr: Translator, severity: int | None, likelihood: int | None) -> str:
+    if severity is None or likelihood is None:
+        return tr("dpia.risk.not_placed")
+    return f"{tr(f'dpia.level.{severity}')} / {tr(f'dpia.level.{likelihood}')}"
 
 
 def _evaluation(tr: Translator, status: str | None) -> str:
@@ -142,14 +144,13 @@ def _risk_block(tr: Translator, risk: RiskView, letter: str, measures: dict) -> 
         return "\n".join(f"• {v}" for v in values) if values else "—"
 
     linked = [measures[i].title for i in risk.measure_ids if i in measures]
-    before = f"{_level(tr, risk.severity_before)} / {_level(tr, risk.likelihood_before)}"
-    after = f"{_level(tr, risk.severity_after)} / {_level(tr, risk.likelihood_after)}"
+    before = _levels(tr, risk.severity_before, risk.likelihood_before)
+    after = _levels(tr, risk.severity_after, risk.likelihood_after)
     evaluation = _evaluation(tr, risk.evaluation or None)
     if risk.evaluation_comment:
         evaluation += "\n" + risk.evaluation_comment
-    title = para(f"({letter}) {risk_name(tr, risk)}", "cell_bold")
-    title.keepWithNext = True
-    return [title, key_value_table([
+    # No title left alone at the foot of a page; the table itself may run onto the next one.
+    return [CondPageBreak(45 * mm), para(f"({letter}) {risk_name(tr, risk)}", "cell_bold"), key_value_table([
         (tr("dpia.risk.impacts"), lines(risk.impacts)),
         (tr("dpia.risk.threats"), lines(risk.threats)),
         (tr("dpia.risk.sources"), lines(risk.sources)),

@@ -11,7 +11,7 @@ from reportlab.lib.units import mm
 
 from exports.pdf.base import FONT, FONT_BOLD, INK, MUTED
 from exports.stamp import Translator
-from models.dpia_rules import LEVELS, MapPoint, map_points, risk_zone
+from models.dpia_rules import LEVELS, MapPoint, map_markers, risk_zone
 
 BEFORE = colors.HexColor("#FD4664")  # the CNIL software's colours
 AFTER = colors.HexColor("#091C6B")
@@ -47,17 +47,7 @@ def risk_map_drawing(tr: Translator, risks: Sequence[tuple[str, int | None, int 
     rotated.transform = (0, 1, -1, 0, 5 * mm, BOTTOM + grid / 2)  # a quarter turn: reads bottom to top
     drawing.add(rotated)
 
-    markers, pairs = [], []
-    for label, sb, lb, sa, la in risks:
-        before = after = None
-        if sb is not None and lb is not None:
-            before = len(markers)
-            markers.append((label, sb, lb))
-        if sa is not None and la is not None:
-            after = len(markers)
-            markers.append((label, sa, la))
-        pairs.append((before, after))
-    points = map_points(markers)
+    points, pairs = map_markers(risks)
     for before, after in pairs:
         if before is not None and after is not None:
             _arrow(drawing, _centre(points[before]), _centre(points[after]))

@@ -7,7 +7,7 @@ import pytest
 from models.deadlines import dpia_review_date, prior_consultation_answer_due
 from models.dpia_rules import (
     EVALUATION_REFERENCES, TRANSITIONS, DpiaStatus, RiskLevels, can_transition, check_transition, is_high_risk,
-    levels_consistent, map_points, measure_is_overdue, prior_consultation_required, residual_levels, risk_zone,
+    levels_consistent, map_markers, map_points, measure_is_overdue, prior_consultation_required, residual_levels, risk_zone,
     status_after_edit, status_from_cnil, validation_blockers,
 )
 from models.dpia_screening import CNIL_LIST, WP248_CRITERIA, ScreeningOutcome, justification_required, screening_result
@@ -173,3 +173,10 @@ def test_review_three_years_on_and_cnil_answer_eight_weeks_after_receipt():
     assert prior_consultation_answer_due(date(2026, 3, 5)) == date(2026, 4, 30)
     # Ending on a public holiday moves to the next working day: Monday 25 May 2026 is Whit Monday.
     assert prior_consultation_answer_due(date(2026, 3, 30)) == date(2026, 5, 26)
+
+
+def test_map_markers_pair_each_risk_before_and_after():
+    points, pairs = map_markers([("A", 3, 2, 2, 1), ("M", None, None, None, None), ("D", 2, 1, None, None)])
+    assert pairs == [(0, 1), (None, None), (2, None)]
+    assert [(p.label, p.severity, p.likelihood) for p in points] == [("A", 3, 2), ("A", 2, 1), ("D", 2, 1)]
+    assert points[1].dx != points[2].dx  # "A after" and "D before" share a cell
