@@ -119,15 +119,18 @@ def show_risk(risk) -> None:
     left, right = st.columns(2)
     left.markdown(f"**{tr('dpia.map.before')}** : {levels_text(risk.severity_before, risk.likelihood_before)}")
     with left:
-        plain(risk.severity_note)
-        plain(risk.likelihood_note)
+        for label, note in (("dpia.risk.severity_note", risk.severity_note),
+                            ("dpia.risk.likelihood_note", risk.likelihood_note)):
+            if note:
+                st.caption(tr(label))
+                plain(note)
     right.markdown(f"**{tr('dpia.map.after')}** : {levels_text(risk.severity_after, risk.likelihood_after)}")
     show_evaluation(risk.evaluation or None, risk.evaluation_comment)
 
 
 def evaluation_fields(reference: str) -> dict:
     current = view.evaluations.get(reference)
-    left, right = st.columns([1, 2])
+    left, right = st.columns([2, 3])
     with left:
         status = choice(tr("dpia.detail.evaluation"), list(Evaluation), current.status if current else None,
                         f"e{reference}", "dpia.evaluation")
@@ -289,7 +292,7 @@ with tabs[3]:
                 with right:
                     likelihood_after = choice(tr("dpia.risk.likelihood_after"), LEVELS, risk.likelihood_after,
                                               f"r{risk.id}_la", "dpia.level")
-                left, right = st.columns([1, 2])
+                left, right = st.columns([2, 3])
                 with left:
                     evaluation = choice(tr("dpia.detail.evaluation"), list(Evaluation), risk.evaluation or None,
                                         f"r{risk.id}_ev", "dpia.evaluation")
@@ -338,7 +341,7 @@ with tabs[4]:
 with tabs[5]:
     st.subheader(tr("dpia.detail.art36_title"))
     if view.prior_consultation:
-        st.error(tr("dpia.detail.art36_warning"))
+        st.markdown(tr("dpia.detail.art36_howto"))
         if view.cnil_consulted_on:
             st.info(tr("dpia.report.cnil_consulted", received=tr.date(view.cnil_consulted_on),
                        due=tr.date(view.cnil_answer_due)))

@@ -68,11 +68,13 @@ class DecisionInput(BaseModel):
     comment: str = Field(default="", max_length=TEXT_LIMIT)
 
     @model_validator(mode="after")
-    def _named(self):
+    def _trimmed(self):
         self.decision_by, self.comment = self.decision_by.strip(), self.comment.strip()
-        if len(self.decision_by) < 2:
-            raise PydanticCustomError("dpia.decision.by_required", "who decides for the controller?")
         return self
+
+    def problems(self) -> list[FieldProblem]:
+        """Checked with the rest of the validation, so that every problem is told at once."""
+        return [] if len(self.decision_by) >= 2 else [FieldProblem("", "dpia.decision.by_required")]
 
 
 def give_dpo_opinion(session: Session, actor: Actor, dpia_id: int, version: int,
@@ -127,9 +129,10 @@ def validate_dpia(session: Session, actor: Actor, dpia_id: int, version: int, da
     check_version(dpia, version)
     check_transition(dpia.status, DpiaStatus.VALIDATED)
     review = data.review_date or dpia_review_date(data.decided_on)
-    blockers = blockers_of(session, dpia, data.decided_on, review)
-    if blockers:
-        raise InvalidInput([FieldProblem(b.field, b.key, b.params) for b in blockers])
+    problems = data.problems() + [FieldProblem(b.field, b.key, b.params)
+                                  for b in blockers_of(session, dpia, data.decided_on, review)]
+    if problems:
+        raise InvalidInput(problems)
     dpia.status = DpiaStatus.VALIDATED
     dpia.decision_by, dpia.decided_on, dpia.review_date = data.decision_by, data.decided_on, review
     dpia.decision_comment = data.comment
@@ -146,8 +149,11 @@ def validate_dpia(session: Session, actor: Actor, dpia_id: int, version: int, da
 def refuse_dpia(session: Session, actor: Actor, dpia_id: int, version: int, data: dict | DecisionInput) -> DpiaView:
     """The controller refuses the processing as assessed; the reason is required."""
     data = check(DecisionInput, data)
+    problems = data.problems()
     if len(data.comment) < 10:
-        raise problem("", "dpia.decision.reason_required")
+        problems.append(FieldProblem("", "dpia.decision.reason_required"))
+    if problems:
+        raise InvalidInput(problems)
     if data.decided_on > paris_today():
         raise problem("", "dpia.validation.decided_in_future")
     dpia, activity = fetch_dpia(session, actor, dpia_id, action="dpia.refuse", write=True)

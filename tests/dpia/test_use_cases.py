@@ -218,9 +218,9 @@ def test_validation_without_opinion_or_levels_says_everything_and_saves_nothing(
     view = fill(reg, new_dpia(reg))
     with pytest.raises(InvalidInput) as refused:
         run(reg, decision.validate_dpia, view.id, view.version,
-            {"decision_by": "Direction", "decided_on": paris_today(), "review_date": paris_today()})
+            {"decision_by": "", "decided_on": paris_today(), "review_date": paris_today()})
     assert _keys(refused.value) == [
-        "dpia.validation.risk_levels.illegitimate_access", "dpia.validation.risk_levels.unwanted_modification",
+        "dpia.decision.by_required", "dpia.validation.risk_levels.illegitimate_access", "dpia.validation.risk_levels.unwanted_modification",
         "dpia.validation.risk_levels.disappearance", "dpia.validation.dpo_opinion", "dpia.validation.people_views",
         "dpia.validation.review_before_decision"]
     stored = run(reg, cases.get_dpia, view.id)
@@ -274,8 +274,8 @@ def test_the_action_plan_is_followed_up_after_validation(reg):
 def test_refusal_needs_its_reasons(reg):
     view = fill(reg, new_dpia(reg))
     with pytest.raises(InvalidInput) as unreasoned:
-        run(reg, decision.refuse_dpia, view.id, view.version, {"decision_by": "Direction", "decided_on": yesterday()})
-    assert _keys(unreasoned.value) == ["dpia.decision.reason_required"]
+        run(reg, decision.refuse_dpia, view.id, view.version, {"decision_by": " ", "decided_on": yesterday()})
+    assert _keys(unreasoned.value) == ["dpia.decision.by_required", "dpia.decision.reason_required"]
     view = run(reg, decision.refuse_dpia, view.id, view.version,
                {"decision_by": "Direction", "decided_on": yesterday(), "comment": "Finalité non justifiée."})
     assert (view.status, view.decision_comment, view.review_date) == ("refused", "Finalité non justifiée.", None)
