@@ -89,7 +89,7 @@ def html_to_text(value: str | None) -> str:
     parser = _TextExtractor()
     parser.feed(value)
     parser.close()
-    text = "".join(parts for parts in parser.parts).replace("\xa0", " ")
+    text = "".join(parser.parts).replace("\xa0", " ")
     lines = [line.rstrip() for line in text.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
@@ -135,7 +135,7 @@ def export_pia(doc: DpiaContent, *, pia_id: int, reference: str = "") -> bytes:
     answers = [answer(q, text=text_to_html(doc.answers[q])) for q in TEXT_QUESTIONS if doc.answers.get(q)]
     evaluations = [evaluation(ref, doc.evaluations[ref].status, doc.evaluations[ref].comment)
                    for ref in EVALUATION_REFERENCES if ref in doc.evaluations]
-    measures = [m for m in doc.measures]
+    measures = list(doc.measures)
     titles = {m.id: m.title for m in measures}
     for standard in STANDARD_RISKS:
         risk = next((r for r in doc.risks if r.kind == standard.kind), None)
@@ -342,7 +342,7 @@ def import_pia(raw: bytes) -> DpiaContent:
     def answer_list(question: int) -> tuple[str, ...]:
         return _lines(answers_in.get(question, {}).get("list"), f"answer {question}.list")
 
-    answers = {q: answer_text(q) for q in TEXT_QUESTIONS if answer_text(q)}
+    answers = {q: text for q in TEXT_QUESTIONS if (text := answer_text(q))}
 
     measures_in: dict[str, MeasureView] = {}
     for index, row in enumerate(_objects(data, "measures")):
