@@ -228,6 +228,17 @@ def withdraw_risk(session: Session, actor: Actor, dpia_id: int, version: int, ri
 MEASURE_FIELDS = ("title", "description", "status", "owner", "due_date", "done_on")
 
 
+def _apply_measure(session: Session, measure: DpiaMeasure, data, fields: tuple[str, ...], before: dict) -> dict:
+    """Copy the fields over; an action marked done without a date is done today."""
+    for name in fields:
+        setattr(measure, name, getattr(data, name))
+    if measure.status == MeasureStatus.DONE and measure.done_on is None:
+        measure.done_on = paris_today()
+    session.add(measure)
+    session.flush()
+    return audit.diff(before, {f: getattr(measure, f) for f in fields})
+
+
 def save_measure(session: Session, actor: Actor, dpia_id: int, version: int, measure_id: int | None,
                  data: dict | MeasureInput) -> DpiaView:
     """Add a measure (measure_id None) or change one; an action marked done without a
@@ -242,13 +253,7 @@ def save_measure(session: Session, actor: Actor, dpia_id: int, version: int, mea
         if measure is None or measure.dpia_id != dpia.id:
             raise NotAllowed()
         before = {f: getattr(measure, f) for f in MEASURE_FIELDS}
-    for name in MEASURE_FIELDS:
-        setattr(measure, name, getattr(data, name))
-    if measure.status == MeasureStatus.DONE and measure.done_on is None:
-        measure.done_on = paris_today()
-    session.add(measure)
-    session.flush()
-    changes = audit.diff(before, {f: getattr(measure, f) for f in MEASURE_FIELDS})
+    changes = _apply_measure(session, measure, data, MEASURE_FIELDS, before)
     if changes:
         touch(session, dpia)
         record(session, actor, dpia, "dpia.save_measure", {"measure": measure.id, "changes": changes})
@@ -285,13 +290,7 @@ def track_action(session: Session, actor: Actor, dpia_id: int, version: int, mea
     if measure.status not in ACTION_STATUSES | {MeasureStatus.CANCELLED}:
         raise problem("", "dpia.measure.not_an_action")
     fields = ("status", "owner", "due_date", "done_on")
-    before = {f: getattr(measure, f) for f in fields}
-    for name in fields:
-        setattr(measure, name, getattr(data, name))
-    if measure.status == MeasureStatus.DONE and measure.done_on is None:
-        measure.done_on = paris_today()
-    session.add(measure)
-    changes = audit.diff(before, {f: getattr(measure, f) for f in fields})
+    changes = _apply_measure(session, measure, data, fields, {f: getattr(measure, f) for f in fields})
     if changes:
         touch(session, dpia)
         record(session, actor, dpia, "dpia.track_action", {"measure": measure.id, "changes": changes})
