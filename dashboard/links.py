@@ -30,6 +30,7 @@ PROVIDERS: list[str] = [
     "dashboard.dsr.links:linked_requests",
     "dashboard.processor.links:processors_of_activity",
     "dashboard.breach.links:linked_breaches",
+    "dashboard.dpia.links:linked_to_activity",
 ]
 
 

@@ -246,3 +246,22 @@ def register_review_date(last_review: date, months: int = 12) -> date:
     """Next yearly review of a processing activity (the insurer's policy in the seeds:
     "Chaque année, Médicis procède à une revue des données")."""
     return add_months(last_review, months)
+
+
+# ---------------------------------------------------------------------------- DPIAs
+
+
+def prior_consultation_answer_due(received: date, extended: bool = False) -> date:
+    """When the CNIL's written advice is due after a prior consultation.
+
+    GDPR Art. 36(2): the supervisory authority provides written advice "within a
+    period of up to eight weeks of receipt of the request for consultation"; the
+    period "may be extended by six weeks, taking into account the complexity of the
+    intended processing". A period in weeks ends on the same weekday as the receipt
+    (Regulation 1182/71, Art. 3(2)(b)); a Saturday, Sunday or public-holiday end moves
+    to the next working day (Art. 3(4)).
+
+    >>> prior_consultation_answer_due(date(2026, 3, 2))
+    datetime.date(2026, 4, 27)
+    """
+    return next_working_day(received + timedelta(weeks=14 if extended else 8))

@@ -12,14 +12,15 @@ REGISTER = {"register_list.py", "register_activity.py"}
 EVIDENCE = {"evidence_documents.py", "evidence_verify.py"}
 PROCESSOR_PAGES = {"processor_register.py", "processor_file.py"}
 BREACH_PAGES = {"breach_register.py", "breach_case.py"}
-CASES = {*REGISTER, *PROCESSOR_PAGES, *BREACH_PAGES}
+DPIA_PAGES = {"dpia_register.py", "dpia_screening.py", "dpia_detail.py"}
+CASES = {*REGISTER, *PROCESSOR_PAGES, *BREACH_PAGES, *DPIA_PAGES}
+DSR = {"dsr_requests.py", "dsr_case.py"}
 EXPECTED_PAGES = {
-    "dpo": {"home.py", "audit_trail.py", "admin_users.py", "admin_organisation.py", "account.py", *CASES,
-            *EVIDENCE, "evidence_pack.py", "dsr_requests.py", "dsr_intake.py", "dsr_case.py", "dsr_routing.py"},
-    "juriste": {"home.py", "account.py", *CASES, *EVIDENCE, "dsr_requests.py", "dsr_intake.py", "dsr_case.py"},
-    "chef.rh": {"home.py", "account.py", *CASES, *EVIDENCE, "dsr_requests.py", "dsr_case.py"},
-    "auditeur": {"home.py", "audit_trail.py", "account.py", *CASES, *EVIDENCE, "evidence_pack.py",
-                 "dsr_requests.py", "dsr_case.py"},
+    "dpo": {"home.py", "audit_trail.py", "admin_users.py", "admin_organisation.py", "account.py", *CASES, *DSR,
+            "dsr_intake.py", "dsr_routing.py", *EVIDENCE, "evidence_pack.py"},
+    "juriste": {"home.py", "account.py", *CASES, *DSR, "dsr_intake.py", *EVIDENCE},
+    "chef.rh": {"home.py", "account.py", *CASES, *DSR, *EVIDENCE},
+    "auditeur": {"home.py", "audit_trail.py", "account.py", *CASES, *DSR, *EVIDENCE, "evidence_pack.py"},
 }
 
 

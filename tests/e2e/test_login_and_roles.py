@@ -9,7 +9,8 @@ pytestmark = pytest.mark.browser
 REGISTER = {"Registre des traitements"}
 EVIDENCE = {"Documents émis", "Vérifier un document"}
 BREACHES = {"Violations de données"}
-CASES = {*REGISTER, *BREACHES, "Sous-traitants"}
+DPIA = {"Analyses d'impact (AIPD)", "Pré-analyse AIPD"}
+CASES = {*REGISTER, *BREACHES, "Sous-traitants", *DPIA}
 NAVIGATION = {
     "dpo": {"Accueil", "Journal d'audit", "Utilisateurs", "Entités et directions", "Mon compte", *CASES,
             *EVIDENCE, "Dossier d'audit", "Demandes de droits", "Nouvelle demande", "Aiguillage des demandes"},

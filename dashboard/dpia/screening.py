@@ -1,0 +1,137 @@
+"""Screening a processing activity: is a DPIA required?"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+from sqlalchemy import func, or_
+from sqlmodel import Session, select
+
+from dashboard import audit
+from dashboard.actor import Actor
+from dashboard.dpia.common import check, fetch_activity
+from dashboard.dpia.views import screening_view
+from dashboard.permissions import department_filter
+from models.dpia import Dpia, DpiaScreening
+from models.dpia_screening import CNIL_LIST, WP248_CRITERIA, justification_required, screening_result
+from models.dpia_snapshot import ScreeningView
+from models.org import Entity
+from models.processing import ProcessingActivity
+
+
+class ScreeningInput(BaseModel):
+    criteria: list[str] = []
+    cnil_types: list[str] = []
+    justification: str = Field(default="", max_length=4000)
+
+    @field_validator("criteria")
+    @classmethod
+    def _known_criteria(cls, value: list[str]) -> list[str]:
+        if set(value) - set(WP248_CRITERIA):
+            raise PydanticCustomError("dpia.screening.unknown_code", "unknown criterion")
+        return sorted(set(value), key=WP248_CRITERIA.index)
+
+    @field_validator("cnil_types")
+    @classmethod
+    def _known_types(cls, value: list[str]) -> list[str]:
+        if set(value) - set(CNIL_LIST):
+            raise PydanticCustomError("dpia.screening.unknown_code", "unknown processing type")
+        return sorted(set(value), key=CNIL_LIST.index)
+
+    @model_validator(mode="after")
+    def _reasoned_when_not_required(self):
+        self.justification = self.justification.strip()
+        outcome = screening_result(self.criteria, self.cnil_types).outcome
+        if justification_required(outcome) and len(self.justification) < 10:
+            raise PydanticCustomError("dpia.screening.justification_required",
+                                      "say why no DPIA is needed (10 characters at least)")
+        return self
+
+
+def screen_activity(session: Session, actor: Actor, activity_id: int, data: dict | ScreeningInput) -> ScreeningView:
+    activity = fetch_activity(session, actor, activity_id, action="dpia.screen", write=True)
+    data = check(ScreeningInput, data)
+    result = screening_result(data.criteria, data.cnil_types)
+    row = DpiaScreening(activity_id=activity.id, criteria=data.criteria, cnil_types=data.cnil_types,
+                        outcome=result.outcome, justification=data.justification,
+                        screened_by_id=actor.user_id, screened_by_name=actor.full_name)
+    session.add(row)
+    session.flush()
+    audit.record(session, actor, "dpia.screen", object_type="processing_activity", object_id=activity.id,
+                 object_ref=activity.reference, entity_id=activity.entity_id,
+                 details={"outcome": result.outcome, "criteria": data.criteria, "cnil_types": data.cnil_types,
+                          "justification": data.justification})
+    return screening_view(row)
+
+
+def screenings_of_activity(session: Session, actor: Actor, activity_id: int) -> list[ScreeningView]:
+    """Every screening of the activity, latest first."""
+    activity = fetch_activity(session, actor, activity_id, action="dpia.screenings")
+    rows = session.exec(select(DpiaScreening).where(DpiaScreening.activity_id == activity.id)
+                        .order_by(DpiaScreening.id.desc())).all()
+    return [screening_view(r) for r in rows]
+
+
+def latest_screening(session: Session, activity_id: int) -> DpiaScreening | None:
+    return session.exec(select(DpiaScreening).where(DpiaScreening.activity_id == activity_id)
+                        .order_by(DpiaScreening.id.desc()).limit(1)).first()
+
+
+@dataclass(frozen=True)
+class ActivityScreeningRow:
+    activity_id: int
+    activity_reference: str
+    activity_name: str
+    entity_name: str
+    outcome: str | None  # latest screening, None when never screened
+    screened_at: datetime | None
+    dpia_id: int | None  # latest DPIA
+    dpia_reference: str | None
+    dpia_status: str | None
+
+
+@dataclass(frozen=True)
+class ActivityScreeningPage:
+    rows: list[ActivityScreeningRow]
+    total: int
+
+
+def _overview(actor: Actor, text: str, outcome: str):
+    last_screening = (select(DpiaScreening.activity_id, func.max(DpiaScreening.id).label("sid"))
+                      .group_by(DpiaScreening.activity_id).subquery())
+    last_dpia = select(Dpia.activity_id, func.max(Dpia.id).label("did")).group_by(Dpia.activity_id).subquery()
+    conditions = [department_filter(actor, ProcessingActivity.department_id)]
+    if text.strip():
+        pattern = f"%{text.strip().lower()}%"
+        conditions.append(or_(func.lower(ProcessingActivity.name).like(pattern),
+                              func.lower(ProcessingActivity.reference).like(pattern)))
+    if outcome == "none":
+        conditions.append(DpiaScreening.id.is_(None))
+    elif outcome:
+        conditions.append(DpiaScreening.outcome == outcome)
+    return (select(ProcessingActivity, Entity, DpiaScreening, Dpia)
+            .join(Entity, Entity.id == ProcessingActivity.entity_id)
+            .outerjoin(last_screening, last_screening.c.activity_id == ProcessingActivity.id)
+            .outerjoin(DpiaScreening, DpiaScreening.id == last_screening.c.sid)
+            .outerjoin(last_dpia, last_dpia.c.activity_id == ProcessingActivity.id)
+            .outerjoin(Dpia, Dpia.id == last_dpia.c.did)
+            .where(*conditions))
+
+
+def count_overview(session: Session, actor: Actor, text: str = "", outcome: str = "") -> int:
+    return session.exec(select(func.count()).select_from(_overview(actor, text, outcome).subquery())).one()
+
+
+def screening_overview(session: Session, actor: Actor, text: str = "", outcome: str = "", page: int = 1,
+                       page_size: int = 25) -> ActivityScreeningPage:
+    """The activities the actor may see, each with its latest screening and DPIA.
+    `outcome`: "" for all, "none" for never screened, else a ScreeningOutcome."""
+    total = count_overview(session, actor, text, outcome)
+    page = max(1, page)
+    rows = session.exec(_overview(actor, text, outcome).order_by(ProcessingActivity.reference)
+                        .offset((page - 1) * page_size).limit(page_size)).all()
+    return ActivityScreeningPage(
+        [ActivityScreeningRow(a.id, a.reference, a.name, e.name, s.outcome if s else None,
+                              s.screened_at if s else None, d.id if d else None, d.reference if d else None,
+                              d.status if d else None) for a, e, s, d in rows], total)

@@ -1,0 +1,74 @@
+"""Stored rows to the plain snapshots the pages, the PDF and the JSON export use."""
+
+from sqlmodel import Session, select
+
+from dashboard.actor import Actor
+from dashboard.dpia.common import can_edit, is_dpo
+from models.clock import paris_today
+from models.dpia import Dpia, DpiaAnswer, DpiaEvaluation, DpiaMeasure, DpiaRisk, DpiaRiskMeasure, DpiaScreening
+from models.dpia_rules import EDITABLE_STATUSES, DpiaStatus, measure_is_overdue
+from models.dpia_screening import screening_result
+from models.dpia_snapshot import DpiaView, EvaluationView, MeasureView, RiskView, ScreeningView
+from models.org import Entity
+from models.processing import ProcessingActivity
+
+
+def screening_view(row: DpiaScreening) -> ScreeningView:
+    result = screening_result(row.criteria, row.cnil_types)
+    return ScreeningView(id=row.id, activity_id=row.activity_id, outcome=row.outcome, criteria=tuple(row.criteria),
+                         cnil_types=tuple(row.cnil_types), justification=row.justification,
+                         screened_at=row.screened_at, screened_by_name=row.screened_by_name,
+                         reason_key=result.reason_key, reason_params=dict(result.params))
+
+
+def measure_views(session: Session, dpia_id: int) -> tuple[MeasureView, ...]:
+    today = paris_today()
+    rows = session.exec(select(DpiaMeasure).where(DpiaMeasure.dpia_id == dpia_id).order_by(DpiaMeasure.id)).all()
+    return tuple(MeasureView(id=m.id, title=m.title, description=m.description, status=m.status, owner=m.owner,
+                             due_date=m.due_date, done_on=m.done_on,
+                             overdue=measure_is_overdue(m.status, m.due_date, today)) for m in rows)
+
+
+def risk_views(session: Session, dpia_id: int) -> tuple[RiskView, ...]:
+    risks = session.exec(select(DpiaRisk).where(DpiaRisk.dpia_id == dpia_id).order_by(DpiaRisk.id)).all()
+    links: dict[int, list[int]] = {}
+    if risks:
+        for link in session.exec(select(DpiaRiskMeasure).where(DpiaRiskMeasure.risk_id.in_([r.id for r in risks]))
+                                 .order_by(DpiaRiskMeasure.measure_id)):
+            links.setdefault(link.risk_id, []).append(link.measure_id)
+    return tuple(RiskView(id=r.id, kind=r.kind, title=r.title, impacts=tuple(r.impacts), threats=tuple(r.threats),
+                          sources=tuple(r.sources), measure_ids=tuple(links.get(r.id, ())),
+                          severity_before=r.severity_before, likelihood_before=r.likelihood_before,
+                          severity_note=r.severity_note, likelihood_note=r.likelihood_note,
+                          severity_after=r.severity_after, likelihood_after=r.likelihood_after,
+                          evaluation=r.evaluation, evaluation_comment=r.evaluation_comment, active=r.active)
+                 for r in risks)
+
+
+def dpia_view(session: Session, actor: Actor, dpia: Dpia, activity: ProcessingActivity) -> DpiaView:
+    answers = {a.question_id: a.text for a in session.exec(select(DpiaAnswer).where(DpiaAnswer.dpia_id == dpia.id))}
+    evaluations = {e.reference: EvaluationView(e.status, e.comment)
+                   for e in session.exec(select(DpiaEvaluation).where(DpiaEvaluation.dpia_id == dpia.id))}
+    screening = session.get(DpiaScreening, dpia.screening_id) if dpia.screening_id else None
+    entity = session.get(Entity, dpia.entity_id)
+    measures = measure_views(session, dpia.id)
+    editable = DpiaStatus(dpia.status) in EDITABLE_STATUSES
+    return DpiaView(
+        id=dpia.id, reference=dpia.reference, version=dpia.version, title=dpia.title, status=dpia.status,
+        author_name=dpia.author_name, activity_id=activity.id, activity_reference=activity.reference,
+        activity_name=activity.name, entity_id=dpia.entity_id, entity_name=entity.name if entity else "",
+        department_id=activity.department_id, answers=answers, evaluations=evaluations,
+        risks=risk_views(session, dpia.id), measures=measures,
+        dpo_name=dpia.dpo_name, dpo_opinion=dpia.dpo_opinion, dpo_favourable=dpia.dpo_favourable,
+        dpo_opinion_at=dpia.dpo_opinion_at, people_sought=dpia.people_sought, people_names=dpia.people_names,
+        people_opinion=dpia.people_opinion, people_favourable=dpia.people_favourable,
+        people_not_sought_reason=dpia.people_not_sought_reason, decision_by=dpia.decision_by,
+        decision_comment=dpia.decision_comment, decided_on=dpia.decided_on, review_date=dpia.review_date,
+        prior_consultation=dpia.prior_consultation, cnil_consulted_on=dpia.cnil_consulted_on,
+        cnil_answer_due=dpia.cnil_answer_due, created_at=dpia.created_at, updated_at=dpia.updated_at,
+        screening=screening_view(screening) if screening else None,
+        can_edit=can_edit(actor) and editable, can_give_opinion=is_dpo(actor) and editable,
+        can_track=can_edit(actor) and (editable or dpia.status == DpiaStatus.VALIDATED),
+        can_manage=can_edit(actor),
+        overdue_actions=sum(1 for m in measures if m.overdue),
+    )

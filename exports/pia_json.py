@@ -1,0 +1,525 @@
+"""The JSON file of the CNIL's PIA software (LINCnil/pia), both ways.
+
+The software exports one PIA as `{"pia": {...}, "answers": [...], "measures": [...],
+"evaluations": [...], "comments": [...]}` (PiaService.exportData) and imports the same
+shape (PiaService.importData):
+
+* `answers[]`: `reference_to` a question id (111...346), `data` = `{text, gauge, list}`:
+  rich-text HTML answers, list answers (impacts, threats, sources, measures of a
+  risk) and gauges 1-4 (severity and likelihood with existing or planned measures);
+* `measures[]`: the existing or planned measures (`title`, HTML `content`);
+* `evaluations[]`: `reference_to` "1.1", "2.1.211", "3.1.<measure id>", "3.2"...;
+  `status` 0 pending, 1 to correct, 2 improvable, 3 acceptable; a risk's `gauges`
+  `{x: severity, y: likelihood}` once the corrective measures are in place; an
+  action's `person_in_charge` and `estimated_implementation_date`;
+* `pia.status` 0 being edited, 1 refused, 2 simple validation, 3 signed validation,
+  4 archived; `dpo_status` and `concerned_people_status` 0 unfavourable, 1 favourable.
+
+What the software has no place for (custom risks, the follow-up status of each
+action, the decision and review dates, the DPO Desk reference) travels in an extra
+top-level "dpo_desk" object, which the software ignores on import.
+
+Reading a file checks everything before anything is returned: an unknown or
+malformed file raises PiaFileError with the reason, and nothing is half-read.
+"""
+
+import json
+import re
+from collections.abc import Callable
+from datetime import date, datetime, timezone
+from html import escape, unescape
+from html.parser import HTMLParser
+from typing import Any
+
+from models.clock import paris_date
+from models.dpia_rules import (
+    CNIL_TO_EVALUATION, EVALUATION_REFERENCES, EVALUATION_TO_CNIL, LEVELS, RISK_QUESTIONS, STANDARD_RISKS,
+    STATUS_TO_CNIL, TEXT_QUESTIONS, DpiaStatus, Evaluation, MeasureStatus, RiskKind, status_from_cnil,
+)
+from models.dpia_snapshot import DpiaContent, EvaluationView, MeasureView, RiskView
+from models.errors import DomainError
+
+EXTENSION = "dpo_desk"
+EXTENSION_FORMAT = 1
+MAX_BYTES = 5 * 1024 * 1024
+TEXT_LIMIT = 20000
+LINE_LIMIT = 500
+
+
+class PiaFileError(DomainError):
+    key = "dpia.import.invalid"
+
+
+# ------------------------------------------------------------------ text <-> the software's rich text
+
+
+def text_to_html(text: str) -> str:
+    return escape(text or "", quote=False).replace("\r\n", "\n").replace("\n", "<br />")
+
+
+class _TextExtractor(HTMLParser):
+    BLOCKS = {"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "br":
+            self.parts.append("\n")
+        elif tag == "li":
+            self.parts.append("\n- ")
+        elif tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in self.BLOCKS and tag != "li":  # the next item or the list's end breaks the line
+            self.parts.append("\n")
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+def html_to_text(value: str | None) -> str:
+    """The software's HTML answer as plain text: line breaks kept, tags dropped."""
+    if not value:
+        return ""
+    if "<" not in value:
+        return unescape(value).strip()
+    parser = _TextExtractor()
+    parser.feed(value)
+    parser.close()
+    text = "".join(parser.parts).replace("\xa0", " ")
+    lines = [line.rstrip() for line in text.split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def _timestamp(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    return value.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _day(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+# ------------------------------------------------------------------ export
+
+
+def export_pia(doc: DpiaContent, *, pia_id: int, reference: str = "") -> bytes:
+    """The DPIA as the CNIL PIA software's export file (UTF-8 JSON)."""
+    created, updated = _timestamp(doc.created_at), _timestamp(doc.updated_at)
+    status = DpiaStatus(doc.status)
+    refused = status == DpiaStatus.REFUSED
+
+    def answer(question: int, *, text: str | None = None, gauge: int | None = None,
+               items: list[str] | None = None) -> dict:
+        return {"pia_id": pia_id, "reference_to": question,
+                "data": {"text": text, "gauge": gauge, "list": items if items is not None else []},
+                "created_at": created, "updated_at": updated}
+
+    def evaluation(reference: str, status_value: str | None, comment: str = "", *, x: int = 0, y: int = 0,
+                   action_plan: str = "", owner: str | None = None, due: date | None = None) -> dict:
+        row = {"pia_id": pia_id, "reference_to": reference,
+               "status": EVALUATION_TO_CNIL[Evaluation(status_value) if status_value else None],
+               "evaluation_comment": text_to_html(comment), "gauges": {"x": x, "y": y},
+               "estimated_implementation_date": _timestamp(datetime(due.year, due.month, due.day, 12,
+                                                                    tzinfo=timezone.utc)) if due else None,
+               "person_in_charge": owner, "global_status": 2 if status_value else 0,
+               "created_at": created, "updated_at": updated}
+        if action_plan:
+            row["action_plan_comment"] = text_to_html(action_plan)
+        return row
+
+    answers = [answer(q, text=text_to_html(doc.answers[q])) for q in TEXT_QUESTIONS if doc.answers.get(q)]
+    evaluations = [evaluation(ref, doc.evaluations[ref].status, doc.evaluations[ref].comment)
+                   for ref in EVALUATION_REFERENCES if ref in doc.evaluations]
+    measures = list(doc.measures)
+    titles = {m.id: m.title for m in measures}
+    for standard in STANDARD_RISKS:
+        risk = next((r for r in doc.risks if r.kind == standard.kind), None)
+        if risk is None:
+            continue
+        answers += [answer(standard.impacts, items=list(risk.impacts)),
+                    answer(standard.threats, items=list(risk.threats)),
+                    answer(standard.sources, items=list(risk.sources)),
+                    answer(standard.measures, items=[titles[i] for i in risk.measure_ids if i in titles])]
+        if risk.severity_before or risk.severity_note:
+            answers.append(answer(standard.severity, text=text_to_html(risk.severity_note),
+                                  gauge=risk.severity_before or 0))
+        if risk.likelihood_before or risk.likelihood_note:
+            answers.append(answer(standard.likelihood, text=text_to_html(risk.likelihood_note),
+                                  gauge=risk.likelihood_before or 0))
+        if risk.evaluation or risk.evaluation_comment or risk.severity_after:
+            evaluations.append(evaluation(standard.reference, risk.evaluation or None, risk.evaluation_comment,
+                                          x=risk.severity_after or 0, y=risk.likelihood_after or 0))
+    for m in measures:
+        if m.status in (MeasureStatus.PLANNED, MeasureStatus.IN_PROGRESS, MeasureStatus.DONE):
+            evaluations.append(evaluation(f"3.1.{m.id}", Evaluation.IMPROVABLE, action_plan=m.description,
+                                          owner=m.owner or None, due=m.due_date))
+    data = {
+        "pia": {
+            "id": pia_id, "name": doc.title, "category": "", "status": STATUS_TO_CNIL[status],
+            "author_name": doc.author_name, "evaluator_name": doc.dpo_name, "validator_name": doc.decision_by,
+            "dpo_status": None if doc.dpo_favourable is None else int(doc.dpo_favourable),
+            "dpo_opinion": text_to_html(doc.dpo_opinion), "dpos_names": doc.dpo_name,
+            "concerned_people_searched_opinion": doc.people_sought,
+            "concerned_people_searched_content": text_to_html(doc.people_not_sought_reason),
+            "people_names": doc.people_names, "concerned_people_opinion": text_to_html(doc.people_opinion),
+            "concerned_people_status": None if doc.people_favourable is None else int(doc.people_favourable),
+            "rejected_reason": text_to_html(doc.decision_comment) if refused else "",
+            "applied_adjustements": "" if refused else text_to_html(doc.decision_comment),
+            "is_example": 0, "is_archive": int(status == DpiaStatus.ARCHIVED), "structure_id": None,
+            "created_at": created, "updated_at": updated,
+        },
+        "answers": answers,
+        "measures": [{"id": m.id, "pia_id": pia_id, "title": m.title, "content": text_to_html(m.description),
+                      "placeholder": "measures.default_placeholder", "created_at": created,
+                      "updated_at": updated} for m in measures],
+        "evaluations": evaluations,
+        "comments": [],
+        EXTENSION: {
+            "format": EXTENSION_FORMAT, "reference": reference, "status": str(status),
+            "decision_by": doc.decision_by, "decision_comment": doc.decision_comment,
+            "decided_on": _day(doc.decided_on), "review_date": _day(doc.review_date),
+            "cnil_consulted_on": _day(doc.cnil_consulted_on),
+            "measures": {str(m.id): {"status": m.status, "owner": m.owner, "due_date": _day(m.due_date),
+                                     "done_on": _day(m.done_on)} for m in measures},
+            "risks": [_risk_extension(r) for r in doc.risks if r.kind == RiskKind.CUSTOM],
+        },
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def _risk_extension(risk: RiskView) -> dict:
+    return {"title": risk.title, "impacts": list(risk.impacts), "threats": list(risk.threats),
+            "sources": list(risk.sources), "measure_ids": list(risk.measure_ids),
+            "severity_before": risk.severity_before, "likelihood_before": risk.likelihood_before,
+            "severity_note": risk.severity_note, "likelihood_note": risk.likelihood_note,
+            "severity_after": risk.severity_after, "likelihood_after": risk.likelihood_after,
+            "evaluation": risk.evaluation, "evaluation_comment": risk.evaluation_comment, "active": risk.active}
+
+
+# ------------------------------------------------------------------ import: checks
+
+
+def _fail(key: str, **params) -> PiaFileError:
+    return PiaFileError(f"dpia.import.{key}", **params)
+
+
+def _get(obj: dict, name: str, kinds: tuple[type, ...], where: str, default: Any = None) -> Any:
+    value = obj.get(name, default)
+    if value is None:
+        return default
+    if isinstance(value, bool) and bool not in kinds:
+        raise _fail("bad_field", field=f"{where}.{name}")
+    if not isinstance(value, kinds):
+        raise _fail("bad_field", field=f"{where}.{name}")
+    return value
+
+
+def _text(obj: dict, name: str, where: str, *, html: bool = True, limit: int = TEXT_LIMIT) -> str:
+    value = _get(obj, name, (str,), where, "")
+    text = html_to_text(value) if html else value.strip()
+    if len(text) > limit:
+        raise _fail("too_long", field=f"{where}.{name}", max=limit)
+    return text
+
+
+def _int(obj: dict, name: str, where: str, allowed: Callable[[int], bool]) -> int | None:
+    value = obj.get(name)
+    if value is None or value == "":
+        return None
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not allowed(value):
+        raise _fail("bad_field", field=f"{where}.{name}")
+    return value
+
+
+def _date(obj: dict, name: str, where: str) -> date | None:
+    value = _get(obj, name, (str,), where)
+    if not value:
+        return None
+    try:
+        if len(value) == 10:
+            return date.fromisoformat(value)
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise _fail("bad_date", field=f"{where}.{name}") from None
+    return paris_date(parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc))
+
+
+def _datetime(obj: dict, name: str, where: str) -> datetime | None:
+    value = _get(obj, name, (str,), where)
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise _fail("bad_date", field=f"{where}.{name}") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def _lines(values: Any, where: str) -> tuple[str, ...]:
+    if values is None:
+        return ()
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        raise _fail("bad_field", field=where)
+    lines: list[str] = []
+    for value in values:
+        value = html_to_text(value)
+        if len(value) > LINE_LIMIT:
+            raise _fail("too_long", field=where, max=LINE_LIMIT)
+        if value and value not in lines:
+            lines.append(value)
+    return tuple(lines)
+
+
+def _objects(data: dict, name: str) -> list[dict]:
+    value = data.get(name, [])
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise _fail("bad_field", field=name)
+    return value
+
+
+def _level(value: int | None) -> int | None:
+    return value if value in LEVELS else None
+
+
+def _load(raw: bytes) -> dict:
+    if len(raw) > MAX_BYTES:
+        raise _fail("too_large", max_mb=MAX_BYTES // (1024 * 1024))
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise _fail("not_utf8") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise _fail("not_json", line=exc.lineno, column=exc.colno) from None
+    if not isinstance(data, dict) or not isinstance(data.get("pia"), dict):
+        raise _fail("not_pia")
+    return data
+
+
+# ------------------------------------------------------------------ import
+
+
+def import_pia(raw: bytes) -> DpiaContent:
+    """Read a CNIL PIA export (or a DPO Desk one) into a DpiaContent, checking it whole."""
+    data = _load(raw)
+    pia = data["pia"]
+    title = _text(pia, "name", "pia", html=False, limit=300)
+    if not title:
+        raise _fail("no_name")
+    status_code = _int(pia, "status", "pia", lambda v: 0 <= v <= 4) or 0
+    if _int(pia, "is_archive", "pia", lambda v: v in (0, 1)) == 1:
+        status_code = 4
+
+    answers_in: dict[int, dict] = {}
+    for index, row in enumerate(_objects(data, "answers")):
+        question = _int(row, "reference_to", f"answers[{index}]", lambda v: True)
+        if question not in TEXT_QUESTIONS and question not in RISK_QUESTIONS:
+            raise _fail("unknown_question", question=str(row.get("reference_to")))
+        if question in answers_in:
+            raise _fail("duplicate_answer", question=question)
+        content = row.get("data") or {}
+        if not isinstance(content, dict):
+            raise _fail("bad_field", field=f"answers[{index}].data")
+        answers_in[question] = content
+
+    def answer_text(question: int) -> str:
+        return _text(answers_in.get(question, {}), "text", f"answer {question}")
+
+    def answer_gauge(question: int) -> int | None:
+        gauge = _int(answers_in.get(question, {}), "gauge", f"answer {question}", lambda v: 0 <= v <= 4)
+        return _level(gauge)
+
+    def answer_list(question: int) -> tuple[str, ...]:
+        return _lines(answers_in.get(question, {}).get("list"), f"answer {question}.list")
+
+    answers = {q: text for q in TEXT_QUESTIONS if (text := answer_text(q))}
+
+    measures_in: dict[str, MeasureView] = {}
+    for index, row in enumerate(_objects(data, "measures")):
+        where = f"measures[{index}]"
+        source_id = row.get("id", index + 1)
+        if not isinstance(source_id, (int, str)) or isinstance(source_id, bool):
+            raise _fail("bad_field", field=f"{where}.id")
+        measure_title = _text(row, "title", where, html=False, limit=300)
+        if not measure_title:
+            raise _fail("measure_without_title", index=index + 1)
+        measures_in[str(source_id)] = MeasureView(id=len(measures_in) + 1, title=measure_title,
+                                                  description=_text(row, "content", where))
+
+    evaluations: dict[str, EvaluationView] = {}
+    risk_evaluations: dict[str, dict] = {}
+    actions: dict[str, dict] = {}
+    for index, row in enumerate(_objects(data, "evaluations")):
+        where = f"evaluations[{index}]"
+        reference = _get(row, "reference_to", (str,), where, "")
+        status_code_eval = _int(row, "status", where, lambda v: v in CNIL_TO_EVALUATION) or 0
+        status = CNIL_TO_EVALUATION[status_code_eval]
+        comment = _text(row, "evaluation_comment", where)
+        gauges = row.get("gauges") or {}
+        if not isinstance(gauges, dict):
+            raise _fail("bad_field", field=f"{where}.gauges")
+        x = _int(gauges, "x", f"{where}.gauges", lambda v: 0 <= v <= 4)
+        y = _int(gauges, "y", f"{where}.gauges", lambda v: 0 <= v <= 4)
+        if reference in EVALUATION_REFERENCES:
+            if status or comment:
+                evaluations[reference] = EvaluationView(status or "", comment)
+        elif reference in {r.reference for r in STANDARD_RISKS}:
+            risk_evaluations[reference] = {"status": status or "", "comment": comment,
+                                           "severity": _level(x), "likelihood": _level(y)}
+        elif reference.startswith("3.1.") and reference[4:] in measures_in:
+            actions[reference[4:]] = {
+                "owner": _text(row, "person_in_charge", where, html=False, limit=200),
+                "due": _date(row, "estimated_implementation_date", where),
+                "plan": _text(row, "action_plan_comment", where)}
+        else:
+            raise _fail("unknown_evaluation", reference=reference or "?")
+
+    measures = _measures(measures_in, actions, data.get(EXTENSION))
+    by_title = {m.title: m.id for m in measures}
+    risks: list[RiskView] = []
+    for standard in STANDARD_RISKS:
+        evaluation = risk_evaluations.get(standard.reference, {})
+        severity_after, likelihood_after = evaluation.get("severity"), evaluation.get("likelihood")
+        if (severity_after is None) != (likelihood_after is None):
+            severity_after = likelihood_after = None
+        severity_before, likelihood_before = answer_gauge(standard.severity), answer_gauge(standard.likelihood)
+        if (severity_before is None) != (likelihood_before is None):
+            raise _fail("half_placed_risk", risk=standard.letter)
+        risks.append(RiskView(
+            id=len(risks) + 1, kind=standard.kind, impacts=answer_list(standard.impacts),
+            threats=answer_list(standard.threats), sources=answer_list(standard.sources),
+            measure_ids=tuple(dict.fromkeys(by_title[t] for t in answer_list(standard.measures) if t in by_title)),
+            severity_before=severity_before, likelihood_before=likelihood_before,
+            severity_note=answer_text(standard.severity), likelihood_note=answer_text(standard.likelihood),
+            severity_after=severity_after, likelihood_after=likelihood_after,
+            evaluation=evaluation.get("status", ""), evaluation_comment=evaluation.get("comment", "")))
+    extension = _extension(data.get(EXTENSION), {source: m.id for source, m in measures_in.items()})
+    for custom in extension.get("risks", ()):
+        risks.append(RiskView(id=len(risks) + 1, **custom))
+
+    has_content = bool(answers or evaluations or any(r.impacts or r.severity_before for r in risks))
+    status = extension.get("status") or status_from_cnil(status_code, has_content)
+    refused = status == DpiaStatus.REFUSED
+    decision_comment = (_text(pia, "rejected_reason", "pia") or _text(pia, "rejection_reason", "pia")) if refused \
+        else (_text(pia, "applied_adjustements", "pia") or _text(pia, "applied_adjustments", "pia"))
+    dpo_status = _int(pia, "dpo_status", "pia", lambda v: v in (0, 1))
+    people_status = _int(pia, "concerned_people_status", "pia", lambda v: v in (0, 1))
+    sought = pia.get("concerned_people_searched_opinion")
+    if sought is not None and not isinstance(sought, bool):
+        raise _fail("bad_field", field="pia.concerned_people_searched_opinion")
+    updated_at = _datetime(pia, "updated_at", "pia")
+    return DpiaContent(
+        title=title, status=status, author_name=_text(pia, "author_name", "pia", html=False, limit=200),
+        answers=answers, evaluations=evaluations, risks=tuple(risks), measures=measures,
+        dpo_name=_text(pia, "dpos_names", "pia", html=False, limit=200)
+        or _text(pia, "evaluator_name", "pia", html=False, limit=200),
+        dpo_opinion=_text(pia, "dpo_opinion", "pia"), dpo_favourable=None if dpo_status is None else bool(dpo_status),
+        people_sought=sought, people_names=_text(pia, "people_names", "pia", html=False, limit=300),
+        people_opinion=_text(pia, "concerned_people_opinion", "pia"),
+        people_favourable=None if people_status is None else bool(people_status),
+        people_not_sought_reason=_text(pia, "concerned_people_searched_content", "pia"),
+        decision_by=extension.get("decision_by") or _text(pia, "validator_name", "pia", html=False, limit=200),
+        decision_comment=extension.get("decision_comment", decision_comment),
+        decided_on=extension.get("decided_on") or (paris_date(updated_at) if updated_at and status in (
+            DpiaStatus.VALIDATED, DpiaStatus.REFUSED) else None),
+        review_date=extension.get("review_date"), cnil_consulted_on=extension.get("cnil_consulted_on"),
+        created_at=_datetime(pia, "created_at", "pia"), updated_at=updated_at,
+    )
+
+
+def _measures(measures_in: dict[str, MeasureView], actions: dict[str, dict], extension: Any) -> tuple[MeasureView, ...]:
+    """Measures with an action in the software's action plan become planned actions;
+    DPO Desk's own file gives each its exact follow-up status."""
+    follow_up = extension.get("measures", {}) if isinstance(extension, dict) else {}
+    if not isinstance(follow_up, dict):
+        raise _fail("bad_field", field=f"{EXTENSION}.measures")
+    measures = []
+    for source_id, measure in measures_in.items():
+        action = actions.get(source_id)
+        status, owner, due, done_on = MeasureStatus.EXISTING, "", None, None
+        description = measure.description
+        if action is not None:
+            status, owner, due = MeasureStatus.PLANNED, action["owner"], action["due"]
+            if action["plan"] and action["plan"] != description:
+                description = "\n\n".join(p for p in (description, action["plan"]) if p)
+        mine = follow_up.get(source_id)
+        if mine is not None:
+            where = f"{EXTENSION}.measures.{source_id}"
+            if not isinstance(mine, dict) or mine.get("status") not in set(MeasureStatus):
+                raise _fail("bad_field", field=where)
+            status = MeasureStatus(mine["status"])
+            owner = _text(mine, "owner", where, html=False, limit=200)
+            due, done_on = _date(mine, "due_date", where), _date(mine, "done_on", where)
+            description = measure.description
+        if status in (MeasureStatus.PLANNED, MeasureStatus.IN_PROGRESS, MeasureStatus.DONE) and (not owner or not due):
+            status = MeasureStatus.PLANNED if owner and due else MeasureStatus.EXISTING
+        measures.append(MeasureView(id=measure.id, title=measure.title, description=description, status=status,
+                                    owner=owner, due_date=due, done_on=done_on))
+    return tuple(measures)
+
+
+def _extension(extension: Any, measure_ids: dict[str, int]) -> dict:
+    """DPO Desk's own part of the file, checked like the rest."""
+    if extension is None:
+        return {}
+    where = EXTENSION
+    if not isinstance(extension, dict) or extension.get("format") != EXTENSION_FORMAT:
+        raise _fail("bad_field", field=f"{where}.format")
+    result: dict[str, Any] = {}
+    status = extension.get("status")
+    if status is not None:
+        if status not in set(DpiaStatus):
+            raise _fail("bad_field", field=f"{where}.status")
+        result["status"] = DpiaStatus(status)
+    for name in ("decision_by",):
+        result[name] = _text(extension, name, where, html=False, limit=200)
+    result["decision_comment"] = _text(extension, "decision_comment", where, html=False)
+    for name in ("decided_on", "review_date", "cnil_consulted_on"):
+        result[name] = _date(extension, name, where)
+    risks = extension.get("risks", [])
+    if not isinstance(risks, list):
+        raise _fail("bad_field", field=f"{where}.risks")
+    result["risks"] = []
+    for index, risk in enumerate(risks):
+        at = f"{where}.risks[{index}]"
+        if not isinstance(risk, dict):
+            raise _fail("bad_field", field=at)
+        title = _text(risk, "title", at, html=False, limit=300)
+        if not title:
+            raise _fail("bad_field", field=f"{at}.title")
+        levels = {name: _level(_int(risk, name, at, lambda v: v in LEVELS)) for name in (
+            "severity_before", "likelihood_before", "severity_after", "likelihood_after")}
+        if (levels["severity_before"] is None) != (levels["likelihood_before"] is None) or (
+                levels["severity_after"] is None) != (levels["likelihood_after"] is None):
+            raise _fail("half_placed_risk", risk=title)
+        measure_refs = risk.get("measure_ids", [])
+        if not isinstance(measure_refs, list) or any(not isinstance(m, int) or isinstance(m, bool)
+                                                     for m in measure_refs):
+            raise _fail("bad_field", field=f"{at}.measure_ids")
+        evaluation = risk.get("evaluation") or ""
+        if evaluation and evaluation not in set(Evaluation):
+            raise _fail("bad_field", field=f"{at}.evaluation")
+        active = risk.get("active", True)
+        if not isinstance(active, bool):
+            raise _fail("bad_field", field=f"{at}.active")
+        result["risks"].append({
+            "kind": RiskKind.CUSTOM, "title": title, "impacts": _lines(risk.get("impacts"), f"{at}.impacts"),
+            "threats": _lines(risk.get("threats"), f"{at}.threats"),
+            "sources": _lines(risk.get("sources"), f"{at}.sources"),
+            # Measures are renumbered on import: follow the file's ids to the new ones.
+            "measure_ids": tuple(measure_ids[str(m)] for m in measure_refs if str(m) in measure_ids),
+            "severity_note": _text(risk, "severity_note", at, html=False),
+            "likelihood_note": _text(risk, "likelihood_note", at, html=False),
+            "evaluation": evaluation, "evaluation_comment": _text(risk, "evaluation_comment", at, html=False),
+            "active": active, **levels})
+    return result

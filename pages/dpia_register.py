@@ -1,0 +1,81 @@
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard import activities, ui
+from dashboard.dpia import cases, documents
+from dashboard.dpia.common import can_edit
+from models.dpia_rules import DpiaStatus
+
+actor = ui.page_actor(page="dpia")
+tr = ui.tr()
+DETAIL = str(Path(__file__).with_name("dpia_detail.py"))
+st.title(tr("dpia.register.title"))
+st.caption(tr("dpia.register.intro"))
+
+left, middle, right = st.columns([2, 1, 1])
+text = left.text_input(tr("dpia.register.filter_text"), key="dpia_filter_text")
+status = middle.selectbox(tr("dpia.register.filter_status"), ["", *DpiaStatus], key="dpia_filter_status",
+                          format_func=lambda s: tr(f"dpia.status.{s}") if s else tr("common.all"))
+right.write("")
+overdue_only = right.checkbox(tr("dpia.register.filter_overdue"), key="dpia_filter_overdue")
+flt = cases.DpiaFilter(text=text, status=status, overdue_only=overdue_only)
+page_size = 25
+total = ui.call(cases.count_dpias, flt, actor=actor).value or 0
+page = ui.paginator("dpia", total, page_size)
+result = ui.call(cases.list_dpias, flt, page, page_size, actor=actor).value
+rows = result.rows if result else []
+if rows:
+    columns = [tr("dpia.col.reference"), tr("dpia.col.status"), tr("dpia.col.title"), tr("dpia.col.entity"),
+               tr("dpia.col.review_date"), tr("dpia.col.overdue"), tr("dpia.col.prior_consultation")]
+    st.dataframe(
+        [dict(zip(columns, (r.reference, tr(f"dpia.status.{r.status}"), r.title, r.entity_name, tr.date(r.review_date),
+                            str(r.overdue_actions or "—"), "⚠ " + tr("common.yes") if r.prior_consultation else "—")))
+         for r in rows],
+        hide_index=True, width="stretch",
+        column_config={columns[2]: st.column_config.TextColumn(width="large"),
+                       columns[3]: st.column_config.TextColumn(width="small")})
+    by_id = {r.id: r for r in rows}
+    choice, go = st.columns([3, 1])
+    selected = choice.selectbox(tr("dpia.register.open"), list(by_id), key="dpia_open_choice",
+                                format_func=lambda i: f"{by_id[i].reference} — {by_id[i].title}")
+    go.write("")
+    if go.button(tr("dpia.register.open_button"), key="dpia_open", type="primary") and selected is not None:
+        st.switch_page(DETAIL, query_params={"id": str(selected)})
+else:
+    st.info(tr("dpia.register.empty"))
+
+if can_edit(actor):
+    choices = ui.call(activities.activity_choices, actor=actor).value or []
+    labels = {c.id: c.label for c in choices}
+    with st.expander(tr("dpia.register.new"), icon=":material/add:"):
+        with st.form("dpia_new"):
+            activity_id = st.selectbox(tr("dpia.field.activity"), list(labels), format_func=labels.get,
+                                       key="dpia_new_activity", index=None, placeholder=tr("dpia.field.choose"))
+            title = st.text_input(tr("dpia.field.title"), key="dpia_new_title", max_chars=300)
+            if st.form_submit_button(tr("common.create"), type="primary"):
+                if activity_id is None:
+                    st.error(tr("dpia.register.choose_activity"))
+                else:
+                    created = ui.call(cases.create_dpia, {"activity_id": activity_id, "title": title}, actor=actor)
+                    if created.ok:
+                        ui.flash("dpia.register.created", reference=created.value.reference)
+                        st.switch_page(DETAIL, query_params={"id": str(created.value.id)})
+    with st.expander(tr("dpia.import.title"), icon=":material/upload_file:"):
+        st.caption(tr("dpia.import.help"))
+        with st.form("dpia_import"):
+            activity_id = st.selectbox(tr("dpia.field.activity"), list(labels), format_func=labels.get,
+                                       key="dpia_import_activity", index=None, placeholder=tr("dpia.field.choose"))
+            upload = st.file_uploader(tr("dpia.import.file"), type=["json"], key="dpia_import_file")
+            submitted = st.form_submit_button(tr("dpia.import.submit"), type="primary")
+        if submitted:
+            if activity_id is None or upload is None:
+                st.error(tr("dpia.import.choose"))
+            else:
+                imported = ui.call(documents.import_json, activity_id, upload.getvalue(), actor=actor)
+                if imported.ok:
+                    for notice in imported.value.notices:
+                        st.warning(tr(notice))
+                    st.success(tr("dpia.import.done", reference=imported.value.dpia.reference))
+                    st.page_link(DETAIL, label=tr("dpia.import.open", reference=imported.value.dpia.reference),
+                                 query_params={"id": str(imported.value.dpia.id)}, icon=":material/open_in_new:")

@@ -1,0 +1,107 @@
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard import activities, ui
+from dashboard.dpia import cases, screening
+from dashboard.dpia.common import can_edit
+from models.dpia_screening import CNIL_LIST, WP248_CRITERIA, ScreeningOutcome
+
+actor = ui.page_actor(page="dpia-screening")
+tr = ui.tr()
+DETAIL = str(Path(__file__).with_name("dpia_detail.py"))
+OUTCOME_BOX = {ScreeningOutcome.REQUIRED: st.warning, ScreeningOutcome.TO_CONSIDER: st.info,
+               ScreeningOutcome.NOT_REQUIRED: st.success}
+st.title(tr("dpia.screening.title"))
+st.caption(tr("dpia.screening.intro"))
+
+
+def outcome_label(outcome: str | None) -> str:
+    return tr(f"dpia.screening.outcome.{outcome}") if outcome else tr("dpia.screening.never")
+
+
+def show_result(result) -> None:
+    OUTCOME_BOX[ScreeningOutcome(result.outcome)](
+        f"**{outcome_label(result.outcome)}** — {tr(result.reason_key, **result.reason_params)}")
+
+
+overview_tab, screen_tab = st.tabs([tr("dpia.screening.tab_overview"), tr("dpia.screening.tab_screen")],
+                                   key="screening_tab", on_change="rerun")
+
+with overview_tab:
+    left, right = st.columns([2, 1])
+    text = left.text_input(tr("dpia.screening.filter_text"), key="screening_filter_text")
+    outcome = right.selectbox(tr("dpia.screening.filter_outcome"), ["", "none", *ScreeningOutcome],
+                              key="screening_filter_outcome",
+                              format_func=lambda o: tr("common.all") if not o else outcome_label(
+                                  None if o == "none" else o))
+    total = ui.call(screening.count_overview, text, outcome, actor=actor).value or 0
+    page = ui.paginator("screening", total, 25)
+    overview = ui.call(screening.screening_overview, text, outcome, page, 25, actor=actor).value
+    if overview and overview.rows:
+        columns = [tr("dpia.col.activity"), tr("dpia.col.entity"), tr("dpia.col.screening"),
+                   tr("dpia.col.screened_at"), tr("dpia.col.dpia")]
+        st.dataframe(
+            [dict(zip(columns, (f"{r.activity_reference} — {r.activity_name}", r.entity_name,
+                                outcome_label(r.outcome), tr.date(r.screened_at),
+                                f"{r.dpia_reference} ({tr(f'dpia.status.{r.dpia_status}')})" if r.dpia_reference
+                                else "—"))) for r in overview.rows],
+            hide_index=True, width="stretch", column_config={columns[0]: st.column_config.TextColumn(width="large")})
+    else:
+        st.info(tr("common.empty"))
+
+with screen_tab:
+    choices = ui.call(activities.activity_choices, actor=actor).value or []
+    labels, names = {c.id: c.label for c in choices}, {c.id: c.name for c in choices}
+    activity_id = st.selectbox(tr("dpia.field.activity"), list(labels), format_func=labels.get,
+                               key="screening_activity", index=None, placeholder=tr("dpia.field.choose"))
+    if activity_id is not None:
+        history = ui.call(screening.screenings_of_activity, activity_id, actor=actor).value or []
+        if history:
+            latest = history[0]
+            st.subheader(tr("dpia.screening.latest", date=tr.datetime(latest.screened_at),
+                            name=latest.screened_by_name))
+            show_result(latest)
+            if latest.justification:
+                st.markdown(f"**{tr('dpia.screening.justification')}** : {latest.justification}")
+            with st.expander(tr("dpia.screening.history", count=len(history))):
+                st.dataframe(
+                    [{tr("dpia.col.screened_at"): tr.datetime(s.screened_at), tr("dpia.col.by"): s.screened_by_name,
+                      tr("dpia.col.screening"): outcome_label(s.outcome),
+                      tr("dpia.col.criteria"): ", ".join(tr(f"dpia.criterion.{c}") for c in s.criteria) or "—",
+                      tr("dpia.col.cnil_list"): ", ".join(tr(f"dpia.cnil_type.{c}") for c in s.cnil_types) or "—",
+                      tr("dpia.screening.justification"): s.justification} for s in history],
+                    hide_index=True, width="stretch")
+        else:
+            st.info(tr("dpia.screening.none_yet"))
+
+        if can_edit(actor):
+            previous = history[0] if history else None
+            with st.form(f"screening_form_{activity_id}"):
+                st.markdown(f"**{tr('dpia.screening.criteria_title')}**")
+                ticked = [code for code in WP248_CRITERIA
+                          if st.checkbox(tr(f"dpia.criterion.{code}"), help=tr(f"dpia.criterion.{code}.help"),
+                                         value=bool(previous and code in previous.criteria),
+                                         key=f"screening_{activity_id}_{code}")]
+                cnil_types = st.multiselect(tr("dpia.screening.cnil_title"), list(CNIL_LIST),
+                                            default=list(previous.cnil_types) if previous else [],
+                                            format_func=lambda c: tr(f"dpia.cnil_type.{c}"),
+                                            key=f"screening_{activity_id}_cnil", placeholder=tr("common.none"))
+                justification = st.text_area(tr("dpia.screening.justification"), key=f"screening_{activity_id}_why",
+                                             help=tr("dpia.screening.justification_help"), max_chars=4000)
+                submitted = st.form_submit_button(tr("dpia.screening.submit"), type="primary")
+            if submitted:
+                done = ui.call(screening.screen_activity, activity_id,
+                               {"criteria": ticked, "cnil_types": cnil_types, "justification": justification},
+                               actor=actor)
+                if done.ok:
+                    ui.flash("dpia.screening.saved")
+                    st.rerun()
+            if history and history[0].outcome != ScreeningOutcome.NOT_REQUIRED:
+                if st.button(tr("dpia.screening.start_dpia"), key="screening_start_dpia", type="primary",
+                             icon=":material/assignment_add:"):
+                    created = ui.call(cases.create_dpia, {"activity_id": activity_id,
+                                                          "title": names[activity_id]}, actor=actor)
+                    if created.ok:
+                        ui.flash("dpia.register.created", reference=created.value.reference)
+                        st.switch_page(DETAIL, query_params={"id": str(created.value.id)})
