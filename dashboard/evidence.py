@@ -2,7 +2,7 @@
 again, and decide who may see it. Every issue and every download is an audit entry.
 
 Nothing here changes or deletes a document, and the database refuses it too
-(triggers of migration 0008). A correction is a newer version issued with
+(triggers of migration 0004). A correction is a newer version issued with
 `supersedes=`: both are kept and each points to the other.
 
 Who sees what: the DPO, legal and auditors every document (audit packs, which hold

@@ -1,6 +1,6 @@
 """The evidence registry: every document the application issues, kept byte for byte.
 
-Rows are never updated nor deleted: migration 0008 installs database triggers that
+Rows are never updated nor deleted: migration 0004 installs database triggers that
 refuse both, so that even a direct SQL statement cannot rewrite or remove evidence.
 A correction is a new row that `supersedes` the older one.
 """

@@ -17,7 +17,8 @@ def _choose(page, key: str, option: str) -> None:
     box = page.locator(f".st-key-{key} input")
     box.click()
     box.press_sequentially(option)  # filters the options down to the one wanted
-    page.get_by_role("option", name=option, exact=True).click()
+    page.get_by_role("option", name=option, exact=True).wait_for()
+    box.press("Enter")  # the list re-renders while filtering: a click may hit a detached option
 
 
 def _tab(page, name: str) -> None:

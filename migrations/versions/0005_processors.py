@@ -1,7 +1,7 @@
 """Processors and their contracts
 
-Revision ID: 0006
-Revises: 0008
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-11-23 04:51:34.869619
 """
 
@@ -11,8 +11,8 @@ import sqlmodel
 import models.types
 
 
-revision = '0006'
-down_revision = '0008'
+revision = '0005'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 

@@ -1,8 +1,8 @@
 """Evidence room: one successor per document version, and evidence the database
 itself refuses to change or delete.
 
-Revision ID: 0008
-Revises: 0005
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-11-23 04:50:23.323279
 
 The triggers make `evidence_document` insert-only: an UPDATE or a DELETE, from the
@@ -13,8 +13,8 @@ such a removal still shows.)
 
 from alembic import op
 
-revision = '0008'
-down_revision = '0005'
+revision = '0004'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 

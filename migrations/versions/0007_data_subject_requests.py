@@ -1,8 +1,8 @@
 """Data-subject requests: the request, its rights, activities, suspensions, searches,
 Art. 19 recipients, erasure and retention lines, and the routing rules.
 
-Revision ID: 0003
-Revises: 0004
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-11-23 05:10:49.174834
 """
 
@@ -12,8 +12,8 @@ import sqlmodel
 import models.types
 
 
-revision = '0003'
-down_revision = '0004'
+revision = '0007'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 

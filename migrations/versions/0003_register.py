@@ -1,6 +1,6 @@
 """Register of processing activities (Art. 30): the entry's content, workflow and yearly reviews.
 
-Revision ID: 0005
+Revision ID: 0003
 Revises: 0002
 Create Date: 2026-11-23 04:48:09.763818
 """
@@ -11,7 +11,7 @@ import sqlmodel
 import models.types
 
 
-revision = '0005'
+revision = '0003'
 down_revision = '0002'
 branch_labels = None
 depends_on = None

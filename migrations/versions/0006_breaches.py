@@ -1,8 +1,8 @@
 """Breach register and notifications: breaches, their notification phases,
 response steps, and links to processing activities and departments.
 
-Revision ID: 0004
-Revises: 0006
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-11-23 04:51:28.566303
 """
 
@@ -12,8 +12,8 @@ import sqlmodel
 import models.types
 
 
-revision = '0004'
-down_revision = '0006'
+revision = '0006'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """DPIAs: screening, assessment, risks, measures, validation
 
-Revision ID: 0007
-Revises: 0003
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-11-23 04:56:11.513255
 """
 
@@ -11,8 +11,8 @@ import sqlmodel
 import models.types
 
 
-revision = '0007'
-down_revision = '0003'
+revision = '0008'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
