@@ -40,6 +40,11 @@ from models.types import utcnow
 
 # case_type -> "module:function"; each case type appends its line.
 VISIBILITY: dict[str, str] = {
+    "dsr": "dashboard.dsr.common:evidence_visible",
+    "breach": "dashboard.breach.records:evidence_visible",
+    "processor": "dashboard.processor.scope:evidence_visible",
+    "dpia": "dashboard.dpia.common:evidence_visible",
+    # register extracts cover a whole entity: not shown to department heads
 }
 
 PACK_KIND = "evidence.audit_pack"  # audit packs hold the audit trail: READ_AUDIT_TRAIL only

@@ -11,6 +11,8 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from typing import TYPE_CHECKING
+
 from pydantic import ValidationError
 from sqlmodel import Session, select
 
@@ -31,6 +33,9 @@ from models.org import Department, Entity
 from models.processing import ProcessingActivity
 from models.register import ActivityContent, next_review_on
 from models.roles import Capability
+
+if TYPE_CHECKING:  # the pack imports its contributors lazily, by name
+    from dashboard.audit_pack import PackScope
 
 MEDIA_TYPES = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
@@ -215,3 +220,17 @@ def import_register(session: Session, actor: Actor, filename: str, data: bytes) 
                  details={"filename": filename, "sha256": hashlib.sha256(data).hexdigest(), "created": created,
                           "updated": updated, "unchanged": result.unchanged})
     return result
+
+
+def pack_contribution(session: Session, actor: Actor, scope: "PackScope") -> list[tuple[str, bytes]]:
+    """Audit-pack contributor (dashboard.audit_pack.CONTRIBUTORS): the register as it stands,
+    CSV for all entities in scope and one PDF per entity, stamped with the pack's number."""
+    tr = i18n.Translator(scope.language)
+    entries = register_entries(session, actor, scope.entity_id)
+    files = [("registre-traitements.csv", register_sheet.register_csv(entries, tr))]
+    entities = {e.code: e for e in session.exec(select(Entity))}
+    for code in sorted({entry.entity_code for entry in entries}):
+        own = [entry for entry in entries if entry.entity_code == code]
+        files.append((f"registre-traitements-{code.lower()}.pdf",
+                      build_register_pdf(entities[code], own, tr, scope.stamp)))
+    return files

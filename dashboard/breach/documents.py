@@ -4,6 +4,7 @@ people concerned, and the register extract (PDF and CSV)."""
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session, select
 
@@ -22,6 +23,9 @@ from models.evidence import EvidenceDocument
 from models.org import Entity
 from models.roles import Capability
 from models.types import utcnow
+
+if TYPE_CHECKING:  # the pack imports its contributors lazily, by name
+    from dashboard.audit_pack import PackScope
 
 PDF = "application/pdf"
 CSV = "text/csv"
@@ -142,3 +146,16 @@ def documents_of(session: Session, actor: Actor, breach_id: int) -> list[IssuedD
                          .order_by(EvidenceDocument.issued_at.desc(), EvidenceDocument.id.desc())).all()
     return [IssuedDocument(d.id, d.number, d.title, d.kind, d.filename, d.issued_at, d.issued_by_name, d.sha256)
             for d in found]
+
+
+def pack_contribution(session: Session, actor: Actor, scope: "PackScope") -> list[tuple[str, bytes]]:
+    """Audit-pack contributor (dashboard.audit_pack.CONTRIBUTORS): the whole breach register
+    of the entity (Art. 33(5): every breach, notified or not), PDF and CSV, stamped with the
+    pack's number; a department head's covers his or her departments' breaches."""
+    flt = BreachFilter(entity_id=scope.entity_id)
+    entries = _register_entries(session, actor, flt)
+    tr = Translator(scope.language)
+    extent, header, _ = _scope(session, actor, tr, flt)
+    return [("registre-violations.pdf", build_register_extract(scope.stamp, tr, entries, scope=extent,
+                                                                organisation=header)),
+            ("registre-violations.csv", build_register_csv(tr, entries))]

@@ -67,6 +67,11 @@ def visible(actor: Actor) -> ColumnElement[bool]:
     return or_(*conditions) if conditions else false()
 
 
+def evidence_visible(actor: Actor, case_id: ColumnElement) -> ColumnElement[bool]:
+    """Evidence-room hook (dashboard.evidence.VISIBILITY): documents of the breaches the actor sees."""
+    return case_id.in_(select(Breach.id).where(visible(actor)))
+
+
 def fetch(session: Session, actor: Actor, breach_id: int, *, action: str) -> Breach:
     """The breach if the actor may see it; otherwise (or if it does not exist) a
     logged refusal that reveals nothing."""

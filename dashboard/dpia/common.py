@@ -4,12 +4,13 @@ validation messages, recomputing the stored flags and deadlines."""
 from typing import Any
 
 from pydantic import BaseModel
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, select
 
 from dashboard import audit
 from dashboard.actor import Actor
 from dashboard.errors import ConcurrentEdit
-from dashboard.permissions import deny, require, require_writer
+from dashboard.permissions import deny, department_filter, require, require_writer
 from dashboard.validation import FieldProblem, InvalidInput, M, validate
 from models.deadlines import prior_consultation_answer_due
 from models.dpia import Dpia, DpiaRisk
@@ -19,6 +20,13 @@ from models.roles import Capability, Role
 from models.types import utcnow
 
 OBJECT_TYPE = "dpia"
+
+
+def evidence_visible(actor: Actor, case_id: ColumnElement) -> ColumnElement[bool]:
+    """Evidence-room hook (dashboard.evidence.VISIBILITY): reports of the DPIAs of the
+    actor's departments' activities."""
+    return case_id.in_(select(Dpia.id).join(ProcessingActivity, ProcessingActivity.id == Dpia.activity_id)
+                       .where(department_filter(actor, ProcessingActivity.department_id)))
 
 
 def check(model: type[M], data: dict[str, Any] | BaseModel) -> M:

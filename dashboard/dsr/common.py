@@ -32,6 +32,11 @@ def visible(actor: Actor) -> ColumnElement[bool]:
     return department_filter(actor, DataSubjectRequest.department_id)
 
 
+def evidence_visible(actor: Actor, case_id: ColumnElement) -> ColumnElement[bool]:
+    """Evidence-room hook (dashboard.evidence.VISIBILITY): documents of the requests the actor sees."""
+    return case_id.in_(select(DataSubjectRequest.id).where(visible(actor)))
+
+
 def fetch(session: Session, actor: Actor, request_id: int, *, action: str, write: bool = False,
           staff_only: bool = False) -> DataSubjectRequest:
     """The request, or NotAllowed (logged) when it does not exist or the actor may

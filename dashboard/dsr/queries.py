@@ -4,6 +4,7 @@ data of the requester in either), and one request opened with its access logged.
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, exists, func, true
 from sqlmodel import Session, select
@@ -23,6 +24,9 @@ from models.org import Department, Entity, User
 from models.processing import ProcessingActivity
 from models.roles import Capability
 
+if TYPE_CHECKING:  # the pack imports its contributors lazily, by name
+    from dashboard.audit_pack import PackScope
+
 READERS = {Capability.WORK_ALL_CASES, Capability.WORK_DEPARTMENT_CASES, Capability.READ_ALL_CASES}
 UNROUTED = -1  # department filter value: requests no department has yet
 
@@ -35,6 +39,8 @@ class ListFilter:
     right: str = ""
     deadline: str = ""  # "", "late" or "due_within"
     within_days: int = 7
+    received_from: date | None = None  # receipt day (Paris), inclusive
+    received_to: date | None = None
     today: date | None = None  # Paris day; tests fix it
 
 
@@ -82,6 +88,10 @@ def _conditions(actor: Actor, flt: ListFilter) -> list:
         conditions.append(r.department_id == flt.department_id)
     if flt.right:
         conditions.append(exists().where(DsrRight.request_id == r.id, DsrRight.right == flt.right))
+    if flt.received_from:
+        conditions.append(r.received_on >= flt.received_from)
+    if flt.received_to:
+        conditions.append(r.received_on <= flt.received_to)
     if flt.deadline in ("late", "due_within"):
         # Only open requests whose clock runs can be late or due.
         conditions += [r.is_open == true(), r.suspended_since.is_(None)]
@@ -310,3 +320,11 @@ def open_request(session: Session, actor: Actor, request_id: int, reason: str | 
         can_decide=works and actor.can(Capability.WORK_ALL_CASES),
         access_reason=recorded,
     )
+
+
+def pack_contribution(session: Session, actor: Actor, scope: "PackScope") -> list[tuple[str, bytes]]:
+    """Audit-pack contributor (dashboard.audit_pack.CONTRIBUTORS): the requests received in
+    the pack's period, whatever their status, as CSV (no requester data, like the list)."""
+    flt = ListFilter(entity_id=scope.entity_id, status="", received_from=scope.date_from,
+                     received_to=scope.date_to)
+    return [("registre-demandes-droits.csv", export_csv(session, actor, flt, scope.language))]

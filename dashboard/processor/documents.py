@@ -1,6 +1,8 @@
 """The processor documents: register extract (PDF through the evidence registry, and
 CSV), a contract's clause report, the end-of-contract destruction certificate."""
 
+from typing import TYPE_CHECKING
+
 from sqlmodel import Session, select
 
 from dashboard import audit, evidence
@@ -21,6 +23,9 @@ from models.processing import ProcessingActivity
 from models.processor import (ContractClause, Processor, ProcessorActivity, ProcessorContract, ProcessorEntity,
                               ProcessorLocation)
 from models.processor_transfers import country_name, in_eea
+
+if TYPE_CHECKING:  # the pack imports its contributors lazily, by name
+    from dashboard.audit_pack import PackScope
 
 PDF = "application/pdf"
 
@@ -166,3 +171,16 @@ def issue_destruction_certificate(session: Session, actor: Actor, contract_id: i
     session.add(contract)
     session.flush()
     return document
+
+
+def pack_contribution(session: Session, actor: Actor, scope: "PackScope") -> list[tuple[str, bytes]]:
+    """Audit-pack contributor (dashboard.audit_pack.CONTRIBUTORS): the processor register of
+    the entity, PDF and CSV, stamped with the pack's number."""
+    tr = Translator(scope.language)
+    flt = RegisterFilter(entity_id=scope.entity_id)
+    lines = _register_lines(session, list(iter_register(session, actor, flt)), tr)
+    entity = session.get(Entity, scope.entity_id) if scope.entity_id else None
+    issuer = entity.name if entity else tr("processor.pdf.register.issuer")
+    pdf = build_register_extract(lines, tr=tr, stamp=scope.stamp, issuer=issuer, scope=_scope_text(session, flt, tr))
+    return [("registre-sous-traitants.pdf", pdf),
+            ("registre-sous-traitants.csv", register_csv(session, actor, flt, scope.language))]

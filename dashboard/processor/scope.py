@@ -8,7 +8,8 @@ from dashboard.activities import activities_of_departments
 from dashboard import audit
 from dashboard.actor import Actor
 from dashboard.errors import ConcurrentEdit
-from dashboard.permissions import deny, require, require_writer
+from dashboard.permissions import deny, department_filter, require, require_writer
+from models.processing import ProcessingActivity
 from models.processor import Processor, ProcessorActivity
 from models.roles import Capability
 
@@ -32,6 +33,15 @@ def visible(session: Session, actor: Actor) -> ColumnElement[bool]:
         return false()
     return Processor.id.in_(select(ProcessorActivity.processor_id)
                             .where(ProcessorActivity.activity_id.in_(sorted(activity_ids))))
+
+
+def evidence_visible(actor: Actor, case_id: ColumnElement) -> ColumnElement[bool]:
+    """Evidence-room hook (dashboard.evidence.VISIBILITY): documents of the processors serving
+    the actor's departments' activities (one subquery: the hook has no session)."""
+    served = (select(ProcessorActivity.processor_id)
+              .join(ProcessingActivity, ProcessingActivity.id == ProcessorActivity.activity_id)
+              .where(department_filter(actor, ProcessingActivity.department_id)))
+    return case_id.in_(served)
 
 
 def require_editor(session: Session, actor: Actor, *, action: str, **target) -> None:
