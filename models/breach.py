@@ -134,6 +134,8 @@ class Breach(CaseBase, table=True):
     cause_details: str = Field(default="", max_length=LONG_TEXT)
     # At a processor: its name for now; linked to the processor record once that register lands.
     processor_name: Optional[str] = Field(default=None, max_length=200)
+    # The processor's record when it is in the register (its name is then copied above).
+    processor_id: Optional[int] = Field(default=None, foreign_key="processor.id", index=True)
     systems: str = Field(default="", max_length=LONG_TEXT)
 
     # What and whom. Approximate numbers: min = max exact, min < max a range, both None unknown.

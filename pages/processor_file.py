@@ -3,12 +3,14 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard import activities, evidence, organisation, ui
+from dashboard.breach import links as breach_links
 from dashboard.processor import audits, contracts, documents, registry, subprocessors, widgets
 from models.processor import AUDIT_KINDS, AUDIT_OUTCOMES, AUTHORISATIONS, END_CHOICES
 from models.processor_transfers import adequacy_for, country_choices, country_name, in_eea
 from models.roles import Capability
 
 REGISTER_PAGE = str(Path(__file__).with_name("processor_register.py"))
+BREACH_PAGE = str(Path(__file__).with_name("breach_case.py"))
 ERROR_FLAGS = {"missing_clause", "forbidden_transfer", "no_contract"}
 
 actor = ui.page_actor(page="processor")
@@ -79,6 +81,13 @@ with tabs[0]:
     st.markdown(f"**{tr('processor.field.activity_ids')}**")
     st.markdown("\n".join(f"- {a.label} ({names.get(a.entity_id, '?')})" for a in pfile.activities)
                 or tr("processor.file.no_activity"))
+    st.markdown(f"**{tr('breach.processor.breaches')}**")
+    breaches = ui.call(breach_links.breaches_at_processor, p.id, actor=actor).value or []
+    for item in breaches:
+        st.page_link(BREACH_PAGE, label=f"{item.reference} — {item.title} ({tr(item.status)})",
+                     query_params={"id": str(item.case_id)}, icon=":material/gpp_maybe:")
+    if not breaches:
+        st.caption(tr("breach.processor.no_breaches"))
     if pfile.editable:
         with st.expander(tr("processor.file.edit")):
             initial = {name: getattr(p, name) for name in registry.FIELDS}

@@ -58,6 +58,7 @@ class BreachFacts(BaseModel):
     cause_intent: CauseIntent = CauseIntent.UNKNOWN
     cause_details: Text
     processor_name: OptionalText
+    processor_id: int | None = None
     systems: Text
     data_categories: list[str] = []
     data_details: Text

@@ -17,6 +17,7 @@ from dashboard.actor import Actor
 from dashboard.breach.forms import BreachFacts, checked, refuse_if
 from dashboard.errors import ConcurrentEdit
 from dashboard.permissions import deny, require, require_any, require_writer
+from dashboard.processor.scope import processor_entities
 from dashboard.references import next_reference
 from dashboard.validation import problem
 from models.breach import (
@@ -43,6 +44,7 @@ from models.deadlines import breach_notification_deadline
 from models.errors import RuleViolation
 from models.org import Department, Entity
 from models.processing import ProcessingActivity
+from models.processor import Processor
 from models.roles import Capability
 from models.types import utcnow
 
@@ -138,6 +140,11 @@ def _check_facts(session: Session, facts: BreachFacts) -> None:
         activity = session.get(ProcessingActivity, activity_id)
         if activity is None or activity.entity_id != facts.entity_id:
             raise problem("breach_activity_ids", "breach.activity_other_entity")
+    if facts.processor_id is not None:
+        processor = session.get(Processor, facts.processor_id)
+        if processor is None or facts.entity_id not in processor_entities(session, processor.id):
+            raise problem("breach_processor_id", "breach.processor_other_entity")
+        facts.processor_name = processor.legal_name  # the notice and the register print the name
 
 
 def _departments_concerned(session: Session, facts: BreachFacts) -> set[int]:

@@ -11,6 +11,7 @@ from dashboard import activities, organisation, ui
 from dashboard.actor import Actor
 from dashboard.breach.forms import from_paris, to_paris
 from dashboard.i18n import Translator
+from dashboard.processor import links as processor_links
 from models.breach import DATA_CATEGORIES, AuthorityNotification, Breach, CauseIntent, CauseOrigin
 from models.clock import paris_time
 from models.deadlines import breach_time_left
@@ -46,9 +47,12 @@ def facts_form(key: str, actor: Actor, current: Breach | None = None, activity_i
     entities = ui.call(organisation.list_entities, actor=actor).value or []
     departments = ui.call(organisation.list_departments, actor=actor).value or []
     choices = ui.call(activities.activity_choices, actor=actor).value or []
+    processors = ui.call(processor_links.processor_choices, actor=actor).value or []
     entity_names = {e.id: e.name for e in entities}
     department_names = {d.id: d.name for d in departments}
     activity_labels = {a.id: f"{a.label} ({entity_names.get(a.entity_id, '?')})" for a in choices}
+    processor_labels = {p.id: f"{p.legal_name} ({', '.join(entity_names.get(e, '?') for e in sorted(p.entity_ids))})"
+                        for p in processors}
     value = (lambda name, default="": getattr(current, name)) if current else (lambda name, default="": default)
     with st.form(key):
         entity_ids = list(entity_names)
@@ -88,8 +92,16 @@ def facts_form(key: str, actor: Actor, current: Breach | None = None, activity_i
                                  format_func=lambda i: tr(f"breach.intent.{i}"))
         cause_details = st.text_input(tr("breach.field.cause_details"), value=value("cause_details"),
                                       key=f"{key}_cause_details")
-        processor = st.text_input(tr("breach.field.processor_name"), value=value("processor_name", "") or "",
-                                  key=f"{key}_processor", help=tr("breach.help.processor_name"))
+        processor_ids = [None, *processor_labels]
+        current_processor = value("processor_id", None)
+        processor_id = st.selectbox(tr("breach.field.processor_id"), processor_ids, key=f"{key}_processor_id",
+                                    index=processor_ids.index(current_processor)
+                                    if current_processor in processor_ids else 0,
+                                    format_func=lambda i: tr("breach.processor_none") if i is None
+                                    else processor_labels[i])
+        processor = st.text_input(tr("breach.field.processor_name"), key=f"{key}_processor",
+                                  value="" if current_processor else (value("processor_name", "") or ""),
+                                  help=tr("breach.help.processor_name"))
         systems = st.text_input(tr("breach.field.systems"), value=value("systems"), key=f"{key}_systems")
         chosen_activities = st.multiselect(tr("breach.field.activities"), list(activity_labels),
                                            default=[a for a in activity_ids if a in activity_labels],
@@ -121,6 +133,7 @@ def facts_form(key: str, actor: Actor, current: Breach | None = None, activity_i
     return {"entity_id": entity_id, "title": title, "description": description, "detected_at": detected,
             "aware_at": None if not_aware else aware, "started_at": started, "ended_at": ended, "discovery": discovery, **nature, "cause_origin": origin,
             "cause_intent": intent, "cause_details": cause_details, "processor_name": processor,
+            "processor_id": processor_id,
             "systems": systems, "activity_ids": chosen_activities, "department_ids": chosen_departments,
             "data_categories": categories, "data_details": data_details, "people_categories": people_categories,
             **{name: None if v is None else int(v) for name, v in numbers.items()},

@@ -18,14 +18,16 @@ from dashboard.breach import records, workflow
 from dashboard.demo.activities import activity_id
 from models.breach import Breach
 from models.org import Department, Entity, User
+from models.processor import Processor
 from models.types import utcnow
 
 H = timedelta(hours=1)
 
 # Processors are named in free text until the processor register links them.
-SUPPORT_TOOL = "Assistly SAS (centre de support en ligne)"
-HEATMAP_TOOL = "Heatlytics (cartes de chaleur et enregistrement de sessions)"
-PAYMENT_PROVIDER = "PayNova Europe (prestataire de paiement)"
+# Processors of the demo processor register (dashboard/demo/processors.py), seeded before.
+SUPPORT_TOOL = "HelpNest Inc."
+HEATMAP_TOOL = "Thermographe Web Ltd"
+PAYMENT_PROVIDER = "PayRhône SAS"
 
 BREACHES = [
     {
@@ -255,6 +257,9 @@ def _seed_one(session: Session, spec: dict, now: datetime, dpo: Actor) -> None:
     departments = [session.exec(select(Department.id).where(Department.code == code)).one()
                    for code in spec["departments"]]
     facts = {key: spec[key] for key in FACT_KEYS if key in spec}
+    if "processor_name" in spec:  # linked when the processor register is seeded too
+        facts["processor_id"] = session.exec(select(Processor.id).where(
+            Processor.legal_name == spec["processor_name"])).first()
     facts.update(entity_id=entity.id, detected_at=_ago(now, spec["detected"]), aware_at=_ago(now, spec["aware"]),
                  started_at=_ago(now, spec.get("started")), ended_at=_ago(now, spec.get("ended")),
                  activity_ids=[activity_id(session, key) for key in spec["activities"]], department_ids=departments)

@@ -10,7 +10,7 @@ from dashboard.actor import Actor
 from dashboard.errors import ConcurrentEdit
 from dashboard.permissions import deny, department_filter, require, require_writer
 from models.processing import ProcessingActivity
-from models.processor import Processor, ProcessorActivity
+from models.processor import Processor, ProcessorActivity, ProcessorEntity
 from models.roles import Capability
 
 OBJECT_TYPE = "processor"
@@ -68,3 +68,8 @@ def record(session: Session, actor: Actor, action: str, processor: Processor, **
     """An audit entry about this processor, in the caller's transaction."""
     audit.record(session, actor, action, object_type=OBJECT_TYPE, object_id=processor.id,
                  object_ref=processor.reference, entity_id=processor.entity_id, details=details)
+
+
+def processor_entities(session: Session, processor_id: int) -> set[int]:
+    """The entities a processor works for (the contracting one and the others using it)."""
+    return set(session.exec(select(ProcessorEntity.entity_id).where(ProcessorEntity.processor_id == processor_id)))
