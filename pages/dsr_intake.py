@@ -46,7 +46,7 @@ with st.form("dsr_new"):
     department_id = st.selectbox(tr("field.dsr_department_id"), [None, *departments],
                                  format_func=lambda i: tr("dsr.intake.by_rule") if i is None else departments[i])
     activity_ids = st.multiselect(tr("field.dsr_activity_ids"), list(choices), format_func=choices.get,
-                                  placeholder=tr("dsr.intake.choose_activities"))
+                                  placeholder=tr("dsr.intake.choose_activities"), key="dsr_new_activities")
     duplicates_ok = st.checkbox(tr("dsr.intake.duplicates_ok"), key="dsr_new_dup_ok")
     submitted = st.form_submit_button(tr("dsr.intake.submit"), type="primary")
 

@@ -1,11 +1,7 @@
 """The register in the browser: a department head creates an entry and exports their
-part of the register; the DPO exports the whole register as XLSX and as the PDF for
-the CNIL.
-
-Data-subject requests are not on main yet: the linked-cases tab is checked empty
-here, and with a linked request (through the links registry) in
-tests/register/test_pages.py.
-"""
+part of the register; the DPO records a data-subject request concerning that entry,
+finds it among the entry's linked cases, and exports the whole register as XLSX and
+as the PDF for the CNIL."""
 
 import csv
 import io
@@ -28,6 +24,32 @@ def _download(page, button: str) -> bytes:
         return handle.read()
 
 
+def _pick(page, key: str, text: str) -> None:
+    """Choose the option containing `text` in a selectbox or multiselect found by its key."""
+    box = page.locator(f".st-key-{key} input")
+    box.click()
+    box.press_sequentially(text)
+    page.get_by_role("option", name=re.compile(re.escape(text))).first.wait_for()
+    box.press("Enter")
+    wait_idle(page)
+
+
+def _request_concerning(page, activity: str) -> str:
+    """Record a data-subject request concerning the activity; returns its reference."""
+    open_page(page, "Nouvelle demande")
+    page.locator(".st-key-dsr_new_name input").fill("Lucien Registre")
+    page.locator(".st-key-dsr_new_contact input").fill("lucien.registre@example.org")
+    _pick(page, "dsr_new_rights", "Accès")
+    page.keyboard.press("Escape")
+    _pick(page, "dsr_new_activities", activity)
+    page.keyboard.press("Escape")
+    page.get_by_role("button", name="Enregistrer la demande", exact=True).click()
+    wait_idle(page)
+    heading = page.get_by_role("heading", level=1)
+    heading.filter(has_text="DSR-").wait_for()
+    return heading.inner_text().split(" — ")[0]
+
+
 def test_create_an_entry_then_export_the_register(page, app_url):
     login(page, app_url, "chef.rh")
     open_page(page, "Registre des traitements")
@@ -38,7 +60,7 @@ def test_create_an_entry_then_export_the_register(page, app_url):
     page.get_by_role("button", name="Créer la fiche (projet)").click()
     wait_idle(page)
     page.get_by_text("créée en projet").wait_for()
-    assert page.get_by_role("heading", name=NAME).count() == 1
+    page.get_by_role("heading", name=NAME).wait_for()
     page.get_by_text("Projet — en attente de validation par le DPO").first.wait_for()
     page.get_by_role("tab", name="Dossiers liés").click()
     page.get_by_text("Aucun dossier lié pour l'instant.").wait_for()
@@ -51,6 +73,14 @@ def test_create_an_entry_then_export_the_register(page, app_url):
     assert names == {NAME, "Gestion administrative du personnel et paie", "Recrutement des candidats"}
 
     login(page, app_url, "dpo")
+    reference = _request_concerning(page, NAME)
+    open_page(page, "Registre des traitements")
+    _pick(page, "reg_open_choice", NAME)
+    page.locator(".st-key-reg_open button").click()
+    wait_idle(page)
+    page.get_by_role("tab", name="Dossiers liés").click()
+    page.get_by_text(reference).first.wait_for(state="attached")  # a cell of the linked-cases table
+
     open_page(page, "Registre des traitements")
     page.get_by_role("button", name="Préparer l'export XLSX").click()
     wait_idle(page)
