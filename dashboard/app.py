@@ -54,6 +54,7 @@ for spec in navigation.pages_for(actor):
 
 current = st.navigation(sections if actor is not None else sections[next(iter(sections))],
                         position="sidebar" if actor is not None else "hidden", expanded=True)
+ui.sync_cookie()
 ui.show_flash()
 try:
     current.run()

@@ -18,6 +18,8 @@ from models.errors import DomainError
 from models.roles import Capability
 
 TOKEN_KEY = "_auth_token"
+COOKIE = "dpo_desk_session"  # lets a reload (F5, a link opened again) resume the log-in session
+_COOKIE_SYNCED = "_cookie_synced"
 LANG_KEY = "_lang"
 FLASH_KEY = "_flash"
 _log = logging.getLogger("dpo_desk")
@@ -134,18 +136,52 @@ def show_flash() -> None:
 # ------------------------------------------------------------------ identity
 
 
+def _cookie_token() -> str | None:
+    """The session token the browser sent when it connected (see sync_cookie)."""
+    try:
+        return st.context.cookies.get(COOKIE) or None
+    except Exception:  # no browser connection (AppTest, bare mode)
+        return None
+
+
 def current_actor() -> Actor | None:
-    """Resolve the browser session's token against the database on every run."""
+    """Resolve the browser session's token against the database on every run. After a
+    reload, Streamlit's session state is new: the token comes back from the cookie."""
     token = st.session_state.get(TOKEN_KEY)
+    from_cookie = False
+    if not token and st.session_state.get(_COOKIE_SYNCED) is None:
+        token, from_cookie = _cookie_token(), True
     if not token:
         return None
     try:
         with db.unit_of_work(engine()) as session:
-            return auth.resolve_session(session, token)
+            actor = auth.resolve_session(session, token)
     except auth.SessionEnded:
         st.session_state.pop(TOKEN_KEY, None)
         st.session_state[FLASH_KEY] = ("auth.session_expired", {})
         return None
+    if from_cookie:
+        st.session_state[TOKEN_KEY] = token
+        set_lang(actor.language)
+    return actor
+
+
+def sync_cookie() -> None:
+    """Keep the browser's cookie in step with the log-in: set after log-in, removed after
+    log-out or expiry. Only the random token is stored (its hash is in the database);
+    SameSite=Strict, no lifetime (it ends with the browser), and the server ends the
+    session after inactivity whatever the cookie says."""
+    token = st.session_state.get(TOKEN_KEY) or ""
+    if st.session_state.get(_COOKIE_SYNCED) == token or not (token or _cookie_token()):
+        st.session_state[_COOKIE_SYNCED] = token
+        return
+    secure = "(location.protocol === 'https:' ? '; Secure' : '')"
+    if token:
+        script = f"document.cookie = '{COOKIE}={token}; path=/; SameSite=Strict' + {secure};"
+    else:
+        script = f"document.cookie = '{COOKIE}=; path=/; max-age=0; SameSite=Strict' + {secure};"
+    st.html(f"<script>{script}</script>", unsafe_allow_javascript=True, width="content")
+    st.session_state[_COOKIE_SYNCED] = token
 
 
 def sign_in(username: str, password: str) -> bool:

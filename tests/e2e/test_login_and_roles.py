@@ -65,3 +65,17 @@ def test_language_switch_to_english(page, app_url):
     page.get_by_test_id("stSidebar").get_by_text("EN", exact=True).click()
     page.get_by_role("heading", name="Hello Marc Lemoine").wait_for()
     assert "Audit trail" in _navigation(page)
+
+
+def test_a_reload_keeps_the_session_and_log_out_ends_it(page, app_url):
+    login(page, app_url, "juriste")
+    page.reload()
+    wait_idle(page)
+    page.get_by_text("Connecté(e) :").wait_for()  # still signed in after F5
+    page.get_by_role("button", name="Se déconnecter").click()
+    page.get_by_role("button", name="Se connecter").wait_for()
+    wait_idle(page)
+    page.reload()
+    wait_idle(page)
+    page.get_by_role("button", name="Se connecter").wait_for()  # the cookie went with the session
+    assert page.get_by_text("Connecté(e) :").count() == 0
