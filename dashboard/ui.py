@@ -139,9 +139,10 @@ def show_flash() -> None:
 def _cookie_token() -> str | None:
     """The session token the browser sent when it connected (see sync_cookie)."""
     try:
-        return st.context.cookies.get(COOKIE) or None
-    except Exception:  # no browser connection (AppTest, bare mode)
+        value = st.context.cookies.get(COOKIE)
+    except Exception:  # no browser connection (bare mode)
         return None
+    return value if isinstance(value, str) and value else None  # AppTest's context is a stand-in
 
 
 def current_actor() -> Actor | None:
