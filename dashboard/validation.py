@@ -77,3 +77,13 @@ def validate(model: type[M], data: dict[str, Any] | BaseModel) -> M:
         return model.model_validate(data if isinstance(data, dict) else data.model_dump())
     except ValidationError as exc:
         raise from_pydantic(exc) from None
+
+
+def distinct_lines(values: list[str]) -> list[str]:
+    """A list typed in by a user: items trimmed, blanks and repeats dropped, order kept."""
+    seen: list[str] = []
+    for value in values:
+        value = value.strip()
+        if value and value not in seen:
+            seen.append(value)
+    return seen

@@ -25,7 +25,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from exports.csv_safe import _DANGEROUS_START, safe_cell, to_csv
 from exports.stamp import Translator
 from models.register import (CONDITIONS, END_ACTIONS, LEGAL_BASES, RECIPIENT_KINDS, RETENTION_UNITS, SAFEGUARDS,
-                             SECURITY_CATEGORIES, SENSITIVITIES, STATUSES, RegisterEntry)
+                             SECURITY_CATEGORIES, SENSITIVITIES, RegisterEntry)
 
 # Columns read back on import, in order; then columns exported for information only.
 LIST_COLUMNS: dict[str, tuple[str, ...]] = {

@@ -25,6 +25,7 @@ from dashboard.demo import core as demo_core  # noqa: E402
 from models.org import Department, Entity, User  # noqa: E402
 
 models.load_all()
+pytest_plugins = ["tests.page_support"]  # the AppTest fixtures, for every area's page tests
 IN_CI = os.environ.get("CI", "").lower() == "true"
 PG_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
 

@@ -112,12 +112,3 @@ def refresh_prior_consultation(session: Session, dpia: Dpia) -> None:
     dpia.cnil_answer_due = (prior_consultation_answer_due(dpia.cnil_consulted_on)
                             if dpia.prior_consultation and dpia.cnil_consulted_on else None)
 
-
-def clean_lines(values: list[str]) -> list[str]:
-    """List answers (impacts, threats, sources): trimmed, no blanks, no repeats."""
-    seen: list[str] = []
-    for value in values:
-        value = value.strip()
-        if value and value not in seen:
-            seen.append(value)
-    return seen

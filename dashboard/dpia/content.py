@@ -13,10 +13,10 @@ from sqlmodel import Session, select
 
 from dashboard import audit
 from dashboard.actor import Actor
-from dashboard.dpia.common import check, check_version, clean_lines, editable_dpia, fetch_dpia, record, touch
+from dashboard.dpia.common import check, check_version, editable_dpia, fetch_dpia, record, touch
 from dashboard.dpia.views import dpia_view
 from dashboard.errors import NotAllowed
-from dashboard.validation import problem
+from dashboard.validation import distinct_lines, problem
 from models.clock import paris_today
 from models.dpia import Dpia, DpiaAnswer, DpiaEvaluation, DpiaMeasure, DpiaRisk, DpiaRiskMeasure
 from models.dpia_rules import (
@@ -72,7 +72,7 @@ class RiskInput(BaseModel):
     @field_validator("impacts", "threats", "sources")
     @classmethod
     def _lines(cls, value: list[str]) -> list[str]:
-        value = clean_lines(value)
+        value = distinct_lines(value)
         if any(len(line) > 500 for line in value):
             raise PydanticCustomError("dpia.error.text_too_long", "text too long", {"max": 500})
         return value

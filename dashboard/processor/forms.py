@@ -13,7 +13,7 @@ from pydantic_core import PydanticCustomError
 
 from dashboard.actor import Actor
 from dashboard.i18n import has_key, translate
-from dashboard.validation import FieldProblem, InvalidInput, validate
+from dashboard.validation import FieldProblem, InvalidInput, distinct_lines, validate
 from models.deadlines import add_months, notice_date
 from models.processor import (AUDIT_KINDS, AUDIT_OUTCOMES, AUTHORISATIONS, CERTIFICATIONS, CONTRACT_FORMS,
                               END_CHOICES, PROCESSOR_STATUSES, SUBPROCESSOR_CHANGES)
@@ -45,14 +45,6 @@ def _country(value: str) -> str:
                                   {"code": code or "—"})
     return code
 
-
-def _clean_list(values: list[str]) -> list[str]:
-    seen: list[str] = []
-    for value in values:
-        value = value.strip()
-        if value and value not in seen:
-            seen.append(value)
-    return seen
 
 
 class TransferFields(BaseModel):
@@ -117,7 +109,7 @@ class ProcessorData(BaseModel):
     @field_validator("data_categories", "subject_categories", mode="after")
     @classmethod
     def _lists(cls, values):
-        return _clean_list(values)
+        return distinct_lines(values)
 
     @model_validator(mode="after")
     def _one_row_per_country(self):

@@ -7,8 +7,6 @@ Create Date: 2026-11-23 06:02:03.342055
 
 from alembic import op
 import sqlalchemy as sa
-import sqlmodel
-import models.types
 
 
 revision = '0009'

@@ -5,7 +5,7 @@ from sqlmodel import select
 
 from dashboard import navigation, ui
 from models.audit import AuditEntry
-from tests.apptest.conftest import PASSWORD, app_as, page_path
+from tests.page_support import PASSWORD, app_as, page_path
 from tests.conftest import actor_named
 
 REGISTER = {"register_list.py", "register_activity.py"}

@@ -8,7 +8,7 @@ from dashboard import db
 from dashboard.demo import activities as demo_activities
 from dashboard.demo import breaches as demo_breaches
 from models.breach import Breach, BreachNotification
-from tests.apptest.conftest import app_as, app_org, page_path  # noqa: F401 - app_org is a fixture
+from tests.page_support import app_as, page_path
 
 REGISTER = page_path("breach_register.py")
 CASE = page_path("breach_case.py")

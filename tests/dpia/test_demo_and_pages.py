@@ -9,7 +9,7 @@ from dashboard.demo import activities as demo_activities
 from dashboard.dpia import cases, screening
 from models.clock import paris_today
 from models.dpia_rules import EVALUATION_REFERENCES
-from tests.apptest.conftest import app_as, page_path
+from tests.page_support import app_as, page_path
 from tests.conftest import actor_named
 
 

@@ -6,7 +6,7 @@ from sqlmodel import select
 from dashboard.demo import dsr as demo_dsr
 from models.audit import AuditEntry
 from models.dsr import DataSubjectRequest
-from tests.apptest.conftest import app_as, app_org, page_path  # noqa: F401 (app_org is a fixture)
+from tests.page_support import app_as, page_path
 from tests.dsr.conftest import make_request
 
 

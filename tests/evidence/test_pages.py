@@ -5,7 +5,7 @@ from sqlmodel import select
 
 from dashboard import evidence
 from models.audit import AuditEntry
-from tests.apptest.conftest import app_as, app_org, page_path  # noqa: F401 - app_org is a fixture
+from tests.page_support import app_as, page_path
 from tests.evidence.conftest import CASE_TYPE, issue, issue_for_activity
 
 REASON = "Audit interne annuel 2026"

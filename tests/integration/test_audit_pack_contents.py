@@ -7,24 +7,15 @@ import io
 import zipfile
 from datetime import timedelta
 
-import pytest
 from pypdf import PdfReader
 
-from dashboard import audit_pack, demo
+from dashboard import audit_pack
 from models.clock import paris_today
-from tests.conftest import build_org
 
 REGISTERS = {"registre-traitements.csv", "registre-traitements-medicis.pdf", "registre-demandes-droits.csv",
              "registre-violations.pdf", "registre-violations.csv", "registre-sous-traitants.pdf",
              "registre-sous-traitants.csv"}
 
-
-@pytest.fixture
-def demo_org(engine):
-    org = build_org(engine)
-    with org.work() as session:
-        demo.seed(session)
-    return org
 
 
 def test_a_pack_for_one_entity_holds_each_register_of_that_entity(demo_org):

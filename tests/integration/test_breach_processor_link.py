@@ -3,7 +3,6 @@
 import pytest
 from sqlmodel import select
 
-from dashboard import demo
 from dashboard.breach import links as breach_links
 from dashboard.breach import records
 from dashboard.processor import links as processor_links
@@ -11,15 +10,7 @@ from dashboard.validation import InvalidInput
 from models.breach import Breach
 from models.processor import Processor
 from models.types import utcnow
-from tests.conftest import build_org
 
-
-@pytest.fixture
-def demo_org(engine):
-    org = build_org(engine)
-    with org.work() as session:
-        demo.seed(session)
-    return org
 
 
 def _facts(org, entity: str, **overrides) -> dict:

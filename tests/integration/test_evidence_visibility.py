@@ -4,7 +4,7 @@ no one else's — for every case type that issues documents (dashboard.evidence.
 import pytest
 from sqlmodel import select
 
-from dashboard import demo, evidence_room
+from dashboard import evidence_room
 from dashboard.breach import records as breach_records
 from dashboard.dpia import common as dpia_common
 from dashboard.dsr import common as dsr_common
@@ -12,15 +12,8 @@ from dashboard.processor import scope as processor_scope
 from dashboard.errors import NotAllowed
 from models.dsr import DataSubjectRequest
 from models.evidence import EvidenceDocument
-from tests.conftest import actor_named, build_org
+from tests.conftest import actor_named
 
-
-@pytest.fixture
-def demo_org(engine):
-    org = build_org(engine)
-    with org.work() as session:
-        demo.seed(session)
-    return org
 
 
 def _visible_ids(org, actor) -> set[int]:

@@ -6,7 +6,7 @@ from sqlmodel import select
 
 from dashboard import demo
 from models.processor import Processor
-from tests.apptest.conftest import app_as, app_org, page_path  # noqa: F401 - app_org is a fixture
+from tests.page_support import app_as, page_path
 
 REGISTER, FILE = page_path("processor_register.py"), page_path("processor_file.py")
 

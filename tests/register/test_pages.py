@@ -5,7 +5,7 @@ import pytest
 from dashboard import links
 from dashboard.demo import activities as demo_activities
 from dashboard.links import LinkedCase
-from tests.apptest.conftest import app_as, app_org, page_path  # noqa: F401 - app_org is a fixture
+from tests.page_support import app_as, page_path
 from tests.register.factories import create
 
 

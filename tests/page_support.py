@@ -1,5 +1,6 @@
-"""Page tests with Streamlit's AppTest: the real entry script and pages, in process,
-on a SQLite database holding the demo organisation."""
+"""Page tests with Streamlit's AppTest (a plugin of tests/conftest.py, so every area's page
+tests have its fixtures): the real entry script and pages, in process, on a SQLite
+database holding the demo organisation."""
 
 from pathlib import Path
 
@@ -9,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import auth, db, ui
 from tests.conftest import build_org
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "dashboard" / "app.py")
 PASSWORD = "demo-dpo-desk-2026"
 
