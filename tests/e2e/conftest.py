@@ -7,6 +7,7 @@ in CI (CI=true) that is a failure.
 """
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -90,7 +91,7 @@ def browser():
 @pytest.fixture
 def page(browser, request):
     context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="fr-FR", accept_downloads=True)
-    context.set_default_timeout(20_000)
+    context.set_default_timeout(30_000)  # CI's 2 cores can be slow
     page = context.new_page()
     yield page
     failed = getattr(request.node, "rep_call", None)
@@ -110,10 +111,11 @@ def pytest_runtest_makereport(item, call):
 
 def wait_idle(page) -> None:
     """Streamlit has finished running the script."""
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=30_000)
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
 
 
 def login(page, app_url: str, username: str, password: str = PASSWORD) -> None:
+    page.context.clear_cookies()  # a session cookie would resume the previous user's session
     page.goto(app_url)
     wait_idle(page)
     page.locator(".st-key-login_username input").fill(username)
@@ -127,3 +129,27 @@ def open_page(page, title: str) -> None:
     """Follow a link of the sidebar navigation."""
     page.get_by_test_id("stSidebarNav").get_by_role("link", name=title).click()
     wait_idle(page)
+
+
+def settle(page) -> None:
+    """Let a rerun that a widget change starts a moment later run to its end."""
+    page.wait_for_timeout(300)
+    wait_idle(page)
+
+
+def choose(page, key: str, text: str, exact: bool = False) -> None:
+    """Pick, in the selectbox or multiselect with this widget key, the option showing `text`
+    (exactly, or containing it): typed first, since long option lists are virtualised."""
+    box = page.locator(f".st-key-{key} input")
+    box.click()
+    box.press_sequentially(text)
+    option = page.get_by_role("option", name=text if exact else re.compile(re.escape(text)), exact=exact or None).first
+    option.wait_for()
+    page.wait_for_timeout(200)  # the list re-renders while it filters: click the settled option
+    option.click()
+    settle(page)
+
+
+def open_tab(page, name: str) -> None:
+    page.get_by_role("tab", name=name).click()
+    settle(page)

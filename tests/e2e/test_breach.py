@@ -7,16 +7,11 @@ from io import BytesIO
 import pytest
 from pypdf import PdfReader
 
-from tests.e2e.conftest import login, open_page, wait_idle
+from tests.e2e.conftest import login, open_page, open_tab, wait_idle
 
 pytestmark = pytest.mark.browser
 
 TITLE = "Clé USB non chiffrée perdue lors d'un salon"
-
-
-def _tab(page, name: str) -> None:
-    page.get_by_role("tab", name=name).click()
-    wait_idle(page)
 
 
 def _submit(page, form_field_key: str) -> None:
@@ -38,7 +33,7 @@ def _download(page, issue_button: str, download_key: str) -> str:
 def test_declare_qualify_high_risk_and_download_both_documents(page, app_url):
     login(page, app_url, "dpo")
     open_page(page, "Violations de données")
-    _tab(page, "Déclarer une violation")
+    open_tab(page, "Déclarer une violation")
     page.locator(".st-key-breach_declare_title input").fill(TITLE)
     page.locator(".st-key-breach_declare_description textarea").fill(
         "Une clé USB contenant la liste des prospects rencontrés au salon a été perdue.")
@@ -52,14 +47,14 @@ def test_declare_qualify_high_risk_and_download_both_documents(page, app_url):
     assert reference.startswith("VIO-")
     page.get_by_text("Il reste 71 h").wait_for()  # the clock started at awareness (now)
 
-    _tab(page, "Évaluation du risque")
+    open_tab(page, "Évaluation du risque")
     page.get_by_text("Risque élevé — notification à la CNIL et information des personnes").click()
     page.locator("[class*='st-key-breach_risk_justification_'] textarea").fill(
         "Coordonnées et centres d'intérêt de 300 prospects, support non chiffré.")
     _submit(page, "breach_risk_justification")
     page.get_by_text("Évaluation du risque enregistrée.").wait_for()
 
-    _tab(page, "Information des personnes")
+    open_tab(page, "Information des personnes")
     page.locator("[class*='st-key-breach_people_summary_'] textarea").fill(
         "Une clé USB contenant vos coordonnées a été perdue lors d'un salon professionnel.")
     page.locator("[class*='st-key-breach_people_advice_'] textarea").fill(
@@ -67,7 +62,7 @@ def test_declare_qualify_high_risk_and_download_both_documents(page, app_url):
     _submit(page, "breach_people_summary")
     page.get_by_text("Enregistré.").wait_for()
 
-    _tab(page, "Documents")
+    open_tab(page, "Documents")
     notice = _download(page, "Émettre la notification (PDF)", "breach_notice_doc_download")
     for expected in (reference, TITLE, "Notification initiale", "art. 33(3)(b)", "Claire Fontaine", "Risque élevé",
                      "Chiffrement obligatoire des supports amovibles.", "Échéance des 72 heures"):

@@ -4,16 +4,24 @@ the report, in the browser."""
 from io import BytesIO
 
 import pytest
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from tests.e2e.conftest import login, open_page, wait_idle
+from tests.e2e.conftest import choose, login, open_page, open_tab, settle, wait_idle
 
 pytestmark = pytest.mark.browser
 
 
-def _tab(page, name: str) -> None:
-    page.get_by_role("tab", name=name).click()
-    page.wait_for_timeout(300)
+def _press(radio) -> None:
+    """Click a segmented-control option until it shows as chosen (the expander may still be opening)."""
+    for _ in range(3):
+        radio.click()
+        try:
+            expect(radio).to_have_attribute("aria-checked", "true", timeout=2_000)
+            return
+        except AssertionError:
+            continue
+    expect(radio).to_have_attribute("aria-checked", "true")
 
 
 def _forms(page):
@@ -22,7 +30,7 @@ def _forms(page):
 
 def _saved(page) -> None:
     """The success message after a save, or the error shown instead (in the failure's message)."""
-    wait_idle(page)
+    settle(page)  # the click's rerun may not have started yet: an earlier "Enregistré." would still show
     page.get_by_text("Enregistré.").or_(page.get_by_test_id("stAlertContentError")).first.wait_for()
     errors = page.get_by_test_id("stAlertContentError").all_inner_texts()
     assert not errors, errors
@@ -45,10 +53,8 @@ def _evaluate_all(page, form_index: int, text: str | None = None) -> None:
 def test_screen_fill_validate_and_download_the_report(page, app_url):
     login(page, app_url, "dpo")
     open_page(page, "Pré-analyse AIPD")
-    _tab(page, "Pré-analyser un traitement")
-    page.locator(".st-key-screening_activity").click()
-    page.get_by_role("option", name="Recrutement des candidats").click()
-    wait_idle(page)
+    open_tab(page, "Pré-analyser un traitement")
+    choose(page, "screening_activity", "Recrutement des candidats")
     page.get_by_text("Ce traitement n'a pas encore été pré-analysé.").wait_for()
     for criterion in ("Évaluation ou notation (y compris le profilage et la prédiction)",
                       "Personnes vulnérables (mineurs, salariés, patients...)"):
@@ -66,24 +72,25 @@ def test_screen_fill_validate_and_download_the_report(page, app_url):
 
     _evaluate_all(page, 0, "Tri des candidatures reçues sur le site carrières, entretiens et décision d'embauche.")
     _evaluate_all(page, 1)
-    _tab(page, "Principes fondamentaux")
+    open_tab(page, "Principes fondamentaux")
     _evaluate_all(page, 0)
     _evaluate_all(page, 1)
 
-    _tab(page, "Risques")
+    open_tab(page, "Risques")
     for title in ("(A) Accès illégitime à des données", "(M) Modification non désirée de données",
                   "(D) Disparition de données"):
-        page.get_by_text(title).click()
-        form = _forms(page).first
+        expander = page.get_by_test_id("stExpander").filter(has_text=title)
+        expander.get_by_text(title).click()
+        form = expander.get_by_test_id("stForm")
         controls = form.locator("[data-testid='stButtonGroup']")
-        for index, level in enumerate(("Importante", "Limitée", "Limitée", "Négligeable")):
-            controls.nth(index).get_by_role("radio", name=level, exact=True).click()
-        controls.nth(4).get_by_role("radio", name="Acceptable", exact=True).click()
+        levels = ("Importante", "Limitée", "Limitée", "Négligeable", "Acceptable")
+        for index, level in enumerate(levels):
+            _press(controls.nth(index).get_by_role("radio", name=level, exact=True))
         _save(form)
-    _tab(page, "Cartographie")
+    open_tab(page, "Cartographie")
     page.locator(".js-plotly-plot").first.wait_for()
 
-    _tab(page, "Validation")
+    open_tab(page, "Validation")
     opinion = _forms(page).first
     opinion.get_by_role("radio", name="Favorable", exact=True).click()
     opinion.get_by_label("Avis motivé").fill("Avis favorable : les risques résiduels sont limités.")
@@ -100,7 +107,7 @@ def test_screen_fill_validate_and_download_the_report(page, app_url):
     assert "Validée" in page.get_by_test_id("stMetric").first.inner_text()
     assert "Traceback" not in page.content()
 
-    _tab(page, "Documents")
+    open_tab(page, "Documents")
     page.get_by_role("button", name="Émettre le rapport").click()
     wait_idle(page)
     page.get_by_text("émis (code de vérification").wait_for()

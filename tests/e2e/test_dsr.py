@@ -7,23 +7,9 @@ from io import BytesIO
 import pytest
 from pypdf import PdfReader
 
-from tests.e2e.conftest import login, open_page, wait_idle
+from tests.e2e.conftest import choose, login, open_page, open_tab, wait_idle
 
 pytestmark = pytest.mark.browser
-
-
-def _choose(page, key: str, option: str) -> None:
-    """Pick an option of a selectbox or multiselect found by its widget key."""
-    box = page.locator(f".st-key-{key} input")
-    box.click()
-    box.press_sequentially(option)  # filters the options down to the one wanted
-    page.get_by_role("option", name=option, exact=True).wait_for()
-    box.press("Enter")  # the list re-renders while filtering: a click may hit a detached option
-
-
-def _tab(page, name: str) -> None:
-    page.get_by_role("tab", name=name).click()
-    wait_idle(page)
 
 
 def _submit(page, label: str) -> None:
@@ -38,7 +24,7 @@ def test_erasure_request_from_intake_to_destruction_certificate(page, app_url):
     open_page(page, "Nouvelle demande")
     page.locator(".st-key-dsr_new_name input").fill("Inès Testeuse")
     page.locator(".st-key-dsr_new_contact input").fill("ines.testeuse@example.org")
-    _choose(page, "dsr_new_rights", "Effacement")
+    choose(page, "dsr_new_rights", "Effacement", exact=True)
     page.keyboard.press("Escape")
     page.locator(".st-key-dsr_new_text textarea").fill("Supprimez mon compte et mes données, merci.")
     _submit(page, "Enregistrer la demande")
@@ -47,11 +33,11 @@ def test_erasure_request_from_intake_to_destruction_certificate(page, app_url):
     reference = title.split(" — ")[0]
     assert reference.startswith("DSR-") and "Inès Testeuse" in page.inner_text("[data-testid='stMain']")
 
-    _tab(page, "Étapes")
+    open_tab(page, "Étapes")
     _submit(page, "Prendre en charge")
     page.get_by_text("Enregistré.", exact=True).wait_for()
 
-    _tab(page, "Art. 19 et effacement")
+    open_tab(page, "Art. 19 et effacement")
     page.get_by_text("Enregistrer un effacement").click()
     page.locator(".st-key-dsr_erasure_system input").fill("Base comptes adhérents")
     page.locator(".st-key-dsr_erasure_category input").fill("Identité et coordonnées")
@@ -62,18 +48,18 @@ def test_erasure_request_from_intake_to_destruction_certificate(page, app_url):
     wait_idle(page)
     page.get_by_text("Enregistré.", exact=True).wait_for()
 
-    _tab(page, "Étapes")
+    open_tab(page, "Étapes")
     page.get_by_text("Clôturer (décision)").click()
-    _choose(page, "dsr_close_outcome", "Accordée")
+    choose(page, "dsr_close_outcome", "Accordée", exact=True)
     _submit(page, "Clôturer la demande")
     page.get_by_text("Enregistré.", exact=True).wait_for()
     assert "Clôturée" in page.inner_text("[data-testid='stMain']")
 
-    _tab(page, "Documents")
+    open_tab(page, "Documents")
     page.locator(".st-key-dsr_cert_verified_by input").fill("RSSI Médicis")
     _submit(page, "Émettre le certificat de destruction")
     page.get_by_text("Enregistré.", exact=True).wait_for()
-    _tab(page, "Documents")
+    open_tab(page, "Documents")
     with page.expect_download() as download_info:  # the certificate, the latest document
         page.get_by_role("button", name="Télécharger (PDF)").last.click()
     content = open(download_info.value.path(), "rb").read()

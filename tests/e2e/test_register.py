@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from tests.e2e.conftest import login, open_page, wait_idle
+from tests.e2e.conftest import choose, login, open_page, wait_idle
 
 pytestmark = pytest.mark.browser
 NAME = "Gestion des badges d'accès aux locaux"
@@ -24,24 +24,14 @@ def _download(page, button: str) -> bytes:
         return handle.read()
 
 
-def _pick(page, key: str, text: str) -> None:
-    """Choose the option containing `text` in a selectbox or multiselect found by its key."""
-    box = page.locator(f".st-key-{key} input")
-    box.click()
-    box.press_sequentially(text)
-    page.get_by_role("option", name=re.compile(re.escape(text))).first.wait_for()
-    box.press("Enter")
-    wait_idle(page)
-
-
 def _request_concerning(page, activity: str) -> str:
     """Record a data-subject request concerning the activity; returns its reference."""
     open_page(page, "Nouvelle demande")
     page.locator(".st-key-dsr_new_name input").fill("Lucien Registre")
     page.locator(".st-key-dsr_new_contact input").fill("lucien.registre@example.org")
-    _pick(page, "dsr_new_rights", "Accès")
+    choose(page, "dsr_new_rights", "Accès")
     page.keyboard.press("Escape")
-    _pick(page, "dsr_new_activities", activity)
+    choose(page, "dsr_new_activities", activity)
     page.keyboard.press("Escape")
     page.get_by_role("button", name="Enregistrer la demande", exact=True).click()
     wait_idle(page)
@@ -75,7 +65,7 @@ def test_create_an_entry_then_export_the_register(page, app_url):
     login(page, app_url, "dpo")
     reference = _request_concerning(page, NAME)
     open_page(page, "Registre des traitements")
-    _pick(page, "reg_open_choice", NAME)
+    choose(page, "reg_open_choice", NAME)
     page.locator(".st-key-reg_open button").click()
     wait_idle(page)
     page.get_by_role("tab", name="Dossiers liés").click()
