@@ -139,14 +139,25 @@ def settle(page) -> None:
 
 def choose(page, key: str, text: str, exact: bool = False) -> None:
     """Pick, in the selectbox or multiselect with this widget key, the option showing `text`
-    (exactly, or containing it): typed first, since long option lists are virtualised."""
+    (exactly, or containing it): typed first, since long option lists are virtualised. A
+    rerun may close the list under the cursor: then open it again."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     box = page.locator(f".st-key-{key} input")
-    box.click()
-    box.press_sequentially(text)
-    option = page.get_by_role("option", name=text if exact else re.compile(re.escape(text)), exact=exact or None).first
-    option.wait_for()
-    page.wait_for_timeout(200)  # the list re-renders while it filters: click the settled option
-    option.click()
+    name = text if exact else re.compile(re.escape(text))
+    for attempt in range(3):
+        settle(page)
+        box.click()
+        box.fill("")
+        box.press_sequentially(text)
+        option = page.get_by_role("option", name=name, exact=exact or None).first
+        try:
+            option.click(timeout=8_000)
+            break
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+            page.keyboard.press("Escape")
     settle(page)
 
 

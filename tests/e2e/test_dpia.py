@@ -43,10 +43,12 @@ def _save(form, label: str = "Enregistrer") -> None:
 
 def _evaluate_all(page, form_index: int, text: str | None = None) -> None:
     form = _forms(page).nth(form_index)
+    radios = form.get_by_role("radio", name="Acceptable", exact=True)
+    radios.first.wait_for()  # the tab's forms may still be rendering
     if text:
         form.locator("textarea").first.fill(text)
-    for button in form.get_by_role("radio", name="Acceptable", exact=True).all():
-        button.click()
+    for index in range(radios.count()):
+        _press(radios.nth(index))
     _save(form)
 
 
