@@ -1,8 +1,10 @@
-"""SQL conditions that searchable lists share: text contained, Paris calendar days."""
+"""SQL pieces that lists and figures share: text contained, Paris calendar days, months."""
 
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import String, func, type_coerce
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from models.clock import PARIS
 
@@ -21,3 +23,21 @@ def paris_day_range(date_from: date | None, date_to: date | None, column) -> lis
     if date_to:
         conditions.append(column < datetime.combine(date_to + timedelta(days=1), time.min, tzinfo=PARIS))
     return conditions
+
+
+class year_month(FunctionElement):
+    """'YYYY-MM' of a date column, in SQL: months are grouped by the database, not in Python."""
+
+    type = String()
+    inherit_cache = True
+    name = "year_month"
+
+
+@compiles(year_month)
+def _year_month_postgresql(element, compiler, **kw):
+    return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM')"
+
+
+@compiles(year_month, "sqlite")
+def _year_month_sqlite(element, compiler, **kw):
+    return f"substr({compiler.process(element.clauses, **kw)}, 1, 7)"  # dates are stored as 'YYYY-MM-DD'

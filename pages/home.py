@@ -1,11 +1,224 @@
+"""The deadline overview: what is late and what falls due, for every case type, within
+what the user may see; the lists behind each figure; the charts."""
+
+from pathlib import Path
+
 import streamlit as st
 
-from dashboard import organisation, ui, users
+from dashboard import organisation, overview, ui, users
+from dashboard.charts import overview as charts
+from dashboard.overview import figures
+from dashboard.overview.scope import CASE_TYPES, HORIZONS, PERIODS, OverviewFilter
+from dashboard.overview.sources import KINDS, source
+from models.roles import Role
+
+HERE = Path(__file__).parent
+CASE_PAGES = {"dsr": "dsr_case.py", "breach": "breach_case.py", "processor": "processor_file.py",
+              "dpia": "dpia_detail.py", "register": "register_activity.py"}
+FOCUS = "overview_focus"
 
 actor = ui.page_actor(page="home")
-st.title(ui.t("home.title", name=actor.full_name))
-departments = ui.call(organisation.list_departments, actor=actor).value or []
-names = ", ".join(d.name for d in departments if d.id in actor.department_ids)
-st.write(ui.t(f"home.intro.{actor.role}", departments=names or "—"))
+tr = ui.tr()
+st.title(tr("overview.title"))
 if ui.call(users.must_change_password, actor=actor, quiet=True).value:
-    st.warning(ui.t("auth.must_change_password"))
+    st.warning(tr("auth.must_change_password"))
+
+entities = {e.id: e.name for e in ui.call(organisation.list_entities, actor=actor).value or []}
+departments = {d.id: d.name for d in ui.call(organisation.list_departments, actor=actor).value or []}
+own_departments = {i: n for i, n in departments.items() if actor.covers_department(i)}
+
+row = st.columns(4)
+entity_id = row[0].selectbox(tr("overview.filter.entity"), [None, *entities], key="ov_entity",
+                             format_func=lambda i: tr("common.all") if i is None else entities[i])
+department_id = row[1].selectbox(tr("overview.filter.department"), [None, *own_departments], key="ov_department",
+                                 format_func=lambda i: tr("common.all") if i is None else own_departments[i])
+months = row[2].selectbox(tr("overview.filter.months"), PERIODS, index=PERIODS.index(12), key="ov_months",
+                          format_func=lambda m: tr("overview.filter.months_value", months=m))
+horizon = row[3].selectbox(tr("overview.filter.horizon"), HORIZONS, index=HORIZONS.index(90), key="ov_horizon",
+                           format_func=lambda d: tr("overview.filter.horizon_value", days=d))
+case_types = st.pills(tr("overview.filter.case_types"), list(CASE_TYPES), selection_mode="multi",
+                      default=list(CASE_TYPES), key="ov_case_types",
+                      format_func=lambda c: tr(f"overview.case_type.{c}"))
+flt = OverviewFilter(entity_id=entity_id, department_id=department_id,
+                     case_types=tuple(case_types) or CASE_TYPES, months=months, horizon_days=horizon)
+
+view = ui.call(overview.build, flt, actor=actor).value
+if view is None:
+    st.stop()
+head = view.headline
+caption = tr("overview.caption", date=tr.date(head.today, long=True))
+if actor.role == Role.DEPARTMENT_HEAD:
+    caption += " " + tr("overview.scope.department_head", departments=", ".join(own_departments.values()) or "—")
+st.caption(caption)
+
+# ------------------------------------------------------------------ what stands out
+late = head.late_total()
+if late:
+    st.error(tr("overview.alert.late", count=late), icon=":material/alarm:")
+overdue_clocks = [c for c in view.clocks if c.urgency == "late"]
+if overdue_clocks:
+    st.error(tr("overview.alert.breach_late", count=len(overdue_clocks)), icon=":material/timer_off:")
+running = [c for c in view.clocks if c.urgency != "late"]
+if running:
+    st.warning(tr("overview.alert.breach_clock", count=len(running), deadline=tr.datetime(running[0].due_at)),
+               icon=":material/timer:")
+if not late and not view.clocks:
+    st.success(tr("overview.alert.none_late"), icon=":material/check_circle:")
+
+
+def _focus(kind: str) -> None:
+    st.session_state[FOCUS] = kind
+
+
+def _signal(late: int, soon: int) -> tuple[str, str]:
+    """The line under a figure: what is late stands out in red, what is due within a week in orange."""
+    if late:
+        return tr("overview.metric.late", count=late), "red"
+    if soon:
+        return tr("overview.metric.soon", count=soon), "orange"
+    return tr("overview.metric.clear"), "green"
+
+
+cells = []  # (key, label, value, (delta, colour), help, kind whose list the button shows)
+if "dsr" in flt.case_types:
+    cells.append(("dsr_open", tr("overview.metric.dsr_open"), head.requests_open,
+                  (tr("overview.metric.suspended", count=head.requests_suspended), "gray"),
+                  tr("overview.metric.dsr_open_help", suspended=head.requests_suspended), "dsr_answer"))
+for kind, counts in head.kinds.items():
+    cells.append((kind, tr(f"overview.metric.{kind}"), counts.late + counts.upcoming,
+                  _signal(counts.late, counts.soon),
+                  tr("overview.metric.upcoming_help", kind=tr(f"overview.kind.{kind}"), days=flt.horizon_days,
+                     soon=counts.soon), kind))
+if "processor" in flt.case_types:
+    cells.append(("contracts_incomplete", tr("overview.metric.contracts_incomplete"), head.contracts_incomplete,
+                  (tr("overview.metric.to_complete"), "red") if head.contracts_incomplete else
+                  (tr("overview.metric.clear"), "green"), tr("overview.metric.contracts_incomplete_help"), None))
+for start in range(0, len(cells), 4):
+    columns = st.columns(4)
+    for column, (key, label, value, (delta, colour), help_text, kind) in zip(columns, cells[start:start + 4]):
+        with column.container(border=True):
+            st.metric(label, value, delta=delta, delta_color=colour, delta_arrow="off", help=help_text)
+            if kind:
+                st.button(tr("overview.show_list"), key=f"ov_show_{key}", type="tertiary",
+                          icon=":material/list:", on_click=_focus, args=(kind,))
+            else:
+                st.page_link(str(HERE / "processor_register.py"), label=tr("overview.show_list"),
+                             icon=":material/list:")
+
+# ------------------------------------------------------------------ the list behind a figure
+kinds = [k for k in KINDS if k in head.kinds]
+if kinds:
+    default = next((k for k in kinds if head.kinds[k].late), None) or next(
+        (k for k in kinds if head.kinds[k].upcoming), kinds[0])
+    if st.session_state.get(FOCUS) not in kinds:
+        st.session_state[FOCUS] = default
+    st.subheader(tr("overview.list.title", kind=tr(f"overview.kind.{st.session_state[FOCUS]}")))
+    top = st.columns([3, 2])
+    focus = top[0].selectbox(tr("overview.col.kind"), kinds, key=FOCUS,
+                             format_func=lambda k: f"{tr(f'overview.kind.{k}')} ({head.kinds[k].late} · "
+                                                   f"{head.kinds[k].upcoming})")
+    urgency = top[1].segmented_control(tr("overview.list.urgency"), ["late", "soon", "upcoming"],
+                                       key="ov_list_urgency",
+                                       format_func=lambda u: tr(f"overview.urgency.{u}")) or ""
+    page_size = 25
+    total = head.kinds[focus].late + head.kinds[focus].upcoming if not urgency else getattr(head.kinds[focus],
+                                                                                               urgency)
+    page = ui.paginator(f"ov_{focus}_{urgency}", total, page_size)
+    listed = ui.call(figures.deadline_list, flt, focus, urgency, page, page_size, actor=actor).value
+    if listed and listed.items:
+        def state(item) -> str:
+            if item.due_at:
+                left = item.due_at - head.now
+                return tr("overview.time_over" if left.total_seconds() < 0 else "overview.time_left",
+                          time=tr.duration(abs(left)))
+            days = (item.due - head.today).days
+            if days < 0:
+                return tr("overview.days_late", days=-days)
+            return tr("overview.due_today") if days == 0 else tr("overview.days_left", days=days)
+
+        table = st.dataframe(
+            [{tr("overview.col.reference"): i.reference,
+              tr("overview.col.due"): tr.datetime(i.due_at) if i.due_at else tr.date(i.due),
+              tr("overview.col.state"): f"{tr(f'overview.urgency.{i.urgency}')} — {state(i)}",
+              tr("overview.col.title"): i.title, tr("overview.col.entity"): entities.get(i.entity_id, ""),
+              tr("overview.col.department"): departments.get(i.department_id, "")} for i in listed.items],
+            hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row", key="ov_table")
+        st.caption(tr("overview.list.hint"))
+        picked = table.selection.rows if table and table.selection else []
+        if picked:
+            item = listed.items[picked[0]]
+            st.switch_page(str(HERE / CASE_PAGES[source(item.kind).case_type]),
+                           query_params={"id": str(item.case_id)})
+    else:
+        st.info(tr("overview.no_deadline"))
+
+# ------------------------------------------------------------------ charts
+names = ["timeline", "monthly", "departments", "ages", "breach_clocks", "compliance"]
+if actor.role == Role.AUDITOR:  # an auditor reads how well the obligations were met first
+    names = ["compliance", *names[:-1]]
+tabs = dict(zip(names, st.tabs([tr(f"overview.tab.{n}") for n in names])))
+
+with tabs["timeline"]:
+    if view.timeline:
+        group = st.segmented_control(tr("overview.group_by"), ["case_type", "department"], key="ov_group",
+                                     default="case_type", format_func=lambda g: tr(f"overview.group.{g}"))
+        if group == "department":
+            def group_of(item) -> str:
+                return departments.get(item.department_id) or tr("overview.group.organisation")
+        else:
+            def group_of(item) -> str:
+                return tr(f"overview.case_type.{item.case_type}")
+        st.plotly_chart(charts.timeline_figure(tr, view.timeline, head.today, group_of, flt.horizon()),
+                        key="ov_chart_timeline", config={"displaylogo": False})
+        st.caption(tr("overview.timeline.caption", shown=len(view.timeline),
+                      total=sum(k.late + k.upcoming for k in head.kinds.values())))
+    else:
+        st.info(tr("overview.no_deadline"))
+with tabs["monthly"]:
+    if view.months:
+        st.plotly_chart(charts.monthly_figure(tr, view.months), key="ov_chart_monthly",
+                        config={"displaylogo": False})
+    else:
+        st.info(tr("overview.no_requests"))
+with tabs["departments"]:
+    if view.departments:
+        st.plotly_chart(charts.department_figure(tr, view.departments), key="ov_chart_departments",
+                        config={"displaylogo": False})
+    else:
+        st.info(tr("overview.no_requests"))
+with tabs["ages"]:
+    if any(n for _, n in view.ages):
+        st.plotly_chart(charts.ages_figure(tr, view.ages), key="ov_chart_ages", config={"displaylogo": False})
+    else:
+        st.info(tr("overview.no_requests"))
+with tabs["breach_clocks"]:
+    if view.clocks:
+        st.plotly_chart(charts.breach_clock_figure(tr, view.clocks, head.now), key="ov_chart_clocks",
+                        config={"displaylogo": False})
+    else:
+        st.info(tr("overview.no_clock"))
+with tabs["compliance"]:
+    c = view.compliance
+    st.caption(tr("overview.compliance.intro", period=tr("overview.filter.months_value", months=flt.months)))
+
+    def ratio(part: int, whole: int) -> tuple[str, str]:
+        rate = c.rate(part, whole)
+        return (tr("overview.compliance.none") if rate is None else f"{round(100 * rate)} %",
+                tr("overview.compliance.ratio", part=part, whole=whole))
+
+    grid = st.columns(3)
+    for column, (label, (value, detail)) in zip(grid * 2, (
+            ("overview.compliance.requests", ratio(c.requests_on_time, c.requests_answered)),
+            ("overview.compliance.breaches", ratio(c.breaches_notified_on_time, c.breaches_notified)),
+            ("overview.compliance.contracts", ratio(c.contracts_complete, c.contracts_active)),
+            ("overview.compliance.dpias", ratio(c.dpias_validated, c.dpias)),
+            ("overview.compliance.register", ratio(c.activities_validated, c.activities)),
+            ("overview.compliance.breaches_recorded", (str(c.breaches_recorded), "")))):
+        column.metric(tr(label), value, help=detail or None, border=True)
+        if detail:
+            column.caption(detail)
+    if c.activities_review_overdue:
+        st.warning(tr("overview.compliance.register_overdue", count=c.activities_review_overdue))
+    if view.months:
+        st.plotly_chart(charts.monthly_figure(tr, view.months), key="ov_chart_compliance_monthly",
+                        config={"displaylogo": False})

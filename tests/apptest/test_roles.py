@@ -3,7 +3,7 @@
 import pytest
 from sqlmodel import select
 
-from dashboard import navigation, ui
+from dashboard import auth, db, navigation, ui
 from models.audit import AuditEntry
 from tests.page_support import PASSWORD, app_as, page_path
 from tests.conftest import actor_named
@@ -43,7 +43,7 @@ def test_login_form_signs_in_and_wrong_password_is_refused(app_org):
     assert [e.value for e in at.error] == ["Identifiant ou mot de passe incorrect."]
     at.text_input(key="login_password").input(PASSWORD)
     at.button(key="FormSubmitter:login-Se connecter").click().run()
-    assert [t.value for t in at.title] == ["Bonjour Claire Fontaine"]
+    assert [t.value for t in at.title] == ["Échéances"]
     assert not at.exception
 
 
@@ -73,13 +73,31 @@ def test_a_page_run_outside_its_navigation_refuses_and_logs(app_org, username, p
     assert [(d.actor_name, d.details["attempted"]) for d in denied] == [(username, f"page:{page[:-3].replace('admin_', '').replace('_', '-')}")]
 
 
-def test_a_forged_session_value_grants_nothing(app_org):
+def test_a_forged_session_value_grants_nothing_and_is_logged(app_org):
     at = app_as(app_org, None)
     at.session_state[ui.TOKEN_KEY] = "forged-token"
     at.session_state["role"] = "dpo"
     at.session_state["user_id"] = 1
     at.run()
+    assert [t.value for t in at.title] == ["Connexion à DPO Desk"]  # no page content, only the log-in form
+    assert not at.sidebar.button and not at.dataframe
+    assert [e.value for e in at.error] == ["Accès refusé : cette session n'existe pas. La tentative a été journalisée."]
+    assert not at.success  # not "session expired"
+    with app_org.session() as session:
+        attempts = session.exec(select(AuditEntry).where(AuditEntry.action == "auth.forged_session")).all()
+    assert [(a.actor_id, a.actor_name) for a in attempts] == [(None, "")]
+
+
+def test_an_ended_session_says_expired_and_logs_no_forgery(app_org):
+    at = app_as(app_org, "dpo")
+    with db.unit_of_work(app_org.engine) as session:
+        auth.logout(session, at.session_state[ui.TOKEN_KEY])
+    at.run()
     assert [t.value for t in at.title] == ["Connexion à DPO Desk"]
+    assert [s.value for s in at.success] == ["Votre session a expiré. Merci de vous reconnecter."]
+    assert not at.error
+    with app_org.session() as session:
+        assert not session.exec(select(AuditEntry).where(AuditEntry.action == "auth.forged_session")).all()
 
 
 def test_english_switch_translates_the_interface(app_org):

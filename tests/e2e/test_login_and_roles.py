@@ -63,7 +63,7 @@ def test_dpo_checks_the_audit_chain(page, app_url):
 def test_language_switch_to_english(page, app_url):
     login(page, app_url, "auditeur")
     page.get_by_test_id("stSidebar").get_by_text("EN", exact=True).click()
-    page.get_by_role("heading", name="Hello Marc Lemoine").wait_for()
+    page.get_by_role("heading", name="Deadlines").wait_for()
     assert "Audit trail" in _navigation(page)
 
 

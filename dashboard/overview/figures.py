@@ -1,0 +1,142 @@
+"""The headline figures of the overview and the lists behind them (use cases)."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import case, func, true
+from sqlmodel import Session, select
+
+from dashboard.actor import Actor
+from dashboard.dsr.common import visible as dsr_visible
+from dashboard.overview.scope import READERS, OverviewFilter
+from dashboard.overview.sources import (KINDS, Shape, Source, processor_scope, source, sources_for,
+                                       urgency_conditions, within_horizon)
+from dashboard.permissions import require_any
+from dashboard.processor.flags import contracts_with_missing_clauses
+from models.clock import paris_date
+from models.dsr import DataSubjectRequest
+
+URGENCIES = ("late", "soon", "upcoming")
+
+
+@dataclass(frozen=True)
+class KindCounts:
+    kind: str
+    case_type: str
+    total: int  # every open item of this kind, whenever due
+    late: int
+    soon: int  # due within SOON_DAYS
+    upcoming: int  # due within the horizon (soon ones included)
+
+
+@dataclass(frozen=True)
+class Headline:
+    today: date
+    now: datetime
+    kinds: dict[str, KindCounts]
+    requests_open: int  # open requests, suspended ones included
+    requests_suspended: int  # waiting for the person: the clock is stopped
+    contracts_incomplete: int  # contracts in force missing a required clause (Art. 28(3))
+
+    def late_total(self) -> int:
+        return sum(k.late for k in self.kinds.values())
+
+
+@dataclass(frozen=True)
+class DeadlineItem:
+    kind: str
+    case_type: str
+    case_id: int
+    reference: str
+    title: str
+    entity_id: int
+    department_id: int | None
+    start: date
+    due: date  # Paris day
+    due_at: datetime | None  # the instant, for the breach clock
+    urgency: str  # late / soon / on_track
+
+
+@dataclass(frozen=True)
+class DeadlinePage:
+    items: list[DeadlineItem]
+    total: int
+
+
+def _counts(session: Session, src: Source, shape: Shape, flt: OverviewFilter) -> KindCounts:
+    marks = urgency_conditions(shape, flt)
+    sums = [func.coalesce(func.sum(case((marks[name], 1), else_=0)), 0) for name in URGENCIES]
+    total, late, soon, upcoming = session.exec(
+        shape.query.with_only_columns(func.count(), *sums, maintain_column_froms=True)).one()
+    return KindCounts(src.kind, src.case_type, total, late, soon, upcoming)
+
+
+def headline(session: Session, actor: Actor, flt: OverviewFilter) -> Headline:
+    """What is late, what falls due within a week and within the horizon, per kind of
+    deadline, within what the actor may see."""
+    require_any(session, actor, set(READERS), action="overview.read")
+    kinds = {src.kind: _counts(session, src, src.build(session, actor, flt), flt) for src in sources_for(flt)}
+    opened = suspended = 0
+    if flt.wants("dsr"):
+        r = DataSubjectRequest
+        conditions = [dsr_visible(actor), r.is_open == true()]
+        if flt.entity_id:
+            conditions.append(r.entity_id == flt.entity_id)
+        if flt.department_id:
+            conditions.append(r.department_id == flt.department_id)
+        opened, suspended = session.exec(
+            select(func.count(), func.coalesce(func.sum(case((r.suspended_since.is_not(None), 1), else_=0)), 0))
+            .select_from(r).where(*conditions)).one()
+    incomplete = 0
+    if flt.wants("processor"):
+        missing = contracts_with_missing_clauses(session, actor).where(*processor_scope(session, actor, flt))
+        incomplete = session.exec(select(func.count()).select_from(missing.subquery())).one()
+    return Headline(flt.today(), flt.instant(), kinds, opened, suspended, incomplete)
+
+
+def _item(src: Source, row, flt: OverviewFilter) -> DeadlineItem:
+    due_at = row.due if isinstance(row.due, datetime) else None
+    due = paris_date(due_at) if due_at else row.due
+    start = row.start
+    if isinstance(start, datetime):
+        start = paris_date(start)
+    if start is None or start > due:
+        start = due - timedelta(days=src.lead_days)
+    today = flt.today()
+    late = due_at < flt.instant() if due_at else due < today
+    urgency = "late" if late else ("soon" if due <= flt.soon() else "on_track")
+    return DeadlineItem(src.kind, src.case_type, row.case_id, row.reference, row.title or "", row.entity_id,
+                        row.department_id, start, due, due_at, urgency)
+
+
+def deadline_list(session: Session, actor: Actor, flt: OverviewFilter, kind: str, urgency: str = "",
+                  page: int = 1, page_size: int = 50) -> DeadlinePage:
+    """The items behind one figure, earliest deadline first: `urgency` "late", "soon",
+    "upcoming", or "" for late and upcoming together."""
+    require_any(session, actor, set(READERS), action="overview.list")
+    if kind not in KINDS or urgency not in ("", *URGENCIES):
+        raise ValueError(kind)
+    src = source(kind)
+    if not flt.wants(src.case_type):
+        return DeadlinePage([], 0)
+    shape = src.build(session, actor, flt)
+    condition = urgency_conditions(shape, flt)[urgency] if urgency else within_horizon(shape, flt)
+    total = session.exec(shape.query.with_only_columns(func.count(), maintain_column_froms=True)
+                         .where(condition)).one()[0]
+    page = max(1, page)
+    rows = session.exec(shape.query.where(condition).order_by(shape.due, shape.query.selected_columns.case_id)
+                        .offset((page - 1) * page_size).limit(page_size)).all()
+    return DeadlinePage([_item(src, row, flt) for row in rows], total)
+
+
+def upcoming_items(session: Session, actor: Actor, flt: OverviewFilter, limit: int = 40) -> list[DeadlineItem]:
+    """The `limit` most pressing items of every kind, late ones first, then by deadline:
+    the timeline and the calendar. (How many there are in all: `headline`.)"""
+    require_any(session, actor, set(READERS), action="overview.list")
+    items: list[DeadlineItem] = []
+    for src in sources_for(flt):
+        shape = src.build(session, actor, flt)
+        rows = session.exec(shape.query.where(within_horizon(shape, flt)).order_by(shape.due).limit(limit)).all()
+        items += [_item(src, row, flt) for row in rows]
+    items.sort(key=lambda i: (i.due, i.due_at is None, i.kind, i.reference))
+    return items[:limit]

@@ -1,0 +1,263 @@
+"""Every kind of deadline the overview shows, as one query shape.
+
+A source selects, within what the actor may see and the filter asks for, the open
+items of one kind with the columns `case_id, reference, title, entity_id,
+department_id, start, due`, and names the column the deadline is judged on. Counts,
+lists, the timeline and the calendar feed are all built from these shapes, so a
+deadline is defined once. Each source uses the visibility rule of its case type's
+own lists (dashboard/dsr, breach, processor, dpia, register).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import String, and_, exists, literal, null, or_, select, true
+from sqlalchemy.sql import Select
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session
+
+from dashboard.actor import Actor
+from dashboard.breach.records import visible as breach_visible
+from dashboard.dsr.common import visible as dsr_visible
+from dashboard.overview.scope import OverviewFilter
+from dashboard.permissions import department_filter
+from dashboard.processor.scope import visible as processor_visible
+from models.breach import AuthorityNotification, Breach, BreachDepartment
+from models.clock import PARIS
+from models.dpia import Dpia, DpiaMeasure
+from models.dpia_rules import OPEN_ACTION_STATUSES, DpiaStatus
+from models.dsr import DataSubjectRequest
+from models.processing import ProcessingActivity
+from models.processor import Processor, ProcessorActivity, ProcessorContract, ProcessorEntity, SubProcessor
+
+
+@dataclass(frozen=True)
+class Shape:
+    query: Select  # case_id, reference, title, entity_id, department_id, start, due
+    due: ColumnElement
+    instant: bool = False  # `due` is a timestamp (the breach clock): judged against now, not today
+
+
+@dataclass(frozen=True)
+class Source:
+    kind: str  # catalogue: overview.kind.<kind>
+    case_type: str  # dashboard.overview.scope.CASE_TYPES; also the case page to open
+    build: Callable[[Session, Actor, OverviewFilter], Shape]
+    lead_days: int = 30  # bar length on the timeline when the item has no start of its own
+
+
+def _columns(case_id, reference, title, entity_id, department_id, start, due) -> list:
+    return [case_id.label("case_id"), reference.label("reference"), title.label("title"),
+            entity_id.label("entity_id"), department_id.label("department_id"), start.label("start"),
+            due.label("due")]
+
+
+def _no_title():
+    return literal("", String)
+
+
+def _no_date():
+    return null()
+
+
+# ------------------------------------------------------------------ requests
+
+
+def _requests(session: Session, actor: Actor, flt: OverviewFilter) -> Shape:
+    """Open requests whose clock runs (a suspended one cannot be late, EDPB 01/2022 § 159)."""
+    r = DataSubjectRequest
+    conditions = [dsr_visible(actor), r.is_open == true(), r.suspended_since.is_(None)]
+    if flt.entity_id:
+        conditions.append(r.entity_id == flt.entity_id)
+    if flt.department_id:
+        conditions.append(r.department_id == flt.department_id)
+    query = select(*_columns(r.id, r.reference, _no_title(), r.entity_id, r.department_id, r.received_on,
+                             r.due_on)).where(*conditions)
+    return Shape(query, r.due_on)
+
+
+# ------------------------------------------------------------------ breaches
+
+
+def _breach_clocks(session: Session, actor: Actor, flt: OverviewFilter) -> Shape:
+    """Breaches whose 72-hour clock runs: the authority's notification is pending (Art. 33(1))."""
+    b = Breach
+    conditions = [breach_visible(actor), b.authority_notification == AuthorityNotification.PENDING,
+                  b.notification_deadline.is_not(None)]
+    if flt.entity_id:
+        conditions.append(b.entity_id == flt.entity_id)
+    if flt.department_id:
+        conditions.append(exists().where(BreachDepartment.breach_id == b.id,
+                                         BreachDepartment.department_id == flt.department_id))
+    query = select(*_columns(b.id, b.reference, b.title, b.entity_id, _no_date(), b.aware_at,
+                             b.notification_deadline)).where(*conditions)
+    return Shape(query, b.notification_deadline, instant=True)
+
+
+# ------------------------------------------------------------------ processors
+
+
+def processor_scope(session: Session, actor: Actor, flt: OverviewFilter) -> list[ColumnElement[bool]]:
+    conditions = [processor_visible(session, actor)]
+    if flt.entity_id:
+        conditions.append(exists().where(ProcessorEntity.processor_id == Processor.id,
+                                         ProcessorEntity.entity_id == flt.entity_id))
+    if flt.department_id:
+        conditions.append(exists().where(ProcessorActivity.processor_id == Processor.id,
+                                         ProcessorActivity.activity_id == ProcessingActivity.id,
+                                         ProcessingActivity.department_id == flt.department_id))
+    return conditions
+
+
+def _contracts(due_column, extra) -> Callable[[Session, Actor, OverviewFilter], Shape]:
+    def build(session: Session, actor: Actor, flt: OverviewFilter) -> Shape:
+        c = ProcessorContract
+        query = (select(*_columns(Processor.id, Processor.reference, c.title, Processor.entity_id, _no_date(),
+                                  _no_date(), due_column))
+                 .join(Processor, Processor.id == c.processor_id)
+                 .where(*processor_scope(session, actor, flt), due_column.is_not(None), *extra(flt)))
+        return Shape(query, due_column)
+    return build
+
+
+def _contract_end_conditions(flt: OverviewFilter) -> list:
+    """A contract in force whose term ends (a past end still in force asks to be closed or renewed)."""
+    return [ProcessorContract.status == "active"]
+
+
+def _notice_conditions(flt: OverviewFilter) -> list:
+    """Notice not yet too late: a passed notice date cannot be acted on any more."""
+    return [ProcessorContract.status == "active", ProcessorContract.notice_date >= flt.today()]
+
+
+def _destruction_conditions(flt: OverviewFilter) -> list:
+    """Ended contracts whose processor has not yet proved the return or deletion (Art. 28(3)(g))."""
+    return [ProcessorContract.status == "ended", ProcessorContract.destruction_proved_on.is_(None)]
+
+
+def _audits(session: Session, actor: Actor, flt: OverviewFilter) -> Shape:
+    p = Processor
+    query = select(*_columns(p.id, p.reference, p.legal_name, p.entity_id, _no_date(), p.last_audit_on,
+                             p.next_audit_date)).where(*processor_scope(session, actor, flt),
+                                                       p.status != "ended", p.next_audit_date.is_not(None))
+    return Shape(query, p.next_audit_date)
+
+
+def _objections(session: Session, actor: Actor, flt: OverviewFilter) -> Shape:
+    """Open objection windows on a notified sub-processor change (Art. 28(2))."""
+    s = SubProcessor
+    query = (select(*_columns(Processor.id, Processor.reference, s.name, Processor.entity_id, _no_date(),
+                              s.notified_on, s.objection_deadline))
+             .join(Processor, Processor.id == s.processor_id)
+             .where(*processor_scope(session, actor, flt), s.status == "notified",
+                    s.objection_deadline >= flt.today()))
+    return Shape(query, s.objection_deadline)
+
+
+# ------------------------------------------------------------------ DPIAs and the register
+
+
+def activity_scope(actor: Actor, flt: OverviewFilter, entity_column) -> list[ColumnElement[bool]]:
+    conditions = [department_filter(actor, ProcessingActivity.department_id)]
+    if flt.entity_id:
+        conditions.append(entity_column == flt.entity_id)
+    if flt.department_id:
+        conditions.append(ProcessingActivity.department_id == flt.department_id)
+    return conditions
+
+
+def _dpia_reviews(session: Session, actor: Actor, flt: OverviewFilter) -> Shape:
+    """Validated DPIAs and their review date (Art. 35(11))."""
+    d = Dpia
+    query = (select(*_columns(d.id, d.reference, d.title, d.entity_id, ProcessingActivity.department_id,
+                              d.decided_on, d.review_date))
+             .join(ProcessingActivity, ProcessingActivity.id == d.activity_id)
+             .where(*activity_scope(actor, flt, d.entity_id), d.status == DpiaStatus.VALIDATED,
+                    d.review_date.is_not(None)))
+    return Shape(query, d.review_date)
+
+
+def _dpia_measures(session: Session, actor: Actor, flt: OverviewFilter) -> Shape:
+    """Action-plan measures not done yet, of DPIAs still alive."""
+    d, m = Dpia, DpiaMeasure
+    query = (select(*_columns(d.id, d.reference, m.title, d.entity_id, ProcessingActivity.department_id,
+                              _no_date(), m.due_date))
+             .join(Dpia, Dpia.id == m.dpia_id)
+             .join(ProcessingActivity, ProcessingActivity.id == d.activity_id)
+             .where(*activity_scope(actor, flt, d.entity_id), d.status != DpiaStatus.ARCHIVED,
+                    m.status.in_(sorted(OPEN_ACTION_STATUSES)), m.due_date.is_not(None)))
+    return Shape(query, m.due_date)
+
+
+def _cnil_answers(session: Session, actor: Actor, flt: OverviewFilter) -> Shape:
+    """Prior consultations whose eight-week answer period still runs (Art. 36(2))."""
+    d = Dpia
+    query = (select(*_columns(d.id, d.reference, d.title, d.entity_id, ProcessingActivity.department_id,
+                              d.cnil_consulted_on, d.cnil_answer_due))
+             .join(ProcessingActivity, ProcessingActivity.id == d.activity_id)
+             .where(*activity_scope(actor, flt, d.entity_id), d.status != DpiaStatus.ARCHIVED,
+                    d.cnil_answer_due >= flt.today()))
+    return Shape(query, d.cnil_answer_due)
+
+
+def _register_reviews(session: Session, actor: Actor, flt: OverviewFilter) -> Shape:
+    """The yearly review of each register entry (the insurer's policy)."""
+    a = ProcessingActivity
+    query = select(*_columns(a.id, a.reference, a.name, a.entity_id, a.department_id, a.last_reviewed_on,
+                             a.next_review_on)).where(*activity_scope(actor, flt, a.entity_id),
+                                                      a.next_review_on.is_not(None))
+    return Shape(query, a.next_review_on)
+
+
+SOURCES: tuple[Source, ...] = (
+    Source("dsr_answer", "dsr", _requests),
+    Source("breach_notification", "breach", _breach_clocks),
+    Source("contract_end", "processor", _contracts(ProcessorContract.end_date, _contract_end_conditions)),
+    Source("contract_notice", "processor", _contracts(ProcessorContract.notice_date, _notice_conditions)),
+    Source("processor_audit", "processor", _audits),
+    Source("objection_window", "processor", _objections),
+    Source("destruction_proof", "processor", _contracts(ProcessorContract.end_due_date, _destruction_conditions)),
+    Source("dpia_review", "dpia", _dpia_reviews),
+    Source("dpia_measure", "dpia", _dpia_measures),
+    Source("cnil_answer", "dpia", _cnil_answers),
+    Source("register_review", "register", _register_reviews),
+)
+KINDS = tuple(s.kind for s in SOURCES)
+
+
+def sources_for(flt: OverviewFilter) -> list[Source]:
+    return [s for s in SOURCES if flt.wants(s.case_type)]
+
+
+def source(kind: str) -> Source:
+    return next(s for s in SOURCES if s.kind == kind)
+
+
+# ------------------------------------------------------------------ urgency
+
+
+def day_start(day: date) -> datetime:
+    """Midnight in Paris at the start of `day`, as an instant."""
+    return datetime.combine(day, time.min, tzinfo=PARIS)
+
+
+def urgency_conditions(shape: Shape, flt: OverviewFilter) -> dict[str, ColumnElement[bool]]:
+    """late / soon (within SOON_DAYS) / upcoming (within the horizon), on the source's deadline.
+    Dates are Paris calendar days: due today is not late, due yesterday is; a breach clock is
+    late from the instant its 72 hours have run."""
+    if shape.instant:
+        now = flt.instant()
+        return {"late": shape.due < now,
+                "soon": and_(shape.due >= now, shape.due < day_start(flt.soon() + timedelta(days=1))),
+                "upcoming": and_(shape.due >= now, shape.due < day_start(flt.horizon() + timedelta(days=1)))}
+    today = flt.today()
+    return {"late": shape.due < today,
+            "soon": and_(shape.due >= today, shape.due <= flt.soon()),
+            "upcoming": and_(shape.due >= today, shape.due <= flt.horizon())}
+
+
+def within_horizon(shape: Shape, flt: OverviewFilter) -> ColumnElement[bool]:
+    """Late, or due within the horizon: what the lists and the timeline show."""
+    marks = urgency_conditions(shape, flt)
+    return or_(marks["late"], marks["upcoming"])

@@ -1,0 +1,174 @@
+"""The overview's statistics (use cases): requests per month and their on-time rate,
+workload per department, age of open requests, and the compliance figures an auditor
+reads. Each is one grouped SQL query within what the actor may see."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import case, exists, func, true
+from sqlmodel import Session, select
+
+from dashboard.actor import Actor
+from dashboard.breach.records import visible as breach_visible
+from dashboard.dsr.common import visible as dsr_visible
+from dashboard.overview.scope import READERS, OverviewFilter
+from dashboard.overview.sources import activity_scope, processor_scope, day_start
+from dashboard.permissions import require_any
+from dashboard.sql_filters import year_month
+from models.breach import Breach, BreachDepartment
+from models.dpia import Dpia
+from models.dpia_rules import DpiaStatus
+from models.dsr import DataSubjectRequest
+from models.org import Department
+from models.processing import ProcessingActivity
+from models.processor import Processor, ProcessorContract
+
+AGE_BUCKETS = ((7, "0_7"), (14, "8_14"), (30, "15_30"), (60, "31_60"), (90, "61_90"))
+AGE_OLDEST = "90_plus"
+
+
+def _count_if(condition):
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def _requests_scope(actor: Actor, flt: OverviewFilter) -> list:
+    r = DataSubjectRequest
+    conditions = [dsr_visible(actor)]
+    if flt.entity_id:
+        conditions.append(r.entity_id == flt.entity_id)
+    if flt.department_id:
+        conditions.append(r.department_id == flt.department_id)
+    return conditions
+
+
+def _months(start: date, end: date) -> list[str]:
+    months, index = [], start.year * 12 + start.month - 1
+    while index <= end.year * 12 + end.month - 1:
+        months.append(f"{index // 12:04d}-{index % 12 + 1:02d}")
+        index += 1
+    return months
+
+
+@dataclass(frozen=True)
+class MonthRow:
+    month: str  # YYYY-MM
+    received: int
+    answered: int
+    answered_on_time: int  # answered on or before the governing deadline
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self.answered_on_time / self.answered if self.answered else None
+
+
+def requests_per_month(session: Session, actor: Actor, flt: OverviewFilter) -> list[MonthRow]:
+    """Requests received and answered in each month of the period, and how many answers
+    came in time (Art. 12(3)); months without any are zeros."""
+    require_any(session, actor, set(READERS), action="overview.read")
+    r = DataSubjectRequest
+    start = flt.period_start()
+    scope = _requests_scope(actor, flt)
+    received_month = year_month(r.received_on)
+    received = dict(session.exec(select(received_month, func.count()).where(*scope, r.received_on >= start)
+                                 .group_by(received_month)).all())
+    answered_month = year_month(r.answered_on)
+    answered = {month: (count, on_time) for month, count, on_time in session.exec(
+        select(answered_month, func.count(), _count_if(r.answered_on <= r.due_on))
+        .where(*scope, r.answered_on >= start).group_by(answered_month))}
+    return [MonthRow(month, received.get(month, 0), *answered.get(month, (0, 0)))
+            for month in _months(start, flt.today())]
+
+
+@dataclass(frozen=True)
+class DepartmentLoad:
+    department_id: int | None  # None: not routed yet
+    name: str
+    open: int
+    late: int
+    soon: int
+
+
+def load_per_department(session: Session, actor: Actor, flt: OverviewFilter) -> list[DepartmentLoad]:
+    """Open requests per department: how many, how many late, how many due within a week."""
+    require_any(session, actor, set(READERS), action="overview.read")
+    r = DataSubjectRequest
+    today, soon = flt.today(), flt.soon()
+    running = r.suspended_since.is_(None)
+    rows = session.exec(
+        select(r.department_id, func.count(), _count_if(running & (r.due_on < today)),
+               _count_if(running & (r.due_on >= today) & (r.due_on <= soon)))
+        .where(*_requests_scope(actor, flt), r.is_open == true()).group_by(r.department_id)).all()
+    names = dict(session.exec(select(Department.id, Department.name)).all())
+    loads = [DepartmentLoad(department_id, names.get(department_id, ""), count, late, due_soon)
+             for department_id, count, late, due_soon in rows]
+    return sorted(loads, key=lambda d: (-d.late, -d.open, d.name))
+
+
+def open_request_ages(session: Session, actor: Actor, flt: OverviewFilter) -> list[tuple[str, int]]:
+    """Open requests by age (days since receipt), youngest bucket first."""
+    require_any(session, actor, set(READERS), action="overview.read")
+    r = DataSubjectRequest
+    today = flt.today()
+    bucket = case(*[(r.received_on >= today - timedelta(days=days), label) for days, label in AGE_BUCKETS],
+                  else_=AGE_OLDEST)
+    counts = dict(session.exec(select(bucket, func.count()).where(*_requests_scope(actor, flt), r.is_open == true())
+                               .group_by(bucket)).all())
+    return [(label, counts.get(label, 0)) for label in (*(b for _, b in AGE_BUCKETS), AGE_OLDEST)]
+
+
+@dataclass(frozen=True)
+class Compliance:
+    """Figures an auditor reads first: how well the obligations were met in the period."""
+
+    requests_answered: int
+    requests_on_time: int
+    breaches_recorded: int  # every breach is documented (Art. 33(5))
+    breaches_notified: int
+    breaches_notified_on_time: int  # within 72 hours of awareness (Art. 33(1))
+    contracts_active: int
+    contracts_complete: int  # every required clause present (Art. 28(3) and the policy's points)
+    dpias: int  # not archived
+    dpias_validated: int
+    activities: int
+    activities_validated: int
+    activities_review_overdue: int
+
+    @staticmethod
+    def rate(part: int, whole: int) -> float | None:
+        return part / whole if whole else None
+
+
+def compliance(session: Session, actor: Actor, flt: OverviewFilter, months: list[MonthRow] | None = None
+               ) -> Compliance:
+    """`months`: requests_per_month for the same filter, when the caller already has it."""
+    require_any(session, actor, set(READERS), action="overview.read")
+    months = requests_per_month(session, actor, flt) if months is None else months
+    since = day_start(flt.period_start())
+    b = Breach
+    breach_scope = [breach_visible(actor)]
+    if flt.entity_id:
+        breach_scope.append(b.entity_id == flt.entity_id)
+    if flt.department_id:
+        breach_scope.append(exists().where(BreachDepartment.breach_id == b.id,
+                                           BreachDepartment.department_id == flt.department_id))
+    recorded = session.exec(select(func.count()).select_from(b).where(*breach_scope, b.detected_at >= since)).one()
+    notified, notified_on_time = session.exec(
+        select(func.count(), _count_if(b.notified_at <= b.notification_deadline))
+        .where(*breach_scope, b.notified_at >= since)).one()
+    contracts, complete = session.exec(
+        select(func.count(), _count_if(ProcessorContract.missing_clauses == 0))
+        .select_from(ProcessorContract).join(Processor, Processor.id == ProcessorContract.processor_id)
+        .where(*processor_scope(session, actor, flt), ProcessorContract.status == "active")).one()
+    dpias, validated = session.exec(
+        select(func.count(), _count_if(Dpia.status == DpiaStatus.VALIDATED))
+        .select_from(Dpia).join(ProcessingActivity, ProcessingActivity.id == Dpia.activity_id)
+        .where(*activity_scope(actor, flt, Dpia.entity_id), Dpia.status != DpiaStatus.ARCHIVED)).one()
+    a = ProcessingActivity
+    activities, activities_validated, overdue = session.exec(
+        select(func.count(), _count_if(a.status == "validated"), _count_if(a.next_review_on < flt.today()))
+        .where(*activity_scope(actor, flt, a.entity_id))).one()
+    return Compliance(
+        requests_answered=sum(m.answered for m in months), requests_on_time=sum(m.answered_on_time for m in months),
+        breaches_recorded=recorded, breaches_notified=notified, breaches_notified_on_time=notified_on_time,
+        contracts_active=contracts, contracts_complete=complete, dpias=dpias, dpias_validated=validated,
+        activities=activities, activities_validated=activities_validated, activities_review_overdue=overdue)
