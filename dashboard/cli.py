@@ -55,7 +55,8 @@ def cmd_seed_demo(args) -> int:
 
 def cmd_serve(args) -> int:
     _engine()
-    command = [sys.executable, "-m", "streamlit", "run", str(config.ROOT / "dashboard" / "app.py"),
+    # The launcher serves dashboard/app.py and the calendar feed route (dashboard/server.py).
+    command = [sys.executable, "-m", "streamlit", "run", str(config.ROOT / "dashboard" / "server.py"),
                "--server.port", str(args.port), "--server.headless", "true",
                "--browser.gatherUsageStats", "false"]
     print(f"DPO Desk: http://localhost:{args.port}")

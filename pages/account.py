@@ -1,6 +1,9 @@
+from urllib.parse import urlsplit
+
 import streamlit as st
 
-from dashboard import ui, users
+from dashboard import calendar_feed, ui, users
+from dashboard.overview.scope import HORIZONS, OverviewFilter
 
 actor = ui.page_actor(page="account")
 st.title(ui.t("account.title"))
@@ -16,3 +19,60 @@ if submitted:
         st.error(ui.t("account.passwords_differ"))
     elif ui.call(users.change_own_password, current, new, actor=actor).ok:
         st.success(ui.t("account.password_changed"))
+
+# ------------------------------------------------------------------ deadline calendar
+_NEW_FEED_URL = "_calendar_feed_url"  # shown once, on the run after its creation
+
+
+def _base_url() -> str:
+    """The app's address as the browser reached it (the feed route hangs off the host)."""
+    try:
+        url, headers = st.context.url, st.context.headers
+    except Exception:  # no browser connection (bare mode)
+        return ""
+    parts = urlsplit(url) if isinstance(url, str) else None
+    if parts and parts.scheme and parts.netloc:
+        return f"{parts.scheme}://{parts.netloc}"
+    host = headers.get("Host") if headers else None
+    return f"http://{host}" if isinstance(host, str) and host else ""
+
+
+st.divider()
+st.subheader(ui.t("calendar.title"))
+st.caption(ui.t("calendar.intro"))
+language = ui.lang()
+base_url = _base_url()
+horizon = st.selectbox(ui.t("calendar.horizon"), HORIZONS, index=HORIZONS.index(calendar_feed.FEED_HORIZON_DAYS),
+                       format_func=lambda days: ui.t("calendar.horizon_days", days=days), key="calendar_horizon")
+st.download_button(ui.t("calendar.download"), key="calendar_ics", icon=":material/calendar_month:",
+                   mime="text/calendar", file_name="echeances-dpo-desk.ics", on_click="ignore",
+                   help=ui.t("calendar.download_help"),
+                   data=lambda: ui.call(calendar_feed.calendar_file, OverviewFilter(horizon_days=horizon), language,
+                                        base_url=base_url, actor=actor, quiet=True).value or b"")
+
+st.markdown(f"**{ui.t('calendar.feed.heading')}**")
+if not calendar_feed.route_served():
+    st.caption(ui.t("calendar.feed.unavailable"))
+else:
+    st.caption(ui.t("calendar.feed.explain"))
+    active = bool(ui.call(calendar_feed.has_feed, actor=actor).value)
+    new_url = st.session_state.pop(_NEW_FEED_URL, None)
+    if new_url:
+        st.success(ui.t("calendar.feed.created"))
+        st.code(new_url, language=None)
+        st.warning(ui.t("calendar.feed.warning"), icon=":material/lock:")
+    elif active:
+        st.info(ui.t("calendar.feed.active"))
+    else:
+        st.caption(ui.t("calendar.feed.none"))
+    left, right = st.columns(2)
+    if left.button(ui.t("calendar.feed.replace" if active else "calendar.feed.create"), key="calendar_feed_create",
+                   icon=":material/link:", help=ui.t("calendar.feed.replace_help") if active else None):
+        created = ui.call(calendar_feed.create_feed, actor=actor)
+        if created.ok:
+            st.session_state[_NEW_FEED_URL] = calendar_feed.feed_url(base_url, created.value)
+            st.rerun()
+    if active and right.button(ui.t("calendar.feed.revoke"), key="calendar_feed_revoke", icon=":material/link_off:"):
+        if ui.call(calendar_feed.revoke_feed, actor=actor).ok:
+            ui.flash("calendar.feed.revoked")
+            st.rerun()

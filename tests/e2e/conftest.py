@@ -42,7 +42,8 @@ def e2e_database_url(tmp_path_factory) -> str:
 
 @pytest.fixture(scope="session")
 def app_url(e2e_database_url):
-    """The demo database, seeded by the CLI, served on a free port."""
+    """The demo database, seeded by the CLI, served on a free port by the launcher that
+    `manage.py serve` uses (dashboard/server.py: the app and the calendar feed route)."""
     folder = Path(e2e_database_url.removeprefix("sqlite:///")).parent
     env = {**os.environ, "DATABASE_URL": e2e_database_url, "DPO_PASSWORD_PROFILE": "cheap"}
     subprocess.run([sys.executable, "-m", "dashboard.cli", "seed-demo"], env=env, check=True, cwd=ROOT,
@@ -50,7 +51,7 @@ def app_url(e2e_database_url):
     port = _free_port()
     log = open(folder / "streamlit.log", "w")
     server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"), "--server.headless", "true",
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "server.py"), "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
          "--server.fileWatcherType", "none"],
         env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
