@@ -36,6 +36,13 @@ class SessionEnded(DomainError):
     key = "auth.session_expired"
 
 
+class ForgedSession(SessionEnded):
+    """A token that matches no session ever opened: forged, not expired. Refused and
+    logged like any other refusal."""
+
+    key = "auth.session_forged"
+
+
 def _hasher() -> argon2.PasswordHasher:
     if config.password_profile() == "cheap":
         return argon2.PasswordHasher.from_parameters(argon2.profiles.CHEAPEST)
@@ -136,8 +143,15 @@ def resolve_session(session: Session, token: str | None, now: datetime | None = 
         raise SessionEnded()
     now = now or utcnow()
     idle = idle or timedelta(minutes=config.session_idle_minutes())
-    record = session.exec(select(UserSession).where(UserSession.token_sha256 == _token_digest(token))).first()
-    if record is None or record.ended_at is not None:
+    digest = _token_digest(token)
+    record = session.exec(select(UserSession).where(UserSession.token_sha256 == digest)).first()
+    if record is None:
+        # Never the token itself: a short prefix of its hash tells repeated attempts apart.
+        audit.record(session, None, "auth.forged_session", actor_name="",
+                     details={"token_sha256_prefix": digest[:12]})
+        session.commit()  # the attempt is on record even though the caller's work fails
+        raise ForgedSession()
+    if record.ended_at is not None:
         raise SessionEnded()
     user = session.get(User, record.user_id)
     if user is None or not user.active or now - record.last_seen_at > idle:

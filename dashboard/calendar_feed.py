@@ -112,7 +112,9 @@ def _active(session: Session, user_id: int) -> list[CalendarFeedToken]:
                                                             CalendarFeedToken.revoked_at.is_(None))))
 
 
-def _revoke_all(session: Session, user_id: int, now: datetime) -> int:
+def revoke_all(session: Session, user_id: int, now: datetime | None = None) -> int:
+    """Stop every feed URL of a user (also when an administrator resets the password)."""
+    now = now or utcnow()
     rows = _active(session, user_id)
     for row in rows:
         row.revoked_at = now
@@ -125,7 +127,7 @@ def create_feed(session: Session, actor: Actor) -> str:
     token is returned once; only its SHA-256 is kept."""
     user_id = _own_user(session, actor, "calendar.feed_create")
     now = utcnow()
-    replaced = _revoke_all(session, user_id, now)
+    replaced = revoke_all(session, user_id, now)
     token = secrets.token_urlsafe(32)
     row = CalendarFeedToken(user_id=user_id, token_sha256=token_digest(token), created_at=now)
     session.add(row)
@@ -138,7 +140,7 @@ def create_feed(session: Session, actor: Actor) -> str:
 def revoke_feed(session: Session, actor: Actor) -> int:
     """Stop the actor's feed URL; returns how many were active (0 or 1)."""
     user_id = _own_user(session, actor, "calendar.feed_revoke")
-    revoked = _revoke_all(session, user_id, utcnow())
+    revoked = revoke_all(session, user_id, utcnow())
     audit.record(session, actor, "calendar.feed_revoked", object_type="calendar_feed",
                  details={"revoked": revoked})
     return revoked

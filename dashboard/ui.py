@@ -130,7 +130,8 @@ def flash(key: str, **params) -> None:
 def show_flash() -> None:
     item = st.session_state.pop(FLASH_KEY, None)
     if item:
-        st.success(t(item[0], **item[1]))
+        key, params, *kind = item
+        (st.error if kind == ["error"] else st.success)(t(key, **params))
 
 
 # ------------------------------------------------------------------ identity
@@ -157,6 +158,10 @@ def current_actor() -> Actor | None:
     try:
         with db.unit_of_work(engine()) as session:
             actor = auth.resolve_session(session, token)
+    except auth.ForgedSession as error:  # a token no session ever had: refused and logged
+        st.session_state.pop(TOKEN_KEY, None)
+        st.session_state[FLASH_KEY] = (error.key, {}, "error")
+        return None
     except auth.SessionEnded:
         st.session_state.pop(TOKEN_KEY, None)
         st.session_state[FLASH_KEY] = ("auth.session_expired", {})

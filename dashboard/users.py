@@ -6,7 +6,7 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 from sqlmodel import Session, select
 
-from dashboard import audit, auth
+from dashboard import audit, auth, calendar_feed
 from dashboard.actor import Actor
 from dashboard.errors import NotAllowed
 from dashboard.permissions import deny, require
@@ -144,8 +144,8 @@ def update_user(session: Session, actor: Actor, user_id: int, data: dict | UserU
 
 
 def reset_password(session: Session, actor: Actor, user_id: int, new_password: str) -> None:
-    """Set a temporary password (the user changes it at next log-in) and end the
-    user's sessions."""
+    """Set a temporary password (the user changes it at next log-in), end the user's
+    sessions and stop the user's calendar feed URLs (a reset often means a leak)."""
     require(session, actor, Capability.MANAGE_USERS, action="users.reset_password",
             object_type="user", object_id=user_id)
     user = session.get(User, user_id)
@@ -155,8 +155,9 @@ def reset_password(session: Session, actor: Actor, user_id: int, new_password: s
     user.must_change_password = actor.user_id is not None and actor.user_id != user.id
     session.add(user)
     auth.end_all_sessions(session, user.id)
+    feeds = calendar_feed.revoke_all(session, user.id)
     audit.record(session, actor, "users.reset_password", object_type="user", object_id=user.id,
-                 object_ref=user.username)
+                 object_ref=user.username, details={"calendar_feeds_revoked": feeds} if feeds else None)
 
 
 def find_user_id(session: Session, username: str) -> int | None:

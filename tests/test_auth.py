@@ -1,11 +1,12 @@
 """Log-in, lock-out and sessions."""
 
+import hashlib
 from datetime import timedelta
 
 import pytest
 from sqlmodel import select
 
-from dashboard import auth, users
+from dashboard import audit, auth, users
 from models.audit import AuditEntry
 from models.org import UserSession
 from models.types import utcnow
@@ -57,25 +58,45 @@ def test_unknown_user_names_lock_too_so_locking_reveals_nothing(org):
         _login(org, "ghost", "wrong-password", now=now)
 
 
+def _forged_attempts(org: Org) -> list[AuditEntry]:
+    with org.session() as session:
+        return session.exec(select(AuditEntry).where(AuditEntry.action == "auth.forged_session")).all()
+
+
 def test_session_expires_after_inactivity(org):
     start = utcnow()
     token = _login(org, "dpo", PASSWORD, now=start)
     with org.work() as session:
         auth.resolve_session(session, token, now=start + timedelta(minutes=29))
-    with pytest.raises(auth.SessionEnded), org.work() as session:
+    with pytest.raises(auth.SessionEnded) as expired, org.work() as session:
         auth.resolve_session(session, token, now=start + timedelta(minutes=90))
-    with pytest.raises(auth.SessionEnded), org.work() as session:  # an ended session stays ended
+    with pytest.raises(auth.SessionEnded) as ended, org.work() as session:  # an ended session stays ended
         auth.resolve_session(session, token, now=start + timedelta(minutes=91))
+    assert expired.value.key == ended.value.key == "auth.session_expired"  # expired, not forged
+    assert _forged_attempts(org) == []
 
 
-def test_forged_token_and_logout(org):
-    with pytest.raises(auth.SessionEnded), org.work() as session:
-        auth.resolve_session(session, "forged-token")
+def test_forged_token_is_refused_and_logged_without_the_token(org):
+    forged = "forged-token-0123456789"
+    with pytest.raises(auth.ForgedSession) as refused, org.work() as session:
+        auth.resolve_session(session, forged)
+    assert refused.value.key == "auth.session_forged"
+    [attempt] = _forged_attempts(org)  # on record although the caller's unit of work failed
+    assert attempt.actor_id is None and attempt.actor_name == ""
+    assert attempt.details == {"token_sha256_prefix": hashlib.sha256(forged.encode()).hexdigest()[:12]}
+    assert forged not in str(attempt.details) + attempt.reason
+    with org.session() as session:
+        assert audit.verify_chain(session).intact
+
+
+def test_a_logged_out_token_is_an_ended_session_not_a_forgery(org):
     token = _login(org, "dpo", PASSWORD)
     with org.work() as session:
         auth.logout(session, token)
-    with pytest.raises(auth.SessionEnded), org.work() as session:
+    with pytest.raises(auth.SessionEnded) as ended, org.work() as session:
         auth.resolve_session(session, token)
+    assert not isinstance(ended.value, auth.ForgedSession)
+    assert _forged_attempts(org) == []
 
 
 def test_tokens_are_stored_hashed(org):

@@ -1,12 +1,13 @@
-"""The command line: first DPO account, password reset, backup and restore."""
+"""The command line: first DPO account, password reset, backup and restore, demo data."""
 
 import os
 import subprocess
 import sys
 
+from sqlalchemy import inspect, text
 from sqlmodel import select
 
-from dashboard import auth, db
+from dashboard import auth, cli, db, demo
 from models.org import User
 
 PASSWORD = "a-very-long-password"
@@ -49,3 +50,31 @@ def test_backup_and_restore_round_trip(sqlite_engine, tmp_path):
     assert "Chaîne intacte" in restored.stdout
     with db.new_session(sqlite_engine) as session:
         assert [u.username for u in session.exec(select(User).order_by(User.username))] == ["first"]
+
+
+def _row_counts(engine) -> dict[str, int]:
+    with engine.connect() as conn:
+        return {table: conn.execute(text(f'SELECT COUNT(*) FROM "{table}"')).scalar_one()
+                for table in inspect(engine).get_table_names()}
+
+
+def test_seed_demo_prints_one_login_per_role_and_is_idempotent(tmp_path, monkeypatch, capsys):
+    url = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    assert cli.main(["seed-demo"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == f"Comptes de démonstration (mot de passe : {demo.DEMO_PASSWORD})"
+    assert demo.DEMO_PASSWORD == "demo-dpo-desk-2026"  # the password the README documents
+    assert [line.split()[0] for line in lines[1:]] == ["dpo", "juriste", "chef.rh", "auditeur"]
+    assert [line.split(maxsplit=1)[1] for line in lines[1:]] == [
+        "Délégué(e) à la protection des données", "Juriste", "Responsable de direction", "Auditeur (lecture seule)"]
+    engine = db.make_engine(url)
+    with db.new_session(engine) as session:  # each printed log-in works with the printed password
+        for line in lines[1:]:
+            assert auth.login(session, line.split()[0], demo.DEMO_PASSWORD)
+    first = _row_counts(engine)
+    assert first["dsr_request"] and first["breach"] and first["processor"] and first["dpia"]
+    assert cli.main(["seed-demo"]) == 0
+    capsys.readouterr()
+    assert _row_counts(engine) == first
+    engine.dispose()

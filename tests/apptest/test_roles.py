@@ -104,8 +104,8 @@ def test_english_switch_translates_the_interface(app_org):
     at = app_as(app_org, "auditeur")
     at.session_state[ui.LANG_KEY] = "en"
     at.run()
-    assert [t.value for t in at.title] == ["Hello Marc Lemoine"]
-    assert "Read-only access" in _texts(at)
+    assert [t.value for t in at.title] == ["Deadlines"]
+    assert "Auditor (read-only)" in _texts(at)
 
 
 def test_dpo_creates_a_user_through_the_form(app_org):

@@ -1,35 +1,40 @@
-"""An auditor, in the browser: downloads an issued certificate, verifies it (and a
-tampered copy) on the verification page, and downloads an audit pack."""
+"""An auditor, in the browser: downloads a destruction certificate of the demo data,
+verifies it (its file, a tampered copy, the code printed in its footer) on the
+verification page, and downloads an audit pack."""
 
 import hashlib
 import io
+import re
 import zipfile
 
 import pytest
+from pypdf import PdfReader
 from sqlmodel import select
 
-from dashboard import auth, db, evidence
-from models.org import Entity, User
+from dashboard import db
+from models.evidence import EvidenceDocument
 from tests.e2e.conftest import choose, login, open_page, wait_idle
-from tests.evidence.conftest import certificate_builder
 
 pytestmark = pytest.mark.browser
 REASON = "Audit interne annuel 2026"
 
 
 @pytest.fixture
-def certificate(app_url, e2e_database_url):
-    """A destruction certificate issued into the served app's database, as a case type would."""
+def certificate(app_url, e2e_database_url) -> EvidenceDocument:
+    """The first data-subject request destruction certificate of the demo data, as the
+    served app's registry holds it (issued when `seed-demo` ran)."""
     engine = db.make_engine(e2e_database_url)
-    with db.unit_of_work(engine) as session:
-        dpo = auth.actor_for(session, session.exec(select(User).where(User.username == "dpo")).one())
-        medicis = session.exec(select(Entity).where(Entity.code == "MEDICIS")).one()
-        document = evidence.issue_document(
-            session, dpo, kind="test.destruction_certificate", title="Certificat de destruction E2E-2026-0001",
-            filename="certificat-destruction.pdf", media_type="application/pdf", build=certificate_builder(),
-            case_type="test", case_id=1, case_ref="E2E-2026-0001", entity_id=medicis.id)
+    with db.new_session(engine) as session:
+        document = session.exec(select(EvidenceDocument).where(
+            EvidenceDocument.kind == "dsr.destruction_certificate").order_by(EvidenceDocument.id)).first()
     engine.dispose()
+    assert document is not None, "the demo data issues a destruction certificate"
     return document
+
+
+def _footer_code(content: bytes) -> str:
+    text = PdfReader(io.BytesIO(content)).pages[0].extract_text()
+    return re.search(r"code de vérification ([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})", text).group(1)
 
 
 def _type(page, key: str, value: str) -> None:
@@ -56,21 +61,28 @@ def test_auditor_downloads_verifies_a_certificate_and_downloads_a_pack(page, app
     login(page, app_url, "auditeur")
 
     open_page(page, "Documents émis")
+    _type(page, "ev_case", certificate.case_ref)  # other tests issue documents: find it whatever the page
     choose(page, "ev_open", certificate.number)
     _type(page, "ev_reason", REASON)
     page.get_by_role("button", name="Télécharger le document tel qu'émis").click()
     wait_idle(page)
-    downloaded = _download(page, "Enregistrer certificat-destruction.pdf", tmp_path)
+    downloaded = _download(page, f"Enregistrer {certificate.filename}", tmp_path)
     assert hashlib.sha256(downloaded).hexdigest() == certificate.sha256
 
     open_page(page, "Vérifier un document")
-    _drop(page, "certificat-destruction.pdf", downloaded)
+    _drop(page, certificate.filename, downloaded)
     page.get_by_text(f"Document authentique : ce fichier est exactement le document {certificate.number}").wait_for()
     page.get_by_text("Claire Fontaine").first.wait_for()
     tampered = downloaded.replace(b"/Creator (DPO Desk)", b"/Creator (DPO Desq)")
     _drop(page, "copie-retouchee.pdf", tampered)
     page.get_by_text(f"Document altéré : ce fichier n'est pas le document émis sous le numéro {certificate.number}",
                      exact=False).wait_for()
+    code = _footer_code(downloaded)
+    assert code == certificate.verification_code
+    page.locator(".st-key-verify_reference_text input").fill(code.lower().replace("-", " "))  # as typed off paper
+    page.get_by_role("button", name="Vérifier", exact=True).click()
+    wait_idle(page)
+    page.get_by_text(f"Code valide : il correspond au document {certificate.number}", exact=False).wait_for()
 
     open_page(page, "Dossier d'audit")
     assert page.locator(".st-key-pack_reason input").input_value() == REASON  # stated once per session
@@ -80,7 +92,7 @@ def test_auditor_downloads_verifies_a_certificate_and_downloads_a_pack(page, app
     pack = _download(page, save.inner_text().strip().splitlines()[-1], tmp_path)
     archive = zipfile.ZipFile(io.BytesIO(pack))
     names = archive.namelist()
-    assert f"documents/{certificate.number}_certificat-destruction.pdf" in names
+    assert f"documents/{certificate.number}_{certificate.filename}" in names
     assert {"manifest.csv", "SHA256SUMS.txt", "README.txt", "bordereau.pdf", "journal-audit.csv"} <= set(names)
-    assert archive.read(f"documents/{certificate.number}_certificat-destruction.pdf") == downloaded
+    assert archive.read(f"documents/{certificate.number}_{certificate.filename}") == downloaded
     assert "Traceback" not in page.content()

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from sqlmodel import select
 
-from dashboard import calendar_feed, db
+from dashboard import calendar_feed, db, users
 from dashboard.demo import dsr as demo_dsr
 from dashboard.i18n import Translator
 from dashboard.overview.figures import DeadlineItem
@@ -255,6 +255,16 @@ def test_unknown_tokens_and_disabled_accounts_get_nothing(org, requests):
         session.add(user)
     with org.work() as session:
         assert calendar_feed.feed_for_token(session, token) is None
+
+
+def test_a_password_reset_by_the_dpo_stops_the_users_feed(org, requests):
+    with org.work() as session:
+        token = calendar_feed.create_feed(session, org.head_hr)
+    with org.work() as session:
+        users.reset_password(session, org.dpo, org.head_hr.user_id, "Temporaire-2026-xyz")
+    with org.work() as session:
+        assert calendar_feed.feed_for_token(session, token) is None
+    assert [e.details for e in _actions(org, "users.reset_password")] == [{"calendar_feeds_revoked": 1}]
 
 
 def test_feed_uses_the_users_language_and_records_when_it_was_last_read(org, requests):

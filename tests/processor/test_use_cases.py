@@ -9,11 +9,12 @@ from sqlmodel import select
 
 from dashboard.errors import ConcurrentEdit, NotAllowed
 from dashboard.links import cases_linked_to_activity
-from dashboard.processor import contracts, flags, registry, subprocessors
+from dashboard.processor import audits, contracts, flags, registry, subprocessors
 from dashboard.validation import InvalidInput
 from models.audit import AuditEntry
 from models.clock import paris_today
-from models.processor import Processor, ProcessorContract, SubProcessor
+from models.deadlines import add_months
+from models.processor import Processor, ProcessorAudit, ProcessorContract, SubProcessor
 from tests.processor.conftest import activity, contract_data, processor_data
 
 US_UNDER_DPF = {"country_code": "US", "processing": True, "storage": True, "transfer_tool": "adequacy",
@@ -227,3 +228,47 @@ def test_edit_keeps_history_and_refuses_a_stale_version(porg):
         update = session.exec(select(AuditEntry).where(AuditEntry.action == "processor.update")).one()
     assert update.details["changes"]["legal_name"] == ["Paie & <Compagnie> SAS", "Paie Conseil SAS"]
     assert update.details["changes"]["status"] == ["assessed", "approved"]
+
+
+def _audit_data(performed_on, **changes) -> dict:
+    return {"performed_on": performed_on, "kind": "on_site", "auditor": "Cabinet Audit & Conformité",
+            "outcome": "minor_findings", "findings": "Journalisation des accès incomplète"} | changes
+
+
+def test_dpo_records_an_audit_and_the_next_one_is_due_an_interval_later(porg):
+    today = paris_today()
+    processor = _create(porg, planned_audit_on=today - timedelta(days=20))  # planned, then done
+    assert processor.next_audit_date == today - timedelta(days=20) and "audit_due" in _flags(porg, processor.id)
+    performed = today - timedelta(days=10)
+    with porg.work() as session:
+        audits.record_audit(session, porg.dpo, processor.id, _audit_data(performed))
+    with porg.work() as session:  # an older audit recorded late does not move the last one back
+        audits.record_audit(session, porg.legal, processor.id, _audit_data(performed - timedelta(days=400),
+                                                                           outcome="compliant", findings=""))
+    with porg.session() as session:
+        stored = session.exec(select(ProcessorAudit).order_by(ProcessorAudit.performed_on.desc())).all()
+        refreshed = session.get(Processor, processor.id)
+        entries = session.exec(select(AuditEntry).where(AuditEntry.action == "processor.audit.record")
+                               .order_by(AuditEntry.seq)).all()
+    assert [(a.performed_on, a.outcome, a.findings, a.recorded_by) for a in stored] == [
+        (performed, "minor_findings", "Journalisation des accès incomplète", "Claire Fontaine"),
+        (performed - timedelta(days=400), "compliant", "", "Julien Mercier")]
+    assert refreshed.last_audit_on == performed and refreshed.planned_audit_on is None
+    assert refreshed.next_audit_date == add_months(performed, 12)
+    assert "audit_due" not in _flags(porg, processor.id)
+    assert [(e.actor_name, e.object_ref, e.details["audit_id"], e.details["next_audit"]) for e in entries] == [
+        ("dpo", processor.reference, stored[0].id, add_months(performed, 12).isoformat()),
+        ("juriste", processor.reference, stored[1].id, add_months(performed, 12).isoformat())]
+
+
+@pytest.mark.parametrize("who", ["auditor", "head_hr"])
+def test_auditors_and_department_heads_cannot_record_an_audit(porg, who):
+    processor = _create(porg, activities=("hr_payroll",))  # one the HR head sees
+    with pytest.raises(NotAllowed), porg.work() as session:
+        audits.record_audit(session, getattr(porg, who), processor.id, _audit_data(paris_today()))
+    with porg.session() as session:
+        assert session.exec(select(func.count()).select_from(ProcessorAudit)).one() == 0
+        assert session.get(Processor, processor.id).last_audit_on is None
+        assert not session.exec(select(AuditEntry).where(AuditEntry.action == "processor.audit.record")).all()
+        denied = session.exec(select(AuditEntry).where(AuditEntry.action == "access.denied")).one()
+    assert (denied.actor_name, denied.details["attempted"]) == (getattr(porg, who).username, "processor.audit.record")

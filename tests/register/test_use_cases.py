@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from dashboard import db, links, register
+from dashboard import db, register
 from dashboard.errors import ConcurrentEdit, NotAllowed
-from dashboard.links import LinkedCase
+from dashboard.processor import registry as processor_registry
 from dashboard.validation import InvalidInput
 from models.audit import AuditEntry
 from models.clock import paris_today
@@ -16,6 +16,8 @@ from models.deadlines import register_review_date
 from models.errors import RuleViolation
 from models.processing import ProcessingActivity
 from models.register import PurposeRow
+from tests.breach import factories as breach_factories
+from tests.processor.conftest import processor_data
 from tests.register.factories import complete, create
 
 
@@ -127,16 +129,14 @@ def test_yearly_review_lists_due_entries_and_records_who_when_what(org):
     assert view.activity.next_review_on == register_review_date(paris_today())
 
 
-def linked_request(session, actor, activity_id):
-    """A stand-in for the data-subject-request provider (that module is built in parallel)."""
-    return [LinkedCase("dsr", 7, "DSR-2026-0007", "Demande d'accès", "dsr.status.open", True, "requests")]
-
-
-def test_an_entry_shows_the_cases_linked_to_it(org, monkeypatch):
+def test_an_entry_shows_the_cases_linked_to_it(org):
     activity = create(org, org.head_cr)
     assert _call(org, register.get_activity, org.dpo, activity.id).linked == []
-    monkeypatch.setattr(links, "PROVIDERS", [f"{__name__}:linked_request"])
+    processor = _call(org, processor_registry.create_processor, org.dpo,
+                      processor_data(org, activities=(), activity_ids=[activity.id]))
+    breach = breach_factories.declare(org, activity_ids=[activity.id])
     view = _call(org, register.get_activity, org.head_cr, activity.id)
-    assert [(c.case_type, c.reference) for c in view.linked] == [("dsr", "DSR-2026-0007")]
+    assert [(c.case_type, c.reference) for c in view.linked] == [("processor", processor.reference),
+                                                                 ("breach", breach.reference)]
     with pytest.raises(NotAllowed):
         _call(org, register.linked_cases, org.head_hr, activity.id)
