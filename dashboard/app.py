@@ -1,4 +1,5 @@
-"""Entry script: `streamlit run dashboard/app.py`.
+"""Entry script. Served by the launcher `streamlit run dashboard/server.py` (which adds
+the calendar feed route); `streamlit run dashboard/app.py` also works, without the feed.
 
 It lives in dashboard/, not beside the top-level pages/ folder: Streamlit would
 otherwise serve every file of a sibling pages/ folder as a page, logged in or not.

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import streamlit as st
 
@@ -253,3 +254,16 @@ def paginator(key: str, total: int, page_size: int) -> int:
                  on_click=_step_page, args=(state_key, 1))
     middle.caption(t("common.page_of", page=page, pages=pages, total=total))
     return page
+
+
+def base_url() -> str:
+    """The app's address as the browser reached it (calendar links and the feed route hang off the host)."""
+    try:
+        url, headers = st.context.url, st.context.headers
+    except Exception:  # no browser connection (bare mode)
+        return ""
+    parts = urlsplit(url) if isinstance(url, str) else None
+    if parts and parts.scheme and parts.netloc:
+        return f"{parts.scheme}://{parts.netloc}"
+    host = headers.get("Host") if headers else None
+    return f"http://{host}" if isinstance(host, str) and host else ""

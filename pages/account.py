@@ -1,5 +1,3 @@
-from urllib.parse import urlsplit
-
 import streamlit as st
 
 from dashboard import calendar_feed, ui, users
@@ -24,24 +22,11 @@ if submitted:
 _NEW_FEED_URL = "_calendar_feed_url"  # shown once, on the run after its creation
 
 
-def _base_url() -> str:
-    """The app's address as the browser reached it (the feed route hangs off the host)."""
-    try:
-        url, headers = st.context.url, st.context.headers
-    except Exception:  # no browser connection (bare mode)
-        return ""
-    parts = urlsplit(url) if isinstance(url, str) else None
-    if parts and parts.scheme and parts.netloc:
-        return f"{parts.scheme}://{parts.netloc}"
-    host = headers.get("Host") if headers else None
-    return f"http://{host}" if isinstance(host, str) and host else ""
-
-
 st.divider()
 st.subheader(ui.t("calendar.title"))
 st.caption(ui.t("calendar.intro"))
 language = ui.lang()
-base_url = _base_url()
+base_url = ui.base_url()
 horizon = st.selectbox(ui.t("calendar.horizon"), HORIZONS, index=HORIZONS.index(calendar_feed.FEED_HORIZON_DAYS),
                        format_func=lambda days: ui.t("calendar.horizon_days", days=days), key="calendar_horizon")
 st.download_button(ui.t("calendar.download"), key="calendar_ics", icon=":material/calendar_month:",

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import organisation, overview, ui, users
+from dashboard import calendar_feed, organisation, overview, ui, users
 from dashboard.charts import overview as charts
 from dashboard.overview import figures
 from dashboard.overview.scope import CASE_TYPES, HORIZONS, PERIODS, OverviewFilter
@@ -49,7 +49,14 @@ head = view.headline
 caption = tr("overview.caption", date=tr.date(head.today, long=True))
 if actor.role == Role.DEPARTMENT_HEAD:
     caption += " " + tr("overview.scope.department_head", departments=", ".join(own_departments.values()) or "—")
-st.caption(caption)
+info, export = st.columns([4, 1])
+info.caption(caption)
+language, base_url = ui.lang(), ui.base_url()
+export.download_button(tr("overview.download_ics"), key="ov_ics", icon=":material/calendar_month:",
+                       mime="text/calendar", file_name="echeances-dpo-desk.ics", on_click="ignore",
+                       help=tr("overview.download_ics_help"),
+                       data=lambda: ui.call(calendar_feed.calendar_file, flt, language, base_url=base_url,
+                                            actor=actor, quiet=True).value or b"")
 
 # ------------------------------------------------------------------ what stands out
 late = head.late_total()

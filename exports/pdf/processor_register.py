@@ -33,12 +33,13 @@ def build_register_extract(lines: list[RegisterLine], *, tr: Translator, stamp: 
               tr("processor.col.contract"), tr("processor.col.flags")]
     rows = []
     for line in lines:
-        who = f"{line.legal_name} — {country(tr, line.country_code)}\n{tr('processor.col.entities')} : " \
-              f"{', '.join(line.entities)}\n{line.services}"
+        entities = tr("common.label_value", label=tr("processor.col.entities"), value=", ".join(line.entities))
+        who = f"{line.legal_name} — {country(tr, line.country_code)}\n{entities}\n{line.services}"
         flags = "\n".join(tr(f"processor.flag.{flag}") for flag in line.flags) or tr("processor.flag.none")
         contract = line.contract or tr("processor.contract.none")
         if line.next_deadline:
-            contract += f"\n{tr('processor.col.next_deadline')} : {day(tr, line.next_deadline)}"
+            contract += "\n" + tr("common.label_value", label=tr("processor.col.next_deadline"),
+                                   value=day(tr, line.next_deadline))
         rows.append([f"{line.reference}\n{tr(f'processor.status.{line.status}')}", who,
                      "\n".join(location_text(tr, loc) for loc in line.locations), contract, flags])
     widths = [30 * mm, 50 * mm, 0, 32 * mm, 28 * mm]
