@@ -19,6 +19,7 @@ FOCUS = "overview_focus"
 
 actor = ui.page_actor(page="home")
 tr = ui.tr()
+lang = ui.lang()  # in widget keys: a selectbox keeps its labels until its key changes
 st.title(tr("overview.title"))
 if ui.call(users.must_change_password, actor=actor, quiet=True).value:
     st.warning(tr("auth.must_change_password"))
@@ -28,13 +29,13 @@ departments = {d.id: d.name for d in ui.call(organisation.list_departments, acto
 own_departments = {i: n for i, n in departments.items() if actor.covers_department(i)}
 
 row = st.columns(4)
-entity_id = row[0].selectbox(tr("overview.filter.entity"), [None, *entities], key="ov_entity",
+entity_id = row[0].selectbox(tr("overview.filter.entity"), [None, *entities], key=f"ov_entity_{lang}",
                              format_func=lambda i: tr("common.all") if i is None else entities[i])
-department_id = row[1].selectbox(tr("overview.filter.department"), [None, *own_departments], key="ov_department",
+department_id = row[1].selectbox(tr("overview.filter.department"), [None, *own_departments], key=f"ov_department_{lang}",
                                  format_func=lambda i: tr("common.all") if i is None else own_departments[i])
-months = row[2].selectbox(tr("overview.filter.months"), PERIODS, index=PERIODS.index(12), key="ov_months",
+months = row[2].selectbox(tr("overview.filter.months"), PERIODS, index=PERIODS.index(12), key=f"ov_months_{lang}",
                           format_func=lambda m: tr("overview.filter.months_value", months=m))
-horizon = row[3].selectbox(tr("overview.filter.horizon"), HORIZONS, index=HORIZONS.index(90), key="ov_horizon",
+horizon = row[3].selectbox(tr("overview.filter.horizon"), HORIZONS, index=HORIZONS.index(90), key=f"ov_horizon_{lang}",
                            format_func=lambda d: tr("overview.filter.horizon_value", days=d))
 case_types = st.pills(tr("overview.filter.case_types"), list(CASE_TYPES), selection_mode="multi",
                       default=list(CASE_TYPES), key="ov_case_types",
@@ -51,11 +52,11 @@ if actor.role == Role.DEPARTMENT_HEAD:
     caption += " " + tr("overview.scope.department_head", departments=", ".join(own_departments.values()) or "—")
 info, export = st.columns([4, 1])
 info.caption(caption)
-language, base_url = ui.lang(), ui.base_url()
+base_url = ui.base_url()
 export.download_button(tr("overview.download_ics"), key="ov_ics", icon=":material/calendar_month:",
                        mime="text/calendar", file_name="echeances-dpo-desk.ics", on_click="ignore",
                        help=tr("overview.download_ics_help"),
-                       data=lambda: ui.call(calendar_feed.calendar_file, flt, language, base_url=base_url,
+                       data=lambda: ui.call(calendar_feed.calendar_file, flt, lang, base_url=base_url,
                                             actor=actor, quiet=True).value or b"")
 
 # ------------------------------------------------------------------ what stands out
@@ -121,11 +122,14 @@ if kinds:
         st.session_state[FOCUS] = default
     st.subheader(tr("overview.list.title", kind=tr(f"overview.kind.{st.session_state[FOCUS]}")))
     top = st.columns([3, 2])
-    focus = top[0].selectbox(tr("overview.col.kind"), kinds, key=FOCUS,
+    focus_key = f"ov_focus_{lang}"
+    st.session_state[focus_key] = st.session_state[FOCUS]  # the buttons above choose it too
+    focus = top[0].selectbox(tr("overview.col.kind"), kinds, key=focus_key,
+                             on_change=lambda: _focus(st.session_state[focus_key]),
                              format_func=lambda k: f"{tr(f'overview.kind.{k}')} ({head.kinds[k].late} · "
                                                    f"{head.kinds[k].upcoming})")
     urgency = top[1].segmented_control(tr("overview.list.urgency"), ["late", "soon", "upcoming"],
-                                       key="ov_list_urgency",
+                                       key=f"ov_list_urgency_{lang}",
                                        format_func=lambda u: tr(f"overview.urgency.{u}")) or ""
     page_size = 25
     total = head.kinds[focus].late + head.kinds[focus].upcoming if not urgency else getattr(head.kinds[focus],
@@ -167,7 +171,7 @@ tabs = dict(zip(names, st.tabs([tr(f"overview.tab.{n}") for n in names])))
 
 with tabs["timeline"]:
     if view.timeline:
-        group = st.segmented_control(tr("overview.group_by"), ["case_type", "department"], key="ov_group",
+        group = st.segmented_control(tr("overview.group_by"), ["case_type", "department"], key=f"ov_group_{lang}",
                                      default="case_type", format_func=lambda g: tr(f"overview.group.{g}"))
         if group == "department":
             def group_of(item) -> str:
@@ -221,9 +225,7 @@ with tabs["compliance"]:
             ("overview.compliance.dpias", ratio(c.dpias_validated, c.dpias)),
             ("overview.compliance.register", ratio(c.activities_validated, c.activities)),
             ("overview.compliance.breaches_recorded", (str(c.breaches_recorded), "")))):
-        column.metric(tr(label), value, help=detail or None, border=True)
-        if detail:
-            column.caption(detail)
+        column.metric(tr(label), value, delta=detail or None, delta_color="gray", delta_arrow="off", border=True)
     if c.activities_review_overdue:
         st.warning(tr("overview.compliance.register_overdue", count=c.activities_review_overdue))
     if view.months:

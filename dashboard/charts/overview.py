@@ -69,7 +69,8 @@ def monthly_figure(tr, months: Sequence) -> go.Figure:
                    yaxis={"title": {"text": tr("overview.chart.requests")}, "rangemode": "tozero",
                           "gridcolor": "#eee"},
                    yaxis2={"title": {"text": tr("overview.chart.on_time_axis")}, "overlaying": "y", "side": "right",
-                           "range": [0, 105], "showgrid": False, "ticksuffix": " %"})
+                           "range": [0, 105], "tickvals": [0, 25, 50, 75, 100], "showgrid": False,
+                           "ticksuffix": " %"})
 
 
 def department_figure(tr, loads: Sequence) -> go.Figure:

@@ -45,7 +45,7 @@ def test_a_department_head_counts_only_the_requests_of_his_departments(demo_app)
     head = app_as(demo_app, "chef.rh")
     assert _metric(head, "Demandes ouvertes") < _metric(dpo, "Demandes ouvertes")
     assert "Vos directions seulement : Ressources humaines." in " ".join(c.value for c in head.caption)
-    assert [o for o in head.selectbox(key="ov_department").options] == ["Tous", "Ressources humaines"]
+    assert [o for o in head.selectbox(key="ov_department_fr").options] == ["Tous", "Ressources humaines"]
 
 
 def test_the_auditor_reads_compliance_first(demo_app):
@@ -57,7 +57,7 @@ def test_show_list_switches_the_list_behind_the_figures(demo_app):
     at = app_as(demo_app, "dpo")
     at.button(key="ov_show_register_review").click().run()
     assert not at.exception
-    assert at.selectbox(key="overview_focus").value == "register_review"
+    assert at.selectbox(key="ov_focus_fr").value == "register_review"
     assert any("TRT-" in str(row) for row in at.dataframe[0].value.iloc[:, 0])
 
 
@@ -69,3 +69,5 @@ def test_the_page_in_english(demo_app):
     assert [t.value for t in at.title] == ["Deadlines"]
     assert "Open requests" in {m.label for m in at.metric}
     assert [t.label for t in at.tabs][:2] == ["Deadline timeline", "Requests per month"]
+    assert at.selectbox(key="ov_entity_en").options[0] == "All"
+    assert at.selectbox(key="ov_horizon_en").value == 90 and "within 90 days" in at.selectbox(key="ov_horizon_en").options
