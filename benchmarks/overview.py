@@ -49,7 +49,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DPO_PASSWORD_PROFILE", "cheap")
-os.environ["DPO_SESSION_IDLE_MINUTES"] = "1440"  # a million-row baseline takes minutes between two page runs
+os.environ["DPO_SESSION_IDLE_MINUTES"] = "1440"
+os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")  # no "missing ScriptRunContext" between runs  # a million-row baseline takes minutes between two page runs
 
 import logging  # noqa: E402
 

@@ -163,5 +163,8 @@ def choose(page, key: str, text: str, exact: bool = False) -> None:
 
 
 def open_tab(page, name: str) -> None:
-    page.get_by_role("tab", name=name).click()
+    """Click a tab once the script has finished: while a rerun runs, Streamlit can show the
+    previous run's tab bar beside the new one (then the newest, last, is the live one)."""
+    settle(page)
+    page.get_by_role("tab", name=name).last.click()
     settle(page)
