@@ -169,6 +169,11 @@ if actor.role == Role.AUDITOR:  # an auditor reads how well the obligations were
     names = ["compliance", *names[:-1]]
 tabs = dict(zip(names, st.tabs([tr(f"overview.tab.{n}") for n in names])))
 
+
+def _chart(figure, key: str) -> None:
+    st.plotly_chart(figure, key=key, config={"displaylogo": False})
+
+
 with tabs["timeline"]:
     if view.timeline:
         group = st.segmented_control(tr("overview.group_by"), ["case_type", "department"], key=f"ov_group_{lang}",
@@ -179,35 +184,23 @@ with tabs["timeline"]:
         else:
             def group_of(item) -> str:
                 return tr(f"overview.case_type.{item.case_type}")
-        st.plotly_chart(charts.timeline_figure(tr, view.timeline, head.today, group_of, flt.horizon()),
-                        key="ov_chart_timeline", config={"displaylogo": False})
+        _chart(charts.timeline_figure(tr, view.timeline, head.today, group_of, flt.horizon()), "ov_chart_timeline")
         st.caption(tr("overview.timeline.caption", shown=len(view.timeline),
                       total=sum(k.late + k.upcoming for k in head.kinds.values())))
     else:
         st.info(tr("overview.no_deadline"))
-with tabs["monthly"]:
-    if view.months:
-        st.plotly_chart(charts.monthly_figure(tr, view.months), key="ov_chart_monthly",
-                        config={"displaylogo": False})
-    else:
-        st.info(tr("overview.no_requests"))
-with tabs["departments"]:
-    if view.departments:
-        st.plotly_chart(charts.department_figure(tr, view.departments), key="ov_chart_departments",
-                        config={"displaylogo": False})
-    else:
-        st.info(tr("overview.no_requests"))
-with tabs["ages"]:
-    if any(n for _, n in view.ages):
-        st.plotly_chart(charts.ages_figure(tr, view.ages), key="ov_chart_ages", config={"displaylogo": False})
-    else:
-        st.info(tr("overview.no_requests"))
-with tabs["breach_clocks"]:
-    if view.clocks:
-        st.plotly_chart(charts.breach_clock_figure(tr, view.clocks, head.now), key="ov_chart_clocks",
-                        config={"displaylogo": False})
-    else:
-        st.info(tr("overview.no_clock"))
+for name, shown, figure, empty in (
+        ("monthly", view.months, lambda: charts.monthly_figure(tr, view.months), "overview.no_requests"),
+        ("departments", view.departments, lambda: charts.department_figure(tr, view.departments),
+         "overview.no_requests"),
+        ("ages", any(n for _, n in view.ages), lambda: charts.ages_figure(tr, view.ages), "overview.no_requests"),
+        ("breach_clocks", view.clocks, lambda: charts.breach_clock_figure(tr, view.clocks, head.now),
+         "overview.no_clock")):
+    with tabs[name]:
+        if shown:
+            _chart(figure(), f"ov_chart_{name}")
+        else:
+            st.info(tr(empty))
 with tabs["compliance"]:
     c = view.compliance
     st.caption(tr("overview.compliance.intro", period=tr("overview.filter.months_value", months=flt.months)))
@@ -229,5 +222,4 @@ with tabs["compliance"]:
     if c.activities_review_overdue:
         st.warning(tr("overview.compliance.register_overdue", count=c.activities_review_overdue))
     if view.months:
-        st.plotly_chart(charts.monthly_figure(tr, view.months), key="ov_chart_compliance_monthly",
-                        config={"displaylogo": False})
+        _chart(charts.monthly_figure(tr, view.months), "ov_chart_compliance_monthly")

@@ -9,15 +9,13 @@ in CI (CI=true) that is a failure.
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from tests.app_server import served_app
 from tests.conftest import service_missing
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,12 +24,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-sync", "--no-first-run", "--disable-quic", "--disable-dev-shm-usage"]
 PASSWORD = "demo-dpo-desk-2026"
 ARTIFACTS = ROOT / "test-artifacts"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -48,33 +40,8 @@ def app_url(e2e_database_url):
     env = {**os.environ, "DATABASE_URL": e2e_database_url, "DPO_PASSWORD_PROFILE": "cheap"}
     subprocess.run([sys.executable, "-m", "dashboard.cli", "seed-demo"], env=env, check=True, cwd=ROOT,
                    capture_output=True)
-    port = _free_port()
-    log = open(folder / "streamlit.log", "w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "server.py"), "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            pass
-        if server.poll() is not None or time.monotonic() > deadline:
-            server.kill()
-            pytest.fail(f"streamlit did not start; see {folder / 'streamlit.log'}")
-        time.sleep(0.5)
-    yield url
-    server.terminate()
-    try:
-        server.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.kill()
-    log.close()
+    with served_app(e2e_database_url, folder) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

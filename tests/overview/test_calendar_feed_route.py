@@ -3,32 +3,20 @@
 GET /api/calendar/<token>.ics. One real server for this module, on a SQLite file the
 tests prepare through the use cases."""
 
-import os
 import shutil
-import socket
 import sqlite3
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 
 from dashboard import calendar_feed, db
 from dashboard.demo import dsr as demo_dsr
+from tests.app_server import served_app
 from tests.conftest import build_org
 from tests.dsr.conftest import make_request
 from tests.overview.test_calendar import parse
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _get(url: str) -> tuple[int, str, bytes]:
@@ -51,34 +39,8 @@ def served(tmp_path_factory, sqlite_template):
         demo_dsr.seed_routing(session)
     member = make_request(org)
     staff = make_request(org, relation="staff", requester_name="Thomas Roux", requester_contact="t.roux@example.org")
-    port = _free_port()
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{path}", "DPO_PASSWORD_PROFILE": "cheap"}
-    log = open(folder / "streamlit.log", "w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "server.py"), "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            if _get(f"{url}/_stcore/health")[0] == 200:
-                break
-        except OSError:
-            pass
-        if server.poll() is not None or time.monotonic() > deadline:
-            server.kill()
-            log.close()
-            pytest.fail(f"the launcher did not start:\n{(folder / 'streamlit.log').read_text()}")
-        time.sleep(0.3)
-    yield url, org, member, staff, path
-    server.terminate()
-    try:
-        server.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.kill()
-    log.close()
+    with served_app(f"sqlite:///{path}", folder) as url:
+        yield url, org, member, staff, path
     engine.dispose()
 
 

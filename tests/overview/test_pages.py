@@ -10,7 +10,7 @@ from models.types import utcnow
 from tests.overview import factories as make
 from tests.page_support import app_as
 
-CHARTS = {"ov_chart_timeline", "ov_chart_monthly", "ov_chart_departments", "ov_chart_ages", "ov_chart_clocks",
+CHARTS = {"ov_chart_timeline", "ov_chart_monthly", "ov_chart_departments", "ov_chart_ages", "ov_chart_breach_clocks",
           "ov_chart_compliance_monthly"}
 
 
