@@ -56,6 +56,7 @@ import logging  # noqa: E402
 
 import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
+import streamlit.logger  # noqa: E402
 from sqlalchemy import event, insert, text  # noqa: E402
 from sqlalchemy.engine import Engine, make_url  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
@@ -703,6 +704,7 @@ def measure(backend: str, size: int, folder: Path, empty_page: Path, repeat: int
 
 
 def _measure_persona(engine, org, backend, size, username, persona, empty_page, repeat, explain_top) -> Row:
+    streamlit.logger.set_log_level("error")  # "missing ScriptRunContext" when the state is set between runs
     token = signed_in_token(org, username)
     page, empty = AppTest.from_file(APP, default_timeout=TIMEOUT), AppTest.from_file(APP, default_timeout=TIMEOUT)
     page.session_state[ui.TOKEN_KEY] = token
