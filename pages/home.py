@@ -164,44 +164,39 @@ if kinds:
         st.info(tr("overview.no_deadline"))
 
 # ------------------------------------------------------------------ charts
-names = ["timeline", "monthly", "departments", "ages", "breach_clocks", "compliance"]
-if actor.role == Role.AUDITOR:  # an auditor reads how well the obligations were met first
-    names = ["compliance", *names[:-1]]
-tabs = dict(zip(names, st.tabs([tr(f"overview.tab.{n}") for n in names])))
 
 
 def _chart(figure, key: str) -> None:
     st.plotly_chart(figure, key=key, config={"displaylogo": False})
 
 
-with tabs["timeline"]:
-    if view.timeline:
-        group = st.segmented_control(tr("overview.group_by"), ["case_type", "department"], key=f"ov_group_{lang}",
-                                     default="case_type", format_func=lambda g: tr(f"overview.group.{g}"))
-        if group == "department":
-            def group_of(item) -> str:
-                return departments.get(item.department_id) or tr("overview.group.organisation")
-        else:
-            def group_of(item) -> str:
-                return tr(f"overview.case_type.{item.case_type}")
-        _chart(charts.timeline_figure(tr, view.timeline, head.today, group_of, flt.horizon()), "ov_chart_timeline")
-        st.caption(tr("overview.timeline.caption", shown=len(view.timeline),
-                      total=sum(k.late + k.upcoming for k in head.kinds.values())))
-    else:
+def _timeline() -> None:
+    if not view.timeline:
         st.info(tr("overview.no_deadline"))
-for name, shown, figure, empty in (
-        ("monthly", view.months, lambda: charts.monthly_figure(tr, view.months), "overview.no_requests"),
-        ("departments", view.departments, lambda: charts.department_figure(tr, view.departments),
-         "overview.no_requests"),
-        ("ages", any(n for _, n in view.ages), lambda: charts.ages_figure(tr, view.ages), "overview.no_requests"),
-        ("breach_clocks", view.clocks, lambda: charts.breach_clock_figure(tr, view.clocks, head.now),
-         "overview.no_clock")):
-    with tabs[name]:
+        return
+    group = st.segmented_control(tr("overview.group_by"), ["case_type", "department"], key=f"ov_group_{lang}",
+                                 default="case_type", format_func=lambda g: tr(f"overview.group.{g}"))
+    if group == "department":
+        def group_of(item) -> str:
+            return departments.get(item.department_id) or tr("overview.group.organisation")
+    else:
+        def group_of(item) -> str:
+            return tr(f"overview.case_type.{item.case_type}")
+    _chart(charts.timeline_figure(tr, view.timeline, head.today, group_of, flt.horizon()), "ov_chart_timeline")
+    st.caption(tr("overview.timeline.caption", shown=len(view.timeline),
+                  total=sum(k.late + k.upcoming for k in head.kinds.values())))
+
+
+def _one_chart(name: str, shown: bool, figure, empty_key: str):
+    def draw() -> None:
         if shown:
             _chart(figure(), f"ov_chart_{name}")
         else:
-            st.info(tr(empty))
-with tabs["compliance"]:
+            st.info(tr(empty_key))
+    return draw
+
+
+def _compliance() -> None:
     c = view.compliance
     st.caption(tr("overview.compliance.intro", period=tr("overview.filter.months_value", months=flt.months)))
 
@@ -223,3 +218,25 @@ with tabs["compliance"]:
         st.warning(tr("overview.compliance.register_overdue", count=c.activities_review_overdue))
     if view.months:
         _chart(charts.monthly_figure(tr, view.months), "ov_chart_compliance_monthly")
+
+
+DRAW = {
+    "timeline": _timeline,
+    "monthly": _one_chart("monthly", bool(view.months), lambda: charts.monthly_figure(tr, view.months),
+                          "overview.no_requests"),
+    "departments": _one_chart("departments", bool(view.departments),
+                              lambda: charts.department_figure(tr, view.departments), "overview.no_requests"),
+    "ages": _one_chart("ages", any(n for _, n in view.ages), lambda: charts.ages_figure(tr, view.ages),
+                       "overview.no_requests"),
+    "breach_clocks": _one_chart("breach_clocks", bool(view.clocks),
+                                lambda: charts.breach_clock_figure(tr, view.clocks, head.now), "overview.no_clock"),
+    "compliance": _compliance,
+}
+names = list(DRAW)
+if actor.role == Role.AUDITOR:  # an auditor reads how well the obligations were met first
+    names = ["compliance", *names[:-1]]
+tabs = st.tabs([tr(f"overview.tab.{n}") for n in names], key=f"ov_tabs_{lang}", on_change="rerun")
+for name, tab in zip(names, tabs):
+    if tab.open:  # only the open tab is drawn: a rerun builds one chart, not six
+        with tab:
+            DRAW[name]()

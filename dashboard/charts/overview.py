@@ -1,6 +1,10 @@
 """The deadline overview's charts. Each takes the plain data of dashboard.overview and
 a translator, and says what it shows in its title; colours are the same everywhere:
-late red, due within a week orange, on track blue."""
+late red, due within a week orange, on track blue.
+
+Figures are written as plain specifications and built in one validated step: plotly's
+incremental `update_layout` / `add_vline` calls cost ten times more, and the page draws
+its chart on every rerun (see benchmarks/overview.py)."""
 
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
@@ -11,66 +15,69 @@ URGENCY_COLOURS = {"late": "#c62828", "soon": "#ef8f00", "on_track": "#2d5b9a"}
 ANSWERED = "#2d5b9a"
 RECEIVED = "#9fb8d9"
 RATE = "#2e7d32"
-FONT = {"size": 13}
+GRID = "#eee"
 
 
-def _layout(figure: go.Figure, title: str, height: int, **extra) -> go.Figure:
-    figure.update_layout(title={"text": title, "x": 0, "xanchor": "left"}, height=height, font=FONT,
-                         margin={"l": 10, "r": 10, "t": 60, "b": 10}, plot_bgcolor="white",
-                         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 1, "xanchor": "right"},
-                         **extra)
-    return figure
+def _figure(title: str, height: int, data: list[dict], **layout) -> go.Figure:
+    base = {"title": {"text": title, "x": 0, "xanchor": "left"}, "height": height, "font": {"size": 13},
+            "margin": {"l": 10, "r": 10, "t": 60, "b": 10}, "plot_bgcolor": "white",
+            "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 1, "xanchor": "right"}}
+    return go.Figure({"data": data, "layout": {**base, **layout}})
+
+
+def _vertical_line(x, colour: str = "#222", dash: str = "solid") -> dict:
+    return {"type": "line", "xref": "x", "yref": "paper", "x0": x, "x1": x, "y0": 0, "y1": 1,
+            "line": {"color": colour, "width": 2, "dash": dash}}
 
 
 def timeline_figure(tr, items: Sequence, today: date, group_of, horizon: date) -> go.Figure:
     """Open cases as bars from their start to their deadline, grouped (case type or
     department: `group_of(item) -> str`), today marked. `items`: DeadlineItem."""
     ordered = sorted(items, key=lambda i: (group_of(i), i.due, i.reference))
-    figure = go.Figure()
+    data = []
     for urgency, colour in URGENCY_COLOURS.items():
         chosen = [i for i in ordered if i.urgency == urgency]
         if not chosen:
             continue
-        figure.add_trace(go.Bar(
-            orientation="h", name=tr(f"overview.urgency.{urgency}"), marker={"color": colour},
-            y=[[group_of(i) for i in chosen], [f"{i.reference} · {tr(f'overview.kind_short.{i.kind}')}"
-                                               for i in chosen]],
-            base=[i.start.isoformat() for i in chosen],
-            x=[max(1, (i.due - i.start).days) * 86_400_000 for i in chosen],
-            customdata=[[tr(f"overview.kind.{i.kind}"), tr.date(i.start), tr.date(i.due), i.title] for i in chosen],
-            hovertemplate=(f"%{{y}}<br>%{{customdata[0]}}<br>{tr('overview.chart.start')} : %{{customdata[1]}}"
-                           f"<br>{tr('overview.chart.deadline')} : %{{customdata[2]}}<br>%{{customdata[3]}}"
-                           "<extra></extra>")))
-    left = min([today - timedelta(days=30), *[i.start for i in ordered]], default=today - timedelta(days=30))
-    figure.add_vline(x=datetime.combine(today, datetime.min.time()).timestamp() * 1000, line_width=2,
-                     line_dash="dash", line_color="#222", annotation_text=tr("overview.chart.today"),
-                     annotation_position="bottom right")
-    rows = max(1, len(ordered))
-    figure.update_xaxes(type="date", range=[max(left, today - timedelta(days=120)).isoformat(),
-                                            (horizon + timedelta(days=3)).isoformat()], showgrid=True,
-                        gridcolor="#eee")
-    figure.update_yaxes(autorange="reversed", tickfont={"size": 11})
-    return _layout(figure, tr("overview.chart.timeline"), height=140 + 24 * rows, barmode="overlay")
+        data.append({
+            "type": "bar", "orientation": "h", "name": tr(f"overview.urgency.{urgency}"), "marker": {"color": colour},
+            "y": [[group_of(i) for i in chosen],
+                  [f"{i.reference} · {tr(f'overview.kind_short.{i.kind}')}" for i in chosen]],
+            "base": [i.start.isoformat() for i in chosen],
+            "x": [max(1, (i.due - i.start).days) * 86_400_000 for i in chosen],
+            "customdata": [[tr(f"overview.kind.{i.kind}"), tr.date(i.start), tr.date(i.due), i.title] for i in chosen],
+            "hovertemplate": (f"%{{y}}<br>%{{customdata[0]}}<br>{tr('overview.chart.start')} : %{{customdata[1]}}"
+                              f"<br>{tr('overview.chart.deadline')} : %{{customdata[2]}}<br>%{{customdata[3]}}"
+                              "<extra></extra>")})
+    left = max(min([today - timedelta(days=30), *[i.start for i in ordered]]), today - timedelta(days=120))
+    midnight = datetime.combine(today, datetime.min.time()).isoformat()
+    return _figure(
+        tr("overview.chart.timeline"), 140 + 24 * max(1, len(ordered)), data, barmode="overlay",
+        shapes=[_vertical_line(midnight, dash="dash")],
+        annotations=[{"x": midnight, "xref": "x", "y": 0, "yref": "paper", "yanchor": "top", "xanchor": "left",
+                      "text": tr("overview.chart.today"), "showarrow": False}],
+        xaxis={"type": "date", "range": [left.isoformat(), (horizon + timedelta(days=3)).isoformat()],
+               "showgrid": True, "gridcolor": GRID},
+        yaxis={"autorange": "reversed", "tickfont": {"size": 11}})
 
 
 def monthly_figure(tr, months: Sequence) -> go.Figure:
     """Requests received and answered per month, and the share answered in time. `months`: MonthRow."""
     labels = [_month_label(tr, m.month) for m in months]
-    figure = go.Figure()
-    figure.add_trace(go.Bar(x=labels, y=[m.received for m in months], name=tr("overview.chart.received"),
-                            marker={"color": RECEIVED}))
-    figure.add_trace(go.Bar(x=labels, y=[m.answered for m in months], name=tr("overview.chart.answered"),
-                            marker={"color": ANSWERED}))
-    figure.add_trace(go.Scatter(
-        x=labels, y=[None if m.on_time_rate is None else round(100 * m.on_time_rate, 1) for m in months],
-        name=tr("overview.chart.on_time_rate"), yaxis="y2", mode="lines+markers", connectgaps=False,
-        line={"color": RATE, "width": 3}, hovertemplate="%{y} %<extra></extra>"))
-    return _layout(figure, tr("overview.chart.monthly"), 420, barmode="group",
-                   yaxis={"title": {"text": tr("overview.chart.requests")}, "rangemode": "tozero",
-                          "gridcolor": "#eee"},
-                   yaxis2={"title": {"text": tr("overview.chart.on_time_axis")}, "overlaying": "y", "side": "right",
-                           "range": [0, 105], "tickvals": [0, 25, 50, 75, 100], "showgrid": False,
-                           "ticksuffix": " %"})
+    rates = [None if m.on_time_rate is None else round(100 * m.on_time_rate, 1) for m in months]
+    return _figure(
+        tr("overview.chart.monthly"), 420, [
+            {"type": "bar", "x": labels, "y": [m.received for m in months], "name": tr("overview.chart.received"),
+             "marker": {"color": RECEIVED}},
+            {"type": "bar", "x": labels, "y": [m.answered for m in months], "name": tr("overview.chart.answered"),
+             "marker": {"color": ANSWERED}},
+            {"type": "scatter", "x": labels, "y": rates, "name": tr("overview.chart.on_time_rate"), "yaxis": "y2",
+             "mode": "lines+markers", "connectgaps": False, "line": {"color": RATE, "width": 3},
+             "hovertemplate": "%{y} %<extra></extra>"}],
+        barmode="group",
+        yaxis={"title": {"text": tr("overview.chart.requests")}, "rangemode": "tozero", "gridcolor": GRID},
+        yaxis2={"title": {"text": tr("overview.chart.on_time_axis")}, "overlaying": "y", "side": "right",
+                "range": [0, 105], "tickvals": [0, 25, 50, 75, 100], "showgrid": False, "ticksuffix": " %"})
 
 
 def department_figure(tr, loads: Sequence) -> go.Figure:
@@ -78,23 +85,25 @@ def department_figure(tr, loads: Sequence) -> go.Figure:
     names = [d.name or tr("overview.unrouted") for d in loads]
     parts = (("late", [d.late for d in loads]), ("soon", [d.soon for d in loads]),
              ("on_track", [d.open - d.late - d.soon for d in loads]))
-    figure = go.Figure([go.Bar(orientation="h", y=names, x=values, name=tr(f"overview.urgency.{urgency}"),
-                               marker={"color": URGENCY_COLOURS[urgency]}) for urgency, values in parts])
-    figure.update_yaxes(autorange="reversed")
-    figure.update_xaxes(title={"text": tr("overview.chart.open_requests")}, gridcolor="#eee")
-    return _layout(figure, tr("overview.chart.departments"), 140 + 36 * max(1, len(loads)), barmode="stack")
+    return _figure(
+        tr("overview.chart.departments"), 140 + 36 * max(1, len(loads)),
+        [{"type": "bar", "orientation": "h", "y": names, "x": values, "name": tr(f"overview.urgency.{urgency}"),
+          "marker": {"color": URGENCY_COLOURS[urgency]}} for urgency, values in parts],
+        barmode="stack", yaxis={"autorange": "reversed"},
+        xaxis={"title": {"text": tr("overview.chart.open_requests")}, "gridcolor": GRID})
 
 
 def ages_figure(tr, ages: Sequence[tuple[str, int]]) -> go.Figure:
     """Open requests by days since receipt; past 30 days a request is past its usual month."""
     colours = [URGENCY_COLOURS["on_track"] if label in ("0_7", "8_14", "15_30") else URGENCY_COLOURS["late"]
                for label, _ in ages]
-    figure = go.Figure(go.Bar(x=[tr(f"overview.age.{label}") for label, _ in ages], y=[n for _, n in ages],
-                              marker={"color": colours}, text=[n for _, n in ages], textposition="outside",
-                              hovertemplate="%{x} : %{y}<extra></extra>"))
-    figure.update_yaxes(title={"text": tr("overview.chart.open_requests")}, rangemode="tozero", gridcolor="#eee")
-    figure.update_xaxes(title={"text": tr("overview.chart.age_axis")})
-    return _layout(figure, tr("overview.chart.ages"), 380)
+    return _figure(
+        tr("overview.chart.ages"), 380,
+        [{"type": "bar", "x": [tr(f"overview.age.{label}") for label, _ in ages], "y": [n for _, n in ages],
+          "marker": {"color": colours}, "text": [n for _, n in ages], "textposition": "outside",
+          "hovertemplate": "%{x} : %{y}<extra></extra>"}],
+        yaxis={"title": {"text": tr("overview.chart.open_requests")}, "rangemode": "tozero", "gridcolor": GRID},
+        xaxis={"title": {"text": tr("overview.chart.age_axis")}})
 
 
 def breach_clock_figure(tr, clocks: Sequence, now: datetime) -> go.Figure:
@@ -102,14 +111,14 @@ def breach_clock_figure(tr, clocks: Sequence, now: datetime) -> go.Figure:
     hours = [round((c.due_at - now).total_seconds() / 3600, 1) for c in clocks]
     colours = [URGENCY_COLOURS["late"] if h < 0 else URGENCY_COLOURS["soon"] if h < 24 else
                URGENCY_COLOURS["on_track"] for h in hours]
-    figure = go.Figure(go.Bar(
-        orientation="h", y=[f"{c.reference} · {c.title}"[:60] for c in clocks], x=hours, marker={"color": colours},
-        text=[tr("overview.chart.hours_over", hours=-h) if h < 0 else tr("overview.chart.hours_left", hours=h)
-              for h in hours], textposition="auto", hovertemplate="%{y}<br>%{text}<extra></extra>"))
-    figure.add_vline(x=0, line_width=2, line_color="#222")
-    figure.update_yaxes(autorange="reversed")
-    figure.update_xaxes(title={"text": tr("overview.chart.hours_axis")}, gridcolor="#eee", zeroline=False)
-    return _layout(figure, tr("overview.chart.breach_clocks"), 140 + 40 * max(1, len(clocks)))
+    return _figure(
+        tr("overview.chart.breach_clocks"), 140 + 40 * max(1, len(clocks)),
+        [{"type": "bar", "orientation": "h", "y": [f"{c.reference} · {c.title}"[:60] for c in clocks], "x": hours,
+          "marker": {"color": colours}, "textposition": "auto", "hovertemplate": "%{y}<br>%{text}<extra></extra>",
+          "text": [tr("overview.chart.hours_over", hours=-h) if h < 0 else tr("overview.chart.hours_left", hours=h)
+                   for h in hours]}],
+        shapes=[_vertical_line(0)], yaxis={"autorange": "reversed"},
+        xaxis={"title": {"text": tr("overview.chart.hours_axis")}, "gridcolor": GRID, "zeroline": False})
 
 
 def _month_label(tr, month: str) -> str:
