@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import String, and_, exists, literal, null, or_, select, true
+from sqlalchemy import Date, Integer, String, and_, cast, exists, literal, null, or_, select, true
 from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
@@ -58,7 +58,11 @@ def _no_title():
 
 
 def _no_date():
-    return null()
+    return cast(null(), Date)  # typed: PostgreSQL takes an untyped NULL for text in a UNION
+
+
+def _no_department():
+    return cast(null(), Integer)
 
 
 # ------------------------------------------------------------------ requests
@@ -90,7 +94,7 @@ def _breach_clocks(session: Session, actor: Actor, flt: OverviewFilter) -> Shape
     if flt.department_id:
         conditions.append(exists().where(BreachDepartment.breach_id == b.id,
                                          BreachDepartment.department_id == flt.department_id))
-    query = select(*_columns(b.id, b.reference, b.title, b.entity_id, _no_date(), b.aware_at,
+    query = select(*_columns(b.id, b.reference, b.title, b.entity_id, _no_department(), b.aware_at,
                              b.notification_deadline)).where(*conditions)
     return Shape(query, b.notification_deadline, instant=True)
 
@@ -113,8 +117,8 @@ def processor_scope(session: Session, actor: Actor, flt: OverviewFilter) -> list
 def _contracts(due_column, extra) -> Callable[[Session, Actor, OverviewFilter], Shape]:
     def build(session: Session, actor: Actor, flt: OverviewFilter) -> Shape:
         c = ProcessorContract
-        query = (select(*_columns(Processor.id, Processor.reference, c.title, Processor.entity_id, _no_date(),
-                                  _no_date(), due_column))
+        query = (select(*_columns(Processor.id, Processor.reference, c.title, Processor.entity_id,
+                                  _no_department(), _no_date(), due_column))
                  .join(Processor, Processor.id == c.processor_id)
                  .where(*processor_scope(session, actor, flt), due_column.is_not(None), *extra(flt)))
         return Shape(query, due_column)
@@ -138,7 +142,7 @@ def _destruction_conditions(flt: OverviewFilter) -> list:
 
 def _audits(session: Session, actor: Actor, flt: OverviewFilter) -> Shape:
     p = Processor
-    query = select(*_columns(p.id, p.reference, p.legal_name, p.entity_id, _no_date(), p.last_audit_on,
+    query = select(*_columns(p.id, p.reference, p.legal_name, p.entity_id, _no_department(), p.last_audit_on,
                              p.next_audit_date)).where(*processor_scope(session, actor, flt),
                                                        p.status != "ended", p.next_audit_date.is_not(None))
     return Shape(query, p.next_audit_date)
@@ -147,7 +151,7 @@ def _audits(session: Session, actor: Actor, flt: OverviewFilter) -> Shape:
 def _objections(session: Session, actor: Actor, flt: OverviewFilter) -> Shape:
     """Open objection windows on a notified sub-processor change (Art. 28(2))."""
     s = SubProcessor
-    query = (select(*_columns(Processor.id, Processor.reference, s.name, Processor.entity_id, _no_date(),
+    query = (select(*_columns(Processor.id, Processor.reference, s.name, Processor.entity_id, _no_department(),
                               s.notified_on, s.objection_deadline))
              .join(Processor, Processor.id == s.processor_id)
              .where(*processor_scope(session, actor, flt), s.status == "notified",
