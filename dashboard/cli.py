@@ -27,11 +27,20 @@ def _engine():
     return engine
 
 
+def _t(key: str, **params) -> str:
+    """The command line speaks the catalogue's default language (French), like the app."""
+    return i18n.translate(key, i18n.DEFAULT_LANGUAGE, **params)
+
+
+def _say(key: str, *, error: bool = False, **params) -> None:
+    print(_t(key, **params), file=sys.stderr if error else sys.stdout)
+
+
 def _fail(error: DomainError) -> int:
-    message = i18n.translate(error.key, "fr", **error.params)
+    message = _t(error.key, **error.params)
     problems = getattr(error, "problems", [])
     for problem in problems:
-        message += f"\n  - {problem.field}: {i18n.translate(problem.key, 'fr', **problem.params)}"
+        message += f"\n  - {problem.field}: {_t(problem.key, **problem.params)}"
     print(message, file=sys.stderr)
     return 2
 
@@ -39,7 +48,7 @@ def _fail(error: DomainError) -> int:
 def cmd_migrate(args) -> int:
     engine = db.make_engine()
     db.ensure_ready(engine, auto_migrate=True)
-    print(f"schema at {db.current_revision(engine)}")
+    _say("cli.schema_at", revision=db.current_revision(engine))
     return 0
 
 
@@ -47,9 +56,9 @@ def cmd_seed_demo(args) -> int:
     engine = _engine()
     with db.unit_of_work(engine) as session:
         demo.seed(session)
-    print(i18n.translate("cli.demo_logins", "fr", password=demo.DEMO_PASSWORD))
+    _say("cli.demo_logins", password=demo.DEMO_PASSWORD)
     for username, role in demo.DEMO_ACCOUNTS:
-        print(f"  {username:<16} {i18n.translate(f'role.{role}', 'fr')}")
+        print(f"  {username:<16} {_t(f'role.{role}')}")
     return 0
 
 
@@ -59,7 +68,7 @@ def cmd_serve(args) -> int:
     command = [sys.executable, "-m", "streamlit", "run", str(config.ROOT / "dashboard" / "server.py"),
                "--server.port", str(args.port), "--server.headless", "true",
                "--browser.gatherUsageStats", "false"]
-    print(f"DPO Desk: http://localhost:{args.port}")
+    _say("cli.serving", port=args.port)
     return subprocess.call(command, cwd=config.ROOT)
 
 
@@ -70,30 +79,30 @@ def cmd_demo(args) -> int:
 
 
 def cmd_create_user(args) -> int:
-    password = args.password or getpass.getpass("Mot de passe (12 caractères au moins) : ")
+    password = args.password or getpass.getpass(_t("cli.password_prompt"))
     with db.unit_of_work(_engine()) as session:
         codes = {d.code: d.id for d in organisation.list_departments(session, SYSTEM)}
         unknown = [c for c in args.department or [] if c not in codes]
         if unknown:
-            print(f"unknown department code(s): {', '.join(unknown)}; known: {', '.join(codes)}", file=sys.stderr)
+            _say("cli.unknown_departments", unknown=", ".join(unknown), known=", ".join(codes), error=True)
             return 2
         row = users.create_user(session, SYSTEM, {
             "username": args.username, "full_name": args.full_name, "email": args.email or "",
             "role": args.role, "password": password,
             "department_ids": [codes[c] for c in args.department or []]})
-    print(f"user {row.username} created ({row.role})")
+    _say("cli.user_created", username=row.username, role=_t(f"role.{row.role}"))
     return 0
 
 
 def cmd_reset_password(args) -> int:
-    password = args.password or getpass.getpass("Nouveau mot de passe : ")
+    password = args.password or getpass.getpass(_t("cli.new_password_prompt"))
     with db.unit_of_work(_engine()) as session:
         user_id = users.find_user_id(session, args.username)
         if user_id is None:
-            print(f"unknown user {args.username}", file=sys.stderr)
+            _say("cli.unknown_user", username=args.username, error=True)
             return 2
         users.reset_password(session, SYSTEM, user_id, password)
-    print(f"password of {args.username} reset; their sessions are closed")
+    _say("cli.password_reset", username=args.username)
     return 0
 
 
@@ -101,16 +110,16 @@ def cmd_verify_audit(args) -> int:
     with db.new_session(_engine()) as session:
         report = verify_chain(session)
     if report.intact:
-        print(i18n.translate("audit.chain.intact", "fr", checked=report.checked))
+        _say("audit.chain.intact", checked=report.checked)
         return 0
-    print(i18n.translate(report.problem, "fr", seq=report.broken_seq), file=sys.stderr)
+    _say(report.problem, seq=report.broken_seq, error=True)
     return 1
 
 
 def _sqlite_path() -> Path:
     url = make_url(config.database_url())
     if url.get_backend_name() != "sqlite":
-        raise SystemExit("backup/restore here handle SQLite; for PostgreSQL use pg_dump / pg_restore (README)")
+        raise SystemExit(_t("cli.backup_sqlite_only"))
     return Path(url.database)
 
 
@@ -120,7 +129,7 @@ def cmd_backup(args) -> int:
     target.parent.mkdir(parents=True, exist_ok=True)
     with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
         src.backup(dst)  # consistent copy even while the app is running
-    print(f"backup written to {target}")
+    _say("cli.backup_written", path=target)
     return 0
 
 
@@ -128,11 +137,11 @@ def cmd_restore(args) -> int:
     source, target = Path(args.source), _sqlite_path()
     with sqlite3.connect(source) as check:
         if check.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
-            raise SystemExit(f"{source} is not a sound SQLite database")
+            raise SystemExit(_t("cli.restore_unsound", path=source))
     if target.exists():
         keep = target.with_suffix(f".before-restore-{datetime.now():%Y%m%d-%H%M%S}.sqlite3")
         shutil.copy2(target, keep)
-        print(f"current database kept as {keep}")
+        _say("cli.restore_kept", path=keep)
     with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
         src.backup(dst)
     return cmd_verify_audit(args)

@@ -8,7 +8,7 @@ from dashboard import i18n
 
 ROOT = Path(__file__).resolve().parent.parent
 # t("key"), tr("key"), ui.t("key"), translate("key", ...), raise X("key", ...) and key="..." in errors
-KEY_USE = re.compile(r"""(?:\bt|\btr|translate|_t|\.t)\(\s*["']([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+)["']""")
+KEY_USE = re.compile(r"""(?:\bt|\btr|translate|_t|_say|\.t)\(\s*["']([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+)["']""")
 ERROR_KEY = re.compile(r"""(?:Error|Violation|Required|Input)\(\s*["']([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+)["']""")
 CUSTOM_ERROR = re.compile(r"""PydanticCustomError\(\s*["']([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+)["']""")
 PROBLEM = re.compile(r"""problem\(\s*["'][^"']*["']\s*,\s*["']([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+)["']""")
