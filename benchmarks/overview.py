@@ -523,7 +523,8 @@ def app_run(at: AppTest) -> float:
     start = time.perf_counter()
     at.run(timeout=TIMEOUT)
     elapsed = time.perf_counter() - start
-    if at.exception or any("inattendue" in e.value for e in at.error):
+    unexpected = i18n.translate("error.unexpected", "fr")
+    if at.exception or any(e.value == unexpected for e in at.error):
         raise RuntimeError(f"the page failed: {[e.value for e in at.exception] or [e.value for e in at.error]}")
     return elapsed
 
@@ -826,6 +827,19 @@ def report(rows: list[Row], sizes: list[int]) -> None:
                     say(plan)
 
 
+WATCHED = ("pages/home.py", "dashboard/app.py", "dashboard/ui.py", "dashboard/overview", "dashboard/charts",
+           "models/dsr.py")
+
+
+def code_state() -> dict[str, float]:
+    """Modification times of the code the page runs: a shared working copy may change mid-run."""
+    files = []
+    for name in WATCHED:
+        path = ROOT / name
+        files += sorted(path.rglob("*.py")) if path.is_dir() else [path]
+    return {str(f.relative_to(ROOT)): f.stat().st_mtime for f in files}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="10000,100000,1000000")
@@ -841,13 +855,16 @@ def main() -> None:
     say(f"overview benchmark: sizes {sizes}, {', '.join(backends)}, {args.repeat} rounds, "
         f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; horizon {OverviewFilter().horizon_days} "
         f"days of {HORIZONS}")
-    rows = []
+    rows, code = [], code_state()
     try:
         for backend in backends:
             for size in sizes:
                 rows += measure(backend, size, folder, empty_page, args.repeat, args.explain, size == max(sizes))
     finally:
         report(rows, sizes)
+        changed = [name for name, mtime in code_state().items() if code.get(name) != mtime]
+        if changed:
+            say(f"\nWARNING: code changed during the run, figures mix versions: {', '.join(changed)}")
         for path in folder.iterdir():
             path.unlink()
         folder.rmdir()
