@@ -76,7 +76,8 @@ def verify_password(stored_hash: str, password: str) -> bool:
         return False
 
 
-def _token_digest(token: str) -> str:
+def token_digest(token: str) -> str:
+    """Only the SHA-256 of a session or feed token is stored."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -114,7 +115,7 @@ def login(session: Session, username: str, password: str, now: datetime | None =
         user.password_hash = _hasher().hash(password)
         session.add(user)
     token = secrets.token_urlsafe(32)
-    session.add(UserSession(token_sha256=_token_digest(token), user_id=user.id, created_at=now,
+    session.add(UserSession(token_sha256=token_digest(token), user_id=user.id, created_at=now,
                             last_seen_at=now))
     actor = actor_for(session, user)
     audit.record(session, actor, "auth.login", object_type="user", object_id=user.id)
@@ -143,7 +144,7 @@ def resolve_session(session: Session, token: str | None, now: datetime | None = 
         raise SessionEnded()
     now = now or utcnow()
     idle = idle or timedelta(minutes=config.session_idle_minutes())
-    digest = _token_digest(token)
+    digest = token_digest(token)
     record = session.exec(select(UserSession).where(UserSession.token_sha256 == digest)).first()
     if record is None:
         # Never the token itself: a short prefix of its hash tells repeated attempts apart.
@@ -168,7 +169,7 @@ def resolve_session(session: Session, token: str | None, now: datetime | None = 
 def logout(session: Session, token: str | None) -> None:
     if not token:
         return
-    record = session.exec(select(UserSession).where(UserSession.token_sha256 == _token_digest(token))).first()
+    record = session.exec(select(UserSession).where(UserSession.token_sha256 == token_digest(token))).first()
     if record and record.ended_at is None:
         record.ended_at = utcnow()
         session.add(record)

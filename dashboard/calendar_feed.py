@@ -11,7 +11,6 @@ user: a new one revokes the previous one. A revoked or unknown token, or a disab
 account, gets nothing.
 """
 
-import hashlib
 import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -20,7 +19,7 @@ from sqlmodel import Session, select
 
 from dashboard import audit
 from dashboard.actor import Actor
-from dashboard.auth import actor_for
+from dashboard.auth import actor_for, token_digest
 from dashboard.errors import NotAllowed
 from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES, Translator
 from dashboard.overview.figures import DeadlineItem, upcoming_items
@@ -53,10 +52,6 @@ def mark_route_served() -> None:
 def route_served() -> bool:
     """Whether feed URLs work here (not under a bare `streamlit run dashboard/app.py`)."""
     return _route_served
-
-
-def token_digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def feed_url(base_url: str, token: str) -> str:

@@ -159,13 +159,9 @@ def current_actor() -> Actor | None:
     try:
         with db.unit_of_work(engine()) as session:
             actor = auth.resolve_session(session, token)
-    except auth.ForgedSession as error:  # a token no session ever had: refused and logged
+    except auth.SessionEnded as error:  # expired, or forged (a token no session ever had: logged, shown as an error)
         st.session_state.pop(TOKEN_KEY, None)
-        st.session_state[FLASH_KEY] = (error.key, {}, "error")
-        return None
-    except auth.SessionEnded:
-        st.session_state.pop(TOKEN_KEY, None)
-        st.session_state[FLASH_KEY] = ("auth.session_expired", {})
+        st.session_state[FLASH_KEY] = (error.key, {}, *(["error"] if isinstance(error, auth.ForgedSession) else []))
         return None
     if from_cookie:
         st.session_state[TOKEN_KEY] = token

@@ -31,7 +31,8 @@ own_departments = {i: n for i, n in departments.items() if actor.covers_departme
 row = st.columns(4)
 entity_id = row[0].selectbox(tr("overview.filter.entity"), [None, *entities], key=f"ov_entity_{lang}",
                              format_func=lambda i: tr("common.all") if i is None else entities[i])
-department_id = row[1].selectbox(tr("overview.filter.department"), [None, *own_departments], key=f"ov_department_{lang}",
+department_id = row[1].selectbox(tr("overview.filter.department"), [None, *own_departments],
+                                 key=f"ov_department_{lang}",
                                  format_func=lambda i: tr("common.all") if i is None else own_departments[i])
 months = row[2].selectbox(tr("overview.filter.months"), PERIODS, index=PERIODS.index(12), key=f"ov_months_{lang}",
                           format_func=lambda m: tr("overview.filter.months_value", months=m))

@@ -7,9 +7,8 @@ from sqlalchemy import String, case, func, literal, true, union_all
 from sqlmodel import Session, select
 
 from dashboard.actor import Actor
-from dashboard.dsr.common import visible as dsr_visible
 from dashboard.overview.scope import READERS, OverviewFilter
-from dashboard.overview.sources import (KINDS, Shape, Source, processor_scope, source, sources_for,
+from dashboard.overview.sources import (KINDS, Shape, Source, processor_scope, request_scope, source, sources_for,
                                        urgency_conditions, within_horizon)
 from dashboard.permissions import require_any
 from dashboard.processor.flags import contracts_with_missing_clauses
@@ -84,14 +83,9 @@ def headline(session: Session, actor: Actor, flt: OverviewFilter) -> Headline:
     opened = suspended = 0
     if flt.wants("dsr"):
         r = DataSubjectRequest
-        conditions = [dsr_visible(actor), r.is_open == true()]
-        if flt.entity_id:
-            conditions.append(r.entity_id == flt.entity_id)
-        if flt.department_id:
-            conditions.append(r.department_id == flt.department_id)
         opened, suspended = session.exec(
             select(func.count(), func.coalesce(func.sum(case((r.suspended_since.is_not(None), 1), else_=0)), 0))
-            .select_from(r).where(*conditions)).one()
+            .select_from(r).where(*request_scope(actor, flt), r.is_open == true())).one()
     incomplete = 0
     if flt.wants("processor"):
         missing = contracts_with_missing_clauses(session, actor).where(*processor_scope(session, actor, flt))

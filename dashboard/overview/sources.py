@@ -68,34 +68,47 @@ def _no_department():
 # ------------------------------------------------------------------ requests
 
 
-def _requests(session: Session, actor: Actor, flt: OverviewFilter) -> Shape:
-    """Open requests whose clock runs (a suspended one cannot be late, EDPB 01/2022 § 159)."""
+def request_scope(actor: Actor, flt: OverviewFilter) -> list[ColumnElement[bool]]:
+    """The requests the actor sees, within the filter's entity and department."""
     r = DataSubjectRequest
-    conditions = [dsr_visible(actor), r.is_open == true(), r.suspended_since.is_(None)]
+    conditions = [dsr_visible(actor)]
     if flt.entity_id:
         conditions.append(r.entity_id == flt.entity_id)
     if flt.department_id:
         conditions.append(r.department_id == flt.department_id)
+    return conditions
+
+
+def _requests(session: Session, actor: Actor, flt: OverviewFilter) -> Shape:
+    """Open requests whose clock runs (a suspended one cannot be late, EDPB 01/2022 § 159)."""
+    r = DataSubjectRequest
     query = select(*_columns(r.id, r.reference, _no_title(), r.entity_id, r.department_id, r.received_on,
-                             r.due_on)).where(*conditions)
+                             r.due_on)).where(*request_scope(actor, flt), r.is_open == true(),
+                                              r.suspended_since.is_(None))
     return Shape(query, r.due_on)
 
 
 # ------------------------------------------------------------------ breaches
 
 
+def breach_scope(actor: Actor, flt: OverviewFilter) -> list[ColumnElement[bool]]:
+    """The breaches the actor sees, within the filter's entity and department."""
+    conditions = [breach_visible(actor)]
+    if flt.entity_id:
+        conditions.append(Breach.entity_id == flt.entity_id)
+    if flt.department_id:
+        conditions.append(exists().where(BreachDepartment.breach_id == Breach.id,
+                                         BreachDepartment.department_id == flt.department_id))
+    return conditions
+
+
 def _breach_clocks(session: Session, actor: Actor, flt: OverviewFilter) -> Shape:
     """Breaches whose 72-hour clock runs: the authority's notification is pending (Art. 33(1))."""
     b = Breach
-    conditions = [breach_visible(actor), b.authority_notification == AuthorityNotification.PENDING,
-                  b.notification_deadline.is_not(None)]
-    if flt.entity_id:
-        conditions.append(b.entity_id == flt.entity_id)
-    if flt.department_id:
-        conditions.append(exists().where(BreachDepartment.breach_id == b.id,
-                                         BreachDepartment.department_id == flt.department_id))
     query = select(*_columns(b.id, b.reference, b.title, b.entity_id, _no_department(), b.aware_at,
-                             b.notification_deadline)).where(*conditions)
+                             b.notification_deadline)).where(
+        *breach_scope(actor, flt), b.authority_notification == AuthorityNotification.PENDING,
+        b.notification_deadline.is_not(None))
     return Shape(query, b.notification_deadline, instant=True)
 
 

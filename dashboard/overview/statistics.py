@@ -5,17 +5,15 @@ reads. Each is one grouped SQL query within what the actor may see."""
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import case, exists, func, true
+from sqlalchemy import case, func, true
 from sqlmodel import Session, select
 
 from dashboard.actor import Actor
-from dashboard.breach.records import visible as breach_visible
-from dashboard.dsr.common import visible as dsr_visible
 from dashboard.overview.scope import READERS, OverviewFilter
-from dashboard.overview.sources import activity_scope, processor_scope, day_start
+from dashboard.overview.sources import activity_scope, breach_scope, day_start, processor_scope, request_scope
 from dashboard.permissions import require_any
 from dashboard.sql_filters import year_month
-from models.breach import Breach, BreachDepartment
+from models.breach import Breach
 from models.dpia import Dpia
 from models.dpia_rules import DpiaStatus
 from models.dsr import DataSubjectRequest
@@ -29,16 +27,6 @@ AGE_OLDEST = "90_plus"
 
 def _count_if(condition):
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-
-def _requests_scope(actor: Actor, flt: OverviewFilter) -> list:
-    r = DataSubjectRequest
-    conditions = [dsr_visible(actor)]
-    if flt.entity_id:
-        conditions.append(r.entity_id == flt.entity_id)
-    if flt.department_id:
-        conditions.append(r.department_id == flt.department_id)
-    return conditions
 
 
 def _months(start: date, end: date) -> list[str]:
@@ -67,7 +55,7 @@ def requests_per_month(session: Session, actor: Actor, flt: OverviewFilter) -> l
     require_any(session, actor, set(READERS), action="overview.read")
     r = DataSubjectRequest
     start = flt.period_start()
-    scope = _requests_scope(actor, flt)
+    scope = request_scope(actor, flt)
     received_month = year_month(r.received_on)
     received = dict(session.exec(select(received_month, func.count()).where(*scope, r.received_on >= start)
                                  .group_by(received_month)).all())
@@ -97,7 +85,7 @@ def load_per_department(session: Session, actor: Actor, flt: OverviewFilter) -> 
     rows = session.exec(
         select(r.department_id, func.count(), _count_if(running & (r.due_on < today)),
                _count_if(running & (r.due_on >= today) & (r.due_on <= soon)))
-        .where(*_requests_scope(actor, flt), r.is_open == true()).group_by(r.department_id)).all()
+        .where(*request_scope(actor, flt), r.is_open == true()).group_by(r.department_id)).all()
     names = dict(session.exec(select(Department.id, Department.name)).all())
     loads = [DepartmentLoad(department_id, names.get(department_id, ""), count, late, due_soon)
              for department_id, count, late, due_soon in rows]
@@ -111,7 +99,7 @@ def open_request_ages(session: Session, actor: Actor, flt: OverviewFilter) -> li
     today = flt.today()
     bucket = case(*[(r.received_on >= today - timedelta(days=days), label) for days, label in AGE_BUCKETS],
                   else_=AGE_OLDEST)
-    counts = dict(session.exec(select(bucket, func.count()).where(*_requests_scope(actor, flt), r.is_open == true())
+    counts = dict(session.exec(select(bucket, func.count()).where(*request_scope(actor, flt), r.is_open == true())
                                .group_by(bucket)).all())
     return [(label, counts.get(label, 0)) for label in (*(b for _, b in AGE_BUCKETS), AGE_OLDEST)]
 
@@ -145,16 +133,11 @@ def compliance(session: Session, actor: Actor, flt: OverviewFilter, months: list
     months = requests_per_month(session, actor, flt) if months is None else months
     since = day_start(flt.period_start())
     b = Breach
-    breach_scope = [breach_visible(actor)]
-    if flt.entity_id:
-        breach_scope.append(b.entity_id == flt.entity_id)
-    if flt.department_id:
-        breach_scope.append(exists().where(BreachDepartment.breach_id == b.id,
-                                           BreachDepartment.department_id == flt.department_id))
-    recorded = session.exec(select(func.count()).select_from(b).where(*breach_scope, b.detected_at >= since)).one()
+    breaches = breach_scope(actor, flt)
+    recorded = session.exec(select(func.count()).select_from(b).where(*breaches, b.detected_at >= since)).one()
     notified, notified_on_time = session.exec(
         select(func.count(), _count_if(b.notified_at <= b.notification_deadline))
-        .where(*breach_scope, b.notified_at >= since)).one()
+        .where(*breaches, b.notified_at >= since)).one()
     contracts, complete = session.exec(
         select(func.count(), _count_if(ProcessorContract.missing_clauses == 0))
         .select_from(ProcessorContract).join(Processor, Processor.id == ProcessorContract.processor_id)

@@ -78,4 +78,5 @@ def test_the_page_in_english(demo_app):
     assert "Open requests" in {m.label for m in at.metric}
     assert [t.label for t in at.tabs][:2] == ["Deadline timeline", "Requests per month"]
     assert at.selectbox(key="ov_entity_en").options[0] == "All"
-    assert at.selectbox(key="ov_horizon_en").value == 90 and "within 90 days" in at.selectbox(key="ov_horizon_en").options
+    horizon = at.selectbox(key="ov_horizon_en")
+    assert horizon.value == 90 and "within 90 days" in horizon.options
