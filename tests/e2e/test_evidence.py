@@ -8,6 +8,7 @@ import re
 import zipfile
 
 import pytest
+from playwright.sync_api import expect
 from pypdf import PdfReader
 from sqlmodel import select
 
@@ -85,7 +86,9 @@ def test_auditor_downloads_verifies_a_certificate_and_downloads_a_pack(page, app
     page.get_by_text(f"Code valide : il correspond au document {certificate.number}", exact=False).wait_for()
 
     open_page(page, "Dossier d'audit")
-    assert page.locator(".st-key-pack_reason input").input_value() == REASON  # stated once per session
+    # Stated once per session. A value set from the session state reaches the input an
+    # instant after it is drawn (empty at first): wait for it rather than read it once.
+    expect(page.locator(".st-key-pack_reason input")).to_have_value(REASON)
     page.get_by_role("button", name="Constituer le dossier").click()
     page.get_by_text("Dossier DOC-", exact=False).wait_for()
     save = page.get_by_role("button", name="Enregistrer dossier-audit_", exact=False)
