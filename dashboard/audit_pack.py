@@ -28,7 +28,7 @@ from pydantic_core import PydanticCustomError
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from dashboard import audit_trail, evidence
+from dashboard import audit_trail, evidence, organisation
 from dashboard.actor import Actor
 from dashboard.errors import RuleViolation
 from dashboard.evidence_room import stated_reason
@@ -167,7 +167,7 @@ def build_audit_pack(session: Session, actor: Actor, request: dict) -> PackResul
     def build(stamp: DocumentStamp) -> bytes:
         scope = PackScope(data.date_from, data.date_to, data.entity_id, tr.language, stamp)
         info = PackInfo(stamp=stamp, zip_name=zip_name, title=title,
-                        header=entity.legal_name if entity else tr("evidence.pack.all_entities"),
+                        header=organisation.issuer_name(session, data.entity_id),
                         entity=entity_name, date_from=data.date_from, date_to=data.date_to, reason=reason,
                         chain=chain, trail_entries=trail_entries,
                         signatories=((tr("evidence.pack.sign.dpo"), entity.dpo_name if entity else ""),

@@ -57,6 +57,16 @@ def list_departments(session: Session, actor: Actor, include_inactive: bool = Fa
     return list(session.exec(query).all())
 
 
+def issuer_name(session: Session, entity_id: int | None) -> str:
+    """Who issues a document: the entity's legal name or, for a document covering every
+    entity, the names of the controllers it covers."""
+    if entity_id is not None:
+        entity = session.get(Entity, entity_id)
+        if entity is not None:
+            return entity.legal_name
+    return ", ".join(session.exec(select(Entity.name).where(Entity.active).order_by(Entity.name)))
+
+
 def get_entity(session: Session, actor: Actor, entity_id: int) -> Entity:
     entity = session.get(Entity, entity_id)
     if entity is None:

@@ -5,31 +5,33 @@ from io import BytesIO
 
 import pytest
 from pypdf import PdfReader
+from reportlab.pdfbase import pdfmetrics
 from sqlmodel import select
 
 from dashboard import evidence
 from dashboard.errors import NotAllowed
 from dashboard.i18n import Translator
-from exports.pdf.base import build_pdf, heading, key_value_table, para
+from exports.pdf.base import FONT_BOLD, build_pdf, heading, key_value_table, para
 from models.audit import AuditEntry
+from tests.pdf_reading import header_runs
 
 
-def _builder(tr: Translator, pages: int = 1):
+def _builder(tr: Translator, pages: int = 1, header: str = "Mutuelle Médicis"):
     def build(stamp):
         story = [heading("Certificat de test")]
         for i in range(pages * 45):
             story.append(para(f"Ligne {i} — Dupont & <Fils> ; données « sensibles » œuvre"))
         story.append(key_value_table([("Personne", "Zoé Lefèvre & Cie"), ("Vide", "")]))
         return build_pdf(story, stamp=stamp, tr=tr, title="Certificat de test", subject="Test",
-                         author=stamp.issued_by, header="Mutuelle Médicis")
+                         author=stamp.issued_by, header=header)
     return build
 
 
-def _issue(org, actor=None, pages=1, **kwargs):
+def _issue(org, actor=None, pages=1, header="Mutuelle Médicis", **kwargs):
     with org.work() as session:
         return evidence.issue_document(session, actor or org.dpo, kind="test.certificate", title="Certificat",
                                        filename="certificat.pdf", media_type="application/pdf",
-                                       build=_builder(Translator("fr"), pages), case_type="test",
+                                       build=_builder(Translator("fr"), pages, header), case_type="test",
                                        case_ref="TST-2026-0001", entity_id=org.entities["MEDICIS"].id, **kwargs)
 
 
@@ -60,6 +62,18 @@ def test_pdf_reads_back_with_metadata_footer_and_escaped_text(org):
         assert document.verification_code in text and document.number in text
         assert f"Page {number} / {len(pages)}" in text
     assert "Zoé Lefèvre & Cie" in "".join(pages)
+
+
+def test_a_long_issuer_name_is_cut_before_the_document_number(org):
+    issuer = ("Association pour le développement de la prévoyance des indépendants et artisans "
+              "(ADEPIA-Médicis), membre du groupe Médicis")
+    document = _issue(org, header=issuer)
+    runs = header_runs(document.content)
+    header = next(text for text, _ in runs if text.startswith("Association pour"))
+    assert header.endswith("…") and issuer.startswith(header[:-1]) and len(header) < len(issuer)
+    assert any(text == document.number for text, _ in runs)  # drawn whole, not overlapped
+    header_end = next(x for text, x in runs if text == header) + pdfmetrics.stringWidth(header, FONT_BOLD, 8)
+    assert header_end < next(x for text, x in runs if text == document.number)
 
 
 def test_auditor_cannot_issue_and_department_head_cannot_download(org):

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import Session, select
 
-from dashboard import evidence
+from dashboard import evidence, organisation
 from dashboard.actor import Actor
 from dashboard.breach.records import BreachFilter, conditions, detail, fetch, sees_everything
 from dashboard.i18n import Translator
@@ -100,7 +100,7 @@ def _scope(session: Session, actor: Actor, tr: Translator, flt: BreachFilter) ->
         parts.append(tr(f"breach.filter.clock.{flt.clock}"))
     if not sees_everything(actor):
         parts.append(tr("breach.register.restricted", name=actor.full_name))
-    return ", ".join(parts), entity.legal_name if entity else "DPO Desk", entity.id if entity else None
+    return ", ".join(parts), organisation.issuer_name(session, flt.entity_id), entity.id if entity else None
 
 
 def issue_register(session: Session, actor: Actor, flt: BreachFilter = BreachFilter(), language: str = "fr",

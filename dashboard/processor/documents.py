@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import Session, select
 
-from dashboard import audit, evidence
+from dashboard import audit, evidence, organisation
 from dashboard.actor import Actor
 from dashboard.i18n import Translator
 from dashboard.processor.contracts import fetch_contract
@@ -106,7 +106,7 @@ def issue_register_extract(session: Session, actor: Actor, flt: RegisterFilter, 
     lines = _register_lines(session, rows, tr)
     scope = _scope_text(session, flt, tr)
     entity = session.get(Entity, flt.entity_id) if flt.entity_id else None
-    issuer = entity.name if entity else tr("processor.pdf.register.issuer")
+    issuer = organisation.issuer_name(session, flt.entity_id)
     return evidence.issue_document(
         session, actor, kind="processor.register_extract", title=tr("processor.pdf.register.title"),
         filename="registre-sous-traitants.pdf" if language == "fr" else "processor-register.pdf", media_type=PDF,
@@ -179,8 +179,7 @@ def pack_contribution(session: Session, actor: Actor, scope: "PackScope") -> lis
     tr = Translator(scope.language)
     flt = RegisterFilter(entity_id=scope.entity_id)
     lines = _register_lines(session, list(iter_register(session, actor, flt)), tr)
-    entity = session.get(Entity, scope.entity_id) if scope.entity_id else None
-    issuer = entity.name if entity else tr("processor.pdf.register.issuer")
+    issuer = organisation.issuer_name(session, scope.entity_id)
     pdf = build_register_extract(lines, tr=tr, stamp=scope.stamp, issuer=issuer, scope=_scope_text(session, flt, tr))
     return [("registre-sous-traitants.pdf", pdf),
             ("registre-sous-traitants.csv", register_csv(session, actor, flt, scope.language))]

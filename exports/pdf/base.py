@@ -139,6 +139,15 @@ def spacer(height_mm: float = 4) -> Spacer:
     return Spacer(1, height_mm * mm)
 
 
+def _fitted(text: str, font: str, size: float, room: float) -> str:
+    """The text cut, with an ellipsis, to fit on one line of the given width."""
+    if pdfmetrics.stringWidth(text, font, size) <= room:
+        return text
+    while text and pdfmetrics.stringWidth(text + "…", font, size) > room:
+        text = text[:-1]
+    return text.rstrip(" ,·—-") + "…"
+
+
 def _numbered_canvas(header: str, stamp: DocumentStamp, tr: Translator):
     class NumberedCanvas(rl_canvas.Canvas):
         """Defers page output until the page count is known ("page X of Y")."""
@@ -167,7 +176,8 @@ def _numbered_canvas(header: str, stamp: DocumentStamp, tr: Translator):
             self.line(MARGIN, height - 13 * mm, width - MARGIN, height - 13 * mm)
             self.setFont(FONT_BOLD, 8)
             self.setFillColor(INK)
-            self.drawString(MARGIN, height - 11 * mm, header)
+            room = width - 2 * MARGIN - pdfmetrics.stringWidth(stamp.number, FONT, 8) - 6 * mm
+            self.drawString(MARGIN, height - 11 * mm, _fitted(header, FONT_BOLD, 8, room))
             self.setFont(FONT, 8)
             self.setFillColor(MUTED)
             self.drawRightString(width - MARGIN, height - 11 * mm, stamp.number)

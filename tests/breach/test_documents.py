@@ -15,6 +15,7 @@ from dashboard.errors import NotAllowed
 from dashboard.validation import InvalidInput
 from models.types import utcnow
 from tests.breach.factories import H, current, declare, notify, qualify
+from tests.pdf_reading import header_runs
 
 
 def _text(document) -> str:
@@ -122,6 +123,8 @@ def test_the_register_extract_covers_what_its_issuer_may_see(org, notified_late)
         hr_csv = documents.issue_register(session, org.head_hr, BreachFilter(), "fr", "csv")
     everything = _flat(_text(full))
     assert notified_late.breach.reference in everything and hr_case.reference in everything
+    issuer = header_runs(full.content)[0][0]  # every entity's register: every controller named
+    assert all(e.name in issuer for e in org.entities.values() if e.active) and "DPO Desk" not in issuer
     assert "2 violation(s)" in everything and "Notifiée le" in everything and "après l'échéance" in everything
     mine = _flat(_text(hr_pdf))
     assert hr_case.reference in mine and notified_late.breach.reference not in mine

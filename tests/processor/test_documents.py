@@ -19,6 +19,7 @@ from models.deadlines import return_or_deletion_due
 from models.evidence import EvidenceDocument
 from models.processor import Processor, ProcessorContract
 from tests.processor.conftest import contract_data, processor_data
+from tests.pdf_reading import header_runs
 
 
 def _text(document) -> str:
@@ -112,6 +113,8 @@ def test_register_exports_follow_the_actor_scope_and_are_formula_safe(porg):
         extract = documents.issue_register_extract(session, porg.head_hr, registry.RegisterFilter())
     text = _text(extract)
     assert "Registre des sous-traitants — extrait" in text and "1 sous-traitant(s)" in text
+    issuer = header_runs(extract.content)[0][0]  # no entity chosen: every controller named
+    assert all(e.name in issuer for e in porg.entities.values() if e.active)
     assert "Gestion Adhérents SA" not in text
     with pytest.raises(NotAllowed), porg.work() as session:  # auditors read issued documents, issue none
         documents.issue_register_extract(session, porg.auditor, registry.RegisterFilter())
