@@ -209,6 +209,17 @@ def map_markers(risks: Sequence[tuple[str, int | None, int | None, int | None, i
     return map_points(markers), pairs
 
 
+def map_arrows(points: Sequence[MapPoint], pairs: Sequence[tuple[int | None, int | None]]
+               ) -> list[tuple[int, int]]:
+    """The (before, after) marker pairs the map links with an arrow: the risks whose
+    planned measures move them to another cell (two markers of one cell are only spread
+    apart, an arrow between them would show a change that did not happen)."""
+    return [(before, after) for before, after in pairs
+            if before is not None and after is not None
+            and (points[before].severity, points[before].likelihood)
+            != (points[after].severity, points[after].likelihood)]
+
+
 # ------------------------------------------------------------------ measures and action plan
 
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
-from models.dpia_rules import LEVELS, map_markers, risk_zone
+from models.dpia_rules import LEVELS, map_arrows, map_markers, risk_zone
 
 BEFORE = "#FD4664"
 AFTER = "#091C6B"
@@ -29,12 +29,11 @@ def risk_map_figure(tr, risks: Sequence[tuple[str, str, int | None, int | None, 
         point = points[index]
         return point.likelihood + point.dx, point.severity + point.dy
 
-    for name, before, after in pairs:
-        if before is not None and after is not None and position(before) != position(after):
-            (x0, y0), (x1, y1) = position(before), position(after)
-            figure.add_annotation(x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y", text="",
-                                  showarrow=True, arrowhead=3, arrowsize=1.2, arrowwidth=1.4, arrowcolor="#5b6474",
-                                  standoff=11, startstandoff=11)
+    for before, after in map_arrows(points, indexes):
+        (x0, y0), (x1, y1) = position(before), position(after)
+        figure.add_annotation(x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y", text="",
+                              showarrow=True, arrowhead=3, arrowsize=1.2, arrowwidth=1.4, arrowcolor="#5b6474",
+                              standoff=11, startstandoff=11)
     for colour, legend, which in ((BEFORE, tr("dpia.map.before"), 1), (AFTER, tr("dpia.map.after"), 2)):
         xs, ys, labels, hovers = [], [], [], []
         for name, *risk_markers in pairs:

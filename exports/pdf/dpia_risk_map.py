@@ -11,7 +11,7 @@ from reportlab.lib.units import mm
 
 from exports.pdf.base import FONT, FONT_BOLD, INK, MUTED
 from exports.stamp import Translator
-from models.dpia_rules import LEVELS, MapPoint, map_markers, risk_zone
+from models.dpia_rules import LEVELS, MapPoint, map_arrows, map_markers, risk_zone
 
 BEFORE = colors.HexColor("#FD4664")  # the CNIL software's colours
 AFTER = colors.HexColor("#091C6B")
@@ -48,9 +48,8 @@ def risk_map_drawing(tr: Translator, risks: Sequence[tuple[str, int | None, int 
     drawing.add(rotated)
 
     points, pairs = map_markers(risks)
-    for before, after in pairs:
-        if before is not None and after is not None:
-            _arrow(drawing, _centre(points[before]), _centre(points[after]))
+    for before, after in map_arrows(points, pairs):
+        _arrow(drawing, _centre(points[before]), _centre(points[after]))
     for before, after in pairs:
         for index, colour in ((before, BEFORE), (after, AFTER)):
             if index is not None:

@@ -8,6 +8,7 @@ RISKS = [  # (marker, name, severity before, likelihood before, severity after, 
     ("A", "Accès illégitime", 4, 3, 2, 1),
     ("M", "Modification non désirée", 3, 3, 2, 1),  # ends in the same cell as A: the two are spread apart
     ("D", "Disparition", 2, 4, None, None),  # corrective measures not estimated yet: no "after", no arrow
+    ("R", "Réidentification", 1, 2, 1, 2),  # unchanged by the measures: two markers, no arrow
 ]
 
 
@@ -21,9 +22,9 @@ def test_risks_are_placed_before_and_after_with_an_arrow_per_moved_risk():
     figure = risk_map_figure(Translator("fr"), RISKS)
     before, after = figure.data
     assert (before.name, after.name) == ("Mesures existantes ou prévues", "Avec les mesures correctives")
-    assert _cells(before) == [("A", 3, 4), ("M", 3, 3), ("D", 4, 2)]
-    assert _cells(after) == [("A", 1, 2), ("M", 1, 2)]
-    assert len(set(zip(after.x, after.y))) == 2  # sharing a cell, neither hides the other
+    assert _cells(before) == [("A", 3, 4), ("M", 3, 3), ("D", 4, 2), ("R", 2, 1)]
+    assert _cells(after) == [("A", 1, 2), ("M", 1, 2), ("R", 2, 1)]
+    assert len(set(zip(after.x, after.y))) == 3  # sharing a cell, none hides another
     assert figure.layout.xaxis.title.text == "Vraisemblance du risque"
     assert figure.layout.yaxis.title.text == "Gravité du risque"
     arrows = [(round(a.ax), round(a.ay), round(a.x), round(a.y)) for a in figure.layout.annotations if a.showarrow]

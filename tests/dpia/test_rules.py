@@ -7,7 +7,8 @@ import pytest
 from models.deadlines import dpia_review_date, prior_consultation_answer_due
 from models.dpia_rules import (
     EVALUATION_REFERENCES, TRANSITIONS, DpiaStatus, RiskLevels, can_transition, check_transition, is_high_risk,
-    levels_consistent, map_markers, map_points, measure_is_overdue, prior_consultation_required, residual_levels, risk_zone,
+    levels_consistent, map_arrows, map_markers, map_points, measure_is_overdue, prior_consultation_required,
+    residual_levels, risk_zone,
     status_after_edit, status_from_cnil, validation_blockers,
 )
 from models.dpia_screening import CNIL_LIST, WP248_CRITERIA, ScreeningOutcome, justification_required, screening_result
@@ -180,3 +181,9 @@ def test_map_markers_pair_each_risk_before_and_after():
     assert pairs == [(0, 1), (None, None), (2, None)]
     assert [(p.label, p.severity, p.likelihood) for p in points] == [("A", 3, 2), ("A", 2, 1), ("D", 2, 1)]
     assert points[1].dx != points[2].dx  # "A after" and "D before" share a cell
+
+
+def test_only_a_risk_that_changes_cell_gets_an_arrow():
+    points, pairs = map_markers([("A", 3, 2, 2, 1), ("M", 2, 2, 2, 2), ("D", 2, 1, None, None)])
+    assert points[2].dx != points[3].dx  # "M" before and after, spread apart in their one cell
+    assert map_arrows(points, pairs) == [(0, 1)]
