@@ -22,6 +22,7 @@ import models  # noqa: E402
 from dashboard import auth, db  # noqa: E402
 from dashboard.actor import Actor  # noqa: E402
 from dashboard.demo import core as demo_core  # noqa: E402
+from dashboard.demo import seed as seed_demo  # noqa: E402
 from models.org import Department, Entity, User  # noqa: E402
 
 models.load_all()
@@ -142,3 +143,15 @@ def build_org(engine) -> Org:
 @pytest.fixture
 def org(engine) -> Org:
     return build_org(engine)
+
+
+def demo_sqlite(tmp_path_factory, sqlite_template) -> tuple[str, Org]:
+    """A SQLite database with the whole demo (every seeder), for module-scoped fixtures
+    whose tests only read it: its URL and its personas."""
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    shutil.copyfile(sqlite_template, path)
+    url = f"sqlite:///{path}"
+    org = build_org(db.make_engine(url))
+    with org.work() as session:
+        seed_demo(session)
+    return url, org

@@ -10,8 +10,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from dashboard import db, demo
-from tests.conftest import build_org, service_missing
+from tests.conftest import demo_sqlite, service_missing
 from tests.demo_documents import issue_every_kind, one_per_kind, pdf_documents
 
 KINDS = [("dsr.acknowledgement", "fr"), ("dsr.extension_notice", "fr"), ("dsr.destruction_certificate", "fr"),
@@ -25,15 +24,10 @@ MIN_INK = 0.03  # share of dark pixels between header and footer; a text page ha
 
 @pytest.fixture(scope="module")
 def documents(tmp_path_factory, sqlite_template):
-    path = tmp_path_factory.mktemp("pdf") / "demo.sqlite3"
-    shutil.copyfile(sqlite_template, path)
-    engine = db.make_engine(f"sqlite:///{path}")
-    org = build_org(engine)
-    with org.work() as session:
-        demo.seed(session)
+    _, org = demo_sqlite(tmp_path_factory, sqlite_template)
     issue_every_kind(org)
     chosen = one_per_kind(pdf_documents(org))
-    engine.dispose()
+    org.engine.dispose()
     return chosen
 
 

@@ -2,18 +2,15 @@
 and a small factory filling a DPIA through the use cases."""
 
 import os
-import shutil
 from datetime import date, timedelta
 
 import pytest
 
-from dashboard import db
 from dashboard.demo import activities as demo_activities
-from dashboard.demo import seed as seed_demo
 from dashboard.dpia import cases, content, decision
 from models.clock import paris_today
 from models.dpia_rules import TEXT_ITEMS
-from tests.conftest import Org, build_org
+from tests.conftest import Org, demo_sqlite
 
 
 @pytest.fixture
@@ -85,17 +82,12 @@ def yesterday() -> date:
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory, sqlite_template):
     """SQLite with the whole demo (every seeder), built once per module; tests must not change it."""
-    path = tmp_path_factory.mktemp("dpia_demo") / "demo.sqlite3"
-    shutil.copyfile(sqlite_template, path)
-    engine = db.make_engine(f"sqlite:///{path}")
-    org = build_org(engine)
-    with db.unit_of_work(engine) as session:
-        seed_demo(session)
+    url, org = demo_sqlite(tmp_path_factory, sqlite_template)
     previous = os.environ.get("DATABASE_URL")
-    os.environ["DATABASE_URL"] = f"sqlite:///{path}"
+    os.environ["DATABASE_URL"] = url
     yield org
     if previous is None:
         os.environ.pop("DATABASE_URL", None)
     else:
         os.environ["DATABASE_URL"] = previous
-    engine.dispose()
+    org.engine.dispose()
