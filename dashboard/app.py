@@ -25,12 +25,18 @@ ui.boot()
 actor = ui.current_actor()
 
 
+RELOAD_KEY = "_reload_for_language"
+
+
 def _on_language_change() -> None:
     choice = st.session_state.get("language_switch")
     if choice and choice != ui.lang():
         ui.set_lang(choice)
-        if st.session_state.get(ui.TOKEN_KEY):
-            ui.call(users.set_own_language, choice, quiet=True)
+        if st.session_state.get(ui.TOKEN_KEY) and ui.call(users.set_own_language, choice, quiet=True).ok:
+            # Streamlit keeps the old labels of a keyed selectbox whose options are worded
+            # anew; a reload draws every widget in the new language, which the saved
+            # preference brings back with the session.
+            st.session_state[RELOAD_KEY] = True
 
 
 def _language_switch() -> None:
@@ -56,6 +62,9 @@ for spec in navigation.pages_for(actor):
 current = st.navigation(sections if actor is not None else sections[next(iter(sections))],
                         position="sidebar" if actor is not None else "hidden", expanded=True)
 ui.sync_cookie()
+if st.session_state.pop(RELOAD_KEY, False):
+    st.html("<script>window.location.reload()</script>", unsafe_allow_javascript=True, width="content")
+    st.stop()
 ui.show_flash()
 try:
     current.run()

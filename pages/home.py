@@ -19,7 +19,7 @@ FOCUS = "overview_focus"
 
 actor = ui.page_actor(page="home")
 tr = ui.tr()
-lang = ui.lang()  # in widget keys: a selectbox keeps its labels until its key changes
+lang = ui.lang()
 st.title(tr("overview.title"))
 if ui.call(users.must_change_password, actor=actor, quiet=True).value:
     st.warning(tr("auth.must_change_password"))
@@ -29,14 +29,14 @@ departments = {d.id: d.name for d in ui.call(organisation.list_departments, acto
 own_departments = {i: n for i, n in departments.items() if actor.covers_department(i)}
 
 row = st.columns(4)
-entity_id = row[0].selectbox(tr("overview.filter.entity"), [None, *entities], key=f"ov_entity_{lang}",
+entity_id = row[0].selectbox(tr("overview.filter.entity"), [None, *entities], key="ov_entity",
                              format_func=lambda i: tr("common.all") if i is None else entities[i])
 department_id = row[1].selectbox(tr("overview.filter.department"), [None, *own_departments],
-                                 key=f"ov_department_{lang}",
+                                 key="ov_department",
                                  format_func=lambda i: tr("common.all") if i is None else own_departments[i])
-months = row[2].selectbox(tr("overview.filter.months"), PERIODS, index=PERIODS.index(12), key=f"ov_months_{lang}",
+months = row[2].selectbox(tr("overview.filter.months"), PERIODS, index=PERIODS.index(12), key="ov_months",
                           format_func=lambda m: tr("overview.filter.months_value", months=m))
-horizon = row[3].selectbox(tr("overview.filter.horizon"), HORIZONS, index=HORIZONS.index(90), key=f"ov_horizon_{lang}",
+horizon = row[3].selectbox(tr("overview.filter.horizon"), HORIZONS, index=HORIZONS.index(90), key="ov_horizon",
                            format_func=lambda d: tr("overview.filter.horizon_value", days=d))
 case_types = st.pills(tr("overview.filter.case_types"), list(CASE_TYPES), selection_mode="multi",
                       default=list(CASE_TYPES), key="ov_case_types",
@@ -123,14 +123,14 @@ if kinds:
         st.session_state[FOCUS] = default
     st.subheader(tr("overview.list.title", kind=tr(f"overview.kind.{st.session_state[FOCUS]}")))
     top = st.columns([3, 2])
-    focus_key = f"ov_focus_{lang}"
+    focus_key = "ov_focus"
     st.session_state[focus_key] = st.session_state[FOCUS]  # the buttons above choose it too
     focus = top[0].selectbox(tr("overview.col.kind"), kinds, key=focus_key,
                              on_change=lambda: _focus(st.session_state[focus_key]),
                              format_func=lambda k: f"{tr(f'overview.kind.{k}')} ({head.kinds[k].late} · "
                                                    f"{head.kinds[k].upcoming})")
     urgency = top[1].segmented_control(tr("overview.list.urgency"), ["late", "soon", "upcoming"],
-                                       key=f"ov_list_urgency_{lang}",
+                                       key="ov_list_urgency",
                                        format_func=lambda u: tr(f"overview.urgency.{u}")) or ""
     page_size = 25
     total = head.kinds[focus].late + head.kinds[focus].upcoming if not urgency else getattr(head.kinds[focus],
@@ -175,7 +175,7 @@ def _timeline() -> None:
     if not view.timeline:
         st.info(tr("overview.no_deadline"))
         return
-    group = st.segmented_control(tr("overview.group_by"), ["case_type", "department"], key=f"ov_group_{lang}",
+    group = st.segmented_control(tr("overview.group_by"), ["case_type", "department"], key="ov_group",
                                  default="case_type", format_func=lambda g: tr(f"overview.group.{g}"))
     if group == "department":
         def group_of(item) -> str:
@@ -236,7 +236,7 @@ DRAW = {
 names = list(DRAW)
 if actor.role == Role.AUDITOR:  # an auditor reads how well the obligations were met first
     names = ["compliance", *names[:-1]]
-tabs = st.tabs([tr(f"overview.tab.{n}") for n in names], key=f"ov_tabs_{lang}", on_change="rerun")
+tabs = st.tabs([tr(f"overview.tab.{n}") for n in names], key="ov_tabs", on_change="rerun")
 for name, tab in zip(names, tabs):
     if tab.open:  # only the open tab is drawn: a rerun builds one chart, not six
         with tab:

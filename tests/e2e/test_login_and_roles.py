@@ -2,7 +2,9 @@
 
 import pytest
 
-from tests.e2e.conftest import login, wait_idle
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import login, open_page, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -60,11 +62,19 @@ def test_dpo_checks_the_audit_chain(page, app_url):
     page.get_by_text("Chaîne intacte").wait_for()
 
 
-def test_language_switch_to_english(page, app_url):
+def test_language_switch_redraws_the_page_and_is_remembered(page, app_url):
     login(page, app_url, "auditeur")
     page.get_by_test_id("stSidebar").get_by_text("EN", exact=True).click()
     page.get_by_role("heading", name="Deadlines").wait_for()
     assert "Audit trail" in _navigation(page)
+    open_page(page, "Issued documents")
+    entity_filter = page.locator(".st-key-ev_entity input")
+    expect(entity_filter).to_have_value("All")
+    page.get_by_test_id("stSidebar").get_by_text("FR", exact=True).click()
+    expect(entity_filter).to_have_value("Tous")  # a filter's chosen option follows the language too
+    page.get_by_role("heading", name="Documents émis").wait_for()
+    login(page, app_url, "auditeur")
+    page.get_by_role("heading", name="Échéances").wait_for()  # the choice is kept with the account
 
 
 def test_a_reload_keeps_the_session_and_log_out_ends_it(page, app_url):

@@ -49,7 +49,7 @@ def test_a_department_head_sees_only_the_deadlines_of_his_departments(page, app_
     page.get_by_role("heading", name="Échéances").wait_for()
     page.get_by_text("Vos directions seulement : Ressources humaines.").wait_for()
     assert _metric(page, "Demandes ouvertes") < everyone
-    page.locator(".st-key-ov_department_fr").click()
+    page.locator(".st-key-ov_department").click()
     options = page.get_by_role("option").all_inner_texts()
     assert [o.strip() for o in options] == ["Tous", "Ressources humaines"]
     page.keyboard.press("Escape")

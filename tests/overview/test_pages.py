@@ -37,7 +37,7 @@ def test_every_role_gets_its_figures_and_every_chart(demo_app, username):
     assert {"Demandes ouvertes", "Réponses aux demandes", "Notifications 72 h", "Contrats incomplets"} <= labels
     drawn = {}
     for tab in TABS:  # only the open tab is drawn: open each in turn
-        at.session_state["ov_tabs_fr"] = tab
+        at.session_state["ov_tabs"] = tab
         at.run()
         assert not at.exception, tab
         opened = next(t for t in at.tabs if t.label == tab)
@@ -53,7 +53,7 @@ def test_a_department_head_counts_only_the_requests_of_his_departments(demo_app)
     head = app_as(demo_app, "chef.rh")
     assert _metric(head, "Demandes ouvertes") < _metric(dpo, "Demandes ouvertes")
     assert "Vos directions seulement : Ressources humaines." in " ".join(c.value for c in head.caption)
-    assert [o for o in head.selectbox(key="ov_department_fr").options] == ["Tous", "Ressources humaines"]
+    assert [o for o in head.selectbox(key="ov_department").options] == ["Tous", "Ressources humaines"]
 
 
 def test_the_auditor_reads_compliance_first(demo_app):
@@ -65,7 +65,7 @@ def test_show_list_switches_the_list_behind_the_figures(demo_app):
     at = app_as(demo_app, "dpo")
     at.button(key="ov_show_register_review").click().run()
     assert not at.exception
-    assert at.selectbox(key="ov_focus_fr").value == "register_review"
+    assert at.selectbox(key="ov_focus").value == "register_review"
     assert any("TRT-" in str(row) for row in at.dataframe[0].value.iloc[:, 0])
 
 
@@ -77,6 +77,6 @@ def test_the_page_in_english(demo_app):
     assert [t.value for t in at.title] == ["Deadlines"]
     assert "Open requests" in {m.label for m in at.metric}
     assert [t.label for t in at.tabs][:2] == ["Deadline timeline", "Requests per month"]
-    assert at.selectbox(key="ov_entity_en").options[0] == "All"
-    horizon = at.selectbox(key="ov_horizon_en")
+    assert at.selectbox(key="ov_entity").options[0] == "All"
+    horizon = at.selectbox(key="ov_horizon")
     assert horizon.value == 90 and "within 90 days" in horizon.options
