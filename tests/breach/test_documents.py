@@ -4,10 +4,9 @@ see; each is kept in the evidence registry with its SHA-256."""
 
 import csv
 import hashlib
-from io import BytesIO, StringIO
+from io import StringIO
 
 import pytest
-from pypdf import PdfReader
 
 from dashboard.breach import documents, workflow
 from dashboard.breach.records import BreachFilter
@@ -15,15 +14,7 @@ from dashboard.errors import NotAllowed
 from dashboard.validation import InvalidInput
 from models.types import utcnow
 from tests.breach.factories import H, current, declare, notify, qualify
-from tests.pdf_reading import header_runs
-
-
-def _text(document) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(BytesIO(document.content)).pages)
-
-
-def _flat(text: str) -> str:
-    return " ".join(text.split())
+from tests.pdf_reading import header_runs, pdf_text
 
 
 @pytest.fixture
@@ -41,7 +32,7 @@ def test_the_notification_carries_every_article_33_3_item(org, notified_late):
     with org.work() as session:
         document = documents.issue_authority_notice(session, org.dpo, breach.id, "fr",
                                                     notified_late.notifications[0].id)
-    text = _flat(_text(document))
+    text = pdf_text(document.content)
     medicis = org.entities["MEDICIS"]
     for expected in (
             "Notification d'une violation de données personnelles", "Notification initiale", "2026-012345",
@@ -65,7 +56,7 @@ def test_the_notification_carries_every_article_33_3_item(org, notified_late):
 def test_the_notification_in_english_and_the_next_phase_to_send(org, notified_late):
     with org.work() as session:
         document = documents.issue_authority_notice(session, org.legal, notified_late.breach.id, "en")
-    text = _flat(_text(document))
+    text = pdf_text(document.content)
     assert "Notification of a personal-data breach" in text
     assert "Complementary notification (n° 2)" in text and "Number of the initial notification" in text
     assert "Notifications in phases" in text and "Reasons for the delay" in text
@@ -75,7 +66,7 @@ def test_the_notification_in_english_and_the_next_phase_to_send(org, notified_la
 def test_an_overdue_breach_not_yet_notified_asks_for_the_reasons(org):
     breach = qualify(org, declare(org, hours_ago=80), level="risk")
     with org.work() as session:
-        text = _flat(_text(documents.issue_authority_notice(session, org.dpo, breach.id, "fr")))
+        text = pdf_text(documents.issue_authority_notice(session, org.dpo, breach.id, "fr").content)
     assert "Motifs du retard" in text and "à transmettre" in text
 
 
@@ -90,7 +81,7 @@ def test_the_letter_to_the_people_speaks_plainly_and_gives_the_dpo(org, notified
             "people_advice": "Méfiez-vous des appels vous demandant vos coordonnées bancaires."})
     with org.work() as session:
         document = documents.issue_people_letter(session, org.dpo, breach.id, "fr")
-    text = _flat(_text(document))
+    text = pdf_text(document.content)
     medicis = org.entities["MEDICIS"]
     for expected in ("Ce qui s'est passé", "envoyé par erreur à un courtier", "Les données concernées",
                      "Numéro de sécurité sociale (NIR)", "Ce que cela peut entraîner pour vous",
@@ -101,7 +92,7 @@ def test_the_letter_to_the_people_speaks_plainly_and_gives_the_dpo(org, notified
         assert expected in text, expected
     assert "art. 33" not in text  # no legal jargon addressed to the person
     with org.work() as session:
-        english = _flat(_text(documents.issue_people_letter(session, org.dpo, breach.id, "en")))
+        english = pdf_text(documents.issue_people_letter(session, org.dpo, breach.id, "en").content)
     assert "What we advise you to do now" in english
     with org.session() as session:
         assert [d.kind for d in documents.documents_of(session, org.auditor, breach.id)] == [
@@ -121,12 +112,12 @@ def test_the_register_extract_covers_what_its_issuer_may_see(org, notified_late)
         full = documents.issue_register(session, org.dpo, BreachFilter(), "fr", "pdf")
         hr_pdf = documents.issue_register(session, org.head_hr, BreachFilter(), "fr", "pdf")
         hr_csv = documents.issue_register(session, org.head_hr, BreachFilter(), "fr", "csv")
-    everything = _flat(_text(full))
+    everything = pdf_text(full.content)
     assert notified_late.breach.reference in everything and hr_case.reference in everything
     issuer = header_runs(full.content)[0][0]  # every entity's register: every controller named
     assert all(e.name in issuer for e in org.entities.values() if e.active) and "DPO Desk" not in issuer
     assert "2 violation(s)" in everything and "Notifiée le" in everything and "après l'échéance" in everything
-    mine = _flat(_text(hr_pdf))
+    mine = pdf_text(hr_pdf.content)
     assert hr_case.reference in mine and notified_late.breach.reference not in mine
     assert "limité aux dossiers visibles par Sophie Martin" in mine
     rows = list(csv.reader(StringIO(hr_csv.content.decode("utf-8-sig")), delimiter=";"))

@@ -18,6 +18,7 @@ from models.clock import paris_today
 from models.dpia import Dpia, DpiaAnswer, DpiaMeasure, DpiaRisk
 from models.dpia_snapshot import DpiaView
 from tests.dpia.conftest import activity, add_action, new_dpia, run, validated, yesterday
+from tests.pdf_reading import pdf_text
 
 CNIL_FILE = Path(__file__).parent / "data" / "cnil_pia_export.json"
 
@@ -32,15 +33,10 @@ def _complete_dpia(reg) -> DpiaView:
     return validated(reg, view, decided_on=yesterday())
 
 
-def _pdf_text(content_bytes: bytes) -> str:
-    """The text of every page, line breaks as spaces (long titles wrap)."""
-    return " ".join(" ".join(page.extract_text() for page in PdfReader(BytesIO(content_bytes)).pages).split())
-
-
 def test_the_report_holds_every_section_and_is_kept_in_the_evidence_registry(reg):
     view = _complete_dpia(reg)
     document = run(reg, documents.issue_report, view.id, "fr")
-    text = _pdf_text(document.content)
+    text = pdf_text(document.content)
     for expected in (view.reference, "Analyse d'impact relative à la protection des données", "1. Contexte",
                      "2. Principes fondamentaux", "3.1 Mesures existantes ou prévues", "3.2 Risques",
                      "Cartographie des risques", "Plan d'action", "4. Validation", "Accès illégitime à des données",
@@ -60,7 +56,7 @@ def test_the_report_holds_every_section_and_is_kept_in_the_evidence_registry(reg
 
 def test_the_report_in_english(reg):
     view = _complete_dpia(reg)
-    text = _pdf_text(run(reg, documents.issue_report, view.id, "en").content)
+    text = pdf_text(run(reg, documents.issue_report, view.id, "en").content)
     assert "Data protection impact assessment" in text and "Risk map" in text and "Action plan" in text
     assert "Illegitimate access to data" in text and "overdue" in text
 

@@ -14,11 +14,7 @@ from models.clock import paris_today
 from models.errors import RuleViolation
 from models.evidence import EvidenceDocument
 from tests.dsr.conftest import make_request, paris_noon
-
-
-def _text(content: bytes) -> str:
-    """All pages, whitespace collapsed (cells wrap their text over lines)."""
-    return " ".join(" ".join(page.extract_text() for page in PdfReader(BytesIO(content)).pages).split())
+from tests.pdf_reading import pdf_text
 
 
 @pytest.fixture
@@ -46,7 +42,7 @@ def erased(org):
 def test_destruction_certificate_content_and_registry_hash(org, erased):
     with org.work() as session:
         document = documents.issue_destruction_certificate(session, org.dpo, erased.id, "RSSI Savelunari")
-    text = _text(document.content)
+    text = pdf_text(document.content)
     reader = PdfReader(BytesIO(document.content))
     for expected in ("Certificat de destruction de données personnelles", document.number, erased.reference,
                      "Savelunari SAS", "912 345 678", "Inès Moreau & <Fils>", "Base comptes apprenants",
@@ -66,7 +62,7 @@ def test_reissued_certificate_in_english_supersedes_the_first(org, erased):
         first = documents.issue_destruction_certificate(session, org.dpo, erased.id, "RSSI")
     with org.work() as session:
         second = documents.issue_destruction_certificate(session, org.dpo, erased.id, "CISO", "en")
-    text = _text(second.content)
+    text = pdf_text(second.content)
     assert "Certificate of destruction of personal data" in text and "Deletion" in text and "DPO sign-off" in text
     assert second.supersedes_id == first.id and second.number != first.number
 
@@ -88,7 +84,7 @@ def test_acknowledgement_gives_the_deadline_and_the_cnil(org):
     request = make_request(org, received_at=paris_noon(date(2025, 3, 5)))
     with org.work() as session:
         document = documents.issue_acknowledgement(session, org.dpo, request.id)
-    text = _text(document.content)
+    text = pdf_text(document.content)
     for expected in ("Accusé de réception", request.reference, "Jeanne Morel", "5 mars 2025", "7 avril 2025",
                      "CNIL", "Claire Fontaine"):
         assert expected in text, expected
@@ -104,7 +100,7 @@ def test_extension_notice_has_the_reasons_and_both_deadlines(org):
             "reasons": "Historique de quinze ans réparti dans trois systèmes.", "notified_on": paris_today()})
     with org.work() as session:
         document = documents.issue_extension_notice(session, org.dpo, request.id, "en")
-    text = _text(document.content)
+    text = pdf_text(document.content)
     assert "Historique de quinze ans réparti dans trois systèmes." in text
     assert "Extension of the period to answer your request" in text
     day = extended.legal_due_on

@@ -1,13 +1,11 @@
 """The DPO screens a processing activity, fills its DPIA, validates it and downloads
 the report, in the browser."""
 
-from io import BytesIO
-
 import pytest
 from playwright.sync_api import expect
-from pypdf import PdfReader
 
 from tests.e2e.conftest import choose, login, open_page, open_tab, settle, wait_idle
+from tests.pdf_reading import pdf_text
 
 pytestmark = pytest.mark.browser
 
@@ -115,7 +113,6 @@ def test_screen_fill_validate_and_download_the_report(page, app_url):
     page.get_by_text("émis (code de vérification").wait_for()
     with page.expect_download() as download:
         page.get_by_role("button", name="Télécharger (PDF)").click()
-    pdf = BytesIO(open(download.value.path(), "rb").read())
-    text = " ".join(" ".join(p.extract_text() for p in PdfReader(pdf).pages).split())
+    text = pdf_text(open(download.value.path(), "rb").read())
     assert reference in text and "Recrutement des candidats" in text and "Bernard Lacombe" in text
     assert "Avis favorable : les risques résiduels sont limités." in text and "Validée" in text

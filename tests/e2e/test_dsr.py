@@ -2,12 +2,11 @@
 certificate, downloaded and read back with pypdf."""
 
 import re
-from io import BytesIO
 
 import pytest
-from pypdf import PdfReader
 
 from tests.e2e.conftest import choose, login, open_page, open_tab, wait_idle
+from tests.pdf_reading import pdf_text
 
 pytestmark = pytest.mark.browser
 
@@ -63,7 +62,7 @@ def test_erasure_request_from_intake_to_destruction_certificate(page, app_url):
     with page.expect_download() as download_info:  # the certificate, the latest document
         page.get_by_role("button", name="Télécharger (PDF)").last.click()
     content = open(download_info.value.path(), "rb").read()
-    text = " ".join(" ".join(p.extract_text() for p in PdfReader(BytesIO(content)).pages).split())
+    text = pdf_text(content)
     for expected in ("Certificat de destruction de données personnelles", reference, "Inès Testeuse",
                      "Base comptes adhérents", "Suppression", "Nicolas Aubert (DSI)", "RSSI Médicis",
                      "Visa du DPO"):

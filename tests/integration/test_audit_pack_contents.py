@@ -7,10 +7,9 @@ import io
 import zipfile
 from datetime import timedelta
 
-from pypdf import PdfReader
-
 from dashboard import audit_pack
 from models.clock import paris_today
+from tests.pdf_reading import pdf_text
 
 REGISTERS = {"registre-traitements.csv", "registre-traitements-medicis.pdf", "registre-demandes-droits.csv",
              "registre-violations.pdf", "registre-violations.csv", "registre-sous-traitants.pdf",
@@ -38,8 +37,7 @@ def test_a_pack_for_one_entity_holds_each_register_of_that_entity(demo_org):
         assert any(digest in row.values() for row in listed.values()), name
 
     folder = next(n.split("/")[0] for n in archive.namelist() if n.endswith("registre-violations.pdf"))
-    breaches = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(
-        archive.read(f"{folder}/registre-violations.pdf"))).pages)
+    breaches = pdf_text(archive.read(f"{folder}/registre-violations.pdf"))
     assert pack.number in breaches and "VIO-" in breaches
     assert "ADEPIA" not in breaches and "Savelunari" not in breaches  # another entity's breaches stay out
     requests = archive.read(f"{folder}/registre-demandes-droits.csv").decode("utf-8-sig")

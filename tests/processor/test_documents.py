@@ -3,10 +3,8 @@ exports; the demo processors."""
 
 import hashlib
 from datetime import timedelta
-from io import BytesIO
 
 import pytest
-from pypdf import PdfReader
 from sqlalchemy import func
 from sqlmodel import select
 
@@ -18,12 +16,8 @@ from models.clock import paris_today
 from models.deadlines import return_or_deletion_due
 from models.evidence import EvidenceDocument
 from models.processor import Processor, ProcessorContract
+from tests.pdf_reading import header_runs, pdf_text
 from tests.processor.conftest import contract_data, processor_data
-from tests.pdf_reading import header_runs
-
-
-def _text(document) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(BytesIO(document.content)).pages)
 
 
 @pytest.fixture
@@ -73,7 +67,7 @@ def test_destruction_certificate_content_and_hash(porg, ended):
     with porg.work() as session:
         assert evidence.download_document(session, porg.auditor, document.id).content == document.content
         assert session.get(ProcessorContract, contract.id).certificate_document_id == document.id
-    text = _text(document)
+    text = pdf_text(document.content)
     for expected in ("Certificat de destruction des données", "Paie & <Compagnie> SAS", "Mutuelle Médicis",
                      "ATT-2026-042", "Effacement cryptographique des volumes", "suppression des données",
                      (today - timedelta(days=20)).strftime("%d/%m/%Y"), "Preuve reçue dans le délai contractuel",
@@ -82,7 +76,7 @@ def test_destruction_certificate_content_and_hash(porg, ended):
     with porg.work() as session:  # a second certificate supersedes the first; both are kept
         contract = session.get(ProcessorContract, contract.id)
         second = documents.issue_destruction_certificate(session, porg.dpo, contract.id, contract.version, "en")
-    assert second.supersedes_id == document.id and "End-of-contract data destruction certificate" in _text(second)
+    assert second.supersedes_id == document.id and "End-of-contract data destruction certificate" in pdf_text(second.content)
 
 
 def test_clause_report_lists_each_clause_and_the_verdict(porg):
@@ -91,7 +85,7 @@ def test_clause_report_lists_each_clause_and_the_verdict(porg):
         contract = contracts.save_contract(session, porg.dpo, processor.id, contract_data(missing=("art28_d",)))
     with porg.work() as session:
         document = documents.issue_clause_report(session, porg.dpo, contract.id)
-    text = _text(document)
+    text = pdf_text(document.content)
     assert "Contrat signalé : 1 clause(s) manquante(s)" in text and "94 / 100" in text
     assert "28.3.d — Conditions du recours à un autre sous-traitant" in text and "Absente du contrat" in text
     assert "Procédure en cas de violation de données" in text
@@ -111,7 +105,7 @@ def test_register_exports_follow_the_actor_scope_and_are_formula_safe(porg):
     assert "Gestion Adhérents SA" not in hr_only and len(hr_only.strip().splitlines()) == 2
     with porg.work() as session:
         extract = documents.issue_register_extract(session, porg.head_hr, registry.RegisterFilter())
-    text = _text(extract)
+    text = pdf_text(extract.content)
     assert "Registre des sous-traitants — extrait" in text and "1 sous-traitant(s)" in text
     issuer = header_runs(extract.content)[0][0]  # no entity chosen: every controller named
     assert all(e.name in issuer for e in porg.entities.values() if e.active)
