@@ -3,7 +3,7 @@
 from pydantic import BaseModel, EmailStr, Field
 from sqlmodel import Session, select
 
-from dashboard import audit
+from dashboard import audit, concurrency
 from dashboard.actor import Actor
 from dashboard.errors import NotAllowed
 from dashboard.permissions import require
@@ -74,7 +74,9 @@ def get_entity(session: Session, actor: Actor, entity_id: int) -> Entity:
     return entity
 
 
-def save_entity(session: Session, actor: Actor, data: dict | EntityData, entity_id: int | None = None) -> Entity:
+def save_entity(session: Session, actor: Actor, data: dict | EntityData, entity_id: int | None = None,
+                version: int | None = None) -> Entity:
+    """Create (entity_id None) or edit an entity; `version` is the one the user saw."""
     require(session, actor, Capability.MANAGE_SETTINGS, action="organisation.save_entity",
             object_type="entity", object_id=entity_id)
     data = validate(EntityData, data)
@@ -84,6 +86,8 @@ def save_entity(session: Session, actor: Actor, data: dict | EntityData, entity_
     entity = session.get(Entity, entity_id) if entity_id else Entity(code=data.code, name="", legal_name="")
     if entity is None:
         raise NotAllowed()
+    if entity_id:
+        concurrency.bump(session, entity, version, object_type="entity", area="organisation")
     before = {f: getattr(entity, f) for f in ENTITY_FIELDS} if entity_id else {}
     for name, value in data.model_dump().items():
         setattr(entity, name, value.strip() if isinstance(value, str) else value)
@@ -96,7 +100,7 @@ def save_entity(session: Session, actor: Actor, data: dict | EntityData, entity_
 
 
 def save_department(session: Session, actor: Actor, data: dict | DepartmentData,
-                    department_id: int | None = None) -> Department:
+                    department_id: int | None = None, version: int | None = None) -> Department:
     require(session, actor, Capability.MANAGE_SETTINGS, action="organisation.save_department",
             object_type="department", object_id=department_id)
     data = validate(DepartmentData, data)
@@ -107,6 +111,8 @@ def save_department(session: Session, actor: Actor, data: dict | DepartmentData,
     if department is None:
         raise NotAllowed()
     fields = ("code", "name", "email", "active")
+    if department_id:
+        concurrency.bump(session, department, version, object_type="department", area="organisation")
     before = {f: getattr(department, f) for f in fields} if department_id else {}
     for name, value in data.model_dump().items():
         setattr(department, name, value.strip() if isinstance(value, str) else value)

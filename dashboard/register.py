@@ -30,7 +30,7 @@ from sqlmodel import Session, select
 
 from dashboard import audit, i18n
 from dashboard.actor import Actor
-from dashboard.errors import ConcurrentEdit
+from dashboard import concurrency
 from dashboard.links import LinkedCase, cases_linked_to_activity
 from dashboard.permissions import deny, department_filter, require, require_writer
 from dashboard.references import next_reference
@@ -81,8 +81,7 @@ def _require_editor(session: Session, actor: Actor, department_id: int, action: 
 
 
 def _check_version(activity: ProcessingActivity, expected_version: int | None) -> None:
-    if expected_version is not None and activity.version != expected_version:
-        raise ConcurrentEdit()
+    concurrency.check(activity, expected_version, object_type=OBJECT_TYPE, object_id=activity.id, area="register")
 
 
 # ------------------------------------------------------------------ content

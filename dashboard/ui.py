@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import streamlit as st
+from sqlalchemy.exc import IntegrityError
 
 from dashboard import auth, config, db, i18n
 from dashboard.actor import Actor
@@ -113,6 +114,12 @@ def call(fn: Callable[..., Any], *args, actor: Actor | None = None, quiet: bool 
             value = fn(session, actor, *args, **kwargs)
         return Result(True, value)
     except DomainError as error:
+        if not quiet:
+            show_error(error)
+        return Result(False, error=error)
+    except IntegrityError:  # a unique business reference met twice (e.g. two submits racing)
+        _log.warning("use case %s refused by a database constraint", getattr(fn, "__name__", fn), exc_info=True)
+        error = DomainError("error.already_recorded")
         if not quiet:
             show_error(error)
         return Result(False, error=error)

@@ -6,7 +6,7 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 from sqlmodel import Session, select
 
-from dashboard import audit, auth, calendar_feed
+from dashboard import audit, auth, calendar_feed, concurrency
 from dashboard.actor import Actor
 from dashboard.errors import NotAllowed
 from dashboard.permissions import deny, require
@@ -59,6 +59,7 @@ class UserRow:
     role: Role
     active: bool
     department_ids: tuple[int, ...]
+    version: int = 1
 
 
 def _check_departments(session: Session, department_ids: list[int]) -> None:
@@ -104,7 +105,7 @@ def get_user(session: Session, actor: Actor, user_id: int) -> UserRow:
     if user is None:
         raise NotAllowed()
     return UserRow(user.id, user.username, user.full_name, user.email, Role(user.role), user.active,
-                   _departments_of(session, user.id))
+                   _departments_of(session, user.id), user.version)
 
 
 def list_users(session: Session, actor: Actor) -> list[UserRow]:
@@ -114,10 +115,12 @@ def list_users(session: Session, actor: Actor) -> list[UserRow]:
     for link in session.exec(select(UserDepartment)):
         links.setdefault(link.user_id, []).append(link.department_id)
     return [UserRow(u.id, u.username, u.full_name, u.email, Role(u.role), u.active,
-                    tuple(sorted(links.get(u.id, [])))) for u in users]
+                    tuple(sorted(links.get(u.id, []))), u.version) for u in users]
 
 
-def update_user(session: Session, actor: Actor, user_id: int, data: dict | UserUpdate) -> UserRow:
+def update_user(session: Session, actor: Actor, user_id: int, data: dict | UserUpdate,
+                version: int | None = None) -> UserRow:
+    """`version`: the account's version the DPO saw (None: no check)."""
     require(session, actor, Capability.MANAGE_USERS, action="users.update", object_type="user",
             object_id=user_id)
     data = validate(UserUpdate, data)
@@ -127,6 +130,7 @@ def update_user(session: Session, actor: Actor, user_id: int, data: dict | UserU
     if user.id == actor.user_id and (data.role != Role.DPO or not data.active):
         raise problem("role", "users.cannot_demote_self")
     _check_departments(session, data.department_ids)
+    concurrency.bump(session, user, version, object_type="user", area="users")
     before = {"full_name": user.full_name, "email": user.email, "role": user.role,
               "active": user.active, "department_ids": list(_departments_of(session, user.id))}
     user.full_name, user.email = data.full_name.strip(), data.email.strip()

@@ -28,6 +28,7 @@ class Entity(SQLModel, table=True):
     internal_target_days: int = 30  # the organisation's own answer target (not the legal one)
     internal_target_days_complex: int = 60
     active: bool = True
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})  # bumped by each edit (concurrency.bump)
 
 
 class Department(SQLModel, table=True):
@@ -38,6 +39,7 @@ class Department(SQLModel, table=True):
     name: str = Field(max_length=200)
     email: str = Field(default="", max_length=254)
     active: bool = True
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})  # bumped by each edit (concurrency.bump)
 
 
 class User(SQLModel, table=True):
@@ -54,6 +56,8 @@ class User(SQLModel, table=True):
     must_change_password: bool = False
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     password_changed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # Bumped by the DPO's edits of the account only (not by log-ins or the user's own settings).
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
 
 
 class UserDepartment(SQLModel, table=True):

@@ -9,7 +9,7 @@ contract. A later deadline overview aggregates them in SQL.
 from datetime import date, datetime
 from typing import Optional
 
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, Column, Index, text
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from models.case import CaseBase, version_column
@@ -100,6 +100,10 @@ class ProcessorLocation(SQLModel, table=True):
 
 class ProcessorContract(SQLModel, table=True):
     __tablename__ = "processor_contract"
+    # A contract's own reference is recorded once per processor (a double submit cannot file it twice).
+    __table_args__ = (Index("uq_processor_contract_reference", "processor_id", "document_reference", unique=True,
+                            sqlite_where=text("document_reference <> ''"),
+                            postgresql_where=text("document_reference <> ''")),)
 
     id: Optional[int] = Field(default=None, primary_key=True)
     processor_id: int = Field(foreign_key="processor.id", index=True)

@@ -4,6 +4,7 @@ import streamlit as st
 
 from dashboard import activities, evidence, organisation, ui
 from dashboard.breach import links as breach_links
+from dashboard.form_state import CaseForms
 from dashboard.processor import audits, contracts, documents, registry, subprocessors, widgets
 from models.processor import AUDIT_KINDS, AUDIT_OUTCOMES, AUTHORISATIONS, END_CHOICES
 from models.processor_transfers import adequacy_for, country_choices, country_name, in_eea
@@ -48,9 +49,9 @@ def transfer_label(tool: str, module, derogation: str, note: str, code: str) -> 
     return f"{text} — {note}" if note else text
 
 
-def rerun_with(message: str, **params) -> None:
-    ui.flash(message, **params)
-    st.rerun()
+forms = CaseForms("processor", p.id)
+key = forms.key
+processor_version = forms.version("processor", p.version)  # what the user saw, kept across reruns
 
 
 st.page_link(REGISTER_PAGE, label=tr("processor.file.back"), icon=":material/arrow_back:")
@@ -62,7 +63,8 @@ for flag in sorted(pfile.flags):
                                                       icon=":material/flag:")
 
 tabs = st.tabs([tr("processor.tab.identity"), tr("processor.tab.transfers"), tr("processor.tab.contracts"),
-                tr("processor.tab.subprocessors"), tr("processor.tab.audits"), tr("processor.tab.documents")])
+                tr("processor.tab.subprocessors"), tr("processor.tab.audits"), tr("processor.tab.documents")],
+               key=f"processor_{p.id}_tabs")
 
 with tabs[0]:
     facts = [
@@ -89,16 +91,15 @@ with tabs[0]:
     if not breaches:
         st.caption(tr("breach.processor.no_breaches"))
     if pfile.editable:
-        with st.expander(tr("processor.file.edit")):
+        with st.expander(tr("processor.file.edit"), key=f"processor_{p.id}_edit_open"):
             initial = {name: getattr(p, name) for name in registry.FIELDS}
             initial |= {"entity_ids": pfile.entity_ids, "activity_ids": [a.id for a in pfile.activities],
                         "locations": [loc.model_dump() for loc in pfile.locations]}
             entities = ui.call(organisation.list_entities, actor=actor).value or []
             choices = ui.call(activities.activity_choices, actor=actor).value or []
-            data = widgets.processor_form(f"edit_{p.id}", entities, choices, initial)
-            if st.button(tr("common.save"), type="primary", key=f"edit_{p.id}_save"):
-                if ui.call(registry.update_processor, p.id, p.version, data, actor=actor).ok:
-                    rerun_with("common.saved")
+            data = widgets.processor_form(key("edit"), entities, choices, initial)
+            if st.button(tr("common.save"), type="primary", key=key("edit", "save")):
+                forms.done(ui.call(registry.update_processor, p.id, processor_version, data, actor=actor))
 
 with tabs[1]:
     st.caption(tr("processor.file.transfers_intro"))
@@ -121,7 +122,9 @@ with tabs[2]:
         badge = tr("processor.contract.status." + c.status)
         header = tr("processor.contract.header", title=c.title, status=badge, score=c.clause_score,
                     missing=c.missing_clauses)
-        with st.expander(header, expanded=c.status == "active" or len(pfile.contracts) == 1):
+        contract_version = forms.version(c.id, c.version, "contract")
+        with st.expander(header, expanded=c.status == "active" or len(pfile.contracts) == 1,
+                         key=f"processor_{p.id}_contract_{c.id}_open"):
             cols = st.columns([1, 1, 2])
             cols[0].metric(tr("processor.contract.score"), f"{c.clause_score} / 100")
             cols[1].metric(tr("processor.contract.missing"), c.missing_clauses)
@@ -148,54 +151,55 @@ with tabs[2]:
                     st.warning(tr("processor.flag_detail.destruction_pending"))
             if not pfile.editable:
                 continue
-            if st.button(tr("processor.contract.issue_report"), key=f"report_{c.id}"):
-                if ui.call(documents.issue_clause_report, c.id, ui.lang(), actor=actor).ok:
-                    rerun_with("processor.document_issued")
+            if st.button(tr("processor.contract.issue_report"), key=key("report", c.id)):
+                forms.done(ui.call(documents.issue_clause_report, c.id, ui.lang(), actor=actor),
+                           "processor.document_issued")
             if c.status == "active":
                 with st.popover(tr("processor.contract.edit")):
                     initial = {name: getattr(c, name) for name in contracts.TERM_FIELDS}
                     initial["clauses"] = {k: (r.state, r.note) for k, r in view.clauses.items()}
-                    data = widgets.contract_form(f"contract_{c.id}", initial)
-                    if data is not None and ui.call(contracts.save_contract, p.id, data, c.id, c.version,
-                                                    actor=actor).ok:
-                        rerun_with("common.saved")
-                with st.popover(tr("processor.contract.end_title")), st.form(f"end_{c.id}"):
+                    data = widgets.contract_form(key("contract", c.id), initial)
+                    if data is not None:
+                        forms.done(ui.call(contracts.save_contract, p.id, data, c.id, contract_version, actor=actor))
+                with st.popover(tr("processor.contract.end_title")), st.form(key("end", c.id)):
                     cols = st.columns(3)
-                    ended_on = cols[0].date_input(tr("processor.field.ended_on"), value=None, format="DD/MM/YYYY")
+                    ended_on = cols[0].date_input(tr("processor.field.ended_on"), value=None, format="DD/MM/YYYY",
+                                                  key=key("end", c.id, "on"))
                     choice = cols[1].selectbox(tr("processor.field.end_choice"), END_CHOICES,
-                                               format_func=lambda v: tr(f"processor.end_choice.{v}"))
-                    days = cols[2].number_input(tr("processor.field.end_period_days"), 0, 365, value=30)
+                                               format_func=lambda v: tr(f"processor.end_choice.{v}"),
+                                               key=key("end", c.id, "choice"))
+                    days = cols[2].number_input(tr("processor.field.end_period_days"), 0, 365, value=30,
+                                                key=key("end", c.id, "days"))
                     if st.form_submit_button(tr("processor.contract.end_submit")):
-                        if ui.call(contracts.end_contract, c.id, c.version, {"ended_on": ended_on, "end_choice": choice,
-                                                                            "end_period_days": int(days)},
-                                   actor=actor).ok:
-                            rerun_with("common.saved")
+                        forms.done(ui.call(contracts.end_contract, c.id, contract_version,
+                                           {"ended_on": ended_on, "end_choice": choice, "end_period_days": int(days)},
+                                           actor=actor))
             elif not c.destruction_proved_on:
-                with st.form(f"proof_{c.id}"):
+                with st.form(key("proof", c.id)):
                     st.markdown(f"**{tr('processor.contract.proof_title')}**")
                     cols = st.columns(3)
                     proved = cols[0].date_input(tr("processor.field.destruction_proved_on"), value=None,
-                                                format="DD/MM/YYYY")
-                    method = cols[1].text_input(tr("processor.field.destruction_method"))
-                    ref = cols[2].text_input(tr("processor.field.destruction_attestation_ref"))
+                                                format="DD/MM/YYYY", key=key("proof", c.id, "on"))
+                    method = cols[1].text_input(tr("processor.field.destruction_method"), key=key("proof", c.id, "method"))
+                    ref = cols[2].text_input(tr("processor.field.destruction_attestation_ref"),
+                                             key=key("proof", c.id, "ref"))
                     if st.form_submit_button(tr("processor.contract.proof_submit")):
-                        if ui.call(contracts.record_destruction_proof, c.id, c.version,
-                                   {"destruction_proved_on": proved, "destruction_method": method,
-                                    "destruction_attestation_ref": ref}, actor=actor).ok:
-                            rerun_with("common.saved")
+                        forms.done(ui.call(contracts.record_destruction_proof, c.id, contract_version,
+                                           {"destruction_proved_on": proved, "destruction_method": method,
+                                            "destruction_attestation_ref": ref}, actor=actor))
             else:
                 label = "processor.contract.reissue_certificate" if c.certificate_document_id else \
                     "processor.contract.issue_certificate"
-                if st.button(tr(label), key=f"certificate_{c.id}", type="primary"):
-                    if ui.call(documents.issue_destruction_certificate, c.id, c.version, ui.lang(), actor=actor).ok:
-                        rerun_with("processor.document_issued")
+                if st.button(tr(label), key=key("certificate", c.id), type="primary"):
+                    forms.done(ui.call(documents.issue_destruction_certificate, c.id, contract_version, ui.lang(),
+                                       actor=actor), "processor.document_issued")
     if not pfile.contracts:
         st.info(tr("processor.flag_detail.no_contract"))
     if pfile.editable:
-        with st.expander(tr("processor.contract.new")):
-            data = widgets.contract_form(f"new_contract_{p.id}")
-            if data is not None and ui.call(contracts.save_contract, p.id, data, actor=actor).ok:
-                rerun_with("common.saved")
+        with st.expander(tr("processor.contract.new"), key=f"processor_{p.id}_new_contract_open"):
+            data = widgets.contract_form(key("new_contract"))
+            if data is not None:
+                forms.done(ui.call(contracts.save_contract, p.id, data, actor=actor))
 
 with tabs[3]:
     subs = pfile.subprocessors
@@ -210,46 +214,46 @@ with tabs[3]:
     if pfile.editable:
         for s in subs:
             if s.status == "notified":
-                with st.form(f"decide_{s.id}"):
+                sub_version = forms.version(s.id, s.version, "sub")
+                with st.form(key("decide", s.id)):
                     st.markdown(tr("processor.sub.decide", name=s.name, deadline=tr.date(s.objection_deadline)))
                     objected = st.radio(tr("processor.field.objected"), (False, True), horizontal=True,
-                                        format_func=lambda v: tr(f"processor.sub.objected.{str(v).lower()}"))
-                    note = st.text_input(tr("processor.field.note"))
+                                        format_func=lambda v: tr(f"processor.sub.objected.{str(v).lower()}"),
+                                        key=key("decide", s.id, "objected"))
+                    note = st.text_input(tr("processor.field.note"), key=key("decide", s.id, "note"))
                     if st.form_submit_button(tr("common.save")):
-                        if ui.call(subprocessors.decide_objection, s.id, s.version,
-                                   {"objected": objected, "note": note}, actor=actor).ok:
-                            rerun_with("common.saved")
+                        forms.done(ui.call(subprocessors.decide_objection, s.id, sub_version,
+                                           {"objected": objected, "note": note}, actor=actor))
         live = [s.id for s in subs if s.status in ("active", "notified")]
         if live:
             left, right = st.columns([3, 1], vertical_alignment="bottom")
-            gone = left.selectbox(tr("processor.sub.remove_which"), live, key=f"sub_{p.id}_remove",
+            gone = left.selectbox(tr("processor.sub.remove_which"), live, key=key("sub_remove"),
                                   format_func=lambda v: by_id[v].name)
-            if right.button(tr("processor.sub.remove"), key=f"sub_{p.id}_remove_button"):
-                if ui.call(subprocessors.remove_subprocessor, gone, by_id[gone].version, actor=actor).ok:
-                    rerun_with("common.saved")
-        with st.expander(tr("processor.sub.new")):
+            if right.button(tr("processor.sub.remove"), key=key("sub_remove_button")):
+                forms.done(ui.call(subprocessors.remove_subprocessor, gone,
+                                   forms.version(gone, by_id[gone].version, "sub"), actor=actor))
+        with st.expander(tr("processor.sub.new"), key=f"processor_{p.id}_new_sub_open"):
             codes = [c for c, _ in country_choices(ui.lang())]
             cols = st.columns(3)
-            name = cols[0].text_input(tr("processor.field.name"), key=f"sub_{p.id}_name")
-            service = cols[1].text_input(tr("processor.field.service"), key=f"sub_{p.id}_service")
+            name = cols[0].text_input(tr("processor.field.name"), key=key("sub_name"))
+            service = cols[1].text_input(tr("processor.field.service"), key=key("sub_service"))
             code = cols[2].selectbox(tr("processor.field.country_code"), codes, index=codes.index("FR"),
-                                     format_func=lambda v: country_name(v, ui.lang()), key=f"sub_{p.id}_country")
-            transfer = {} if in_eea(code) else widgets.transfer_fields(f"sub_{p.id}", code)
+                                     format_func=lambda v: country_name(v, ui.lang()), key=key("sub_country"))
+            transfer = {} if in_eea(code) else widgets.transfer_fields(key("sub"), code)
             cols = st.columns(3)
             authorisation = cols[0].selectbox(tr("processor.field.authorisation"), AUTHORISATIONS,
                                               format_func=lambda v: tr(f"processor.authorisation.{v}"),
-                                              key=f"sub_{p.id}_auth")
+                                              key=key("sub_auth"))
             notified = cols[1].date_input(tr("processor.field.notified_on"), value=None, format="DD/MM/YYYY",
-                                          key=f"sub_{p.id}_notified")
-            replaces = cols[2].selectbox(tr("processor.field.replaces_id"), [None, *live], key=f"sub_{p.id}_replaces",
+                                          key=key("sub_notified"))
+            replaces = cols[2].selectbox(tr("processor.field.replaces_id"), [None, *live], key=key("sub_replaces"),
                                          format_func=lambda v: by_id[v].name if v else tr("processor.sub.addition"))
             st.caption(tr("processor.sub.window_hint", days=p.objection_window_days))
-            if st.button(tr("common.create"), key=f"sub_{p.id}_create"):
+            if st.button(tr("common.create"), key=key("sub_create")):
                 payload = {"name": name, "service": service, "country_code": code, "authorisation": authorisation,
                            "notified_on": notified, "change": "replacement" if replaces else "addition",
                            "replaces_id": replaces, **transfer}
-                if ui.call(subprocessors.add_subprocessor, p.id, payload, actor=actor).ok:
-                    rerun_with("common.saved")
+                forms.done(ui.call(subprocessors.add_subprocessor, p.id, payload, actor=actor))
 
 with tabs[4]:
     st.markdown(tr("processor.file.audit_dates", last=tr.date(p.last_audit_on), next=tr.date(p.next_audit_date)))
@@ -260,19 +264,20 @@ with tabs[4]:
                    tr("processor.field.findings"): a.findings} for a in pfile.audits], hide_index=True,
                  width="stretch")
     if pfile.editable:
-        with st.form(f"audit_{p.id}"):
+        with st.form(key("audit")):
             cols = st.columns(4)
-            performed = cols[0].date_input(tr("processor.field.performed_on"), value=None, format="DD/MM/YYYY")
-            kind = cols[1].selectbox(tr("processor.field.kind"), AUDIT_KINDS,
+            performed = cols[0].date_input(tr("processor.field.performed_on"), value=None, format="DD/MM/YYYY",
+                                           key=key("audit", "on"))
+            kind = cols[1].selectbox(tr("processor.field.kind"), AUDIT_KINDS, key=key("audit", "kind"),
                                      format_func=lambda v: tr(f"processor.audit_kind.{v}"))
-            auditor = cols[2].text_input(tr("processor.field.auditor"))
-            outcome = cols[3].selectbox(tr("processor.field.outcome"), AUDIT_OUTCOMES,
+            auditor = cols[2].text_input(tr("processor.field.auditor"), key=key("audit", "auditor"))
+            outcome = cols[3].selectbox(tr("processor.field.outcome"), AUDIT_OUTCOMES, key=key("audit", "outcome"),
                                         format_func=lambda v: tr(f"processor.audit_outcome.{v}"))
-            findings = st.text_area(tr("processor.field.findings"))
+            findings = st.text_area(tr("processor.field.findings"), key=key("audit", "findings"))
             if st.form_submit_button(tr("processor.audit.record")):
-                if ui.call(audits.record_audit, p.id, {"performed_on": performed, "kind": kind, "auditor": auditor,
-                                                       "outcome": outcome, "findings": findings}, actor=actor).ok:
-                    rerun_with("common.saved")
+                forms.done(ui.call(audits.record_audit, p.id, {"performed_on": performed, "kind": kind,
+                                                               "auditor": auditor, "outcome": outcome,
+                                                               "findings": findings}, actor=actor))
 
 with tabs[5]:
     if not pfile.documents:

@@ -3,6 +3,7 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard import activities, organisation, ui
+from dashboard.form_state import CaseForms
 from dashboard.processor import contracts, documents, flags, registry, widgets
 from dashboard.processor.scope import can_edit
 from models.processor import PROCESSOR_STATUSES
@@ -73,11 +74,13 @@ if st.session_state.get("processor_register_pdf"):
                             mime="application/pdf", key="processor_pdf_download")
 
 if can_edit(actor):
-    with st.expander(tr("processor.register.new"), expanded=False):
+    forms = CaseForms("new_processor")
+    with st.expander(tr("processor.register.new"), expanded=False, key="processor_register_new_open"):
         choices = ui.call(activities.activity_choices, actor=actor).value or []
-        data = widgets.processor_form("new_processor", entities, choices)
-        if st.button(tr("common.create"), type="primary", key="new_processor_create"):
+        data = widgets.processor_form(forms.key(), entities, choices)
+        if st.button(tr("common.create"), type="primary", key=forms.key("create")):
             created = ui.call(registry.create_processor, data, actor=actor)
             if created.ok:
+                forms.reset()
                 ui.flash("processor.created", reference=created.value.reference)
                 st.switch_page(FILE_PAGE, query_params={"id": created.value.id})

@@ -35,3 +35,16 @@ def app_as(org, username: str | None, *, script: str = APP) -> AppTest:
 
 def page_path(file: str) -> str:
     return str(ROOT / "pages" / file)
+
+
+def form_key(at: AppTest, key: str) -> str:
+    """The live key of an edit form's widget: "new_processor/legal_name" finds
+    `new_processor-g<generation>_legal_name` (dashboard/form_state.py), newest generation."""
+    import re
+
+    kind, name = key.split("/", 1)
+    pattern = re.compile(rf"^{re.escape(kind)}-g(\d+)(_|$)")
+    generations = [int(m.group(1)) for m in map(pattern.match, at.session_state.keys()) if m]
+    if not generations:
+        raise KeyError(key)
+    return f"{kind}-g{max(generations)}_{name}"

@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from dashboard import audit
 from dashboard.actor import Actor
 from dashboard.breach.forms import BreachFacts, checked, refuse_if
-from dashboard.errors import ConcurrentEdit
+from dashboard import concurrency
 from dashboard.permissions import deny, require, require_any, require_writer
 from dashboard.processor.scope import processor_entities
 from dashboard.references import next_reference
@@ -91,8 +91,7 @@ def fetch_for_change(session: Session, actor: Actor, breach_id: int, version: in
     if qualified_only:
         require(session, actor, Capability.WORK_ALL_CASES, action=action, object_type=CASE_TYPE, object_id=breach_id)
     breach = fetch(session, actor, breach_id, action=action)
-    if breach.version != version:
-        raise ConcurrentEdit()
+    concurrency.check(breach, version, object_type=CASE_TYPE, object_id=breach.id, area="breach")
     if breach.status == BreachStatus.CLOSED:
         raise RuleViolation("breach.closed_read_only")
     return breach

@@ -20,7 +20,7 @@ from dashboard.breach.forms import (
     refuse_if,
 )
 from dashboard.breach.records import fetch, fetch_for_change, initial_notification, record, refresh_clock, touch
-from dashboard.errors import ConcurrentEdit
+from dashboard import concurrency
 from dashboard.permissions import deny, require, require_writer
 from dashboard.validation import problem
 from models.breach import CASE_TYPE, Breach, BreachNotification, BreachStatus, BreachStep, NotificationPhase
@@ -176,8 +176,7 @@ def reopen(session: Session, actor: Actor, breach_id: int, version: int, data: d
     require(session, actor, Capability.WORK_ALL_CASES, action="breach.reopen", object_type=CASE_TYPE,
             object_id=breach_id)
     breach = fetch(session, actor, breach_id, action="breach.reopen")
-    if breach.version != version:
-        raise ConcurrentEdit()
+    concurrency.check(breach, version, object_type=CASE_TYPE, object_id=breach.id, area="breach")
     if breach.status != BreachStatus.CLOSED:
         raise RuleViolation("breach.not_closed")
     reason = checked(Reopening, data).reason

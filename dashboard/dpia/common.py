@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from dashboard import audit
 from dashboard.actor import Actor
-from dashboard.errors import ConcurrentEdit
+from dashboard import concurrency
 from dashboard.permissions import deny, department_filter, require, require_writer
 from dashboard.validation import FieldProblem, InvalidInput, M, validate
 from models.deadlines import prior_consultation_answer_due
@@ -91,8 +91,7 @@ def record(session: Session, actor: Actor, dpia: Dpia, action: str, details: dic
 
 def check_version(dpia: Dpia, version: int) -> None:
     """The user saw an older version: refuse rather than overwrite someone else's work."""
-    if dpia.version != version:
-        raise ConcurrentEdit()
+    concurrency.check(dpia, version, object_type=OBJECT_TYPE, object_id=dpia.id, area="dpia")
 
 
 def touch(session: Session, dpia: Dpia) -> None:

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from dashboard import audit
 from dashboard.actor import Actor
-from dashboard.errors import ConcurrentEdit
+from dashboard import concurrency
 from dashboard.permissions import deny, department_filter, require, require_writer
 from dashboard.validation import FieldProblem, InvalidInput, validate
 from models.clock import paris_today
@@ -66,8 +66,7 @@ def rights_of(session: Session, request_id: int) -> set[str]:
 
 def check_version(request: DataSubjectRequest, version: int | None) -> None:
     """Edits carry the version the user saw: someone else's save in between wins."""
-    if version is not None and request.version != version:
-        raise ConcurrentEdit()
+    concurrency.check(request, version, object_type=OBJECT_TYPE, object_id=request.id, area="dsr")
 
 
 def is_assignee(actor: Actor, request: DataSubjectRequest) -> bool:

@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import BaseModel
 from sqlmodel import Session, select
 
-from dashboard import audit
+from dashboard import audit, concurrency
 from dashboard.actor import Actor
 from dashboard.dsr.common import field_problem, validate_input
 from dashboard.permissions import require
@@ -33,6 +33,8 @@ class RuleData(BaseModel):
     entity_id: int
     relation: Literal[RELATIONS]  # type: ignore[valid-type]
     department_id: int | None = None  # None: no rule, the DPO routes by hand
+    seen_department_id: int | None = None  # the rule the user saw when the form opened
+    check_seen: bool = False  # compare with seen_department_id before saving
 
 
 def route_for(session: Session, entity_id: int, relation: str) -> int | None:
@@ -63,6 +65,8 @@ def set_rule(session: Session, actor: Actor, data: dict | RuleData) -> None:
     before = rule.department_id if rule else None
     if before == data.department_id:
         return
+    if data.check_seen and before != data.seen_department_id:  # someone else routed it since: theirs stands
+        raise concurrency.stale(session, "dsr_routing_rule", data.entity_id, "dsr")
     if data.department_id is None:
         session.delete(rule)
     elif rule is None:
@@ -72,5 +76,16 @@ def set_rule(session: Session, actor: Actor, data: dict | RuleData) -> None:
         rule.department_id = data.department_id
         session.add(rule)
     session.flush()
-    audit.record(session, actor, "dsr.routing.save", object_type="dsr_routing_rule", entity_id=data.entity_id,
-                 object_ref=data.relation, details={"department_id": [before, data.department_id]})
+    audit.record(session, actor, "dsr.routing.save", object_type="dsr_routing_rule", object_id=data.entity_id,
+                 entity_id=data.entity_id, object_ref=data.relation,
+                 details={"department_id": [before, data.department_id],
+                          "changes": {"department_id": [before, data.department_id]}})
+
+
+def set_rules(session: Session, actor: Actor, entity_id: int, seen: dict[str, int | None],
+              wanted: dict[str, int | None]) -> None:
+    """Save one entity's routing form at once: every relation or none. `seen` is what the
+    form showed when it opened; a relation someone else routed since refuses the whole save."""
+    for relation, department_id in wanted.items():
+        set_rule(session, actor, {"entity_id": entity_id, "relation": relation, "department_id": department_id,
+                                  "seen_department_id": seen.get(relation), "check_seen": True})

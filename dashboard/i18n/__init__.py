@@ -55,6 +55,13 @@ def translate(key: str, lang: str = DEFAULT_LANGUAGE, **params) -> str:
         return text
 
 
+class KeyList(tuple):
+    """Catalogue keys passed as one error parameter, translated and joined when shown."""
+
+    def __new__(cls, keys=()):
+        return super().__new__(cls, keys)
+
+
 class Translator:
     """A callable bound to one language, handed to exports and charts."""
 
@@ -69,7 +76,17 @@ class Translator:
         return self(text) if has_key(text) else text
 
     def error(self, error: DomainError) -> str:
-        return self(error.key, **error.params)
+        """Dates, instants and lists of catalogue keys in the parameters are written in this language."""
+        params = {}
+        for name, value in error.params.items():
+            if isinstance(value, KeyList):
+                value = ", ".join(self(key) for key in value)
+            elif isinstance(value, datetime):
+                value = self.datetime(value)
+            elif isinstance(value, date):
+                value = self.date(value)
+            params[name] = value
+        return self(error.key, **params)
 
     def date(self, value: date | None, long: bool = False) -> str:
         return format_date(value, self.language, long=long)

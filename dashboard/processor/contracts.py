@@ -66,6 +66,16 @@ def _save_clauses(session: Session, contract: ProcessorContract, data: ContractD
         summary.score, summary.missing, summary.partial)
 
 
+def _refuse_taken_reference(session: Session, processor_id: int, reference: str, contract) -> None:
+    """One contract per reference and processor: a form sent twice files it once."""
+    if not reference.strip():
+        return
+    clash = session.exec(select(ProcessorContract.id).where(ProcessorContract.processor_id == processor_id,
+                                                           ProcessorContract.document_reference == reference)).first()
+    if clash is not None and (contract is None or clash != contract.id):
+        raise problem("document_reference", "processor.error.reference_taken")
+
+
 def save_contract(session: Session, actor: Actor, processor_id: int, data: dict, contract_id: int | None = None,
                   version: int | None = None) -> ProcessorContract:
     """Record a contract (contract_id None) or edit one, with its clause checklist."""
@@ -81,6 +91,7 @@ def save_contract(session: Session, actor: Actor, processor_id: int, data: dict,
     else:
         contract, before = None, {}
     data = validate_for(actor, ContractData, data)
+    _refuse_taken_reference(session, processor.id, data.document_reference, contract)
     if contract is None:
         contract = ProcessorContract(processor_id=processor.id, title=data.title, starts_on=data.starts_on)
     for name in TERM_FIELDS:

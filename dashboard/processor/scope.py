@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 from dashboard.activities import activities_of_departments
 from dashboard import audit
 from dashboard.actor import Actor
-from dashboard.errors import ConcurrentEdit
+from dashboard import concurrency
 from dashboard.permissions import deny, department_filter, require, require_writer
 from models.processing import ProcessingActivity
 from models.processor import Processor, ProcessorActivity, ProcessorEntity
@@ -60,8 +60,8 @@ def fetch(session: Session, actor: Actor, processor_id: int, *, action: str) -> 
 
 def check_version(row, seen_version: int | None) -> None:
     """An edit carries the version the user saw; someone else's save since then wins."""
-    if seen_version is not None and row.version != seen_version:
-        raise ConcurrentEdit()
+    concurrency.check(row, seen_version, object_type=OBJECT_TYPE, area="processor",
+                      object_id=getattr(row, "processor_id", None) or row.id)
 
 
 def record(session: Session, actor: Actor, action: str, processor: Processor, **details) -> None:

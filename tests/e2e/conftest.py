@@ -105,13 +105,22 @@ def settle(page) -> None:
     wait_idle(page)
 
 
+def keyed(key: str) -> str:
+    """The CSS selector of the widget with this key. Edit forms put a generation after
+    their kind (`dsr_new-g3_name`, see dashboard/form_state.py): "dsr_new/name" finds it."""
+    if "/" in key:
+        kind, name = key.split("/", 1)
+        return f"[class*='st-key-{kind}-g'][class*='_{name}']"
+    return f".st-key-{key}"
+
+
 def choose(page, key: str, text: str, exact: bool = False) -> None:
     """Pick, in the selectbox or multiselect with this widget key, the option showing `text`
     (exactly, or containing it): typed first, since long option lists are virtualised. A
     rerun may close the list under the cursor: then open it again."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    box = page.locator(f".st-key-{key} input")
+    box = page.locator(f"{keyed(key)} input")
     name = text if exact else re.compile(re.escape(text))
     for attempt in range(3):
         settle(page)

@@ -4,7 +4,7 @@ new processor's file shows it flagged."""
 
 import pytest
 
-from tests.e2e.conftest import choose, login, open_page, wait_idle
+from tests.e2e.conftest import choose, keyed, login, open_page, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -13,16 +13,16 @@ def test_dpo_records_a_processor_with_a_non_eu_transfer_and_sees_it_flagged(page
     login(page, app_url, "dpo")
     open_page(page, "Sous-traitants")
     page.get_by_text("Enregistrer un nouveau sous-traitant").click()
-    page.locator(".st-key-new_processor_legal_name input").fill("Sondages Outre-Atlantique Inc.")
-    page.locator(".st-key-new_processor_services textarea").fill("Enquêtes de satisfaction des adhérents")
-    choose(page, "new_processor_processing", "États-Unis", exact=True)
+    page.locator(keyed("new_processor/legal_name") + " input").fill("Sondages Outre-Atlantique Inc.")
+    page.locator(keyed("new_processor/services") + " textarea").fill("Enquêtes de satisfaction des adhérents")
+    choose(page, "new_processor/processing", "États-Unis", exact=True)
     page.keyboard.press("Escape")
     page.get_by_text("Transfert vers États-Unis (US)").wait_for()
-    page.locator(".st-key-new_processor_create button").click()  # no transfer tool yet: refused
+    page.locator(keyed("new_processor/create") + " button").click()  # no transfer tool yet: refused
     page.get_by_text("indiquez l'outil de transfert").wait_for()
-    choose(page, "new_processor_tool_US", "Clauses contractuelles types (art. 46.2.c)", exact=True)
-    choose(page, "new_processor_scc_US", "Module 2 (responsable vers sous-traitant)", exact=True)
-    page.locator(".st-key-new_processor_create button").click()
+    choose(page, "new_processor/tool_US", "Clauses contractuelles types (art. 46.2.c)", exact=True)
+    choose(page, "new_processor/scc_US", "Module 2 (responsable vers sous-traitant)", exact=True)
+    page.locator(keyed("new_processor/create") + " button").click()
     page.get_by_role("heading", name="Sondages Outre-Atlantique Inc.").wait_for()
     wait_idle(page)
     main = page.inner_text("[data-testid='stMain']")

@@ -6,7 +6,7 @@ from sqlmodel import select
 
 from dashboard import demo
 from models.processor import Processor
-from tests.page_support import app_as, page_path
+from tests.page_support import app_as, form_key, page_path
 
 REGISTER, FILE = page_path("processor_register.py"), page_path("processor_file.py")
 
@@ -70,17 +70,17 @@ def test_department_head_cannot_open_a_processor_outside_his_scope(demo_org):
 def test_dpo_records_a_processor_whose_us_transfer_needs_a_tool(demo_org):
     at = app_as(demo_org, "dpo")
     at.switch_page(REGISTER).run()
-    at.text_input(key="new_processor_legal_name").input("Sondages Express Inc.")
-    at.text_area(key="new_processor_services").input("Enquêtes de satisfaction")
-    at.multiselect(key="new_processor_processing").select("US")
+    at.text_input(key=form_key(at, "new_processor/legal_name")).input("Sondages Express Inc.")
+    at.text_area(key=form_key(at, "new_processor/services")).input("Enquêtes de satisfaction")
+    at.multiselect(key=form_key(at, "new_processor/processing")).select("US")
     at.run()
-    at.button(key="new_processor_create").click().run()
+    at.button(key=form_key(at, "new_processor/create")).click().run()
     assert any("hors de l'EEE : indiquez l'outil de transfert" in e.value for e in at.error)
     with demo_org.session() as session:
         assert session.exec(select(Processor).where(Processor.legal_name == "Sondages Express Inc.")).first() is None
-    at.selectbox(key="new_processor_tool_US").select("scc").run()
-    at.selectbox(key="new_processor_scc_US").select(2)
-    at.button(key="new_processor_create").click().run()
+    at.selectbox(key=form_key(at, "new_processor/tool_US")).select("scc").run()
+    at.selectbox(key=form_key(at, "new_processor/scc_US")).select(2)
+    at.button(key=form_key(at, "new_processor/create")).click().run()
     assert not at.exception
     assert at.title[0].value.endswith("Sondages Express Inc.")  # the new processor's file, with its flags
     assert {e.value for e in at.error} == {

@@ -1,0 +1,84 @@
+"""Edit forms that remember what the user saw (UI layer: imports streamlit).
+
+A page opens one `CaseForms` for the record it shows. The first time the page draws
+the record, the versions of the rows it shows and any default such as "now" are
+fixed; later reruns (a click elsewhere, minutes of thinking) keep them, so a save
+carries the version the user saw and the time the user typed, not what the rerun
+after the click reads.
+
+Widget keys carry a generation. After the user's own save the generation moves on:
+every form of the record is drawn again from the stored values, and the second
+click of a double submit finds no widget to trigger. After a refused save nothing
+moves: the user's input stays on screen beside the message saying who changed what.
+Opening another page or another record starts afresh (`begin_page`).
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from dashboard import ui
+from dashboard.errors import ConcurrentEdit
+
+_STORE = "_case_forms"
+_PAGE = "_case_forms_page"
+_COUNTER = "_case_forms_generation"
+
+
+def _next_generation() -> int:
+    """Generations never repeat in a browser session: another record's form, drawn with the
+    same widget names, never inherits this one's input."""
+    st.session_state[_COUNTER] = st.session_state.get(_COUNTER, 0) + 1
+    return st.session_state[_COUNTER]
+
+
+def begin_page(page_id: str) -> None:
+    """Called by the entry script on every run: a different page or record than the
+    last run means the user opened it anew, so what was fixed for forms is dropped."""
+    if st.session_state.get(_PAGE) != page_id:
+        st.session_state[_PAGE] = page_id
+        st.session_state[_STORE] = {}
+
+
+class CaseForms:
+    def __init__(self, kind: str, record_id: object = None):
+        self.kind = kind
+        store = st.session_state.setdefault(_STORE, {})
+        scope = f"{kind}:{record_id}"
+        if scope not in store:
+            store[scope] = {"gen": _next_generation(), "versions": {}, "fixed": {}}
+        self._state = store[scope]
+
+    def version(self, row: object, current: int, name: str = "") -> int:
+        """The version of `row` (a name or id within the record) when the user first saw it."""
+        return self._state["versions"].setdefault(f"{name}{row}", current)
+
+    def fixed(self, name: str, factory: Callable[[], Any]) -> Any:
+        """A default computed once, when the form is first drawn (e.g. "now")."""
+        fixed = self._state["fixed"]
+        if name not in fixed:
+            fixed[name] = factory()
+        return fixed[name]
+
+    def key(self, *parts: object) -> str:
+        """A widget key: `<kind>-g<generation>_<parts>` (tests: tests.e2e.conftest.keyed)."""
+        stem = f"{self.kind}-g{self._state['gen']}"
+        return "_".join([stem, *(str(p) for p in parts)])
+
+    def reset(self) -> None:
+        """Forget what was fixed and draw every form of the record from the stored values."""
+        self._state.update(gen=_next_generation(), versions={}, fixed={})
+
+    def done(self, result: ui.Result, message: str = "common.saved", **params) -> bool:
+        """After a use case: on success, start afresh and rerun with `message`; on a
+        concurrent edit, offer to reload the record (the input stays until then)."""
+        if result.ok:
+            self.reset()
+            if message:
+                ui.flash(message, **params)
+            st.rerun()
+        if isinstance(result.error, ConcurrentEdit):
+            st.button(ui.t("forms.reload_record"), key=self.key("reload"), icon=":material/refresh:",
+                      on_click=self.reset)
+        return result.ok
