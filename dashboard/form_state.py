@@ -46,6 +46,8 @@ class CaseForms:
         self.kind = kind
         store = st.session_state.setdefault(_STORE, {})
         scope = f"{kind}:{record_id}"
+        for other in [s for s in store if s.startswith(f"{kind}:") and s != scope]:
+            del store[other]  # another record chosen on the same page (a select box): this one opens anew
         if scope not in store:
             store[scope] = {"gen": _next_generation(), "versions": {}, "fixed": {}}
         self._state = store[scope]

@@ -1,6 +1,7 @@
 import streamlit as st
 
 from dashboard import organisation, ui
+from dashboard.form_state import CaseForms
 from models.roles import Capability
 
 actor = ui.page_actor(Capability.MANAGE_SETTINGS, page="organisation")
@@ -8,7 +9,8 @@ st.title(ui.t("organisation.title"))
 
 entities = ui.call(organisation.list_entities, True, actor=actor).value or []
 departments = ui.call(organisation.list_departments, True, actor=actor).value or []
-entities_tab, departments_tab = st.tabs([ui.t("organisation.entities"), ui.t("organisation.departments")])
+entities_tab, departments_tab = st.tabs([ui.t("organisation.entities"), ui.t("organisation.departments")],
+                                       key="organisation_tabs")
 
 ENTITY_TEXT = ("code", "name", "legal_name", "address", "registration_number", "dpo_name", "dpo_email",
                "dpo_phone", "dpo_address")
@@ -21,19 +23,22 @@ with entities_tab:
     choice = st.selectbox(ui.t("organisation.select_entity"), [None, *by_id], key="entity_choice",
                           format_func=lambda i: ui.t("organisation.new_entity") if i is None else by_id[i].name)
     entity = by_id.get(choice)
-    with st.form(f"entity_{choice}"):
-        values = {f: st.text_input(ui.t(f"field.{f}"), value=getattr(entity, f) if entity else "")
+    forms = CaseForms("entity", choice)
+    seen = forms.version("entity", entity.version) if entity else None
+    key = forms.key
+    with st.form(key("form")):
+        values = {f: st.text_input(ui.t(f"field.{f}"), value=getattr(entity, f) if entity else "", key=key(f))
                   for f in ENTITY_TEXT}
-        values |= {f: st.checkbox(ui.t(f"field.{f}"), value=getattr(entity, f) if entity else f == "active")
-                   for f in ENTITY_FLAGS}
+        values |= {f: st.checkbox(ui.t(f"field.{f}"), value=getattr(entity, f) if entity else f == "active",
+                                  key=key(f)) for f in ENTITY_FLAGS}
         values["internal_target_days"] = st.number_input(
-            ui.t("field.internal_target_days"), 1, 90, entity.internal_target_days if entity else 30)
+            ui.t("field.internal_target_days"), 1, 90, entity.internal_target_days if entity else 30,
+            key=key("target"))
         values["internal_target_days_complex"] = st.number_input(
-            ui.t("field.internal_target_days_complex"), 1, 90, entity.internal_target_days_complex if entity else 60)
+            ui.t("field.internal_target_days_complex"), 1, 90, entity.internal_target_days_complex if entity else 60,
+            key=key("target_complex"))
         if st.form_submit_button(ui.t("common.save"), type="primary"):
-            if ui.call(organisation.save_entity, values, choice, actor=actor).ok:
-                ui.flash("common.saved")
-                st.rerun()
+            forms.done(ui.call(organisation.save_entity, values, choice, seen, actor=actor))
 
 with departments_tab:
     st.dataframe([{ui.t("field.code"): d.code, ui.t("field.name"): d.name, ui.t("field.email"): d.email,
@@ -43,11 +48,13 @@ with departments_tab:
     choice = st.selectbox(ui.t("organisation.select_department"), [None, *by_id], key="department_choice",
                           format_func=lambda i: ui.t("organisation.new_department") if i is None else by_id[i].name)
     department = by_id.get(choice)
-    with st.form(f"department_{choice}"):
-        values = {f: st.text_input(ui.t(f"field.{f}"), value=getattr(department, f) if department else "")
-                  for f in ("code", "name", "email")}
-        values["active"] = st.checkbox(ui.t("field.active"), value=department.active if department else True)
+    forms = CaseForms("department", choice)
+    seen = forms.version("department", department.version) if department else None
+    key = forms.key
+    with st.form(key("form")):
+        values = {f: st.text_input(ui.t(f"field.{f}"), value=getattr(department, f) if department else "",
+                                   key=key(f)) for f in ("code", "name", "email")}
+        values["active"] = st.checkbox(ui.t("field.active"), value=department.active if department else True,
+                                       key=key("active"))
         if st.form_submit_button(ui.t("common.save"), type="primary"):
-            if ui.call(organisation.save_department, values, choice, actor=actor).ok:
-                ui.flash("common.saved")
-                st.rerun()
+            forms.done(ui.call(organisation.save_department, values, choice, seen, actor=actor))

@@ -1,6 +1,7 @@
 import streamlit as st
 
 from dashboard import organisation, ui, users
+from dashboard.form_state import CaseForms
 from models.roles import Capability, Role
 
 actor = ui.page_actor(Capability.MANAGE_USERS, page="users")
@@ -19,23 +20,25 @@ st.dataframe(
     hide_index=True, width="stretch",
 )
 
-create_tab, edit_tab, reset_tab = st.tabs([ui.t("users.create"), ui.t("users.edit"), ui.t("users.reset_password")])
+create_tab, edit_tab, reset_tab = st.tabs([ui.t("users.create"), ui.t("users.edit"), ui.t("users.reset_password")],
+                                          key="users_tabs")
 
-with create_tab, st.form("create_user", clear_on_submit=False):
-    username = st.text_input(ui.t("field.username"), key="new_username")
-    full_name = st.text_input(ui.t("field.full_name"), key="new_full_name")
-    email = st.text_input(ui.t("field.email"), key="new_email")
-    role = st.selectbox(ui.t("field.role"), roles, format_func=lambda r: ui.t(f"role.{r}"), key="new_role")
+new_user = CaseForms("new_user")
+key = new_user.key
+with create_tab, st.form(key("form")):  # a new generation after each creation: no password or department kept
+    username = st.text_input(ui.t("field.username"), key=key("username"))
+    full_name = st.text_input(ui.t("field.full_name"), key=key("full_name"))
+    email = st.text_input(ui.t("field.email"), key=key("email"))
+    role = st.selectbox(ui.t("field.role"), roles, format_func=lambda r: ui.t(f"role.{r}"), key=key("role"))
     chosen = st.multiselect(ui.t("field.department_ids"), list(department_names),
-                            format_func=department_names.get, key="new_departments")
-    password = st.text_input(ui.t("field.password"), type="password", key="new_password")
+                            format_func=department_names.get, key=key("departments"))
+    password = st.text_input(ui.t("field.password"), type="password", key=key("password"))
     if st.form_submit_button(ui.t("common.create"), type="primary"):
         result = ui.call(users.create_user, {"username": username, "full_name": full_name, "email": email,
                                              "role": role, "password": password, "department_ids": chosen,
                                              "language": ui.lang()}, actor=actor)
         if result.ok:
-            ui.flash("users.created", username=result.value.username)
-            st.rerun()
+            new_user.done(result, "users.created", username=result.value.username)
 
 by_id = {u.id: u for u in rows}
 with edit_tab:
@@ -43,22 +46,21 @@ with edit_tab:
                             format_func=lambda i: f"{by_id[i].full_name} ({by_id[i].username})")
     if selected is not None:
         user = by_id[selected]
-        with st.form(f"edit_user_{user.id}"):
-            full_name = st.text_input(ui.t("field.full_name"), value=user.full_name)
-            email = st.text_input(ui.t("field.email"), value=user.email)
+        forms = CaseForms("user", user.id)
+        seen = forms.version("user", user.version)
+        with st.form(forms.key("form")):
+            full_name = st.text_input(ui.t("field.full_name"), value=user.full_name, key=forms.key("full_name"))
+            email = st.text_input(ui.t("field.email"), value=user.email, key=forms.key("email"))
             role = st.selectbox(ui.t("field.role"), roles, index=roles.index(user.role),
-                                format_func=lambda r: ui.t(f"role.{r}"))
+                                format_func=lambda r: ui.t(f"role.{r}"), key=forms.key("role"))
             chosen = st.multiselect(ui.t("field.department_ids"), list(department_names),
                                     default=[d for d in user.department_ids if d in department_names],
-                                    format_func=department_names.get)
-            active = st.checkbox(ui.t("field.active"), value=user.active)
+                                    format_func=department_names.get, key=forms.key("departments"))
+            active = st.checkbox(ui.t("field.active"), value=user.active, key=forms.key("active"))
             if st.form_submit_button(ui.t("common.save"), type="primary"):
-                result = ui.call(users.update_user, user.id, {"full_name": full_name, "email": email, "role": role,
-                                                              "department_ids": chosen, "active": active},
-                                 actor=actor)
-                if result.ok:
-                    ui.flash("common.saved")
-                    st.rerun()
+                forms.done(ui.call(users.update_user, user.id, {"full_name": full_name, "email": email, "role": role,
+                                                                "department_ids": chosen, "active": active},
+                                   seen, actor=actor))
 
 with reset_tab:
     target = st.selectbox(ui.t("users.select"), list(by_id), key="reset_user_id",

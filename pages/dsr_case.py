@@ -5,6 +5,7 @@ import streamlit as st
 from dashboard import activities, organisation, ui
 from dashboard.access import ReasonRequired
 from dashboard.dsr import documents, queries, work, workflow
+from dashboard.form_state import CaseForms
 from models.clock import paris_today
 from models.dsr import (ERASURE_METHODS, IDENTITY_METHODS, OUTCOMES, RECIPIENT_STATES, WAITING_STATUSES,
                         ART19_RIGHTS, Status, TRANSITIONS)
@@ -61,13 +62,11 @@ if not opened.ok:
     st.stop()
 view = opened.value
 r = view.request
-today = paris_today()
-
-
-def done(result) -> None:
-    if result.ok:
-        ui.flash("common.saved")
-        st.rerun()
+forms = CaseForms("dsr", r.id)
+key = forms.key
+seen = forms.version("request", view.version)  # the version this user saw: kept across reruns
+today = forms.fixed("today", paris_today)  # date defaults do not move under a slow person
+done = forms.done
 
 
 # ------------------------------------------------------------------ header
@@ -92,7 +91,8 @@ if not view.department_name and view.can_decide:
     st.warning(tr("dsr.case.route_by_hand"))
 
 tabs = st.tabs([tr("dsr.case.tab.request"), tr("dsr.case.tab.steps"), tr("dsr.case.tab.work"),
-                tr("dsr.case.tab.erasure"), tr("dsr.case.tab.documents"), tr("dsr.case.tab.history")])
+                tr("dsr.case.tab.erasure"), tr("dsr.case.tab.documents"), tr("dsr.case.tab.history")],
+               key=f"dsr_{r.id}_tabs")
 
 # ------------------------------------------------------------------ the request
 with tabs[0]:
@@ -105,7 +105,7 @@ with tabs[0]:
                    f"**{tr('field.dsr_received_at')}** : {tr.datetime(r.received_at)}  \n"
                    f"**{tr('field.dsr_rights')}** : {', '.join(tr(f'dsr.right.{x}') for x in view.rights)}  \n"
                    f"**{tr('dsr.case.owner')}** : {view.owner_name or '—'}")
-    st.text_area(tr("field.dsr_description"), r.description, disabled=True, height=120, key="dsr_text_ro")
+    st.text_area(tr("field.dsr_description"), r.description, disabled=True, height=120, key=key("text_ro"))
     identity = (tr("dsr.case.identity_verified", method=tr(f"dsr.identity_method.{r.identity_method}"),
                    on=tr.date(r.identity_verified_on), by=view.identity_verified_by_name or "—")
                 if r.identity_method else tr("dsr.case.identity_not_verified"))
@@ -131,69 +131,70 @@ with tabs[1]:
         st.caption(tr("dsr.case.steps_staff_only"))
     else:
         if Status.IN_PROGRESS in allowed and r.status == Status.RECEIVED:
-            if st.button(tr("dsr.case.start"), key="dsr_start", type="primary"):
-                done(ui.call(workflow.start_work, r.id, view.version, actor=actor))
+            if st.button(tr("dsr.case.start"), key=key("start"), type="primary"):
+                done(ui.call(workflow.start_work, r.id, seen, actor=actor))
         if allowed & WAITING_STATUSES:
-            with st.expander(tr("dsr.case.ask_person")), st.form("dsr_ask"):
+            with st.expander(tr("dsr.case.ask_person"), key=f"dsr_{r.id}_x1"), st.form(key("ask")):
                 waiting_for = st.radio(tr("field.dsr_waiting_for"), sorted(WAITING_STATUSES),
                                        format_func=lambda s: tr(f"dsr.status.{s}"))
                 asked_on = st.date_input(tr("field.dsr_asked_on"), today, max_value=today, format="DD/MM/YYYY")
                 note = st.text_input(tr("field.dsr_note"))
                 st.caption(tr("dsr.case.ask_help"))
                 if st.form_submit_button(tr("dsr.case.ask_submit")):
-                    done(ui.call(workflow.ask_person, r.id, view.version,
+                    done(ui.call(workflow.ask_person, r.id, seen,
                                  {"waiting_for": waiting_for, "asked_on": asked_on, "note": note}, actor=actor))
         if r.status in WAITING_STATUSES:
-            with st.form("dsr_answered"):
+            with st.form(key("answered")):
                 st.markdown(f"**{tr('dsr.case.person_answered')}**")
                 answered_on = st.date_input(tr("field.dsr_answered_on"), today, max_value=today, format="DD/MM/YYYY")
                 method = (st.selectbox(tr("field.dsr_identity_method"), IDENTITY_METHODS,
                                        format_func=lambda m: tr(f"dsr.identity_method.{m}"))
                           if r.status == Status.AWAITING_IDENTITY else None)
                 if st.form_submit_button(tr("dsr.case.resume"), type="primary"):
-                    done(ui.call(workflow.person_answered, r.id, view.version,
+                    done(ui.call(workflow.person_answered, r.id, seen,
                                  {"answered_on": answered_on, "identity_method": method}, actor=actor))
         if r.status in (Status.RECEIVED, Status.IN_PROGRESS) and not r.identity_method:
-            with st.expander(tr("dsr.case.verify_identity")), st.form("dsr_identity"):
+            with st.expander(tr("dsr.case.verify_identity"), key=f"dsr_{r.id}_x2"), st.form(key("identity")):
                 method = st.selectbox(tr("field.dsr_method"), IDENTITY_METHODS,
                                       format_func=lambda m: tr(f"dsr.identity_method.{m}"))
                 verified_on = st.date_input(tr("field.dsr_verified_on"), today, max_value=today, format="DD/MM/YYYY")
                 if st.form_submit_button(tr("common.save")):
-                    done(ui.call(workflow.verify_identity, r.id, view.version,
+                    done(ui.call(workflow.verify_identity, r.id, seen,
                                  {"method": method, "verified_on": verified_on}, actor=actor))
         if r.status == Status.ANSWER_PROPOSED:
             st.markdown(f"**{tr('dsr.case.proposal_by', name=view.proposed_by_name or '—')}** — "
                         f"{tr(f'dsr.outcome.{r.proposed_outcome}')}")
-            st.text_area(tr("field.dsr_answer"), r.proposed_answer, disabled=True, key="dsr_proposal_ro")
-            with st.expander(tr("dsr.case.send_back")), st.form("dsr_send_back"):
+            st.text_area(tr("field.dsr_answer"), r.proposed_answer, disabled=True, key=key("proposal_ro"))
+            with st.expander(tr("dsr.case.send_back"), key=f"dsr_{r.id}_x3"), st.form(key("send_back")):
                 comment = st.text_area(tr("field.dsr_comment"))
                 if st.form_submit_button(tr("dsr.case.send_back")):
-                    done(ui.call(workflow.send_back, r.id, view.version, comment, actor=actor))
+                    done(ui.call(workflow.send_back, r.id, seen, comment, actor=actor))
         if Status.CLOSED in allowed:
-            with st.expander(tr("dsr.case.close"), expanded=r.status == Status.ANSWER_PROPOSED), \
-                    st.form("dsr_close"):
+            with st.expander(tr("dsr.case.close"), expanded=r.status == Status.ANSWER_PROPOSED,
+                             key=f"dsr_{r.id}_close_open"), \
+                    st.form(key("close")):
                 default = OUTCOMES.index(r.proposed_outcome) if r.proposed_outcome in OUTCOMES else None
                 outcome = st.selectbox(tr("field.dsr_outcome"), OUTCOMES, index=default,
-                                       format_func=lambda o: tr(f"dsr.outcome.{o}"), key="dsr_close_outcome",
+                                       format_func=lambda o: tr(f"dsr.outcome.{o}"), key=key("close_outcome"),
                                        placeholder=tr("dsr.case.choose_outcome"))
                 reasons = st.text_area(tr("field.dsr_reasons"), help=tr("dsr.case.reasons_help"))
                 remedies = st.checkbox(tr("dsr.case.remedies_informed"))
                 answered_on = st.date_input(tr("field.dsr_answered_on"), today, max_value=today, format="DD/MM/YYYY",
-                                            key="dsr_close_answered")
+                                            key=key("close_answered"))
                 if st.form_submit_button(tr("dsr.case.close_submit"), type="primary"):
-                    done(ui.call(workflow.close, r.id, view.version,
+                    done(ui.call(workflow.close, r.id, seen,
                                  {"outcome": outcome, "reasons": reasons, "remedies_informed": remedies,
                                   "answered_on": answered_on}, actor=actor))
         if r.status in (Status.RECEIVED, Status.IN_PROGRESS, *WAITING_STATUSES, Status.ANSWER_PROPOSED):
-            with st.expander(tr("dsr.case.extend")), st.form("dsr_extend"):
+            with st.expander(tr("dsr.case.extend"), key=f"dsr_{r.id}_x4"), st.form(key("extend")):
                 st.caption(tr("dsr.case.extend_help"))
-                reasons = st.text_area(tr("field.dsr_reasons"), key="dsr_extend_reasons")
+                reasons = st.text_area(tr("field.dsr_reasons"), key=key("extend_reasons"))
                 notified_on = st.date_input(tr("field.dsr_notified_on"), today, max_value=today, format="DD/MM/YYYY")
                 if st.form_submit_button(tr("dsr.case.extend_submit")):
-                    done(ui.call(workflow.extend, r.id, view.version,
+                    done(ui.call(workflow.extend, r.id, seen,
                                  {"reasons": reasons, "notified_on": notified_on}, actor=actor))
             departments = {d.id: d.name for d in ui.call(organisation.list_departments, actor=actor).value or []}
-            with st.expander(tr("dsr.case.reassign")), st.form("dsr_reassign"):
+            with st.expander(tr("dsr.case.reassign"), key=f"dsr_{r.id}_x5"), st.form(key("reassign")):
                 keys = [None, *departments]
                 department_id = st.selectbox(tr("field.dsr_department_id"), keys,
                                              index=keys.index(r.department_id) if r.department_id in keys else 0,
@@ -201,24 +202,24 @@ with tabs[1]:
                                              else departments[i])
                 complex_ = st.checkbox(tr("dsr.intake.complex"), value=r.complex)
                 if st.form_submit_button(tr("common.save")):
-                    result = ui.call(workflow.reassign, r.id, view.version, department_id, actor=actor)
+                    result = ui.call(workflow.reassign, r.id, seen, department_id, actor=actor)
                     if result.ok and complex_ != r.complex:
                         result = ui.call(workflow.set_complex, r.id, result.value.version, complex_, actor=actor)
                     done(result)
             choices = {a.id: a.label for a in ui.call(activities.activity_choices, r.entity_id,
                                                       actor=actor).value or []}
-            with st.expander(tr("field.dsr_activity_ids")), st.form("dsr_activities"):
+            with st.expander(tr("field.dsr_activity_ids"), key=f"dsr_{r.id}_x6"), st.form(key("activities")):
                 chosen = st.multiselect(tr("field.dsr_activity_ids"), list(choices), format_func=choices.get,
                                         default=[a for a, _ in view.activities if a in choices],
                                         placeholder=tr("dsr.intake.choose_activities"))
                 if st.form_submit_button(tr("common.save")):
-                    done(ui.call(workflow.set_activities, r.id, view.version, chosen, actor=actor))
-            with st.expander(tr("dsr.case.withdraw")), st.form("dsr_withdraw"):
+                    done(ui.call(workflow.set_activities, r.id, seen, chosen, actor=actor))
+            with st.expander(tr("dsr.case.withdraw"), key=f"dsr_{r.id}_x7"), st.form(key("withdraw")):
                 withdrawn_on = st.date_input(tr("field.dsr_withdrawn_on"), today, max_value=today,
                                              format="DD/MM/YYYY")
-                note = st.text_input(tr("field.dsr_note"), key="dsr_withdraw_note")
+                note = st.text_input(tr("field.dsr_note"), key=key("withdraw_note"))
                 if st.form_submit_button(tr("dsr.case.withdraw")):
-                    done(ui.call(workflow.withdraw, r.id, view.version,
+                    done(ui.call(workflow.withdraw, r.id, seen,
                                  {"withdrawn_on": withdrawn_on, "note": note}, actor=actor))
 
 # ------------------------------------------------------------------ department work
@@ -233,24 +234,24 @@ with tabs[2]:
         st.caption(tr("dsr.case.no_search"))
     is_open = r.status not in (Status.CLOSED, Status.WITHDRAWN)
     if view.can_work and is_open:
-        with st.expander(tr("dsr.case.add_search")), st.form("dsr_search", clear_on_submit=True):
-            system = st.text_input(tr("field.dsr_system"), key="dsr_search_system")
-            categories = st.text_input(tr("field.dsr_data_categories"), key="dsr_search_categories")
-            found = st.checkbox(tr("dsr.case.found"), key="dsr_search_found")
-            notes = st.text_area(tr("field.dsr_notes"), key="dsr_search_notes")
+        with st.expander(tr("dsr.case.add_search"), key=f"dsr_{r.id}_x8"), st.form(key("search")):
+            system = st.text_input(tr("field.dsr_system"), key=key("search_system"))
+            categories = st.text_input(tr("field.dsr_data_categories"), key=key("search_categories"))
+            found = st.checkbox(tr("dsr.case.found"), key=key("search_found"))
+            notes = st.text_area(tr("field.dsr_notes"), key=key("search_notes"))
             searched_on = st.date_input(tr("field.dsr_searched_on"), today, max_value=today, format="DD/MM/YYYY")
             if st.form_submit_button(tr("common.save")):
-                done(ui.call(work.add_search, r.id, view.version,
+                done(ui.call(work.add_search, r.id, seen,
                              {"system": system, "data_categories": categories, "found": found, "notes": notes,
                               "searched_on": searched_on}, actor=actor))
         if r.status == Status.IN_PROGRESS:
-            with st.form("dsr_propose"):
+            with st.form(key("propose")):
                 st.markdown(f"**{tr('dsr.case.propose')}**")
                 outcome = st.selectbox(tr("field.dsr_outcome"), OUTCOMES, format_func=lambda o: tr(f"dsr.outcome.{o}"),
-                                       key="dsr_propose_outcome")
-                answer = st.text_area(tr("field.dsr_answer"), key="dsr_propose_answer")
+                                       key=key("propose_outcome"))
+                answer = st.text_area(tr("field.dsr_answer"), key=key("propose_answer"))
                 if st.form_submit_button(tr("dsr.case.propose_submit"), type="primary"):
-                    done(ui.call(workflow.propose_answer, r.id, view.version, {"outcome": outcome, "answer": answer},
+                    done(ui.call(workflow.propose_answer, r.id, seen, {"outcome": outcome, "answer": answer},
                                  actor=actor))
     if r.proposed_answer and r.status != Status.ANSWER_PROPOSED:
         st.markdown(f"**{tr('dsr.case.proposal_by', name=view.proposed_by_name or '—')}** — "
@@ -270,21 +271,21 @@ with tabs[3]:
                         + (f" — {md(line.note)}" if line.note else ""))
         if view.can_work and is_open:
             if view.recipients:
-                with st.expander(tr("dsr.case.tick_recipient")), st.form("dsr_tick"):
+                with st.expander(tr("dsr.case.tick_recipient"), key=f"dsr_{r.id}_x9"), st.form(key("tick")):
                     by_id = {line.id: line.recipient for line in view.recipients}
                     recipient_id = st.selectbox(tr("field.dsr_recipient"), list(by_id), format_func=by_id.get)
                     state = st.radio(tr("field.dsr_state"), RECIPIENT_STATES[1:],
                                      format_func=lambda s: tr(f"dsr.recipient_state.{s}"), horizontal=True)
                     notified_on = st.date_input(tr("field.dsr_notified_on"), today, max_value=today,
-                                                format="DD/MM/YYYY", key="dsr_tick_on")
-                    note = st.text_input(tr("field.dsr_note"), key="dsr_tick_note")
+                                                format="DD/MM/YYYY", key=key("tick_on"))
+                    note = st.text_input(tr("field.dsr_note"), key=key("tick_note"))
                     if st.form_submit_button(tr("common.save")):
-                        done(ui.call(work.update_recipient, r.id, view.version, recipient_id,
+                        done(ui.call(work.update_recipient, r.id, seen, recipient_id,
                                      {"state": state, "notified_on": notified_on, "note": note}, actor=actor))
-            with st.form("dsr_recipient", clear_on_submit=True):
-                recipient = st.text_input(tr("dsr.case.add_recipient"), key="dsr_recipient_name")
+            with st.form(key("recipient")):
+                recipient = st.text_input(tr("dsr.case.add_recipient"), key=key("recipient_name"))
                 if st.form_submit_button(tr("common.create")):
-                    done(ui.call(work.add_recipient, r.id, view.version, {"recipient": recipient}, actor=actor))
+                    done(ui.call(work.add_recipient, r.id, seen, {"recipient": recipient}, actor=actor))
     if "erasure" in view.rights:
         st.subheader(tr("dsr.case.erasures"))
         if view.erasures:
@@ -299,26 +300,26 @@ with tabs[3]:
                            tr("field.dsr_keep_until"): tr.date(k.keep_until)} for k in view.retentions],
                          hide_index=True, width="stretch")
         if view.can_work and is_open:
-            with st.expander(tr("dsr.case.add_erasure")), st.form("dsr_erasure", clear_on_submit=True):
-                system = st.text_input(tr("field.dsr_system"), key="dsr_erasure_system")
-                category = st.text_input(tr("field.dsr_data_category"), key="dsr_erasure_category")
+            with st.expander(tr("dsr.case.add_erasure"), key=f"dsr_{r.id}_x10"), st.form(key("erasure")):
+                system = st.text_input(tr("field.dsr_system"), key=key("erasure_system"))
+                category = st.text_input(tr("field.dsr_data_category"), key=key("erasure_category"))
                 method = st.selectbox(tr("field.dsr_method"), ERASURE_METHODS,
-                                      format_func=lambda m: tr(f"dsr.erasure_method.{m}"), key="dsr_erasure_method")
+                                      format_func=lambda m: tr(f"dsr.erasure_method.{m}"), key=key("erasure_method"))
                 performed_on = st.date_input(tr("field.dsr_performed_on"), today, max_value=today,
-                                             format="DD/MM/YYYY", key="dsr_erasure_on")
-                performed_by = st.text_input(tr("field.dsr_performed_by"), key="dsr_erasure_by")
+                                             format="DD/MM/YYYY", key=key("erasure_on"))
+                performed_by = st.text_input(tr("field.dsr_performed_by"), key=key("erasure_by"))
                 if st.form_submit_button(tr("common.save")):
-                    done(ui.call(work.add_erasure, r.id, view.version,
+                    done(ui.call(work.add_erasure, r.id, seen,
                                  {"system": system, "data_category": category, "method": method,
                                   "performed_on": performed_on, "performed_by": performed_by}, actor=actor))
-            with st.expander(tr("dsr.case.add_retention")), st.form("dsr_retention", clear_on_submit=True):
-                category = st.text_input(tr("field.dsr_data_category"), key="dsr_retention_category")
-                reason = st.text_input(tr("field.dsr_reason"), key="dsr_retention_reason",
+            with st.expander(tr("dsr.case.add_retention"), key=f"dsr_{r.id}_x11"), st.form(key("retention")):
+                category = st.text_input(tr("field.dsr_data_category"), key=key("retention_category"))
+                reason = st.text_input(tr("field.dsr_reason"), key=key("retention_reason"),
                                        help=tr("dsr.case.retention_help"))
                 keep_until = st.date_input(tr("field.dsr_keep_until"), value=None, format="DD/MM/YYYY",
-                                           key="dsr_retention_until")
+                                           key=key("retention_until"))
                 if st.form_submit_button(tr("common.save")):
-                    done(ui.call(work.add_retention, r.id, view.version,
+                    done(ui.call(work.add_retention, r.id, seen,
                                  {"data_category": category, "reason": reason, "keep_until": keep_until},
                                  actor=actor))
     if not set(view.rights) & (ART19_RIGHTS | {"erasure"}):
@@ -344,13 +345,13 @@ with tabs[4]:
         language = st.segmented_control(tr("dsr.case.doc_language"), ["fr", "en"], default="fr",
                                         format_func=str.upper, key="dsr_doc_language") or "fr"
         buttons = st.columns(3)
-        if buttons[0].button(tr("dsr.case.issue_ack"), key="dsr_issue_ack"):
+        if buttons[0].button(tr("dsr.case.issue_ack"), key=key("issue_ack")):
             done(ui.call(documents.issue_acknowledgement, r.id, language, actor=actor))
-        if r.extended and buttons[1].button(tr("dsr.case.issue_extension"), key="dsr_issue_ext"):
+        if r.extended and buttons[1].button(tr("dsr.case.issue_extension"), key=key("issue_ext")):
             done(ui.call(documents.issue_extension_notice, r.id, language, actor=actor))
         if "erasure" in view.rights and view.erasures:
             with buttons[2].form("dsr_certificate"):
-                verified_by = st.text_input(tr("field.dsr_verified_by"), key="dsr_cert_verified_by")
+                verified_by = st.text_input(tr("field.dsr_verified_by"), key=key("cert_verified_by"))
                 if st.form_submit_button(tr("dsr.case.issue_certificate"), type="primary"):
                     done(ui.call(documents.issue_destruction_certificate, r.id, verified_by, language,
                                  actor=actor))

@@ -1,6 +1,7 @@
 import streamlit as st
 
 from dashboard import organisation, ui
+from dashboard.form_state import CaseForms
 from dashboard.dsr import routing
 from models.roles import Capability
 
@@ -14,19 +15,16 @@ rows = ui.call(routing.routing_table, actor=actor).value or []
 entities = {row.entity_id: row.entity_name for row in rows}
 entity_id = st.selectbox(tr("field.dsr_entity_id"), list(entities), format_func=entities.get, key="dsr_routing_entity")
 
-with st.form(f"dsr_routing_{entity_id}"):
+forms = CaseForms("dsr_routing", entity_id)
+with st.form(forms.key("form")):
     choices = [None, *departments]
-    chosen = {}
+    chosen, seen = {}, {}
     for row in (row for row in rows if row.entity_id == entity_id):
+        seen[row.relation] = forms.version(row.relation, row.department_id)  # the rule shown when the form opened
         chosen[row.relation] = st.selectbox(
             tr(f"dsr.relation.{row.relation}"), choices,
             index=choices.index(row.department_id) if row.department_id in choices else 0,
             format_func=lambda i: tr("dsr.routing.by_hand") if i is None else departments[i],
-            key=f"dsr_routing_{entity_id}_{row.relation}")
+            key=forms.key(row.relation))
     if st.form_submit_button(tr("common.save"), type="primary"):
-        results = [ui.call(routing.set_rule, {"entity_id": entity_id, "relation": relation,
-                                              "department_id": department_id}, actor=actor)
-                   for relation, department_id in chosen.items()]
-        if all(result.ok for result in results):
-            ui.flash("common.saved")
-            st.rerun()
+        forms.done(ui.call(routing.set_rules, entity_id, seen, chosen, actor=actor))

@@ -5,7 +5,7 @@ from sqlmodel import select
 
 from dashboard import auth, db, navigation, ui
 from models.audit import AuditEntry
-from tests.page_support import PASSWORD, app_as, page_path
+from tests.page_support import PASSWORD, app_as, form_key, page_path
 from tests.conftest import actor_named
 
 REGISTER = {"register_list.py", "register_activity.py"}
@@ -108,16 +108,23 @@ def test_english_switch_translates_the_interface(app_org):
     assert "Auditor (read-only)" in _texts(at)
 
 
-def test_dpo_creates_a_user_through_the_form(app_org):
+def test_dpo_creates_a_user_through_the_form_which_then_starts_empty(app_org):
     at = app_as(app_org, "dpo")
     at.switch_page(page_path("admin_users.py")).run()
-    at.text_input(key="new_username").input("nouvelle.juriste")
-    at.text_input(key="new_full_name").input("Inès Garnier")
-    at.selectbox(key="new_role").select("legal")
-    at.text_input(key="new_password").input("short")
-    at.button(key="FormSubmitter:create_user-Créer").click().run()
+    at.text_input(key=form_key(at, "new_user/username")).input("nouvelle.juriste")
+    at.text_input(key=form_key(at, "new_user/full_name")).input("Inès Garnier")
+    at.selectbox(key=form_key(at, "new_user/role")).select("legal")
+    at.text_input(key=form_key(at, "new_user/password")).input("short")
+    submit = form_key(at, "new_user/form")
+    at.button(key=f"FormSubmitter:{submit}-Créer").click().run()
     assert "Certains champs sont à corriger" in at.error[0].value and "Mot de passe" in at.error[0].value
-    at.text_input(key="new_password").input("a-long-temporary-password")
-    at.button(key="FormSubmitter:create_user-Créer").click().run()
+    assert at.text_input(key=form_key(at, "new_user/username")).value == "nouvelle.juriste"  # input kept on error
+    at.text_input(key=form_key(at, "new_user/password")).input("a-long-temporary-password")
+    at.button(key=f"FormSubmitter:{submit}-Créer").click().run()
     assert not at.error
     assert any("nouvelle.juriste" in s.value for s in at.success)
+    # The next account starts from an empty form: no password, user name or role carried over.
+    assert form_key(at, "new_user/form") != submit
+    assert at.text_input(key=form_key(at, "new_user/password")).value == ""
+    assert at.text_input(key=form_key(at, "new_user/username")).value == ""
+    assert at.selectbox(key=form_key(at, "new_user/role")).value != "legal"

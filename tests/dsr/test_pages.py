@@ -6,7 +6,7 @@ from sqlmodel import select
 from dashboard.demo import dsr as demo_dsr
 from models.audit import AuditEntry
 from models.dsr import DataSubjectRequest
-from tests.page_support import app_as, page_path
+from tests.page_support import app_as, form_key, page_path
 from tests.dsr.conftest import make_request
 
 
@@ -72,7 +72,7 @@ def test_the_owner_works_the_request_from_the_page(app_org):
     request = make_request(app_org)
     at = _case(app_org, "dpo", request.id)
     assert not at.exception and "Jeanne Morel" in _shown(at)
-    at.button(key="dsr_start").click().run()
+    at.button(key=form_key(at, "dsr/start")).click().run()
     assert not at.exception
     with app_org.session() as session:
         assert session.get(DataSubjectRequest, request.id).status == "in_progress"

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import choose, login, open_page, open_tab, wait_idle
+from tests.e2e.conftest import choose, keyed, login, open_page, open_tab, wait_idle
 from tests.pdf_reading import pdf_text
 
 pytestmark = pytest.mark.browser
@@ -21,11 +21,11 @@ def _submit(page, label: str) -> None:
 def test_erasure_request_from_intake_to_destruction_certificate(page, app_url):
     login(page, app_url, "dpo")
     open_page(page, "Nouvelle demande")
-    page.locator(".st-key-dsr_new_name input").fill("Inès Testeuse")
-    page.locator(".st-key-dsr_new_contact input").fill("ines.testeuse@example.org")
-    choose(page, "dsr_new_rights", "Effacement", exact=True)
+    page.locator(keyed("dsr_new/name") + " input").fill("Inès Testeuse")
+    page.locator(keyed("dsr_new/contact") + " input").fill("ines.testeuse@example.org")
+    choose(page, "dsr_new/rights", "Effacement", exact=True)
     page.keyboard.press("Escape")
-    page.locator(".st-key-dsr_new_text textarea").fill("Supprimez mon compte et mes données, merci.")
+    page.locator(keyed("dsr_new/text") + " textarea").fill("Supprimez mon compte et mes données, merci.")
     _submit(page, "Enregistrer la demande")
     page.get_by_text(re.compile(r"^Demande DSR-\d{4}-\d{4} enregistrée\.$")).wait_for()
     title = page.get_by_role("heading", level=1).inner_text()
@@ -38,10 +38,10 @@ def test_erasure_request_from_intake_to_destruction_certificate(page, app_url):
 
     open_tab(page, "Art. 19 et effacement")
     page.get_by_text("Enregistrer un effacement").click()
-    page.locator(".st-key-dsr_erasure_system input").fill("Base comptes adhérents")
-    page.locator(".st-key-dsr_erasure_category input").fill("Identité et coordonnées")
-    page.locator(".st-key-dsr_erasure_by input").fill("Nicolas Aubert (DSI)")
-    page.locator("[data-testid='stForm']").filter(has=page.locator(".st-key-dsr_erasure_system")) \
+    page.locator(keyed("dsr/erasure_system") + " input").fill("Base comptes adhérents")
+    page.locator(keyed("dsr/erasure_category") + " input").fill("Identité et coordonnées")
+    page.locator(keyed("dsr/erasure_by") + " input").fill("Nicolas Aubert (DSI)")
+    page.locator("[data-testid='stForm']").filter(has=page.locator(keyed("dsr/erasure_system"))) \
         .get_by_role("button", name="Enregistrer").click()
     page.wait_for_timeout(300)
     wait_idle(page)
@@ -49,13 +49,13 @@ def test_erasure_request_from_intake_to_destruction_certificate(page, app_url):
 
     open_tab(page, "Étapes")
     page.get_by_text("Clôturer (décision)").click()
-    choose(page, "dsr_close_outcome", "Accordée", exact=True)
+    choose(page, "dsr/close_outcome", "Accordée", exact=True)
     _submit(page, "Clôturer la demande")
     page.get_by_text("Enregistré.", exact=True).wait_for()
     assert "Clôturée" in page.inner_text("[data-testid='stMain']")
 
     open_tab(page, "Documents")
-    page.locator(".st-key-dsr_cert_verified_by input").fill("RSSI Médicis")
+    page.locator(keyed("dsr/cert_verified_by") + " input").fill("RSSI Médicis")
     _submit(page, "Émettre le certificat de destruction")
     page.get_by_text("Enregistré.", exact=True).wait_for()
     open_tab(page, "Documents")
