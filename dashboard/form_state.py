@@ -64,9 +64,9 @@ class CaseForms:
         return fixed[name]
 
     def key(self, *parts: object) -> str:
-        """A widget key: `<kind>-g<generation>_<parts>` (tests: tests.e2e.conftest.keyed)."""
-        stem = f"{self.kind}-g{self._state['gen']}"
-        return "_".join([stem, *(str(p) for p in parts)])
+        """A widget key `<kind>-g<generation>__<parts>`; with no parts, the prefix that a
+        widget helper extends with `_<name>` (tests: tests.e2e.conftest.keyed)."""
+        return f"{self.kind}-g{self._state['gen']}_" + ("_" + "_".join(str(p) for p in parts) if parts else "")
 
     def reset(self) -> None:
         """Forget what was fixed and draw every form of the record from the stored values."""

@@ -39,7 +39,7 @@ def page_path(file: str) -> str:
 
 def form_key(at: AppTest, key: str) -> str:
     """The live key of an edit form's widget: "new_processor/legal_name" finds
-    `new_processor-g<generation>_legal_name` (dashboard/form_state.py), newest generation."""
+    `new_processor-g<generation>__legal_name` (dashboard/form_state.py), newest generation."""
     import re
 
     kind, name = key.split("/", 1)
@@ -47,4 +47,4 @@ def form_key(at: AppTest, key: str) -> str:
     generations = [int(m.group(1)) for m in map(pattern.match, at.session_state.keys()) if m]
     if not generations:
         raise KeyError(key)
-    return f"{kind}-g{max(generations)}_{name}"
+    return f"{kind}-g{max(generations)}__{name}"

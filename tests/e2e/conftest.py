@@ -107,10 +107,10 @@ def settle(page) -> None:
 
 def keyed(key: str) -> str:
     """The CSS selector of the widget with this key. Edit forms put a generation after
-    their kind (`dsr_new-g3_name`, see dashboard/form_state.py): "dsr_new/name" finds it."""
+    their kind (`dsr_new-g3__name`, see dashboard/form_state.py): "dsr_new/name" finds it."""
     if "/" in key:
         kind, name = key.split("/", 1)
-        return f"[class*='st-key-{kind}-g'][class*='_{name}']"
+        return f"[class*='st-key-{kind}-g'][class*='__{name} ']"  # Streamlit's own classes follow the key
     return f".st-key-{key}"
 
 

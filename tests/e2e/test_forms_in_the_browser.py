@@ -143,3 +143,96 @@ def test_after_a_page_load_the_open_tab_and_expander_stay_and_a_double_click_fil
         engine.dispose()
     assert len(filed) == 1
     assert "Traceback" not in page.content() and CHROMIUM
+
+
+def _two_pages(browser, app_url, first_user: str, second_user: str, url: str):
+    pages = (_new_page(browser), _new_page(browser))
+    for who, page in zip((first_user, second_user), pages):
+        login(page, app_url, who)
+        page.goto(url)
+        wait_idle(page)
+    return pages
+
+
+def _refused(page, who: str) -> None:
+    expect(page.get_by_text(re.compile(f"{re.escape(who)} a modifié ce dossier")).first).to_be_visible()
+
+
+def test_two_people_on_one_request_and_one_contract(browser, app_url, e2e_database_url):
+    """Request: the DPO takes it in hand while the legal counsel, on the page opened before,
+    reroutes it: refused. Contract: the same on a processor's contract form."""
+    engine = db.make_engine(e2e_database_url)
+    try:
+        with db.new_session(engine) as session:
+            request_id = session.exec(select(DataSubjectRequest.id).where(
+                DataSubjectRequest.status == "received")).first()
+    finally:
+        engine.dispose()
+    first, second = _two_pages(browser, app_url, "dpo", "juriste", f"{app_url}/dsr-case?id={request_id}")
+    try:
+        for page in (first, second):
+            if page.get_by_role("button", name="Afficher le dossier").count():  # a stated reason, logged
+                page.locator(".st-key-dsr_reason_input input").fill("Contrôle qualité")
+                page.get_by_role("button", name="Afficher le dossier").click()
+                wait_idle(page)
+            open_tab(page, "Étapes")
+        first.get_by_role("button", name="Prendre en charge").click()
+        expect(first.get_by_text("Enregistré.", exact=True)).to_be_visible()
+        second.get_by_text("Aiguillage et complexité").click()
+        complex_box = second.get_by_text("Demande complexe ou nombreuses demandes")
+        complex_box.click()
+        second.locator("[data-testid='stForm']").filter(has=complex_box).get_by_role("button", name="Enregistrer") \
+            .click()
+        _refused(second, "dpo")
+    finally:
+        first.context.close()
+        second.context.close()
+
+    processor_id = _processor_id(e2e_database_url, "PaieConnect SAS")
+    first, second = _two_pages(browser, app_url, "juriste", "dpo", f"{app_url}/processor?id={processor_id}")
+    try:
+        for page in (first, second):
+            open_tab(page, "Contrats et clauses")
+            page.get_by_role("button", name="Modifier le contrat et ses clauses").first.click()
+            settle(page)
+        first_title = first.get_by_test_id("stPopoverBody").get_by_label("Intitulé du contrat")
+        first_title.fill("Contrat de paie — avenant 2026")
+        first_title.press("Enter")
+        expect(first.get_by_text("Enregistré.", exact=True)).to_be_visible()
+        second_notice = second.get_by_test_id("stPopoverBody").get_by_label("Préavis (mois)")
+        second_notice.fill("6")
+        second.get_by_test_id("stPopoverBody").get_by_label("Intitulé du contrat").press("Enter")
+        _refused(second, "juriste")
+        expect(second_notice).to_have_value("6")
+    finally:
+        first.context.close()
+        second.context.close()
+
+
+def test_two_dpo_tabs_on_one_account_and_one_entity(browser, app_url):
+    first, second = _two_pages(browser, app_url, "dpo", "dpo", f"{app_url}/users")
+    try:
+        for page in (first, second):
+            open_tab(page, "Modifier un utilisateur")
+            choose(page, "edit_user_id", "chef.rh")
+        first.locator(keyed("user/email") + " input").fill("rh.nouveau@medicis.example")
+        first.locator(keyed("user/email") + " input").press("Enter")
+        expect(first.get_by_text("Enregistré.", exact=True)).to_be_visible()
+        second.locator(keyed("user/full_name") + " input").fill("Chef RH (intérim)")
+        second.locator(keyed("user/full_name") + " input").press("Enter")
+        _refused(second, "dpo")
+        expect(second.locator(keyed("user/full_name") + " input")).to_have_value("Chef RH (intérim)")
+
+        for page in (first, second):
+            page.goto(f"{app_url}/organisation")
+            wait_idle(page)
+            choose(page, "entity_choice", "Mutuelle Médicis")
+        first.locator(keyed("entity/address") + " input").fill("1 place de la Mutualité, Paris")
+        first.locator(keyed("entity/address") + " input").press("Enter")
+        expect(first.get_by_text("Enregistré.", exact=True)).to_be_visible()
+        second.locator(keyed("entity/dpo_phone") + " input").fill("01 23 45 67 89")
+        second.locator(keyed("entity/dpo_phone") + " input").press("Enter")
+        _refused(second, "dpo")
+    finally:
+        first.context.close()
+        second.context.close()
