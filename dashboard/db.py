@@ -31,7 +31,8 @@ def make_engine(url: str | None = None) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
         event.listen(engine, "connect", _sqlite_on_connect)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    connect_args = {"connect_timeout": 10} if parsed.get_backend_name() == "postgresql" else {}
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10, connect_args=connect_args)
 
 
 def _sqlite_on_connect(dbapi_connection, _record) -> None:
@@ -117,6 +118,16 @@ def ensure_ready(engine: Engine, *, auto_migrate: bool = True) -> None:
     if not auto_migrate:
         raise SchemaOutOfDate(current=current or "-", expected=head)
     migrate(engine)
+
+
+def ping(engine: Engine) -> bool:
+    """True when the database answers a trivial query."""
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        return True
+    except OperationalError:
+        return False
 
 
 def ensure_baseline(session: Session) -> None:
