@@ -142,8 +142,8 @@ def _stamp() -> str:
 
 
 def cmd_backup(args) -> int:
-    db.require_database(config.database_url())  # never back up (and so create) a database that is not there
     source = _sqlite_path()
+    db.require_database(config.database_url())  # never back up (and so create) a database that is not there
     target = Path(args.target or config.data_dir() / f"backup-{_stamp()}.sqlite3")
     sqlite_files.copy_database(source, target)  # consistent even while the app is running; owner only
     _say("cli.backup_written", path=target)

@@ -20,14 +20,16 @@ def private_folder(folder: Path) -> None:
         folder.chmod(FOLDER_MODE)  # mkdir's mode goes through the umask
 
 
-def private_file(path: Path) -> None:
-    """Make sure the file exists and is readable by its owner only, before SQLite writes
-    to it (SQLite gives its -wal and -shm files the database file's permissions)."""
+def private_file(path: Path, *, restrict_existing: bool = False) -> None:
+    """Create the file readable by its owner only before SQLite writes to it (SQLite gives
+    its -wal and -shm files the database file's permissions). An existing file keeps the
+    permissions its owner gave it, unless `restrict_existing` (a backup written over it)."""
     private_folder(path.parent)
     try:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
     except FileExistsError:
-        path.chmod(FILE_MODE)
+        if restrict_existing:
+            path.chmod(FILE_MODE)
 
 
 def open_existing(path: Path) -> sqlite3.Connection:
@@ -71,7 +73,7 @@ def problem_with(path: Path, known_revisions: set[str], *, integrity: bool = Tru
 def copy_database(source: Path, target: Path) -> None:
     """Consistent copy with SQLite's backup API (safe while the app is running; includes
     what is still in the write-ahead log). The target is written readable by its owner only."""
-    private_file(target)
+    private_file(target, restrict_existing=True)
     src = open_existing(source)
     try:
         dst = sqlite3.connect(target)
