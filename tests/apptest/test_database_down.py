@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import db, ui
 from tests.conftest import _reset_postgres, build_org
-from tests.page_support import APP, signed_in_token
+from tests.page_support import APP, PASSWORD, signed_in_token
 from tests.tcp_switch import TcpSwitch
 
 pytestmark = pytest.mark.postgres
@@ -54,6 +54,13 @@ def test_login_page_while_the_database_is_down_then_back(switched_db):
     at.run()  # what the page's own retry does (or a click on "Réessayer maintenant")
     assert not at.exception and not at.error
     assert [t.value for t in at.title] == ["Connexion à DPO Desk"]
+    switch.off()  # gone again while the form is on screen: signing in says so, nothing more
+    at.text_input(key="login_username").input("dpo")
+    at.text_input(key="login_password").input(PASSWORD)
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.error and DOWN_FR in at.error[0].value, _page_text(at)
+    _assert_no_internals(_page_text(at), url)
 
 
 def test_signed_in_user_whose_database_goes_away_gets_the_message_in_her_language(switched_db):
