@@ -75,6 +75,8 @@ try:
     current.run()
 except ScriptControlException:
     raise  # st.stop / st.rerun / st.switch_page
-except Exception:
+except Exception as error:
+    if ui.is_database_down(error):
+        ui.database_down(error)
     logging.getLogger("dpo_desk").exception("page %s failed", current.url_path)
     st.error(ui.t("error.unexpected"))

@@ -3,8 +3,6 @@
 import argparse
 import getpass
 import os
-import shutil
-import sqlite3
 import subprocess
 import sys
 from datetime import datetime
@@ -12,14 +10,18 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from dashboard import config, db, demo, i18n, organisation, users
+from dashboard import config, db, demo, evidence, i18n, organisation, sqlite_files, users
 from dashboard.actor import SYSTEM
 from dashboard.audit import verify_chain
 from models.errors import DomainError
 from models.roles import Role
 
 
-def _engine():
+def _engine(*, existing: bool = False):
+    """The database, migrated to the code's schema. `existing=True` for the commands that
+    read one: a missing database is an error (errors.NoDatabase), never created."""
+    if existing:
+        db.require_database(config.database_url())
     engine = db.make_engine()
     db.ensure_ready(engine, auto_migrate=True)
     with db.unit_of_work(engine) as session:
@@ -96,7 +98,7 @@ def cmd_create_user(args) -> int:
 
 def cmd_reset_password(args) -> int:
     password = args.password or getpass.getpass(_t("cli.new_password_prompt"))
-    with db.unit_of_work(_engine()) as session:
+    with db.unit_of_work(_engine(existing=True)) as session:
         user_id = users.find_user_id(session, args.username)
         if user_id is None:
             _say("cli.unknown_user", username=args.username, error=True)
@@ -107,12 +109,24 @@ def cmd_reset_password(args) -> int:
 
 
 def cmd_verify_audit(args) -> int:
-    with db.new_session(_engine()) as session:
+    with db.new_session(_engine(existing=True)) as session:
         report = verify_chain(session)
     if report.intact:
         _say("audit.chain.intact", checked=report.checked)
         return 0
     _say(report.problem, seq=report.broken_seq, error=True)
+    return 1
+
+
+def cmd_verify_documents(args) -> int:
+    with db.new_session(_engine(existing=True)) as session:
+        report = evidence.verify_documents(session)
+    if report.intact:
+        _say("cli.documents_intact", checked=report.checked)
+        return 0
+    _say("cli.documents_altered", count=len(report.mismatches), checked=report.checked, error=True)
+    for item in report.mismatches:
+        _say("cli.document_mismatch", number=item.number, recorded=item.recorded, actual=item.actual, error=True)
     return 1
 
 
@@ -123,28 +137,38 @@ def _sqlite_path() -> Path:
     return Path(url.database)
 
 
+def _stamp() -> str:
+    return f"{datetime.now():%Y%m%d-%H%M%S}"
+
+
 def cmd_backup(args) -> int:
     source = _sqlite_path()
-    target = Path(args.target or config.data_dir() / f"backup-{datetime.now():%Y%m%d-%H%M%S}.sqlite3")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)  # consistent copy even while the app is running
+    db.require_database(config.database_url())  # never back up (and so create) a database that is not there
+    target = Path(args.target or config.data_dir() / f"backup-{_stamp()}.sqlite3")
+    sqlite_files.copy_database(source, target)  # consistent even while the app is running; owner only
     _say("cli.backup_written", path=target)
     return 0
 
 
 def cmd_restore(args) -> int:
+    """Replace the SQLite database by a backup (app stopped). The backup must be a sound
+    DPO Desk database; the replaced one is kept; the audit trail and every stored
+    document are checked afterwards."""
     source, target = Path(args.source), _sqlite_path()
-    with sqlite3.connect(source) as check:
-        if check.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
-            raise SystemExit(_t("cli.restore_unsound", path=source))
-    if target.exists():
-        keep = target.with_suffix(f".before-restore-{datetime.now():%Y%m%d-%H%M%S}.sqlite3")
-        shutil.copy2(target, keep)
+    problem = sqlite_files.problem_with(source, db.known_revisions())
+    if problem is not None:
+        key, params = problem
+        _say(key, error=True, **params)
+        _say("cli.restore_nothing_done", error=True)
+        return 2
+    if target.is_file() and target.stat().st_size > 0:
+        keep = target.with_name(f"{target.stem}.before-restore-{_stamp()}.sqlite3")
+        sqlite_files.copy_database(target, keep)
         _say("cli.restore_kept", path=keep)
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
-    return cmd_verify_audit(args)
+    sqlite_files.copy_database(source, target)
+    _say("cli.restored", path=source)
+    audit_status, documents_status = cmd_verify_audit(args), cmd_verify_documents(args)
+    return audit_status or documents_status
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -170,6 +194,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--password", help="prompted when omitted")
     p.set_defaults(func=cmd_reset_password)
     sub.add_parser("verify-audit", help="check the audit trail's hash chain").set_defaults(func=cmd_verify_audit)
+    sub.add_parser("verify-documents", help="check every stored document's bytes against its SHA-256"
+                   ).set_defaults(func=cmd_verify_documents)
     p = sub.add_parser("backup", help="consistent copy of the SQLite database")
     p.add_argument("target", nargs="?")
     p.set_defaults(func=cmd_backup)

@@ -11,11 +11,12 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.pool import NullPool
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, create_engine
 
-from dashboard import config
-from dashboard.errors import ConcurrentEdit, DatabaseUnavailable, SchemaOutOfDate
+from dashboard import config, sqlite_files
+from dashboard.errors import ConcurrentEdit, DatabaseUnavailable, NoDatabase, SchemaOutOfDate
 from models.audit import AuditHead
 
 MIGRATIONS_DIR = config.ROOT / "migrations"
@@ -26,11 +27,12 @@ def make_engine(url: str | None = None) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            sqlite_files.private_file(Path(parsed.database))  # owner only, folder too if created here
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
         event.listen(engine, "connect", _sqlite_on_connect)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    connect_args = {"connect_timeout": 10} if parsed.get_backend_name() == "postgresql" else {}
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10, connect_args=connect_args)
 
 
 def _sqlite_on_connect(dbapi_connection, _record) -> None:
@@ -49,6 +51,41 @@ def alembic_config() -> Config:
 
 def head_revision() -> str:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def known_revisions() -> set[str]:
+    return {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+
+
+def _unavailable(exc: OperationalError) -> DatabaseUnavailable:
+    return DatabaseUnavailable(detail=str(exc.orig).splitlines()[0] if exc.orig else "")
+
+
+def require_database(url: str) -> None:
+    """For the commands that read a database: raise NoDatabase unless `url` names an
+    existing DPO Desk database (one that has an Alembic revision). Nothing is created:
+    a SQLite file is checked on disk before any connection, PostgreSQL only queried."""
+    parsed = make_url(url)
+    location = parsed.render_as_string(hide_password=True)
+    if parsed.get_backend_name() == "sqlite":
+        path = Path(parsed.database or "")
+        if not parsed.database or parsed.database == ":memory:" or not path.is_file() \
+                or path.stat().st_size == 0:
+            raise NoDatabase(location=path if parsed.database else location)
+        problem = sqlite_files.problem_with(path, known_revisions(), integrity=False)
+        if problem is not None and problem[0] != "sqlite.unknown_revision":  # newer: ensure_ready says so
+            raise NoDatabase(location=path)
+        return
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            revision = MigrationContext.configure(conn).get_current_revision()
+    except OperationalError as exc:
+        raise _unavailable(exc) from exc
+    finally:
+        engine.dispose()
+    if revision is None:
+        raise NoDatabase(location=location)
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -71,16 +108,26 @@ def ensure_ready(engine: Engine, *, auto_migrate: bool = True) -> None:
             conn.execute(text("SELECT 1"))
         current = current_revision(engine)
     except OperationalError as exc:
-        raise DatabaseUnavailable(detail=str(exc.orig).splitlines()[0] if exc.orig else "") from exc
+        raise _unavailable(exc) from exc
     head = head_revision()
     if current == head:
         return
-    known = {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+    known = known_revisions()
     if current is not None and current not in known:
         raise SchemaOutOfDate(current=current, expected=head)  # a newer code wrote this database
     if not auto_migrate:
         raise SchemaOutOfDate(current=current or "-", expected=head)
     migrate(engine)
+
+
+def ping(engine: Engine) -> bool:
+    """True when the database answers a trivial query."""
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        return True
+    except OperationalError:
+        return False
 
 
 def ensure_baseline(session: Session) -> None:
@@ -107,7 +154,7 @@ def unit_of_work(engine: Engine) -> Iterator[Session]:
         raise ConcurrentEdit() from exc
     except OperationalError as exc:
         session.rollback()
-        raise DatabaseUnavailable(detail=str(exc.orig).splitlines()[0] if exc.orig else "") from exc
+        raise _unavailable(exc) from exc
     except BaseException:
         session.rollback()
         raise

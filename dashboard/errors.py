@@ -17,6 +17,12 @@ class DatabaseUnavailable(DomainError):
     key = "error.database_unavailable"
 
 
+class NoDatabase(DomainError):
+    """A command asked to read a database that is not there (nothing was created)."""
+
+    key = "error.no_database"
+
+
 class SchemaOutOfDate(DomainError):
     key = "error.schema_out_of_date"
 
@@ -27,5 +33,6 @@ __all__ = [
     "NotAllowed",
     "ConcurrentEdit",
     "DatabaseUnavailable",
+    "NoDatabase",
     "SchemaOutOfDate",
 ]

@@ -9,11 +9,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import streamlit as st
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from dashboard import auth, config, db, i18n
 from dashboard.actor import Actor
-from dashboard.errors import NotAllowed
+from dashboard.errors import DatabaseUnavailable, NotAllowed
 from dashboard.permissions import deny
 from dashboard.validation import InvalidInput
 from models.errors import DomainError
@@ -25,6 +25,7 @@ _COOKIE_SYNCED = "_cookie_synced"
 LANG_KEY = "_lang"
 FLASH_KEY = "_flash"
 _log = logging.getLogger("dpo_desk")
+DB_RETRY_SECONDS = 10  # while the database does not answer, the page checks again this often
 
 
 @st.cache_resource(show_spinner=False)
@@ -45,16 +46,47 @@ def _prepared(url: str) -> bool:
 
 
 def boot() -> None:
-    """Stop with a clear message when the database cannot be used."""
+    """Stop with a clear message when the database cannot be used. A failure is not
+    cached (st.cache_resource keeps only a success): the next run tries again."""
     try:
         _prepared(config.database_url())
-    except DomainError as error:
-        st.error(tr().error(error))
-        st.stop()
-    except Exception:
+    except Exception as error:  # noqa: BLE001 - whatever the driver says stays in the log
+        if is_database_down(error):
+            database_down(error)
         _log.exception("database start-up failed")
-        st.error(t("error.database_unavailable", detail=""))
+        st.error(tr().error(error) if isinstance(error, DomainError) else t("error.unexpected"))
         st.stop()
+
+
+def is_database_down(error: BaseException) -> bool:
+    """The database did not answer (server down, unreachable, connection lost)."""
+    return isinstance(error, DatabaseUnavailable | OperationalError) or (
+        isinstance(error, DBAPIError) and error.connection_invalidated)
+
+
+def database_down(error: BaseException | None = None) -> None:
+    """The page a user sees, logged in or not, while the database does not answer: in the
+    user's language, without the driver's message (host, port, database name go to the
+    log only). A fragment polls the database and reloads the page as soon as it answers."""
+    _log.warning("database unavailable: %s", getattr(error, "params", {}).get("detail") or error)
+    st.error(t("db_down.message"), icon=":material/cloud_off:")
+    st.caption(t("db_down.hint"))
+    _wait_for_database()
+    st.stop()
+
+
+@st.fragment(run_every=DB_RETRY_SECONDS)
+def _wait_for_database() -> None:
+    if st.button(t("db_down.retry"), key="_db_retry", icon=":material/refresh:") or _database_answers():
+        st.rerun(scope="app")
+
+
+def _database_answers() -> bool:
+    try:
+        _prepared(config.database_url())
+        return db.ping(engine())
+    except Exception:  # noqa: BLE001 - still down
+        return False
 
 
 # ------------------------------------------------------------------ language
@@ -83,7 +115,10 @@ def tr() -> i18n.Translator:
 
 def show_error(error: DomainError) -> None:
     translator = tr()
-    if isinstance(error, InvalidInput):
+    if isinstance(error, DatabaseUnavailable):
+        _log.warning("database unavailable: %s", error.params.get("detail"))
+        st.error(translator("db_down.message"), icon=":material/cloud_off:")
+    elif isinstance(error, InvalidInput):
         lines = []
         for problem in error.problems:
             message = translator(problem.key, **problem.params)
@@ -123,7 +158,11 @@ def call(fn: Callable[..., Any], *args, actor: Actor | None = None, quiet: bool 
         if not quiet:
             show_error(error)
         return Result(False, error=error)
-    except Exception:
+    except Exception as error:
+        if is_database_down(error):
+            if not quiet:
+                show_error(DatabaseUnavailable(detail=str(error)))
+            return Result(False, error=DatabaseUnavailable(detail=""))
         _log.exception("use case %s failed", getattr(fn, "__name__", fn))
         if not quiet:
             st.error(t("error.unexpected"))
@@ -170,6 +209,10 @@ def current_actor() -> Actor | None:
         st.session_state.pop(TOKEN_KEY, None)
         st.session_state[FLASH_KEY] = (error.key, {}, *(["error"] if isinstance(error, auth.ForgedSession) else []))
         return None
+    except Exception as error:
+        if is_database_down(error):
+            database_down(error)  # the token is kept: the session resumes when the database answers again
+        raise
     if from_cookie:
         st.session_state[TOKEN_KEY] = token
         set_lang(actor.language)
@@ -202,7 +245,10 @@ def sign_in(username: str, password: str) -> bool:
     except DomainError as error:
         show_error(error)
         return False
-    except Exception:
+    except Exception as error:
+        if is_database_down(error):
+            show_error(DatabaseUnavailable(detail=str(error)))
+            return False
         _log.exception("log-in failed")
         st.error(t("error.unexpected"))
         return False

@@ -60,6 +60,9 @@ def browser():
 def page(browser, request):
     context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="fr-FR", accept_downloads=True)
     context.set_default_timeout(30_000)  # CI's 2 cores can be slow
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=30_000)  # expect(...) waits 5 s by default: too short on a loaded machine
     page = context.new_page()
     yield page
     failed = getattr(request.node, "rep_call", None)
@@ -91,6 +94,14 @@ def login(page, app_url: str, username: str, password: str = PASSWORD) -> None:
     page.get_by_role("button", name="Se connecter").click()
     page.get_by_text("Connecté(e) :").wait_for()
     wait_idle(page)
+
+
+def no_traceback(page) -> None:
+    """No Python traceback on the page (a negative check: it holds at once when true)."""
+    from playwright.sync_api import expect
+
+    expect(page.get_by_test_id("stApp")).not_to_contain_text("Traceback")
+    expect(page.get_by_test_id("stException")).to_have_count(0)
 
 
 def open_page(page, title: str) -> None:

@@ -4,8 +4,9 @@ certificate, downloaded and read back with pypdf."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
-from tests.e2e.conftest import choose, keyed, login, open_page, open_tab, wait_idle
+from tests.e2e.conftest import choose, keyed, login, no_traceback, open_page, open_tab, wait_idle
 from tests.pdf_reading import pdf_text
 
 pytestmark = pytest.mark.browser
@@ -28,9 +29,11 @@ def test_erasure_request_from_intake_to_destruction_certificate(page, app_url):
     page.locator(keyed("dsr_new/text") + " textarea").fill("Supprimez mon compte et mes données, merci.")
     _submit(page, "Enregistrer la demande")
     page.get_by_text(re.compile(r"^Demande DSR-\d{4}-\d{4} enregistrée\.$")).wait_for()
-    title = page.get_by_role("heading", level=1).inner_text()
-    reference = title.split(" — ")[0]
-    assert reference.startswith("DSR-") and "Inès Testeuse" in page.inner_text("[data-testid='stMain']")
+    # The case page is drawn piece by piece: wait for each thing read, never read the page once.
+    heading = page.get_by_role("heading", level=1).filter(has_text=re.compile(r"^DSR-\d{4}-\d{4} — "))
+    expect(heading).to_be_visible()
+    reference = heading.inner_text().split(" — ")[0]
+    expect(page.get_by_test_id("stMain")).to_contain_text("Inès Testeuse")
 
     open_tab(page, "Étapes")
     _submit(page, "Prendre en charge")
@@ -52,7 +55,7 @@ def test_erasure_request_from_intake_to_destruction_certificate(page, app_url):
     choose(page, "dsr/close_outcome", "Accordée", exact=True)
     _submit(page, "Clôturer la demande")
     page.get_by_text("Enregistré.", exact=True).wait_for()
-    assert "Clôturée" in page.inner_text("[data-testid='stMain']")
+    expect(page.get_by_test_id("stMain")).to_contain_text("Clôturée")
 
     open_tab(page, "Documents")
     page.locator(keyed("dsr/cert_verified_by") + " input").fill("RSSI Médicis")
@@ -67,4 +70,4 @@ def test_erasure_request_from_intake_to_destruction_certificate(page, app_url):
                      "Base comptes adhérents", "Suppression", "Nicolas Aubert (DSI)", "RSSI Médicis",
                      "Visa du DPO"):
         assert expected in text, expected
-    assert "Traceback" not in page.content()
+    no_traceback(page)

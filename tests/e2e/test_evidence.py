@@ -14,7 +14,7 @@ from sqlmodel import select
 
 from dashboard import db
 from models.evidence import EvidenceDocument
-from tests.e2e.conftest import choose, login, open_page, wait_idle
+from tests.e2e.conftest import choose, login, no_traceback, open_page, wait_idle
 
 pytestmark = pytest.mark.browser
 REASON = "Audit interne annuel 2026"
@@ -98,4 +98,4 @@ def test_auditor_downloads_verifies_a_certificate_and_downloads_a_pack(page, app
     assert f"documents/{certificate.number}_{certificate.filename}" in names
     assert {"manifest.csv", "SHA256SUMS.txt", "README.txt", "bordereau.pdf", "journal-audit.csv"} <= set(names)
     assert archive.read(f"documents/{certificate.number}_{certificate.filename}") == downloaded
-    assert "Traceback" not in page.content()
+    no_traceback(page)

@@ -3,8 +3,9 @@ for the insurer's association, whose policy forbids transfers outside the EU, an
 new processor's file shows it flagged."""
 
 import pytest
+from playwright.sync_api import expect
 
-from tests.e2e.conftest import choose, keyed, login, open_page, wait_idle
+from tests.e2e.conftest import choose, keyed, login, no_traceback, open_page, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -25,7 +26,7 @@ def test_dpo_records_a_processor_with_a_non_eu_transfer_and_sees_it_flagged(page
     page.locator(keyed("new_processor/create") + " button").click()
     page.get_by_role("heading", name="Sondages Outre-Atlantique Inc.").wait_for()
     wait_idle(page)
-    main = page.inner_text("[data-testid='stMain']")
-    assert "dont la politique interdit tout transfert hors UE" in main
-    assert "Aucun contrat de sous-traitance en vigueur" in main
-    assert "Traceback" not in page.content()
+    main = page.get_by_test_id("stMain")
+    expect(main).to_contain_text("dont la politique interdit tout transfert hors UE")
+    expect(main).to_contain_text("Aucun contrat de sous-traitance en vigueur")
+    no_traceback(page)

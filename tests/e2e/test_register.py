@@ -9,6 +9,7 @@ import re
 
 import pytest
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import choose, keyed, login, open_page, wait_idle
 from tests.pdf_reading import pdf_text
@@ -35,8 +36,8 @@ def _request_concerning(page, activity: str) -> str:
     page.keyboard.press("Escape")
     page.get_by_role("button", name="Enregistrer la demande", exact=True).click()
     wait_idle(page)
-    heading = page.get_by_role("heading", level=1)
-    heading.filter(has_text="DSR-").wait_for()
+    heading = page.get_by_role("heading", level=1).filter(has_text=re.compile(r"^DSR-\d{4}-\d{4} — "))
+    expect(heading).to_be_visible()
     return heading.inner_text().split(" — ")[0]
 
 
