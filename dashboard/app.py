@@ -20,7 +20,7 @@ from dashboard import i18n, navigation, ui, users  # noqa: E402
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
-st.set_page_config(page_title="DPO Desk", page_icon=":material/shield_person:", layout="wide")
+st.set_page_config(page_title="DPO Desk", page_icon="🛡️", layout="wide")
 ui.boot()
 actor = ui.current_actor()
 
@@ -61,7 +61,7 @@ for spec in navigation.pages_for(actor):
 
 current = st.navigation(sections if actor is not None else sections[next(iter(sections))],
                         position="sidebar" if actor is not None else "hidden", expanded=True)
-ui.sync_cookie()
+ui.follow_redirect()
 if st.session_state.pop(RELOAD_KEY, False):
     st.html("<script>window.location.reload()</script>", unsafe_allow_javascript=True, width="content")
     st.stop()
