@@ -32,7 +32,7 @@ def _on_language_change() -> None:
     choice = st.session_state.get("language_switch")
     if choice and choice != ui.lang():
         ui.set_lang(choice)
-        if st.session_state.get(ui.TOKEN_KEY) and ui.call(users.set_own_language, choice, quiet=True).ok:
+        if ui.has_session() and ui.call(users.set_own_language, choice, quiet=True).ok:
             # Streamlit keeps the old labels of a keyed selectbox whose options are worded
             # anew; a reload draws every widget in the new language, which the saved
             # preference brings back with the session.

@@ -164,6 +164,11 @@ def _cookie_token() -> str | None:
     return None if token and token == st.session_state.get(_DEAD_COOKIE) else token
 
 
+def has_session() -> bool:
+    """Whether this tab came with a session token (its own, or the launcher's cookie)."""
+    return bool(st.session_state.get(TOKEN_KEY) or _cookie_token())
+
+
 def current_actor() -> Actor | None:
     """Resolve the browser session's token against the database on every run: the
     launcher's HttpOnly cookie (so that a reload resumes the session), or, without the
