@@ -169,7 +169,7 @@ def reset_password(session: Session, actor: Actor, user_id: int, new_password: s
         raise NotAllowed()
     auth.check_password_policy(new_password, username=user.username, full_name=user.full_name)
     user.password_hash = auth.hash_password(new_password)
-    user.must_change_password = actor.user_id is not None and actor.user_id != user.id
+    user.must_change_password = actor.user_id != user.id  # the CLI (SYSTEM) too: the user chooses the next one
     session.add(user)
     auth.end_all_sessions(session, user.id)
     feeds = calendar_feed.revoke_all(session, user.id)
