@@ -154,15 +154,17 @@ class SecurityMiddleware:
                 response = _no_store(PlainTextResponse("forbidden", status_code=403))
                 response.headers.update(web_session.SECURITY_HEADERS)
                 return await response(scope, receive, send)
-        needs_key = web_session.read_cookie(request.cookies, BROWSER_COOKIE, https) is None
+        # The page itself (not its assets, fetched in parallel: each would draw another key), even
+        # when answered 304 from the browser's cache.
+        needs_key = (request.method == "GET" and not request.url.path.startswith(_NOT_PAGES)
+                     and web_session.read_cookie(request.cookies, BROWSER_COOKIE, https) is None)
 
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
                 headers = [(k, v) for k, v in message.get("headers", [])
                            if k.decode("latin-1").lower() not in _HEADER_NAMES]
                 headers += [(k.lower().encode(), v.encode()) for k, v in web_session.SECURITY_HEADERS.items()]
-                content_type = dict(message.get("headers", [])).get(b"content-type", b"")
-                if needs_key and content_type.startswith(b"text/html"):
+                if needs_key:
                     cookie = Response()
                     cookie.set_cookie(web_session.cookie_name(BROWSER_COOKIE, https), secrets.token_urlsafe(32),
                                       path="/", httponly=True, samesite="strict", secure=https)
@@ -174,6 +176,7 @@ class SecurityMiddleware:
 
 
 _HEADER_NAMES = {name.lower() for name in web_session.SECURITY_HEADERS}
+_NOT_PAGES = ("/_stcore/", "/static/", "/media/", "/component/", "/api/", "/auth/", "/app/static/", "/favicon")
 
 calendar_feed.mark_route_served()
 app = st.App(str(ENTRY_SCRIPT),
