@@ -1,6 +1,6 @@
 import streamlit as st
 
-from dashboard import calendar_feed, ui, users
+from dashboard import calendar_feed, ui
 from dashboard.overview.scope import HORIZONS, OverviewFilter
 
 actor = ui.page_actor(page="account")

@@ -6,8 +6,9 @@ audited change of one's own password."""
 
 import pytest
 from sqlmodel import select
+from streamlit.testing.v1 import AppTest
 
-from dashboard import auth, navigation, users
+from dashboard import auth, navigation, ui, users
 from dashboard.validation import InvalidInput
 from models import password_policy
 from models.audit import AuditEntry
@@ -136,3 +137,15 @@ def test_with_a_temporary_password_the_app_shows_only_the_change_form(app_org):
     with app_org.session() as session:
         assert not session.exec(select(User).where(User.username == "juriste")).one().must_change_password
         assert len(session.exec(select(UserSession)).all()) == 1
+
+
+def test_with_a_temporary_password_a_page_run_directly_refuses(app_org):
+    """The page itself re-checks: a stale navigation or a forged URL shows nothing else either."""
+    with app_org.work() as session:
+        users.reset_password(session, app_org.dpo, users.find_user_id(session, "auditeur"), STRONG)
+    at = AppTest.from_file(page_path("audit_trail.py"), default_timeout=30)
+    with app_org.work() as session:
+        at.session_state[ui.TOKEN_KEY] = auth.login(session, "auditeur", STRONG)
+    at.run()
+    assert [e.value for e in at.error] == ["Votre mot de passe est provisoire : changez-le avant toute autre action."]
+    assert not at.dataframe and not at.button
