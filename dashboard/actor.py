@@ -14,6 +14,8 @@ class Actor:
     role: Role
     department_ids: frozenset[int] = field(default_factory=frozenset)
     language: str = "fr"
+    must_change_password: bool = False  # a temporary password: the app shows only the change form
+    session_id: int | None = None  # the log-in session this request came with
 
     def can(self, capability: Capability) -> bool:
         return has_capability(self.role, capability)

@@ -20,7 +20,7 @@ from dashboard import form_state, i18n, navigation, ui, users  # noqa: E402
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
-st.set_page_config(page_title="DPO Desk", page_icon=":material/shield_person:", layout="wide")
+st.set_page_config(page_title="DPO Desk", page_icon="🛡️", layout="wide")
 ui.boot()
 actor = ui.current_actor()
 
@@ -32,7 +32,7 @@ def _on_language_change() -> None:
     choice = st.session_state.get("language_switch")
     if choice and choice != ui.lang():
         ui.set_lang(choice)
-        if st.session_state.get(ui.TOKEN_KEY) and ui.call(users.set_own_language, choice, quiet=True).ok:
+        if ui.has_session() and ui.call(users.set_own_language, choice, quiet=True).ok:
             # Streamlit keeps the old labels of a keyed selectbox whose options are worded
             # anew; a reload draws every widget in the new language, which the saved
             # preference brings back with the session.
@@ -61,11 +61,11 @@ for spec in navigation.pages_for(actor):
 
 current = st.navigation(sections if actor is not None else sections[next(iter(sections))],
                         position="sidebar" if actor is not None else "hidden", expanded=True)
-# One container, always drawn, holds what only some runs show (the cookie script, a
+# One container, always drawn, holds what only some runs show (a redirect script, a
 # flash message): the page below it keeps the same place in the element tree on every
 # run, so Streamlit keeps its open tab and expanders instead of drawing them anew.
 with st.container():
-    ui.sync_cookie()
+    ui.follow_redirect()
     if st.session_state.pop(RELOAD_KEY, False):
         st.html("<script>window.location.reload()</script>", unsafe_allow_javascript=True, width="content")
         st.stop()

@@ -1,5 +1,7 @@
 """Local accounts: argon2 password hashes, lock-out after repeated failures,
-server-side sessions that expire after inactivity."""
+server-side sessions that expire after inactivity and after an absolute lifetime
+(`DPO_SESSION_MAX_HOURS`), and the one-time log-in tickets with which the launcher
+(dashboard/server.py) hands the browser its HttpOnly session cookie."""
 
 import hashlib
 import secrets
@@ -11,13 +13,16 @@ from sqlmodel import Session, select
 
 from dashboard import audit, config
 from dashboard.actor import Actor
+from dashboard.validation import problem
+from models import password_policy
 from models.errors import DomainError
 from models.lockout import LockoutPolicy, is_locked, register_failure, register_success
-from models.org import LoginThrottle, User, UserDepartment, UserSession
+from models.org import LoginThrottle, LoginTicket, User, UserDepartment, UserSession
 from models.roles import Role
 from models.types import utcnow
 
 MIN_PASSWORD_LENGTH = 12
+TICKET_LIFETIME = timedelta(seconds=60)  # between the log-in form and the browser's visit of /auth/session
 LOCKOUT = LockoutPolicy()
 _SEEN_REFRESH = timedelta(seconds=60)  # write last_seen at most once a minute
 
@@ -59,13 +64,18 @@ def _dummy_hash() -> str:
     return _DUMMY_HASH
 
 
-def check_password_policy(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise DomainError("auth.password_too_short", min=MIN_PASSWORD_LENGTH)
+def check_password_policy(password: str, *, username: str = "", full_name: str = "",
+                          field: str = "password") -> None:
+    """Refuse a password the CNIL's recommendation would refuse (models.password_policy):
+    the first problem, in the user's language, on the given form field."""
+    found = password_policy.problems(password or "", username, full_name)
+    if found:
+        raise problem(field, found[0], bits=password_policy.MIN_ENTROPY_BITS)
 
 
 def hash_password(password: str) -> str:
-    check_password_policy(password)
+    """The argon2id hash. The strength rule is checked by the use cases that set a
+    password (users.py), before they hash it."""
     return _hasher().hash(password)
 
 
@@ -86,8 +96,15 @@ def normalise_username(username: str) -> str:
 
 
 def login(session: Session, username: str, password: str, now: datetime | None = None) -> str:
-    """Check the credentials and open a session; returns the token for the browser
-    session. A failure is committed before it is raised: the counter must stick."""
+    """Check the credentials and open a session; returns the new session's token (a new
+    random token at every log-in: a token the browser brings is never reused)."""
+    now = now or utcnow()
+    return open_session(session, authenticate(session, username, password, now), now)
+
+
+def authenticate(session: Session, username: str, password: str, now: datetime | None = None) -> User:
+    """Check the credentials (lock-out, same answer for every failure). A failure is
+    committed before it is raised: the counter must stick."""
     now = now or utcnow()
     name = normalise_username(username)[:80]
     throttle = session.exec(select(LoginThrottle).where(LoginThrottle.username == name)).first()
@@ -114,15 +131,54 @@ def login(session: Session, username: str, password: str, now: datetime | None =
     if _hasher().check_needs_rehash(user.password_hash):
         user.password_hash = _hasher().hash(password)
         session.add(user)
+    audit.record(session, actor_for(session, user), "auth.login", object_type="user", object_id=user.id)
+    return user
+
+
+def open_session(session: Session, user: User, now: datetime | None = None) -> str:
+    now = now or utcnow()
     token = secrets.token_urlsafe(32)
     session.add(UserSession(token_sha256=token_digest(token), user_id=user.id, created_at=now,
                             last_seen_at=now))
-    actor = actor_for(session, user)
-    audit.record(session, actor, "auth.login", object_type="user", object_id=user.id)
     return token
 
 
-def actor_for(session: Session, user: User) -> Actor:
+def issue_ticket(session: Session, user: User, browser_key: str, now: datetime | None = None) -> str:
+    """A one-time ticket, valid TICKET_LIFETIME, that the browser holding `browser_key`
+    (the launcher's pre-log-in cookie) exchanges at /auth/session for its session cookie.
+    Bound to that browser: a ticket link sent to someone else opens nothing (no log-in
+    forced on a victim, no session fixation)."""
+    if not browser_key:
+        raise SessionEnded()
+    now = now or utcnow()
+    ticket = secrets.token_urlsafe(32)
+    session.add(LoginTicket(ticket_sha256=token_digest(ticket), user_id=user.id,
+                            browser_sha256=token_digest(browser_key), expires_at=now + TICKET_LIFETIME))
+    return ticket
+
+
+def redeem_ticket(session: Session, ticket: str, browser_key: str, now: datetime | None = None) -> str | None:
+    """Exchange a ticket for a new session token, once; None for a ticket that is unknown,
+    used, expired or issued to another browser (the row is deleted in every case)."""
+    if not ticket or not browser_key:
+        return None
+    now = now or utcnow()
+    record = session.exec(select(LoginTicket).where(LoginTicket.ticket_sha256 == token_digest(ticket))).first()
+    if record is None:
+        return None
+    session.delete(record)
+    user = session.get(User, record.user_id)
+    if (record.expires_at < now or record.browser_sha256 != token_digest(browser_key)
+            or user is None or not user.active):
+        audit.record(session, None, "auth.ticket_refused", actor_name="", object_type="user",
+                     object_id=record.user_id)
+        return None
+    for stale in session.exec(select(LoginTicket).where(LoginTicket.expires_at < now)):
+        session.delete(stale)
+    return open_session(session, user, now)
+
+
+def actor_for(session: Session, user: User, session_id: int | None = None) -> Actor:
     departments = session.exec(
         select(UserDepartment.department_id).where(UserDepartment.user_id == user.id)
     ).all()
@@ -133,13 +189,17 @@ def actor_for(session: Session, user: User) -> Actor:
         role=Role(user.role),
         department_ids=frozenset(departments),
         language=user.language,
+        must_change_password=user.must_change_password,
+        session_id=session_id,
     )
 
 
 def resolve_session(session: Session, token: str | None, now: datetime | None = None,
                     idle: timedelta | None = None) -> Actor:
     """The actor behind a browser session's token, re-read from the database on every
-    request (so that a changed role or a disabled account takes effect at once)."""
+    request (so that a changed role or a disabled account takes effect at once). The
+    session ends after `idle` without activity and, whatever the activity, once it is
+    DPO_SESSION_MAX_HOURS old (OWASP ASVS 3.3.2: absolute lifetime)."""
     if not token:
         raise SessionEnded()
     now = now or utcnow()
@@ -155,7 +215,8 @@ def resolve_session(session: Session, token: str | None, now: datetime | None = 
     if record.ended_at is not None:
         raise SessionEnded()
     user = session.get(User, record.user_id)
-    if user is None or not user.active or now - record.last_seen_at > idle:
+    too_old = now - record.created_at > timedelta(hours=config.session_max_hours())
+    if user is None or not user.active or now - record.last_seen_at > idle or too_old:
         record.ended_at = now
         session.add(record)
         session.commit()
@@ -163,7 +224,7 @@ def resolve_session(session: Session, token: str | None, now: datetime | None = 
     if now - record.last_seen_at > _SEEN_REFRESH:
         record.last_seen_at = now
         session.add(record)
-    return actor_for(session, user)
+    return actor_for(session, user, record.id)
 
 
 def logout(session: Session, token: str | None) -> None:
@@ -178,10 +239,16 @@ def logout(session: Session, token: str | None) -> None:
                      object_type="user", object_id=record.user_id)
 
 
-def end_all_sessions(session: Session, user_id: int) -> None:
+def end_all_sessions(session: Session, user_id: int, *, keep: int | None = None) -> int:
+    """End the user's open sessions (but the one `keep`, the caller's own); how many."""
     now = utcnow()
+    ended = 0
     for record in session.exec(
         select(UserSession).where(UserSession.user_id == user_id, UserSession.ended_at.is_(None))
     ):
+        if record.id == keep:
+            continue
+        ended += 1
         record.ended_at = now
         session.add(record)
+    return ended

@@ -21,6 +21,11 @@ def session_idle_minutes() -> int:
     return int(os.environ.get("DPO_SESSION_IDLE_MINUTES", "30"))
 
 
+def session_max_hours() -> float:
+    """Absolute lifetime of a log-in session, however active (OWASP ASVS 3.3.2)."""
+    return float(os.environ.get("DPO_SESSION_MAX_HOURS", "12"))
+
+
 def auto_migrate() -> bool:
     return os.environ.get("DPO_AUTO_MIGRATE", "1") != "0"
 

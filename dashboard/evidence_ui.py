@@ -27,7 +27,7 @@ def document_download(actor: Actor, document_id: int, reason: str, key: str) -> 
         result = ui.call(evidence_room.download, document_id, reason, actor=actor)
         if result.ok:
             document = result.value
-            st.download_button(ui.t("evidence.documents.save", filename=document.filename), data=document.content,
+            st.download_button(ui.t("evidence.documents.save", filename=document.filename), data=lambda: document.content,
                                file_name=document.filename, mime=document.media_type, key=f"{key}_save",
                                on_click="ignore", type="primary", icon=":material/save:")
 

@@ -12,10 +12,16 @@ verification code read off a printed copy, or a SHA-256 fingerprint.
 Document numbers are sequential, hence guessable: typed in, they reveal nothing;
 only the random verification code and the fingerprint do. Every verification is an
 audit entry, whatever its outcome.
+
+What a document is (number, title, case, entity, fingerprint, issuer, a pack's file
+names) is told only to a user who may see that document (`evidence.visible_condition`,
+the rule of the document list and of downloads); anyone else learns the outcome alone,
+issued, part of a pack, altered or unknown (`Verification.withheld`). The audit entry
+names the document in every case.
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from io import BytesIO
 
@@ -76,6 +82,7 @@ class Verification:
     claimed: tuple[str, ...] = ()  # codes and numbers read in the file that the registry never issued
     notes: tuple[str, ...] = field(default=())  # catalogue keys explaining the outcome
     pack_file: str = ""  # the file's name in the audit pack
+    withheld: bool = False  # a registered document outside the user's scope: outcome only
 
 
 @dataclass(frozen=True)
@@ -131,6 +138,8 @@ def _record(session: Session, actor: Actor, result: Verification, given: str) ->
                  details={"outcome": str(result.outcome), "via": result.via, "given": given[:120],
                           "sha256": result.sha256, "size": result.size, "claimed": list(result.claimed),
                           "pack_file": result.pack_file})
+    if document is not None and not document.visible:
+        return replace(result, document=None, pack_file="", claimed=(), withheld=True)
     return result
 
 

@@ -75,11 +75,17 @@ LOGIN_PAGE = PageSpec("login.py", "login", "nav.login", ":material/login:", "nav
                       default=True)
 
 
+PASSWORD_PAGE = PageSpec("password_change.py", "password", "nav.password", ":material/password:",
+                         "nav.section.general", default=True)
+
+
 def pages_for(actor: Actor | None) -> list[PageSpec]:
     if actor is None:
         return [LOGIN_PAGE]
+    if actor.must_change_password:  # a temporary password: nothing else until it is changed
+        return [PASSWORD_PAGE]
     return [spec for spec in PAGES if spec.visible_to(actor)]
 
 
 def spec_for_file(file: str) -> PageSpec:
-    return next(spec for spec in (*PAGES, LOGIN_PAGE) if spec.file == file)
+    return next(spec for spec in (*PAGES, LOGIN_PAGE, PASSWORD_PAGE) if spec.file == file)

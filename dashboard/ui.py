@@ -2,6 +2,7 @@
 actor, translation, running a use case with its errors shown in the user's language.
 Pages use this module and the use-case modules; they never open sessions themselves."""
 
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -11,7 +12,7 @@ from urllib.parse import urlsplit
 import streamlit as st
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
-from dashboard import auth, config, db, i18n
+from dashboard import auth, config, db, i18n, users, web_session
 from dashboard.actor import Actor
 from dashboard.errors import DatabaseUnavailable, NotAllowed
 from dashboard.permissions import deny
@@ -20,10 +21,12 @@ from models.errors import DomainError
 from models.roles import Capability
 
 TOKEN_KEY = "_auth_token"
-COOKIE = "dpo_desk_session"  # lets a reload (F5, a link opened again) resume the log-in session
-_COOKIE_SYNCED = "_cookie_synced"
+_DEAD_COOKIE = "_dead_cookie_token"  # a cookie token found ended: not resolved again in this tab
+_RESUMED = "_resumed_cookie_token"
+REDIRECT_KEY = "_redirect_to"
 LANG_KEY = "_lang"
 FLASH_KEY = "_flash"
+PASSWORD_PAGE = "password"
 _log = logging.getLogger("dpo_desk")
 DB_RETRY_SECONDS = 10  # while the database does not answer, the page checks again this often
 
@@ -184,22 +187,42 @@ def show_flash() -> None:
 # ------------------------------------------------------------------ identity
 
 
-def _cookie_token() -> str | None:
-    """The session token the browser sent when it connected (see sync_cookie)."""
+def _https() -> bool:
     try:
-        value = st.context.cookies.get(COOKIE)
+        url, headers = st.context.url, st.context.headers
+    except Exception:  # no browser connection (bare mode)
+        return False
+    scheme = urlsplit(url).scheme if isinstance(url, str) else ""
+    return web_session.is_https(scheme, {k.lower(): v for k, v in headers.items()} if headers else {})
+
+
+def _cookie(base: str) -> str | None:
+    """A cookie the browser sent when it connected (set by the launcher, HttpOnly)."""
+    try:
+        cookies = st.context.cookies
     except Exception:  # no browser connection (bare mode)
         return None
-    return value if isinstance(value, str) and value else None  # AppTest's context is a stand-in
+    return web_session.read_cookie(cookies, base, _https())
+
+
+def _cookie_token() -> str | None:
+    token = _cookie(web_session.SESSION_COOKIE)
+    return None if token and token == st.session_state.get(_DEAD_COOKIE) else token
+
+
+def has_session() -> bool:
+    """Whether this tab came with a session token (its own, or the launcher's cookie)."""
+    return bool(st.session_state.get(TOKEN_KEY) or _cookie_token())
 
 
 def current_actor() -> Actor | None:
-    """Resolve the browser session's token against the database on every run. After a
-    reload, Streamlit's session state is new: the token comes back from the cookie."""
+    """Resolve the browser session's token against the database on every run: the
+    launcher's HttpOnly cookie (so that a reload resumes the session), or, without the
+    launcher (AppTest, `streamlit run dashboard/app.py`), a token kept in this tab only."""
     token = st.session_state.get(TOKEN_KEY)
-    from_cookie = False
-    if not token and st.session_state.get(_COOKIE_SYNCED) is None:
-        token, from_cookie = _cookie_token(), True
+    from_cookie = not token
+    if from_cookie:
+        token = _cookie_token()
     if not token:
         return None
     try:
@@ -207,41 +230,41 @@ def current_actor() -> Actor | None:
             actor = auth.resolve_session(session, token)
     except auth.SessionEnded as error:  # expired, or forged (a token no session ever had: logged, shown as an error)
         st.session_state.pop(TOKEN_KEY, None)
+        if from_cookie:
+            st.session_state[_DEAD_COOKIE] = token  # not again in this tab; the next log-in replaces it
         st.session_state[FLASH_KEY] = (error.key, {}, *(["error"] if isinstance(error, auth.ForgedSession) else []))
         return None
     except Exception as error:
         if is_database_down(error):
             database_down(error)  # the token is kept: the session resumes when the database answers again
         raise
-    if from_cookie:
-        st.session_state[TOKEN_KEY] = token
+    if from_cookie and st.session_state.get(_RESUMED) != token:
+        st.session_state[_RESUMED] = token
         set_lang(actor.language)
     return actor
 
 
-def sync_cookie() -> None:
-    """Keep the browser's cookie in step with the log-in: set after log-in, removed after
-    log-out or expiry. Only the random token is stored (its hash is in the database);
-    SameSite=Strict, no lifetime (it ends with the browser), and the server ends the
-    session after inactivity whatever the cookie says."""
-    token = st.session_state.get(TOKEN_KEY) or ""
-    if st.session_state.get(_COOKIE_SYNCED) == token or not (token or _cookie_token()):
-        st.session_state[_COOKIE_SYNCED] = token
-        return
-    secure = "(location.protocol === 'https:' ? '; Secure' : '')"
-    if token:
-        script = f"document.cookie = '{COOKIE}={token}; path=/; SameSite=Strict' + {secure};"
-    else:
-        script = f"document.cookie = '{COOKIE}=; path=/; max-age=0; SameSite=Strict' + {secure};"
-    st.html(f"<script>{script}</script>", unsafe_allow_javascript=True, width="content")
-    st.session_state[_COOKIE_SYNCED] = token
+def _here() -> str:
+    try:
+        parts = urlsplit(st.context.url)
+    except Exception:  # no browser connection (bare mode)
+        return "/"
+    return web_session.safe_next(parts.path + (f"?{parts.query}" if parts.query else ""))
 
 
 def sign_in(username: str, password: str) -> bool:
+    """Check the credentials. Behind the launcher, the browser is then sent with a
+    one-time ticket to /auth/session, which opens a new session and sets its HttpOnly
+    cookie (see dashboard/web_session.py); without it, the session lives in this tab."""
+    browser_key = _cookie(web_session.BROWSER_COOKIE)
     try:
         with db.unit_of_work(engine()) as session:
-            token = auth.login(session, username, password)
-            actor = auth.resolve_session(session, token)
+            user = auth.authenticate(session, username, password)
+            if browser_key:
+                ticket, token = auth.issue_ticket(session, user, browser_key), None
+            else:
+                ticket, token = None, auth.open_session(session, user)
+            language = user.language
     except DomainError as error:
         show_error(error)
         return False
@@ -252,18 +275,36 @@ def sign_in(username: str, password: str) -> bool:
         _log.exception("log-in failed")
         st.error(t("error.unexpected"))
         return False
-    st.session_state[TOKEN_KEY] = token
-    set_lang(actor.language)
+    set_lang(language)
+    if ticket:
+        st.session_state[REDIRECT_KEY] = web_session.session_url(ticket, _here())
+    else:
+        st.session_state[TOKEN_KEY] = token
     return True
 
 
 def sign_out() -> None:
+    """End the session on the server now; a cookie session then sends the browser to
+    /auth/logout, which removes the cookie."""
     token = st.session_state.pop(TOKEN_KEY, None)
+    cookie_token = _cookie_token()
     try:
         with db.unit_of_work(engine()) as session:
-            auth.logout(session, token)
+            auth.logout(session, token or cookie_token)
     except Exception:
         _log.exception("log-out failed")
+    if cookie_token:
+        st.session_state[_DEAD_COOKIE] = cookie_token
+        st.session_state[REDIRECT_KEY] = web_session.LOGOUT_ROUTE
+
+
+def follow_redirect() -> None:
+    """Send the browser to the launcher route a log-in or log-out asked for."""
+    target = st.session_state.pop(REDIRECT_KEY, None)
+    if target:
+        st.html(f"<script>window.location.replace({json.dumps(target)})</script>", unsafe_allow_javascript=True,
+                width="content")
+        st.stop()
 
 
 def page_actor(capability: Capability | None = None, *, page: str = "") -> Actor:
@@ -272,6 +313,9 @@ def page_actor(capability: Capability | None = None, *, page: str = "") -> Actor
     actor = current_actor()
     if actor is None:
         st.rerun()
+    if actor.must_change_password and page != PASSWORD_PAGE:
+        st.error(t("password.change_first"))
+        st.stop()
     if capability is not None and not actor.can(capability):
         try:
             with db.unit_of_work(engine()) as session:
@@ -316,3 +360,26 @@ def base_url() -> str:
         return f"{parts.scheme}://{parts.netloc}"
     host = headers.get("Host") if headers else None
     return f"http://{host}" if isinstance(host, str) and host else ""
+
+
+def password_form(actor: Actor) -> bool:
+    """Change one's own password (the account page, and the only page while a temporary
+    password is in force). True once changed."""
+    with st.form("change_password", clear_on_submit=True):
+        current = st.text_input(t("account.current_password"), type="password", key="pw_current",
+                                autocomplete="current-password")
+        new = st.text_input(t("account.new_password"), type="password", key="pw_new", autocomplete="new-password",
+                            help=t("password.rule"))
+        confirm = st.text_input(t("account.confirm_password"), type="password", key="pw_confirm",
+                                autocomplete="new-password")
+        submitted = st.form_submit_button(t("common.save"), type="primary")
+    if not submitted:
+        return False
+    if new != confirm:
+        st.error(t("account.passwords_differ"))
+        return False
+    result = call(users.change_own_password, current, new, actor=actor)
+    if result.ok:
+        flash("password.changed_sessions_ended" if result.value else "account.password_changed", count=result.value)
+    return result.ok
+

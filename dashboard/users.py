@@ -1,18 +1,25 @@
 """User administration (the DPO's), and each user's own account."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from dashboard import audit, auth, calendar_feed, concurrency
 from dashboard.actor import Actor
 from dashboard.errors import NotAllowed
 from dashboard.permissions import deny, require
 from dashboard.validation import problem, validate
+from models.audit import AuditEntry
+from models.errors import DomainError
 from models.org import Department, User, UserDepartment
 from models.roles import Capability, Role
+from models.types import utcnow
+
+PASSWORD_CHANGE_ATTEMPTS = 5  # per user, successful or not, in PASSWORD_CHANGE_WINDOW
+PASSWORD_CHANGE_WINDOW = timedelta(minutes=15)
 
 USERNAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{1,79}$"
 
@@ -81,9 +88,18 @@ def _departments_of(session: Session, user_id: int) -> tuple[int, ...]:
         select(UserDepartment.department_id).where(UserDepartment.user_id == user_id)).all()))
 
 
-def create_user(session: Session, actor: Actor, data: dict | UserCreate) -> UserRow:
+class PasswordChangeThrottled(DomainError):
+    key = "password.change_throttled"
+
+
+def create_user(session: Session, actor: Actor, data: dict | UserCreate, *, demo_seed: bool = False) -> UserRow:
+    """A new account. Its password obeys the strength rule (models.password_policy) and,
+    set by the DPO, is temporary: the user must change it before anything else.
+    `demo_seed` (the demo data only) skips the rule so that the published demo password works."""
     require(session, actor, Capability.MANAGE_USERS, action="users.create")
     data = validate(UserCreate, data)
+    if not demo_seed:
+        auth.check_password_policy(data.password, username=data.username, full_name=data.full_name)
     if session.exec(select(User).where(User.username == data.username)).first():
         raise problem("username", "users.username_taken")
     _check_departments(session, data.department_ids)
@@ -155,8 +171,9 @@ def reset_password(session: Session, actor: Actor, user_id: int, new_password: s
     user = session.get(User, user_id)
     if user is None:
         raise NotAllowed()
+    auth.check_password_policy(new_password, username=user.username, full_name=user.full_name)
     user.password_hash = auth.hash_password(new_password)
-    user.must_change_password = actor.user_id is not None and actor.user_id != user.id
+    user.must_change_password = actor.user_id != user.id  # the CLI (SYSTEM) too: the user chooses the next one
     session.add(user)
     auth.end_all_sessions(session, user.id)
     feeds = calendar_feed.revoke_all(session, user.id)
@@ -169,18 +186,43 @@ def find_user_id(session: Session, username: str) -> int | None:
     return user.id if user else None
 
 
-def change_own_password(session: Session, actor: Actor, current: str, new: str) -> None:
+def _recent_password_attempts(session: Session, user_id: int) -> int:
+    since = utcnow() - PASSWORD_CHANGE_WINDOW
+    return session.exec(select(func.count()).select_from(AuditEntry).where(
+        AuditEntry.action.in_(("users.change_own_password", "users.change_own_password_failed")),
+        AuditEntry.object_type == "user", AuditEntry.object_id == user_id, AuditEntry.at >= since)).one()
+
+
+def change_own_password(session: Session, actor: Actor, current: str, new: str) -> int:
+    """Change one's own password: the current one is required; the new one obeys the
+    strength rule (CNIL délibération 2022-100, models.password_policy). At most
+    PASSWORD_CHANGE_ATTEMPTS attempts in PASSWORD_CHANGE_WINDOW, each one an audit entry
+    (a wrong current password is committed before it is refused, so that it counts). The
+    user's other sessions end (a changed password often means a leaked one); the count is
+    returned."""
     user = session.get(User, actor.user_id) if actor.user_id else None
     if user is None:
         deny(session, actor, action="users.change_own_password")
+    if _recent_password_attempts(session, user.id) >= PASSWORD_CHANGE_ATTEMPTS:
+        audit.record(session, actor, "users.change_own_password_throttled", object_type="user", object_id=user.id)
+        session.commit()
+        raise PasswordChangeThrottled(minutes=int(PASSWORD_CHANGE_WINDOW.total_seconds() // 60))
     if not auth.verify_password(user.password_hash, current):
+        audit.record(session, actor, "users.change_own_password_failed", object_type="user", object_id=user.id,
+                     details={"cause": "current_password_wrong"})
+        session.commit()
         raise problem("current_password", "auth.current_password_wrong")
     if new == current:
         raise problem("new_password", "auth.password_unchanged")
+    auth.check_password_policy(new, username=user.username, full_name=user.full_name, field="new_password")
     user.password_hash = auth.hash_password(new)
     user.must_change_password = False
+    user.password_changed_at = utcnow()
     session.add(user)
-    audit.record(session, actor, "users.change_own_password", object_type="user", object_id=user.id)
+    ended = auth.end_all_sessions(session, user.id, keep=actor.session_id)
+    audit.record(session, actor, "users.change_own_password", object_type="user", object_id=user.id,
+                 details={"other_sessions_ended": ended})
+    return ended
 
 
 def set_own_language(session: Session, actor: Actor, language: str) -> None:

@@ -85,6 +85,20 @@ class UserSession(SQLModel, table=True):
     ended_at: Optional[datetime] = Field(default=None, sa_type=UTCDateTime)
 
 
+class LoginTicket(SQLModel, table=True):
+    """A one-time, short-lived ticket between a successful log-in form and the launcher's
+    /auth/session route, which exchanges it for a new session and its HttpOnly cookie.
+    Bound to the browser that filled the form (hash of its pre-log-in cookie)."""
+
+    __tablename__ = "login_ticket"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    ticket_sha256: str = Field(max_length=64, unique=True, index=True)
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    browser_sha256: str = Field(max_length=64)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+
+
 class LoginThrottle(SQLModel, table=True):
     """Failed log-in attempts per user name, known or not (so that locking reveals
     nothing about which accounts exist)."""

@@ -33,7 +33,9 @@ if pack is not None:
                   trail=pack.trail_entries), icon=":material/verified:")
     st.markdown(tr("evidence.pack.fingerprint", sha256=pack.sha256, code=pack.verification_code,
                    size=evidence_ui.size_text(pack.size)))
-    st.download_button(tr("evidence.documents.save", filename=pack.filename), data=pack.content,
+    # A callable: the bytes reach Streamlit's media store only when the button is clicked, and
+    # the stored copy is dropped at the next clean-up; the launcher serves /media/ to a live session only.
+    st.download_button(tr("evidence.documents.save", filename=pack.filename), data=lambda: pack.content,
                        file_name=pack.filename, mime="application/zip", key="pack_save", on_click="ignore",
                        type="primary", icon=":material/save:")
 

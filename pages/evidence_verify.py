@@ -49,6 +49,12 @@ def _facts(result: Verification) -> None:
 
 def _show(result: Verification) -> None:
     document = result.document
+    if result.withheld:  # registered, but outside the user's scope: the outcome only
+        show = st.error if result.outcome == Outcome.ALTERED else st.success
+        show(tr(f"evidence.verify.withheld.{result.outcome}"), icon=":material/verified:"
+             if result.outcome != Outcome.ALTERED else ":material/gpp_bad:")
+        st.caption(tr("evidence.verify.withheld.scope"))
+        return
     if result.outcome == Outcome.ISSUED:
         st.success(tr(f"evidence.verify.outcome.issued.{result.via}", number=document.number,
                       issued=tr.datetime(document.issued_at), by=document.issued_by_name), icon=":material/verified:")

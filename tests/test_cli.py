@@ -36,8 +36,12 @@ def test_create_first_dpo_then_reset_password(sqlite_engine):
     too_short = _cli(url, "create-user", "x.y", "--full-name", "X Y", "--role", "legal", "--password", "short")
     assert too_short.returncode == 2 and "Traceback" not in too_short.stderr
     assert "Certains champs sont à corriger" in too_short.stderr
+    weak = _cli(url, "reset-password", "c.fontaine", "--password", "123456789012")  # CNIL 2022-100: 40 bits
+    assert weak.returncode == 2 and "Traceback" not in weak.stderr
     reset = _cli(url, "reset-password", "c.fontaine", "--password", "another-long-password")
     assert reset.returncode == 0, reset.stderr
+    with db.new_session(sqlite_engine) as session:  # a reset password is temporary, set by whoever
+        assert session.exec(select(User).where(User.username == "c.fontaine")).one().must_change_password
     unknown = _cli(url, "reset-password", "nobody", "--password", "another-long-password")
     assert unknown.returncode == 2
 

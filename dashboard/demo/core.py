@@ -73,4 +73,5 @@ def seed(session: Session) -> None:
     for username, full_name, role, codes in USERS:
         users.create_user(session, SYSTEM, {
             "username": username, "full_name": full_name, "role": role, "password": DEMO_PASSWORD,
-            "email": f"{username}@mutuelle-medicis.fr", "department_ids": [department_ids[c] for c in codes]})
+            "email": f"{username}@mutuelle-medicis.fr", "department_ids": [department_ids[c] for c in codes]},
+            demo_seed=True)

@@ -6,7 +6,7 @@ processor's contract reference is unique per processor: a form submitted twice c
 file the same contract twice.
 
 Revision ID: 0012h
-Revises: 0011
+Revises: 0012d
 Create Date: 2026-12-03 06:00:00.000000
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 
 
 revision = '0012h'
-down_revision = '0011'
+down_revision = '0012d'
 branch_labels = None
 depends_on = None
 

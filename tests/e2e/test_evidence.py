@@ -5,6 +5,8 @@ verification page, and downloads an audit pack."""
 import hashlib
 import io
 import re
+import urllib.error
+import urllib.request
 import zipfile
 
 import pytest
@@ -92,7 +94,19 @@ def test_auditor_downloads_verifies_a_certificate_and_downloads_a_pack(page, app
     page.get_by_role("button", name="Constituer le dossier").click()
     page.get_by_text("Dossier DOC-", exact=False).wait_for()
     save = page.get_by_role("button", name="Enregistrer dossier-audit_", exact=False)
-    pack = _download(page, save.inner_text().strip().splitlines()[-1], tmp_path)
+    with page.expect_download() as info:
+        save.click()
+    pack_path = tmp_path / info.value.suggested_filename
+    info.value.save_as(pack_path)
+    pack = pack_path.read_bytes()
+    media_url = info.value.url
+    assert "/media/" in media_url
+    with pytest.raises(urllib.error.HTTPError) as refused:  # the pack's URL, fetched without the session cookie
+        urllib.request.urlopen(media_url, timeout=10)
+    assert refused.value.code == 403
+    logged_out = page.context.browser.new_context()  # another browser, no cookie: nothing either
+    assert logged_out.request.get(media_url).status == 403
+    logged_out.close()
     archive = zipfile.ZipFile(io.BytesIO(pack))
     names = archive.namelist()
     assert f"documents/{certificate.number}_{certificate.filename}" in names

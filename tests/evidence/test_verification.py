@@ -157,5 +157,6 @@ def test_every_verification_is_an_audit_entry_even_by_a_department_head(org):
     assert [(e.actor_name, e.details["outcome"], e.details["via"]) for e in entries] == [
         ("chef.rh", "issued", "file"), ("chef.rh", "unknown", "file"), ("chef.rh", "issued", "code")]
     assert entries[0].object_ref == document.number and entries[0].details["given"] == "certificat reçu.pdf"
-    # the head may verify it, but it is not a document of his departments: no download offered
-    assert _verify(org, document.content, actor=org.head_hr).document.visible is False
+    # the head may verify it, but it is not a document of his departments: the outcome only
+    outside = _verify(org, document.content, actor=org.head_hr)
+    assert outside.withheld and outside.document is None
