@@ -167,6 +167,9 @@ class Breach(CaseBase, table=True):
     # Communication to the people (Art. 34): text of the letter and when it was sent.
     people_summary: str = Field(default="", max_length=LONG_TEXT)  # what happened, in plain words
     people_advice: str = Field(default="", max_length=LONG_TEXT)  # what the person should do now
+    # The English version of the letter's free text (LETTER_TEXT_FIELDS -> text): the French
+    # fields above are the source; an English letter is issued only with these filled in.
+    letter_texts_en: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}"))
     people_informed_at: Optional[datetime] = Field(default=None, sa_type=UTCDateTime)
     people_information_means: str = Field(default="", max_length=500)
 
