@@ -21,6 +21,15 @@ from models.types import UTCDateTime, utcnow
 BREACH_PREFIX = "VIO"  # "violation": VIO-2026-0001
 CASE_TYPE = "breach"
 LONG_TEXT = 4000
+# The free text of the letter to the people (Art. 34(2), with Art. 33(3)(b)-(d)): French on
+# the breach's own columns, English in Breach.letter_texts_en under the same names.
+LETTER_TEXT_FIELDS = ("people_summary", "likely_consequences", "measures_taken", "measures_proposed",
+                      "people_advice")
+# What the letter cannot go without: Art. 34(2) requires in clear and plain language the
+# nature of the breach, the DPO's contact (from the entity), the likely consequences
+# (33(3)(c)) and the measures taken or proposed (33(3)(d)); the advice is the controller's
+# own requirement (recommendations to the person, recital 86).
+LETTER_REQUIRED_FIELDS = ("people_summary", "likely_consequences", "measures_taken", "people_advice")
 
 
 class BreachStatus(StrEnum):
