@@ -209,7 +209,7 @@ with people_tab:
         with st.expander(tr("breach.letter_english.title")), st.form(f"breach_letter_en_{b.id}_{b.version}"):
             st.caption(tr("breach.letter_english.help"))
             english = {name: st.text_area(tr(f"field.breach_{name}_en"), value=(b.letter_texts_en or {}).get(name, ""),
-                                          key=key(f"breach_{name}_en"))
+                                          key=key(f"breach_letter_en_{name}"))
                        for name in LETTER_TEXT_FIELDS}
             if st.form_submit_button(tr("common.save")):
                 if ui.call(breach.save_letter_english, b.id, b.version, english, actor=actor).ok:
