@@ -125,8 +125,9 @@ def dsr_suspension_allowed(asked_on: date, due: date) -> bool:
     "where the controller has reasonable doubts"; the EDPB expects such doubts to be
     raised without undue delay, at the start of the handling of the request, and
     suspends the clock only while that request for information is pending (Guidelines
-    01/2022 on the right of access, section 3.3 on identifying the person and § 159 on the
-    suspension).
+    01/2022 on the right of access, chapter 3 on identifying and authenticating the
+    person, and § 159 on the suspension).
+
     DPO Desk's rule: the question must be sent on or before the current deadline
     (`due`, suspensions already counted). A question sent once the deadline has passed
     is refused: it cannot suspend a clock that has already run out, and the request

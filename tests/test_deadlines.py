@@ -140,7 +140,7 @@ def test_the_refusal_deadline_ignores_the_extension():
 
 
 def test_a_suspension_cannot_start_after_the_deadline():
-    """GDPR Art. 12(6), EDPB Guidelines 01/2022 (section 3.3, § 159): DPO Desk accepts a
+    """GDPR Art. 12(6), EDPB Guidelines 01/2022 (chapter 3 on identification, § 159): DPO Desk accepts a
     question to the person up to the deadline included, never after."""
     assert d.dsr_suspension_allowed(date(2025, 4, 7), date(2025, 4, 7))
     assert not d.dsr_suspension_allowed(date(2025, 4, 8), date(2025, 4, 7))

@@ -109,7 +109,7 @@ def test_a_refusal_within_the_first_month_is_on_time(org):
 
 
 def test_asking_for_identity_after_the_deadline_is_refused_and_logged(org):
-    """GDPR Art. 12(6) and EDPB Guidelines 01/2022 (section 3.3, § 159): doubts about
+    """GDPR Art. 12(6) and EDPB Guidelines 01/2022 (chapter 3 on identification, § 159): doubts about
     identity are raised promptly and only a pending request for information suspends the
     clock. DPO Desk's rule (models.deadlines.dsr_suspension_allowed): the question must be
     sent on or before the deadline; after it, it is refused, logged, and the request stays
