@@ -345,6 +345,14 @@ def compute_deadlines(
                      deadlines.internal_target_date(received_on, target_days, suspended_days))
 
 
+def health_earliest_day(request: DataSubjectRequest) -> date | None:
+    """First day health information may be sent (CSP L1111-7, 48-hour reflection period);
+    None when the public-health-code deadline does not apply."""
+    if request.health_due_on is None:
+        return None
+    return deadlines.health_earliest_communication_day(request.received_at)
+
+
 def normalise_key(text: str) -> str:
     """Case, accents and spacing removed: "  Élodie  MARTIN " and "elodie martin" match."""
     decomposed = unicodedata.normalize("NFKD", text or "")

@@ -13,7 +13,7 @@ from dashboard.validation import InvalidInput
 from models import deadlines
 from models.audit import AuditEntry
 from models.clock import paris_today
-from models.dsr import DataSubjectRequest, DsrSuspension, Status
+from models.dsr import DataSubjectRequest, DsrSuspension, Status, health_earliest_day
 from models.errors import RuleViolation
 from models.org import Entity
 from tests.dsr.conftest import make_request, paris_noon
@@ -168,6 +168,7 @@ def test_health_information_is_not_sent_before_48_hours(org):
     assert (problem.field, problem.key, problem.params["earliest"]) == (
         "dsr_answered_on", "dsr.error.health_reflection", date(2025, 3, 13))
     assert _get(org, request.id).status == Status.RECEIVED
+    assert health_earliest_day(_get(org, request.id)) == date(2025, 3, 13)  # what the request's page shows
     _close(org, request, "granted", date(2025, 3, 13), reasons="")
     assert _get(org, request.id).answered_on == date(2025, 3, 13)
 
