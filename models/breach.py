@@ -21,6 +21,15 @@ from models.types import UTCDateTime, utcnow
 BREACH_PREFIX = "VIO"  # "violation": VIO-2026-0001
 CASE_TYPE = "breach"
 LONG_TEXT = 4000
+# The free text of the letter to the people (Art. 34(2), with Art. 33(3)(b)-(d)): French on
+# the breach's own columns, English in Breach.letter_texts_en under the same names.
+LETTER_TEXT_FIELDS = ("people_summary", "likely_consequences", "measures_taken", "measures_proposed",
+                      "people_advice")
+# What the letter cannot go without: Art. 34(2) requires in clear and plain language the
+# nature of the breach, the DPO's contact (from the entity), the likely consequences
+# (33(3)(c)) and the measures taken or proposed (33(3)(d)); the advice is the controller's
+# own requirement (recommendations to the person, recital 86).
+LETTER_REQUIRED_FIELDS = ("people_summary", "likely_consequences", "measures_taken", "people_advice")
 
 
 class BreachStatus(StrEnum):
@@ -167,6 +176,9 @@ class Breach(CaseBase, table=True):
     # Communication to the people (Art. 34): text of the letter and when it was sent.
     people_summary: str = Field(default="", max_length=LONG_TEXT)  # what happened, in plain words
     people_advice: str = Field(default="", max_length=LONG_TEXT)  # what the person should do now
+    # The English version of the letter's free text (LETTER_TEXT_FIELDS -> text): the French
+    # fields above are the source; an English letter is issued only with these filled in.
+    letter_texts_en: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}"))
     people_informed_at: Optional[datetime] = Field(default=None, sa_type=UTCDateTime)
     people_information_means: str = Field(default="", max_length=500)
 

@@ -27,6 +27,8 @@ from functools import lru_cache
 
 import holidays
 
+from models.clock import paris_time
+
 # ---------------------------------------------------------------- calendar helpers
 
 
@@ -101,6 +103,39 @@ def dsr_extension_allowed(received: date, today: date, suspended_days: int = 0,
     return today <= dsr_due_date(received, False, suspended_days, alsace_moselle)
 
 
+def dsr_refusal_due_date(received: date, suspended_days: int = 0, alsace_moselle: bool = False) -> date:
+    """Deadline to tell the person that no action will be taken, with the reasons.
+
+    GDPR Art. 12(4): "If the controller does not take action on the request of the data
+    subject, the controller shall inform the data subject without delay and at the
+    latest within one month of receipt of the request of the reasons for not taking
+    action" and of the right to complain and to a judicial remedy. The two-month
+    extension of Art. 12(3) does not apply to this information: a refusal sent after
+    the first month is late even for an extended request. Same counting and suspension
+    as `dsr_due_date` without the extension.
+    """
+    return dsr_due_date(received, False, suspended_days, alsace_moselle)
+
+
+def dsr_suspension_allowed(asked_on: date, due: date) -> bool:
+    """Whether a question to the person (identity proof, Art. 12(6); clarification,
+    recital 63) may still stop the clock.
+
+    GDPR Art. 12(6) lets the controller ask for information to confirm the identity
+    "where the controller has reasonable doubts"; the EDPB expects such doubts to be
+    raised without undue delay, at the start of the handling of the request, and
+    suspends the clock only while that request for information is pending (Guidelines
+    01/2022 on the right of access, chapter 3 on identifying and authenticating the
+    person, and § 159 on the suspension).
+
+    DPO Desk's rule: the question must be sent on or before the current deadline
+    (`due`, suspensions already counted). A question sent once the deadline has passed
+    is refused: it cannot suspend a clock that has already run out, and the request
+    stays late.
+    """
+    return asked_on <= due
+
+
 def health_record_due_date(
     received: date,
     older_than_five_years: bool = False,
@@ -109,11 +144,26 @@ def health_record_due_date(
 ) -> date:
     """Deadline for a person's access to his or her own health information.
 
-    Code de la santé publique, art. L1111-7 (and R1111-1): communication "au plus
-    tard dans les huit jours suivant sa demande", or two months when the
-    information dates from more than five years. The same end-of-period shift to
-    the next working day applies (Code de procédure civile, art. 642), and
-    suspended days are added as for Art. 12(3).
+    Code de la santé publique, art. L1111-7, second paragraph: communication "au plus
+    tard dans les huit jours suivant sa demande", or two months when the information
+    dates from more than five years (and not before the 48-hour reflection period,
+    `health_reflection_ends`). Days are counted from the day after the request
+    (Code civil-style counting, the day of the request not included).
+
+    Weekend shift — a stated choice of DPO Desk, not a rule of the public health code:
+    L1111-7 does not say what happens when the eighth day falls on a Saturday, Sunday
+    or public holiday. DPO Desk applies the general rule of French law on time limits,
+    Code de procédure civile art. 642 (a period that would end on a Saturday, Sunday,
+    public holiday or non-working day is extended to the next working day), the same
+    shift that Regulation 1182/71 Art. 3(4) gives the GDPR deadline. The DPO may of
+    course answer earlier.
+
+    Suspended days — a stated choice of DPO Desk: the public health code has no
+    suspension. DPO Desk adds the days spent waiting for the person (identity proof,
+    Art. 12(6) GDPR and art. R1111-1 CSP, which lets the holder check the requester's
+    identity; or a clarification) as the EDPB does for Art. 12(3) (Guidelines 01/2022,
+    § 159): the eight days run on a complete request. Suspended days are added before
+    the weekend shift, as for Art. 12(3).
     """
     if suspended_days < 0:
         raise ValueError("suspended_days must not be negative")
@@ -122,6 +172,38 @@ def health_record_due_date(
     else:
         end = received + timedelta(days=8)
     return next_working_day(end + timedelta(days=suspended_days), alsace_moselle)
+
+
+HEALTH_REFLECTION_PERIOD = timedelta(hours=48)
+
+
+def health_reflection_ends(received_at: datetime) -> datetime:
+    """End of the 48-hour reflection period before health information is communicated.
+
+    Code de la santé publique, art. L1111-7, second paragraph: the communication takes
+    place "au plus tôt après qu'un délai de réflexion de quarante-huit heures aura été
+    observé" — for every request, recent or older information alike. A period in hours,
+    counted on the UTC time line from the receipt (as the 72-hour breach clock).
+    """
+    if received_at.tzinfo is None:
+        raise ValueError("received_at must be timezone-aware")
+    return received_at.astimezone(timezone.utc) + HEALTH_REFLECTION_PERIOD
+
+
+def health_earliest_communication_day(received_at: datetime) -> date:
+    """First Paris day on which health information may be sent (L1111-7, 48 hours).
+
+    DPO Desk records the day an answer was sent, not its hour: to be sure the 48 hours
+    have elapsed whatever the hour, the earliest day is the first Paris calendar day
+    that starts after they end (a stated choice: one day earlier would be lawful only
+    for an answer sent after the hour of receipt).
+
+    >>> health_earliest_communication_day(datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc))
+    datetime.date(2026, 3, 5)
+    """
+    ends = paris_time(health_reflection_ends(received_at))
+    midnight = ends.replace(hour=0, minute=0, second=0, microsecond=0)
+    return ends.date() if ends == midnight else ends.date() + timedelta(days=1)
 
 
 def internal_target_date(received: date, target_days: int, suspended_days: int = 0) -> date:

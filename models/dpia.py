@@ -32,6 +32,9 @@ class DpiaScreening(SQLModel, table=True):
     activity_id: int = Field(foreign_key="processing_activity.id", index=True)
     criteria: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))  # WP248 codes
     cnil_types: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))  # CNIL list codes
+    # Types of the CNIL's list of processing that needs no DPIA (délibération n° 2019-118).
+    cnil_exempt_types: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False,
+                                                                           server_default="[]"))
     outcome: str = Field(max_length=20, index=True)  # models.dpia_screening.ScreeningOutcome
     justification: str = Field(default="", sa_type=Text)
     screened_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
@@ -68,8 +71,15 @@ class Dpia(CaseBase, table=True):
     review_date: Optional[date] = Field(default=None, index=True)  # Art. 35(11)
     # Art. 36: a residual high risk calls for prior consultation of the CNIL.
     prior_consultation: bool = Field(default=False, index=True)
-    cnil_consulted_on: Optional[date] = None
+    cnil_consulted_on: Optional[date] = None  # the CNIL received the request for consultation
     cnil_answer_due: Optional[date] = Field(default=None, index=True)
+    # Art. 36(2): the CNIL may extend its period by six weeks, telling the controller within
+    # one month of receipt with the reasons; then its written advice.
+    cnil_extended: bool = False
+    cnil_extension_notified_on: Optional[date] = None
+    cnil_extension_reasons: str = Field(default="", sa_type=Text)
+    cnil_answer_on: Optional[date] = None
+    cnil_answer: str = Field(default="", sa_type=Text)
     version: int = Field(default=1, sa_column=_version)
     __mapper_args__ = {"version_id_col": _version}
 

@@ -163,6 +163,26 @@ def prior_consultation_required(risks: Iterable[tuple[int | None, int | None, in
     return any(is_high_risk(*residual_levels(*levels)) for levels in risks)
 
 
+class PriorConsultation(StrEnum):
+    REQUIRED = "required"
+    NOT_REQUIRED = "not_required"
+    NOT_ASSESSED = "not_assessed"
+
+
+def prior_consultation_state(risks: Iterable[tuple[int | None, int | None, int | None, int | None]]
+                             ) -> PriorConsultation:
+    """What the header says about Art. 36(1): required as soon as one residual risk is high;
+    "not required" only once there is at least one risk and every one is placed (before
+    measures at least); until then "not yet assessed" — a DPIA whose risks nobody scored
+    must not read as needing no consultation."""
+    risks = list(risks)
+    if prior_consultation_required(risks):
+        return PriorConsultation.REQUIRED
+    if not risks or not all(levels_complete(*residual_levels(*levels)) for levels in risks):
+        return PriorConsultation.NOT_ASSESSED
+    return PriorConsultation.NOT_REQUIRED
+
+
 @dataclass(frozen=True)
 class MapPoint:
     label: str  # "A", "M", "D", "R1"...
@@ -332,12 +352,15 @@ def validation_blockers(
     decided_on: date | None,
     review_date: date | None,
     today: date,
+    cnil_consulted_on: date | None = None,
 ) -> list[Blocker]:
     """Everything that stops the controller from validating a DPIA, all at once:
     every section evaluated and none left to correct (as in the CNIL software), each
     risk placed before and after measures, the DPO's opinion (Art. 35(2)), the views
     of the people concerned or why they were not sought (Art. 35(9)), a decision date
-    that is not in the future and a review date after it (Art. 35(11))."""
+    that is not in the future and a review date after it (Art. 35(11)), and — when a
+    residual risk stays high — the prior consultation of the CNIL recorded (Art. 36(1):
+    the controller "shall consult the supervisory authority prior to processing")."""
     blockers: list[Blocker] = []
     pending = [ref for ref in EVALUATION_REFERENCES if not evaluations.get(ref)]
     if pending:
@@ -354,6 +377,9 @@ def validation_blockers(
                 blockers.append(Blocker("", "dpia.validation.risk_levels", {"risk": risk.title}))
             else:
                 blockers.append(Blocker("", f"dpia.validation.risk_levels.{risk.kind}", {}))
+    residual = [(r.severity_before, r.likelihood_before, r.severity_after, r.likelihood_after) for r in risks]
+    if prior_consultation_required(residual) and cnil_consulted_on is None:
+        blockers.append(Blocker("", "dpia.validation.prior_consultation", {}))
     if not dpo_opinion.strip() or dpo_favourable is None:
         blockers.append(Blocker("", "dpia.validation.dpo_opinion", {}))
     if people_sought is None:

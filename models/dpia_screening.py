@@ -10,6 +10,13 @@ Sources:
 * The CNIL's list of the types of processing operations for which a DPIA is
   required (GDPR Art. 35(4); délibération n° 2018-327 du 11 octobre 2018, JORF du
   6 novembre 2018): fourteen types, each requiring a DPIA on its own.
+* The CNIL's list of the types of processing operations for which no DPIA is required
+  (GDPR Art. 35(5); délibération n° 2019-118 du 12 septembre 2019, JORF du 22 octobre
+  2019): twelve types. A processing of such a type needs no DPIA, whatever the WP248
+  criteria it meets, on that ground — unless it is also of a type of the 2018-327 list,
+  which then prevails (the controller cannot be exempted and obliged at once; a DPIA
+  is the cautious answer). The exemption relieves of the DPIA only: every other
+  obligation, Art. 32 security first, remains (the délibération says so).
 * When no DPIA is carried out, the controller documents why (WP248 rev.01, III.B.a;
   GDPR Art. 5(2) accountability): the justification is mandatory.
 """
@@ -49,6 +56,26 @@ CNIL_LIST: tuple[str, ...] = (
     "large_scale_location",  # large-scale location data
 )
 
+# Délibération n° 2019-118, annex: the twelve types that need no DPIA, in the annex's order
+# (catalogue keys dpia.cnil_exempt_type.<code> give the conditions in full).
+CNIL_EXEMPT_LIST_SOURCE = ("CNIL, délibération n° 2019-118 du 12 septembre 2019 portant adoption de la liste des "
+                           "types d'opérations de traitement pour lesquelles une analyse d'impact relative à la "
+                           "protection des données n'est pas requise (JORF du 22 octobre 2019)")
+CNIL_EXEMPT_LIST: tuple[str, ...] = (
+    "hr_small_employer",  # HR management only, staff of an employer of fewer than 250 people, no profiling
+    "supplier_relations",  # supplier relationship management
+    "municipal_electoral_roll",  # municipal electoral rolls, as the texts provide
+    "works_council",  # activities of works councils (comités d'entreprise et d'établissement)
+    "non_profit_members",  # a non-profit's members and donors, usual activities, no sensitive data
+    "individual_health_practice",  # health data for patient care by an individual practitioner, pharmacy, lab
+    "individual_lawyer",  # lawyers practising individually
+    "commercial_court_clerks",  # clerks of the commercial courts
+    "notaries",  # notaries' activity and deeds
+    "school_childcare_services",  # school, after-school and early-childhood services of public bodies and others
+    "access_control_working_time",  # physical access control and working-time recording, no biometrics
+    "breathalyser_transport",  # breathalyser tests framed by law in transport activities
+)
+
 
 class ScreeningOutcome(StrEnum):
     REQUIRED = "required"
@@ -64,23 +91,32 @@ class ScreeningResult:
 
     @property
     def needs_justification(self) -> bool:
-        return justification_required(self.outcome)
+        """A written reason, unless the ground is the CNIL's exemption list itself."""
+        return justification_required(self.outcome) and self.reason_key != "dpia.screening.reason.cnil_exempt"
 
 
-def unknown_codes(criteria: Collection[str], cnil_types: Collection[str]) -> list[str]:
-    return sorted((set(criteria) - set(WP248_CRITERIA)) | (set(cnil_types) - set(CNIL_LIST)))
+def unknown_codes(criteria: Collection[str], cnil_types: Collection[str],
+                  exempt_types: Collection[str] = ()) -> list[str]:
+    return sorted((set(criteria) - set(WP248_CRITERIA)) | (set(cnil_types) - set(CNIL_LIST))
+                  | (set(exempt_types) - set(CNIL_EXEMPT_LIST)))
 
 
-def screening_result(criteria: Collection[str], cnil_types: Collection[str] = ()) -> ScreeningResult:
-    """Required when the processing is on the CNIL's list or meets two or more WP248
-    criteria; to consider with one criterion; not required otherwise."""
-    unknown = unknown_codes(criteria, cnil_types)
+def screening_result(criteria: Collection[str], cnil_types: Collection[str] = (),
+                     exempt_types: Collection[str] = ()) -> ScreeningResult:
+    """Required when the processing is on the CNIL's list (2018-327); otherwise not
+    required when it is of a type of the CNIL's exemption list (2019-118), on that
+    ground; otherwise required with two or more WP248 criteria, to consider with one,
+    not required with none."""
+    unknown = unknown_codes(criteria, cnil_types, exempt_types)
     if unknown:
         raise ValueError(f"unknown screening codes: {unknown}")
     met = len(set(criteria))
     if cnil_types:
         return ScreeningResult(ScreeningOutcome.REQUIRED, "dpia.screening.reason.cnil_list",
                                {"count": len(set(cnil_types))})
+    if exempt_types:
+        return ScreeningResult(ScreeningOutcome.NOT_REQUIRED, "dpia.screening.reason.cnil_exempt",
+                               {"count": len(set(exempt_types))})
     if met >= 2:
         return ScreeningResult(ScreeningOutcome.REQUIRED, "dpia.screening.reason.criteria", {"count": met})
     if met == 1:

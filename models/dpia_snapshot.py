@@ -79,6 +79,7 @@ class ScreeningView:
     screened_by_name: str
     reason_key: str = ""
     reason_params: dict = field(default_factory=dict)
+    cnil_exempt_types: tuple[str, ...] = ()  # délibération n° 2019-118
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -130,7 +131,14 @@ class DpiaView(DpiaContent):
     entity_name: str
     department_id: int
     prior_consultation: bool = False
+    # "required" / "not_required" / "not_assessed" (no risk placed yet): what headers say.
+    prior_consultation_state: str = "not_assessed"
     cnil_answer_due: date | None = None
+    cnil_extended: bool = False  # Art. 36(2): six more weeks
+    cnil_extension_notified_on: date | None = None
+    cnil_extension_reasons: str = ""
+    cnil_answer_on: date | None = None
+    cnil_answer: str = ""
     dpo_opinion_at: datetime | None = None
     screening: ScreeningView | None = None
     can_edit: bool = False  # the actor may change it (DPO, legal) and its status allows it

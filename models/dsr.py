@@ -87,6 +87,18 @@ OUTCOMES_NEEDING_REASONS = frozenset(OUTCOMES) - {Outcome.GRANTED}
 # Outcomes after which the person's request was (at least partly) carried out: the
 # Art. 19 recipients must all have been dealt with.
 OUTCOMES_CARRIED_OUT = frozenset({Outcome.GRANTED, Outcome.PARTLY_GRANTED})
+# Outcomes by which the controller does not take action on the request: Art. 12(4) wants
+# them, with their reasons, within one month of receipt even when the request was
+# extended (models.deadlines.dsr_refusal_due_date). A partial grant is action taken.
+OUTCOMES_NOT_ACTING = frozenset({Outcome.REFUSED, Outcome.MANIFESTLY_UNFOUNDED, Outcome.EXCESSIVE,
+                                 Outcome.CANNOT_IDENTIFY})
+# Art. 21(2)-(3): an objection to direct marketing is absolute — once the person objects,
+# the data "shall no longer be processed for such purposes"; no balancing as under
+# Art. 21(1). Such a request cannot be refused on its merits (nor partly, when it asks
+# nothing else); Arts. 11(2) and 12(5) (identity, manifestly unfounded or excessive)
+# still apply as to every right.
+MARKETING_OBJECTION = "marketing_opt_out"
+OUTCOMES_FORBIDDEN_FOR_MARKETING_OBJECTION = frozenset({Outcome.REFUSED, Outcome.PARTLY_GRANTED})
 
 
 # ------------------------------------------------------------------------ tables
@@ -285,10 +297,14 @@ def check_transition(current: str, target: str) -> None:
         raise RuleViolation("dsr.error.transition", current=current, target=target)
 
 
-def check_closing(outcome: str, reasons: str, remedies_informed: bool, pending_recipients: int) -> None:
-    """What closing a request needs, by outcome (Arts. 11, 12(4), 12(5), 19)."""
+def check_closing(outcome: str, reasons: str, remedies_informed: bool, pending_recipients: int,
+                  rights: frozenset[str] | set[str] = frozenset()) -> None:
+    """What closing a request needs, by outcome (Arts. 11, 12(4), 12(5), 19, 21(3))."""
     if outcome not in OUTCOMES:
         raise RuleViolation("dsr.error.outcome_required")
+    if MARKETING_OBJECTION in rights:
+        if outcome == Outcome.REFUSED or (outcome == Outcome.PARTLY_GRANTED and set(rights) == {MARKETING_OBJECTION}):
+            raise RuleViolation("dsr.error.marketing_objection_absolute")
     if outcome in OUTCOMES_NEEDING_REASONS:
         if len(reasons.strip()) < 10:
             raise RuleViolation(f"dsr.error.reasons_required.{outcome}")
@@ -315,12 +331,26 @@ def compute_deadlines(
     health_applies: bool,
     health_older_than_five_years: bool,
     target_days: int,
+    not_acting: bool = False,
 ) -> Deadlines:
-    legal = deadlines.dsr_due_date(received_on, extended, suspended_days, alsace_moselle)
+    """`not_acting`: the request was closed with an outcome of OUTCOMES_NOT_ACTING, whose
+    information is due within the first month whatever the extension (Art. 12(4))."""
+    if not_acting:
+        legal = deadlines.dsr_refusal_due_date(received_on, suspended_days, alsace_moselle)
+    else:
+        legal = deadlines.dsr_due_date(received_on, extended, suspended_days, alsace_moselle)
     health = (deadlines.health_record_due_date(received_on, health_older_than_five_years, suspended_days,
                                                alsace_moselle) if health_applies else None)
     return Deadlines(legal, health, health or legal,
                      deadlines.internal_target_date(received_on, target_days, suspended_days))
+
+
+def health_earliest_day(request: DataSubjectRequest) -> date | None:
+    """First day health information may be sent (CSP L1111-7, 48-hour reflection period);
+    None when the public-health-code deadline does not apply."""
+    if request.health_due_on is None:
+        return None
+    return deadlines.health_earliest_communication_day(request.received_at)
 
 
 def normalise_key(text: str) -> str:

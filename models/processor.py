@@ -123,7 +123,7 @@ class ProcessorContract(SQLModel, table=True):
     notice_date: Optional[date] = Field(default=None, index=True)
     # Clause checklist summary (rows in ContractClause).
     clause_score: int = 0
-    missing_clauses: int = Field(default=16, index=True)
+    missing_clauses: int = Field(default=21, index=True)  # len(ALL_CLAUSES)
     partial_clauses: int = 0
     # End of the contract (Art. 28(3)(g)).
     ended_on: Optional[date] = None

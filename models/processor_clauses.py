@@ -1,6 +1,9 @@
 """The clause checklist of a processor contract, and its score.
 
-Sixteen points, each present, partial or missing:
+Twenty-one points, each present, partial or missing:
+* GDPR Art. 28(3), first subparagraph: the contract "sets out the subject-matter and
+  duration of the processing, the nature and purpose of the processing, the type of
+  personal data and categories of data subjects" — five opening points (issue 15, rule 9);
 * GDPR Art. 28(3)(a)-(h), the stipulations every processor contract must contain;
 * the eight points the insurer's data-protection policy (seeds, "L'application de la
   politique aux Tiers") requires of every contract with a third party. The same DPO
@@ -10,7 +13,16 @@ Sixteen points, each present, partial or missing:
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-ART28_CLAUSES = (
+# Art. 28(3), first subparagraph: what the contract must describe.
+ART28_OPENING_CLAUSES = (
+    "art28_subject_matter",  # subject matter of the processing
+    "art28_duration",  # duration of the processing
+    "art28_nature_purpose",  # nature and purpose of the processing
+    "art28_data_types",  # types of personal data
+    "art28_data_subjects",  # categories of data subjects
+)
+# Art. 28(3)(a)-(h): what the contract must stipulate.
+ART28_LETTERED_CLAUSES = (
     "art28_a",  # documented instructions, incl. on transfers
     "art28_b",  # confidentiality of the authorised persons
     "art28_c",  # security measures (Art. 32)
@@ -20,6 +32,7 @@ ART28_CLAUSES = (
     "art28_g",  # deletion or return at the end, at the controller's choice
     "art28_h",  # information and audits; warning of an infringing instruction
 )
+ART28_CLAUSES = ART28_OPENING_CLAUSES + ART28_LETTERED_CLAUSES
 POLICY_CLAUSES = (
     "policy_scope",  # périmètre de responsabilité
     "policy_ownership",  # propriété des données

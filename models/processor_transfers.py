@@ -1,5 +1,10 @@
 """Transfers of personal data outside the EEA (GDPR Chapter V) as data and rules.
 
+One rule for the whole application (issue 15, rule 4): the processor module (where data
+is processed and stored) and the record of processing activities (Art. 30(1)(e)) both
+ask `adequacy_problem` whether "adequacy decision" covers a country and a recipient, and
+both use EEA_MEMBERS to tell a transfer from a recipient inside the EEA.
+
 Country codes are ISO 3166-1 alpha-2, checked against the ISO list shipped by the
 pinned `pycountry` package (which also gives the French names). EU and EEA
 membership and the Commission's adequacy decisions are kept here as data, each with
@@ -103,6 +108,24 @@ def adequacy_for(code: str) -> Adequacy | None:
     return ADEQUACY.get(code.upper())
 
 
+def adequacy_problem(country: str, note: str = "") -> str | None:
+    """Whether an adequacy decision (GDPR Art. 45(1)) covers a transfer to `country`, as a
+    catalogue key (None: covered). A country absent from ADEQUACY has no decision. A partial
+    decision covers some recipients only — in the United States, the organisations that
+    self-certified under the EU-US Data Privacy Framework (Implementing Decision (EU)
+    2023/1795, Art. 1); in Canada, those subject to PIPEDA; in Japan, the private sector
+    under the APPI. DPO Desk cannot check the Department of Commerce's DPF list: it asks the
+    user to state why the recipient is covered (e.g. "certified under the DPF, list
+    checked on …"); the statement is kept with the record, and the audit trail says who
+    made it."""
+    decision = adequacy_for(country)
+    if decision is None:
+        return "processor.error.no_adequacy"
+    if decision.scope and not note.strip():
+        return "processor.error.adequacy_scope_note"
+    return None
+
+
 def transfer_problem(country: str, tool: str, scc_module: int | None = None, derogation: str = "",
                      note: str = "") -> str | None:
     """Why a processing or storage location is not lawfully covered, as a catalogue key;
@@ -115,11 +138,9 @@ def transfer_problem(country: str, tool: str, scc_module: int | None = None, der
     if tool not in TRANSFER_TOOLS:
         return "processor.error.transfer_tool_missing"
     if tool == "adequacy":
-        decision = adequacy_for(country)
-        if decision is None:
-            return "processor.error.no_adequacy"
-        if decision.scope and not note.strip():
-            return "processor.error.adequacy_scope_note"  # e.g. is the US recipient certified under the DPF?
+        problem = adequacy_problem(country, note)
+        if problem:
+            return problem
     if tool == "scc" and scc_module not in SCC_MODULES:
         return "processor.error.scc_module"
     if tool == "bcr" and not note.strip():

@@ -20,6 +20,7 @@ from pydantic_core import PydanticCustomError
 from sqlmodel import Field, SQLModel
 
 from models.deadlines import register_review_date
+from models.processor_transfers import EEA_MEMBERS, adequacy_problem, is_country
 from models.types import UTCDateTime, utcnow
 
 # ------------------------------------------------------------------- vocabularies
@@ -44,11 +45,9 @@ END_ACTIONS = ("delete", "anonymise", "archive", "legal_hold")
 SECURITY_CATEGORIES = ("access_control", "traceability", "encryption", "backup", "software_protection",
                        "processor_control", "physical", "organisational", "other")
 STATUSES = ("draft", "validated")
-# EU member states plus Iceland, Liechtenstein and Norway (EEA Agreement): not a transfer
-EEA_COUNTRIES = frozenset({
-    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE", "IT", "LT",
-    "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK", "IS", "LI", "NO",
-})
+# EU member states plus Iceland, Liechtenstein and Norway (EEA Agreement): not a transfer.
+# The one list, with its source, in models.processor_transfers.
+EEA_COUNTRIES = EEA_MEMBERS
 REVIEW_MONTHS = 12
 
 
@@ -139,7 +138,7 @@ class Transfer(_Item):
     @classmethod
     def _country(cls, value: str) -> str:
         value = value.upper()
-        if len(value) != 2 or not value.isalpha() or not value.isascii():
+        if len(value) != 2 or not value.isalpha() or not value.isascii() or not is_country(value):
             raise _error("register.country_code", "a two-letter ISO country code (US, GB, CH...)")
         if value in EEA_COUNTRIES:
             raise _error("register.transfer_inside_eea", "inside the EEA: a recipient, not a transfer")
@@ -152,6 +151,10 @@ class Transfer(_Item):
         _choice(self.safeguard, SAFEGUARDS, "register.unknown_safeguard")
         if self.safeguard == "derogation" and not self.safeguard_detail:
             raise _error("register.derogation_needs_detail", "document the Art. 49 derogation relied on")
+        if self.safeguard == "adequacy":  # the processor module's rule (models.processor_transfers)
+            problem = adequacy_problem(self.country, self.safeguard_detail)
+            if problem:
+                raise _error(problem, "no adequacy decision covers this transfer", code=self.country)
         return self
 
 

@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard import breach, evidence, ui
 from dashboard.breach import widgets
 from exports import breach_text as bt
-from models.breach import Art34Exception, BreachStatus, RiskLevel, StepKind
+from models.breach import LETTER_TEXT_FIELDS, Art34Exception, BreachStatus, RiskLevel, StepKind
 from models.roles import Capability
 
 REGISTER_PAGE = str(Path(__file__).with_name("breach_register.py"))
@@ -204,6 +204,15 @@ with people_tab:
                         "people_summary": summary, "people_advice": advice,
                         "people_informed_at": informed_at if informed else None,
                         "people_information_means": means if informed else ""}, actor=actor).ok:
+                    ui.flash("common.saved")
+                    st.rerun()
+        with st.expander(tr("breach.letter_english.title")), st.form(f"breach_letter_en_{b.id}_{b.version}"):
+            st.caption(tr("breach.letter_english.help"))
+            english = {name: st.text_area(tr(f"field.breach_{name}_en"), value=(b.letter_texts_en or {}).get(name, ""),
+                                          key=key(f"breach_letter_en_{name}"))
+                       for name in LETTER_TEXT_FIELDS}
+            if st.form_submit_button(tr("common.save")):
+                if ui.call(breach.save_letter_english, b.id, b.version, english, actor=actor).ok:
                     ui.flash("common.saved")
                     st.rerun()
 

@@ -149,7 +149,9 @@ status_col, review_col, overdue_col, art36_col = st.columns(4)
 status_col.metric(tr("dpia.detail.status"), tr(f"dpia.status.{view.status}"))
 review_col.metric(tr("dpia.detail.review_date"), tr.date(view.review_date))
 overdue_col.metric(tr("dpia.detail.overdue_actions"), view.overdue_actions)
-art36_col.metric(tr("dpia.detail.art36"), tr("common.yes") if view.prior_consultation else tr("common.no"))
+art36_col.metric(tr("dpia.detail.art36"), tr("common.yes") if view.prior_consultation
+                 else tr("common.no") if view.prior_consultation_state == "not_required"
+                 else tr("dpia.detail.art36_not_assessed"))
 if view.prior_consultation:
     st.error(tr("dpia.detail.art36_warning"), icon=":material/warning:")
 if not view.can_edit and view.can_manage and view.status != DpiaStatus.ARCHIVED:
@@ -351,8 +353,30 @@ with tabs[5]:
                                          format="DD/MM/YYYY", key=key("cnil_received"))
                 if st.form_submit_button(tr("common.save")) and received is not None:
                     saved(ui.call(decision.record_cnil_consultation, view.id, view.version, received, actor=actor))
-    else:
+        if view.cnil_extended:
+            st.info(tr("dpia.report.cnil_extended", notified=tr.date(view.cnil_extension_notified_on)))
+        if view.cnil_answer_on:
+            st.info(f"{tr('dpia.report.cnil_answer', answered=tr.date(view.cnil_answer_on))} {view.cnil_answer}")
+        if view.can_track and view.cnil_consulted_on:
+            with st.form(key("cnil_extension")):
+                notified = st.date_input(tr("dpia.detail.cnil_extension"), value=view.cnil_extension_notified_on,
+                                         format="DD/MM/YYYY", key=key("cnil_extension_on"))
+                reasons = st.text_area(tr("dpia.detail.cnil_extension_reasons"), value=view.cnil_extension_reasons,
+                                       key=key("cnil_extension_reasons"))
+                if st.form_submit_button(tr("common.save")) and notified is not None:
+                    saved(ui.call(decision.record_cnil_extension, view.id, view.version,
+                                  {"notified_on": notified, "reasons": reasons}, actor=actor))
+            with st.form(key("cnil_answer")):
+                answered = st.date_input(tr("dpia.detail.cnil_answer_on"), value=view.cnil_answer_on,
+                                         format="DD/MM/YYYY", key=key("cnil_answer_on"))
+                answer = st.text_area(tr("dpia.detail.cnil_answer"), value=view.cnil_answer, key=key("cnil_answer"))
+                if st.form_submit_button(tr("common.save")) and answered is not None:
+                    saved(ui.call(decision.record_cnil_answer, view.id, view.version,
+                                  {"answered_on": answered, "answer": answer}, actor=actor))
+    elif view.prior_consultation_state == "not_required":
         st.success(tr("dpia.report.prior_consultation_no"))
+    else:
+        st.info(tr("dpia.report.prior_consultation_not_assessed"))
 
     st.subheader(tr("dpia.report.dpo_opinion"))
     if view.dpo_opinion:

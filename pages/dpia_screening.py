@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard import activities, ui
 from dashboard.dpia import cases, screening
 from dashboard.dpia.common import can_edit
-from models.dpia_screening import CNIL_LIST, WP248_CRITERIA, ScreeningOutcome
+from models.dpia_screening import CNIL_EXEMPT_LIST, CNIL_LIST, WP248_CRITERIA, ScreeningOutcome
 
 actor = ui.page_actor(page="dpia-screening")
 tr = ui.tr()
@@ -70,6 +70,8 @@ with screen_tab:
                       tr("dpia.col.screening"): outcome_label(s.outcome),
                       tr("dpia.col.criteria"): ", ".join(tr(f"dpia.criterion.{c}") for c in s.criteria) or "—",
                       tr("dpia.col.cnil_list"): ", ".join(tr(f"dpia.cnil_type.{c}") for c in s.cnil_types) or "—",
+                      tr("dpia.col.cnil_exempt_list"): ", ".join(tr(f"dpia.cnil_exempt_type.{c}")
+                                                                 for c in s.cnil_exempt_types) or "—",
                       tr("dpia.screening.justification"): s.justification} for s in history],
                     hide_index=True, width="stretch")
         else:
@@ -87,12 +89,18 @@ with screen_tab:
                                             default=list(previous.cnil_types) if previous else [],
                                             format_func=lambda c: tr(f"dpia.cnil_type.{c}"),
                                             key=f"screening_{activity_id}_cnil", placeholder=tr("common.none"))
+                exempt_types = st.multiselect(tr("dpia.screening.exempt_title"), list(CNIL_EXEMPT_LIST),
+                                              default=list(previous.cnil_exempt_types) if previous else [],
+                                              format_func=lambda c: tr(f"dpia.cnil_exempt_type.{c}"),
+                                              help=tr("dpia.screening.exempt_help"),
+                                              key=f"screening_{activity_id}_exempt", placeholder=tr("common.none"))
                 justification = st.text_area(tr("dpia.screening.justification"), key=f"screening_{activity_id}_why",
                                              help=tr("dpia.screening.justification_help"), max_chars=4000)
                 submitted = st.form_submit_button(tr("dpia.screening.submit"), type="primary")
             if submitted:
                 done = ui.call(screening.screen_activity, activity_id,
-                               {"criteria": ticked, "cnil_types": cnil_types, "justification": justification},
+                               {"criteria": ticked, "cnil_types": cnil_types, "cnil_exempt_types": exempt_types,
+                                "justification": justification},
                                actor=actor)
                 if done.ok:
                     ui.flash("dpia.screening.saved")

@@ -8,7 +8,7 @@ from dashboard.dsr import documents, queries, work, workflow
 from dashboard.form_state import CaseForms
 from models.clock import paris_today
 from models.dsr import (ERASURE_METHODS, IDENTITY_METHODS, OUTCOMES, RECIPIENT_STATES, WAITING_STATUSES,
-                        ART19_RIGHTS, Status, TRANSITIONS)
+                        ART19_RIGHTS, Status, TRANSITIONS, health_earliest_day)
 
 HERE = Path(__file__).parent
 _MARKDOWN = str.maketrans({c: f"\\{c}" for c in "\\`*_{}[]()#+-.!|<>~$"})
@@ -78,7 +78,8 @@ for column, (label, value) in zip(st.columns([1, 1, 1, 1, 2]), facts):
     column.caption(label)
     column.markdown(f"**{value}**")
 if r.health_due_on:
-    st.info(tr("dsr.case.health_governs", due=tr.date(r.health_due_on)))
+    st.info(tr("dsr.case.health_governs", due=tr.date(r.health_due_on)) + " "
+            + tr("dsr.case.health_reflection", earliest=tr.date(health_earliest_day(r))))
 if r.suspended_since:
     st.warning(tr("dsr.case.suspended", since=tr.date(r.suspended_since)))
 elif view.is_late:

@@ -208,8 +208,8 @@ def _compliance() -> None:
 
     grid = st.columns(3)
     for column, (label, (value, detail)) in zip(grid * 2, (
-            ("overview.compliance.requests", ratio(c.requests_on_time, c.requests_answered)),
-            ("overview.compliance.breaches", ratio(c.breaches_notified_on_time, c.breaches_notified)),
+            ("overview.compliance.requests", ratio(c.requests_on_time, c.requests_due)),
+            ("overview.compliance.breaches", ratio(c.breaches_notified_on_time, c.breaches_due)),
             ("overview.compliance.contracts", ratio(c.contracts_complete, c.contracts_active)),
             ("overview.compliance.dpias", ratio(c.dpias_validated, c.dpias)),
             ("overview.compliance.register", ratio(c.activities_validated, c.activities)),

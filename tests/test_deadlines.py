@@ -114,3 +114,33 @@ def test_contract_notice_and_objection_window():
 def test_review_dates():
     assert d.dpia_review_date(date(2024, 2, 29)) == date(2027, 2, 28)
     assert d.register_review_date(date(2025, 1, 31)) == date(2026, 1, 31)
+
+
+def test_the_72_hour_clock_is_72_elapsed_hours_across_the_october_change():
+    """Issue 15, rule 11 — GDPR Art. 33(1): notify "not later than 72 hours after having
+    become aware of it"; a period in hours runs from the hour of the event (Regulation
+    1182/71, Art. 3(1) first subparagraph and Art. 3(2)(a)), with no weekend or holiday
+    shift. 72 elapsed hours, so the night clocks go back (last Sunday of October,
+    Directive 2000/84/EC Art. 2: 25 October 2026 at 03:00 CEST) shows 73 on the wall."""
+    aware = datetime(2026, 10, 23, 10, 0, tzinfo=PARIS)  # Friday, CEST (UTC+2)
+    deadline = d.breach_notification_deadline(aware)
+    assert deadline.astimezone(timezone.utc) - aware.astimezone(timezone.utc) == timedelta(hours=72)
+    assert deadline == datetime(2026, 10, 26, 9, 0, tzinfo=PARIS)  # Monday 09:00 CET, not 10:00
+    assert d.breach_notification_deadline(aware.astimezone(timezone.utc)) == datetime(
+        2026, 10, 26, 8, 0, tzinfo=timezone.utc)
+    assert not d.breach_notification_late(deadline, deadline)
+    assert d.breach_notification_late(deadline, deadline + timedelta(seconds=1))
+
+
+def test_the_refusal_deadline_ignores_the_extension():
+    """GDPR Art. 12(4): the reasons for not taking action are given "at the latest within
+    one month of receipt", extension or not (counted per Regulation 1182/71 Art. 3)."""
+    assert d.dsr_refusal_due_date(date(2025, 3, 5)) == d.dsr_due_date(date(2025, 3, 5)) == date(2025, 4, 7)
+    assert d.dsr_refusal_due_date(date(2025, 3, 5), suspended_days=3) == date(2025, 4, 8)
+
+
+def test_a_suspension_cannot_start_after_the_deadline():
+    """GDPR Art. 12(6), EDPB Guidelines 01/2022 (chapter 3 on identification, § 159): DPO Desk accepts a
+    question to the person up to the deadline included, never after."""
+    assert d.dsr_suspension_allowed(date(2025, 4, 7), date(2025, 4, 7))
+    assert not d.dsr_suspension_allowed(date(2025, 4, 8), date(2025, 4, 7))

@@ -27,11 +27,12 @@ from dashboard.breach.workflow import (
     qualify,
     record_notification,
     reopen,
+    save_letter_english,
     save_people_communication,
 )
 
 __all__ = [
     "BreachFilter", "add_step", "close", "complete_step", "count_breaches", "counts", "declare", "documents_of", "from_paris",
     "get_breach", "issue_authority_notice", "issue_people_letter", "issue_register", "list_breaches", "qualify",
-    "record_notification", "reopen", "save_people_communication", "to_paris", "update_facts",
+    "record_notification", "reopen", "save_letter_english", "save_people_communication", "to_paris", "update_facts",
 ]

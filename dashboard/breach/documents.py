@@ -18,7 +18,7 @@ from exports.breach_register_csv import build_register_csv
 from exports.pdf.breach_letter import build_people_letter
 from exports.pdf.breach_notice import NoticeInput, build_authority_notice
 from exports.pdf.breach_register import RegisterEntry, build_register_extract
-from models.breach import CASE_TYPE, AuthorityNotification, Breach, BreachNotification
+from models.breach import CASE_TYPE, LETTER_REQUIRED_FIELDS, LETTER_TEXT_FIELDS, AuthorityNotification, Breach, BreachNotification
 from models.evidence import EvidenceDocument
 from models.org import Entity
 from models.roles import Capability
@@ -58,21 +58,51 @@ def issue_authority_notice(session: Session, actor: Actor, breach_id: int, langu
         case_type=CASE_TYPE, case_id=breach.id, case_ref=breach.reference, entity_id=breach.entity_id)
 
 
+class _LetterBreach:
+    """The breach as the letter reads it, its free text in the letter's language."""
+
+    def __init__(self, breach: Breach, texts: dict[str, str]):
+        self._breach, self._texts = breach, texts
+
+    def __getattr__(self, name: str):
+        if name in LETTER_TEXT_FIELDS:
+            return self._texts.get(name, "")
+        return getattr(self._breach, name)
+
+
+def letter_text(breach: Breach, language: str) -> _LetterBreach:
+    """The letter's free text in `language`, or InvalidInput naming every field missing:
+    the likely consequences are required (Art. 34(2) with 33(3)(c)) like the summary, the
+    measures and the advice; an English letter needs the English version of each French
+    text (a French sentence in an English letter would not be "clear and plain language"
+    to its reader)."""
+    french = {name: (getattr(breach, name) or "").strip() for name in LETTER_TEXT_FIELDS}
+    missing = [FieldProblem(f"breach_{name}", "breach.letter_needs_text")
+               for name in LETTER_REQUIRED_FIELDS if not french[name]]
+    if missing:
+        raise InvalidInput(missing)
+    if language == "fr":
+        return _LetterBreach(breach, french)
+    english = {name: (text or "").strip() for name, text in (breach.letter_texts_en or {}).items()}
+    missing = [FieldProblem(f"breach_{name}_en", "breach.letter_needs_english")
+               for name in LETTER_TEXT_FIELDS if french[name] and not english.get(name)]
+    if missing:
+        raise InvalidInput(missing)
+    return _LetterBreach(breach, english)
+
+
 def issue_people_letter(session: Session, actor: Actor, breach_id: int, language: str = "fr") -> EvidenceDocument:
     """The letter to the people; its plain-language text must be written first."""
     _decider(session, actor, breach_id, "breach.issue_letter")
     breach = fetch(session, actor, breach_id, action="breach.issue_letter")
-    missing = [FieldProblem(f"breach_{name}", "breach.letter_needs_text")
-               for name in ("people_summary", "measures_taken", "people_advice") if not getattr(breach, name).strip()]
-    if missing:
-        raise InvalidInput(missing)
-    entity = session.get(Entity, breach.entity_id)
     tr = Translator(language)
+    text = letter_text(breach, tr.language)
+    entity = session.get(Entity, breach.entity_id)
     notified = breach.notified_at is not None
     return evidence.issue_document(
         session, actor, kind="breach.people_letter", title=f"{tr('breach.letter.title')} — {breach.reference}",
         filename=f"{breach.reference}-letter-{tr.language}.pdf", media_type=PDF,
-        build=lambda stamp: build_people_letter(stamp, tr, breach, entity, authority_notified=notified),
+        build=lambda stamp: build_people_letter(stamp, tr, text, entity, authority_notified=notified),
         language=tr.language, case_type=CASE_TYPE, case_id=breach.id, case_ref=breach.reference,
         entity_id=breach.entity_id)
 

@@ -110,6 +110,16 @@ class PeopleCommunication(BaseModel):
     people_information_means: Annotated[str, Field(default="", max_length=500), BeforeValidator(_stripped)]
 
 
+class LetterEnglish(BaseModel):
+    """The English version of the letter's free text (models.breach.LETTER_TEXT_FIELDS)."""
+
+    people_summary: Text
+    likely_consequences: Text
+    measures_taken: Text
+    measures_proposed: Text
+    people_advice: Text
+
+
 class StepInput(BaseModel):
     kind: StepKind
     description: Annotated[str, Field(min_length=3, max_length=LONG_TEXT), BeforeValidator(_stripped)]

@@ -11,6 +11,7 @@ from dashboard import audit
 from dashboard.actor import Actor
 from dashboard.breach.forms import (
     Closing,
+    LetterEnglish,
     NotificationInput,
     PeopleCommunication,
     Qualification,
@@ -116,6 +117,21 @@ def save_people_communication(session: Session, actor: Actor, breach_id: int, ve
     record(session, actor, "breach.people", breach, changes=audit.diff(
         audit.json_safe(before), audit.json_safe({"people_informed_at": breach.people_informed_at,
                                                   "people_information_means": breach.people_information_means})))
+    return breach
+
+
+def save_letter_english(session: Session, actor: Actor, breach_id: int, version: int,
+                        data: dict | LetterEnglish) -> Breach:
+    """The English text of the letter to the people: an English letter carries English
+    free text only (issue 15, rule 7); the French fields stay the source."""
+    breach = fetch_for_change(session, actor, breach_id, version, action="breach.letter_english", qualified_only=True)
+    english = checked(LetterEnglish, data).model_dump()
+    before = dict(breach.letter_texts_en or {})
+    breach.letter_texts_en = {name: text for name, text in english.items() if text}
+    touch(breach)
+    session.add(breach)
+    session.flush()
+    record(session, actor, "breach.letter_english", breach, changes=audit.diff(before, breach.letter_texts_en))
     return breach
 
 

@@ -118,6 +118,16 @@ BREACHES = [
                           "supprimé le fichier.",
         "people_advice": "Soyez attentif à tout appel ou courriel se réclamant de Médicis qui vous demanderait vos "
                          "coordonnées bancaires : nous ne le faisons jamais. En cas de doute, appelez-nous.",
+        "letter_en": {  # the English letter carries English text only (issue 15, rule 7)
+            "people_summary": "A file tracking your reimbursements was sent by mistake to a partner broker. It held "
+                              "your name, your social security number, the amounts reimbursed and the type of care. "
+                              "The broker told us at once and deleted the file.",
+            "likely_consequences": "Disclosure of health data (care reimbursed) and of your social security "
+                                   "number: an intrusion into your privacy, possible identity theft.",
+            "measures_taken": "The recipient certified the deletion; address auto-completion is disabled; files "
+                              "must now be encrypted before they are sent.",
+            "people_advice": "Be wary of any call or e-mail claiming to come from Médicis and asking for your bank "
+                             "details: we never do that. If in doubt, call us."},
         "notifications": [(40, "2026-038802", "Notification complète.", "")],
         "informed": (24 * 22, "Courrier postal individuel et message dans l'espace adhérent"),
         "close": "Personnes informées, destinataire ayant attesté la suppression, mesures techniques en place.",
@@ -166,6 +176,14 @@ BREACHES = [
                           "copiés.",
         "people_advice": "Surveillez vos relevés bancaires, méfiez-vous des messages vous demandant des "
                          "informations personnelles et signalez-nous toute opération suspecte.",
+        "letter_en": {
+            "people_summary": "Our file server was attacked by cybercriminals. Documents about your contract, "
+                              "including health information and your bank details, may have been copied.",
+            "likely_consequences": "Possible publication of health data and bank details; phishing and fraud.",
+            "measures_taken": "Server isolated, restored from offline backups, complaint filed, ANSSI informed.",
+            "measures_proposed": "Two-factor authentication on every remote access; monitoring of leak sites.",
+            "people_advice": "Check your bank statements, be wary of messages asking for personal information and "
+                             "tell us about any suspicious transaction."},
         "notifications": [(24 * 4, "2026-045977", "Notification initiale.",
                            "L'analyse forensique n'a confirmé l'exfiltration qu'au quatrième jour ; la cellule de "
                            "crise a d'abord concentré ses moyens sur le confinement et la restauration."),
@@ -287,6 +305,8 @@ def _seed_one(session: Session, spec: dict, now: datetime, dpo: Actor) -> None:
         workflow.save_people_communication(session, dpo, breach.id, breach.version, {
             "people_summary": spec["people_summary"], "people_advice": spec["people_advice"],
             "people_informed_at": _ago(now, informed_at), "people_information_means": means})
+        if "letter_en" in spec:
+            workflow.save_letter_english(session, dpo, breach.id, breach.version, spec["letter_en"])
     if "close" in spec:
         workflow.close(session, dpo, breach.id, breach.version, {"closing_note": spec["close"]})
 

@@ -108,6 +108,6 @@ def refresh_prior_consultation(session: Session, dpia: Dpia) -> None:
     risks = session.exec(select(DpiaRisk).where(DpiaRisk.dpia_id == dpia.id, DpiaRisk.active)).all()
     dpia.prior_consultation = prior_consultation_required(
         (r.severity_before, r.likelihood_before, r.severity_after, r.likelihood_after) for r in risks)
-    dpia.cnil_answer_due = (prior_consultation_answer_due(dpia.cnil_consulted_on)
+    dpia.cnil_answer_due = (prior_consultation_answer_due(dpia.cnil_consulted_on, dpia.cnil_extended)
                             if dpia.prior_consultation and dpia.cnil_consulted_on else None)
 

@@ -16,7 +16,7 @@ from dashboard.dpia.views import dpia_view
 from dashboard.permissions import deny
 from dashboard.validation import FieldProblem, InvalidInput, problem
 from models.clock import paris_today
-from models.deadlines import dpia_review_date
+from models.deadlines import add_months, dpia_review_date
 from models.dpia import Dpia, DpiaEvaluation, DpiaRisk
 from models.dpia_rules import DpiaStatus, RiskLevels, check_transition, validation_blockers
 from models.dpia_snapshot import DpiaView
@@ -24,6 +24,20 @@ from models.errors import RuleViolation
 from models.types import utcnow
 
 TEXT_LIMIT = 20000
+
+
+class CnilExtensionInput(BaseModel):
+    """Art. 36(2): the CNIL extends its period by six weeks and says why."""
+
+    notified_on: date
+    reasons: str = Field(default="", max_length=TEXT_LIMIT)
+
+
+class CnilAnswerInput(BaseModel):
+    """The CNIL's written advice after a prior consultation (Art. 36(2))."""
+
+    answered_on: date
+    answer: str = Field(max_length=TEXT_LIMIT)
 
 
 class DpoOpinionInput(BaseModel):
@@ -118,7 +132,7 @@ def blockers_of(session: Session, dpia: Dpia, decided_on: date | None, review_da
                           r.likelihood_after) for r in risks],
         dpo_opinion=dpia.dpo_opinion, dpo_favourable=dpia.dpo_favourable, people_sought=dpia.people_sought,
         people_opinion=dpia.people_opinion, people_not_sought_reason=dpia.people_not_sought_reason,
-        decided_on=decided_on, review_date=review_date, today=paris_today())
+        decided_on=decided_on, review_date=review_date, today=paris_today(), cnil_consulted_on=dpia.cnil_consulted_on)
 
 
 def validate_dpia(session: Session, actor: Actor, dpia_id: int, version: int, data: dict | DecisionInput) -> DpiaView:
@@ -187,4 +201,61 @@ def record_cnil_consultation(session: Session, actor: Actor, dpia_id: int, versi
     touch(session, dpia)
     record(session, actor, dpia, "dpia.cnil_consultation",
             {"received_on": [before, received_on], "answer_due": dpia.cnil_answer_due})
+    return dpia_view(session, actor, dpia, activity)
+
+
+def _consulted_dpia(session: Session, actor: Actor, dpia_id: int, version: int, action: str):
+    dpia, activity = fetch_dpia(session, actor, dpia_id, action=action, write=True)
+    check_version(dpia, version)
+    if dpia.status == DpiaStatus.ARCHIVED:
+        raise RuleViolation("dpia.error.not_editable")
+    if dpia.cnil_consulted_on is None:
+        raise problem("", "dpia.consultation.not_recorded")
+    return dpia, activity
+
+
+def record_cnil_extension(session: Session, actor: Actor, dpia_id: int, version: int,
+                          data: dict | CnilExtensionInput) -> DpiaView:
+    """The CNIL extended its period by six weeks (Art. 36(2): 8 + 6 weeks, "taking into
+    account the complexity of the intended processing"); it must inform the controller
+    "within one month of receipt of the request for consultation together with the reasons
+    for the delay" — a later notice does not extend the period and is refused."""
+    data = check(CnilExtensionInput, data)
+    dpia, activity = _consulted_dpia(session, actor, dpia_id, version, "dpia.cnil_extension")
+    if data.notified_on > paris_today():
+        raise problem("", "dpia.consultation.in_future")
+    if data.notified_on < dpia.cnil_consulted_on:
+        raise problem("", "dpia.consultation.before_receipt")
+    if data.notified_on > add_months(dpia.cnil_consulted_on, 1):
+        raise problem("", "dpia.consultation.extension_too_late")
+    before = dpia.cnil_answer_due
+    dpia.cnil_extended = True
+    dpia.cnil_extension_notified_on = data.notified_on
+    dpia.cnil_extension_reasons = data.reasons.strip()
+    touch(session, dpia)
+    record(session, actor, dpia, "dpia.cnil_extension",
+           {"notified_on": data.notified_on, "answer_due": [before, dpia.cnil_answer_due],
+            "reasons": dpia.cnil_extension_reasons})
+    return dpia_view(session, actor, dpia, activity)
+
+
+def record_cnil_answer(session: Session, actor: Actor, dpia_id: int, version: int,
+                       data: dict | CnilAnswerInput) -> DpiaView:
+    """The CNIL's written advice (Art. 36(2)): the day it came and what it says; kept in the
+    audit trail with who recorded it."""
+    data = check(CnilAnswerInput, data)
+    dpia, activity = _consulted_dpia(session, actor, dpia_id, version, "dpia.cnil_answer")
+    answer = data.answer.strip()
+    if len(answer) < 10:
+        raise problem("", "dpia.consultation.answer_required")
+    if data.answered_on > paris_today():
+        raise problem("", "dpia.consultation.in_future")
+    if data.answered_on < dpia.cnil_consulted_on:
+        raise problem("", "dpia.consultation.before_receipt")
+    before = {"answered_on": dpia.cnil_answer_on, "answer": dpia.cnil_answer}
+    dpia.cnil_answer_on, dpia.cnil_answer = data.answered_on, answer
+    touch(session, dpia)
+    record(session, actor, dpia, "dpia.cnil_answer",
+           {"changes": audit.diff(before, {"answered_on": dpia.cnil_answer_on, "answer": dpia.cnil_answer}),
+            "answer_due": dpia.cnil_answer_due, "on_time": data.answered_on <= (dpia.cnil_answer_due or data.answered_on)})
     return dpia_view(session, actor, dpia, activity)

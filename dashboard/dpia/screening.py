@@ -14,7 +14,7 @@ from dashboard.dpia.common import check, fetch_activity
 from dashboard.dpia.views import screening_view
 from dashboard.permissions import department_filter
 from models.dpia import Dpia, DpiaScreening
-from models.dpia_screening import CNIL_LIST, WP248_CRITERIA, justification_required, screening_result
+from models.dpia_screening import CNIL_EXEMPT_LIST, CNIL_LIST, WP248_CRITERIA, screening_result
 from models.dpia_snapshot import ScreeningView
 from models.org import Entity
 from models.processing import ProcessingActivity
@@ -23,6 +23,7 @@ from models.processing import ProcessingActivity
 class ScreeningInput(BaseModel):
     criteria: list[str] = []
     cnil_types: list[str] = []
+    cnil_exempt_types: list[str] = []  # délibération n° 2019-118
     justification: str = Field(default="", max_length=4000)
 
     @field_validator("criteria")
@@ -39,11 +40,18 @@ class ScreeningInput(BaseModel):
             raise PydanticCustomError("dpia.screening.unknown_code", "unknown processing type")
         return sorted(set(value), key=CNIL_LIST.index)
 
+    @field_validator("cnil_exempt_types")
+    @classmethod
+    def _known_exempt_types(cls, value: list[str]) -> list[str]:
+        if set(value) - set(CNIL_EXEMPT_LIST):
+            raise PydanticCustomError("dpia.screening.unknown_code", "unknown processing type")
+        return sorted(set(value), key=CNIL_EXEMPT_LIST.index)
+
     @model_validator(mode="after")
     def _reasoned_when_not_required(self):
         self.justification = self.justification.strip()
-        outcome = screening_result(self.criteria, self.cnil_types).outcome
-        if justification_required(outcome) and len(self.justification) < 10:
+        result = screening_result(self.criteria, self.cnil_types, self.cnil_exempt_types)
+        if result.needs_justification and len(self.justification) < 10:
             raise PydanticCustomError("dpia.screening.justification_required",
                                       "say why no DPIA is needed (10 characters at least)")
         return self
@@ -52,15 +60,17 @@ class ScreeningInput(BaseModel):
 def screen_activity(session: Session, actor: Actor, activity_id: int, data: dict | ScreeningInput) -> ScreeningView:
     activity = fetch_activity(session, actor, activity_id, action="dpia.screen", write=True)
     data = check(ScreeningInput, data)
-    result = screening_result(data.criteria, data.cnil_types)
+    result = screening_result(data.criteria, data.cnil_types, data.cnil_exempt_types)
     row = DpiaScreening(activity_id=activity.id, criteria=data.criteria, cnil_types=data.cnil_types,
+                        cnil_exempt_types=data.cnil_exempt_types,
                         outcome=result.outcome, justification=data.justification,
                         screened_by_id=actor.user_id, screened_by_name=actor.full_name)
     session.add(row)
     session.flush()
     audit.record(session, actor, "dpia.screen", object_type="processing_activity", object_id=activity.id,
                  object_ref=activity.reference, entity_id=activity.entity_id,
-                 details={"outcome": result.outcome, "criteria": data.criteria, "cnil_types": data.cnil_types,
+                 details={"outcome": result.outcome, "reason": result.reason_key, "criteria": data.criteria,
+                          "cnil_types": data.cnil_types, "cnil_exempt_types": data.cnil_exempt_types,
                           "justification": data.justification})
     return screening_view(row)
 

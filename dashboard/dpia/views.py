@@ -6,7 +6,7 @@ from dashboard.actor import Actor
 from dashboard.dpia.common import can_edit, is_dpo
 from models.clock import paris_today
 from models.dpia import Dpia, DpiaAnswer, DpiaEvaluation, DpiaMeasure, DpiaRisk, DpiaRiskMeasure, DpiaScreening
-from models.dpia_rules import EDITABLE_STATUSES, DpiaStatus, measure_is_overdue
+from models.dpia_rules import EDITABLE_STATUSES, DpiaStatus, measure_is_overdue, prior_consultation_state
 from models.dpia_screening import screening_result
 from models.dpia_snapshot import DpiaView, EvaluationView, MeasureView, RiskView, ScreeningView
 from models.org import Entity
@@ -14,9 +14,11 @@ from models.processing import ProcessingActivity
 
 
 def screening_view(row: DpiaScreening) -> ScreeningView:
-    result = screening_result(row.criteria, row.cnil_types)
+    exempt = tuple(row.cnil_exempt_types or ())
+    result = screening_result(row.criteria, row.cnil_types, exempt)
     return ScreeningView(id=row.id, activity_id=row.activity_id, outcome=row.outcome, criteria=tuple(row.criteria),
-                         cnil_types=tuple(row.cnil_types), justification=row.justification,
+                         cnil_types=tuple(row.cnil_types), cnil_exempt_types=exempt,
+                         justification=row.justification,
                          screened_at=row.screened_at, screened_by_name=row.screened_by_name,
                          reason_key=result.reason_key, reason_params=dict(result.params))
 
@@ -52,20 +54,26 @@ def dpia_view(session: Session, actor: Actor, dpia: Dpia, activity: ProcessingAc
     screening = session.get(DpiaScreening, dpia.screening_id) if dpia.screening_id else None
     entity = session.get(Entity, dpia.entity_id)
     measures = measure_views(session, dpia.id)
+    risks = risk_views(session, dpia.id)
     editable = DpiaStatus(dpia.status) in EDITABLE_STATUSES
     return DpiaView(
         id=dpia.id, reference=dpia.reference, version=dpia.version, title=dpia.title, status=dpia.status,
         author_name=dpia.author_name, activity_id=activity.id, activity_reference=activity.reference,
         activity_name=activity.name, entity_id=dpia.entity_id, entity_name=entity.name if entity else "",
         department_id=activity.department_id, answers=answers, evaluations=evaluations,
-        risks=risk_views(session, dpia.id), measures=measures,
+        risks=risks, measures=measures,
         dpo_name=dpia.dpo_name, dpo_opinion=dpia.dpo_opinion, dpo_favourable=dpia.dpo_favourable,
         dpo_opinion_at=dpia.dpo_opinion_at, people_sought=dpia.people_sought, people_names=dpia.people_names,
         people_opinion=dpia.people_opinion, people_favourable=dpia.people_favourable,
         people_not_sought_reason=dpia.people_not_sought_reason, decision_by=dpia.decision_by,
         decision_comment=dpia.decision_comment, decided_on=dpia.decided_on, review_date=dpia.review_date,
         prior_consultation=dpia.prior_consultation, cnil_consulted_on=dpia.cnil_consulted_on,
-        cnil_answer_due=dpia.cnil_answer_due, created_at=dpia.created_at, updated_at=dpia.updated_at,
+        cnil_answer_due=dpia.cnil_answer_due, cnil_extended=dpia.cnil_extended,
+        cnil_extension_notified_on=dpia.cnil_extension_notified_on, cnil_extension_reasons=dpia.cnil_extension_reasons,
+        cnil_answer_on=dpia.cnil_answer_on, cnil_answer=dpia.cnil_answer,
+        prior_consultation_state=prior_consultation_state(
+            (r.severity_before, r.likelihood_before, r.severity_after, r.likelihood_after) for r in risks if r.active),
+        created_at=dpia.created_at, updated_at=dpia.updated_at,
         screening=screening_view(screening) if screening else None,
         can_edit=can_edit(actor) and editable, can_give_opinion=is_dpo(actor) and editable,
         can_track=can_edit(actor) and (editable or dpia.status == DpiaStatus.VALIDATED),

@@ -16,7 +16,7 @@ from dashboard import concurrency
 from dashboard.permissions import deny, department_filter, require, require_writer
 from dashboard.validation import FieldProblem, InvalidInput, validate
 from models.clock import paris_today
-from models.dsr import OPEN_STATUSES, DataSubjectRequest, DsrRight, compute_deadlines
+from models.dsr import OPEN_STATUSES, OUTCOMES_NOT_ACTING, DataSubjectRequest, DsrRight, compute_deadlines
 from models.errors import DomainError, RuleViolation
 from models.org import Entity
 from models.processing import ProcessingActivity
@@ -93,6 +93,7 @@ def recompute_deadlines(session: Session, request: DataSubjectRequest) -> None:
         health_applies=entity.holds_health_records and request.health_access,
         health_older_than_five_years=request.health_older_than_five_years,
         target_days=entity.internal_target_days_complex if request.complex else entity.internal_target_days,
+        not_acting=request.outcome in OUTCOMES_NOT_ACTING,
     )
     request.legal_due_on = computed.legal_due_on
     request.health_due_on = computed.health_due_on

@@ -17,7 +17,7 @@ from dashboard.dsr import common
 from dashboard.permissions import deny
 from models import deadlines
 from models.clock import paris_today
-from models.dsr import (IDENTITY_METHODS, OUTCOMES, DataSubjectRequest, DsrActivity, DsrRecipient, DsrSuspension,
+from models.dsr import (IDENTITY_METHODS, OUTCOMES, OUTCOMES_CARRIED_OUT, DataSubjectRequest, DsrActivity, DsrRecipient, DsrSuspension,
                         Status, check_closing, check_transition)
 from models.errors import RuleViolation
 from models.org import Department, Entity, User
@@ -80,7 +80,9 @@ def _end_suspension(session: Session, request: DataSubjectRequest, ended_on: dat
     if ended_on < open_period.started_on:
         raise common.field_problem("answered_on", "dsr.error.before_suspension", started=open_period.started_on)
     open_period.ended_on = ended_on
-    days = (ended_on - open_period.started_on).days
+    # A suspension never hides a lateness that already occurred: a question sent after
+    # the deadline (refused since, see ask_person; possible in older data) adds no day.
+    days = (ended_on - open_period.started_on).days if open_period.started_on <= request.due_on else 0
     request.suspended_days += days
     request.suspended_since = None
     session.add(open_period)
@@ -108,11 +110,16 @@ def start_work(session: Session, actor: Actor, request_id: int, version: int) ->
 def ask_person(session: Session, actor: Actor, request_id: int, version: int, data: dict | AskPerson
                ) -> DataSubjectRequest:
     """Ask for identity proof (only when there is reasonable doubt, Art. 12(6)) or a
-    clarification: the clock stops from the day the question was sent."""
+    clarification: the clock stops from the day the question was sent. A question sent
+    after the deadline is refused and the attempt logged: the doubts are raised before
+    the answer is due, and a late request stays late (deadlines.dsr_suspension_allowed)."""
     request = common.fetch(session, actor, request_id, action="dsr.ask_person", write=True, staff_only=True)
     common.check_version(request, version)
     data = common.validate_input(AskPerson, data)
     common.check_day("asked_on", data.asked_on, request)
+    if not deadlines.dsr_suspension_allowed(data.asked_on, request.due_on):
+        common.refuse(session, actor, request, "dsr.ask_person",
+                      RuleViolation("dsr.error.ask_after_deadline", due=request.due_on.isoformat()))
     before = _move(request, data.waiting_for)
     if data.waiting_for == Status.AWAITING_IDENTITY:
         request.identity_proof_asked = True
@@ -301,17 +308,32 @@ def close(session: Session, actor: Actor, request_id: int, version: int, data: d
     common.check_day("answered_on", data.answered_on, request)
     pending = len(session.exec(select(DsrRecipient.id).where(DsrRecipient.request_id == request.id,
                                                               DsrRecipient.state == "pending")).all())
-    check_closing(data.outcome or "", data.reasons, data.remedies_informed, pending)
+    check_closing(data.outcome or "", data.reasons, data.remedies_informed, pending,
+                  frozenset(common.rights_of(session, request.id)))
+    _check_health_reflection(request, data)
     before = _finish(session, request, Status.CLOSED, data.answered_on)
+    due_before = request.due_on
     request.outcome = data.outcome
     request.outcome_reasons = data.reasons.strip()
     request.remedies_informed = data.remedies_informed
     request.answered_on = data.answered_on
+    common.recompute_deadlines(session, request)  # a refusal is due within the first month (Art. 12(4))
     common.save(session, request)
     common.record(session, actor, request, "dsr.close", status=[before, request.status], outcome=data.outcome,
                   answered_on=data.answered_on, due_on=request.due_on,
-                  on_time=data.answered_on <= request.due_on)
+                  on_time=data.answered_on <= request.due_on,
+                  **({"due_on_art_12_4": [due_before, request.due_on]} if due_before != request.due_on else {}))
     return request
+
+
+def _check_health_reflection(request: DataSubjectRequest, data: Closing) -> None:
+    """Health information is not communicated before the 48-hour reflection period has
+    run (Code de la santé publique, art. L1111-7)."""
+    if request.health_due_on is None or data.outcome not in OUTCOMES_CARRIED_OUT:
+        return
+    earliest = deadlines.health_earliest_communication_day(request.received_at)
+    if data.answered_on < earliest:
+        raise common.field_problem("answered_on", "dsr.error.health_reflection", earliest=earliest)
 
 
 def withdraw(session: Session, actor: Actor, request_id: int, version: int, data: dict | Withdrawal

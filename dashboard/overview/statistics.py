@@ -13,7 +13,7 @@ from dashboard.overview.scope import READERS, OverviewFilter
 from dashboard.overview.sources import activity_scope, breach_scope, day_start, processor_scope, request_scope
 from dashboard.permissions import require_any
 from dashboard.sql_filters import year_month
-from models.breach import Breach
+from models.breach import AuthorityNotification, Breach
 from models.dpia import Dpia
 from models.dpia_rules import DpiaStatus
 from models.dsr import DataSubjectRequest
@@ -113,6 +113,12 @@ class Compliance:
     breaches_recorded: int  # every breach is documented (Art. 33(5))
     breaches_notified: int
     breaches_notified_on_time: int  # within 72 hours of awareness (Art. 33(1))
+    # Open cases whose deadline has passed count as not on time (issue 15, rule 10): an
+    # unanswered request past its Art. 12(3) deadline whose clock runs, a breach whose 72
+    # hours have run without a notification (Art. 33(1)). Counted whatever their deadline's
+    # month: they are failing now.
+    requests_overdue_open: int
+    breaches_overdue_unnotified: int
     contracts_active: int
     contracts_complete: int  # every required clause present (Art. 28(3) and the policy's points)
     dpias: int  # not archived
@@ -120,6 +126,16 @@ class Compliance:
     activities: int
     activities_validated: int
     activities_review_overdue: int
+
+    @property
+    def requests_due(self) -> int:
+        """Requests whose answer was due: answered in the period, or open and overdue."""
+        return self.requests_answered + self.requests_overdue_open
+
+    @property
+    def breaches_due(self) -> int:
+        """Breaches whose notification was due: notified in the period, or overdue unnotified."""
+        return self.breaches_notified + self.breaches_overdue_unnotified
 
     @staticmethod
     def rate(part: int, whole: int) -> float | None:
@@ -138,6 +154,13 @@ def compliance(session: Session, actor: Actor, flt: OverviewFilter, months: list
     notified, notified_on_time = session.exec(
         select(func.count(), _count_if(b.notified_at <= b.notification_deadline))
         .where(*breaches, b.notified_at >= since)).one()
+    r = DataSubjectRequest
+    requests_overdue = session.exec(select(func.count()).select_from(r).where(
+        *request_scope(actor, flt), r.is_open == true(), r.suspended_since.is_(None),
+        r.due_on < flt.today())).one()
+    breaches_overdue = session.exec(select(func.count()).select_from(b).where(
+        *breaches, b.authority_notification == AuthorityNotification.PENDING,
+        b.notification_deadline < flt.instant())).one()
     contracts, complete = session.exec(
         select(func.count(), _count_if(ProcessorContract.missing_clauses == 0))
         .select_from(ProcessorContract).join(Processor, Processor.id == ProcessorContract.processor_id)
@@ -153,5 +176,6 @@ def compliance(session: Session, actor: Actor, flt: OverviewFilter, months: list
     return Compliance(
         requests_answered=sum(m.answered for m in months), requests_on_time=sum(m.answered_on_time for m in months),
         breaches_recorded=recorded, breaches_notified=notified, breaches_notified_on_time=notified_on_time,
+        requests_overdue_open=requests_overdue, breaches_overdue_unnotified=breaches_overdue,
         contracts_active=contracts, contracts_complete=complete, dpias=dpias, dpias_validated=validated,
         activities=activities, activities_validated=activities_validated, activities_review_overdue=overdue)

@@ -52,9 +52,7 @@ def build_dpia_report(doc: DpiaView, *, stamp: DocumentStamp, tr: Translator, or
                  (tr("dpia.report.status"), tr(f"dpia.status.{doc.status}")),
                  (tr("dpia.report.author"), doc.author_name),
                  (tr("dpia.report.screening"), _screening(tr, doc)),
-                 (tr("dpia.report.prior_consultation"),
-                  tr("dpia.report.prior_consultation_yes") if doc.prior_consultation
-                  else tr("dpia.report.prior_consultation_no")),
+                 (tr("dpia.report.prior_consultation"), _art36_state(tr, doc)),
                  (tr("dpia.report.review_date"), _day(tr, doc.review_date)),
              ])]
 
@@ -128,6 +126,7 @@ def _screening(tr: Translator, doc: DpiaView) -> str:
     outcome = tr(f"dpia.screening.outcome.{screening.outcome}")
     reasons = [tr(f"dpia.criterion.{c}") for c in screening.criteria]
     reasons += [tr(f"dpia.cnil_type.{c}") for c in screening.cnil_types]
+    reasons += [tr(f"dpia.cnil_exempt_type.{c}") for c in screening.cnil_exempt_types]
     day = _day(tr, paris_date(screening.screened_at))
     return f"{outcome} ({day})" + ("\n" + "\n".join(f"• {r}" for r in reasons) if reasons else "")
 
@@ -189,10 +188,23 @@ def _decision(tr: Translator, doc: DpiaView) -> str:
     return "\n".join(parts)
 
 
-def _art36(tr: Translator, doc: DpiaView) -> str:
-    if not doc.prior_consultation:
+def _art36_state(tr: Translator, doc: DpiaView) -> str:
+    """Never "not required" before the risks are placed (issue 15, rule 3)."""
+    if doc.prior_consultation:
+        return tr("dpia.report.prior_consultation_yes")
+    if doc.prior_consultation_state == "not_required":
         return tr("dpia.report.prior_consultation_no")
-    if doc.cnil_consulted_on:
-        return tr("dpia.report.cnil_consulted", received=_day(tr, doc.cnil_consulted_on),
-                  due=_day(tr, doc.cnil_answer_due))
-    return tr("dpia.report.prior_consultation_yes")
+    return tr("dpia.report.prior_consultation_not_assessed")
+
+
+def _art36(tr: Translator, doc: DpiaView) -> str:
+    if not doc.prior_consultation or not doc.cnil_consulted_on:
+        return _art36_state(tr, doc)
+    lines = [tr("dpia.report.cnil_consulted", received=_day(tr, doc.cnil_consulted_on),
+                due=_day(tr, doc.cnil_answer_due))]
+    if doc.cnil_extended:
+        lines.append(tr("dpia.report.cnil_extended", notified=_day(tr, doc.cnil_extension_notified_on)))
+    if doc.cnil_answer_on:
+        lines.append(tr("dpia.report.cnil_answer", answered=_day(tr, doc.cnil_answer_on)))
+        lines.append(doc.cnil_answer)
+    return "\n".join(lines)

@@ -12,6 +12,7 @@ from dashboard.breach import documents, workflow
 from dashboard.breach.records import BreachFilter
 from dashboard.errors import NotAllowed
 from dashboard.validation import InvalidInput
+from models.breach import Breach
 from models.types import utcnow
 from tests.breach.factories import H, current, declare, notify, qualify
 from tests.pdf_reading import header_runs, pdf_text
@@ -91,9 +92,16 @@ def test_the_letter_to_the_people_speaks_plainly_and_gives_the_dpo(org, notified
                      breach.reference):
         assert expected in text, expected
     assert "art. 33" not in text  # no legal jargon addressed to the person
+    with pytest.raises(InvalidInput) as untranslated, org.work() as session:
+        documents.issue_people_letter(session, org.dpo, breach.id, "en")
+    assert {p.key for p in untranslated.value.problems} == {"breach.letter_needs_english"}
+    with org.work() as session:
+        current = session.get(Breach, breach.id)
+        workflow.save_letter_english(session, org.dpo, breach.id, current.version, _ENGLISH)
     with org.work() as session:
         english = pdf_text(documents.issue_people_letter(session, org.dpo, breach.id, "en").content)
-    assert "What we advise you to do now" in english
+    assert "What we advise you to do now" in english and "sent by mistake to a broker" in english
+    assert "envoyé par erreur" not in english and "Usurpation" not in english  # no French free text
     with org.session() as session:
         assert [d.kind for d in documents.documents_of(session, org.auditor, breach.id)] == [
             "breach.people_letter", "breach.people_letter"]
@@ -127,3 +135,37 @@ def test_the_register_extract_covers_what_its_issuer_may_see(org, notified_late)
     assert hr_csv.media_type == "text/csv" and hr_csv.kind == "breach.register_csv"
     with pytest.raises(NotAllowed), org.work() as session:
         documents.issue_register(session, org.auditor)
+
+
+_ENGLISH = {"people_summary": "A file of your reimbursements was sent by mistake to a broker.",
+            "likely_consequences": "Possible identity theft.",
+            "measures_taken": "Deletion certified by the recipient.",
+            "measures_proposed": "Encryption of every file sent outside.",
+            "people_advice": "Be wary of calls asking for your bank details."}
+
+
+def test_the_letter_needs_the_likely_consequences(org, notified_late):
+    """GDPR Art. 34(2): the communication to the person describes in clear and plain
+    language the nature of the breach and contains at least the information of Art.
+    33(3)(b)-(d) — among them "the likely consequences of the personal data breach"
+    (33(3)(c)). No letter without them, in either language."""
+    breach = notified_late.breach
+    with org.work() as session:
+        stored = session.get(Breach, breach.id)
+        stored.likely_consequences = ""
+    with org.work() as session:
+        workflow.save_people_communication(session, org.dpo, breach.id, _version(org, breach.id), {
+            "people_summary": "Un fichier de remboursements vous concernant a été envoyé par erreur.",
+            "people_advice": "Méfiez-vous des appels vous demandant vos coordonnées bancaires."})
+    for language in ("fr", "en"):
+        with pytest.raises(InvalidInput) as error, org.work() as session:
+            documents.issue_people_letter(session, org.dpo, breach.id, language)
+        assert [(p.field, p.key) for p in error.value.problems] == [
+            ("breach_likely_consequences", "breach.letter_needs_text")]
+    with org.session() as session:
+        assert documents.documents_of(session, org.auditor, breach.id) == []
+
+
+def _version(org, breach_id) -> int:
+    with org.session() as session:
+        return session.get(Breach, breach_id).version

@@ -188,3 +188,18 @@ def test_the_timeline_puts_the_most_pressing_first(org, crafted):
         ("breach_notification", "soon")]
     assert all(i.start <= i.due for i in items)
 
+
+
+def test_compliance_counts_overdue_open_cases_as_not_on_time(org, crafted):
+    """Issue 15, rule 10 — GDPR Art. 12(3) (an answer within one month) and Art. 33(1)
+    (notification within 72 hours): an open request past its deadline (G) and a breach
+    whose clock ran out unnotified (K) are failures, not absences. A (due today), D
+    (suspended, EDPB Guidelines 01/2022 § 159) and K2 (its 72 hours end at this very
+    instant) are not overdue."""
+    with org.session() as session:
+        c = statistics.compliance(session, org.auditor, OverviewFilter(now=BEFORE_MIDNIGHT, months=3))
+        at_midnight = statistics.compliance(session, org.auditor, OverviewFilter(now=MIDNIGHT, months=3))
+    assert (c.requests_on_time, c.requests_overdue_open, c.requests_due) == (1, 1, 3)
+    assert (c.breaches_notified_on_time, c.breaches_overdue_unnotified, c.breaches_due) == (1, 1, 3)
+    assert c.rate(c.requests_on_time, c.requests_due) == pytest.approx(1 / 3)
+    assert (at_midnight.requests_overdue_open, at_midnight.breaches_overdue_unnotified) == (2, 2)

@@ -86,7 +86,8 @@ def test_clause_report_lists_each_clause_and_the_verdict(porg):
     with porg.work() as session:
         document = documents.issue_clause_report(session, porg.dpo, contract.id)
     text = pdf_text(document.content)
-    assert "Contrat signalé : 1 clause(s) manquante(s)" in text and "94 / 100" in text
+    assert "Contrat signalé : 1 clause(s) manquante(s)" in text and "95 / 100" in text  # 20 of 21 points
+    assert "28.3 — Catégories de personnes concernées" in text  # Art. 28(3), first subparagraph
     assert "28.3.d — Conditions du recours à un autre sous-traitant" in text and "Absente du contrat" in text
     assert "Procédure en cas de violation de données" in text
     with pytest.raises(NotAllowed), porg.work() as session:

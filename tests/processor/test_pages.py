@@ -56,7 +56,7 @@ def test_file_shows_the_forbidden_transfer_and_the_contract_checklist(demo_org):
     transfers = next(d.value for d in at.dataframe if "Encadrement du transfert" in d.value.columns)
     assert "Décision d'adéquation (art. 45)" in " ".join(transfers["Encadrement du transfert"])
     clauses = next(d.value for d in at.dataframe if "Clause" in d.value.columns)
-    assert len(clauses) == 16
+    assert len(clauses) == 21  # Art. 28(3): five opening points, (a)-(h), the policy's eight
 
 
 def test_department_head_cannot_open_a_processor_outside_his_scope(demo_org):

@@ -66,3 +66,31 @@ def test_gaps_list_what_validation_needs():
     assert gaps == ["register.gap.retention", "register.gap.security", "register.gap.consent_procedure",
                     "register.gap.policy_forbids_transfers"]
     assert "register.gap.policy_forbids_transfers" not in validation_gaps(content, forbids_non_eu_transfers=False)
+
+
+@pytest.mark.parametrize("transfer, key", [
+    # GDPR Art. 45(1): no Commission decision for Morocco or India.
+    ({"recipient": "Centre d'appels", "country": "MA", "safeguard": "adequacy"}, "processor.error.no_adequacy"),
+    ({"recipient": "Infogérance", "country": "IN", "safeguard": "adequacy",
+      "safeguard_detail": "Adéquation supposée"}, "processor.error.no_adequacy"),
+    # Implementing Decision (EU) 2023/1795: only DPF-certified US organisations are covered.
+    ({"recipient": "Outil d'analyse", "country": "US", "safeguard": "adequacy"},
+     "processor.error.adequacy_scope_note"),
+    ({"recipient": "Outil", "country": "ZZ", "safeguard": "sccs"}, "register.country_code"),
+])
+def test_the_register_applies_the_processor_modules_transfer_rule(transfer, key):
+    """Issue 15, rule 4 — GDPR Art. 45(1) and Art. 30(1)(e): "adequacy decision" is refused
+    for a country without one, and for a US recipient unless the entry states that it is
+    certified under the EU-US Data Privacy Framework (Implementing Decision (EU) 2023/1795),
+    exactly as the processor module does (models.processor_transfers.adequacy_problem, the
+    one dated list of decisions)."""
+    assert ("transfers", key) in problems_of(complete(1, transfers=[transfer]))
+
+
+def test_adequacy_is_accepted_where_a_decision_covers_the_recipient():
+    """Art. 45: Switzerland (Decision 2000/518/EC) whole; a US recipient stated as DPF-certified."""
+    content = validate_content(complete(1, transfers=[
+        {"recipient": "Hébergeur", "country": "CH", "safeguard": "adequacy"},
+        {"recipient": "Outil de cartes de chaleur", "country": "US", "safeguard": "adequacy",
+         "safeguard_detail": "Certifié au Data Privacy Framework (liste vérifiée le 2 mars 2026)"}]))
+    assert [t.country for t in content.transfers] == ["CH", "US"]
