@@ -5,7 +5,7 @@ the five Art. 28(3) opening points of the processor-contract checklist, unreview
 on every existing contract, whose scores are recomputed over 21 points.
 
 Revision ID: 0012e
-Revises: 0011
+Revises: 0012h
 Create Date: 2026-12-03 05:30:00.000000
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 
 revision = '0012e'
-down_revision = '0011'
+down_revision = '0012h'
 branch_labels = None
 depends_on = None
 
