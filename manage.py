@@ -48,7 +48,9 @@ def main(argv: list[str]) -> int:
     ensure_environment()
     os.chdir(ROOT)
     if argv[:1] == ["test"]:
-        command = [str(PYTHON), "-m", "pytest", *argv[1:]]
+        # The whole suite on both cores: browser tests on one worker (tests/conftest.py), the rest shared.
+        parallel = [] if argv[1:] else ["-n", "2", "--dist", "loadgroup"]
+        command = [str(PYTHON), "-m", "pytest", *parallel, *argv[1:]]
     else:
         command = [str(PYTHON), "-m", "dashboard.cli", *argv]
     os.execv(command[0], command)

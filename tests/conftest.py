@@ -155,3 +155,12 @@ def demo_sqlite(tmp_path_factory, sqlite_template) -> tuple[str, Org]:
     with org.work() as session:
         seed_demo(session)
     return url, org
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under xdist (`manage.py test` runs `-n 2 --dist loadgroup`), the browser tests run
+    one after the other on one worker, sharing its app server and Chromium, while the
+    other tests share both workers."""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
