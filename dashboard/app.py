@@ -16,7 +16,7 @@ if str(ROOT) not in sys.path:  # `streamlit run` puts dashboard/ first on the pa
 import streamlit as st  # noqa: E402
 from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException  # noqa: E402
 
-from dashboard import i18n, navigation, ui, users  # noqa: E402
+from dashboard import audit_banner, i18n, navigation, ui, users  # noqa: E402
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -66,6 +66,7 @@ if st.session_state.pop(RELOAD_KEY, False):
     st.html("<script>window.location.reload()</script>", unsafe_allow_javascript=True, width="content")
     st.stop()
 ui.show_flash()
+audit_banner.show_alarm(actor)  # the DPO and auditors: the audit chain no longer verifies
 try:
     current.run()
 except ScriptControlException:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from dashboard import config, db, demo, i18n, organisation, users
+from dashboard import audit, config, db, demo, i18n, organisation, users
 from dashboard.actor import SYSTEM
 from dashboard.audit import verify_chain
 from models.errors import DomainError
@@ -108,7 +108,8 @@ def cmd_reset_password(args) -> int:
 
 def cmd_verify_audit(args) -> int:
     with db.new_session(_engine()) as session:
-        report = verify_chain(session)
+        report = verify_chain(session, full=getattr(args, "full", False))
+        session.commit()  # writes the checkpoint of the verified head
     if report.intact:
         _say("audit.chain.intact", checked=report.checked)
         return 0
@@ -130,6 +131,10 @@ def cmd_backup(args) -> int:
     with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
         src.backup(dst)  # consistent copy even while the app is running
     _say("cli.backup_written", path=target)
+    checkpoints = config.audit_checkpoint_file()
+    if checkpoints.exists():  # the trail's anchor travels with the backup (the key does not)
+        copy = shutil.copy2(checkpoints, target.with_name(f"{target.name}.audit-checkpoints.log"))
+        _say("cli.audit_checkpoints_copied", path=copy)
     return 0
 
 
@@ -144,6 +149,9 @@ def cmd_restore(args) -> int:
         _say("cli.restore_kept", path=keep)
     with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
         src.backup(dst)
+    with db.new_session(_engine()) as session:
+        audit.anchor_restored(session)  # the restored head is the new anchor: older checkpoints are history
+    args.full = True
     return cmd_verify_audit(args)
 
 
@@ -169,7 +177,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("username")
     p.add_argument("--password", help="prompted when omitted")
     p.set_defaults(func=cmd_reset_password)
-    sub.add_parser("verify-audit", help="check the audit trail's hash chain").set_defaults(func=cmd_verify_audit)
+    p = sub.add_parser("verify-audit", help="check the audit trail's hash chain from its last checkpoint")
+    p.add_argument("--full", action="store_true", help="the whole chain, and every checkpoint")
+    p.set_defaults(func=cmd_verify_audit)
     p = sub.add_parser("backup", help="consistent copy of the SQLite database")
     p.add_argument("target", nargs="?")
     p.set_defaults(func=cmd_backup)

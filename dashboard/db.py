@@ -14,7 +14,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, create_engine
 
-from dashboard import config
+from dashboard import audit_anchor, config
 from dashboard.errors import ConcurrentEdit, DatabaseUnavailable, SchemaOutOfDate
 from models.audit import AuditHead
 
@@ -38,6 +38,9 @@ def _sqlite_on_connect(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")  # off by default in SQLite
     cursor.execute("PRAGMA journal_mode=WAL")  # readers do not block the writer
     cursor.execute("PRAGMA busy_timeout=30000")
+    # REPLACE then runs the DELETE triggers of the rows it replaces (the evidence registry's
+    # and the audit trail's refuse it); migration 0012c also refuses it from any connection.
+    cursor.execute("PRAGMA recursive_triggers=ON")
     cursor.close()
 
 
@@ -84,10 +87,15 @@ def ensure_ready(engine: Engine, *, auto_migrate: bool = True) -> None:
 
 
 def ensure_baseline(session: Session) -> None:
-    """Rows the application expects to exist (the audit chain's head)."""
-    if session.get(AuditHead, 1) is None:
-        session.add(AuditHead(id=1))
+    """Rows the application expects to exist (the audit chain's head), and the audit
+    chain's key outside the database: created on first start, AuditKeyMissing when
+    the chain already depends on a key that is gone."""
+    head = session.get(AuditHead, 1)
+    if head is None:
+        head = AuditHead(id=1)
+        session.add(head)
         session.flush()
+    audit_anchor.chain_key(keyed_entries_exist=head.seq >= head.keyed_from)
 
 
 def new_session(engine: Engine) -> Session:

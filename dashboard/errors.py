@@ -28,4 +28,12 @@ __all__ = [
     "ConcurrentEdit",
     "DatabaseUnavailable",
     "SchemaOutOfDate",
+    "AuditKeyMissing",
 ]
+
+
+class AuditKeyMissing(DomainError):
+    """The audit chain has keyed entries but its key file is gone: restore it from
+    the key's backup (a new key would make every keyed entry unverifiable)."""
+
+    key = "audit.key.missing"

@@ -1,11 +1,11 @@
 """The evidence pages through Streamlit's AppTest: the real entry script and pages."""
 
-from sqlalchemy import text
 from sqlmodel import select
 
 from dashboard import evidence
 from models.audit import AuditEntry
 from tests.page_support import app_as, page_path
+from tests.tamper import as_owner
 from tests.evidence.conftest import CASE_TYPE, issue, issue_for_activity
 
 REASON = "Audit interne annuel 2026"
@@ -112,8 +112,7 @@ def test_audit_trail_page_names_the_broken_entry_and_shows_changes(app_org):
         ["status"], ["received"], ["closed"])
     at.button(key="audit_export").click().run()
     assert [b.label for b in at.get("download_button")] == ["Télécharger (CSV)"]
-    with app_org.engine.begin() as conn:
-        conn.execute(text("UPDATE audit_entry SET object_ref = 'DSR-2026-9999' WHERE seq = :seq"), {"seq": seq})
+    as_owner(app_org.engine, "UPDATE audit_entry SET object_ref = 'DSR-2026-9999' WHERE seq = :seq", seq=seq)
     at.button(key="verify_chain").click().run()
     message = _texts(at, "error")
     assert f"l'entrée n° {seq} a été modifiée en dehors de l'application" in message
