@@ -162,11 +162,12 @@ def _entry_at(session: Session, seq: int) -> AuditEntry | None:
         return None
 
 
-def verify_chain(session: Session, batch: int = 5000, *, full: bool = False) -> ChainReport:
+def verify_chain(session: Session, batch: int = 5000, *, full: bool = False, checkpoint: bool = True) -> ChainReport:
     """Walk the chain from the last checkpoint (from the beginning when `full` or
     without one); report the first entry whose content, link or position does not
     match, a head behind the last checkpoint, or a checkpoint that no longer matches.
-    When intact, a checkpoint of the verified head is written once the session commits."""
+    When intact (and `checkpoint`), a checkpoint of the verified head is written once
+    the session commits."""
     head = session.get(AuditHead, 1)
     head_seq, head_hash, keyed_from = (head.seq, head.hash, head.keyed_from) if head else (0, GENESIS_HASH, 1)
     last_row = _last_row(session)
@@ -207,7 +208,7 @@ def verify_chain(session: Session, batch: int = 5000, *, full: bool = False) -> 
     last_seq = expected_seq - 1
     if head_seq != last_seq or head_hash != expected_prev:
         return _broken(checked, last_seq + 1, "audit.chain.truncated", from_seq)
-    if last_seq > (anchor.seq if anchor else 0):
+    if checkpoint and last_seq > (anchor.seq if anchor else 0):
         audit_anchor.after_commit(session, Checkpoint(last_seq, expected_prev, keyed_from, audit_anchor.now()), key)
     return ChainReport(True, checked, from_seq=from_seq, head_seq=last_seq, head_hash=expected_prev)
 

@@ -141,10 +141,10 @@ _CAUSES = {  # problems found outside the rows themselves: what was done
 }
 
 
-def chain_status(session: Session, *, full: bool = False) -> ChainStatus:
+def chain_status(session: Session, *, full: bool = False, checkpoint: bool = True) -> ChainStatus:
     """Verify the chain (from the last checkpoint, or whole when `full`) and explain
     its first break: the caller has checked the permission."""
-    report = audit.verify_chain(session, full=full)
+    report = audit.verify_chain(session, full=full, checkpoint=checkpoint)
     checked_at = utcnow()
     if report.intact:
         return ChainStatus(True, report.checked, checked_at, from_seq=report.from_seq)
@@ -187,10 +187,11 @@ def verify_on_arrival(session: Session, actor: Actor) -> ChainStatus | None:
 def alarm(session: Session, actor: Actor) -> ChainStatus | None:
     """For the DPO's and the auditors' banner on every page: the chain verified from
     its last checkpoint (a few entries), the broken status if anything is wrong, else
-    None. Writes nothing in the trail; None for whoever may not read it."""
+    None. Writes nothing, neither in the trail nor a checkpoint (it runs on every page);
+    None for whoever may not read the trail."""
     if not actor.can(Capability.READ_AUDIT_TRAIL):
         return None
-    status = chain_status(session)
+    status = chain_status(session, checkpoint=False)
     return None if status.intact else status
 
 

@@ -156,3 +156,16 @@ def test_a_long_chain_is_verified_on_demand_and_the_last_result_shown(org, trail
         past = audit_trail.last_verification(session, org.dpo)
     assert (past.actor_name, past.intact, past.broken_seq) == ("auditeur", True, None)
     assert past.entries == _search(org).total and past.checked == past.entries - 1
+
+
+def test_a_broken_chain_raises_the_alarm_for_the_dpo_and_auditors_only(org, trail):
+    with org.work() as session:
+        assert audit_trail.alarm(session, org.dpo) is None  # intact: no banner
+    target = _tamper(org, "dsr.update", "UPDATE audit_entry SET actor_name = 'mallory' WHERE seq = :seq")
+    with org.work() as session:
+        audit.record(session, org.legal, "dsr.view")  # people keep working and recording
+    with org.work() as session:
+        status = audit_trail.alarm(session, org.dpo)
+        assert (status.intact, status.broken_seq, status.problem) == (False, target, "audit.chain.altered")
+        assert audit_trail.alarm(session, org.auditor) is not None
+        assert audit_trail.alarm(session, org.legal) is None and audit_trail.alarm(session, org.head_hr) is None
