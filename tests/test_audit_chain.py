@@ -263,3 +263,45 @@ def test_an_existing_chain_switches_to_keyed_hashes_after_its_head(legacy_chain)
     assert report.intact and report.checked == 5
     as_owner(engine, "UPDATE audit_head SET keyed_from = 6")  # passing keyed entries off as legacy ones
     assert _verify(engine).problem == "audit.chain.switch_moved"
+
+
+def test_cli_verifier_reports_a_truncation_and_a_missing_key_without_a_traceback(sqlite_engine, tmp_path, monkeypatch):
+    key_file = tmp_path / "audit.key"
+    monkeypatch.setenv("DPO_AUDIT_KEY_FILE", str(key_file))
+    monkeypatch.setenv("DPO_AUDIT_CHECKPOINT_FILE", str(tmp_path / "checkpoints.log"))
+    env = {"DATABASE_URL": str(sqlite_engine.url), "PATH": "/usr/bin:/bin", "DPO_PASSWORD_PROFILE": "cheap",
+           "DPO_AUDIT_KEY_FILE": str(key_file), "DPO_AUDIT_CHECKPOINT_FILE": str(tmp_path / "checkpoints.log")}
+
+    def verify_audit():
+        return subprocess.run([sys.executable, "-m", "dashboard.cli", "verify-audit"], env=env,
+                              capture_output=True, text=True)
+
+    assert verify_audit().returncode == 0 and key_file.exists()  # first start: the key is created
+    with db.unit_of_work(sqlite_engine) as session:
+        for _ in range(4):
+            audit.record(session, SYSTEM, "test.event")
+    assert verify_audit().returncode == 0  # checkpoint at the head
+    as_owner(sqlite_engine, "DELETE FROM audit_entry WHERE seq > 2")
+    as_owner(sqlite_engine, "UPDATE audit_head SET seq = 2, hash = (SELECT hash FROM audit_entry WHERE seq = 2)")
+    truncated = verify_audit()
+    assert truncated.returncode == 1 and "s'arrête avant son dernier point de contrôle" in truncated.stderr
+    key_file.unlink()
+    missing = verify_audit()
+    assert missing.returncode == 2 and "Traceback" not in missing.stderr
+    assert "La clé du journal d'audit est introuvable" in missing.stderr and str(key_file) in missing.stderr
+
+
+def test_cli_verifier_flags_a_row_edited_directly_in_sqlite(sqlite_engine, tmp_path):
+    build_org(sqlite_engine)  # creating the organisation writes audit entries
+    url = str(sqlite_engine.url)
+    env = {"DATABASE_URL": url, "PATH": "/usr/bin:/bin", "DPO_PASSWORD_PROFILE": "cheap",
+           **{name: os.environ[name] for name in ("DPO_AUDIT_KEY_FILE", "DPO_AUDIT_CHECKPOINT_FILE")}}
+    ok = subprocess.run([sys.executable, "-m", "dashboard.cli", "verify-audit"], env=env,
+                        capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stderr
+    assert "Chaîne intacte" in ok.stdout
+    as_owner(sqlite_engine, "UPDATE audit_entry SET actor_name = 'mallory' WHERE seq = 2")
+    broken = subprocess.run([sys.executable, "-m", "dashboard.cli", "verify-audit", "--full"], env=env,
+                            capture_output=True, text=True)
+    assert broken.returncode == 1
+    assert "l'entrée n° 2 a été modifiée" in broken.stderr
