@@ -156,8 +156,9 @@ def test_a_row_slipped_in_at_head_plus_one_stops_neither_work_nor_the_verifier(e
     garbage = engine.dialect.name == "sqlite"  # SQLite stores anything: a date and JSON no reader accepts
     with engine.begin() as conn:
         conn.execute(text(
-            "INSERT INTO audit_entry (seq, at, actor_name, actor_role, action, object_type, object_ref, reason, details,"
-            " prev_hash, hash) VALUES (4, :at, 'mallory', '', 'auth.login', '', '', '', :details, 'x', 'forged')"),
+            "INSERT INTO audit_entry (seq, at, actor_name, actor_role, action, object_type, object_ref, reason,"
+            " details, prev_hash, hash)"
+            " VALUES (4, :at, 'mallory', '', 'auth.login', '', '', '', :details, 'x', 'forged')"),
             {"at": "pas une date" if garbage else "2026-01-01T00:00:00+00:00",
              "details": "{pas du json" if garbage else "{}"})
     _append(engine, 2)  # every audited action (log-in included) still records
@@ -239,9 +240,9 @@ def legacy_chain(engine):
         for seq in (1, 2, 3):
             entry = AuditEntry(seq=seq, at=audit.utcnow(), action="legacy.event", details={"n": seq}, prev_hash=prev)
             entry.hash = prev = entry_hash(entry)
-            conn.execute(text("INSERT INTO audit_entry (seq, at, actor_name, actor_role, action, object_type, object_ref,"
-                              " reason, details, prev_hash, hash) VALUES (:seq, :at, '', '', 'legacy.event', '', '',"
-                              " '', :details, :prev, :hash)"),
+            conn.execute(text("INSERT INTO audit_entry (seq, at, actor_name, actor_role, action, object_type,"
+                              " object_ref, reason, details, prev_hash, hash)"
+                              " VALUES (:seq, :at, '', '', 'legacy.event', '', '', '', :details, :prev, :hash)"),
                          {"seq": seq, "at": entry.at, "details": json.dumps(entry.details), "prev": entry.prev_hash,
                           "hash": entry.hash})
         conn.execute(text("UPDATE audit_head SET seq = 3, hash = :hash"), {"hash": prev})
