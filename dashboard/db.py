@@ -95,7 +95,8 @@ def ensure_baseline(session: Session) -> None:
         head = AuditHead(id=1)
         session.add(head)
         session.flush()
-    audit_anchor.chain_key(keyed_entries_exist=head.seq >= head.keyed_from)
+    key = audit_anchor.chain_key(keyed_entries_exist=head.seq >= head.keyed_from)
+    audit_anchor.anchor_if_none(session, head.seq, head.hash, head.keyed_from, key)
 
 
 def new_session(engine: Engine) -> Session:

@@ -306,3 +306,16 @@ def test_cli_verifier_flags_a_row_edited_directly_in_sqlite(sqlite_engine, tmp_p
                             capture_output=True, text=True)
     assert broken.returncode == 1
     assert "l'entrée n° 2 a été modifiée" in broken.stderr
+
+
+def test_start_up_anchors_a_chain_that_has_no_checkpoint_yet(engine, audit_checkpoints):
+    """An existing trail, just migrated, is verified and watched from its head at start-up
+    rather than read whole on every page."""
+    _append(engine, 7)
+    assert _checkpoint_lines(audit_checkpoints) == []
+    with db.unit_of_work(engine) as session:
+        db.ensure_baseline(session)
+        db.ensure_baseline(session)  # once only
+    assert [line["seq"] for line in _checkpoint_lines(audit_checkpoints)] == [7]
+    _append(engine, 2)
+    assert _verify(engine).checked == 2
