@@ -54,6 +54,17 @@ def _last_row(session: Session) -> tuple[int, str] | None:
     return row[0], str(row[1])
 
 
+def _claim(session: Session):
+    """Claim the next position: this locks the head row until commit."""
+    return session.execute(
+        update(AuditHead)
+        .where(AuditHead.id == 1)
+        .values(seq=AuditHead.seq + 1)
+        .returning(AuditHead.seq, AuditHead.hash, AuditHead.keyed_from)
+        .execution_options(synchronize_session=False)
+    ).first()
+
+
 def record(
     session: Session,
     actor: Actor | None,
@@ -71,16 +82,13 @@ def record(
     the change it describes. A row slipped in behind the head does not stop the
     recording: the entry chains from the real last row (the verifier reports the
     foreign one)."""
-    # Claim the next position first: this locks the head row until commit.
-    claimed = session.execute(
-        update(AuditHead)
-        .where(AuditHead.id == 1)
-        .values(seq=AuditHead.seq + 1)
-        .returning(AuditHead.seq, AuditHead.hash, AuditHead.keyed_from)
-        .execution_options(synchronize_session=False)
-    ).first()
-    if claimed is None:
-        raise RuntimeError("audit_head row missing: database not initialised")
+    claimed = _claim(session)
+    if claimed is None:  # the head was deleted behind the app's back: rebuilt on the last row
+        log.error("audit trail: head row missing; rebuilt on the last entry")
+        last = _last_row(session) or (0, GENESIS_HASH)
+        session.add(AuditHead(id=1, seq=last[0], hash=last[1], keyed_from=1))
+        session.flush()
+        claimed = _claim(session)
     seq, prev_hash, keyed_from = claimed
     last = _last_row(session)
     if last is not None and last[0] >= seq:

@@ -319,3 +319,12 @@ def test_start_up_anchors_a_chain_that_has_no_checkpoint_yet(engine, audit_check
     assert [line["seq"] for line in _checkpoint_lines(audit_checkpoints)] == [7]
     _append(engine, 2)
     assert _verify(engine).checked == 2
+
+
+def test_a_deleted_head_stops_nobody(engine):
+    _append(engine, 3)
+    assert _verify(engine).intact
+    as_owner(engine, "DELETE FROM audit_head")
+    _append(engine, 2)  # recording goes on, chained to the last entry
+    assert [r.seq for r in _rows(engine, 4)] == [4, 5]
+    assert _verify(engine, full=True).intact  # rebuilt on the last entry: nothing was lost
