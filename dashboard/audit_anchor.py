@@ -35,6 +35,7 @@ from models.audit import checkpoint_mac
 from models.types import utcnow
 
 CHECKPOINT_EVERY = 100  # entries between two checkpoints written by the recorder
+START_VERIFY_MAX = 100_000  # a chain without checkpoint is verified whole at start-up up to this size
 _TAIL_BYTES = 64 * 1024  # the last checkpoints are read from the file's end
 _PENDING = "audit_checkpoints"  # session.info key: checkpoints to write once committed
 
@@ -203,18 +204,6 @@ def _write_pending(session: Session) -> None:
 @event.listens_for(Session, "after_rollback")
 def _drop_pending(session: Session) -> None:
     session.info.pop(_PENDING, None)
-
-
-def anchor_if_none(session: Session, seq: int, hash_: str, keyed_from: int, key: bytes) -> None:
-    """At start-up: a first checkpoint of a chain that has none yet (an existing trail
-    just migrated), so that the verification and the alarm start from here."""
-    database = database_label(session)
-    if seq <= 0 or read(database, key).last is not None:
-        return
-    try:
-        append(database, Checkpoint(seq, hash_, keyed_from, now()), key)
-    except OSError:
-        log.exception("audit checkpoint not written to %s", config.audit_checkpoint_file())
 
 
 def now() -> str:

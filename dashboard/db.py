@@ -14,7 +14,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, create_engine
 
-from dashboard import audit_anchor, config
+from dashboard import audit, audit_anchor, config
 from dashboard.errors import ConcurrentEdit, DatabaseUnavailable, SchemaOutOfDate
 from models.audit import AuditHead
 
@@ -96,7 +96,11 @@ def ensure_baseline(session: Session) -> None:
         session.add(head)
         session.flush()
     key = audit_anchor.chain_key(keyed_entries_exist=head.seq >= head.keyed_from)
-    audit_anchor.anchor_if_none(session, head.seq, head.hash, head.keyed_from, key)
+    if 0 < head.seq <= audit_anchor.START_VERIFY_MAX and audit_anchor.read(
+            audit_anchor.database_label(session), key).last is None:
+        # A trail without checkpoint (just migrated): verified whole once, and anchored if intact,
+        # so that the verification and the alarm start from here.
+        audit.verify_chain(session, full=True)
 
 
 def new_session(engine: Engine) -> Session:

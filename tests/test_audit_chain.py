@@ -308,17 +308,27 @@ def test_cli_verifier_flags_a_row_edited_directly_in_sqlite(sqlite_engine, tmp_p
     assert "l'entrée n° 2 a été modifiée" in broken.stderr
 
 
-def test_start_up_anchors_a_chain_that_has_no_checkpoint_yet(engine, audit_checkpoints):
-    """An existing trail, just migrated, is verified and watched from its head at start-up
-    rather than read whole on every page."""
+def test_start_up_verifies_and_anchors_a_chain_that_has_no_checkpoint_yet(engine, audit_checkpoints):
+    """An existing trail, just migrated, is verified whole once at start-up and watched
+    from its head, rather than read whole on every page; a broken one is not anchored."""
     _append(engine, 7)
     assert _checkpoint_lines(audit_checkpoints) == []
-    with db.unit_of_work(engine) as session:
-        db.ensure_baseline(session)
-        db.ensure_baseline(session)  # once only
+    for _ in range(2):  # once only
+        with db.unit_of_work(engine) as session:
+            db.ensure_baseline(session)
     assert [line["seq"] for line in _checkpoint_lines(audit_checkpoints)] == [7]
     _append(engine, 2)
     assert _verify(engine).checked == 2
+
+
+def test_start_up_does_not_anchor_a_broken_chain(engine, audit_checkpoints):
+    _append(engine, 7)
+    as_owner(engine, "UPDATE audit_entry SET reason = 'falsifié' WHERE seq = 7")
+    with db.unit_of_work(engine) as session:
+        db.ensure_baseline(session)
+    assert _checkpoint_lines(audit_checkpoints) == []
+    _append(engine, 1)
+    assert _verify(engine).broken_seq == 7
 
 
 def test_a_deleted_head_stops_nobody(engine):
