@@ -108,6 +108,9 @@ def cmd_reset_password(args) -> int:
 
 def cmd_verify_audit(args) -> int:
     with db.new_session(_engine()) as session:
+        if getattr(args, "after_restore", False):  # the restored head is the new anchor: older ones are history
+            audit.anchor_restored(session)
+            args.full = True
         report = verify_chain(session, full=getattr(args, "full", False))
         session.commit()  # writes the checkpoint of the verified head
     if report.intact:
@@ -149,9 +152,7 @@ def cmd_restore(args) -> int:
         _say("cli.restore_kept", path=keep)
     with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
         src.backup(dst)
-    with db.new_session(_engine()) as session:
-        audit.anchor_restored(session)  # the restored head is the new anchor: older checkpoints are history
-    args.full = True
+    args.after_restore = True
     return cmd_verify_audit(args)
 
 
@@ -179,6 +180,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_reset_password)
     p = sub.add_parser("verify-audit", help="check the audit trail's hash chain from its last checkpoint")
     p.add_argument("--full", action="store_true", help="the whole chain, and every checkpoint")
+    p.add_argument("--after-restore", action="store_true",
+                   help="after restoring a backup (pg_restore): anchor its head, then verify the whole chain")
     p.set_defaults(func=cmd_verify_audit)
     p = sub.add_parser("backup", help="consistent copy of the SQLite database")
     p.add_argument("target", nargs="?")

@@ -338,3 +338,18 @@ def test_a_deleted_head_stops_nobody(engine):
     _append(engine, 2)  # recording goes on, chained to the last entry
     assert [r.seq for r in _rows(engine, 4)] == [4, 5]
     assert _verify(engine, full=True).intact  # rebuilt on the last entry: nothing was lost
+
+
+def test_a_restored_older_database_is_re_anchored_by_the_administrator(engine):
+    """pg_restore / restore of an older backup reads as a rewind until `verify-audit
+    --after-restore` (or `manage.py restore`) records the restored head."""
+    _append(engine, 6)
+    assert _verify(engine).intact
+    _rewind_to(engine, 3)  # what restoring the backup taken at entry 3 looks like
+    assert _verify(engine).problem == "audit.chain.rewound"
+    with db.new_session(engine) as session:
+        audit.anchor_restored(session)
+    assert _verify(engine, full=True).intact
+    _append(engine, 4)
+    report = _verify(engine)
+    assert report.intact and report.from_seq == 3
