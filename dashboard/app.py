@@ -16,7 +16,7 @@ if str(ROOT) not in sys.path:  # `streamlit run` puts dashboard/ first on the pa
 import streamlit as st  # noqa: E402
 from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException  # noqa: E402
 
-from dashboard import form_state, i18n, navigation, ui, users  # noqa: E402
+from dashboard import audit_banner, form_state, i18n, navigation, ui, users  # noqa: E402
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -62,14 +62,15 @@ for spec in navigation.pages_for(actor):
 current = st.navigation(sections if actor is not None else sections[next(iter(sections))],
                         position="sidebar" if actor is not None else "hidden", expanded=True)
 # One container, always drawn, holds what only some runs show (a redirect script, a
-# flash message): the page below it keeps the same place in the element tree on every
-# run, so Streamlit keeps its open tab and expanders instead of drawing them anew.
+# flash message, the audit alarm): the page below it keeps the same place in the element
+# tree on every run, so Streamlit keeps its open tab and expanders instead of drawing them anew.
 with st.container():
     ui.follow_redirect()
     if st.session_state.pop(RELOAD_KEY, False):
         st.html("<script>window.location.reload()</script>", unsafe_allow_javascript=True, width="content")
         st.stop()
     ui.show_flash()
+    audit_banner.show_alarm(actor)  # the DPO and auditors: the audit chain no longer verifies
 form_state.begin_page(current.url_path + "?" + "&".join(f"{k}={v}" for k, v in sorted(st.query_params.items())))
 try:
     current.run()

@@ -28,7 +28,7 @@ from pydantic_core import PydanticCustomError
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from dashboard import audit_trail, evidence, organisation
+from dashboard import audit_anchor, audit_trail, evidence, organisation
 from dashboard.actor import Actor
 from dashboard.errors import RuleViolation
 from dashboard.evidence_room import stated_reason
@@ -50,6 +50,7 @@ CONTRIBUTORS: list[str] = [
     "dashboard.processor.documents:pack_contribution",
 ]
 
+CHECKPOINTS_FILE = "journal-audit-points-de-controle.log"  # the chain's signed checkpoints (audit_anchor)
 MAX_DOCUMENTS_BYTES = 200 * 1024 * 1024  # the period's documents; beyond, narrow the period
 MAX_PERIOD_DAYS = 3 * 366
 
@@ -156,11 +157,12 @@ def build_audit_pack(session: Session, actor: Actor, request: dict) -> PackResul
     title = tr("evidence.pack.title", entity=entity_name, **period)
     zip_name = safe_name(tr("evidence.pack.filename", entity=entity.code if entity else entity_name,
                             date_from=data.date_from.isoformat(), date_to=data.date_to.isoformat()))
+    checkpoints = audit_anchor.file_for(audit_anchor.database_label(session))
     counted: dict[str, int] = {"document": 0, "register": 0}
 
     def files(scope: PackScope) -> Iterator[PackFile]:
         for file in (*_documents(session, conditions), PackFile(TRAIL_FILE, trail, "trail"),
-                     *_registers(session, actor, scope)):
+                     PackFile(CHECKPOINTS_FILE, checkpoints, "anchor"), *_registers(session, actor, scope)):
             counted[file.source] = counted.get(file.source, 0) + 1
             yield file
 

@@ -11,14 +11,14 @@ from datetime import date, datetime
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
-from dashboard import audit
+from dashboard import audit, audit_anchor
 from dashboard.actor import Actor
 from dashboard.errors import RuleViolation
 from dashboard.i18n import Translator
 from dashboard.permissions import require
 from dashboard.sql_filters import contains_text, paris_day_range
 from exports.audit_trail import trail_csv
-from models.audit import AuditEntry, AuditHead, entry_hash
+from models.audit import AuditEntry, AuditHead, is_authentic
 from models.org import Entity
 from models.roles import Capability
 from models.types import utcnow
@@ -59,6 +59,7 @@ class ChainStatus:
     problem: str = ""  # audit.chain.altered / .missing / .truncated
     cause: str = ""  # catalogue key: what was done to the entry
     entry: AuditEntry | None = None  # the first broken entry as stored now, if it still exists
+    from_seq: int = 0  # the checkpoint the verification started from (0: the whole chain)
 
 
 def _conditions(flt: TrailFilter) -> list:
@@ -131,37 +132,72 @@ def export_csv(session: Session, actor: Actor, flt: TrailFilter, language: str =
     return content
 
 
-def chain_status(session: Session) -> ChainStatus:
-    """Verify the chain and explain its first break: the caller has checked the permission."""
-    report = audit.verify_chain(session)
+_CAUSES = {  # problems found outside the rows themselves: what was done
+    "audit.chain.rewound": "audit.chain.cause.rewound",
+    "audit.chain.checkpoint_mismatch": "audit.chain.cause.checkpoint_mismatch",
+    "audit.chain.checkpoint_forged": "audit.chain.cause.checkpoint_forged",
+    "audit.chain.switch_moved": "audit.chain.cause.switch_moved",
+    "audit.chain.key_missing": "audit.chain.cause.key_missing",
+}
+
+
+def chain_status(session: Session, *, full: bool = False, checkpoint: bool = True) -> ChainStatus:
+    """Verify the chain (from the last checkpoint, or whole when `full`) and explain
+    its first break: the caller has checked the permission."""
+    report = audit.verify_chain(session, full=full, checkpoint=checkpoint)
     checked_at = utcnow()
     if report.intact:
-        return ChainStatus(True, report.checked, checked_at)
-    entry = session.exec(select(AuditEntry).where(AuditEntry.seq == report.broken_seq)).first()
-    if report.problem == "audit.chain.altered" and entry is not None:
-        cause = "audit.chain.cause.content" if entry_hash(entry) != entry.hash else "audit.chain.cause.previous"
+        return ChainStatus(True, report.checked, checked_at, from_seq=report.from_seq)
+    entry = audit._entry_at(session, report.broken_seq) if report.broken_seq is not None else None
+    if report.problem in _CAUSES:
+        cause = _CAUSES[report.problem]
+    elif report.problem == "audit.chain.altered" and entry is not None:
+        head = session.get(AuditHead, 1)
+        key = audit_anchor.read_key_or_none()
+        authentic = is_authentic(entry, key, head.keyed_from if head else 1)
+        cause = "audit.chain.cause.previous" if authentic else "audit.chain.cause.content"
+    elif report.problem == "audit.chain.altered":
+        cause = "audit.chain.cause.content"
     else:
         deleted = report.problem == "audit.chain.missing"
         cause = "audit.chain.cause.deleted" if deleted else "audit.chain.cause.truncated"
-    return ChainStatus(False, report.checked, checked_at, report.broken_seq, report.problem, cause, entry)
+    return ChainStatus(False, report.checked, checked_at, report.broken_seq, report.problem, cause, entry,
+                       from_seq=report.from_seq)
 
 
-def verify(session: Session, actor: Actor) -> ChainStatus:
+def verify(session: Session, actor: Actor, *, full: bool = True) -> ChainStatus:
+    """The verification asked for on the page: the whole chain unless `full=False`."""
     require(session, actor, Capability.READ_AUDIT_TRAIL, action="audit.verify")
-    status = chain_status(session)
+    status = chain_status(session, full=full)
     audit.record(session, actor, "audit.verify", details={"intact": status.intact, "checked": status.checked,
-                                                          "broken_seq": status.broken_seq})
+                                                          "broken_seq": status.broken_seq, "full": full})
     return status
 
 
 def verify_on_arrival(session: Session, actor: Actor) -> ChainStatus | None:
-    """The chain verified now when it is small enough to be quick, else None: the
-    page then shows the last verification and offers to run one."""
+    """The chain verified now from its last checkpoint when it is small enough to be
+    quick, else None: the page then shows the last verification and offers to run one."""
     require(session, actor, Capability.READ_AUDIT_TRAIL, action="audit.verify")
     head = session.get(AuditHead, 1)
     if head is not None and head.seq > AUTO_VERIFY_MAX_ENTRIES:
         return None
-    return verify(session, actor)
+    return verify(session, actor, full=False)
+
+
+def alarm(session: Session, actor: Actor) -> ChainStatus | None:
+    """For the DPO's and the auditors' banner on every page: the chain verified from
+    its last checkpoint (a few entries), the broken status if anything is wrong, else
+    None. Writes nothing, neither in the trail nor a checkpoint (it runs on every page);
+    None for whoever may not read the trail."""
+    if not actor.can(Capability.READ_AUDIT_TRAIL):
+        return None
+    head = session.get(AuditHead, 1)
+    key = audit_anchor.read_key_or_none()
+    if key is not None and head is not None and head.seq > AUTO_VERIFY_MAX_ENTRIES and audit_anchor.read(
+            audit_anchor.database_label(session), key).last is None:
+        return None  # a long trail never verified: too long for every page (the trail's page verifies it)
+    status = chain_status(session, checkpoint=False)
+    return None if status.intact else status
 
 
 @dataclass(frozen=True)

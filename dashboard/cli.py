@@ -3,6 +3,7 @@
 import argparse
 import getpass
 import os
+import shutil
 import subprocess
 import sys
 from datetime import datetime
@@ -10,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from dashboard import config, db, demo, evidence, i18n, organisation, sqlite_files, users
+from dashboard import audit, config, db, demo, evidence, i18n, organisation, sqlite_files, users
 from dashboard.actor import SYSTEM
 from dashboard.audit import verify_chain
 from models.errors import DomainError
@@ -110,7 +111,11 @@ def cmd_reset_password(args) -> int:
 
 def cmd_verify_audit(args) -> int:
     with db.new_session(_engine(existing=True)) as session:
-        report = verify_chain(session)
+        if getattr(args, "after_restore", False):  # the restored head is the new anchor: older ones are history
+            audit.anchor_restored(session)
+            args.full = True
+        report = verify_chain(session, full=getattr(args, "full", False))
+        session.commit()  # writes the checkpoint of the verified head
     if report.intact:
         _say("audit.chain.intact", checked=report.checked)
         return 0
@@ -147,6 +152,10 @@ def cmd_backup(args) -> int:
     target = Path(args.target or config.data_dir() / f"backup-{_stamp()}.sqlite3")
     sqlite_files.copy_database(source, target)  # consistent even while the app is running; owner only
     _say("cli.backup_written", path=target)
+    checkpoints = config.audit_checkpoint_file()
+    if checkpoints.exists():  # the trail's anchor travels with the backup (the key does not)
+        copy = shutil.copy2(checkpoints, target.with_name(f"{target.name}.audit-checkpoints.log"))
+        _say("cli.audit_checkpoints_copied", path=copy)
     return 0
 
 
@@ -167,6 +176,7 @@ def cmd_restore(args) -> int:
         _say("cli.restore_kept", path=keep)
     sqlite_files.copy_database(source, target)
     _say("cli.restored", path=source)
+    args.after_restore = True
     audit_status, documents_status = cmd_verify_audit(args), cmd_verify_documents(args)
     return audit_status or documents_status
 
@@ -193,7 +203,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("username")
     p.add_argument("--password", help="prompted when omitted")
     p.set_defaults(func=cmd_reset_password)
-    sub.add_parser("verify-audit", help="check the audit trail's hash chain").set_defaults(func=cmd_verify_audit)
+    p = sub.add_parser("verify-audit", help="check the audit trail's hash chain from its last checkpoint")
+    p.add_argument("--full", action="store_true", help="the whole chain, and every checkpoint")
+    p.add_argument("--after-restore", action="store_true",
+                   help="after restoring a backup (pg_restore): anchor its head, then verify the whole chain")
+    p.set_defaults(func=cmd_verify_audit)
     sub.add_parser("verify-documents", help="check every stored document's bytes against its SHA-256"
                    ).set_defaults(func=cmd_verify_documents)
     p = sub.add_parser("backup", help="consistent copy of the SQLite database")

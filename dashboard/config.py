@@ -33,3 +33,14 @@ def auto_migrate() -> bool:
 def password_profile() -> str:
     """argon2 cost profile; the test suite sets "cheap" to keep fixtures fast."""
     return os.environ.get("DPO_PASSWORD_PROFILE", "standard")
+
+
+def audit_key_file() -> Path:
+    """The audit chain's HMAC key (created 0600 on first start); keep it out of the
+    database owner's reach and back it up apart from the database."""
+    return Path(os.environ.get("DPO_AUDIT_KEY_FILE", "").strip() or data_dir() / "audit.key")
+
+
+def audit_checkpoint_file() -> Path:
+    """Append-only file of signed checkpoints of the audit chain's head."""
+    return Path(os.environ.get("DPO_AUDIT_CHECKPOINT_FILE", "").strip() or data_dir() / "audit-checkpoints.log")

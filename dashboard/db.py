@@ -15,7 +15,7 @@ from sqlalchemy.pool import NullPool
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, create_engine
 
-from dashboard import config, sqlite_files
+from dashboard import audit, audit_anchor, config, sqlite_files
 from dashboard.errors import ConcurrentEdit, DatabaseUnavailable, NoDatabase, SchemaOutOfDate
 from models.audit import AuditHead
 
@@ -40,6 +40,9 @@ def _sqlite_on_connect(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")  # off by default in SQLite
     cursor.execute("PRAGMA journal_mode=WAL")  # readers do not block the writer
     cursor.execute("PRAGMA busy_timeout=30000")
+    # REPLACE then runs the DELETE triggers of the rows it replaces (the evidence registry's
+    # and the audit trail's refuse it); migration 0012c also refuses it from any connection.
+    cursor.execute("PRAGMA recursive_triggers=ON")
     cursor.close()
 
 
@@ -131,10 +134,20 @@ def ping(engine: Engine) -> bool:
 
 
 def ensure_baseline(session: Session) -> None:
-    """Rows the application expects to exist (the audit chain's head)."""
-    if session.get(AuditHead, 1) is None:
-        session.add(AuditHead(id=1))
+    """Rows the application expects to exist (the audit chain's head), and the audit
+    chain's key outside the database: created on first start, AuditKeyMissing when
+    the chain already depends on a key that is gone."""
+    head = session.get(AuditHead, 1)
+    if head is None:
+        head = AuditHead(id=1)
+        session.add(head)
         session.flush()
+    key = audit_anchor.chain_key(keyed_entries_exist=head.seq >= head.keyed_from)
+    if 0 < head.seq <= audit_anchor.START_VERIFY_MAX and audit_anchor.read(
+            audit_anchor.database_label(session), key).last is None:
+        # A trail without checkpoint (just migrated): verified whole once, and anchored if intact,
+        # so that the verification and the alarm start from here.
+        audit.verify_chain(session, full=True)
 
 
 def new_session(engine: Engine) -> Session:

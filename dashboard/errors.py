@@ -35,4 +35,12 @@ __all__ = [
     "DatabaseUnavailable",
     "NoDatabase",
     "SchemaOutOfDate",
+    "AuditKeyMissing",
 ]
+
+
+class AuditKeyMissing(DomainError):
+    """The audit chain has keyed entries but its key file is gone: restore it from
+    the key's backup (a new key would make every keyed entry unverifiable)."""
+
+    key = "audit.key.missing"

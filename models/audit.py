@@ -1,13 +1,19 @@
-"""The audit trail: append-only, hash-chained.
+"""The audit trail: append-only, hash-chained, keyed.
 
 Each entry stores the hash of the previous one and its own hash over its content,
 so that a row edited or deleted behind the application's back breaks the chain at
 that position. `AuditHead` holds the sequence number and hash of the last entry:
 appending updates it first, which serialises writers (row lock on PostgreSQL,
 write lock on SQLite) and reveals entries deleted from the end of the chain.
+
+From `AuditHead.keyed_from` on (migration 0012c marks the switch for an existing
+chain), each hash is an HMAC-SHA256 under a key kept outside the database
+(dashboard/audit_anchor.py): whoever can write to the database but not read the key
+cannot recompute a hash. Entries before the switch keep their plain SHA-256.
 """
 
 import hashlib
+import hmac
 import json
 from datetime import datetime
 from typing import Any, Optional
@@ -48,6 +54,7 @@ class AuditHead(SQLModel, table=True):
     id: int = Field(default=1, primary_key=True)
     seq: int = 0
     hash: str = Field(default=GENESIS_HASH, max_length=64)
+    keyed_from: int = 1  # first sequence number hashed with the key; the database refuses to move it
 
 
 def canonical_payload(entry: AuditEntry) -> dict[str, Any]:
@@ -69,6 +76,25 @@ def canonical_payload(entry: AuditEntry) -> dict[str, Any]:
     }
 
 
-def entry_hash(entry: AuditEntry) -> str:
-    text = json.dumps(canonical_payload(entry), sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+def entry_hash(entry: AuditEntry, key: bytes | None = None) -> str:
+    """HMAC-SHA256 under `key`; plain SHA-256 without one (entries before the switch)."""
+    text = json.dumps(canonical_payload(entry), sort_keys=True, ensure_ascii=False, default=str).encode("utf-8")
+    if key is None:
+        return hashlib.sha256(text).hexdigest()
+    return hmac.new(key, text, hashlib.sha256).hexdigest()
+
+
+def is_authentic(entry: AuditEntry, key: bytes | None, keyed_from: int) -> bool:
+    """Whether the entry's stored hash matches its content (under the key from the
+    switch on). A row too damaged to hash is not authentic."""
+    try:
+        expected = entry_hash(entry, key if entry.seq >= keyed_from else None)
+        return hmac.compare_digest(expected, str(entry.hash))
+    except Exception:  # noqa: BLE001 - a forged row may hold anything
+        return False
+
+
+def checkpoint_mac(fields: dict[str, Any], key: bytes) -> str:
+    """The signature of a checkpoint line of the head (see dashboard/audit_anchor.py)."""
+    text = json.dumps(fields, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    return hmac.new(key, text, hashlib.sha256).hexdigest()

@@ -12,6 +12,11 @@ import uuid
 from dataclasses import dataclass
 
 os.environ["DPO_PASSWORD_PROFILE"] = "cheap"  # argon2 at minimum cost: fixtures create many users
+# The audit chain's key and checkpoints: never the ones under data/ (each test gets its own
+# checkpoint file below; module-scoped databases use this session-wide one).
+_AUDIT_DIR = __import__("tempfile").mkdtemp(prefix="dpo-audit-")
+os.environ["DPO_AUDIT_KEY_FILE"] = os.path.join(_AUDIT_DIR, "audit.key")
+os.environ["DPO_AUDIT_CHECKPOINT_FILE"] = os.path.join(_AUDIT_DIR, "audit-checkpoints.log")
 
 import pytest  # noqa: E402
 from sqlalchemy import inspect, text  # noqa: E402
@@ -36,6 +41,14 @@ def service_missing(reason: str) -> None:
     if IN_CI:
         pytest.fail(f"{reason} (CI=true: required)", pytrace=False)
     pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def audit_checkpoints(tmp_path, monkeypatch):
+    """This test's own checkpoint file: a database reset between tests is not a rewind."""
+    path = tmp_path / "audit-checkpoints.log"
+    monkeypatch.setenv("DPO_AUDIT_CHECKPOINT_FILE", str(path))
+    return path
 
 
 @pytest.fixture(scope="session")

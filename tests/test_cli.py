@@ -261,3 +261,24 @@ def test_sqlite_files_the_app_creates_are_readable_by_their_owner_only(tmp_path)
     files = list(folder.iterdir())
     assert files and all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in files), files  # -wal and -shm too
     engine.dispose()
+
+
+def test_backup_carries_the_audit_checkpoints_and_restore_re_anchors_the_trail(sqlite_engine, tmp_path,
+                                                                               audit_checkpoints):
+    url = str(sqlite_engine.url)
+    assert _cli(url, "create-user", "first", "--full-name", "First User", "--role", "dpo",
+                "--password", PASSWORD).returncode == 0
+    assert _cli(url, "verify-audit").returncode == 0  # a checkpoint of the head
+    backup = tmp_path / "backup.sqlite3"
+    backed_up = _cli(url, "backup", str(backup))
+    assert backed_up.returncode == 0
+    beside = tmp_path / "backup.sqlite3.audit-checkpoints.log"
+    assert beside.read_bytes() == audit_checkpoints.read_bytes() != b"" and str(beside) in backed_up.stdout
+    assert _cli(url, "create-user", "second", "--full-name", "Second User", "--role", "legal",
+                "--password", PASSWORD).returncode == 0
+    assert _cli(url, "verify-audit").returncode == 0  # the checkpoint moves past the backup's head
+    sqlite_engine.dispose()
+    restored = _cli(url, "restore", str(backup))
+    assert restored.returncode == 0 and "Chaîne intacte" in restored.stdout, restored.stderr
+    again = _cli(url, "verify-audit")  # the older head is not mistaken for a rewind
+    assert again.returncode == 0, again.stderr

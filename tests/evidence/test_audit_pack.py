@@ -4,6 +4,7 @@ itself in the registry, and who may build it."""
 import csv
 import hashlib
 import io
+import json
 import zipfile
 from datetime import timedelta
 
@@ -11,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 from sqlmodel import select
 
-from dashboard import audit_pack, evidence, evidence_room
+from dashboard import audit_anchor, audit_pack, audit_trail, evidence, evidence_room
 from dashboard.access import ReasonRequired
 from dashboard.errors import NotAllowed, RuleViolation
 from dashboard.evidence_room import DocumentFilter
@@ -19,7 +20,7 @@ from dashboard.evidence_verification import Outcome, verify_file
 from dashboard.i18n import Translator
 from dashboard.validation import InvalidInput
 from exports.pdf.base import build_pdf, para
-from models.audit import AuditEntry
+from models.audit import AuditEntry, checkpoint_mac
 from models.clock import paris_today
 from models.evidence import EvidenceDocument
 from tests.evidence.conftest import issue
@@ -170,3 +171,16 @@ def test_a_pack_beyond_the_size_limit_is_refused(org, monkeypatch):
     with pytest.raises(RuleViolation) as raised:
         _build(org)
     assert raised.value.key == "evidence.pack.too_large"
+
+
+def test_the_pack_carries_the_signed_checkpoints_of_the_trail(org, contributors):
+    """Issue 14, item 2: the trail's anchor outside the database goes with every pack."""
+    with org.work() as session:
+        assert audit_trail.verify(session, org.auditor).intact  # writes a checkpoint
+    archive = zipfile.ZipFile(io.BytesIO(_build(org).content))
+    lines = [json.loads(line) for line in archive.read(audit_pack.CHECKPOINTS_FILE).decode().splitlines()]
+    key = audit_anchor.read_key()
+    assert lines and all(line["mac"] == checkpoint_mac({k: v for k, v in line.items() if k != "mac"}, key)
+                         for line in lines)
+    with org.session() as session:
+        assert {line["db"] for line in lines} == {audit_anchor.database_label(session)}

@@ -6,14 +6,14 @@ import io
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import text
 from sqlmodel import select
 
-from dashboard import audit, audit_trail
+from dashboard import audit, audit_anchor, audit_trail
 from dashboard.errors import NotAllowed, RuleViolation
 from dashboard.audit_trail import TrailFilter
 from models.audit import AuditEntry, entry_hash
 from models.clock import paris_today
+from tests.tamper import as_owner
 
 
 @pytest.fixture
@@ -116,8 +116,7 @@ def test_an_intact_chain_is_reported_with_its_size(org, trail):
 def _tamper(org, action: str, statement: str, **params) -> int:
     """Run SQL behind the application's back on the entry of `action`; its position."""
     target = _search(org, action=action).entries[0].seq
-    with org.engine.begin() as conn:
-        conn.execute(text(statement), {"seq": target, **params})
+    as_owner(org.engine, statement, seq=target, **params)
     return target
 
 
@@ -134,7 +133,7 @@ def test_a_rewritten_row_with_a_recomputed_hash_breaks_the_next_link(org, trail)
     with org.session() as session:
         entry = session.exec(select(AuditEntry).where(AuditEntry.seq == target)).one()
         entry.reason = "falsifié"
-        forged_hash = entry_hash(entry)
+        forged_hash = entry_hash(entry, audit_anchor.read_key())  # even with the key, the next link breaks
     _tamper(org, "dsr.update", "UPDATE audit_entry SET reason = 'falsifié', hash = :h WHERE seq = :seq", h=forged_hash)
     status = _verify(org)
     assert (status.broken_seq, status.cause) == (target + 1, "audit.chain.cause.previous")
@@ -157,3 +156,16 @@ def test_a_long_chain_is_verified_on_demand_and_the_last_result_shown(org, trail
         past = audit_trail.last_verification(session, org.dpo)
     assert (past.actor_name, past.intact, past.broken_seq) == ("auditeur", True, None)
     assert past.entries == _search(org).total and past.checked == past.entries - 1
+
+
+def test_a_broken_chain_raises_the_alarm_for_the_dpo_and_auditors_only(org, trail):
+    with org.work() as session:
+        assert audit_trail.alarm(session, org.dpo) is None  # intact: no banner
+    target = _tamper(org, "dsr.update", "UPDATE audit_entry SET actor_name = 'mallory' WHERE seq = :seq")
+    with org.work() as session:
+        audit.record(session, org.legal, "dsr.view")  # people keep working and recording
+    with org.work() as session:
+        status = audit_trail.alarm(session, org.dpo)
+        assert (status.intact, status.broken_seq, status.problem) == (False, target, "audit.chain.altered")
+        assert audit_trail.alarm(session, org.auditor) is not None
+        assert audit_trail.alarm(session, org.legal) is None and audit_trail.alarm(session, org.head_hr) is None

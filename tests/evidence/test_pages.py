@@ -1,11 +1,11 @@
 """The evidence pages through Streamlit's AppTest: the real entry script and pages."""
 
-from sqlalchemy import text
 from sqlmodel import select
 
 from dashboard import evidence
 from models.audit import AuditEntry
 from tests.page_support import app_as, page_path
+from tests.tamper import as_owner
 from tests.evidence.conftest import CASE_TYPE, issue, issue_for_activity
 
 REASON = "Audit interne annuel 2026"
@@ -112,8 +112,7 @@ def test_audit_trail_page_names_the_broken_entry_and_shows_changes(app_org):
         ["status"], ["received"], ["closed"])
     at.button(key="audit_export").click().run()
     assert [b.label for b in at.get("download_button")] == ["Télécharger (CSV)"]
-    with app_org.engine.begin() as conn:
-        conn.execute(text("UPDATE audit_entry SET object_ref = 'DSR-2026-9999' WHERE seq = :seq"), {"seq": seq})
+    as_owner(app_org.engine, "UPDATE audit_entry SET object_ref = 'DSR-2026-9999' WHERE seq = :seq", seq=seq)
     at.button(key="verify_chain").click().run()
     message = _texts(at, "error")
     assert f"l'entrée n° {seq} a été modifiée en dehors de l'application" in message
@@ -130,3 +129,16 @@ def test_pack_page_builds_a_pack_to_download(app_org):
     assert not at.error and "1 document(s)" in _texts(at, "success")
     [button] = at.get("download_button")
     assert button.label.startswith("Enregistrer dossier-audit_Toutes-les-entites_")
+
+
+def test_a_broken_audit_chain_shows_an_alarm_to_the_dpo_on_every_page(app_org):
+    """Issue 14, item 2: a damaged trail raises an alarm and stops nobody (log-in included)."""
+    with app_org.session() as session:  # the last entry: after any checkpoint
+        last = session.exec(select(AuditEntry.seq).order_by(AuditEntry.seq.desc()).limit(1)).one()
+    as_owner(app_org.engine, "UPDATE audit_entry SET reason = 'falsifié' WHERE seq = :seq", seq=last)
+    dpo = app_as(app_org, "dpo")
+    assert "Alerte : le journal d'audit ne se vérifie plus" in _texts(dpo, "error")
+    assert f"l'entrée n° {last} a été modifiée" in _texts(dpo, "error")
+    assert "Alerte" in _texts(_open(dpo, "evidence_documents.py"), "error")
+    legal = app_as(app_org, "juriste")  # signs in and works; the alarm is the DPO's and auditors'
+    assert not legal.exception and "Alerte" not in _texts(legal, "error")
