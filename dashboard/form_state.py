@@ -51,6 +51,9 @@ class CaseForms:
         if scope not in store:
             store[scope] = {"gen": _next_generation(), "versions": {}, "fixed": {}}
         self._state = store[scope]
+        # Drawn where the record's forms begin, outside them: the "reload" offer after a refused
+        # save is a button, which Streamlit does not allow inside a form.
+        self._offer = st.empty()
 
     def version(self, row: object, current: int, name: str = "") -> int:
         """The version of `row` (a name or id within the record) when the user first saw it."""
@@ -81,6 +84,6 @@ class CaseForms:
                 ui.flash(message, **params)
             st.rerun()
         if isinstance(result.error, ConcurrentEdit):
-            st.button(ui.t("forms.reload_record"), key=self.key("reload"), icon=":material/refresh:",
-                      on_click=self.reset)
+            self._offer.button(ui.t("forms.reload_record"), key=self.key("reload"), icon=":material/refresh:",
+                               on_click=self.reset)
         return result.ok
