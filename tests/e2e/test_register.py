@@ -10,7 +10,7 @@ import re
 import pytest
 from openpyxl import load_workbook
 
-from tests.e2e.conftest import choose, login, open_page, wait_idle
+from tests.e2e.conftest import choose, keyed, login, open_page, wait_idle
 from tests.pdf_reading import pdf_text
 
 pytestmark = pytest.mark.browser
@@ -27,11 +27,11 @@ def _download(page, button: str) -> bytes:
 def _request_concerning(page, activity: str) -> str:
     """Record a data-subject request concerning the activity; returns its reference."""
     open_page(page, "Nouvelle demande")
-    page.locator(".st-key-dsr_new_name input").fill("Lucien Registre")
-    page.locator(".st-key-dsr_new_contact input").fill("lucien.registre@example.org")
-    choose(page, "dsr_new_rights", "Accès")
+    page.locator(keyed("dsr_new/name") + " input").fill("Lucien Registre")
+    page.locator(keyed("dsr_new/contact") + " input").fill("lucien.registre@example.org")
+    choose(page, "dsr_new/rights", "Accès")
     page.keyboard.press("Escape")
-    choose(page, "dsr_new_activities", activity)
+    choose(page, "dsr_new/activities", activity)
     page.keyboard.press("Escape")
     page.get_by_role("button", name="Enregistrer la demande", exact=True).click()
     wait_idle(page)
@@ -45,8 +45,8 @@ def test_create_an_entry_then_export_the_register(page, app_url):
     open_page(page, "Registre des traitements")
     page.locator(".st-key-reg_new button").click()
     wait_idle(page)
-    page.locator(".st-key-new_name input").fill(NAME)
-    page.locator(".st-key-new_description textarea").fill("Contrôle d'accès aux bureaux par badge")
+    page.locator(keyed("register_new/name") + " input").fill(NAME)
+    page.locator(keyed("register_new/description") + " textarea").fill("Contrôle d'accès aux bureaux par badge")
     page.get_by_role("button", name="Créer la fiche (projet)").click()
     wait_idle(page)
     page.get_by_text("créée en projet").wait_for()
