@@ -39,7 +39,9 @@ if not loaded.ok:
     st.session_state.pop(CURRENT, None)
     st.stop()
 view = loaded.value
-st.query_params["id"] = str(view.id)
+if st.query_params.get("id") != str(view.id):  # the URL names the DPIA before any form is drawn: a
+    st.query_params["id"] = str(view.id)  # later run would otherwise take it for another page and drop the input
+    st.rerun()
 letters = risk_letters(view.active_risks)
 measure_titles = {m.id: m.title for m in view.measures}
 forms = CaseForms("dpia", view.id)
