@@ -4,6 +4,7 @@ import streamlit as st
 
 from dashboard import breach, evidence, ui
 from dashboard.breach import widgets
+from dashboard.form_state import CaseForms
 from exports import breach_text as bt
 from models.breach import LETTER_TEXT_FIELDS, Art34Exception, BreachStatus, RiskLevel, StepKind
 from models.roles import Capability
@@ -56,12 +57,9 @@ if case is None:
     st.stop()
 
 b = case.breach
-
-
-def key(name: str) -> str:
-    """Widget keys carry the breach and its version: another breach, or this one saved
-    meanwhile, gets fresh widgets holding its own values."""
-    return f"{name}_{b.id}_{b.version}"
+forms = CaseForms("breach", b.id)
+key = forms.key  # a new generation after the user's own save: the forms show the stored values
+version = forms.version("breach", b.version)  # what the user saw, kept across reruns: a stale save is refused
 
 st.title(f"{b.reference} — {b.title}")
 st.caption(tr("breach.case.caption", entity=case.entity.name, status=tr(f"breach.status.{b.status}"),
@@ -87,7 +85,7 @@ else:
 
 tabs = st.tabs([tr("breach.tab.facts"), tr("breach.tab.risk"), tr("breach.tab.notifications"),
                 tr("breach.tab.people"), tr("breach.tab.steps"), tr("breach.tab.documents"),
-                tr("breach.tab.closing")], key="breach_case_tab", on_change="rerun")  # stays on its tab
+                tr("breach.tab.closing")], key=f"breach_{b.id}_tabs", on_change="rerun")  # stays on its tab
 facts_tab, risk_tab, notifications_tab, people_tab, steps_tab, documents_tab, closing_tab = tabs
 
 with facts_tab:
@@ -116,12 +114,11 @@ with facts_tab:
             (tr("breach.field.measures_taken"), b.measures_taken),
             (tr("breach.field.measures_proposed"), b.measures_proposed)])
     if case.can_edit:
-        with st.expander(tr("breach.facts.edit"), icon=":material/edit:"):
-            data = widgets.facts_form(f"breach_edit_{b.id}_{b.version}", actor, b, case.activity_ids,
-                                      case.department_ids)
-            if data is not None and ui.call(breach.update_facts, b.id, b.version, data, actor=actor).ok:
-                ui.flash("common.saved")
-                st.rerun()
+        with st.expander(tr("breach.facts.edit"), icon=":material/edit:", key=f"breach_{b.id}_facts_open"):
+            data = widgets.facts_form(key("facts"), actor, forms.fixed("now", widgets.paris_now), b,
+                                      case.activity_ids, case.department_ids)
+            if data is not None:
+                forms.done(ui.call(breach.update_facts, b.id, version, data, actor=actor))
 
 with risk_tab:
     _facts([(tr("breach.field.risk_level"), bt.risk(tr, b)),
@@ -134,25 +131,24 @@ with risk_tab:
     if case.can_decide:
         st.divider()
         levels, exceptions = list(RiskLevel), [None, *Art34Exception]
-        with st.form(f"breach_qualify_{b.id}_{b.version}"):
+        with st.form(key("qualify")):
             st.caption(tr("breach.qualify.help"))
-            level = st.radio(tr("breach.field.risk_level"), levels, key=key("breach_risk_level"),
+            level = st.radio(tr("breach.field.risk_level"), levels, key=key("risk_level"),
                              index=levels.index(b.risk_level) if b.risk_level else None,
                              format_func=lambda r: tr(f"breach.risk.{r}.long"))
             justification = st.text_area(tr("breach.field.risk_justification"), value=b.risk_justification,
-                                         key=key("breach_risk_justification"))
-            exception = st.selectbox(tr("breach.field.art34_exception"), exceptions, key=key("breach_exception"),
+                                         key=key("risk_justification"))
+            exception = st.selectbox(tr("breach.field.art34_exception"), exceptions, key=key("exception"),
                                      index=exceptions.index(b.art34_exception),
                                      format_func=lambda e: tr("breach.exception.none") if e is None
                                      else tr(f"breach.exception.{e}"))
             details = st.text_area(tr("breach.field.art34_exception_details"), value=b.art34_exception_details,
-                                   key=key("breach_exception_details"))
-            if st.form_submit_button(tr("breach.qualify.submit"), type="primary"):
-                if ui.call(breach.qualify, b.id, b.version, {
-                        "risk_level": level, "risk_justification": justification, "art34_exception": exception,
-                        "art34_exception_details": details}, actor=actor).ok:
-                    ui.flash("breach.qualified")
-                    st.rerun()
+                                   key=key("exception_details"))
+            submitted = st.form_submit_button(tr("breach.qualify.submit"), type="primary")
+        if submitted:
+            forms.done(ui.call(breach.qualify, b.id, version, {
+                "risk_level": level, "risk_justification": justification, "art34_exception": exception,
+                "art34_exception_details": details}, actor=actor), "breach.qualified")
 
 with notifications_tab:
     if case.notifications:
@@ -167,54 +163,53 @@ with notifications_tab:
         st.info(tr("breach.notifications.none"))
     if case.can_decide:
         phase = "complementary" if case.notifications else "initial"
-        with st.form(f"breach_notify_{b.id}_{b.version}"):
+        with st.form(key("notify")):
             st.markdown(f"**{tr(f'breach.notifications.record_{phase}')}**")
             st.caption(tr(f"breach.notifications.help_{phase}"))
-            sent_at = widgets.when_input(tr("breach.col.sent_at"), None, key("breach_sent_at"), now_if_empty=True)
-            reference = st.text_input(tr("breach.col.authority_reference"), key=key("breach_authority_reference"))
-            added = st.text_area(tr("breach.col.content_added"), key=key("breach_content_added"))
-            reasons = st.text_area(tr("breach.field.delay_reasons"), key=key("breach_delay_reasons"),
+            sent_at = widgets.when_input(tr("breach.col.sent_at"), None, key("sent_at"),
+                                         now_if_empty=forms.fixed("sent_at", widgets.paris_now))
+            reference = st.text_input(tr("breach.col.authority_reference"), key=key("authority_reference"))
+            added = st.text_area(tr("breach.col.content_added"), key=key("content_added"))
+            reasons = st.text_area(tr("breach.field.delay_reasons"), key=key("delay_reasons"),
                                    help=tr("breach.help.delay_reasons"))
-            if st.form_submit_button(tr("breach.notifications.submit"), type="primary"):
-                if ui.call(breach.record_notification, b.id, b.version, {
-                        "sent_at": sent_at, "authority_reference": reference, "content_added": added,
-                        "delay_reasons": reasons}, actor=actor).ok:
-                    ui.flash("breach.notification_recorded")
-                    st.rerun()
+            submitted = st.form_submit_button(tr("breach.notifications.submit"), type="primary")
+        if submitted:
+            forms.done(ui.call(breach.record_notification, b.id, version, {
+                "sent_at": sent_at, "authority_reference": reference, "content_added": added,
+                "delay_reasons": reasons}, actor=actor), "breach.notification_recorded")
 
 with people_tab:
     st.markdown(md(bt.people_information(tr, b)))
     _facts([(tr("breach.field.people_summary"), b.people_summary),
             (tr("breach.field.people_advice"), b.people_advice)])
     if case.can_decide:
-        with st.form(f"breach_people_{b.id}_{b.version}"):
+        with st.form(key("people")):
             st.caption(tr("breach.people.help"))
             summary = st.text_area(tr("breach.field.people_summary"), value=b.people_summary,
-                                   key=key("breach_people_summary"), help=tr("breach.help.people_summary"))
-            advice = st.text_area(tr("breach.field.people_advice"), value=b.people_advice, key=key("breach_people_advice"),
+                                   key=key("people_summary"), help=tr("breach.help.people_summary"))
+            advice = st.text_area(tr("breach.field.people_advice"), value=b.people_advice, key=key("people_advice"),
                                   help=tr("breach.help.people_advice"))
             informed = st.checkbox(tr("breach.people.informed"), value=b.people_informed_at is not None,
-                                   key=key("breach_people_informed"))
+                                   key=key("people_informed"))
             informed_at = widgets.when_input(tr("breach.field.people_informed_at"), b.people_informed_at,
-                                             key("breach_people_informed_at"))
+                                             key("people_informed_at"))
             means = st.text_input(tr("breach.field.people_information_means"), value=b.people_information_means,
-                                  key=key("breach_people_means"))
-            if st.form_submit_button(tr("common.save"), type="primary"):
-                if ui.call(breach.save_people_communication, b.id, b.version, {
-                        "people_summary": summary, "people_advice": advice,
-                        "people_informed_at": informed_at if informed else None,
-                        "people_information_means": means if informed else ""}, actor=actor).ok:
-                    ui.flash("common.saved")
-                    st.rerun()
-        with st.expander(tr("breach.letter_english.title")), st.form(f"breach_letter_en_{b.id}_{b.version}"):
+                                  key=key("people_means"))
+            submitted = st.form_submit_button(tr("common.save"), type="primary")
+        if submitted:
+            forms.done(ui.call(breach.save_people_communication, b.id, version, {
+                "people_summary": summary, "people_advice": advice,
+                "people_informed_at": informed_at if informed else None,
+                "people_information_means": means if informed else ""}, actor=actor))
+        with st.expander(tr("breach.letter_english.title"), key=f"breach_{b.id}_letter_en_open"), \
+                st.form(key("letter_en")):
             st.caption(tr("breach.letter_english.help"))
             english = {name: st.text_area(tr(f"field.breach_{name}_en"), value=(b.letter_texts_en or {}).get(name, ""),
-                                          key=key(f"breach_letter_en_{name}"))
+                                          key=key(f"letter_en_{name}"))
                        for name in LETTER_TEXT_FIELDS}
-            if st.form_submit_button(tr("common.save")):
-                if ui.call(breach.save_letter_english, b.id, b.version, english, actor=actor).ok:
-                    ui.flash("common.saved")
-                    st.rerun()
+            submitted_en = st.form_submit_button(tr("common.save"))
+        if submitted_en:
+            forms.done(ui.call(breach.save_letter_english, b.id, version, english, actor=actor))
 
 with steps_tab:
     st.caption(tr("breach.steps.help"))
@@ -226,25 +221,24 @@ with steps_tab:
     open_steps = {s.id: s for s in case.steps if s.done_at is None}
     if case.can_edit and open_steps:
         left, right = st.columns([3, 1], vertical_alignment="bottom")
-        step_id = left.selectbox(tr("breach.steps.select"), list(open_steps), key=key("breach_step_done"),
+        step_id = left.selectbox(tr("breach.steps.select"), list(open_steps), key=key("step_done"),
                                  format_func=lambda i: f"{tr(f'breach.step.{open_steps[i].kind}')} — "
                                                        f"{open_steps[i].description}")
-        if right.button(tr("breach.steps.done"), key=key("breach_step_done_button")):
-            if ui.call(breach.complete_step, step_id, actor=actor).ok:
-                st.rerun()
+        if right.button(tr("breach.steps.done"), key=key("step_done_button")):
+            forms.done(ui.call(breach.complete_step, step_id, actor=actor))
     if case.can_edit:
-        with st.form(f"breach_step_{b.id}", clear_on_submit=True):
+        with st.form(key("step")):
             st.markdown(f"**{tr('breach.steps.add')}**")
             kinds = list(StepKind)
             kind = st.selectbox(tr("breach.col.step_kind"), kinds, format_func=lambda k: tr(f"breach.step.{k}"),
-                                key=key("breach_step_kind"))
-            description = st.text_input(tr("breach.col.step_description"), key=key("breach_step_description"))
-            owner = st.text_input(tr("breach.col.owner"), key=key("breach_step_owner"))
-            due = widgets.when_input(tr("breach.col.due_at"), None, key("breach_step_due"))
-            if st.form_submit_button(tr("breach.steps.submit")):
-                if ui.call(breach.add_step, b.id, {"kind": kind, "description": description, "owner_name": owner,
-                                                  "due_at": due}, actor=actor).ok:
-                    st.rerun()
+                                key=key("step_kind"))
+            description = st.text_input(tr("breach.col.step_description"), key=key("step_description"))
+            owner = st.text_input(tr("breach.col.owner"), key=key("step_owner"))
+            due = widgets.when_input(tr("breach.col.due_at"), None, key("step_due"))
+            submitted = st.form_submit_button(tr("breach.steps.submit"))
+        if submitted:
+            forms.done(ui.call(breach.add_step, b.id, {"kind": kind, "description": description, "owner_name": owner,
+                                                      "due_at": due}, actor=actor))
 
 with documents_tab:
     if actor.can(Capability.WORK_ALL_CASES) and not actor.is_read_only:  # closed breaches too
@@ -257,7 +251,7 @@ with documents_tab:
                 n.id: f"{tr(f'breach.phase.{n.phase}')} — {tr.datetime(n.sent_at)} — {n.authority_reference}"
                 for n in case.notifications}
             which = st.selectbox(tr("breach.documents.phase"), list(phases), format_func=phases.get,
-                                 key=key("breach_notice_phase"))
+                                 key=key("notice_phase"))
             if st.button(tr("breach.documents.issue_notice"), key="breach_issue_notice", icon=":material/description:"):
                 issued = ui.call(breach.issue_authority_notice, b.id, language, which, actor=actor).value
                 if issued:
@@ -296,19 +290,17 @@ with closing_tab:
         st.success(tr("breach.closing.closed", date=tr.datetime(b.closed_at)))
         _facts([(tr("breach.field.closing_note"), b.closing_note)])
         if actor.can(Capability.WORK_ALL_CASES) and not actor.is_read_only:
-            with st.form(f"breach_reopen_{b.id}_{b.version}"):
-                reason = st.text_area(tr("breach.closing.reopen_reason"), key=key("breach_reopen_reason"))
-                if st.form_submit_button(tr("breach.closing.reopen")):
-                    if ui.call(breach.reopen, b.id, b.version, {"reason": reason}, actor=actor).ok:
-                        ui.flash("breach.reopened")
-                        st.rerun()
+            with st.form(key("reopen")):
+                reason = st.text_area(tr("breach.closing.reopen_reason"), key=key("reopen_reason"))
+                submitted = st.form_submit_button(tr("breach.closing.reopen"))
+            if submitted:
+                forms.done(ui.call(breach.reopen, b.id, version, {"reason": reason}, actor=actor), "breach.reopened")
     elif case.can_decide:
         st.caption(tr("breach.closing.help"))
-        with st.form(f"breach_close_{b.id}_{b.version}"):
-            note = st.text_area(tr("breach.field.closing_note"), key=key("breach_closing_note"))
-            if st.form_submit_button(tr("breach.closing.submit"), type="primary"):
-                if ui.call(breach.close, b.id, b.version, {"closing_note": note}, actor=actor).ok:
-                    ui.flash("breach.closed")
-                    st.rerun()
+        with st.form(key("close")):
+            note = st.text_area(tr("breach.field.closing_note"), key=key("closing_note"))
+            submitted = st.form_submit_button(tr("breach.closing.submit"), type="primary")
+        if submitted:
+            forms.done(ui.call(breach.close, b.id, version, {"closing_note": note}, actor=actor), "breach.closed")
     else:
         st.info(tr("breach.closing.by_dpo"))

@@ -4,6 +4,7 @@ import streamlit as st
 
 from dashboard import breach, organisation, ui
 from dashboard.breach import widgets
+from dashboard.form_state import CaseForms
 from models.breach import BreachStatus
 
 CASE_PAGE = str(Path(__file__).with_name("breach_case.py"))
@@ -64,7 +65,7 @@ with register_tab:
             st.switch_page(CASE_PAGE, query_params={"id": str(chosen)})
 
     if not actor.is_read_only:
-        with st.expander(tr("breach.register.export"), icon=":material/inventory:"):
+        with st.expander(tr("breach.register.export"), icon=":material/inventory:", key="breach_register_export_open"):
             st.caption(tr("breach.register.export_help"))
             pdf_col, csv_col = st.columns(2)
             for column, fmt in ((pdf_col, "pdf"), (csv_col, "csv")):
@@ -81,9 +82,12 @@ with register_tab:
 if declare_tab:
     with declare_tab[0]:
         st.caption(tr("breach.declare.intro"))
-        data = widgets.facts_form("breach_declare", actor)
+        forms = CaseForms("breach_declare")
+        # "Now" is fixed when the form opens: detection and awareness typed minutes before the submit stay.
+        data = widgets.facts_form(forms.key(), actor, forms.fixed("now", widgets.paris_now))
         if data is not None:
             declared = ui.call(breach.declare, data, actor=actor)
             if declared.ok:
+                forms.reset()
                 ui.flash("breach.declared", reference=declared.value.reference)
                 st.switch_page(CASE_PAGE, query_params={"id": str(declared.value.id)})

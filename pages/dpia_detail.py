@@ -5,10 +5,12 @@ import streamlit as st
 from dashboard import evidence, ui
 from dashboard.charts.risk_map import risk_map_figure
 from dashboard.dpia import cases, content, decision, documents
+from dashboard.form_state import CaseForms
 from models.dpia_rules import (
     ACTION_STATUSES, CONTEXT_ITEMS, LEVELS, PRINCIPLE_ITEMS, DpiaStatus, Evaluation, MeasureStatus, RiskKind,
     can_transition, is_high_risk, residual_levels, risk_zone,
 )
+from models.clock import paris_today
 from models.dpia_snapshot import risk_letters
 from models.roles import Capability
 
@@ -37,20 +39,15 @@ if not loaded.ok:
     st.session_state.pop(CURRENT, None)
     st.stop()
 view = loaded.value
-st.query_params["id"] = str(view.id)
+if st.query_params.get("id") != str(view.id):  # the URL names the DPIA before any form is drawn: a
+    st.query_params["id"] = str(view.id)  # later run would otherwise take it for another page and drop the input
+    st.rerun()
 letters = risk_letters(view.active_risks)
 measure_titles = {m.id: m.title for m in view.measures}
-
-
-def key(name: str) -> str:
-    """Widget keys carry the version: after a save, widgets start again from the stored values."""
-    return f"dpia{view.id}v{view.version}_{name}"
-
-
-def saved(result) -> None:
-    if result.ok:
-        ui.flash("common.saved")
-        st.rerun()
+forms = CaseForms("dpia", view.id)
+key = forms.key  # a new generation after the user's own save: the forms show the stored values
+version = forms.version("dpia", view.version)  # what the user saw, kept across reruns: a stale save is refused
+saved = forms.done  # outside a form: a refused save offers a button to reload the case
 
 
 def risk_name(risk) -> str:
@@ -159,7 +156,7 @@ if not view.can_edit and view.can_manage and view.status != DpiaStatus.ARCHIVED:
 
 tabs = st.tabs([tr("dpia.tab.context"), tr("dpia.tab.principles"), tr("dpia.tab.measures"), tr("dpia.tab.risks"),
                 tr("dpia.tab.map"), tr("dpia.tab.validation"), tr("dpia.tab.documents")],
-               key="dpia_tab", on_change="rerun")  # stateful: a save does not send the user back to the first tab
+               key=f"dpia_{view.id}_tabs", on_change="rerun")  # a save keeps the tab
 
 # ------------------------------------------------------------------ context and principles
 
@@ -181,9 +178,10 @@ for tab, items in ((tabs[0], CONTEXT_ITEMS), (tabs[1], PRINCIPLE_ITEMS)):
                         st.divider()
                 if not item.per_question:
                     evaluations[item.reference] = evaluation_fields(item.reference)
-                if st.form_submit_button(tr("common.save"), type="primary"):
-                    saved(ui.call(content.save_item, view.id, view.version, item.reference,
-                                  {"answers": answers, "evaluations": evaluations}, actor=actor))
+                submitted = st.form_submit_button(tr("common.save"), type="primary")
+            if submitted:
+                saved(ui.call(content.save_item, view.id, version, item.reference,
+                              {"answers": answers, "evaluations": evaluations}, actor=actor))
 
 # ------------------------------------------------------------------ measures and action plan
 
@@ -200,7 +198,8 @@ with tabs[2]:
         st.info(tr("dpia.detail.no_measure"))
     statuses = list(MeasureStatus)
     if view.can_edit:
-        with st.expander(tr("dpia.detail.add_measure"), icon=":material/add:", key=key("add_measure_box")):
+        with st.expander(tr("dpia.detail.add_measure"), icon=":material/add:",
+                         key=f"dpia_{view.id}_add_measure_open"):
             with st.form(key("add_measure")):
                 title = st.text_input(tr("dpia.measure.title"), max_chars=300, key=key("new_measure_title"))
                 description = st.text_area(tr("dpia.measure.description"), key=key("new_measure_description"))
@@ -210,15 +209,16 @@ with tabs[2]:
                 owner = middle.text_input(tr("dpia.measure.owner"), max_chars=200, key=key("new_measure_owner"))
                 due = right.date_input(tr("dpia.measure.due_date"), value=None, format="DD/MM/YYYY",
                                        key=key("new_measure_due"), help=tr("dpia.detail.plan_help"))
-                if st.form_submit_button(tr("common.create"), type="primary"):
-                    saved(ui.call(content.save_measure, view.id, view.version, None,
-                                  {"title": title, "description": description, "status": status, "owner": owner,
-                                   "due_date": due}, actor=actor))
+                submitted = st.form_submit_button(tr("common.create"), type="primary")
+            if submitted:
+                saved(ui.call(content.save_measure, view.id, version, None,
+                              {"title": title, "description": description, "status": status, "owner": owner,
+                               "due_date": due}, actor=actor))
     followed = [m for m in view.measures if view.can_edit or m.status in ACTION_STATUSES | {MeasureStatus.CANCELLED}]
     if view.can_track and followed:
         by_id = {m.id: m for m in followed}
         with st.expander(tr("dpia.detail.edit_measure") if view.can_edit else tr("dpia.detail.track_action"),
-                         icon=":material/edit:", key=key("edit_measure_box")):
+                         icon=":material/edit:", key=f"dpia_{view.id}_edit_measure_open"):
             picked = st.selectbox(tr("dpia.measure.title"), list(by_id), format_func=lambda i: by_id[i].title,
                                   key=key("edit_measure_pick"))
             measure = by_id[picked]
@@ -238,15 +238,15 @@ with tabs[2]:
                                        key=key(f"m{measure.id}_due"))
                 done_on = fourth.date_input(tr("dpia.measure.done_on"), value=measure.done_on, format="DD/MM/YYYY",
                                             key=key(f"m{measure.id}_done"))
-                if st.form_submit_button(tr("common.save"), type="primary"):
-                    if view.can_edit:
-                        saved(ui.call(content.save_measure, view.id, view.version, measure.id,
-                                      {"title": title, "description": description, "status": status, "owner": owner,
-                                       "due_date": due, "done_on": done_on}, actor=actor))
-                    else:
-                        saved(ui.call(content.track_action, view.id, view.version, measure.id,
-                                      {"status": status, "owner": owner, "due_date": due, "done_on": done_on},
-                                      actor=actor))
+                submitted = st.form_submit_button(tr("common.save"), type="primary")
+            if submitted and view.can_edit:
+                saved(ui.call(content.save_measure, view.id, version, measure.id,
+                              {"title": title, "description": description, "status": status, "owner": owner,
+                               "due_date": due, "done_on": done_on}, actor=actor))
+            elif submitted:
+                saved(ui.call(content.track_action, view.id, version, measure.id,
+                              {"status": status, "owner": owner, "due_date": due, "done_on": done_on},
+                              actor=actor))
 
 # ------------------------------------------------------------------ risks
 
@@ -257,7 +257,7 @@ with tabs[3]:
                    f"{levels_text(risk.severity_after, risk.likelihood_after)}")
         high = is_high_risk(*residual_levels(*risk.levels()))
         with st.expander(f"({letters[risk.id]}) {risk_name(risk)} — {summary}", icon=":material/warning:" if high
-                         else None, key=key(f"risk_box_{risk.id}")):
+                         else None, key=f"dpia_{view.id}_risk_{risk.id}_open"):
             if not view.can_edit:
                 show_risk(risk)
                 continue
@@ -301,26 +301,28 @@ with tabs[3]:
                 with right:
                     evaluation_comment = st.text_input(tr("dpia.detail.evaluation_comment"),
                                                        value=risk.evaluation_comment, key=key(f"r{risk.id}_ec"))
-                if st.form_submit_button(tr("common.save"), type="primary"):
-                    saved(ui.call(content.save_risk, view.id, view.version, risk.id, {
-                        "title": title, "impacts": impacts.splitlines(), "threats": threats.splitlines(),
-                        "sources": sources.splitlines(), "measure_ids": measure_ids,
-                        "severity_before": severity_before, "likelihood_before": likelihood_before,
-                        "severity_note": severity_note, "likelihood_note": likelihood_note,
-                        "severity_after": severity_after, "likelihood_after": likelihood_after,
-                        "evaluation": evaluation, "evaluation_comment": evaluation_comment}, actor=actor))
+                submitted = st.form_submit_button(tr("common.save"), type="primary")
+            if submitted:
+                saved(ui.call(content.save_risk, view.id, version, risk.id, {
+                    "title": title, "impacts": impacts.splitlines(), "threats": threats.splitlines(),
+                    "sources": sources.splitlines(), "measure_ids": measure_ids,
+                    "severity_before": severity_before, "likelihood_before": likelihood_before,
+                    "severity_note": severity_note, "likelihood_note": likelihood_note,
+                    "severity_after": severity_after, "likelihood_after": likelihood_after,
+                    "evaluation": evaluation, "evaluation_comment": evaluation_comment}, actor=actor))
             if risk.kind == RiskKind.CUSTOM:
                 if st.button(tr("dpia.risk.withdraw"), key=key(f"r{risk.id}_withdraw"), icon=":material/delete:"):
-                    saved(ui.call(content.withdraw_risk, view.id, view.version, risk.id, actor=actor))
+                    saved(ui.call(content.withdraw_risk, view.id, version, risk.id, actor=actor))
     if view.can_edit:
-        with st.expander(tr("dpia.risk.add"), icon=":material/add:", key=key("add_risk_box")):
+        with st.expander(tr("dpia.risk.add"), icon=":material/add:", key=f"dpia_{view.id}_add_risk_open"):
             with st.form(key("add_risk")):
                 title = st.text_input(tr("dpia.risk.title"), max_chars=300, key=key("new_risk_title"))
                 impacts = st.text_area(tr("dpia.risk.impacts"), help=tr("dpia.risk.one_per_line"),
                                        key=key("new_risk_impacts"))
-                if st.form_submit_button(tr("common.create"), type="primary"):
-                    saved(ui.call(content.add_custom_risk, view.id, view.version,
-                                  {"title": title, "impacts": impacts.splitlines()}, actor=actor))
+                submitted = st.form_submit_button(tr("common.create"), type="primary")
+            if submitted:
+                saved(ui.call(content.add_custom_risk, view.id, version,
+                              {"title": title, "impacts": impacts.splitlines()}, actor=actor))
 
 # ------------------------------------------------------------------ risk map
 
@@ -351,28 +353,32 @@ with tabs[5]:
             with st.form(key("cnil")):
                 received = st.date_input(tr("dpia.detail.cnil_received"), value=view.cnil_consulted_on,
                                          format="DD/MM/YYYY", key=key("cnil_received"))
-                if st.form_submit_button(tr("common.save")) and received is not None:
-                    saved(ui.call(decision.record_cnil_consultation, view.id, view.version, received, actor=actor))
+                submitted = st.form_submit_button(tr("common.save"))
+            if submitted and received is not None:
+                saved(ui.call(decision.record_cnil_consultation, view.id, version, received, actor=actor))
         if view.cnil_extended:
             st.info(tr("dpia.report.cnil_extended", notified=tr.date(view.cnil_extension_notified_on)))
         if view.cnil_answer_on:
-            st.info(f"{tr('dpia.report.cnil_answer', answered=tr.date(view.cnil_answer_on))} {view.cnil_answer}")
+            st.info(f"{tr('dpia.report.cnil_answer', answered=tr.date(view.cnil_answer_on))} "
+                    f"{ui.literal(view.cnil_answer)}")
         if view.can_track and view.cnil_consulted_on:
             with st.form(key("cnil_extension")):
                 notified = st.date_input(tr("dpia.detail.cnil_extension"), value=view.cnil_extension_notified_on,
                                          format="DD/MM/YYYY", key=key("cnil_extension_on"))
                 reasons = st.text_area(tr("dpia.detail.cnil_extension_reasons"), value=view.cnil_extension_reasons,
                                        key=key("cnil_extension_reasons"))
-                if st.form_submit_button(tr("common.save")) and notified is not None:
-                    saved(ui.call(decision.record_cnil_extension, view.id, view.version,
-                                  {"notified_on": notified, "reasons": reasons}, actor=actor))
+                submitted_ext = st.form_submit_button(tr("common.save"))
+            if submitted_ext and notified is not None:
+                saved(ui.call(decision.record_cnil_extension, view.id, version,
+                              {"notified_on": notified, "reasons": reasons}, actor=actor))
             with st.form(key("cnil_answer")):
                 answered = st.date_input(tr("dpia.detail.cnil_answer_on"), value=view.cnil_answer_on,
                                          format="DD/MM/YYYY", key=key("cnil_answer_on"))
                 answer = st.text_area(tr("dpia.detail.cnil_answer"), value=view.cnil_answer, key=key("cnil_answer"))
-                if st.form_submit_button(tr("common.save")) and answered is not None:
-                    saved(ui.call(decision.record_cnil_answer, view.id, view.version,
-                                  {"answered_on": answered, "answer": answer}, actor=actor))
+                submitted_answer = st.form_submit_button(tr("common.save"))
+            if submitted_answer and answered is not None:
+                saved(ui.call(decision.record_cnil_answer, view.id, version,
+                              {"answered_on": answered, "answer": answer}, actor=actor))
     elif view.prior_consultation_state == "not_required":
         st.success(tr("dpia.report.prior_consultation_no"))
     else:
@@ -393,9 +399,10 @@ with tabs[5]:
                 tr("dpia.detail.verdict"), [True, False], default=view.dpo_favourable, key=key("dpo_verdict"),
                 format_func=lambda v: tr("dpia.opinion.favourable") if v else tr("dpia.opinion.unfavourable"))
             opinion = st.text_area(tr("dpia.detail.dpo_opinion"), value=view.dpo_opinion, key=key("dpo_opinion"))
-            if st.form_submit_button(tr("dpia.detail.give_opinion"), type="primary"):
-                saved(ui.call(decision.give_dpo_opinion, view.id, view.version,
-                              {"dpo_name": name, "favourable": favourable, "opinion": opinion}, actor=actor))
+            submitted = st.form_submit_button(tr("dpia.detail.give_opinion"), type="primary")
+        if submitted:
+            saved(ui.call(decision.give_dpo_opinion, view.id, version,
+                          {"dpo_name": name, "favourable": favourable, "opinion": opinion}, actor=actor))
 
     st.subheader(tr("dpia.report.people_views"))
     if not view.can_edit:
@@ -433,7 +440,7 @@ with tabs[5]:
         if submitted and sought is None:
             st.error(tr("dpia.validation.people_views"))
         elif submitted:
-            saved(ui.call(decision.record_people_views, view.id, view.version,
+            saved(ui.call(decision.record_people_views, view.id, version,
                           {"sought": sought, "names": names, "favourable": people_favourable,
                            "opinion": people_opinion, "not_sought_reason": reason}, actor=actor))
 
@@ -451,7 +458,8 @@ with tabs[5]:
             decision_by = st.text_input(tr("dpia.detail.decision_by"), value=view.decision_by, max_chars=200,
                                         key=key("decision_by"))
             left, right = st.columns(2)
-            decided_on = left.date_input(tr("dpia.detail.decided_on"), format="DD/MM/YYYY", key=key("decided_on"))
+            decided_on = left.date_input(tr("dpia.detail.decided_on"), value=forms.fixed("today", paris_today),
+                                         format="DD/MM/YYYY", key=key("decided_on"))
             review_date = right.date_input(tr("dpia.report.review_date"), value=None, format="DD/MM/YYYY",
                                            key=key("review_date"), help=tr("dpia.detail.review_help"))
             comment = st.text_area(tr("dpia.detail.decision_comment"), key=key("decision_comment"))
@@ -461,19 +469,19 @@ with tabs[5]:
             refuse = right.form_submit_button(tr("dpia.detail.refuse"), icon=":material/block:")
         data = {"decision_by": decision_by, "decided_on": decided_on, "review_date": review_date, "comment": comment}
         if validate:
-            saved(ui.call(decision.validate_dpia, view.id, view.version, data, actor=actor))
+            saved(ui.call(decision.validate_dpia, view.id, version, data, actor=actor))
         if refuse:
-            saved(ui.call(decision.refuse_dpia, view.id, view.version, data, actor=actor))
+            saved(ui.call(decision.refuse_dpia, view.id, version, data, actor=actor))
     if view.can_manage:
         left, right = st.columns(2)
         if can_transition(view.status, DpiaStatus.IN_PROGRESS) and view.status != DpiaStatus.DRAFT:
             if left.button(tr("dpia.detail.reopen"), key=key("reopen"), icon=":material/lock_open:"):
-                saved(ui.call(cases.change_status, view.id, view.version, DpiaStatus.IN_PROGRESS, actor=actor))
+                saved(ui.call(cases.change_status, view.id, version, DpiaStatus.IN_PROGRESS, actor=actor))
         if can_transition(view.status, DpiaStatus.ARCHIVED):
             confirm = right.checkbox(tr("dpia.detail.archive_confirm"), key=key("archive_confirm"))
             if right.button(tr("dpia.detail.archive"), key=key("archive"), icon=":material/archive:",
                             disabled=not confirm):
-                saved(ui.call(cases.change_status, view.id, view.version, DpiaStatus.ARCHIVED, actor=actor))
+                saved(ui.call(cases.change_status, view.id, version, DpiaStatus.ARCHIVED, actor=actor))
 
 # ------------------------------------------------------------------ documents
 

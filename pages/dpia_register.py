@@ -5,6 +5,7 @@ import streamlit as st
 from dashboard import activities, ui
 from dashboard.dpia import cases, documents
 from dashboard.dpia.common import can_edit
+from dashboard.form_state import CaseForms
 from models.dpia_rules import DpiaStatus
 
 actor = ui.page_actor(page="dpia")
@@ -48,34 +49,44 @@ else:
 if can_edit(actor):
     choices = ui.call(activities.activity_choices, actor=actor).value or []
     labels = {c.id: c.label for c in choices}
-    with st.expander(tr("dpia.register.new"), icon=":material/add:"):
-        with st.form("dpia_new"):
+    new_forms = CaseForms("dpia_new")
+    with st.expander(tr("dpia.register.new"), icon=":material/add:", key="dpia_register_new_open"):
+        with st.form(new_forms.key("form")):
             activity_id = st.selectbox(tr("dpia.field.activity"), list(labels), format_func=labels.get,
-                                       key="dpia_new_activity", index=None, placeholder=tr("dpia.field.choose"))
-            title = st.text_input(tr("dpia.field.title"), key="dpia_new_title", max_chars=300)
-            if st.form_submit_button(tr("common.create"), type="primary"):
-                if activity_id is None:
-                    st.error(tr("dpia.register.choose_activity"))
-                else:
-                    created = ui.call(cases.create_dpia, {"activity_id": activity_id, "title": title}, actor=actor)
-                    if created.ok:
-                        ui.flash("dpia.register.created", reference=created.value.reference)
-                        st.switch_page(DETAIL, query_params={"id": str(created.value.id)})
-    with st.expander(tr("dpia.import.title"), icon=":material/upload_file:"):
+                                       key=new_forms.key("activity"), index=None, placeholder=tr("dpia.field.choose"))
+            title = st.text_input(tr("dpia.field.title"), key=new_forms.key("title"), max_chars=300)
+            submitted = st.form_submit_button(tr("common.create"), type="primary")
+        if submitted and activity_id is None:
+            st.error(tr("dpia.register.choose_activity"))
+        elif submitted:
+            created = ui.call(cases.create_dpia, {"activity_id": activity_id, "title": title}, actor=actor)
+            if created.ok:
+                new_forms.reset()
+                ui.flash("dpia.register.created", reference=created.value.reference)
+                st.switch_page(DETAIL, query_params={"id": str(created.value.id)})
+    import_forms = CaseForms("dpia_import")
+    with st.expander(tr("dpia.import.title"), icon=":material/upload_file:", key="dpia_register_import_open"):
         st.caption(tr("dpia.import.help"))
-        with st.form("dpia_import"):
+        with st.form(import_forms.key("form")):
             activity_id = st.selectbox(tr("dpia.field.activity"), list(labels), format_func=labels.get,
-                                       key="dpia_import_activity", index=None, placeholder=tr("dpia.field.choose"))
-            upload = st.file_uploader(tr("dpia.import.file"), type=["json"], key="dpia_import_file")
+                                       key=import_forms.key("activity"), index=None,
+                                       placeholder=tr("dpia.field.choose"))
+            upload = st.file_uploader(tr("dpia.import.file"), type=["json"], key=import_forms.key("file"))
             submitted = st.form_submit_button(tr("dpia.import.submit"), type="primary")
-        if submitted:
-            if activity_id is None or upload is None:
-                st.error(tr("dpia.import.choose"))
-            else:
-                imported = ui.call(documents.import_json, activity_id, upload.getvalue(), actor=actor)
-                if imported.ok:
-                    for notice in imported.value.notices:
-                        st.warning(tr(notice))
-                    st.success(tr("dpia.import.done", reference=imported.value.dpia.reference))
-                    st.page_link(DETAIL, label=tr("dpia.import.open", reference=imported.value.dpia.reference),
-                                 query_params={"id": str(imported.value.dpia.id)}, icon=":material/open_in_new:")
+        if submitted and (activity_id is None or upload is None):
+            st.error(tr("dpia.import.choose"))
+        elif submitted:
+            imported = ui.call(documents.import_json, activity_id, upload.getvalue(), actor=actor)
+            if imported.ok:  # the form starts empty; the outcome stays shown while the user is on the page
+                import_forms.reset()
+                import_forms.fixed("outcome", lambda: (imported.value.dpia.id, imported.value.dpia.reference,
+                                                       list(imported.value.notices)))
+                st.rerun()
+        outcome = import_forms.fixed("outcome", lambda: None)
+        if outcome is not None:
+            dpia_id, reference, notices = outcome
+            for notice in notices:
+                st.warning(tr(notice))
+            st.success(tr("dpia.import.done", reference=reference))
+            st.page_link(DETAIL, label=tr("dpia.import.open", reference=reference),
+                         query_params={"id": str(dpia_id)}, icon=":material/open_in_new:")

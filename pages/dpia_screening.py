@@ -5,6 +5,7 @@ import streamlit as st
 from dashboard import activities, ui
 from dashboard.dpia import cases, screening
 from dashboard.dpia.common import can_edit
+from dashboard.form_state import CaseForms
 from models.dpia_screening import CNIL_EXEMPT_LIST, CNIL_LIST, WP248_CRITERIA, ScreeningOutcome
 
 actor = ui.page_actor(page="dpia-screening")
@@ -64,7 +65,8 @@ with screen_tab:
             show_result(latest)
             if latest.justification:
                 st.markdown(f"**{tr('dpia.screening.justification')}** : {latest.justification}")
-            with st.expander(tr("dpia.screening.history", count=len(history))):
+            with st.expander(tr("dpia.screening.history", count=len(history)),
+                             key=f"screening_{activity_id}_history_open"):
                 st.dataframe(
                     [{tr("dpia.col.screened_at"): tr.datetime(s.screened_at), tr("dpia.col.by"): s.screened_by_name,
                       tr("dpia.col.screening"): outcome_label(s.outcome),
@@ -79,37 +81,36 @@ with screen_tab:
 
         if can_edit(actor):
             previous = history[0] if history else None
-            with st.form(f"screening_form_{activity_id}"):
+            forms = CaseForms("screening", activity_id)  # after a save the form shows the new screening
+            with st.form(forms.key("form")):
                 st.markdown(f"**{tr('dpia.screening.criteria_title')}**")
                 ticked = [code for code in WP248_CRITERIA
                           if st.checkbox(tr(f"dpia.criterion.{code}"), help=tr(f"dpia.criterion.{code}.help"),
                                          value=bool(previous and code in previous.criteria),
-                                         key=f"screening_{activity_id}_{code}")]
+                                         key=forms.key(code))]
                 cnil_types = st.multiselect(tr("dpia.screening.cnil_title"), list(CNIL_LIST),
                                             default=list(previous.cnil_types) if previous else [],
                                             format_func=lambda c: tr(f"dpia.cnil_type.{c}"),
-                                            key=f"screening_{activity_id}_cnil", placeholder=tr("common.none"))
+                                            key=forms.key("cnil"), placeholder=tr("common.none"))
                 exempt_types = st.multiselect(tr("dpia.screening.exempt_title"), list(CNIL_EXEMPT_LIST),
                                               default=list(previous.cnil_exempt_types) if previous else [],
                                               format_func=lambda c: tr(f"dpia.cnil_exempt_type.{c}"),
                                               help=tr("dpia.screening.exempt_help"),
-                                              key=f"screening_{activity_id}_exempt", placeholder=tr("common.none"))
-                justification = st.text_area(tr("dpia.screening.justification"), key=f"screening_{activity_id}_why",
+                                              key=forms.key("exempt"), placeholder=tr("common.none"))
+                justification = st.text_area(tr("dpia.screening.justification"), key=forms.key("why"),
                                              help=tr("dpia.screening.justification_help"), max_chars=4000)
                 submitted = st.form_submit_button(tr("dpia.screening.submit"), type="primary")
             if submitted:
-                done = ui.call(screening.screen_activity, activity_id,
-                               {"criteria": ticked, "cnil_types": cnil_types, "cnil_exempt_types": exempt_types,
-                                "justification": justification},
-                               actor=actor)
-                if done.ok:
-                    ui.flash("dpia.screening.saved")
-                    st.rerun()
+                forms.done(ui.call(screening.screen_activity, activity_id,
+                                   {"criteria": ticked, "cnil_types": cnil_types, "cnil_exempt_types": exempt_types,
+                                    "justification": justification},
+                                   actor=actor), "dpia.screening.saved")
             if history and history[0].outcome != ScreeningOutcome.NOT_REQUIRED:
-                if st.button(tr("dpia.screening.start_dpia"), key="screening_start_dpia", type="primary",
+                if st.button(tr("dpia.screening.start_dpia"), key=forms.key("start_dpia"), type="primary",
                              icon=":material/assignment_add:"):
                     created = ui.call(cases.create_dpia, {"activity_id": activity_id,
                                                           "title": names[activity_id]}, actor=actor)
                     if created.ok:
+                        forms.reset()
                         ui.flash("dpia.register.created", reference=created.value.reference)
                         st.switch_page(DETAIL, query_params={"id": str(created.value.id)})

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import activities, organisation, register, ui
+from dashboard.form_state import CaseForms
 from dashboard.validation import InvalidInput
 from exports.register_sheet import CODED, LIST_COLUMNS, part_label
 from models.register import ActivityContent
@@ -128,13 +129,15 @@ if requested == "new":
     entity_names = {e.id: e.name for e in entities}
     editable = [d.id for d in departments if register.may_edit(actor, d.id)]
     st.subheader(tr("register.new_title"))
-    with st.form("act_create"):
+    new_forms = CaseForms("register_new")
+    with st.form(new_forms.key("form")):
         entity_id = st.selectbox(tr("register.col.entity"), list(entity_names), format_func=entity_names.get,
-                                 key="act_new_entity")
-        data = _content_form(None, editable, department_names, "new")
+                                 key=new_forms.key("entity"))
+        data = _content_form(None, editable, department_names, new_forms.key())
         if st.form_submit_button(tr("register.create_draft"), type="primary"):
             outcome = ui.call(register.create_activity, entity_id, data, actor=actor, quiet=True)
             if outcome.ok:
+                new_forms.reset()
                 ui.flash("register.created", reference=outcome.value.reference)
                 st.query_params["id"] = str(outcome.value.id)
                 st.rerun()
@@ -150,6 +153,8 @@ view = ui.call(register.get_activity, selected_id, actor=actor).value
 if view is None:
     st.stop()
 activity, content = view.activity, view.content
+forms = CaseForms("register", activity.id)
+version = forms.version("activity", activity.version)  # what the user saw, kept across reruns: a stale save is refused
 
 st.header(f"{activity.reference} — {activity.name}")
 status_text = (tr("register.pdf.validated_by", name=view.validated_by or "—", date=tr.date(activity.validated_at))
@@ -166,14 +171,12 @@ if view.gaps:
     st.warning("\n".join([tr("register.gaps_intro")] + [f"- {tr(g)}" for g in view.gaps]))
 if view.can_validate and st.button(tr("register.validate"), key="act_validate", type="primary",
                                    icon=":material/verified:", disabled=bool(view.gaps)):
-    if ui.call(register.validate_activity, activity.id, activity.version, actor=actor).ok:
-        ui.flash("register.validated")
-        st.rerun()
+    forms.done(ui.call(register.validate_activity, activity.id, version, actor=actor), "register.validated")
 
 tab_names = ["register.tab.entry", "register.tab.linked", "register.tab.reviews"]
 if view.can_edit:
     tab_names.insert(1, "register.tab.edit")
-tabs = dict(zip(tab_names, st.tabs([tr(n) for n in tab_names])))
+tabs = dict(zip(tab_names, st.tabs([tr(n) for n in tab_names], key=f"register_{activity.id}_tabs")))
 
 with tabs["register.tab.entry"]:
     st.markdown(f"**{tr('register.col.description')}**  \n{content.description or '—'}")
@@ -190,15 +193,15 @@ if "register.tab.edit" in tabs:
     with tabs["register.tab.edit"]:
         st.caption(tr("register.edit_note_dpo" if actor.role == "dpo" else "register.edit_note"))
         editable = sorted(view.editable_department_ids, key=lambda i: department_names.get(i, ""))
-        with st.form(f"act_edit_{activity.id}_{activity.version}"):
-            data = _content_form(content, editable, department_names, f"edit_{activity.id}_{activity.version}")
-            if st.form_submit_button(tr("common.save"), type="primary"):
-                outcome = ui.call(register.update_activity, activity.id, activity.version, data, actor=actor,
-                                  quiet=True)
-                if outcome.ok:
-                    ui.flash("register.saved", status=tr(f"register.status.{outcome.value.status}"))
-                    st.rerun()
-                _show_problems(outcome)
+        with st.form(forms.key("form")):
+            data = _content_form(content, editable, department_names, forms.key())
+            submitted = st.form_submit_button(tr("common.save"), type="primary")
+        if submitted:
+            outcome = ui.call(register.update_activity, activity.id, version, data, actor=actor, quiet=True)
+            if outcome.ok:
+                forms.done(outcome, "register.saved", status=tr(f"register.status.{outcome.value.status}"))
+            _show_problems(outcome)
+            forms.done(outcome)  # a stale save: the button to reload the entry
 
 with tabs["register.tab.linked"]:
     st.caption(tr("register.linked_help"))
@@ -219,12 +222,12 @@ with tabs["register.tab.reviews"]:
     else:
         st.caption(tr("register.review.none"))
     if view.can_review:
-        with st.form(f"act_review_{activity.id}", clear_on_submit=True):
-            changes = st.text_area(tr("register.field.changes"), key="act_review_changes",
+        with st.form(forms.key("review")):
+            changes = st.text_area(tr("register.field.changes"), key=forms.key("review_changes"),
                                    help=tr("register.review.help"))
-            if st.form_submit_button(tr("register.review.record"), type="primary"):
-                if ui.call(register.record_review, activity.id, activity.version, changes, actor=actor).ok:
-                    ui.flash("register.review.recorded")
-                    st.rerun()
+            submitted = st.form_submit_button(tr("register.review.record"), type="primary")
+        if submitted:
+            forms.done(ui.call(register.record_review, activity.id, version, changes, actor=actor),
+                       "register.review.recorded")
 
 st.page_link(LIST_PAGE, label=tr("register.back_to_list"), icon=":material/list:")

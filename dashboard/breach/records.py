@@ -218,6 +218,7 @@ def update_facts(session: Session, actor: Actor, breach_id: int, version: int, d
     touch(breach)
     session.add(breach)
     session.flush()
+    session.refresh(breach)  # times as stored (UTC): an unchanged time is not reported as changed
     _set_links(session, breach.id, set(facts.activity_ids), _departments_concerned(session, facts))
     record(session, actor, "breach.update", breach,
            changes=audit.diff(audit.json_safe(before), audit.json_safe(_snapshot(session, breach))))

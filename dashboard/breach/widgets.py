@@ -24,10 +24,12 @@ def paris_now() -> datetime:
     return paris_time(utcnow()).replace(second=0, microsecond=0, tzinfo=None)
 
 
-def when_input(label: str, value: datetime | None, key: str, *, now_if_empty: bool = False,
+def when_input(label: str, value: datetime | None, key: str, *, now_if_empty: datetime | None = None,
                help: str | None = None) -> datetime | None:
-    """A date and time typed in Paris time, returned as an instant (None if empty)."""
-    default = to_paris(value) or (paris_now() if now_if_empty else None)
+    """A date and time typed in Paris time, returned as an instant (None if empty).
+    `now_if_empty` is the page's "now" (`paris_now()`) fixed when the form opened
+    (CaseForms.fixed): a person who takes minutes to fill the form keeps what they typed."""
+    default = to_paris(value) or now_if_empty
     return from_paris(st.datetime_input(label, value=default, key=key, format="DD/MM/YYYY", help=help))
 
 
@@ -39,10 +41,11 @@ def md_escape(value: object) -> str:
     return str(value).translate(_MARKDOWN_SPECIALS).replace("\n", "  \n")
 
 
-def facts_form(key: str, actor: Actor, current: Breach | None = None, activity_ids: list[int] = (),
+def facts_form(key: str, actor: Actor, now: datetime, current: Breach | None = None, activity_ids: list[int] = (),
                department_ids: list[int] = ()) -> dict | None:
     """The declaration form (blank) or the edit form (filled with `current`). Returns
-    the data when submitted."""
+    the data when submitted. `now` (naive Paris time, fixed when the form opened) is the
+    default of the detection and awareness times."""
     tr = ui.tr()
     entities = ui.call(organisation.list_entities, actor=actor).value or []
     departments = ui.call(organisation.list_departments, actor=actor).value or []
@@ -70,11 +73,11 @@ def facts_form(key: str, actor: Actor, current: Breach | None = None, activity_i
         left, right = st.columns(2)
         with left:
             detected = when_input(tr("breach.field.detected_at"), current and current.detected_at, f"{key}_detected",
-                                  now_if_empty=True)
+                                  now_if_empty=now)
         with right:
             aware = when_input(tr("breach.field.aware_at"), current and current.aware_at, f"{key}_aware",
-                               now_if_empty=True, help=tr("breach.help.aware_at"))
-            not_aware = st.checkbox(tr("breach.field.aware_unknown"), key=f"{key}_not_aware",
+                               now_if_empty=now, help=tr("breach.help.aware_at"))
+            not_aware = st.checkbox(tr("breach.field.aware_unknown"), key=f"{key}_unaware",
                                     value=bool(current and current.aware_at is None))
         discovery = st.text_input(tr("breach.field.discovery"), value=value("discovery"), key=f"{key}_discovery")
         st.markdown(f"**{tr('breach.field.nature')}**")

@@ -4,11 +4,14 @@ a refused notification shown in the user's language."""
 import pytest
 from sqlmodel import select
 
-from dashboard import db
+from dashboard import auth, db
+from dashboard.breach import records
+from dashboard.breach.forms import BreachFacts
 from dashboard.demo import activities as demo_activities
 from dashboard.demo import breaches as demo_breaches
-from models.breach import Breach, BreachNotification
-from tests.page_support import app_as, page_path
+from models.breach import Breach, BreachNotification, BreachStep
+from models.org import User
+from tests.page_support import app_as, form_key, page_path
 
 REGISTER = page_path("breach_register.py")
 CASE = page_path("breach_case.py")
@@ -85,3 +88,45 @@ def test_a_late_notification_without_reasons_is_refused_on_the_page(demo_org):
         "Configuration du sous-traitant analysée pendant quatre jours.")
     next(b for b in at.button if b.label == "Enregistrer la notification").click().run()
     assert not at.error and "Notifiée à la CNIL" in _texts(at)
+
+
+def test_a_qualification_made_on_a_stale_case_is_refused_and_the_input_stays(demo_org):
+    """Issue 13 item 3: the save carries the version the user saw when the case opened."""
+    breach_id = _breach_id(demo_org, "Enregistrement de sessions")
+    at = _open(demo_org, "dpo", CASE, breach_id)
+    with demo_org.work() as session:  # the lawyer completes the facts meanwhile
+        legal = auth.actor_for(session, session.exec(select(User).where(User.username == "juriste")).one())
+        seen = session.get(Breach, breach_id)
+        records.update_facts(session, legal, breach_id, seen.version,
+                             {**BreachFacts.model_validate(seen, from_attributes=True).model_dump(),
+                              "title": "Intitulé corrigé par le juriste"})
+    justification = form_key(at, "breach/risk_justification")
+    at.text_area(key=justification).input("Sessions enregistrées avec les champs de saisie.")
+    next(b for b in at.button if b.label == "Enregistrer l'évaluation").click().run()
+    assert not at.exception
+    assert any(e.value.startswith("juriste a modifié ce dossier") and "Intitulé" in e.value for e in at.error)
+    assert at.text_area(key=justification).value == "Sessions enregistrées avec les champs de saisie."
+    with demo_org.session() as session:
+        stored = session.get(Breach, breach_id)
+        assert stored.title == "Intitulé corrigé par le juriste"
+        assert stored.risk_justification != "Sessions enregistrées avec les champs de saisie."
+
+
+def test_a_response_step_added_clears_the_form_for_the_next_one(demo_org):
+    """Issue 13 item 4: forms clear on success (a new generation of keys: the second trigger
+    of a double click finds no submit button)."""
+    breach_id = _breach_id(demo_org, "Enregistrement de sessions")
+    at = _open(demo_org, "dpo", CASE, breach_id)
+    with demo_org.session() as session:
+        before = len(session.exec(select(BreachStep).where(BreachStep.breach_id == breach_id)).all())
+    description = form_key(at, "breach/step_description")
+    at.text_input(key=description).input("Purger les enregistrements de sessions")
+    at.text_input(key=form_key(at, "breach/step_owner")).input("Responsable produit")
+    submit = next(b for b in at.button if b.label == "Ajouter l'étape")
+    submit.click().run()
+    assert not at.exception and [e.icon for e in at.error] == [":material/timer:"]  # only the overdue clock
+    assert at.text_input(key=form_key(at, "breach/step_description")).value == ""  # a fresh form
+    assert not any(w.key == description for w in at.text_input)  # the submitted form is gone
+    with demo_org.session() as session:
+        steps = session.exec(select(BreachStep).where(BreachStep.breach_id == breach_id)).all()
+    assert len(steps) == before + 1

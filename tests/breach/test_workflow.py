@@ -5,7 +5,8 @@ import pytest
 from sqlmodel import select
 
 from dashboard.breach import records, workflow
-from dashboard.errors import NotAllowed
+from dashboard.breach.forms import from_paris, to_paris
+from dashboard.errors import ConcurrentEdit, NotAllowed
 from dashboard.validation import InvalidInput
 from models.audit import AuditEntry
 from models.errors import RuleViolation
@@ -160,3 +161,24 @@ def test_response_steps_by_department_heads_and_nothing_by_the_auditor(org):
                     lambda s: workflow.record_notification(s, org.head_cr, breach.id, 1, {})):
         with pytest.raises(NotAllowed), org.work() as session:
             attempt(session)
+
+
+def test_a_facts_save_records_only_what_changed_so_a_stale_save_names_it(org):
+    """Issue 13 item 3: the refusal of a stale save says which fields the other person
+    changed; times sent back unchanged by the form (in Paris time) are not among them."""
+    data = facts(org)
+    data |= {name: data[name].replace(second=0) for name in ("detected_at", "aware_at", "started_at")}
+    breach = declare(org, **data)
+    seen = breach.version
+    typed = {**data, "title": "Intitulé corrigé", **{name: from_paris(to_paris(data[name]))
+                                                    for name in ("detected_at", "aware_at", "started_at")}}
+    with org.work() as session:
+        records.update_facts(session, org.dpo, breach.id, seen, typed)
+    with org.session() as session:
+        entry = session.exec(select(AuditEntry).where(AuditEntry.action == "breach.update",
+                                                      AuditEntry.object_id == breach.id)).one()
+    assert set(entry.details["changes"]) == {"title"}
+    with pytest.raises(ConcurrentEdit) as error, org.work() as session:
+        records.update_facts(session, org.legal, breach.id, seen, {**data, "description": "Autre description"})
+    assert error.value.key == "error.concurrent_edit_fields"
+    assert list(error.value.params["fields"]) == ["breach.field.title"]

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from tests.e2e.conftest import login, no_traceback, open_page, open_tab, wait_idle
+from tests.e2e.conftest import keyed, login, no_traceback, open_page, open_tab, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -18,8 +18,8 @@ TITLE = "Clé USB non chiffrée perdue lors d'un salon"
 
 
 def _submit(page, form_field_key: str) -> None:
-    """Click the submit button of the form holding the given widget."""
-    form = page.get_by_test_id("stForm").filter(has=page.locator(f"[class*='st-key-{form_field_key}']"))
+    """Click the submit button of the form holding the widget with this key (see `keyed`)."""
+    form = page.get_by_test_id("stForm").filter(has=page.locator(keyed(form_field_key)))
     form.get_by_test_id("stBaseButton-primaryFormSubmit").click()
     wait_idle(page)
 
@@ -37,13 +37,13 @@ def test_declare_qualify_high_risk_and_download_both_documents(page, app_url):
     login(page, app_url, "dpo")
     open_page(page, "Violations de données")
     open_tab(page, "Déclarer une violation")
-    page.locator(".st-key-breach_declare_title input").fill(TITLE)
-    page.locator(".st-key-breach_declare_description textarea").fill(
+    page.locator(keyed("breach_declare/title") + " input").fill(TITLE)
+    page.locator(keyed("breach_declare/description") + " textarea").fill(
         "Une clé USB contenant la liste des prospects rencontrés au salon a été perdue.")
-    page.locator(".st-key-breach_declare_confidentiality").get_by_text("Confidentialité").click()
-    page.locator(".st-key-breach_declare_consequences textarea").fill("Sollicitations et hameçonnage ciblé.")
-    page.locator(".st-key-breach_declare_taken textarea").fill("Chiffrement obligatoire des supports amovibles.")
-    _submit(page, "breach_declare_title")
+    page.locator(keyed("breach_declare/confidentiality")).get_by_text("Confidentialité").click()
+    page.locator(keyed("breach_declare/consequences") + " textarea").fill("Sollicitations et hameçonnage ciblé.")
+    page.locator(keyed("breach_declare/taken") + " textarea").fill("Chiffrement obligatoire des supports amovibles.")
+    _submit(page, "breach_declare/title")
     heading = page.get_by_role("heading", name=TITLE)
     expect(heading).to_have_text(re.compile(r"^VIO-\d{4}-\d{4} — "))
     reference = heading.inner_text().split(" — ")[0]
@@ -51,17 +51,17 @@ def test_declare_qualify_high_risk_and_download_both_documents(page, app_url):
 
     open_tab(page, "Évaluation du risque")
     page.get_by_text("Risque élevé — notification à la CNIL et information des personnes").click()
-    page.locator("[class*='st-key-breach_risk_justification_'] textarea").fill(
+    page.locator(keyed("breach/risk_justification") + " textarea").fill(
         "Coordonnées et centres d'intérêt de 300 prospects, support non chiffré.")
-    _submit(page, "breach_risk_justification")
+    _submit(page, "breach/risk_justification")
     page.get_by_text("Évaluation du risque enregistrée.").wait_for()
 
     open_tab(page, "Information des personnes")
-    page.locator("[class*='st-key-breach_people_summary_'] textarea").fill(
+    page.locator(keyed("breach/people_summary") + " textarea").fill(
         "Une clé USB contenant vos coordonnées a été perdue lors d'un salon professionnel.")
-    page.locator("[class*='st-key-breach_people_advice_'] textarea").fill(
+    page.locator(keyed("breach/people_advice") + " textarea").fill(
         "Méfiez-vous des messages inattendus se réclamant de Médicis.")
-    _submit(page, "breach_people_summary")
+    _submit(page, "breach/people_summary")
     page.get_by_text("Enregistré.").wait_for()
 
     open_tab(page, "Documents")

@@ -32,6 +32,7 @@ def _saved(page) -> None:
     """The success message after a save, or the error shown instead (in the failure's message)."""
     settle(page)  # the click's rerun may not have started yet: an earlier "Enregistré." would still show
     page.get_by_text("Enregistré.").or_(page.get_by_test_id("stAlertContentError")).first.wait_for()
+    wait_idle(page)  # the message comes first: the forms redrawn after a save come later in the same run
     errors = page.get_by_test_id("stAlertContentError").all_inner_texts()
     assert not errors, errors
 
