@@ -275,6 +275,7 @@ class RegisterEntry:
     last_reviewed_on: date | None = None
     next_review_on: date | None = None
     source_reference: str = ""
+    version: int | None = None  # the entry's version when exported: an import refuses a row changed since
 
 
 # ------------------------------------------------------------------------- tables
