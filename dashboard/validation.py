@@ -87,7 +87,9 @@ def check_limits(value: Any) -> None:
 
 
 def validate(model: type[M], data: dict[str, Any] | BaseModel) -> M:
-    """Validate with the model, then apply the limits every input shares."""
+    """Validate with the model, then apply the limits every input shares (to the input
+    first too: no model validator ever computes with a date in year 1)."""
+    check_limits(data)
     try:
         result = model.model_validate(data if isinstance(data, dict) else data.model_dump())
     except ValidationError as exc:
