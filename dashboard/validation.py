@@ -20,6 +20,7 @@ _GENERIC = {
     "string_too_short": "validation.too_short",
     "string_too_long": "validation.too_long",
     "too_short": "validation.too_few",
+    "too_long": "validation.too_many",
     "greater_than": "validation.greater_than",
     "greater_than_equal": "validation.greater_than_equal",
     "less_than": "validation.less_than",

@@ -222,3 +222,11 @@ def test_complete_register_content_still_passes():
     """The limits refuse nothing an ordinary entry holds."""
     from dashboard.register import validate_content
     assert validate_content(complete(1)).name == "Gestion des adhérents"
+
+
+def test_a_register_cell_listing_thousands_of_items_is_refused(org):
+    cell = "\n".join(f"Catégorie {n}" for n in range(5000))
+    data = ("Entité;Direction;Nom du traitement;Catégories de personnes concernées\r\n"
+            f'MEDICIS;DRC;Paie;"{cell}"\r\n').encode()
+    assert _rejected(org, "r.csv", data) == [(2, "validation.too_many")]
+    assert "200" in i18n.translate("validation.too_many", "fr", max_length=200)
