@@ -104,6 +104,7 @@ def fuzz_models(examples: int, seed: int) -> list[Tally]:
 
         _run(tally, fuzz_cases.model_data(model), check, examples, seed)
         tallies.append(tally)
+        say(tally.row())
     return tallies
 
 
@@ -170,8 +171,6 @@ def main() -> None:
     say("| database | case | tried | accepted | refused | unhandled | partial writes | s |")
     say("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     tallies = fuzz_models(args.validator_examples, args.seed)
-    for tally in tallies:
-        say(tally.row())
     backends = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
     for backend in backends:
         if backend == "sqlite":

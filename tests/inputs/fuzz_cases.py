@@ -7,6 +7,7 @@ it or refuses it with a DomainError (a message in the user's language) — never
 exception — and a refusal writes nothing (no row of any table changes count).
 """
 
+import itertools
 import json
 import types
 import typing
@@ -226,6 +227,9 @@ def _activity(session) -> int:
     return _ACTIVITY[id(session.get_bind())]
 
 
+_SERIAL = itertools.count(1)  # codes and user names that a previous example has not taken
+
+
 def form_cases() -> list[FormCase]:
     from dashboard.breach.forms import BreachFacts
     from dashboard.processor.forms import ContractData, ProcessorData
@@ -250,14 +254,14 @@ def form_cases() -> list[FormCase]:
                  lambda org: {"criteria": [], "cnil_types": [], "justification": "Aucun critère ne s'applique."},
                  lambda s, org, d: screening.screen_activity(s, org.legal, _activity(s), d)),
         FormCase("organisation.entity", organisation.EntityData,
-                 lambda org: {"code": "NEWCO", "name": "Nouvelle", "legal_name": "Nouvelle SAS", "dpo_name": "Claire",
-                              "dpo_email": "dpo@example.org"},
+                 lambda org: {"code": f"NEWCO{next(_SERIAL)}", "name": "Nouvelle", "legal_name": "Nouvelle SAS",
+                              "dpo_name": "Claire", "dpo_email": "dpo@example.org"},
                  lambda s, org, d: organisation.save_entity(s, org.dpo, d)),
         FormCase("organisation.department", organisation.DepartmentData,
-                 lambda org: {"code": "NEWD", "name": "Nouvelle direction"},
+                 lambda org: {"code": f"NEWD{next(_SERIAL)}", "name": "Nouvelle direction"},
                  lambda s, org, d: organisation.save_department(s, org.dpo, d)),
         FormCase("users.create", users.UserCreate,
-                 lambda org: {"username": "new.user", "full_name": "New User", "role": "legal",
+                 lambda org: {"username": f"new.user{next(_SERIAL)}", "full_name": "New User", "role": "legal",
                               "password": "a-long-password-2026"},
                  lambda s, org, d: users.create_user(s, org.dpo, d)),
     ]

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from dashboard.validation import InvalidInput, limit_problems, validate
 from tests.inputs import fuzz_cases
 
-QUICK = settings(max_examples=25, deadline=None, database=None,
+QUICK = settings(max_examples=20, deadline=None, database=None,
                  suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                         HealthCheck.data_too_large])
 MODELS = fuzz_cases.form_models()
@@ -23,7 +23,7 @@ def test_every_form_model_is_covered():
     assert len(MODELS) >= 40
 
 
-@settings(max_examples=150, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=120, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data())
 def test_a_form_model_accepts_or_refuses_in_the_users_language(data):
     model = data.draw(st.sampled_from(MODELS), label="model")
