@@ -284,7 +284,8 @@ def _describe(session: Session, actor: Actor, plan: _Planned, tr: i18n.Translato
         if old != new:
             changes.append(FieldChange("department" if column == "department_id" else column, old, new))
     if plan.last_reviewed_on and plan.last_reviewed_on != activity.last_reviewed_on:
-        changes.append(FieldChange("last_reviewed_on", tr.date(activity.last_reviewed_on), tr.date(plan.last_reviewed_on)))
+        changes.append(FieldChange("last_reviewed_on", tr.date(activity.last_reviewed_on),
+                                   tr.date(plan.last_reviewed_on)))
     if before != plan.content:
         status = status_after_change(session, actor, activity, plan.content)
         if status != activity.status or status == "validated":

@@ -108,14 +108,18 @@ if actor.can(Capability.WORK_ALL_CASES):
     data = upload.getvalue() if upload is not None else b""
     shown = st.session_state.get("reg_import_preview")
     if shown and (upload is None or shown[0] != (upload.name, hashlib.sha256(data).hexdigest())):
-        shown = st.session_state.pop("reg_import_preview")  # another file: its preview no longer applies
+        del st.session_state["reg_import_preview"]  # another file: its preview no longer applies
         shown = None
+    done = st.session_state.pop("reg_import_done", None)
+    if done:
+        st.success(tr("register.import.done", created=done.created, updated=done.updated, unchanged=done.unchanged))
 
     def _show_problems(error) -> None:
         if isinstance(error, register_io.ImportRejected):
             st.error(tr.error(error))
             st.dataframe([{tr("register.import.line"): p.line, tr("register.import.column"): p.column or "—",
-                           tr("register.import.item"): p.item or "—", tr("register.import.problem"): tr(p.key, **p.params)}
+                           tr("register.import.item"): p.item or "—",
+                           tr("register.import.problem"): tr(p.key, **p.params)}
                           for p in error.problems], hide_index=True, width="stretch")
         elif error is not None:
             ui.show_error(error)
@@ -138,23 +142,23 @@ if actor.can(Capability.WORK_ALL_CASES):
         for entry in preview.entries:
             if entry.action == "unchanged":
                 continue
-            base = {tr("register.import.line"): entry.line, tr("register.import.entry"): f"{entry.reference} — {entry.name}",
-                    tr("register.col.status"): tr(f"register.import.action.{entry.action}")}
+            base = {tr("register.import.line"): entry.line,
+                    tr("register.import.entry"): f"{entry.reference} — {entry.name}",
+                    tr("register.import.action"): tr(f"register.import.action.{entry.action}")}
             for change in entry.changes or (None,):
                 lines.append({**base, tr("register.import.field"): register_sheet.column_label(tr, change.column)
                               if change else "—", tr("register.import.before"): change.before if change else "",
                               tr("register.import.after"): change.after if change else ""})
         if lines:
-            st.dataframe(lines, hide_index=True, width="stretch", key="reg_import_changes")
+            st.dataframe(lines, hide_index=True, width="stretch")
             if st.button(tr("register.import_confirm"), key="reg_import_confirm", type="primary"):
                 outcome = ui.call(register_io.import_register, upload.name, data, confirm=preview.token, actor=actor,
                                   quiet=True)
                 st.session_state.pop("reg_import_preview", None)
                 if outcome.ok:
-                    st.success(tr("register.import.done", created=outcome.value.created,
-                                  updated=outcome.value.updated, unchanged=outcome.value.unchanged))
-                else:
-                    _show_problems(outcome.error)
+                    st.session_state["reg_import_done"] = outcome.value
+                    st.rerun()
+                _show_problems(outcome.error)
         else:
             st.success(tr("register.import.nothing_to_do"))
 

@@ -145,7 +145,7 @@ def table_counts(engine) -> tuple[int, ...]:
 
 @dataclass
 class Outcome:
-    kind: str  # "accepted", "refused", "unhandled" (an exception that is no DomainError), "partial" (a refusal that wrote)
+    kind: str  # accepted, refused, unhandled (an exception that is no DomainError), partial (a refusal that wrote)
     detail: str = ""
 
 
