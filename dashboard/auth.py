@@ -92,7 +92,7 @@ def token_digest(token: str) -> str:
 
 
 def normalise_username(username: str) -> str:
-    return username.strip().lower()
+    return username.replace("\x00", "").strip().lower()  # no account name holds a NUL (PostgreSQL refuses it)
 
 
 def login(session: Session, username: str, password: str, now: datetime | None = None) -> str:

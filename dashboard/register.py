@@ -35,6 +35,7 @@ from dashboard.links import LinkedCase, cases_linked_to_activity
 from dashboard.permissions import deny, department_filter, require, require_writer
 from dashboard.references import next_reference
 from dashboard.validation import FieldProblem, InvalidInput, from_pydantic, problem, validate
+from models import input_limits
 from models.clock import paris_today
 from models.errors import RuleViolation
 from models.org import Department, Entity, User
@@ -139,9 +140,21 @@ def validate_content(data: dict | ActivityContent) -> ActivityContent:
     if isinstance(data, ActivityContent):
         return data
     try:
-        return ActivityContent.model_validate(data)
+        content = ActivityContent.model_validate(data)
     except ValidationError as error:
         raise InvalidInput(content_problems(error)) from None
+    found = content_limit_problems(content)
+    if found:
+        raise InvalidInput(found)
+    return content
+
+
+def content_limit_problems(content: ActivityContent) -> list[FieldProblem]:
+    """`models.input_limits` on a content, located like `content_problems`."""
+    return [FieldProblem("department" if location[0] == "department_id" else str(location[0]), key,
+                         {**params, **({"item": location[1] + 1} if len(location) > 1 and isinstance(location[1], int)
+                                       else {})})
+            for location, key, params in input_limits.problems(content)]
 
 
 def describe_problem(tr: i18n.Translator, found: FieldProblem) -> str:
@@ -214,6 +227,17 @@ def create_activity(session: Session, actor: Actor, entity_id: int, data: dict |
     return activity
 
 
+def status_after_change(session: Session, actor: Actor, activity: ProcessingActivity,
+                        content: ActivityContent) -> str:
+    """The status a change of content leaves the entry in: a validated entry stays
+    validated (in the DPO's name) only when the DPO changes it and it stays complete."""
+    entity = session.get(Entity, activity.entity_id)
+    if activity.status == "validated" and actor.role == Role.DPO and not validation_gaps(
+            content, forbids_non_eu_transfers=entity.forbids_non_eu_transfers):
+        return "validated"
+    return "draft"
+
+
 def update_activity(session: Session, actor: Actor, activity_id: int, expected_version: int | None,
                     data: dict | ActivityContent, *, action: str = "register.update") -> ProcessingActivity:
     """Save the entry's new content (see the module docstring for its status)."""
@@ -228,9 +252,7 @@ def update_activity(session: Session, actor: Actor, activity_id: int, expected_v
     if before == content:
         return activity
     status_before = activity.status
-    entity = session.get(Entity, activity.entity_id)
-    if activity.status == "validated" and actor.role == Role.DPO and not validation_gaps(
-            content, forbids_non_eu_transfers=entity.forbids_non_eu_transfers):
+    if status_after_change(session, actor, activity, content) == "validated":
         _mark_validated(activity, actor)
     else:
         _back_to_draft(activity)
@@ -425,7 +447,7 @@ def register_entries(session: Session, actor: Actor, entity_id: int | None = Non
         department_code=departments[a.department_id].code, department_name=departments[a.department_id].name,
         status=a.status, content=contents[a.id], validated_by=names.get(a.validated_by_id, ""),
         validated_at=a.validated_at, last_reviewed_on=a.last_reviewed_on, next_review_on=a.next_review_on,
-        source_reference=a.source_reference) for a in activities]
+        source_reference=a.source_reference, version=a.version) for a in activities]
 
 
 def linked_cases(session: Session, actor: Actor, activity_id: int) -> list[LinkedCase]:

@@ -16,7 +16,7 @@ from dashboard import auth, config, db, i18n, users, web_session
 from dashboard.actor import Actor
 from dashboard.errors import DatabaseUnavailable, NotAllowed
 from dashboard.permissions import deny
-from dashboard.validation import InvalidInput
+from dashboard.validation import InvalidInput, check_limits
 from models.errors import DomainError
 from models.roles import Capability
 
@@ -148,6 +148,7 @@ def call(fn: Callable[..., Any], *args, actor: Actor | None = None, quiet: bool 
     if actor is None:
         st.rerun()
     try:
+        check_limits([args, kwargs])  # what no use case could store (NUL, huge numbers, year 1)
         with db.unit_of_work(engine()) as session:
             value = fn(session, actor, *args, **kwargs)
         return Result(True, value)

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from models import input_limits
 from models.errors import DomainError
 
 M = TypeVar("M", bound=BaseModel)
@@ -19,6 +20,7 @@ _GENERIC = {
     "string_too_short": "validation.too_short",
     "string_too_long": "validation.too_long",
     "too_short": "validation.too_few",
+    "too_long": "validation.too_many",
     "greater_than": "validation.greater_than",
     "greater_than_equal": "validation.greater_than_equal",
     "less_than": "validation.less_than",
@@ -72,11 +74,29 @@ def from_pydantic(error: ValidationError) -> InvalidInput:
     return InvalidInput(problems)
 
 
+def limit_problems(value: Any) -> list[FieldProblem]:
+    """What `models.input_limits` refuses in a value (NUL in text, an integer beyond the
+    database's, a date out of bounds), by dotted field, list positions left out."""
+    return [FieldProblem(".".join(str(p) for p in location if not isinstance(p, int)), key, params)
+            for location, key, params in input_limits.problems(value)]
+
+
+def check_limits(value: Any) -> None:
+    found = limit_problems(value)
+    if found:
+        raise InvalidInput(found)
+
+
 def validate(model: type[M], data: dict[str, Any] | BaseModel) -> M:
+    """Validate with the model, then apply the limits every input shares (to the input
+    first too: no model validator ever computes with a date in year 1)."""
+    check_limits(data)
     try:
-        return model.model_validate(data if isinstance(data, dict) else data.model_dump())
+        result = model.model_validate(data if isinstance(data, dict) else data.model_dump())
     except ValidationError as exc:
         raise from_pydantic(exc) from None
+    check_limits(result)
+    return result
 
 
 def distinct_lines(values: list[str]) -> list[str]:

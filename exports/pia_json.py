@@ -38,12 +38,18 @@ from models.dpia_rules import (
 )
 from models.dpia_snapshot import DpiaContent, EvaluationView, MeasureView, RiskView
 from models.errors import DomainError
+from models.input_limits import EARLIEST_DAY, LATEST_DAY, MAX_JSON_DEPTH, json_depth_exceeds
 
 EXTENSION = "dpo_desk"
 EXTENSION_FORMAT = 1
 MAX_BYTES = 5 * 1024 * 1024
 TEXT_LIMIT = 20000
 LINE_LIMIT = 500
+# What one PIA may hold (the CNIL's template has some thirty questions; a real DPIA, a few
+# dozen measures and risks): a file beyond is refused before its content is read.
+MAX_ITEMS = {"answers": 500, "measures": 1000, "evaluations": 3000}
+MAX_LIST_LINES = 1000  # lines in one answer's list (impacts, threats, sources, measures)
+MAX_CUSTOM_RISKS = 200
 
 
 class PiaFileError(DomainError):
@@ -224,6 +230,8 @@ def _text(obj: dict, name: str, where: str, *, html: bool = True, limit: int = T
     text = html_to_text(value) if html else value.strip()
     if len(text) > limit:
         raise _fail("too_long", field=f"{where}.{name}", max=limit)
+    if "\x00" in text:
+        raise _fail("nul_character_in", field=f"{where}.{name}")
     return text
 
 
@@ -231,8 +239,11 @@ def _int(obj: dict, name: str, where: str, allowed: Callable[[int], bool]) -> in
     value = obj.get(name)
     if value is None or value == "":
         return None
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        value = int(value)
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit() and len(value) < 12:
+        try:
+            value = int(value)
+        except ValueError:  # digits int() does not read ("²")
+            raise _fail("bad_field", field=f"{where}.{name}") from None
     if isinstance(value, bool) or not isinstance(value, int) or not allowed(value):
         raise _fail("bad_field", field=f"{where}.{name}")
     return value
@@ -244,10 +255,11 @@ def _date(obj: dict, name: str, where: str) -> date | None:
         return None
     try:
         if len(value) == 10:
-            return date.fromisoformat(value)
+            return _bounded_day(date.fromisoformat(value), f"{where}.{name}")
         parsed = datetime.fromisoformat(value)
     except ValueError:
         raise _fail("bad_date", field=f"{where}.{name}") from None
+    _bounded_day(parsed.date(), f"{where}.{name}")
     return paris_date(parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc))
 
 
@@ -259,7 +271,14 @@ def _datetime(obj: dict, name: str, where: str) -> datetime | None:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         raise _fail("bad_date", field=f"{where}.{name}") from None
+    _bounded_day(parsed.date(), f"{where}.{name}")
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def _bounded_day(day: date, field: str) -> date:
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise _fail("date_out_of_range", field=field, earliest=EARLIEST_DAY.year, latest=LATEST_DAY.year)
+    return day
 
 
 def _lines(values: Any, where: str) -> tuple[str, ...]:
@@ -267,11 +286,15 @@ def _lines(values: Any, where: str) -> tuple[str, ...]:
         return ()
     if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
         raise _fail("bad_field", field=where)
+    if len(values) > MAX_LIST_LINES:
+        raise _fail("too_many", field=where, max=MAX_LIST_LINES)
     lines: list[str] = []
     for value in values:
         value = html_to_text(value)
         if len(value) > LINE_LIMIT:
             raise _fail("too_long", field=where, max=LINE_LIMIT)
+        if "\x00" in value:
+            raise _fail("nul_character_in", field=where)
         if value and value not in lines:
             lines.append(value)
     return tuple(lines)
@@ -283,6 +306,8 @@ def _objects(data: dict, name: str) -> list[dict]:
         return []
     if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
         raise _fail("bad_field", field=name)
+    if len(value) > MAX_ITEMS[name]:
+        raise _fail("too_many", field=name, max=MAX_ITEMS[name])
     return value
 
 
@@ -297,12 +322,17 @@ def _load(raw: bytes) -> dict:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise _fail("not_utf8") from None
+    if json_depth_exceeds(text):
+        raise _fail("too_deep", max=MAX_JSON_DEPTH)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise _fail("not_json", line=exc.lineno, column=exc.colno) from None
     if not isinstance(data, dict) or not isinstance(data.get("pia"), dict):
         raise _fail("not_pia")
+    for name, limit in MAX_ITEMS.items():
+        if isinstance(data.get(name), list) and len(data[name]) > limit:
+            raise _fail("too_many", field=name, max=limit)
     return data
 
 
@@ -489,6 +519,8 @@ def _extension(extension: Any, measure_ids: dict[str, int]) -> dict:
     risks = extension.get("risks", [])
     if not isinstance(risks, list):
         raise _fail("bad_field", field=f"{where}.risks")
+    if len(risks) > MAX_CUSTOM_RISKS:
+        raise _fail("too_many", field=f"{where}.risks", max=MAX_CUSTOM_RISKS)
     result["risks"] = []
     for index, risk in enumerate(risks):
         at = f"{where}.risks[{index}]"

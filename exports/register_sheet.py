@@ -14,7 +14,8 @@ so that an export read back gives the same register.
 """
 
 import csv
-from collections.abc import Sequence
+import zipfile
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from io import BytesIO, StringIO
@@ -24,6 +25,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from exports.csv_safe import _DANGEROUS_START, safe_cell, to_csv
 from exports.stamp import Translator
+from models.input_limits import NUL_KEY
 from models.register import (CONDITIONS, END_ACTIONS, LEGAL_BASES, RECIPIENT_KINDS, RETENTION_UNITS, SAFEGUARDS,
                              SECURITY_CATEGORIES, SENSITIVITIES, RegisterEntry)
 
@@ -39,7 +41,7 @@ LIST_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 TEXT_COLUMNS = ("name", "description", "joint_controllers", "consent_records", "withdrawal_propagation")
 IMPORTED = ("reference", "source_reference", "entity", "department", "name", "description", "joint_controllers",
-            *LIST_COLUMNS, "consent_records", "withdrawal_propagation", "last_reviewed_on")
+            *LIST_COLUMNS, "consent_records", "withdrawal_propagation", "last_reviewed_on", "version")
 INFORMATION_ONLY = ("status", "validated_by", "validated_at", "next_review_on")
 COLUMNS = IMPORTED + INFORMATION_ONLY
 REQUIRED = ("entity", "department", "name")
@@ -85,7 +87,7 @@ def _protect(value: str) -> str:
     return "'" + value if value.startswith("'") and value[1:2].startswith(_PROTECTED_START) else value
 
 
-def _item_line(tr: Translator, column: str, item) -> str:
+def item_line(tr: Translator, column: str, item) -> str:
     parts = []
     for part in LIST_COLUMNS[column]:
         value = getattr(item, part)
@@ -103,9 +105,9 @@ def entry_row(entry: RegisterEntry, tr: Translator) -> list[object]:
         "reference": entry.reference, "source_reference": entry.source_reference, "entity": entry.entity_code,
         "department": entry.department_code, "last_reviewed_on": entry.last_reviewed_on,
         "status": tr(STATUS_PREFIX + entry.status), "validated_by": entry.validated_by,
-        "validated_at": entry.validated_at, "next_review_on": entry.next_review_on,
+        "validated_at": entry.validated_at, "next_review_on": entry.next_review_on, "version": entry.version,
         **{c: getattr(content, c) for c in TEXT_COLUMNS},
-        **{c: "\n".join(_item_line(tr, c, item) for item in getattr(content, c)) for c in LIST_COLUMNS},
+        **{c: "\n".join(item_line(tr, c, item) for item in getattr(content, c)) for c in LIST_COLUMNS},
     }
     return [_protect(v) if isinstance(v, str) else v for v in (values[c] for c in COLUMNS)]
 
@@ -149,6 +151,21 @@ class UnreadableFile(Exception):
     pass
 
 
+class OverLimit(Exception):
+    """The file goes beyond what an import reads (`MAX_ROWS`, `MAX_COLUMNS`,
+    `MAX_CELL_CHARS`, `MAX_UNPACKED_BYTES`): refused before it is read whole."""
+
+    def __init__(self, key: str, line: int = 1, **params):
+        super().__init__(key, line, params)
+        self.key, self.line, self.params = key, line, params
+
+
+MAX_ROWS = 5000  # entries, the header not counted
+MAX_COLUMNS = 100
+MAX_CELL_CHARS = 100_000  # characters in one cell (Python's csv reader stops at 131 072)
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # an XLSX is a ZIP: what its parts unpack to
+
+
 def _cell_text(value: object) -> str:
     """A spreadsheet cell as text (a spreadsheet program may have typed dates and numbers)."""
     if value is None:
@@ -167,23 +184,71 @@ def unprotect(cell: str) -> str:
     return cell[1:] if cell.startswith("'") and cell[1:2].startswith(_PROTECTED_START) else cell
 
 
-def read_table(filename: str, data: bytes) -> list[list[str]]:
-    """The rows of a CSV (UTF-8 or Windows-1252; ";", "," or tab) or of an XLSX's first sheet."""
-    if filename.lower().endswith(".xlsx"):
+def _bounded(rows: Iterable[Sequence[object]]) -> list[list[str]]:
+    """The rows as text, refused as soon as one goes beyond a limit."""
+    table: list[list[str]] = []
+    for line, row in enumerate(rows, start=1):
+        if line > MAX_ROWS + 1:
+            raise OverLimit("register.import.too_many_rows", line, max=MAX_ROWS)
+        cells = [_cell_text(v) for v in row]
+        while cells and not cells[-1]:
+            cells.pop()
+        if len(cells) > MAX_COLUMNS:
+            raise OverLimit("register.import.too_many_columns", line, max=MAX_COLUMNS)
+        if any(len(cell) > MAX_CELL_CHARS for cell in cells):
+            raise OverLimit("register.import.cell_too_long", line, max=MAX_CELL_CHARS)
+        table.append([unprotect(cell) for cell in cells])
+    return table
+
+
+def _xlsx_rows(data: bytes) -> list[list[str]]:
+    """The first sheet's rows, read without trusting what the file declares: the
+    unpacked size and the sheet's declared dimension are checked before any cell is
+    read, and no row is padded beyond MAX_COLUMNS."""
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise UnreadableFile() from exc
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise OverLimit("register.import.too_big_unpacked", mb=MAX_UNPACKED_BYTES // 2**20)
+    try:
+        book = load_workbook(BytesIO(data), read_only=True, data_only=True)
+        sheet = book.worksheets[0]
+    except Exception as exc:  # noqa: BLE001 - whatever openpyxl says, the file is not a workbook
+        raise UnreadableFile() from exc
+    try:
+        if (sheet.max_row or 0) > MAX_ROWS + 1:
+            raise OverLimit("register.import.too_many_rows", MAX_ROWS + 2, max=MAX_ROWS)
+        if (sheet.max_column or 0) > MAX_COLUMNS:
+            raise OverLimit("register.import.too_many_columns", 1, max=MAX_COLUMNS)
+        sheet.reset_dimensions()  # read what is there, not what is declared
         try:
-            book = load_workbook(BytesIO(data), read_only=True, data_only=True)
-        except Exception as exc:  # noqa: BLE001 - whatever openpyxl says, the file is not a workbook
+            return _bounded(sheet.iter_rows(max_row=MAX_ROWS + 2, max_col=MAX_COLUMNS + 1, values_only=True))
+        except OverLimit:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a damaged sheet
             raise UnreadableFile() from exc
-        rows = [[unprotect(_cell_text(v)) for v in row] for row in book.worksheets[0].iter_rows(values_only=True)]
+    finally:
         book.close()
-        return rows
+
+
+def read_table(filename: str, data: bytes) -> list[list[str]]:
+    """The rows of a CSV (UTF-8 or Windows-1252; ";", "," or tab) or of an XLSX's first
+    sheet, within the limits above (OverLimit otherwise)."""
+    if filename.lower().endswith(".xlsx"):
+        return _xlsx_rows(data)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")
     first_line = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first_line.count)
-    return [[unprotect(cell) for cell in row] for row in csv.reader(StringIO(text, newline=""), delimiter=delimiter)]
+    reader = csv.reader(StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        return _bounded(reader)
+    except csv.Error:  # a cell beyond the csv module's own limit, or a NUL byte in older Pythons
+        raise OverLimit("register.import.cell_too_long", reader.line_num + 1, max=MAX_CELL_CHARS) from None
 
 
 @dataclass(frozen=True)
@@ -236,8 +301,13 @@ def read_rows(table: list[list[str]], translators: Sequence[Translator]) -> tupl
     rows = []
     for number, cells in enumerate(table[1:], start=2):
         values = {key: cells[i].strip() if i < len(cells) else "" for i, key in columns.items()}
-        if any(values.values()):
-            rows.append(SheetRow(number, values, labels))
+        if not any(values.values()):
+            continue
+        with_nul = [key for key, value in values.items() if "\x00" in value]
+        for key in with_nul:
+            problems.append(SheetProblem(number, labels[key], NUL_KEY))
+            values[key] = values[key].replace("\x00", "")  # reported once, here; not looked up
+        rows.append(SheetRow(number, values, labels))
     return rows, problems
 
 

@@ -194,6 +194,9 @@ class SecurityMeasure(_Item):
         return _choice(value, SECURITY_CATEGORIES, "register.unknown_security_category")
 
 
+MAX_LIST_ITEMS = 200  # items in one list of an entry (purposes, data categories...)
+
+
 class ActivityContent(BaseModel):
     """Everything a register entry says, validated as a whole."""
 
@@ -203,13 +206,13 @@ class ActivityContent(BaseModel):
     department_id: int
     description: str = PydanticField(default="", max_length=2000)
     joint_controllers: str = PydanticField(default="", max_length=500)
-    purposes: tuple[Purpose, ...] = ()
-    subject_categories: tuple[SubjectCategory, ...] = ()
-    data_categories: tuple[DataCategory, ...] = ()
-    recipients: tuple[Recipient, ...] = ()
-    transfers: tuple[Transfer, ...] = ()
-    retention_rules: tuple[RetentionRule, ...] = ()
-    security_measures: tuple[SecurityMeasure, ...] = ()
+    purposes: tuple[Purpose, ...] = PydanticField(default=(), max_length=MAX_LIST_ITEMS)
+    subject_categories: tuple[SubjectCategory, ...] = PydanticField(default=(), max_length=MAX_LIST_ITEMS)
+    data_categories: tuple[DataCategory, ...] = PydanticField(default=(), max_length=MAX_LIST_ITEMS)
+    recipients: tuple[Recipient, ...] = PydanticField(default=(), max_length=MAX_LIST_ITEMS)
+    transfers: tuple[Transfer, ...] = PydanticField(default=(), max_length=MAX_LIST_ITEMS)
+    retention_rules: tuple[RetentionRule, ...] = PydanticField(default=(), max_length=MAX_LIST_ITEMS)
+    security_measures: tuple[SecurityMeasure, ...] = PydanticField(default=(), max_length=MAX_LIST_ITEMS)
     consent_records: str = PydanticField(default="", max_length=1000)
     withdrawal_propagation: str = PydanticField(default="", max_length=1000)
 
@@ -278,6 +281,7 @@ class RegisterEntry:
     last_reviewed_on: date | None = None
     next_review_on: date | None = None
     source_reference: str = ""
+    version: int | None = None  # the entry's version when exported: an import refuses a row changed since
 
 
 # ------------------------------------------------------------------------- tables

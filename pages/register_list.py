@@ -1,8 +1,10 @@
+import hashlib
 from pathlib import Path
 
 import streamlit as st
 
 from dashboard import organisation, register, register_io, ui
+from exports import register_sheet
 from models.clock import paris_today
 from models.roles import Capability, Role
 
@@ -103,20 +105,62 @@ if actor.can(Capability.WORK_ALL_CASES):
     st.subheader(tr("register.import"))
     st.caption(tr("register.import_help"))
     upload = st.file_uploader(tr("register.import_file"), type=["csv", "xlsx"], key="reg_upload")
-    if st.button(tr("register.import_run"), key="reg_import", type="primary", disabled=upload is None):
-        outcome = ui.call(register_io.import_register, upload.name, upload.getvalue(), actor=actor, quiet=True)
-        if outcome.ok:
-            st.success(tr("register.import.done", created=outcome.value.created, updated=outcome.value.updated,
-                          unchanged=outcome.value.unchanged))
-        elif isinstance(outcome.error, register_io.ImportRejected):
-            st.error(tr.error(outcome.error))
+    data = upload.getvalue() if upload is not None else b""
+    shown = st.session_state.get("reg_import_preview")
+    if shown and (upload is None or shown[0] != (upload.name, hashlib.sha256(data).hexdigest())):
+        del st.session_state["reg_import_preview"]  # another file: its preview no longer applies
+        shown = None
+    done = st.session_state.pop("reg_import_done", None)
+    if done:
+        st.success(tr("register.import.done", created=done.created, updated=done.updated, unchanged=done.unchanged))
+
+    def _show_problems(error) -> None:
+        if isinstance(error, register_io.ImportRejected):
+            st.error(tr.error(error))
             st.dataframe([{tr("register.import.line"): p.line, tr("register.import.column"): p.column or "—",
-                           tr("register.import.item"): p.item or "—", tr("register.import.problem"): tr(p.key, **p.params)}
-                          for p in outcome.error.problems], hide_index=True, width="stretch")
-        elif outcome.error is not None:
-            ui.show_error(outcome.error)
+                           tr("register.import.item"): p.item or "—",
+                           tr("register.import.problem"): tr(p.key, **p.params)}
+                          for p in error.problems], hide_index=True, width="stretch")
+        elif error is not None:
+            ui.show_error(error)
         else:
             st.error(tr("error.unexpected"))
+
+    if st.button(tr("register.import_preview"), key="reg_import", disabled=upload is None):
+        outcome = ui.call(register_io.preview_register_import, upload.name, data, tr.language, actor=actor, quiet=True)
+        if outcome.ok:
+            shown = ((upload.name, hashlib.sha256(data).hexdigest()), outcome.value)
+            st.session_state["reg_import_preview"] = shown
+        else:
+            _show_problems(outcome.error)
+    if shown:
+        preview = shown[1]
+        counts = preview.result
+        st.info(tr("register.import.preview_title", created=counts.created, updated=counts.updated,
+                   unchanged=counts.unchanged))
+        lines = []
+        for entry in preview.entries:
+            if entry.action == "unchanged":
+                continue
+            base = {tr("register.import.line"): entry.line,
+                    tr("register.import.entry"): f"{entry.reference} — {entry.name}",
+                    tr("register.import.action"): tr(f"register.import.action.{entry.action}")}
+            for change in entry.changes or (None,):
+                lines.append({**base, tr("register.import.field"): register_sheet.column_label(tr, change.column)
+                              if change else "—", tr("register.import.before"): change.before if change else "",
+                              tr("register.import.after"): change.after if change else ""})
+        if lines:
+            st.dataframe(lines, hide_index=True, width="stretch")
+            if st.button(tr("register.import_confirm"), key="reg_import_confirm", type="primary"):
+                outcome = ui.call(register_io.import_register, upload.name, data, confirm=preview.token, actor=actor,
+                                  quiet=True)
+                st.session_state.pop("reg_import_preview", None)
+                if outcome.ok:
+                    st.session_state["reg_import_done"] = outcome.value
+                    st.rerun()
+                _show_problems(outcome.error)
+        else:
+            st.success(tr("register.import.nothing_to_do"))
 
 if actor.role == Role.DEPARTMENT_HEAD:
     st.caption(tr("register.head_note"))

@@ -39,7 +39,7 @@ def validate_for(actor: Actor, model, data):
 
 
 def _country(value: str) -> str:
-    code = (value or "").strip().upper()
+    code = (value or "").strip().upper() if isinstance(value, str) or not value else "?"
     if not is_country(code):
         raise PydanticCustomError("processor.error.country_unknown", "unknown country code {code}",
                                   {"code": code or "—"})
@@ -101,6 +101,8 @@ class ProcessorData(BaseModel):
     @field_validator("contact_email", mode="before")
     @classmethod
     def _email(cls, value):
+        if not isinstance(value, str) and value:
+            raise PydanticCustomError("processor.error.email", "invalid e-mail address")
         value = (value or "").strip()
         if value and not _EMAIL.match(value):
             raise PydanticCustomError("processor.error.email", "invalid e-mail address")

@@ -25,6 +25,12 @@ def _call(org, fn, *args, **kwargs):
         return fn(session, *args, **kwargs)
 
 
+def _import(org, actor, filename, data):
+    """Preview, then confirm exactly that preview (as the page does)."""
+    preview = _call(org, register_io.preview_register_import, actor, filename, data)
+    return _call(org, register_io.import_register, actor, filename, data, confirm=preview.token)
+
+
 def _register(org):
     with org.work() as session:
         demo_activities.seed(session)
@@ -40,7 +46,7 @@ def test_export_then_import_loses_nothing(org, fmt):
     _register(org)
     before = _contents(org)
     exported = _call(org, register_io.export_register, org.dpo, fmt)
-    assert _call(org, register_io.import_register, org.dpo, f"r.{fmt}", exported.data) == \
+    assert _import(org, org.dpo, f"r.{fmt}", exported.data) == \
         register_io.ImportResult(0, 0, len(before))
     # As if read into another register: the file's references are unknown there, so every
     # row becomes a new entry keeping its source reference, equal in content.
@@ -50,7 +56,7 @@ def test_export_then_import_loses_nothing(org, fmt):
             session.add(activity)
     before = {ref: e for ref, e in ((e.reference[4:], e) for e in _contents(org).values())}
     rewritten = exported.data
-    result = _call(org, register_io.import_register, org.legal, f"r.{fmt}", rewritten)
+    result = _import(org, org.legal, f"r.{fmt}", rewritten)
     assert (result.created, result.updated) == (len(before), 0)
     after = _contents(org)
     copies = {e.source_reference: e for ref, e in after.items() if not ref.startswith("OLD-")}
@@ -83,7 +89,7 @@ def test_department_heads_export_only_their_entries(org):
     assert sorted(row[4] for row in lines) == ["Gestion administrative du personnel et paie",
                                                "Recrutement des candidats"]
     with pytest.raises(NotAllowed):
-        _call(org, register_io.import_register, org.head_hr, "x.csv", csv_text.encode())
+        _import(org, org.head_hr, "x.csv", csv_text.encode())
     with pytest.raises(NotAllowed):
         _call(org, register_io.issue_register_pdf, org.head_hr, org.entities["MEDICIS"].id)
 
@@ -96,7 +102,7 @@ BAD_FILE = (
 
 def test_an_import_with_unknown_columns_reports_them_and_saves_nothing(org):
     with pytest.raises(register_io.ImportRejected) as caught:
-        _call(org, register_io.import_register, org.dpo, "bad.csv", BAD_FILE)
+        _import(org, org.dpo, "bad.csv", BAD_FILE)
     assert [(p.line, p.column, p.key) for p in caught.value.problems] == [
         (1, "Couleur", "register.import.unknown_column")]
 
@@ -111,7 +117,7 @@ def test_every_error_is_reported_by_line_and_column_and_nothing_is_imported(org)
     ]
     data = "\r\n".join(rows).encode("utf-8")
     with pytest.raises(register_io.ImportRejected) as caught:
-        _call(org, register_io.import_register, org.dpo, "bad.csv", data)
+        _import(org, org.dpo, "bad.csv", data)
     found = {(p.line, p.column, p.key, p.item) for p in caught.value.problems}
     assert found == {
         (3, "Direction", "register.import.unknown_department", None),
