@@ -116,6 +116,16 @@ def cmd_verify_audit(args) -> int:
     return 1
 
 
+def cmd_audit_deps(args) -> int:
+    from dashboard import deps_audit
+
+    outcome = deps_audit.run_audit(service=args.service, osv_url=args.osv_url)
+    _say(outcome.key, error=outcome.code != deps_audit.OK, **outcome.params)
+    for name, version, advisory, fixed in outcome.findings:
+        print(f"  {name} {version}: {advisory} (fixed in {fixed})")
+    return outcome.code
+
+
 def _sqlite_path() -> Path:
     url = make_url(config.database_url())
     if url.get_backend_name() != "sqlite":
@@ -170,6 +180,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--password", help="prompted when omitted")
     p.set_defaults(func=cmd_reset_password)
     sub.add_parser("verify-audit", help="check the audit trail's hash chain").set_defaults(func=cmd_verify_audit)
+    p = sub.add_parser("audit-deps", help="check requirements.lock against known vulnerabilities (pip-audit); "
+                                          "exit 0 clean, 1 vulnerable, 3 advisory source unreachable")
+    p.add_argument("--service", default="osv", choices=["osv", "pypi"])
+    p.add_argument("--osv-url", help="another OSV API address (a mirror)")
+    p.set_defaults(func=cmd_audit_deps)
     p = sub.add_parser("backup", help="consistent copy of the SQLite database")
     p.add_argument("target", nargs="?")
     p.set_defaults(func=cmd_backup)
