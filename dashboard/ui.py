@@ -13,6 +13,7 @@ import streamlit as st
 from dashboard import auth, config, db, i18n
 from dashboard.actor import Actor
 from dashboard.errors import NotAllowed
+from dashboard.markdown import label as literal_label, literal  # noqa: F401 - every user text shown goes through these
 from dashboard.permissions import deny
 from dashboard.validation import InvalidInput
 from models.errors import DomainError
@@ -85,13 +86,18 @@ def show_error(error: DomainError) -> None:
     if isinstance(error, InvalidInput):
         lines = []
         for problem in error.problems:
-            message = translator(problem.key, **problem.params)
+            message = translator(problem.key, **_literal_params(problem.params))
             field_key = f"field.{problem.field.split('.')[-1]}" if problem.field else ""
             label = translator(field_key) if field_key and i18n.has_key(field_key) else problem.field
             lines.append(f"- **{label}** : {message}" if label else f"- {message}")
         st.error(translator(error.key) + "\n" + "\n".join(lines))
     else:
-        st.error(translator.error(error))
+        st.error(translator(error.key, **_literal_params(error.params)))
+
+
+def _literal_params(params: dict) -> dict:
+    """An error's parameters may echo what the user typed: shown literally."""
+    return {name: literal(value) if isinstance(value, str) else value for name, value in params.items()}
 
 
 @dataclass

@@ -63,9 +63,9 @@ def key(name: str) -> str:
     meanwhile, gets fresh widgets holding its own values."""
     return f"{name}_{b.id}_{b.version}"
 
-st.title(f"{b.reference} — {b.title}")
-st.caption(tr("breach.case.caption", entity=case.entity.name, status=tr(f"breach.status.{b.status}"),
-              declared_by=b.declared_by_name or "—", date=tr.datetime(b.created_at)))
+st.title(f"{b.reference} — {md(b.title)}")
+st.caption(tr("breach.case.caption", entity=md(case.entity.name), status=tr(f"breach.status.{b.status}"),
+              declared_by=md(b.declared_by_name or "—"), date=tr.datetime(b.created_at)))
 
 
 @st.fragment(run_every=60)

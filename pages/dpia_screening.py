@@ -60,10 +60,10 @@ with screen_tab:
         if history:
             latest = history[0]
             st.subheader(tr("dpia.screening.latest", date=tr.datetime(latest.screened_at),
-                            name=latest.screened_by_name))
+                            name=ui.literal(latest.screened_by_name)))
             show_result(latest)
             if latest.justification:
-                st.markdown(f"**{tr('dpia.screening.justification')}** : {latest.justification}")
+                st.markdown(f"**{tr('dpia.screening.justification')}** : {ui.literal(latest.justification)}")
             with st.expander(tr("dpia.screening.history", count=len(history))):
                 st.dataframe(
                     [{tr("dpia.col.screened_at"): tr.datetime(s.screened_at), tr("dpia.col.by"): s.screened_by_name,

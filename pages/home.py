@@ -50,7 +50,7 @@ if view is None:
 head = view.headline
 caption = tr("overview.caption", date=tr.date(head.today, long=True))
 if actor.role == Role.DEPARTMENT_HEAD:
-    caption += " " + tr("overview.scope.department_head", departments=", ".join(own_departments.values()) or "—")
+    caption += " " + tr("overview.scope.department_head", departments=", ".join(ui.literal(d) for d in own_departments.values()) or "—")
 info, export = st.columns([4, 1])
 info.caption(caption)
 base_url = ui.base_url()
