@@ -102,11 +102,13 @@ class ChainReport:
 
 def verify_chain(session: Session, batch: int = 5000) -> ChainReport:
     """Walk the chain in order; report the first entry whose content, link or
-    position does not match."""
-    expected_prev = GENESIS_HASH
-    expected_seq = 1
+    position does not match. After a purge (dashboard/audit_retention.py) the walk starts
+    at the position and hash its anchor entry names."""
+    from dashboard.audit_retention import anchor
+
+    last_seq, expected_prev = anchor(session)
+    expected_seq = last_seq + 1
     checked = 0
-    last_seq = 0
     while True:
         rows = session.exec(
             select(AuditEntry).where(AuditEntry.seq > last_seq).order_by(AuditEntry.seq).limit(batch)

@@ -156,6 +156,19 @@ def cmd_audit_deps(args) -> int:
     return outcome.code
 
 
+def cmd_purge_audit(args) -> int:
+    from dashboard import audit_retention
+
+    months = max(6, args.months) if args.months else audit_retention.retention_months()
+    with db.unit_of_work(_engine()) as session:
+        report = audit_retention.purge(session, SYSTEM, months)
+        if not args.yes:
+            session.rollback()
+    key = "audit.retention.purged" if args.yes else "audit.retention.would_purge"
+    _say(key, removed=report.removed, months=months, cutoff=report.cutoff.date().isoformat())
+    return cmd_verify_audit(args) if args.yes else 0
+
+
 def _sqlite_path() -> Path:
     url = make_url(config.database_url())
     if url.get_backend_name() != "sqlite":
@@ -223,6 +236,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--service", default="osv", choices=["osv", "pypi"])
     p.add_argument("--osv-url", help="another OSV API address (a mirror)")
     p.set_defaults(func=cmd_audit_deps)
+    p = sub.add_parser("purge-audit", help="remove audit entries older than DPO_AUDIT_RETENTION_MONTHS "
+                                           "(default 12), keeping the chain verifiable; --yes to do it")
+    p.add_argument("--months", type=int, help="retention in months (at least 6)")
+    p.add_argument("--yes", action="store_true", help="purge (without it: say what would be removed)")
+    p.set_defaults(func=cmd_purge_audit)
     p = sub.add_parser("backup", help="consistent copy of the SQLite database")
     p.add_argument("target", nargs="?")
     p.set_defaults(func=cmd_backup)

@@ -219,12 +219,33 @@ def sign_out() -> None:
         _log.exception("log-out failed")
 
 
+_LOGGED = "_logged_once"  # {kind: value} recorded in the audit trail during this opening of the page
+
+
+def logged(kind: str, value: Any) -> bool:
+    """Whether `value` (a case and reason read, a search) was already recorded during this
+    opening of the page: reruns of the page are not new reads (CNIL, journalisation, 2021)."""
+    return st.session_state.get(_LOGGED, {}).get(kind) == value
+
+
+def mark_logged(kind: str, value: Any) -> None:
+    st.session_state.setdefault(_LOGGED, {})[kind] = value
+
+
+def _opening(page: str) -> None:
+    """A different page than the last run's: a new opening, whose reads are logged again."""
+    if st.session_state.get("_page_open") != page:
+        st.session_state["_page_open"] = page
+        st.session_state[_LOGGED] = {}
+
+
 def page_actor(capability: Capability | None = None, *, page: str = "") -> Actor:
     """Every page starts here: the signed-in actor, or a stop. A page reached
     without the capability (forged URL, stale navigation) is refused and logged."""
     actor = current_actor()
     if actor is None:
         st.rerun()
+    _opening(page)
     if capability is not None and not actor.can(capability):
         try:
             with db.unit_of_work(engine()) as session:
@@ -237,6 +258,13 @@ def page_actor(capability: Capability | None = None, *, page: str = "") -> Actor
 
 
 # ------------------------------------------------------------------ widgets
+
+
+def show_alarms(alarms: list | None) -> None:
+    """Security alarms (dashboard.alarms), their parameters (user names tried...) shown literally."""
+    for alarm in alarms or []:
+        params = {k: literal(v) if isinstance(v, str) else v for k, v in alarm.params.items()}
+        st.error(t(alarm.key, **params), icon=":material/shield:")
 
 
 def _step_page(state_key: str, delta: int) -> None:

@@ -51,7 +51,10 @@ if not header.is_assignee and not st.session_state.get(reason_key):
             st.session_state[reason_key] = stated
             st.rerun()
     st.stop()
-opened = ui.call(queries.open_request, request_id, st.session_state.get(reason_key), actor=actor)
+read = (request_id, st.session_state.get(reason_key))  # one read entry per opening, not per rerun
+opened = ui.call(queries.open_request, *read, log_read=not ui.logged("dsr-read", read), actor=actor)
+if opened.ok:
+    ui.mark_logged("dsr-read", read)
 if not opened.ok:
     if isinstance(opened.error, ReasonRequired):
         st.session_state.pop(reason_key, None)
@@ -323,7 +326,8 @@ with tabs[3]:
 
 # ------------------------------------------------------------------ documents
 def pdf_of(document_id: int):
-    return lambda: getattr(ui.call(documents.download, r.id, document_id, actor=actor, quiet=True).value,
+    return lambda: getattr(ui.call(documents.download, r.id, document_id, st.session_state.get(reason_key),
+                                   actor=actor, quiet=True).value,
                            "content", b"")
 
 
