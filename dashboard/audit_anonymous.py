@@ -59,7 +59,7 @@ def record(session: Session, action: str, source: str, *, actor_name: str = "", 
         mine.logged += 1
         every.logged += 1
         audit.record(session, None, action, actor_name=actor_name, object_type=object_type, object_id=object_id,
-                     details={**(details or {}), "attempt": mine.count})
+                     details=details or {})
     session.add(mine)
     session.add(every)
     session.flush()
