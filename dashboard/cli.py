@@ -21,7 +21,7 @@ from models.roles import Role
 
 def _engine():
     engine = db.make_engine()
-    db.ensure_ready(engine, auto_migrate=True)
+    db.ensure_ready(engine, auto_migrate=config.auto_migrate())  # DPO_AUTO_MIGRATE=0: the app role never migrates
     with db.unit_of_work(engine) as session:
         db.ensure_baseline(session)
     return engine

@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ProgrammingError
 from sqlmodel import select
 
-from dashboard import audit, db, pg_roles
+from dashboard import audit, auth, db, pg_roles
 from dashboard.demo import seed as seed_demo
 from models.audit import AuditEntry
 from tests.conftest import PG_URL, build_org, service_missing
@@ -65,6 +65,9 @@ def test_the_app_role_starts_without_migrating_and_does_its_work(app_engine):
     org = build_org(app_engine)  # users, entities, log-ins, audit entries
     with org.work() as session:
         seed_demo(session)  # every case type, documents in the evidence registry
+    for _ in range(2):  # visitors not signed in: bounded entries and their counters (audit_burst)
+        with pytest.raises(auth.LoginFailed), db.unit_of_work(app_engine) as session:
+            auth.login(session, "intrus", "not the password")
     with db.new_session(app_engine) as session:
         assert audit.verify_chain(session).intact
         assert session.exec(select(AuditEntry)).first() is not None
