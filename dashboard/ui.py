@@ -86,16 +86,16 @@ def show_error(error: DomainError) -> None:
     if isinstance(error, InvalidInput):
         lines = []
         for problem in error.problems:
-            message = translator(problem.key, **_literal_params(problem.params))
+            message = translator(problem.key, **literal_params(problem.params))
             field_key = f"field.{problem.field.split('.')[-1]}" if problem.field else ""
             label = translator(field_key) if field_key and i18n.has_key(field_key) else problem.field
             lines.append(f"- **{label}** : {message}" if label else f"- {message}")
         st.error(translator(error.key) + "\n" + "\n".join(lines))
     else:
-        st.error(translator(error.key, **_literal_params(error.params)))
+        st.error(translator(error.key, **literal_params(error.params)))
 
 
-def _literal_params(params: dict) -> dict:
+def literal_params(params: dict) -> dict:
     """An error's parameters may echo what the user typed: shown literally."""
     return {name: literal(value) if isinstance(value, str) else value for name, value in params.items()}
 

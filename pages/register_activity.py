@@ -16,7 +16,7 @@ tr = ui.tr()
 
 def _show_problems(outcome: ui.Result) -> None:
     if isinstance(outcome.error, InvalidInput):
-        st.error("\n".join([tr(outcome.error.key)] + [f"- {register.describe_problem(tr, p)}"
+        st.error("\n".join([tr(outcome.error.key)] + [f"- {ui.literal(register.describe_problem(tr, p))}"
                                                       for p in outcome.error.problems]))
     elif outcome.error is not None:
         ui.show_error(outcome.error)

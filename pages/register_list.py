@@ -109,7 +109,7 @@ if actor.can(Capability.WORK_ALL_CASES):
             st.success(tr("register.import.done", created=outcome.value.created, updated=outcome.value.updated,
                           unchanged=outcome.value.unchanged))
         elif isinstance(outcome.error, register_io.ImportRejected):
-            st.error(tr.error(outcome.error))
+            st.error(tr(outcome.error.key, **ui.literal_params(outcome.error.params)))
             st.dataframe([{tr("register.import.line"): p.line, tr("register.import.column"): p.column or "—",
                            tr("register.import.item"): p.item or "—", tr("register.import.problem"): tr(p.key, **p.params)}
                           for p in outcome.error.problems], hide_index=True, width="stretch")
