@@ -48,8 +48,9 @@ def read_pins(text: str) -> list[tuple[str, str]]:
 
 
 def frozen_pins(python: Path) -> list[tuple[str, str]]:
-    out = subprocess.check_output([str(python), "-m", "pip", "freeze", "--exclude-editable"], text=True)
-    return [(n, v) for n, v in read_pins(out) if normalise(n) not in {"pip", "setuptools", "wheel"}]
+    # --all: pip itself is a dependency (of pip-audit's pip-api), so it is locked too
+    out = subprocess.check_output([str(python), "-m", "pip", "freeze", "--all", "--exclude-editable"], text=True)
+    return [(n, v) for n, v in read_pins(out) if normalise(n) not in {"setuptools", "wheel"}]
 
 
 def _file_version(filename: str, project: str) -> str | None:
