@@ -11,6 +11,7 @@ ASVS 4.0.3 V5.3.1 (output encoding relevant for the interpreter), V5.3.3 (contex
 escaping against reflected, stored and DOM-based XSS).
 """
 
+import html
 import re
 
 # Characters that open a construct anywhere in a line: emphasis, code, links and images (no "]("
@@ -46,3 +47,9 @@ def literal(value: object, *, multiline: bool = True) -> str:
 def label(value: object) -> str:
     """For the one-line labels (buttons, expanders, tabs, page links, widget labels)."""
     return literal(value, multiline=False)
+
+
+def chart_text(value: object) -> str:
+    """User text in a plotly label or hover: plotly reads a subset of HTML there (`<a href>`,
+    `<b>`, `<br>`...), so `<`, `>` and `&` are given as entities and shown as typed."""
+    return html.escape("" if value is None else str(value), quote=False)

@@ -4,6 +4,7 @@ whole demo, then every page the DPO sees is drawn: no element that renders markd
 titles, alerts, captions, labels of buttons, links, expanders, tabs, metrics, widgets, tooltips)
 may carry a live link, image, HTML tag or formula."""
 
+import json
 import os
 import re
 
@@ -26,7 +27,7 @@ from sqlmodel import select
 EVIL = "evil.test"
 PAYLOADS = [
     f"[clic](http://{EVIL}/a)", f"![x](http://{EVIL}/x.png)", f"<img src=http://{EVIL}/i.png>",
-    "<script>alert(1)</script>", "$$\\LaTeX$$", f"www.{EVIL}", ":red[rouge] :material/warning:",
+    "<script>alert(1)</script>", f'<a href="http://{EVIL}/p">plotly</a>', "$$\\LaTeX$$", f"www.{EVIL}", ":red[rouge] :material/warning:",
     f"<http://{EVIL}/auto>", "# titre\n| a | b |\n|---|---|", f"[ref][1]\n\n[1]: http://{EVIL}/r",
 ]
 PAYLOAD = " ".join(PAYLOADS)
@@ -97,10 +98,17 @@ def _markdown_strings(message, out: list[str]) -> None:
             out.extend(items)
 
 
+CHART_TAGS = re.compile(r"<(a|img|script|iframe)\b", re.IGNORECASE)  # plotly reads <a href> in its labels
+
+
 def _walk(node, out: list[str]) -> None:
     proto = getattr(node, "proto", None)
     if proto is not None:
         _markdown_strings(proto, out)
+        spec = getattr(proto, "spec", "") if proto.DESCRIPTOR.name == "PlotlyChart" else ""
+        if spec:
+            spec = json.dumps(json.loads(spec), ensure_ascii=False)
+            out.extend(f"chart: {match.group(0)}" for match in CHART_TAGS.finditer(spec))
     for child in getattr(node, "children", {}).values():
         _walk(child, out)
 
