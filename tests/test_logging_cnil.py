@@ -149,3 +149,28 @@ def test_retention_is_configurable_with_the_cnil_bounds(monkeypatch):
     assert audit_retention.retention_months() == 12
     monkeypatch.setenv("DPO_AUDIT_RETENTION_MONTHS", "3")
     assert audit_retention.retention_months() == 6
+
+
+def test_purge_command_says_first_then_purges_and_verifies(sqlite_engine, monkeypatch):
+    import os
+    import subprocess
+    import sys
+
+    monkeypatch.setattr(audit, "utcnow", lambda: utcnow() - timedelta(days=400))
+    with db.unit_of_work(sqlite_engine) as session:
+        for _ in range(3):
+            audit.record(session, None, "test.old")
+    monkeypatch.undo()
+    env = {**os.environ, "DATABASE_URL": str(sqlite_engine.url), "DPO_AUDIT_RETENTION_MONTHS": "12"}
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "dashboard.cli", "purge-audit", *args], env=env,
+                              capture_output=True, text=True)
+
+    dry = run()
+    assert dry.returncode == 0 and "3 entrée(s)" in dry.stdout and "--yes" in dry.stdout, dry.stderr
+    assert len(_entries(sqlite_engine, "test.old")) == 3  # nothing removed without --yes
+    done = run("--yes")
+    assert done.returncode == 0 and "3 entrée(s)" in done.stdout, done.stderr
+    assert _entries(sqlite_engine, "test.old") == [] and len(_entries(sqlite_engine, "audit.purge")) == 1
+    assert "Chaîne intacte" in done.stdout, done.stdout
