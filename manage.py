@@ -32,7 +32,7 @@ def ensure_environment() -> None:
         venv.EnvBuilder(with_pip=True).create(VENV)
     print("installing dependencies from requirements.lock ...", flush=True)
     subprocess.check_call([str(PYTHON), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                           "-r", str(LOCK)])
+                           "--require-hashes", "-r", str(LOCK)])  # every file checked against its SHA-256
     # Make the project importable from anywhere (streamlit, alembic, pytest) without a build step.
     site = subprocess.check_output([str(PYTHON), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
                                    text=True).strip()

@@ -41,10 +41,15 @@ def log_access(
     is_assignee: bool,
     reason: str | None,
     what: str = "view",
+    record: bool = True,
 ) -> str:
     """Check the reason and append the access entry; returns the reason recorded.
-    Call before returning personal data to the page."""
+    Call before returning personal data to the page. `record=False`: the same opening of
+    the case was already logged (a rerun of the page), the reason is still checked —
+    one entry per opening, not one per rerun (CNIL, recommandation journalisation, 2021)."""
     recorded = access_reason(actor, is_assignee=is_assignee, reason=reason)
+    if not record:
+        return recorded
     audit.record(
         session,
         actor,

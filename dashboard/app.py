@@ -47,7 +47,7 @@ def _language_switch() -> None:
 
 _language_switch()
 if actor is not None:
-    st.sidebar.markdown(ui.t("auth.signed_in_as", name=actor.full_name, role=ui.t(f"role.{actor.role}")))
+    st.sidebar.markdown(ui.t("auth.signed_in_as", name=ui.literal(actor.full_name), role=ui.t(f"role.{actor.role}")))
     if st.sidebar.button(ui.t("auth.logout"), key="logout", icon=":material/logout:"):
         ui.sign_out()
         st.rerun()

@@ -98,6 +98,14 @@ def search(session: Session, actor: Actor, flt: TrailFilter, page: int = 1, page
     return TrailPage(list(entries), total, page, page_size)
 
 
+def log_search(session: Session, actor: Actor, flt: TrailFilter) -> None:
+    """A search of the trail is itself an entry (who looked for whom, for what): the page
+    records each new filter once, not each rerun (CNIL, recommandation journalisation, 2021)."""
+    require(session, actor, Capability.READ_AUDIT_TRAIL, action="audit.search")
+    audit.record(session, actor, "audit.search", entity_id=flt.entity_id,
+                 details={"filter": {k: v for k, v in vars(flt).items() if v not in ("", None, False)}})
+
+
 def list_actions(session: Session, actor: Actor) -> list[str]:
     require(session, actor, Capability.READ_AUDIT_TRAIL, action="audit.search")
     return list(session.exec(select(AuditEntry.action).distinct().order_by(AuditEntry.action)))

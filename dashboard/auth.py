@@ -11,7 +11,7 @@ import argon2
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, select
 
-from dashboard import audit, config
+from dashboard import audit, audit_anonymous, config
 from dashboard.actor import Actor
 from dashboard.validation import problem
 from models import password_policy
@@ -109,7 +109,7 @@ def authenticate(session: Session, username: str, password: str, now: datetime |
     name = normalise_username(username)[:80]
     throttle = session.exec(select(LoginThrottle).where(LoginThrottle.username == name)).first()
     if is_locked(throttle, now):
-        audit.record(session, None, "auth.login_locked", reason="", actor_name=name)
+        audit_anonymous.record(session, "auth.login_locked", name, actor_name=name, now=now)
         minutes = max(1, int((throttle.locked_until - now).total_seconds() // 60) + 1)
         session.commit()  # the refusal is on record even though the caller's work fails
         raise AccountLocked(minutes=minutes)
@@ -120,9 +120,9 @@ def authenticate(session: Session, username: str, password: str, now: datetime |
         throttle = throttle or LoginThrottle(username=name)
         register_failure(throttle, now, LOCKOUT)
         session.add(throttle)
-        audit.record(session, None, "auth.login_failed", actor_name=name,
-                     object_type="user", object_id=user.id if user else None,
-                     details={"locked": is_locked(throttle, now)})
+        audit_anonymous.record(session, "auth.login_failed", name, actor_name=name, object_type="user",
+                               object_id=user.id if user else None, details={"locked": is_locked(throttle, now)},
+                               now=now)
         session.commit()  # the failure must count even though the caller's work fails
         raise LoginFailed()
     if throttle:
@@ -208,8 +208,8 @@ def resolve_session(session: Session, token: str | None, now: datetime | None = 
     record = session.exec(select(UserSession).where(UserSession.token_sha256 == digest)).first()
     if record is None:
         # Never the token itself: a short prefix of its hash tells repeated attempts apart.
-        audit.record(session, None, "auth.forged_session", actor_name="",
-                     details={"token_sha256_prefix": digest[:12]})
+        audit_anonymous.record(session, "auth.forged_session", digest[:12],
+                               details={"token_sha256_prefix": digest[:12]}, now=now)
         session.commit()  # the attempt is on record even though the caller's work fails
         raise ForgedSession()
     if record.ended_at is not None:

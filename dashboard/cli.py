@@ -24,7 +24,7 @@ def _engine(*, existing: bool = False):
     if existing:
         db.require_database(config.database_url())
     engine = db.make_engine()
-    db.ensure_ready(engine, auto_migrate=True)
+    db.ensure_ready(engine, auto_migrate=config.auto_migrate())  # DPO_AUTO_MIGRATE=0: the app role never migrates
     with db.unit_of_work(engine) as session:
         db.ensure_baseline(session)
     return engine
@@ -52,6 +52,36 @@ def cmd_migrate(args) -> int:
     engine = db.make_engine()
     db.ensure_ready(engine, auto_migrate=True)
     _say("cli.schema_at", revision=db.current_revision(engine))
+    app_role = config.app_db_role()
+    if app_role and engine.dialect.name == "postgresql":  # the new tables' rights, append-only ones included
+        from dashboard import pg_roles
+
+        pg_roles.apply(engine, app_role)
+        _say("pg_roles.applied", app=app_role, database=engine.url.database)
+    return 0
+
+
+def cmd_pg_roles(args) -> int:
+    from dashboard import pg_roles
+
+    url = make_url(config.database_url())
+    if url.get_backend_name() != "postgresql":
+        _say("pg_roles.postgres_only", error=True)
+        return 2
+    if args.create_roles:
+        for statement in pg_roles.create_roles_sql(args.owner, args.app, args.database or url.database):
+            print(statement + ";")
+        return 0
+    if not args.apply:
+        for statement in pg_roles.statements(args.app, args.database or url.database):
+            print(statement + ";")
+        return 0
+    try:
+        pg_roles.apply(db.make_engine(), args.app)
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 2
+    _say("pg_roles.applied", app=args.app, database=url.database)
     return 0
 
 
@@ -135,6 +165,16 @@ def cmd_verify_documents(args) -> int:
     return 1
 
 
+def cmd_audit_deps(args) -> int:
+    from dashboard import deps_audit
+
+    outcome = deps_audit.run_audit(service=args.service, osv_url=args.osv_url)
+    _say(outcome.key, error=outcome.code != deps_audit.OK, **outcome.params)
+    for name, version, advisory, fixed in outcome.findings:
+        print(f"  {name} {version}: {advisory} (fixed in {fixed})")
+    return outcome.code
+
+
 def _sqlite_path() -> Path:
     url = make_url(config.database_url())
     if url.get_backend_name() != "sqlite":
@@ -185,6 +225,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="manage.py", description="DPO Desk")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("migrate", help="bring the database to the current schema").set_defaults(func=cmd_migrate)
+    p = sub.add_parser("pg-roles", help="PostgreSQL least privilege: print (or --apply as the owner) the GRANTs "
+                                        "of the application's role (docs/postgresql.md)")
+    p.add_argument("--app", default="dpo_app", help="the role the application connects as")
+    p.add_argument("--owner", default="dpo_owner", help="the role that owns the schema and migrates")
+    p.add_argument("--database", help="default: the database of DATABASE_URL")
+    p.add_argument("--apply", action="store_true", help="run the GRANTs on DATABASE_URL (connected as the owner)")
+    p.add_argument("--create-roles", action="store_true", help="print the administrator's CREATE ROLE/DATABASE")
+    p.set_defaults(func=cmd_pg_roles)
     sub.add_parser("seed-demo", help="fill the database with the demo organisation").set_defaults(func=cmd_seed_demo)
     for name, func, help_text in (("demo", cmd_demo, "start on the demo database (data/demo.sqlite3)"),
                                   ("serve", cmd_serve, "start on DATABASE_URL, without demo data")):
@@ -210,6 +258,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_verify_audit)
     sub.add_parser("verify-documents", help="check every stored document's bytes against its SHA-256"
                    ).set_defaults(func=cmd_verify_documents)
+    p = sub.add_parser("audit-deps", help="check requirements.lock against known vulnerabilities (pip-audit); "
+                                          "exit 0 clean, 1 vulnerable, 3 advisory source unreachable")
+    p.add_argument("--service", default="osv", choices=["osv", "pypi"])
+    p.add_argument("--osv-url", help="another OSV API address (a mirror)")
+    p.set_defaults(func=cmd_audit_deps)
     p = sub.add_parser("backup", help="consistent copy of the SQLite database")
     p.add_argument("target", nargs="?")
     p.set_defaults(func=cmd_backup)

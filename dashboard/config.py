@@ -30,6 +30,12 @@ def auto_migrate() -> bool:
     return os.environ.get("DPO_AUTO_MIGRATE", "1") != "0"
 
 
+def app_db_role() -> str:
+    """PostgreSQL: the role the application connects as; `manage.py migrate`, run as the owner,
+    then grants it its rights (docs/postgresql.md). Empty: a single role (no least privilege)."""
+    return os.environ.get("DPO_DB_APP_ROLE", "").strip()
+
+
 def password_profile() -> str:
     """argon2 cost profile; the test suite sets "cheap" to keep fixtures fast."""
     return os.environ.get("DPO_PASSWORD_PROFILE", "standard")

@@ -15,6 +15,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from dashboard import auth, config, db, i18n, users, web_session
 from dashboard.actor import Actor
 from dashboard.errors import DatabaseUnavailable, NotAllowed
+from dashboard.markdown import label as literal_label, literal  # noqa: F401 - every user text shown goes through these
 from dashboard.permissions import deny
 from dashboard.validation import InvalidInput, check_limits
 from models.errors import DomainError
@@ -124,13 +125,18 @@ def show_error(error: DomainError) -> None:
     elif isinstance(error, InvalidInput):
         lines = []
         for problem in error.problems:
-            message = translator(problem.key, **problem.params)
+            message = translator(problem.key, **literal_params(problem.params))
             field_key = f"field.{problem.field.split('.')[-1]}" if problem.field else ""
             label = translator(field_key) if field_key and i18n.has_key(field_key) else problem.field
             lines.append(f"- **{label}** : {message}" if label else f"- {message}")
         st.error(translator(error.key) + "\n" + "\n".join(lines))
     else:
-        st.error(translator.error(error))
+        st.error(translator(error.key, **literal_params(error.params)))
+
+
+def literal_params(params: dict) -> dict:
+    """An error's parameters may echo what the user typed: shown literally."""
+    return {name: literal(value) if isinstance(value, str) else value for name, value in params.items()}
 
 
 @dataclass
@@ -308,6 +314,26 @@ def follow_redirect() -> None:
         st.stop()
 
 
+_LOGGED = "_logged_once"  # {kind: value} recorded in the audit trail during this opening of the page
+
+
+def logged(kind: str, value: Any) -> bool:
+    """Whether `value` (a case and reason read, a search) was already recorded during this
+    opening of the page: reruns of the page are not new reads (CNIL, journalisation, 2021)."""
+    return st.session_state.get(_LOGGED, {}).get(kind) == value
+
+
+def mark_logged(kind: str, value: Any) -> None:
+    st.session_state.setdefault(_LOGGED, {})[kind] = value
+
+
+def _opening(page: str) -> None:
+    """A different page than the last run's: a new opening, whose reads are logged again."""
+    if st.session_state.get("_page_open") != page:
+        st.session_state["_page_open"] = page
+        st.session_state[_LOGGED] = {}
+
+
 def page_actor(capability: Capability | None = None, *, page: str = "") -> Actor:
     """Every page starts here: the signed-in actor, or a stop. A page reached
     without the capability (forged URL, stale navigation) is refused and logged."""
@@ -317,6 +343,7 @@ def page_actor(capability: Capability | None = None, *, page: str = "") -> Actor
     if actor.must_change_password and page != PASSWORD_PAGE:
         st.error(t("password.change_first"))
         st.stop()
+    _opening(page)
     if capability is not None and not actor.can(capability):
         try:
             with db.unit_of_work(engine()) as session:
@@ -329,6 +356,13 @@ def page_actor(capability: Capability | None = None, *, page: str = "") -> Actor
 
 
 # ------------------------------------------------------------------ widgets
+
+
+def show_alarms(alarms: list | None) -> None:
+    """Security alarms (dashboard.alarms), their parameters (user names tried...) shown literally."""
+    for alarm in alarms or []:
+        params = {k: literal(v) if isinstance(v, str) else v for k, v in alarm.params.items()}
+        st.error(t(alarm.key, **params), icon=":material/shield:")
 
 
 def _step_page(state_key: str, delta: int) -> None:

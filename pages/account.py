@@ -5,7 +5,7 @@ from dashboard.overview.scope import HORIZONS, OverviewFilter
 
 actor = ui.page_actor(page="account")
 st.title(ui.t("account.title"))
-st.write(f"**{actor.full_name}** — `{actor.username}` — {ui.t(f'role.{actor.role}')}")
+st.write(f"**{ui.literal(actor.full_name)}** — `{actor.username}` — {ui.t(f'role.{actor.role}')}")
 st.subheader(ui.t("account.change_password"))
 if ui.password_form(actor):
     st.rerun()

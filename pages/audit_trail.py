@@ -61,6 +61,9 @@ date_from = right.date_input(tr("common.from"), value=None, key="audit_from", fo
 date_to = last.date_input(tr("common.to"), value=None, key="audit_to", format="DD/MM/YYYY")
 flt = audit_trail.TrailFilter(text=text, actor=who, action=action, record=record, entity_id=entity_id,
                               date_from=date_from, date_to=date_to)
+if flt != audit_trail.TrailFilter() and not ui.logged("audit-search", flt):  # each new search, once
+    if ui.call(audit_trail.log_search, flt, actor=actor).ok:
+        ui.mark_logged("audit-search", flt)
 
 page_size = 50
 total = ui.call(audit_trail.count, flt, actor=actor).value or 0

@@ -61,9 +61,9 @@ forms = CaseForms("breach", b.id)
 key = forms.key  # a new generation after the user's own save: the forms show the stored values
 version = forms.version("breach", b.version)  # what the user saw, kept across reruns: a stale save is refused
 
-st.title(f"{b.reference} — {b.title}")
-st.caption(tr("breach.case.caption", entity=case.entity.name, status=tr(f"breach.status.{b.status}"),
-              declared_by=b.declared_by_name or "—", date=tr.datetime(b.created_at)))
+st.title(f"{b.reference} — {md(b.title)}")
+st.caption(tr("breach.case.caption", entity=md(case.entity.name), status=tr(f"breach.status.{b.status}"),
+              declared_by=md(b.declared_by_name or "—"), date=tr.datetime(b.created_at)))
 
 
 @st.fragment(run_every=60)

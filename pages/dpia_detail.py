@@ -73,12 +73,11 @@ def choice(label: str, options, current, name: str, prefix: str):
 
 
 BADGES = {"acceptable": "green", "improvable": "orange", "to_correct": "red"}
-MARKDOWN_SPECIALS = str.maketrans({c: f"\\{c}" for c in "\\`*_{}[]()#+-.!|<>~$:"})
 
 
 def plain(text: str) -> None:
     """User text shown as written (no markdown), line breaks kept."""
-    st.markdown("  \n".join(line.translate(MARKDOWN_SPECIALS) for line in text.splitlines()) if text else "—")
+    st.markdown(ui.literal(text) if text else "—")
 
 
 def badge(status: str | None) -> str:
@@ -89,7 +88,7 @@ def badge(status: str | None) -> str:
 
 def show_evaluation(status: str | None, comment: str) -> None:
     st.markdown(f"{tr('dpia.detail.evaluation')} : {badge(status)}"
-                + (f" — {comment.translate(MARKDOWN_SPECIALS)}" if comment else ""))
+                + (f" — {ui.literal(comment)}" if comment else ""))
 
 
 def show_item(item) -> None:
@@ -140,8 +139,8 @@ def evaluation_fields(reference: str) -> dict:
 # ------------------------------------------------------------------ header
 
 st.page_link(REGISTER, label=tr("dpia.detail.back"), icon=":material/arrow_back:")
-st.header(f"{view.reference} — {view.title}")
-st.caption(f"{view.activity_reference} — {view.activity_name} · {view.entity_name}")
+st.header(f"{view.reference} — {ui.literal(view.title)}")
+st.caption(f"{view.activity_reference} — {ui.literal(view.activity_name)} · {ui.literal(view.entity_name)}")
 status_col, review_col, overdue_col, art36_col = st.columns(4)
 status_col.metric(tr("dpia.detail.status"), tr(f"dpia.status.{view.status}"))
 review_col.metric(tr("dpia.detail.review_date"), tr.date(view.review_date))
@@ -256,8 +255,8 @@ with tabs[3]:
         summary = (f"{levels_text(risk.severity_before, risk.likelihood_before)} → "
                    f"{levels_text(risk.severity_after, risk.likelihood_after)}")
         high = is_high_risk(*residual_levels(*risk.levels()))
-        with st.expander(f"({letters[risk.id]}) {risk_name(risk)} — {summary}", icon=":material/warning:" if high
-                         else None, key=f"dpia_{view.id}_risk_{risk.id}_open"):
+        with st.expander(f"({letters[risk.id]}) {ui.literal_label(risk_name(risk))} — {summary}",
+                         icon=":material/warning:" if high else None, key=f"dpia_{view.id}_risk_{risk.id}_open"):
             if not view.can_edit:
                 show_risk(risk)
                 continue
@@ -387,8 +386,8 @@ with tabs[5]:
     st.subheader(tr("dpia.report.dpo_opinion"))
     if view.dpo_opinion:
         verdict = tr("dpia.opinion.favourable") if view.dpo_favourable else tr("dpia.opinion.unfavourable")
-        st.markdown(f"**{view.dpo_name} — {verdict}** ({tr.datetime(view.dpo_opinion_at)})")
-        st.write(view.dpo_opinion)
+        st.markdown(f"**{ui.literal(view.dpo_name)} — {verdict}** ({tr.datetime(view.dpo_opinion_at)})")
+        plain(view.dpo_opinion)
     elif not view.can_give_opinion:
         st.info(tr("dpia.detail.awaiting_dpo"))
     if view.can_give_opinion:
@@ -411,7 +410,7 @@ with tabs[5]:
         elif view.people_sought:
             verdict = {True: tr("dpia.opinion.favourable"), False: tr("dpia.opinion.unfavourable")}.get(
                 view.people_favourable, "—")
-            st.markdown(f"**{view.people_names.translate(MARKDOWN_SPECIALS)} — {verdict}**")
+            st.markdown(f"**{ui.literal(view.people_names)} — {verdict}**")
             plain(view.people_opinion)
         else:
             st.markdown(f"**{tr('dpia.people.not_sought')}**")
@@ -446,9 +445,9 @@ with tabs[5]:
 
     st.subheader(tr("dpia.report.decision"))
     if view.decided_on:
-        st.markdown(f"**{tr(f'dpia.status.{view.status}')}** — {view.decision_by}, {tr.date(view.decided_on)}")
+        st.markdown(f"**{tr(f'dpia.status.{view.status}')}** — {ui.literal(view.decision_by)}, {tr.date(view.decided_on)}")
         if view.decision_comment:
-            st.write(view.decision_comment)
+            plain(view.decision_comment)
         if view.review_date:
             st.markdown(f"{tr('dpia.report.review_date')} : **{tr.date(view.review_date)}**")
     decidable = view.can_manage and can_transition(view.status, DpiaStatus.VALIDATED)

@@ -61,10 +61,10 @@ with screen_tab:
         if history:
             latest = history[0]
             st.subheader(tr("dpia.screening.latest", date=tr.datetime(latest.screened_at),
-                            name=latest.screened_by_name))
+                            name=ui.literal(latest.screened_by_name)))
             show_result(latest)
             if latest.justification:
-                st.markdown(f"**{tr('dpia.screening.justification')}** : {latest.justification}")
+                st.markdown(f"**{tr('dpia.screening.justification')}** : {ui.literal(latest.justification)}")
             with st.expander(tr("dpia.screening.history", count=len(history)),
                              key=f"screening_{activity_id}_history_open"):
                 st.dataframe(

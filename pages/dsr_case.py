@@ -11,12 +11,9 @@ from models.dsr import (ERASURE_METHODS, IDENTITY_METHODS, OUTCOMES, RECIPIENT_S
                         ART19_RIGHTS, Status, TRANSITIONS, health_earliest_day)
 
 HERE = Path(__file__).parent
-_MARKDOWN = str.maketrans({c: f"\\{c}" for c in "\\`*_{}[]()#+-.!|<>~$"})
-
-
 def md(value) -> str:
     """A user's text shown literally inside markdown."""
-    return str(value or "—").translate(_MARKDOWN)
+    return ui.literal(value or "—")
 
 
 def describe(details: dict) -> str:
@@ -42,7 +39,7 @@ request_id = int(raw_id) if raw_id.isdigit() else -1
 header = ui.call(queries.case_header, request_id, actor=actor).value
 if header is None:
     st.stop()
-st.title(f"{header.reference} — {header.entity_name}")
+st.title(f"{header.reference} — {md(header.entity_name)}")
 
 # Personal data is shown only once the access is logged: the assignee has an implicit
 # reason; anyone else states one, remembered for this request during the session.
@@ -55,7 +52,10 @@ if not header.is_assignee and not st.session_state.get(reason_key):
             st.session_state[reason_key] = stated
             st.rerun()
     st.stop()
-opened = ui.call(queries.open_request, request_id, st.session_state.get(reason_key), actor=actor)
+read = (request_id, st.session_state.get(reason_key))  # one read entry per opening, not per rerun
+opened = ui.call(queries.open_request, *read, log_read=not ui.logged("dsr-read", read), actor=actor)
+if opened.ok:
+    ui.mark_logged("dsr-read", read)
 if not opened.ok:
     if isinstance(opened.error, ReasonRequired):
         st.session_state.pop(reason_key, None)
@@ -76,7 +76,7 @@ facts = [(tr("dsr.col.status"), tr(f"dsr.status.{r.status}")), (tr("dsr.case.gov
          (tr("dsr.col.department"), view.department_name or tr("dsr.list.unrouted"))]
 for column, (label, value) in zip(st.columns([1, 1, 1, 1, 2]), facts):
     column.caption(label)
-    column.markdown(f"**{value}**")
+    column.markdown(f"**{md(value)}**")
 if r.health_due_on:
     st.info(tr("dsr.case.health_governs", due=tr.date(r.health_due_on)) + " "
             + tr("dsr.case.health_reflection", earliest=tr.date(health_earliest_day(r))))
@@ -105,16 +105,16 @@ with tabs[0]:
     right.markdown(f"**{tr('field.dsr_channel')}** : {tr(f'dsr.channel.{r.channel}')}  \n"
                    f"**{tr('field.dsr_received_at')}** : {tr.datetime(r.received_at)}  \n"
                    f"**{tr('field.dsr_rights')}** : {', '.join(tr(f'dsr.right.{x}') for x in view.rights)}  \n"
-                   f"**{tr('dsr.case.owner')}** : {view.owner_name or '—'}")
+                   f"**{tr('dsr.case.owner')}** : {md(view.owner_name)}")
     st.text_area(tr("field.dsr_description"), r.description, disabled=True, height=120, key=key("text_ro"))
     identity = (tr("dsr.case.identity_verified", method=tr(f"dsr.identity_method.{r.identity_method}"),
-                   on=tr.date(r.identity_verified_on), by=view.identity_verified_by_name or "—")
+                   on=tr.date(r.identity_verified_on), by=md(view.identity_verified_by_name))
                 if r.identity_method else tr("dsr.case.identity_not_verified"))
     if r.identity_proof_asked:
         identity += " " + tr("dsr.case.identity_asked", on=tr.date(r.identity_asked_on))
     st.markdown(f"**{tr('dsr.case.identity')}** : {identity}")
     st.caption(tr("dsr.case.no_id_document"))
-    st.markdown(f"**{tr('field.dsr_activity_ids')}** : " + (", ".join(label for _, label in view.activities)
+    st.markdown(f"**{tr('field.dsr_activity_ids')}** : " + (", ".join(md(label) for _, label in view.activities)
                                                           or "—"))
     if view.suspensions:
         st.dataframe([{tr("field.dsr_waiting_for"): tr(f"dsr.status.{s.waiting_for}"),
@@ -163,7 +163,7 @@ with tabs[1]:
                     done(ui.call(workflow.verify_identity, r.id, seen,
                                  {"method": method, "verified_on": verified_on}, actor=actor))
         if r.status == Status.ANSWER_PROPOSED:
-            st.markdown(f"**{tr('dsr.case.proposal_by', name=view.proposed_by_name or '—')}** — "
+            st.markdown(f"**{tr('dsr.case.proposal_by', name=md(view.proposed_by_name))}** — "
                         f"{tr(f'dsr.outcome.{r.proposed_outcome}')}")
             st.text_area(tr("field.dsr_answer"), r.proposed_answer, disabled=True, key=key("proposal_ro"))
             with st.expander(tr("dsr.case.send_back"), key=f"dsr_{r.id}_x3"), st.form(key("send_back")):
@@ -255,7 +255,7 @@ with tabs[2]:
                     done(ui.call(workflow.propose_answer, r.id, seen, {"outcome": outcome, "answer": answer},
                                  actor=actor))
     if r.proposed_answer and r.status != Status.ANSWER_PROPOSED:
-        st.markdown(f"**{tr('dsr.case.proposal_by', name=view.proposed_by_name or '—')}** — "
+        st.markdown(f"**{tr('dsr.case.proposal_by', name=md(view.proposed_by_name))}** — "
                     f"{tr(f'dsr.outcome.{r.proposed_outcome}')}")
         st.text(r.proposed_answer)
 
@@ -328,15 +328,16 @@ with tabs[3]:
 
 # ------------------------------------------------------------------ documents
 def pdf_of(document_id: int):
-    return lambda: getattr(ui.call(documents.download, r.id, document_id, actor=actor, quiet=True).value,
+    return lambda: getattr(ui.call(documents.download, r.id, document_id, st.session_state.get(reason_key),
+                                   actor=actor, quiet=True).value,
                            "content", b"")
 
 
 with tabs[4]:
     for doc in view.documents:
         left, right = st.columns([4, 1])
-        left.markdown(f"**{doc.number}** — {doc.title} ({doc.language.upper()}) — {tr.datetime(doc.issued_at)}, "
-                      f"{doc.issued_by_name}  \n`SHA-256 {doc.sha256}`")
+        left.markdown(f"**{doc.number}** — {md(doc.title)} ({doc.language.upper()}) — {tr.datetime(doc.issued_at)}, "
+                      f"{md(doc.issued_by_name)}  \n`SHA-256 {doc.sha256}`")
         # Built when clicked (each download is an audit entry), without a rerun.
         right.download_button(tr("common.download_pdf"), data=pdf_of(doc.id), file_name=f"{doc.number}.pdf",
                               mime="application/pdf", key=f"dsr_dl_{doc.id}", on_click="ignore")
@@ -362,4 +363,4 @@ with tabs[5]:
     st.dataframe([{tr("audit.col.at"): tr.datetime(h.at), tr("audit.col.actor"): h.actor_name,
                    tr("audit.col.action"): tr(f"dsr.history.{h.action}"), tr("audit.col.details"): describe(h.details)}
                   for h in view.history], hide_index=True, width="stretch")
-    st.caption(tr("dsr.case.access_logged", reason=tr.maybe(view.access_reason)))
+    st.caption(tr("dsr.case.access_logged", reason=md(tr.maybe(view.access_reason))))

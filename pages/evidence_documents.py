@@ -55,7 +55,7 @@ document_id = st.session_state.get("ev_open")
 if document_id is not None:
     row = ui.call(evidence_room.document_detail, document_id, actor=actor).value
     if row is not None:
-        st.subheader(f"{row.number} — {row.title}")
+        st.subheader(f"{row.number} — {ui.literal(row.title)}")
         st.dataframe(
             [{tr("evidence.detail.field"): label, tr("evidence.detail.value"): value} for label, value in (
                 (tr("evidence.col.kind"), tr.maybe(row.kind)),

@@ -57,10 +57,10 @@ def _show(result: Verification) -> None:
         return
     if result.outcome == Outcome.ISSUED:
         st.success(tr(f"evidence.verify.outcome.issued.{result.via}", number=document.number,
-                      issued=tr.datetime(document.issued_at), by=document.issued_by_name), icon=":material/verified:")
+                      issued=tr.datetime(document.issued_at), by=ui.literal(document.issued_by_name)), icon=":material/verified:")
     elif result.outcome == Outcome.IN_PACK:
-        st.success(tr("evidence.verify.outcome.in_pack", name=result.pack_file, number=document.number,
-                      issued=tr.datetime(document.issued_at), by=document.issued_by_name), icon=":material/verified:")
+        st.success(tr("evidence.verify.outcome.in_pack", name=ui.literal(result.pack_file), number=document.number,
+                      issued=tr.datetime(document.issued_at), by=ui.literal(document.issued_by_name)), icon=":material/verified:")
     elif result.outcome == Outcome.ALTERED:
         st.error(tr("evidence.verify.outcome.altered", number=document.number), icon=":material/gpp_bad:")
     elif result.outcome == Outcome.UNKNOWN:
@@ -70,7 +70,7 @@ def _show(result: Verification) -> None:
     else:
         st.error(tr("evidence.verify.outcome.empty"))
     for note in result.notes:
-        st.markdown(f"- {tr(note, claimed=', '.join(result.claimed), number=document.number if document else '')}")
+        st.markdown(f"- {tr(note, claimed=ui.literal(', '.join(result.claimed)), number=document.number if document else '')}")
     if document is not None:
         _facts(result)
     elif result.sha256:

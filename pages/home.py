@@ -5,7 +5,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import calendar_feed, organisation, overview, ui, users
+from dashboard import alarms, calendar_feed, organisation, overview, ui, users
 from dashboard.charts import overview as charts
 from dashboard.overview import figures
 from dashboard.overview.scope import CASE_TYPES, HORIZONS, PERIODS, OverviewFilter
@@ -23,6 +23,7 @@ lang = ui.lang()
 st.title(tr("overview.title"))
 if ui.call(users.must_change_password, actor=actor, quiet=True).value:
     st.warning(tr("auth.must_change_password"))
+ui.show_alarms(ui.call(alarms.security_alarms, actor=actor, quiet=True).value)  # the DPO's security alarms
 
 entities = {e.id: e.name for e in ui.call(organisation.list_entities, actor=actor).value or []}
 departments = {d.id: d.name for d in ui.call(organisation.list_departments, actor=actor).value or []}
@@ -50,7 +51,7 @@ if view is None:
 head = view.headline
 caption = tr("overview.caption", date=tr.date(head.today, long=True))
 if actor.role == Role.DEPARTMENT_HEAD:
-    caption += " " + tr("overview.scope.department_head", departments=", ".join(own_departments.values()) or "—")
+    caption += " " + tr("overview.scope.department_head", departments=", ".join(ui.literal(d) for d in own_departments.values()) or "—")
 info, export = st.columns([4, 1])
 info.caption(caption)
 base_url = ui.base_url()

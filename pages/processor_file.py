@@ -55,9 +55,9 @@ processor_version = forms.version("processor", p.version)  # what the user saw, 
 
 
 st.page_link(REGISTER_PAGE, label=tr("processor.file.back"), icon=":material/arrow_back:")
-st.title(f"{p.reference} — {p.legal_name}")
+st.title(f"{p.reference} — {ui.literal(p.legal_name)}")
 st.caption(tr("processor.file.caption", status=tr(f"processor.status.{p.status}"), country=country(p.country_code),
-              entities=", ".join(names.get(e, "?") for e in pfile.entity_ids)))
+              entities=", ".join(ui.literal(names.get(e, "?")) for e in pfile.entity_ids)))
 for flag in sorted(pfile.flags):
     (st.error if flag in ERROR_FLAGS else st.warning)(tr(f"processor.flag_detail.{flag}"),
                                                       icon=":material/flag:")
@@ -79,14 +79,14 @@ with tabs[0]:
         (tr("processor.file.last_audit"), tr.date(p.last_audit_on)),
         (tr("processor.file.next_audit"), tr.date(p.next_audit_date)),
     ]
-    st.table({tr("processor.col.item"): [f for f, _ in facts], tr("processor.col.value"): [v for _, v in facts]})
+    st.table({tr("processor.col.item"): [f for f, _ in facts], tr("processor.col.value"): [ui.literal(v) for _, v in facts]})  # st.table renders markdown
     st.markdown(f"**{tr('processor.field.activity_ids')}**")
-    st.markdown("\n".join(f"- {a.label} ({names.get(a.entity_id, '?')})" for a in pfile.activities)
+    st.markdown("\n".join(f"- {ui.literal(a.label)} ({ui.literal(names.get(a.entity_id, '?'))})" for a in pfile.activities)
                 or tr("processor.file.no_activity"))
     st.markdown(f"**{tr('breach.processor.breaches')}**")
     breaches = ui.call(breach_links.breaches_at_processor, p.id, actor=actor).value or []
     for item in breaches:
-        st.page_link(BREACH_PAGE, label=f"{item.reference} — {item.title} ({tr(item.status)})",
+        st.page_link(BREACH_PAGE, label=f"{item.reference} — {ui.literal_label(item.title)} ({tr(item.status)})",
                      query_params={"id": str(item.case_id)}, icon=":material/gpp_maybe:")
     if not breaches:
         st.caption(tr("breach.processor.no_breaches"))
@@ -120,7 +120,7 @@ with tabs[2]:
     for view in pfile.contracts:
         c = view.contract
         badge = tr("processor.contract.status." + c.status)
-        header = tr("processor.contract.header", title=c.title, status=badge, score=c.clause_score,
+        header = tr("processor.contract.header", title=ui.literal_label(c.title), status=badge, score=c.clause_score,
                     missing=c.missing_clauses)
         contract_version = forms.version(c.id, c.version, "contract")
         with st.expander(header, expanded=c.status == "active" or len(pfile.contracts) == 1,
@@ -131,7 +131,7 @@ with tabs[2]:
             if c.status == "active":
                 end = tr.date(c.end_date) if c.end_date else tr("processor.contract.open_ended")
                 cols[2].markdown(tr("processor.contract.dates", end=end, notice=tr.date(c.notice_date)))
-            st.caption(tr("processor.contract.terms", reference=c.document_reference or "—",
+            st.caption(tr("processor.contract.terms", reference=ui.literal(c.document_reference or "—"),
                           form=tr(f"processor.contract_form.{c.form}"), signed=tr.date(c.signed_on),
                           starts=tr.date(c.starts_on)) +
                        (" " + tr("processor.contract.renewed_by", months=c.renewal_months) if c.tacit_renewal else ""))
@@ -216,7 +216,8 @@ with tabs[3]:
             if s.status == "notified":
                 sub_version = forms.version(s.id, s.version, "sub")
                 with st.form(key("decide", s.id)):
-                    st.markdown(tr("processor.sub.decide", name=s.name, deadline=tr.date(s.objection_deadline)))
+                    st.markdown(tr("processor.sub.decide", name=ui.literal(s.name),
+                                   deadline=tr.date(s.objection_deadline)))
                     objected = st.radio(tr("processor.field.objected"), (False, True), horizontal=True,
                                         format_func=lambda v: tr(f"processor.sub.objected.{str(v).lower()}"),
                                         key=key("decide", s.id, "objected"))
@@ -284,8 +285,8 @@ with tabs[5]:
         st.info(tr("common.empty"))
     for doc in pfile.documents:
         left, right = st.columns([4, 1])
-        left.markdown(tr("processor.file.document_line", number=doc.number, title=doc.title,
-                         issued=tr.datetime(doc.issued_at), by=doc.issued_by_name, sha=doc.sha256[:16]))
+        left.markdown(tr("processor.file.document_line", number=doc.number, title=ui.literal(doc.title),
+                         issued=tr.datetime(doc.issued_at), by=ui.literal(doc.issued_by_name), sha=doc.sha256[:16]))
         if actor.can(Capability.READ_EVIDENCE):
             right.download_button(tr("common.download_pdf"), key=f"doc_{doc.id}", file_name=doc.filename,
                                   mime=doc.media_type,

@@ -17,7 +17,7 @@ tr = ui.tr()
 
 def _show_problems(outcome: ui.Result) -> None:
     if isinstance(outcome.error, InvalidInput):
-        st.error("\n".join([tr(outcome.error.key)] + [f"- {register.describe_problem(tr, p)}"
+        st.error("\n".join([tr(outcome.error.key)] + [f"- {ui.literal(register.describe_problem(tr, p))}"
                                                       for p in outcome.error.problems]))
     elif outcome.error is not None:
         ui.show_error(outcome.error)
@@ -156,17 +156,17 @@ activity, content = view.activity, view.content
 forms = CaseForms("register", activity.id)
 version = forms.version("activity", activity.version)  # what the user saw, kept across reruns: a stale save is refused
 
-st.header(f"{activity.reference} — {activity.name}")
-status_text = (tr("register.pdf.validated_by", name=view.validated_by or "—", date=tr.date(activity.validated_at))
+st.header(f"{activity.reference} — {ui.literal(activity.name)}")
+status_text = (tr("register.pdf.validated_by", name=ui.literal(view.validated_by or "—"), date=tr.date(activity.validated_at))
                if activity.status == "validated" else tr("register.pdf.draft"))
 c1, c2, c3, c4 = st.columns(4)
-c1.markdown(f"**{tr('register.col.entity')}**  \n{view.entity.name}")
-c2.markdown(f"**{tr('register.col.department')}**  \n{view.department_name}")
+c1.markdown(f"**{tr('register.col.entity')}**  \n{ui.literal(view.entity.name)}")
+c2.markdown(f"**{tr('register.col.department')}**  \n{ui.literal(view.department_name)}")
 c3.markdown(f"**{tr('register.col.status')}**  \n{status_text}")
 c4.markdown(f"**{tr('register.col.next_review_on')}**  \n{tr.date(activity.next_review_on)} "
             f"({tr('register.col.last_reviewed_on').lower()} : {tr.date(activity.last_reviewed_on)})")
 if activity.source_reference:
-    st.caption(tr("register.imported_from", reference=activity.source_reference))
+    st.caption(tr("register.imported_from", reference=ui.literal(activity.source_reference)))
 if view.gaps:
     st.warning("\n".join([tr("register.gaps_intro")] + [f"- {tr(g)}" for g in view.gaps]))
 if view.can_validate and st.button(tr("register.validate"), key="act_validate", type="primary",
@@ -179,15 +179,15 @@ if view.can_edit:
 tabs = dict(zip(tab_names, st.tabs([tr(n) for n in tab_names], key=f"register_{activity.id}_tabs")))
 
 with tabs["register.tab.entry"]:
-    st.markdown(f"**{tr('register.col.description')}**  \n{content.description or '—'}")
-    st.markdown(f"**{tr('register.col.joint_controllers')}**  \n{content.joint_controllers or tr('register.pdf.none_joint')}")
-    st.markdown(f"**{tr('register.pdf.dpo')}**  \n{view.entity.dpo_name} — {view.entity.dpo_email}")
+    st.markdown(f"**{tr('register.col.description')}**  \n{ui.literal(content.description or '—')}")
+    st.markdown(f"**{tr('register.col.joint_controllers')}**  \n{ui.literal(content.joint_controllers) or tr('register.pdf.none_joint')}")
+    st.markdown(f"**{tr('register.pdf.dpo')}**  \n{ui.literal(view.entity.dpo_name)} — {ui.literal(view.entity.dpo_email)}")
     for column in LIST_COLUMNS:
         _show_list(column, content)
     if content.uses_consent or content.consent_records:
         st.markdown(f"**{tr('register.consent_procedure')}**")
-        st.markdown(f"{tr('register.col.consent_records')} : {content.consent_records or '—'}  \n"
-                    f"{tr('register.col.withdrawal_propagation')} : {content.withdrawal_propagation or '—'}")
+        st.markdown(f"{tr('register.col.consent_records')} : {ui.literal(content.consent_records or '—')}  \n"
+                    f"{tr('register.col.withdrawal_propagation')} : {ui.literal(content.withdrawal_propagation or '—')}")
 
 if "register.tab.edit" in tabs:
     with tabs["register.tab.edit"]:

@@ -116,10 +116,10 @@ if actor.can(Capability.WORK_ALL_CASES):
 
     def _show_problems(error) -> None:
         if isinstance(error, register_io.ImportRejected):
-            st.error(tr.error(error))
+            st.error(tr(error.key, **ui.literal_params(error.params)))
             st.dataframe([{tr("register.import.line"): p.line, tr("register.import.column"): p.column or "—",
                            tr("register.import.item"): p.item or "—",
-                           tr("register.import.problem"): tr(p.key, **p.params)}
+                           tr("register.import.problem"): tr(p.key, **ui.literal_params(p.params))}
                           for p in error.problems], hide_index=True, width="stretch")
         elif error is not None:
             ui.show_error(error)

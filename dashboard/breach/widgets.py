@@ -33,12 +33,7 @@ def when_input(label: str, value: datetime | None, key: str, *, now_if_empty: da
     return from_paris(st.datetime_input(label, value=default, key=key, format="DD/MM/YYYY", help=help))
 
 
-_MARKDOWN_SPECIALS = str.maketrans({c: f"\\{c}" for c in "\\`*_{}[]<>()#+-.!|~$"})
-
-
-def md_escape(value: object) -> str:
-    """User text shown through st.markdown exactly as typed."""
-    return str(value).translate(_MARKDOWN_SPECIALS).replace("\n", "  \n")
+md_escape = ui.literal  # user text shown through st.markdown exactly as typed (the one helper)
 
 
 def facts_form(key: str, actor: Actor, now: datetime, current: Breach | None = None, activity_ids: list[int] = (),

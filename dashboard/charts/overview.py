@@ -11,6 +11,8 @@ from datetime import date, datetime, timedelta
 
 import plotly.graph_objects as go
 
+from dashboard.markdown import chart_text
+
 URGENCY_COLOURS = {"late": "#c62828", "soon": "#ef8f00", "on_track": "#2d5b9a"}
 ANSWERED = "#2d5b9a"
 RECEIVED = "#9fb8d9"
@@ -33,6 +35,8 @@ def _vertical_line(x, colour: str = "#222", dash: str = "solid") -> dict:
 def timeline_figure(tr, items: Sequence, today: date, group_of, horizon: date) -> go.Figure:
     """Open cases as bars from their start to their deadline, grouped (case type or
     department: `group_of(item) -> str`), today marked. `items`: DeadlineItem."""
+    user_group = group_of
+    group_of = lambda item: chart_text(user_group(item))  # noqa: E731 - department names are user text
     ordered = sorted(items, key=lambda i: (group_of(i), i.due, i.reference))
     data = []
     for urgency, colour in URGENCY_COLOURS.items():
@@ -45,7 +49,8 @@ def timeline_figure(tr, items: Sequence, today: date, group_of, horizon: date) -
                   [f"{i.reference} · {tr(f'overview.kind_short.{i.kind}')}" for i in chosen]],
             "base": [i.start.isoformat() for i in chosen],
             "x": [max(1, (i.due - i.start).days) * 86_400_000 for i in chosen],
-            "customdata": [[tr(f"overview.kind.{i.kind}"), tr.date(i.start), tr.date(i.due), i.title] for i in chosen],
+            "customdata": [[tr(f"overview.kind.{i.kind}"), tr.date(i.start), tr.date(i.due), chart_text(i.title)]
+                           for i in chosen],
             "hovertemplate": (f"%{{y}}<br>%{{customdata[0]}}<br>{tr('overview.chart.start')} : %{{customdata[1]}}"
                               f"<br>{tr('overview.chart.deadline')} : %{{customdata[2]}}<br>%{{customdata[3]}}"
                               "<extra></extra>")})
@@ -82,7 +87,7 @@ def monthly_figure(tr, months: Sequence) -> go.Figure:
 
 def department_figure(tr, loads: Sequence) -> go.Figure:
     """Open requests per department, split into late, due within a week and the rest. `loads`: DepartmentLoad."""
-    names = [d.name or tr("overview.unrouted") for d in loads]
+    names = [chart_text(d.name) or tr("overview.unrouted") for d in loads]
     parts = (("late", [d.late for d in loads]), ("soon", [d.soon for d in loads]),
              ("on_track", [d.open - d.late - d.soon for d in loads]))
     return _figure(
@@ -113,7 +118,7 @@ def breach_clock_figure(tr, clocks: Sequence, now: datetime) -> go.Figure:
                URGENCY_COLOURS["on_track"] for h in hours]
     return _figure(
         tr("overview.chart.breach_clocks"), 140 + 40 * max(1, len(clocks)),
-        [{"type": "bar", "orientation": "h", "y": [f"{c.reference} · {c.title}"[:60] for c in clocks], "x": hours,
+        [{"type": "bar", "orientation": "h", "y": [chart_text(f"{c.reference} · {c.title}"[:60]) for c in clocks], "x": hours,
           "marker": {"color": colours}, "textposition": "auto", "hovertemplate": "%{y}<br>%{text}<extra></extra>",
           "text": [tr("overview.chart.hours_over", hours=-h) if h < 0 else tr("overview.chart.hours_left", hours=h)
                    for h in hours]}],

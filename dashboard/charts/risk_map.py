@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
+from dashboard.markdown import chart_text
 from models.dpia_rules import LEVELS, map_arrows, map_markers, risk_zone
 
 BEFORE = "#FD4664"
@@ -45,7 +46,7 @@ def risk_map_figure(tr, risks: Sequence[tuple[str, str, int | None, int | None, 
             xs.append(x)
             ys.append(y)
             labels.append(point.label)
-            hovers.append(f"{point.label} — {name}<br>{tr('dpia.map.severity_axis')} : "
+            hovers.append(f"{point.label} — {chart_text(name)}<br>{tr('dpia.map.severity_axis')} : "
                           f"{tr(f'dpia.level.{point.severity}')}<br>{tr('dpia.map.likelihood_axis')} : "
                           f"{tr(f'dpia.level.{point.likelihood}')}")
         figure.add_trace(go.Scatter(

@@ -8,6 +8,7 @@ from typing import Literal
 from sqlmodel import Session, select
 
 from dashboard import audit
+from dashboard.access import access_reason
 from dashboard.actor import Actor
 from dashboard.dsr import common
 from dashboard.evidence import issue_document
@@ -113,8 +114,10 @@ def issue_destruction_certificate(session: Session, actor: Actor, request_id: in
                                                                       certificate))
 
 
-def download(session: Session, actor: Actor, request_id: int, document_id: int) -> EvidenceDocument:
-    """A document of the request, as issued; the download is an audit entry."""
+def download(session: Session, actor: Actor, request_id: int, document_id: int,
+             reason: str | None = None) -> EvidenceDocument:
+    """A document of the request, as issued; the download is an audit entry carrying the
+    reason of the access (implicit for the assignee, the one stated on opening otherwise)."""
     require_any(session, actor, {Capability.WORK_ALL_CASES, Capability.WORK_DEPARTMENT_CASES,
                                  Capability.READ_ALL_CASES}, action="dsr.download",
                 object_type=common.OBJECT_TYPE, object_id=request_id)
@@ -122,6 +125,8 @@ def download(session: Session, actor: Actor, request_id: int, document_id: int) 
     document = session.get(EvidenceDocument, document_id) if isinstance(document_id, int) else None
     if document is None or document.case_type != CASE_TYPE or document.case_id != request.id:
         common.deny_line(session, actor, request, "dsr.download", document_id)
+    recorded = access_reason(actor, is_assignee=common.is_assignee(actor, request), reason=reason)
     audit.record(session, actor, "evidence.download", object_type="evidence_document", object_id=document.id,
-                 object_ref=document.number, entity_id=document.entity_id, details={"case_ref": request.reference})
+                 object_ref=document.number, entity_id=document.entity_id, reason=recorded,
+                 details={"case_ref": request.reference})
     return document

@@ -272,15 +272,17 @@ def _user_name(session: Session, user_id: int | None) -> str:
     return user.full_name if user else ""
 
 
-def open_request(session: Session, actor: Actor, request_id: int, reason: str | None = None) -> CaseView:
+def open_request(session: Session, actor: Actor, request_id: int, reason: str | None = None, *,
+                 log_read: bool = True) -> CaseView:
     """The whole request. Its personal data is shown only after the access is
-    logged: implicit reason for the assignee, a stated one for anyone else."""
+    logged: implicit reason for the assignee, a stated one for anyone else.
+    log_read=False for a rerun of an opening already logged (the reason is still checked)."""
     require_any(session, actor, READERS, action="dsr.open", object_type=common.OBJECT_TYPE, object_id=request_id)
     request = common.fetch(session, actor, request_id, action="dsr.open")
     assignee = common.is_assignee(actor, request)
     recorded = log_access(session, actor, object_type=common.OBJECT_TYPE, object_id=request.id,
                           object_ref=request.reference, entity_id=request.entity_id, is_assignee=assignee,
-                          reason=reason)
+                          reason=reason, record=log_read)
 
     def children(model):
         return list(session.exec(select(model).where(model.request_id == request.id).order_by(model.id)).all())

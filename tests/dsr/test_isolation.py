@@ -136,14 +136,17 @@ def test_auditors_read_with_a_reason_and_download(two_departments):
         queries.open_request(session, org.auditor, member.id)
     with org.work() as session:
         view = queries.open_request(session, org.auditor, member.id, "Contrôle annuel des demandes")
-        document = documents.download(session, org.auditor, member.id, view.documents[0].id)
+        document = documents.download(session, org.auditor, member.id, view.documents[0].id,
+                                      "Contrôle annuel des demandes")
+    with pytest.raises(ReasonRequired), org.work() as session:  # a download from the case carries its reason
+        documents.download(session, org.auditor, member.id, view.documents[0].id)
     assert view.request.requester_name == "Jeanne Morel" and not view.can_work
     assert document.content.startswith(b"%PDF")
     with org.session() as session:
         entries = session.exec(select(AuditEntry).where(AuditEntry.actor_name == "auditeur")
                                .order_by(AuditEntry.seq)).all()
     assert [(e.action, e.reason) for e in entries] == [
-        ("personal_data.view", "Contrôle annuel des demandes"), ("evidence.download", "")]
+        ("personal_data.view", "Contrôle annuel des demandes"), ("evidence.download", "Contrôle annuel des demandes")]
 
 
 def test_every_display_is_logged_the_owner_with_the_implicit_reason(two_departments):

@@ -4,7 +4,6 @@ or uploaded is accepted or refused with a message in the user's language — nev
 unhandled error — and a refusal writes nothing (issue 13, item 9). The long run with its
 figures is benchmarks/fuzz_inputs.py."""
 
-import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from dashboard.validation import InvalidInput, limit_problems, validate

@@ -1,0 +1,60 @@
+"""Security alarms for the DPO's overview, read from the audit trail of the last 24 hours:
+repeated refusals of one user, user names locked out, forged session cookies, bursts of failed
+log-ins, documents that failed verification (CNIL, recommandation relative aux mesures de
+journalisation, 2021: logs are analysed, automatically, to detect anomalies). No streamlit."""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from dashboard import audit_anonymous
+from dashboard.actor import Actor
+from models.audit import AuditEntry
+from models.org import LoginThrottle
+from models.roles import Role
+from models.types import utcnow
+
+PERIOD = timedelta(hours=24)
+REFUSALS = 5  # refusals of one signed-in user in the period
+FAILED_LOGINS = 20  # failed log-ins in the period, all user names
+VERIFY_SCAN = 2000  # verifications read in the period, newest first
+
+
+@dataclass(frozen=True)
+class Alarm:
+    key: str  # catalogue key
+    params: dict = field(default_factory=dict)
+
+
+def security_alarms(session: Session, actor: Actor, now: datetime | None = None) -> list[Alarm]:
+    """For the DPO only (others get none): what in the last 24 hours looks like an attack."""
+    if actor.role != Role.DPO:
+        return []
+    now = now or utcnow()
+    since = now - PERIOD
+    audit_anonymous.summarise_closed(session, now)
+    alarms: list[Alarm] = []
+    refused = session.exec(
+        select(AuditEntry.actor_name, func.count()).where(AuditEntry.action == "access.denied", AuditEntry.at >= since)
+        .group_by(AuditEntry.actor_name).having(func.count() >= REFUSALS).order_by(func.count().desc())).all()
+    for name, count in refused:
+        alarms.append(Alarm("alarm.refusals", {"user": name, "count": count}))
+    locked = session.exec(select(LoginThrottle.username).where(LoginThrottle.locked_until >= since)
+                          .order_by(LoginThrottle.locked_until.desc()).limit(10)).all()
+    if locked:
+        alarms.append(Alarm("alarm.lockouts", {"count": len(locked), "names": ", ".join(locked)}))
+    forged = audit_anonymous.attempts_since(session, "auth.forged_session", since)
+    if forged:
+        alarms.append(Alarm("alarm.forged_sessions", {"count": forged}))
+    failed = audit_anonymous.attempts_since(session, "auth.login_failed", since)
+    if failed >= FAILED_LOGINS:
+        alarms.append(Alarm("alarm.failed_logins", {"count": failed}))
+    verified = session.exec(select(AuditEntry.details).where(AuditEntry.action == "evidence.verify",
+                                                             AuditEntry.at >= since)
+                            .order_by(AuditEntry.seq.desc()).limit(VERIFY_SCAN)).all()
+    altered = sum(1 for details in verified if (details or {}).get("outcome") == "altered")
+    if altered:
+        alarms.append(Alarm("alarm.altered_documents", {"count": altered}))
+    return alarms
