@@ -1,7 +1,7 @@
 """Counters that bound the audit entries written by visitors who are not signed in.
 
 Revision ID: 0012g
-Revises: 0011
+Revises: 0012c
 Create Date: 2026-12-03 06:00:00.000000
 """
 
@@ -12,7 +12,7 @@ import sqlmodel
 import models.types
 
 revision = '0012g'
-down_revision = '0011'
+down_revision = '0012c'
 branch_labels = None
 depends_on = None
 
