@@ -125,13 +125,13 @@ def show_error(error: DomainError) -> None:
     elif isinstance(error, InvalidInput):
         lines = []
         for problem in error.problems:
-            message = translator(problem.key, **literal_params(problem.params))
+            message = translator.message(problem.key, literal_params(problem.params))
             field_key = f"field.{problem.field.split('.')[-1]}" if problem.field else ""
             label = translator(field_key) if field_key and i18n.has_key(field_key) else problem.field
             lines.append(f"- **{label}** : {message}" if label else f"- {message}")
         st.error(translator(error.key) + "\n" + "\n".join(lines))
     else:
-        st.error(translator(error.key, **literal_params(error.params)))
+        st.error(translator.message(error.key, literal_params(error.params)))
 
 
 def literal_params(params: dict) -> dict:

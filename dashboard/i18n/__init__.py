@@ -76,17 +76,20 @@ class Translator:
         return self(text) if has_key(text) else text
 
     def error(self, error: DomainError) -> str:
+        return self.message(error.key, error.params)
+
+    def message(self, key: str, params: dict) -> str:
         """Dates, instants and lists of catalogue keys in the parameters are written in this language."""
-        params = {}
-        for name, value in error.params.items():
+        formatted = {}
+        for name, value in params.items():
             if isinstance(value, KeyList):
-                value = ", ".join(self(key) for key in value)
+                value = ", ".join(self(item) for item in value)
             elif isinstance(value, datetime):
                 value = self.datetime(value)
             elif isinstance(value, date):
                 value = self.date(value)
-            params[name] = value
-        return self(error.key, **params)
+            formatted[name] = value
+        return self(key, **formatted)
 
     def date(self, value: date | None, long: bool = False) -> str:
         return format_date(value, self.language, long=long)

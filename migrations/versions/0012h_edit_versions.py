@@ -36,5 +36,5 @@ def downgrade() -> None:
                   sqlite_where=sa.text("document_reference <> ''"),
                   postgresql_where=sa.text("document_reference <> ''"))
     for table in reversed(VERSIONED):
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.drop_column('version')
+        # Plain DROP COLUMN (SQLite 3.35+): a batch rebuild of app_user would break the foreign keys to it.
+        op.execute(f'ALTER TABLE {table} DROP COLUMN version')
