@@ -2,9 +2,11 @@
 certificate, downloaded and read back with pypdf."""
 
 import re
+from datetime import timedelta
 
 import pytest
 
+from models.clock import paris_today
 from tests.e2e.conftest import choose, login, open_page, open_tab, wait_idle
 from tests.pdf_reading import pdf_text
 
@@ -56,6 +58,9 @@ def test_erasure_request_from_intake_to_destruction_certificate(page, app_url):
 
     open_tab(page, "Documents")
     page.locator(".st-key-dsr_cert_verified_by input").fill("RSSI Médicis")
+    backups = page.locator(".st-key-dsr_cert_backups input")
+    backups.fill((paris_today() + timedelta(days=35)).strftime("%d/%m/%Y"))
+    backups.press("Enter")
     _submit(page, "Émettre le certificat de destruction")
     page.get_by_text("Enregistré.", exact=True).wait_for()
     open_tab(page, "Documents")
@@ -63,8 +68,9 @@ def test_erasure_request_from_intake_to_destruction_certificate(page, app_url):
         page.get_by_role("button", name="Télécharger (PDF)").last.click()
     content = open(download_info.value.path(), "rb").read()
     text = pdf_text(content)
-    for expected in ("Certificat de destruction de données personnelles", reference, "Inès Testeuse",
+    for expected in ("Certificat de destruction de données personnelles", reference,
                      "Base comptes adhérents", "Suppression", "Nicolas Aubert (DSI)", "RSSI Médicis",
-                     "Visa du DPO"):
+                     "Visa du DPO", "écrasées par rotation au plus tard le"):
         assert expected in text, expected
+    assert "Testeuse" not in text  # the reference names the person
     assert "Traceback" not in page.content()
