@@ -178,10 +178,15 @@ with tabs[2]:
                                                 format="DD/MM/YYYY")
                     method = cols[1].text_input(tr("processor.field.destruction_method"))
                     ref = cols[2].text_input(tr("processor.field.destruction_attestation_ref"))
+                    copies = st.text_area(tr("processor.field.destruction_copies"), height=68)
+                    subs = st.text_area(tr("processor.field.destruction_subprocessors"), height=68)
+                    retained = st.text_area(tr("processor.field.retained_by_law"), height=68)
                     if st.form_submit_button(tr("processor.contract.proof_submit")):
                         if ui.call(contracts.record_destruction_proof, c.id, c.version,
                                    {"destruction_proved_on": proved, "destruction_method": method,
-                                    "destruction_attestation_ref": ref}, actor=actor).ok:
+                                    "destruction_attestation_ref": ref, "destruction_copies": copies,
+                                    "destruction_subprocessors": subs, "retained_by_law": retained},
+                                   actor=actor).ok:
                             rerun_with("common.saved")
             else:
                 label = "processor.contract.reissue_certificate" if c.certificate_document_id else \
