@@ -25,6 +25,7 @@ ENTITIES = [
     {"code": "GERP", "name": "GERP-Médicis", "registration_number": "W751234568",
      "legal_name": "Groupement d'épargne retraite populaire GERP-Médicis (association)",
      "address": "12 rue de la Grange-aux-Belles, 57000 Metz", "alsace_moselle": True, **_DPO,
+     "dpo_address": "Délégué à la protection des données, GERP-Médicis, 12 rue de la Grange-aux-Belles, 57000 Metz",
      "legal_representative": "Paul Kieffer", "legal_representative_title": "Président de l'association"},
     {"code": "SAVELUNARI", "name": "Savelunari", "registration_number": "912 345 678",
      "legal_name": "Savelunari SAS, organisme de formation certifié Qualiopi",
