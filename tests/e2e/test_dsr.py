@@ -59,8 +59,8 @@ def test_erasure_request_from_intake_to_destruction_certificate(page, app_url):
     open_tab(page, "Documents")
     page.locator(".st-key-dsr_cert_verified_by input").fill("RSSI Médicis")
     backups = page.locator(".st-key-dsr_cert_backups input")
-    backups.fill((paris_today() + timedelta(days=35)).strftime("%d/%m/%Y"))
-    backups.press("Enter")
+    backups.fill((paris_today() + timedelta(days=35)).isoformat())  # a native date input takes ISO dates
+    wait_idle(page)
     _submit(page, "Émettre le certificat de destruction")
     page.get_by_text("Enregistré.", exact=True).wait_for()
     open_tab(page, "Documents")
