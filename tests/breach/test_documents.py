@@ -158,3 +158,14 @@ def test_the_register_extract_covers_what_its_issuer_may_see(org, notified_late)
     assert hr_csv.media_type == "text/csv" and hr_csv.kind == "breach.register_csv"
     with pytest.raises(NotAllowed), org.work() as session:
         documents.issue_register(session, org.auditor)
+
+
+def test_the_art_34_3_b_exception_reads_as_the_law_does():
+    """GDPR Art. 34(3)(b), French text: the controller has taken measures ensuring that the
+    high risk "n'est plus susceptible de se matérialiser" (no longer likely): the label
+    must not say the opposite ("plus susceptible", more likely)."""
+    from dashboard.i18n import translate
+
+    french = translate("breach.exception.risk_no_longer_likely", "fr")
+    assert "n'est plus susceptible de se matérialiser" in french
+    assert "no longer likely" in translate("breach.exception.risk_no_longer_likely", "en")
