@@ -55,8 +55,8 @@ def _latest(session: Session, request: DataSubjectRequest, kind: str) -> Evidenc
         EvidenceDocument.kind == kind).order_by(EvidenceDocument.id.desc())).first()
 
 
-def _issue(session: Session, actor: Actor, request: DataSubjectRequest, kind: str, language: str, build
-           ) -> EvidenceDocument:
+def _issue(session: Session, actor: Actor, request: DataSubjectRequest, kind: str, language: str, build,
+           **details) -> EvidenceDocument:
     tr = Translator(language)
     title = tr(f"dsr.doc.{kind.split('.')[1]}")
     document = issue_document(
@@ -65,7 +65,7 @@ def _issue(session: Session, actor: Actor, request: DataSubjectRequest, kind: st
         build=lambda stamp: build(tr, stamp), language=tr.language, case_type=CASE_TYPE, case_id=request.id,
         case_ref=request.reference, entity_id=request.entity_id, supersedes=_latest(session, request, kind))
     common.record(session, actor, request, "dsr.document", kind=kind, number=document.number,
-                  sha256=document.sha256)
+                  sha256=document.sha256, **details)
     return document
 
 
@@ -135,7 +135,8 @@ def issue_destruction_certificate(session: Session, actor: Actor, request_id: in
         verified_by=verified_by[:200], outcome=request.outcome, answered_on=request.answered_on)
     return _issue(session, actor, request, KIND_CERTIFICATE, language,
                   lambda tr, stamp: dsr_destruction_certificate.build(tr, stamp, _controller(entity), facts,
-                                                                      certificate))
+                                                                      certificate),
+                  backups_overwritten_on=backups_overwritten_on)
 
 
 def download(session: Session, actor: Actor, request_id: int, document_id: int) -> EvidenceDocument:
