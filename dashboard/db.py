@@ -41,7 +41,7 @@ def _sqlite_on_connect(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")  # readers do not block the writer
     cursor.execute("PRAGMA busy_timeout=30000")
     # REPLACE then runs the DELETE triggers of the rows it replaces (the evidence registry's
-    # and the audit trail's refuse it); migration 0012c also refuses it from any connection.
+    # and the audit trail's refuse it); migration 0015 also refuses it from any connection.
     cursor.execute("PRAGMA recursive_triggers=ON")
     cursor.close()
 

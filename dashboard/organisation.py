@@ -13,7 +13,8 @@ from models.roles import Capability
 
 CODE_PATTERN = r"^[A-Z0-9][A-Z0-9_-]{1,19}$"
 ENTITY_FIELDS = ("code", "name", "legal_name", "address", "registration_number", "dpo_name",
-                 "dpo_email", "dpo_phone", "dpo_address", "alsace_moselle", "holds_health_records",
+                 "dpo_email", "dpo_phone", "dpo_address", "legal_representative", "legal_representative_title",
+                 "alsace_moselle", "holds_health_records",
                  "forbids_non_eu_transfers", "internal_target_days", "internal_target_days_complex",
                  "active")
 
@@ -28,6 +29,8 @@ class EntityData(BaseModel):
     dpo_email: EmailStr
     dpo_phone: str = Field(default="", max_length=40)
     dpo_address: str = Field(default="", max_length=500)
+    legal_representative: str = Field(default="", max_length=200)
+    legal_representative_title: str = Field(default="", max_length=200)
     alsace_moselle: bool = False
     holds_health_records: bool = False
     forbids_non_eu_transfers: bool = False

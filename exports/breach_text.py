@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from exports.stamp import Translator
-from models.breach import DATA_CATEGORIES, Breach, BreachNotification
+from models.breach import DATA_CATEGORIES, Breach, BreachNotification, DataFlag
 from models.breach_rules import approximate_kind, data_flags
 from models.clock import paris_time
 from models.deadlines import breach_notification_late
@@ -59,8 +59,17 @@ def categories(tr: Translator, breach: Breach) -> str:
     return ", ".join(labels) or tr("breach.doc.unknown")
 
 
-def flags(tr: Translator, breach: Breach) -> str:
-    return ", ".join(tr(f"breach.flag.{flag}") for flag in data_flags(breach.data_categories)) or tr("common.none")
+# Special categories (Art. 9) and offences (Art. 10), apart from the data that is not
+# "sensitive" in the GDPR's sense yet raises the risk: the NIR, whose use French law
+# frames (loi 78-17 art. 30), and financial data: "highly personal" data (WP248 rev.01,
+# criterion 4), never Art. 9.
+SPECIAL_FLAGS = frozenset({DataFlag.SPECIAL, DataFlag.CRIMINAL})
+HIGHLY_PERSONAL_FLAGS = frozenset({DataFlag.NIR, DataFlag.FINANCIAL})
+
+
+def flags(tr: Translator, breach: Breach, kinds: frozenset = SPECIAL_FLAGS | HIGHLY_PERSONAL_FLAGS) -> str:
+    return ", ".join(tr(f"breach.flag.{flag}") for flag in data_flags(breach.data_categories)
+                     if flag in kinds) or tr("common.none")
 
 
 def risk(tr: Translator, breach: Breach) -> str:

@@ -1,6 +1,8 @@
 """The record of processing activities as a PDF a DPO can hand to the CNIL.
 
-A cover page (controller, DPO contact, date of extract, summary of the entries), then
+The record is the controller's (Art. 30(1)), kept with the DPO's help (Art. 39(1)): the
+cover names the controller and its legal representative, and both the controller and the
+DPO sign it. A cover page (controller, DPO contact, date of extract, summary of the entries), then
 one section per entry with every item of GDPR Art. 30(1)(a)-(g), each section on its
 own page. Page numbers, document number and verification code come from
 exports/pdf/base.py.
@@ -38,6 +40,12 @@ def _dpo(entity: Entity) -> str:
     return "\n".join(p for p in (entity.dpo_name, entity.dpo_email, entity.dpo_phone, entity.dpo_address) if p)
 
 
+def _representative(tr: Translator, entity: Entity) -> str:
+    if not entity.legal_representative:
+        return tr("register.pdf.representative_missing")
+    return ", ".join(p for p in (entity.legal_representative, entity.legal_representative_title) if p)
+
+
 def _cover(entity: Entity, entries: Sequence[RegisterEntry], tr: Translator, stamp: DocumentStamp) -> list:
     validated = sum(1 for e in entries if e.status == "validated")
     story = [
@@ -47,6 +55,7 @@ def _cover(entity: Entity, entries: Sequence[RegisterEntry], tr: Translator, sta
         spacer(6),
         key_value_table([
             (tr("register.pdf.controller"), _controller(tr, entity)),
+            (tr("register.pdf.representative"), _representative(tr, entity)),
             (tr("register.pdf.dpo"), _dpo(entity)),
             (tr("register.pdf.extract_date"), tr.date(paris_date(stamp.issued_at), long=True)),
             (tr("register.pdf.extract_by"), stamp.issued_by),
@@ -54,9 +63,12 @@ def _cover(entity: Entity, entries: Sequence[RegisterEntry], tr: Translator, sta
                                             drafts=len(entries) - validated)),
         ]),
         spacer(6),
-        para(tr("register.pdf.cover_note"), "small"),
+        para(tr("register.pdf.cover_note", controller=entity.legal_name), "small"),
         spacer(4),
-        signature_block(tr, [(tr("register.pdf.dpo"), entity.dpo_name)]),
+        signature_block(tr, [(tr("register.pdf.sign_controller"),
+                              "\n".join(p for p in (entity.legal_representative, entity.legal_representative_title,
+                                                     entity.legal_name) if p)),
+                             (tr("register.pdf.sign_dpo"), entity.dpo_name)]),
         spacer(8),
         heading(tr("register.pdf.contents")),
         grid_table([tr("register.col.reference"), tr("register.col.name"), tr("register.col.department"),

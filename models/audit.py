@@ -6,7 +6,7 @@ that position. `AuditHead` holds the sequence number and hash of the last entry:
 appending updates it first, which serialises writers (row lock on PostgreSQL,
 write lock on SQLite) and reveals entries deleted from the end of the chain.
 
-From `AuditHead.keyed_from` on (migration 0012c marks the switch for an existing
+From `AuditHead.keyed_from` on (migration 0015 marks the switch for an existing
 chain), each hash is an HMAC-SHA256 under a key kept outside the database
 (dashboard/audit_anchor.py): whoever can write to the database but not read the key
 cannot recompute a hash. Entries before the switch keep their plain SHA-256.

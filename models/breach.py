@@ -87,7 +87,8 @@ class StepKind(StrEnum):
 class DataFlag(StrEnum):
     SPECIAL = "art9"  # special categories, Art. 9
     CRIMINAL = "art10"  # criminal convictions and offences, Art. 10
-    FINANCIAL = "financial"
+    NIR = "nir"  # the social security number: use framed by loi 78-17 art. 30 (not Art. 9)
+    FINANCIAL = "financial"  # highly personal (WP248 rev.01 criterion 4), not Art. 9
 
 
 # Categories of personal data, close to the CNIL notification form's list; each
@@ -95,7 +96,7 @@ class DataFlag(StrEnum):
 DATA_CATEGORIES: dict[str, DataFlag | None] = {
     "identity": None,
     "contact": None,
-    "social_security_number": None,
+    "social_security_number": DataFlag.NIR,
     "credentials": None,
     "connection_data": None,
     "location": None,

@@ -21,6 +21,10 @@ class Entity(SQLModel, table=True):
     dpo_email: str = Field(default="", max_length=254)
     dpo_phone: str = Field(default="", max_length=40)
     dpo_address: str = Field(default="", max_length=500)
+    # Who legally represents the controller (the CNIL's breach form asks for it beside the
+    # contact; the controller signs its record of processing, Art. 30(1)).
+    legal_representative: str = Field(default="", max_length=200)
+    legal_representative_title: str = Field(default="", max_length=200)
     # Deadline and policy switches used by the case rules.
     alsace_moselle: bool = False  # two extra public holidays (Good Friday, 26 December)
     holds_health_records: bool = False  # French public-health-code access deadlines apply

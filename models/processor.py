@@ -133,6 +133,12 @@ class ProcessorContract(SQLModel, table=True):
     destruction_proved_on: Optional[date] = None  # date of the processor's written proof
     destruction_method: str = Field(default="", max_length=300)
     destruction_attestation_ref: str = Field(default="", max_length=120)
+    # Art. 28(3)(g) covers existing copies, 28(4) the sub-processors: the proof says how
+    # copies and backups went, what the sub-processors did, and what the processor keeps
+    # because a law requires it (with its basis and until when; "" when nothing).
+    destruction_copies: str = Field(default="", max_length=1000)
+    destruction_subprocessors: str = Field(default="", max_length=1000)
+    retained_by_law: str = Field(default="", max_length=1000)
     certificate_document_id: Optional[int] = Field(default=None, foreign_key="evidence_document.id")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -13,7 +13,7 @@ entities_tab, departments_tab = st.tabs([ui.t("organisation.entities"), ui.t("or
                                        key="organisation_tabs")
 
 ENTITY_TEXT = ("code", "name", "legal_name", "address", "registration_number", "dpo_name", "dpo_email",
-               "dpo_phone", "dpo_address")
+               "dpo_phone", "dpo_address", "legal_representative", "legal_representative_title")
 ENTITY_FLAGS = ("alsace_moselle", "holds_health_records", "forbids_non_eu_transfers", "active")
 
 with entities_tab:

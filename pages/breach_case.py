@@ -252,8 +252,10 @@ with documents_tab:
                 for n in case.notifications}
             which = st.selectbox(tr("breach.documents.phase"), list(phases), format_func=phases.get,
                                  key=key("notice_phase"))
+            reasons = st.text_area(tr("field.breach_delay_reasons"), key=key("notice_delay_reasons"),
+                                   height=80) if which is None and b.notified_at is None else ""
             if st.button(tr("breach.documents.issue_notice"), key="breach_issue_notice", icon=":material/description:"):
-                issued = ui.call(breach.issue_authority_notice, b.id, language, which, actor=actor).value
+                issued = ui.call(breach.issue_authority_notice, b.id, language, which, reasons, actor=actor).value
                 if issued:
                     st.session_state["breach_notice_doc"] = issued
         with letter_col:

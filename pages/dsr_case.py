@@ -354,8 +354,10 @@ with tabs[4]:
         if "erasure" in view.rights and view.erasures:
             with buttons[2].form("dsr_certificate"):
                 verified_by = st.text_input(tr("field.dsr_verified_by"), key=key("cert_verified_by"))
+                backups = st.date_input(tr("field.dsr_backups_overwritten_on"), value=None,
+                                        key=key("cert_backups"), format="DD/MM/YYYY")
                 if st.form_submit_button(tr("dsr.case.issue_certificate"), type="primary"):
-                    done(ui.call(documents.issue_destruction_certificate, r.id, verified_by, language,
+                    done(ui.call(documents.issue_destruction_certificate, r.id, verified_by, language, backups,
                                  actor=actor))
 
 # ------------------------------------------------------------------ history

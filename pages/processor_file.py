@@ -183,10 +183,18 @@ with tabs[2]:
                     method = cols[1].text_input(tr("processor.field.destruction_method"), key=key("proof", c.id, "method"))
                     ref = cols[2].text_input(tr("processor.field.destruction_attestation_ref"),
                                              key=key("proof", c.id, "ref"))
+                    copies = st.text_area(tr("processor.field.destruction_copies"), height=68,
+                                          key=key("proof", c.id, "copies"))
+                    sub_data = st.text_area(tr("processor.field.destruction_subprocessors"), height=68,
+                                            key=key("proof", c.id, "subprocessors"))
+                    retained = st.text_area(tr("processor.field.retained_by_law"), height=68,
+                                            key=key("proof", c.id, "retained"))
                     if st.form_submit_button(tr("processor.contract.proof_submit")):
                         forms.done(ui.call(contracts.record_destruction_proof, c.id, contract_version,
                                            {"destruction_proved_on": proved, "destruction_method": method,
-                                            "destruction_attestation_ref": ref}, actor=actor))
+                                            "destruction_attestation_ref": ref, "destruction_copies": copies,
+                                            "destruction_subprocessors": sub_data, "retained_by_law": retained},
+                                           actor=actor))
             else:
                 label = "processor.contract.reissue_certificate" if c.certificate_document_id else \
                     "processor.contract.issue_certificate"

@@ -28,7 +28,8 @@ def issue_every_kind(org) -> None:
         dpia_id = session.exec(select(Dpia.id).order_by(Dpia.reference)).first()
         contract_id = session.exec(select(ProcessorContract.id).order_by(ProcessorContract.id)).first()
     with org.work() as session:
-        breach_documents.issue_authority_notice(session, org.dpo, notice_breach, "fr")
+        breach_documents.issue_authority_notice(session, org.dpo, notice_breach, "fr",
+                                                delay_reasons="Ampleur connue seulement après l'enquête.")
         breach_documents.issue_people_letter(session, org.dpo, letter_breach, "fr")
         breach_documents.issue_people_letter(session, org.dpo, letter_breach, "en")
         breach_documents.issue_register(session, org.dpo, BreachFilter(), "fr", "pdf")

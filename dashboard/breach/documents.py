@@ -16,9 +16,10 @@ from dashboard.permissions import require, require_writer
 from dashboard.validation import FieldProblem, InvalidInput
 from exports.breach_register_csv import build_register_csv
 from exports.pdf.breach_letter import build_people_letter
-from exports.pdf.breach_notice import NoticeInput, build_authority_notice
+from exports.pdf.breach_notice import NoticeInput, build_authority_notice, document_phase, notice_title
 from exports.pdf.breach_register import RegisterEntry, build_register_extract
-from models.breach import CASE_TYPE, LETTER_REQUIRED_FIELDS, LETTER_TEXT_FIELDS, AuthorityNotification, Breach, BreachNotification
+from models.breach import (CASE_TYPE, LETTER_REQUIRED_FIELDS, LETTER_TEXT_FIELDS, LONG_TEXT, AuthorityNotification, Breach,
+                           BreachNotification)
 from models.evidence import EvidenceDocument
 from models.org import Entity
 from models.roles import Capability
@@ -38,8 +39,10 @@ def _decider(session: Session, actor: Actor, breach_id: int, action: str) -> Non
 
 
 def issue_authority_notice(session: Session, actor: Actor, breach_id: int, language: str = "fr",
-                           notification_id: int | None = None) -> EvidenceDocument:
-    """The notification form, for the next phase to send or for one already sent."""
+                           notification_id: int | None = None, delay_reasons: str = "") -> EvidenceDocument:
+    """The notification form, for the next phase to send (a draft) or for one already
+    sent. A draft past the 72-hour deadline carries the reasons for the delay
+    (Art. 33(1)): they are required, never left as a placeholder."""
     _decider(session, actor, breach_id, "breach.issue_notice")
     case = detail(session, fetch(session, actor, breach_id, action="breach.issue_notice"), actor)
     breach = case.breach
@@ -48,14 +51,28 @@ def issue_authority_notice(session: Session, actor: Actor, breach_id: int, langu
         raise InvalidInput([FieldProblem("breach_notification_id", "validation.choice")])
     overdue = (chosen is None and breach.authority_notification == AuthorityNotification.PENDING
                and breach.notification_deadline is not None and breach.notification_deadline < utcnow())
+    delay_reasons = (delay_reasons or "").strip()
+    if overdue and len(delay_reasons) < 10:
+        raise InvalidInput([FieldProblem("breach_delay_reasons", "breach.notice.delay_reasons_needed")])
+    if len(delay_reasons) > LONG_TEXT:
+        raise InvalidInput([FieldProblem("breach_delay_reasons", "validation.too_long", {"max_length": LONG_TEXT})])
     notice = NoticeInput(breach, case.entity, case.notifications,
                          [f"{a.reference} — {a.name}" for a in case.activities], chosen)
     tr = Translator(language)
+    phase = document_phase(notice)
     return evidence.issue_document(
-        session, actor, kind="breach.authority_notice", title=f"{tr('breach.notice.title')} — {breach.reference}",
-        filename=f"{breach.reference}-notification-{tr.language}.pdf", media_type=PDF,
-        build=lambda stamp: build_authority_notice(stamp, tr, notice, overdue=overdue), language=tr.language,
-        case_type=CASE_TYPE, case_id=breach.id, case_ref=breach.reference, entity_id=breach.entity_id)
+        session, actor, kind="breach.authority_notice", title=f"{notice_title(tr, notice)} — {breach.reference}",
+        filename=f"{breach.reference}-{tr(f'breach.notice.file.{phase}')}-{_rank(notice)}-{tr.language}.pdf",
+        media_type=PDF, build=lambda stamp: build_authority_notice(stamp, tr, notice, overdue=overdue,
+                                                                   delay_reasons=delay_reasons),
+        language=tr.language, case_type=CASE_TYPE, case_id=breach.id, case_ref=breach.reference,
+        entity_id=breach.entity_id)
+
+
+def _rank(notice: NoticeInput) -> int:
+    if notice.notification is not None:
+        return notice.notifications.index(notice.notification) + 1
+    return len(notice.notifications) + 1
 
 
 class _LetterBreach:

@@ -4,9 +4,12 @@ courses, AI personalisation, analytics, payments, support, video and sharing.
 
 Each entry carries its Art. 30 content (purposes and legal bases, people and data
 with the sensitive ones flagged, recipients, transfers, retention, security, consent
-procedure). The insurer's policy forbids transfers outside the EU, so its entries
-have none; the e-learning platforms use US analytics and video providers under
-standard contractual clauses. Some entries are validated, some are drafts, some
+procedure). Each entry's transfers match the processors that serve it: the insurer's
+policy forbids transfers outside the EU, yet its e-mailing processor is in the United
+States, so the newsletter and prospection entries record that transfer and stay drafts
+until it is resolved; the e-learning platforms' US support desk works under standard
+contractual clauses, their other providers are French or Irish. Some entries are
+validated, some are drafts, some
 reviews are overdue or due soon (dates relative to the day of seeding).
 
 Other demo seeders find an activity by its key with `activity_id(session, key)`.
@@ -46,6 +49,20 @@ ACTIVITIES: dict[str, tuple[str, str, str]] = {
     "partner_sharing": ("LUMINA", "PEDA", "Partage de la progression avec les organismes partenaires"),
     "lumina_accounts": ("LUMINA", "SUPPORT", "Gestion des comptes apprenants Lumina"),
 }
+
+
+# The insurer's e-mailing processor is in the United States: the register says so, and
+# the entity's policy (no transfer outside the EU, seed 001) keeps these entries in draft
+# until the DPO resolves it (register.gap.policy_forbids_transfers).
+_MAILPILOT = {"recipient": "MailPilot Inc.", "country": "US", "safeguard": "adequacy",
+              "safeguard_detail": "Décision d'adéquation UE–États-Unis du 10 juillet 2023 (Data Privacy Framework) ; "
+                                  "MailPilot Inc. figure sur la liste des entreprises certifiées. Contraire à la "
+                                  "politique de l'entité : migration vers une plateforme de l'UE à décider."}
+
+# The platforms' support desk (and its host, a sub-processor) is in the United States.
+_HELPNEST = {"recipient": "HelpNest Inc. et son hébergeur Cloud Compute Corp.", "country": "US", "safeguard": "sccs",
+             "safeguard_detail": "Clauses 2021/914 module 2 (module 3 pour l'hébergeur) ; analyse d'impact du "
+                                 "transfert du 12/03/2025 ; chiffrement au repos"}
 
 
 def _p(description, basis, interest=""):
@@ -148,7 +165,9 @@ CONTENT: dict[str, dict] = {
         "data_categories": [_d("Identité et coordonnées"), _d("Profession et secteur d'activité"),
                             _d("Historique des contacts")],
         "recipients": _r(("Direction de la communication externe et du marketing", "internal"),
-                         ("Centre d'appels (France)", "processor")),
+                         ("Centre d'appels (France)", "processor"),
+                         ("MailPilot Inc., plateforme d'envoi de courriels (États-Unis)", "processor")),
+        "transfers": [_MAILPILOT],
         "retention_rules": [_k("", 3, "years", "dernier contact émanant du prospect", "delete",
                                "Référentiel CNIL gestion commerciale")],
         "security_measures": _MEDICIS_SECURITY[:3],
@@ -165,7 +184,8 @@ CONTENT: dict[str, dict] = {
         "data_categories": [_d("Adresse électronique"), _d("Centres d'intérêt déclarés"),
                             _d("Statistiques d'ouverture")],
         "recipients": _r(("Direction de la communication externe et du marketing", "internal"),
-                         ("Plateforme d'envoi de courriels (hébergée dans l'UE)", "processor")),
+                         ("MailPilot Inc., plateforme d'envoi de courriels (États-Unis)", "processor")),
+        "transfers": [_MAILPILOT],
         "retention_rules": [_k("", 3, "years", "dernier contact ou retrait du consentement", "delete"),
                             _k("Statistiques d'ouverture", 13, "months", "envoi du message", "anonymise")],
         "security_measures": _MEDICIS_SECURITY[:3],
@@ -196,16 +216,18 @@ CONTENT: dict[str, dict] = {
                        "qui l'exigent.",
         "purposes": [_p("Gestion des candidatures", "contract"),
                      _p("Vérification d'honorabilité des postes de direction", "legal_obligation")],
-        "subject_categories": _names("Candidats"),
+        "subject_categories": _names("Candidats", "Candidats à un poste de dirigeant"),
         "data_categories": [_d("Identité et coordonnées"), _d("CV et lettre de motivation"),
-                            _d("Extrait n° 3 du casier judiciaire", "art10", "art10_law",
-                               "Code de la mutualité, art. L114-21 (honorabilité des dirigeants)",
+                            _d("Extrait n° 3 du casier judiciaire (candidats à un poste de dirigeant seulement)",
+                               "art10", "art10_law",
+                               "Code de la mutualité, art. L114-21 (honorabilité des dirigeants) : demandé aux "
+                               "seuls candidats à un poste de dirigeant, jamais aux autres candidats",
                                "Dossier de recrutement, pièce conservée sous scellé par la DRH")],
         "recipients": _r(("Ressources humaines", "internal"), ("Responsables du service recruteur", "internal")),
         "retention_rules": [_k("", 2, "years", "dernier contact avec le candidat", "delete",
                                "Référentiel CNIL recrutement"),
-                            _k("Extrait n° 3 du casier judiciaire", 3, "months", "décision de recrutement",
-                               "delete")],
+                            _k("Extrait n° 3 du casier judiciaire (candidats à un poste de dirigeant seulement)",
+                               3, "months", "décision de recrutement", "delete")],
         "security_measures": _MEDICIS_SECURITY[:2],
     },
     "elected_members": {
@@ -267,10 +289,9 @@ CONTENT: dict[str, dict] = {
         "subject_categories": _names("Apprenants", "Apprenants mineurs (avec accord parental)"),
         "data_categories": [_d("Nom, prénom, adresse électronique"), _d("Mot de passe haché"),
                             _d("Date de naissance"), _d("Préférences de langue"), _d("Adresse IP et appareil")],
-        "recipients": _r(("Support apprenants", "internal"), ("Hébergeur (France)", "processor")),
-        "transfers": [{"recipient": "Fournisseur d'authentification", "country": "US", "safeguard": "sccs",
-                       "safeguard_detail": "Clauses 2021/914 module 2 ; fournisseur certifié Data Privacy "
-                                           "Framework"}],
+        "recipients": _r(("Support apprenants", "internal"),
+                         ("Nuage Rhodanien SAS, hébergeur (France)", "processor"),
+                         ("Courriel Lumière SAS, envoi des courriels (France)", "processor")),
         "retention_rules": [_k("", 3, "years", "dernière connexion", "delete"),
                             _k("Adresse IP et appareil", 12, "months", "connexion", "delete")],
         "security_measures": _PLATFORM_SECURITY,
@@ -300,12 +321,9 @@ CONTENT: dict[str, dict] = {
         "subject_categories": _names("Visiteurs", "Apprenants"),
         "data_categories": [_d("Pages vues et parcours"), _d("Clics et défilements"),
                             _d("Identifiant de cookie")],
-        "recipients": _r(("Équipe produit", "internal"), ("Outil d'analyse d'audience", "processor"),
-                         ("Outil de cartes de chaleur", "processor")),
-        "transfers": [{"recipient": "Outil d'analyse d'audience", "country": "US", "safeguard": "sccs",
-                       "safeguard_detail": "Clauses 2021/914 module 2 ; adresses IP tronquées avant transfert"},
-                      {"recipient": "Outil de cartes de chaleur", "country": "US", "safeguard": "adequacy",
-                       "safeguard_detail": "Décision d'adéquation UE–États-Unis du 10 juillet 2023 (DPF)"}],
+        "recipients": _r(("Équipe produit", "internal"),
+                         ("Mesura Audience SAS, outil d'analyse d'audience (France)", "processor"),
+                         ("Thermographe Web Ltd, cartes de chaleur et sessions (Irlande)", "processor")),
         "retention_rules": [_k("", 13, "months", "dépôt du cookie", "delete", "Recommandation CNIL cookies"),
                             _k("Pages vues et parcours", 25, "months", "collecte", "anonymise")],
         "security_measures": _PLATFORM_SECURITY[:3],
@@ -334,9 +352,9 @@ CONTENT: dict[str, dict] = {
                         "Améliorer le service à partir des problèmes signalés")],
         "subject_categories": _names("Apprenants", "Visiteurs"),
         "data_categories": [_d("Coordonnées"), _d("Contenu des échanges")],
-        "recipients": _r(("Support apprenants", "internal"), ("Outil de centre de support", "processor")),
-        "transfers": [{"recipient": "Outil de centre de support", "country": "US", "safeguard": "sccs",
-                       "safeguard_detail": "Clauses 2021/914 module 2 ; chiffrement au repos"}],
+        "recipients": _r(("Support apprenants", "internal"),
+                         ("HelpNest Inc., centre de support (États-Unis)", "processor")),
+        "transfers": [_HELPNEST],
         "retention_rules": [_k("", 2, "years", "clôture du ticket", "delete")],
         "security_measures": _PLATFORM_SECURITY[:3],
     },
@@ -347,9 +365,9 @@ CONTENT: dict[str, dict] = {
                         "Identifier les passages à clarifier")],
         "subject_categories": _names("Apprenants"),
         "data_categories": [_d("Données de lecture (pauses, retours)"), _d("Adresse IP")],
-        "recipients": _r(("Pédagogie et parcours apprenants", "internal"), ("Hébergeur vidéo", "processor")),
-        "transfers": [{"recipient": "Hébergeur vidéo", "country": "US", "safeguard": "sccs",
-                       "safeguard_detail": "Clauses 2021/914 module 2 ; analyse d'impact du transfert 2025"}],
+        "recipients": _r(("Pédagogie et parcours apprenants", "internal"),
+                         ("Vidéora SAS, hébergeur vidéo (France), et son réseau de diffusion EuroEdge CDN GmbH "
+                          "(Allemagne)", "processor")),
         "retention_rules": [_k("", 13, "months", "lecture", "anonymise")],
         "security_measures": _PLATFORM_SECURITY[:2],
     },
@@ -371,10 +389,8 @@ CONTENT: dict[str, dict] = {
         "subject_categories": _names("Apprenants"),
         "data_categories": [_d("Performances aux évaluations"), _d("Préférences et intérêts"),
                             _d("Profil d'apprentissage calculé")],
-        "recipients": _r(("Pédagogie et parcours apprenants", "internal"), ("Fournisseur de modèles d'IA",
-                                                                           "processor")),
-        "transfers": [{"recipient": "Fournisseur de modèles d'IA", "country": "US", "safeguard": "sccs",
-                       "safeguard_detail": "Clauses 2021/914 module 3 (sous-traitant ultérieur)"}],
+        "recipients": _r(("Pédagogie et parcours apprenants", "internal"),
+                         ("Nuage Rhodanien SAS, hébergement et exécution des modèles (France)", "processor")),
         "retention_rules": [_k("", 2, "years", "fermeture du compte", "anonymise")],
         "security_measures": _PLATFORM_SECURITY[:3],
     },
@@ -395,7 +411,9 @@ CONTENT: dict[str, dict] = {
         "subject_categories": _names("Apprenants"),
         "data_categories": [_d("Nom et adresse électronique"), _d("Date de naissance"),
                             _d("Organisation et rôle professionnel"), _d("Données techniques de l'appareil")],
-        "recipients": _r(("Support apprenants", "internal"), ("Hébergeur (UE)", "processor")),
+        "recipients": _r(("Support apprenants", "internal"), ("Nuage Rhodanien SAS, hébergeur (France)", "processor"),
+                         ("HelpNest Inc., centre de support (États-Unis)", "processor")),
+        "transfers": [_HELPNEST],
         "retention_rules": [_k("", 3, "years", "fermeture du compte", "delete"),
                             _k("Données techniques de l'appareil", 12, "months", "collecte", "delete")],
         "security_measures": _PLATFORM_SECURITY[:3],
@@ -406,7 +424,7 @@ CONTENT: dict[str, dict] = {
 
 # Workflow: days since the DPO's validation (which counts as a review); None: a draft.
 VALIDATED_DAYS_AGO: dict[str, int | None] = {
-    "member_management": 120, "benefits": 200, "prospection": 90, "newsletter": 345, "hr_payroll": 60,
+    "member_management": 120, "benefits": 200, "prospection": None, "newsletter": None, "hr_payroll": 60,
     "recruitment": None, "elected_members": 150, "it_logs": 420, "adepia_members": 380, "gerp_savings": 30,
     "learner_accounts": 100, "course_delivery": 250, "audience_analytics": 355, "payments": 400,
     "support_desk": 180, "video_hosting": 350, "social_sharing": None, "ai_personalisation": None,

@@ -142,9 +142,14 @@ BREACHES = [
         "confidentiality": True, "availability": True, "cause_origin": "internal", "cause_intent": "accidental",
         "systems": "Poste de travail nomade", "data_categories": ["identity", "bank_payment", "health"],
         "people_categories": "Salariés de la mutuelle", "people_min": 350, "people_max": 420,
-        "likely_consequences": "Aucune conséquence probable tant que la clé de chiffrement n'est pas compromise.",
+        "likely_consequences": "Données lisibles, ce seraient des arrêts de travail (santé) et des coordonnées "
+                               "bancaires de salariés : atteinte à la vie privée, discrimination, fraude. Le "
+                               "chiffrement intégral, clé conservée à part et non compromise, rend ces conséquences "
+                               "improbables pour les personnes.",
         "measures_taken": "Poste révoqué et effacé à distance à sa prochaine connexion ; plainte déposée.",
-        "risk": ("high", "Données de santé et bancaires de salariés, si elles étaient lisibles."),
+        "risk": ("high", "Gravité élevée en soi : données de santé et bancaires de 350 à 420 salariés. Notifiée à "
+                         "la CNIL par précaution ; les personnes ne sont pas informées au titre de l'article "
+                         "34(3)(a), les données étant incompréhensibles pour qui trouverait le poste."),
         "exception": ("unintelligible", "Chiffrement intégral du disque (AES-256), mot de passe robuste, clé "
                                         "conservée séparément : données incompréhensibles pour un tiers."),
         "notifications": [(20, "2026-044310", "Notification complète, exception de l'article 34(3)(a) exposée.",

@@ -9,7 +9,8 @@
 * Médicis's member and contract management (health data of members, large scale):
   validated almost three years ago, its review date (Art. 35(11)) three weeks away.
 * Newsletters: screened "not required", with the justification; HR and payroll:
-  "to consider" (employees are vulnerable people in the WP248 sense).
+  "required" (health data and NIR, and employees, vulnerable people in the WP248
+  sense: two criteria), its DPIA still to be carried out.
 
 Built through the use cases (as the demo DPO and legal counsel), with dates relative
 to the day of seeding. Idempotent: nothing happens once a screening exists.
@@ -86,10 +87,11 @@ def _screenings(session, dpo, legal) -> None:
                          "destinataires) et désinscription en un clic. Aucun critère des lignes directrices WP248 "
                          "n'est rempli et le traitement ne figure pas sur la liste de la CNIL."})
     screening.screen_activity(session, dpo, activity_id(session, "hr_payroll"), {
-        "criteria": ["vulnerable_people"], "cnil_types": [],
-        "justification": "Seul critère rempli : les salariés sont des personnes vulnérables au sens du WP248. "
-                         "Gestion administrative et paie sans évaluation ni surveillance : pas d'AIPD à ce stade ; "
-                         "à réexaminer si un outil d'évaluation des performances est ajouté."})
+        "criteria": ["sensitive_data", "vulnerable_people"], "cnil_types": [],
+        "justification": "Deux critères des lignes directrices WP248 : données sensibles ou à caractère hautement "
+                         "personnel (arrêts de travail, données de santé ; NIR) et personnes vulnérables (les "
+                         "salariés, dans un rapport de subordination). Deux critères : une AIPD est requise ; "
+                         "elle est à mener avant la prochaine revue du traitement."})
     screening.screen_activity(session, dpo, activity_id(session, "ai_personalisation"), {
         "criteria": ["evaluation_scoring", "vulnerable_people", "innovative_technology"], "cnil_types": [],
         "justification": "Profilage des apprenants à partir de leurs résultats, apprenants possiblement mineurs "

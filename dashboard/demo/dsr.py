@@ -259,4 +259,6 @@ def _erase(session: Session, worker: Actor, dpo: Actor, request: DataSubjectRequ
         "outcome": "granted", "answer": "Compte et données supprimés ; factures conservées 10 ans (obligation légale)."})
     workflow.close(session, dpo, request.id, request.version, {
         "outcome": "granted", "answered_on": _day(received, today, 14)})
-    documents.issue_destruction_certificate(session, dpo, request.id, "Claire Fontaine (DPO) et RSSI")
+    # The encrypted backups roll over every 35 days after the erasure.
+    documents.issue_destruction_certificate(session, dpo, request.id, "Claire Fontaine (DPO) et RSSI",
+                                            backups_overwritten_on=done_on + timedelta(days=35))

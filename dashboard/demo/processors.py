@@ -179,5 +179,11 @@ def seed(session: Session) -> None:
     old = contracts.record_destruction_proof(session, dpo, old.id, old.version, {
         "destruction_proved_on": today - timedelta(days=130),
         "destruction_method": "Broyage des archives papier (DIN 66399 P-4) et effacement des supports numériques",
-        "destruction_attestation_ref": "ADC-ATT-2026-017"})
+        "destruction_attestation_ref": "ADC-ATT-2026-017",
+        "destruction_copies": "Copies numériques et sauvegardes sur bandes effacées le jour de l'attestation ; "
+                              "rotation des sauvegardes achevée 30 jours après la fin du contrat.",
+        "destruction_subprocessors": "Aucun sous-traitant ultérieur : numérisation et stockage réalisés par "
+                                     "Archives du Centre SARL elle-même (attestation ADC-ATT-2026-017, point 3).",
+        "retained_by_law": "Factures de la prestation (sans données des adhérents), conservées 10 ans au titre "
+                           "du Code de commerce, art. L123-22."})
     documents.issue_destruction_certificate(session, dpo, old.id, old.version)

@@ -3,6 +3,7 @@ verification code, SHA-256, kept byte for byte): acknowledgement of receipt,
 extension notice, destruction certificate. Downloads are checked against the
 request's visibility (a department head: his or her departments' requests)."""
 
+from datetime import date
 from typing import Literal
 
 from sqlmodel import Session, select
@@ -15,9 +16,11 @@ from dashboard.evidence import issue_document
 from dashboard.i18n import Translator
 from dashboard.permissions import require_any
 from exports.pdf import dsr_acknowledgement, dsr_destruction_certificate, dsr_extension_notice
-from exports.pdf.dsr_common import CertificateFacts, Controller, ErasureLine, RequestFacts, RetentionLine
+from exports.pdf.dsr_common import (CertificateFacts, Controller, ErasureLine, RecipientLine, RequestFacts,
+                                   RetentionLine)
 from models import deadlines
-from models.dsr import CASE_TYPE, DataSubjectRequest, DsrErasure, DsrRetention, Status
+from models.clock import paris_today
+from models.dsr import CASE_TYPE, DataSubjectRequest, DsrErasure, DsrRecipient, DsrRetention, Status
 from models.errors import RuleViolation
 from models.evidence import EvidenceDocument
 from models.org import Entity
@@ -28,6 +31,7 @@ KIND_ACK = "dsr.acknowledgement"
 KIND_EXTENSION = "dsr.extension_notice"
 KIND_CERTIFICATE = "dsr.destruction_certificate"
 PDF = "application/pdf"
+REQUEST_FILE_YEARS = 5
 
 
 def _controller(entity: Entity) -> Controller:
@@ -41,7 +45,7 @@ def _facts(session: Session, request: DataSubjectRequest, entity: Entity) -> Req
         requester_contact=request.requester_contact, channel=request.channel, received_on=request.received_on,
         rights=tuple(sorted(common.rights_of(session, request.id))), legal_due_on=request.legal_due_on,
         due_on=request.due_on, health_due_on=request.health_due_on, extended=request.extended,
-        extension_reasons=request.extension_reasons,
+        extension_reasons=request.extension_reasons, extension_notified_on=request.extension_notified_on,
         first_due_on=deadlines.dsr_due_date(request.received_on, False, request.suspended_days,
                                             entity.alsace_moselle))
 
@@ -52,8 +56,8 @@ def _latest(session: Session, request: DataSubjectRequest, kind: str) -> Evidenc
         EvidenceDocument.kind == kind).order_by(EvidenceDocument.id.desc())).first()
 
 
-def _issue(session: Session, actor: Actor, request: DataSubjectRequest, kind: str, language: str, build
-           ) -> EvidenceDocument:
+def _issue(session: Session, actor: Actor, request: DataSubjectRequest, kind: str, language: str, build,
+           **details) -> EvidenceDocument:
     tr = Translator(language)
     title = tr(f"dsr.doc.{kind.split('.')[1]}")
     document = issue_document(
@@ -62,7 +66,7 @@ def _issue(session: Session, actor: Actor, request: DataSubjectRequest, kind: st
         build=lambda stamp: build(tr, stamp), language=tr.language, case_type=CASE_TYPE, case_id=request.id,
         case_ref=request.reference, entity_id=request.entity_id, supersedes=_latest(session, request, kind))
     common.record(session, actor, request, "dsr.document", kind=kind, number=document.number,
-                  sha256=document.sha256)
+                  sha256=document.sha256, **details)
     return document
 
 
@@ -86,10 +90,22 @@ def issue_extension_notice(session: Session, actor: Actor, request_id: int, lang
                   lambda tr, stamp: dsr_extension_notice.build(tr, stamp, _controller(entity), facts))
 
 
+def request_file_kept_until(answered_on: date) -> date:
+    """The request file is kept for the general limitation period, five years from the
+    answer (Code civil art. 2224): the organisation's stated choice, printed with it."""
+    try:
+        return answered_on.replace(year=answered_on.year + REQUEST_FILE_YEARS)
+    except ValueError:  # 29 February
+        return answered_on.replace(year=answered_on.year + REQUEST_FILE_YEARS, day=28)
+
+
 def issue_destruction_certificate(session: Session, actor: Actor, request_id: int, verified_by: str,
-                                  language: Language = "fr") -> EvidenceDocument:
+                                  language: Language = "fr", backups_overwritten_on: date | None = None
+                                  ) -> EvidenceDocument:
     """Needs an erasure request that was not withdrawn, with at least one erased
-    system / data category; `verified_by` is who checked the erasure."""
+    system / data category; `verified_by` is who checked the erasure and
+    `backups_overwritten_on` the day by which the backups still holding the data are
+    overwritten (required: the certificate states it)."""
     request = common.fetch(session, actor, request_id, action="dsr.certificate", write=True, staff_only=True)
     if "erasure" not in common.rights_of(session, request.id):
         raise RuleViolation("dsr.error.no_erasure_right")
@@ -101,6 +117,12 @@ def issue_destruction_certificate(session: Session, actor: Actor, request_id: in
     erased = session.exec(select(DsrErasure).where(DsrErasure.request_id == request.id).order_by(DsrErasure.id)).all()
     if not erased:
         raise RuleViolation("dsr.error.nothing_erased")
+    if backups_overwritten_on is None:
+        raise common.field_problem("backups_overwritten_on", "validation.missing")
+    if backups_overwritten_on < max(e.performed_on for e in erased):
+        raise common.field_problem("backups_overwritten_on", "dsr.error.backups_before_erasure")
+    recipients = session.exec(select(DsrRecipient).where(DsrRecipient.request_id == request.id)
+                              .order_by(DsrRecipient.id)).all()
     kept = session.exec(select(DsrRetention).where(DsrRetention.request_id == request.id)
                         .order_by(DsrRetention.id)).all()
     entity = session.get(Entity, request.entity_id)
@@ -108,10 +130,14 @@ def issue_destruction_certificate(session: Session, actor: Actor, request_id: in
     certificate = CertificateFacts(
         erased=[ErasureLine(e.system, e.data_category, e.method, e.performed_on, e.performed_by) for e in erased],
         kept=[RetentionLine(k.data_category, k.reason, k.keep_until) for k in kept],
+        recipients=[RecipientLine(r.recipient, r.state, r.notified_on, r.note) for r in recipients],
+        backups_overwritten_on=backups_overwritten_on,
+        request_file_kept_until=request_file_kept_until(request.answered_on or paris_today()),
         verified_by=verified_by[:200], outcome=request.outcome, answered_on=request.answered_on)
     return _issue(session, actor, request, KIND_CERTIFICATE, language,
                   lambda tr, stamp: dsr_destruction_certificate.build(tr, stamp, _controller(entity), facts,
-                                                                      certificate))
+                                                                      certificate),
+                  backups_overwritten_on=backups_overwritten_on)
 
 
 def download(session: Session, actor: Actor, request_id: int, document_id: int,

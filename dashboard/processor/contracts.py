@@ -157,7 +157,9 @@ def end_contract(session: Session, actor: Actor, contract_id: int, version: int,
 def record_destruction_proof(session: Session, actor: Actor, contract_id: int, version: int,
                              data: dict) -> ProcessorContract:
     """The processor's written proof that it destroyed the data (date, method, reference
-    of its attestation), as the CNIL's model clause asks."""
+    of its attestation), as the CNIL's model clause asks, with the copies and backups
+    (Art. 28(3)(g)), its sub-processors' data (Art. 28(4)) and what it keeps because
+    Union or Member State law requires it (Art. 28(3)(g))."""
     require_editor(session, actor, action="processor.contract.destruction_proof", object_id=contract_id)
     contract, processor = fetch_contract(session, actor, contract_id, action="processor.contract.destruction_proof")
     check_version(contract, version)
@@ -167,14 +169,21 @@ def record_destruction_proof(session: Session, actor: Actor, contract_id: int, v
     if data.destruction_proved_on < contract.ended_on or data.destruction_proved_on > paris_today():
         raise problem("destruction_proved_on", "processor.error.proof_date")
     before = {"on": contract.destruction_proved_on, "method": contract.destruction_method,
-              "ref": contract.destruction_attestation_ref}
+              "ref": contract.destruction_attestation_ref, "copies": contract.destruction_copies,
+              "subprocessors": contract.destruction_subprocessors, "retained": contract.retained_by_law}
     contract.destruction_proved_on = data.destruction_proved_on
     contract.destruction_method = data.destruction_method.strip()
     contract.destruction_attestation_ref = data.destruction_attestation_ref.strip()
+    contract.destruction_copies = data.destruction_copies.strip()
+    contract.destruction_subprocessors = data.destruction_subprocessors.strip()
+    contract.retained_by_law = data.retained_by_law.strip()
     contract.updated_at = utcnow()
     session.add(contract)
     session.flush()
     record(session, actor, "processor.contract.destruction_proof", processor, contract_id=contract.id,
            changes=audit.diff(before, {"on": contract.destruction_proved_on, "method": contract.destruction_method,
-                                       "ref": contract.destruction_attestation_ref}))
+                                       "ref": contract.destruction_attestation_ref,
+                                       "copies": contract.destruction_copies,
+                                       "subprocessors": contract.destruction_subprocessors,
+                                       "retained": contract.retained_by_law}))
     return contract

@@ -21,7 +21,7 @@ from models.evidence import EvidenceDocument
 from models.org import Entity
 from models.processing import ProcessingActivity
 from models.processor import (ContractClause, Processor, ProcessorActivity, ProcessorContract, ProcessorEntity,
-                              ProcessorLocation)
+                              ProcessorLocation, SubProcessor)
 from models.processor_transfers import country_name, in_eea
 
 if TYPE_CHECKING:  # the pack imports its contributors lazily, by name
@@ -153,6 +153,9 @@ def issue_destruction_certificate(session: Session, actor: Actor, contract_id: i
     activities = [f"{a.reference} — {a.name}" for a in session.exec(
         select(ProcessingActivity).join(ProcessorActivity, ProcessorActivity.activity_id == ProcessingActivity.id)
         .where(ProcessorActivity.processor_id == processor.id).order_by(ProcessingActivity.reference))]
+    subprocessors = [f"{sub.name} ({sub.country_code})" for sub in session.exec(
+        select(SubProcessor).where(SubProcessor.processor_id == processor.id, SubProcessor.status != "objected")
+        .order_by(SubProcessor.name))]
     previous = session.get(EvidenceDocument, contract.certificate_document_id) if contract.certificate_document_id \
         else None
     document = evidence.issue_document(
@@ -164,7 +167,9 @@ def issue_destruction_certificate(session: Session, actor: Actor, contract_id: i
             ended_on=contract.ended_on, end_choice=contract.end_choice, due_date=contract.end_due_date,
             proved_on=contract.destruction_proved_on, method=contract.destruction_method,
             attestation_ref=contract.destruction_attestation_ref, activities=activities,
-            data_categories=list(processor.data_categories), tr=tr, stamp=stamp, signatory=actor.full_name),
+            data_categories=list(processor.data_categories), tr=tr, stamp=stamp, signatory=actor.full_name,
+            copies=contract.destruction_copies, subprocessors_proof=contract.destruction_subprocessors,
+            subprocessors=subprocessors, retained_by_law=contract.retained_by_law),
         language=language, case_type=OBJECT_TYPE, case_id=processor.id, case_ref=processor.reference,
         entity_id=entity.id, supersedes=previous)
     contract.certificate_document_id = document.id

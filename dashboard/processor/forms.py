@@ -207,3 +207,6 @@ class DestructionProofData(BaseModel):
     destruction_proved_on: date
     destruction_method: str = Field(min_length=3, max_length=300)
     destruction_attestation_ref: str = Field(min_length=2, max_length=120)
+    destruction_copies: str = Field(min_length=3, max_length=1000)
+    destruction_subprocessors: str = Field(min_length=3, max_length=1000)
+    retained_by_law: str = Field(default="", max_length=1000)

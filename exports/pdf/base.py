@@ -7,6 +7,7 @@ with the document number, its verification code and "page X of Y". Metadata
 makes the same input produce the same bytes.
 """
 
+import re
 from collections.abc import Sequence
 from io import BytesIO
 from pathlib import Path
@@ -88,10 +89,49 @@ def heading(value: str) -> Paragraph:
     return para(value, "h2")
 
 
+# A table cell cannot be split across pages: reportlab stops with a LayoutError when
+# one row is taller than the page. Long values are therefore cut into pieces of at
+# most this many lines of their column, each piece a row of its own.
+_LINES_PER_ROW = 24
+_CHAR_WIDTH = 0.56  # average glyph width of the cell font, in font sizes
+
+
+def _pieces(value: str, width: float, font_size: float = 8.5) -> list[str]:
+    """`value` cut between words into pieces that each
+    fill at most _LINES_PER_ROW lines of a column `width` points wide."""
+    per_line = max(8, int(width / (font_size * _CHAR_WIDTH)) - 2)
+    limit = per_line * _LINES_PER_ROW
+    if len(value) <= limit:
+        return [value]
+    words = re.split(r"(?<=\s)", value)
+    pieces, current = [], ""
+    for word in words:
+        while len(word) > limit:  # a run without spaces: cut it where it must be
+            if current:
+                pieces.append(current)
+                current = ""
+            pieces.append(word[:limit])
+            word = word[limit:]
+        if current and len(current) + len(word) > limit:
+            pieces.append(current)
+            current = ""
+        current += word
+    if current.strip():
+        pieces.append(current)
+    return [piece.strip("\n") for piece in pieces]
+
+
+def _shown(value: object) -> str:
+    return "—" if value is None or value == "" else str(value)
+
+
 def key_value_table(rows: Sequence[tuple[str, object]], label_width: float = 55 * mm) -> Table:
-    """Two columns, label and value: the usual body of a certificate or a notice."""
-    data = [[para(label, "cell_bold"), para(value if value not in (None, "") else "—", "cell")]
-            for label, value in rows]
+    """Two columns, label and value: the usual body of a certificate or a notice. A long
+    value continues on further rows under an empty label, so the table splits across pages."""
+    data = []
+    for label, value in rows:
+        for i, piece in enumerate(_pieces(_shown(value), CONTENT_WIDTH - label_width - 12)):
+            data.append([para(label if i == 0 else "", "cell_bold"), para(piece, "cell")])
     table = Table(data, colWidths=[label_width, CONTENT_WIDTH - label_width])
     table.setStyle(TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -103,12 +143,20 @@ def key_value_table(rows: Sequence[tuple[str, object]], label_width: float = 55 
     return table
 
 
+def split_row(row: Sequence[object], widths: Sequence[float]) -> list[list[str]]:
+    """One table row as several, when a cell is too long for one page: each cell's
+    pieces side by side, empty cells below the short ones."""
+    cells = [_pieces(_shown(v), w - 12) for v, w in zip(row, widths)]
+    height = max(len(c) for c in cells)
+    return [[c[i] if i < len(c) else "" for c in cells] for i in range(height)]
+
+
 def grid_table(header: Sequence[str], rows: Sequence[Sequence[object]],
                widths: Sequence[float] | None = None) -> Table:
     """A table with a shaded header row, repeated on every page it spans."""
-    data = [[para(h, "cell_bold") for h in header]]
-    data += [[para(v if v not in (None, "") else "—", "cell") for v in row] for row in rows]
     widths = widths or [CONTENT_WIDTH / len(header)] * len(header)
+    data = [[para(h, "cell_bold") for h in header]]
+    data += [[para(v, "cell") for v in piece] for row in rows for piece in split_row(row, widths)]
     table = Table(data, colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),

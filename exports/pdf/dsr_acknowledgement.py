@@ -7,7 +7,11 @@ from exports.stamp import DocumentStamp, Translator
 
 def build(tr: Translator, stamp: DocumentStamp, controller: Controller, facts: RequestFacts) -> bytes:
     subject = tr("dsr.pdf.ack.subject")
-    basis = tr("dsr.pdf.basis.health") if facts.health_due_on else tr("dsr.pdf.basis.gdpr")
+    # Once extended, the deadline is the extended one and the letter says so: no "one
+    # month", no "may be extended" (Art. 12(3)).
+    basis = tr("dsr.pdf.basis.health") if facts.health_due_on else (
+        tr("dsr.pdf.basis.extended") if facts.extended else tr("dsr.pdf.basis.gdpr"))
+    deadline = "dsr.pdf.ack.deadline_extended" if facts.extended else "dsr.pdf.ack.deadline"
     story = [
         *letterhead(tr, controller, facts, stamp, subject),
         para(tr("dsr.pdf.salutation")),
@@ -16,7 +20,7 @@ def build(tr: Translator, stamp: DocumentStamp, controller: Controller, facts: R
         spacer(3),
         summary(tr, facts, [(tr("dsr.pdf.answer_by"), f"{day(tr, facts.due_on)} ({basis})")]),
         spacer(4),
-        para(tr("dsr.pdf.ack.deadline", due=day(tr, facts.due_on))),
+        para(tr(deadline, due=day(tr, facts.due_on))),
         spacer(3),
         para(tr("dsr.pdf.ack.identity")),
         *closing(tr, controller),

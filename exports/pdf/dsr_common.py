@@ -36,6 +36,7 @@ class RequestFacts:
     extended: bool = False
     extension_reasons: str = ""
     first_due_on: date | None = None  # before the extension
+    extension_notified_on: date | None = None  # the day the person was told of the extension
 
 
 @dataclass(frozen=True)
@@ -55,9 +56,21 @@ class RetentionLine:
 
 
 @dataclass(frozen=True)
+class RecipientLine:
+    """Art. 19: a recipient of the data and whether it was told of the erasure."""
+    recipient: str
+    state: str  # code: pending, notified, impossible
+    notified_on: date | None
+    note: str
+
+
+@dataclass(frozen=True)
 class CertificateFacts:
     erased: list[ErasureLine]
     kept: list[RetentionLine] = field(default_factory=list)
+    recipients: list[RecipientLine] = field(default_factory=list)
+    backups_overwritten_on: date | None = None  # the last backup holding the data is overwritten
+    request_file_kept_until: date | None = None
     verified_by: str = ""
     outcome: str = ""  # code, "" while the request is open
     answered_on: date | None = None

@@ -18,12 +18,20 @@ from exports.stamp import DocumentStamp, Translator
 
 def build(tr: Translator, stamp: DocumentStamp, controller: Controller, facts: RequestFacts,
           certificate: CertificateFacts) -> bytes:
+    """The person is named by the request's reference only: the certificate circulates
+    (to the systems' owners, to an auditor) and needs no more to prove the erasure."""
     title = tr("dsr.pdf.cert.title")
     performers = sorted({line.performed_by for line in certificate.erased})
     erased = [[line.system, line.data_category, tr(f"dsr.erasure_method.{line.method}"),
                day(tr, line.performed_on), line.performed_by] for line in certificate.erased]
-    kept = [[line.data_category, line.reason, day(tr, line.keep_until) if line.keep_until else "—"]
-            for line in certificate.kept]
+    # What is kept, all of it: the request file itself first, then what a law requires.
+    kept = [[tr("dsr.pdf.cert.request_file", reference=facts.reference), tr("dsr.pdf.cert.request_file_reason"),
+             day(tr, certificate.request_file_kept_until)]]
+    kept += [[line.data_category, line.reason, day(tr, line.keep_until) if line.keep_until else "—"]
+             for line in certificate.kept]
+    recipients = [[line.recipient, tr(f"dsr.recipient_state.{line.state}"),
+                   day(tr, line.notified_on) if line.notified_on else "—", line.note]
+                  for line in certificate.recipients]
     story = [
         para(title, "title"),
         para(tr("dsr.pdf.cert.subtitle", number=stamp.number, reference=facts.reference), "subtitle"),
@@ -38,7 +46,6 @@ def build(tr: Translator, stamp: DocumentStamp, controller: Controller, facts: R
         key_value_table([
             (tr("dsr.pdf.cert.number"), stamp.number),
             (tr("dsr.pdf.reference"), facts.reference),
-            (tr("dsr.pdf.cert.person"), facts.requester_name),
             (tr("dsr.pdf.received_on"), day(tr, facts.received_on)),
             (tr("dsr.pdf.rights"), rights_text(tr, facts.rights)),
             (tr("dsr.pdf.cert.outcome"), tr(f"dsr.outcome.{certificate.outcome}") if certificate.outcome else "—"),
@@ -49,14 +56,21 @@ def build(tr: Translator, stamp: DocumentStamp, controller: Controller, facts: R
                    widths=[36 * mm, 48 * mm, 27 * mm, 31 * mm, CONTENT_WIDTH - 142 * mm]),
         spacer(2),
         para(tr("dsr.pdf.cert.methods"), "small"),
+        spacer(2),
+        para(tr("dsr.pdf.cert.backups", date=day(tr, certificate.backups_overwritten_on))),
+        heading(tr("dsr.pdf.cert.recipients")),
+        (grid_table([tr("dsr.pdf.cert.col.recipient"), tr("dsr.pdf.cert.col.state"),
+                     tr("dsr.pdf.cert.col.informed_on"), tr("dsr.pdf.cert.col.note")], recipients,
+                    widths=[50 * mm, 30 * mm, 30 * mm, CONTENT_WIDTH - 110 * mm])
+         if recipients else para(tr("dsr.pdf.cert.no_recipient"))),
         heading(tr("dsr.pdf.cert.kept")),
-        (grid_table([tr("dsr.pdf.cert.col.category"), tr("dsr.pdf.cert.col.reason"),
-                     tr("dsr.pdf.cert.col.until")], kept, widths=[50 * mm, CONTENT_WIDTH - 80 * mm, 30 * mm])
-         if kept else para(tr("dsr.pdf.cert.nothing_kept"))),
+        grid_table([tr("dsr.pdf.cert.col.category"), tr("dsr.pdf.cert.col.reason"),
+                    tr("dsr.pdf.cert.col.until")], kept, widths=[50 * mm, CONTENT_WIDTH - 80 * mm, 30 * mm]),
         # The statement and the signatures stay on one page.
         KeepTogether([
             heading(tr("dsr.pdf.cert.statement_title")),
-            para(tr("dsr.pdf.cert.statement", controller=controller.legal_name, reference=facts.reference)),
+            para(tr("dsr.pdf.cert.statement", controller=controller.legal_name, reference=facts.reference,
+                    backups=day(tr, certificate.backups_overwritten_on))),
             spacer(2),
             para(tr("dsr.pdf.cert.integrity", number=stamp.number), "small"),
             spacer(6),

@@ -1,7 +1,8 @@
 """The end-of-contract destruction certificate (PDF): the app's own attestation, for
 the file, that the processor returned or deleted the data and proved its destruction
 in writing (GDPR Art. 28(3)(g); the CNIL's model clause asks the processor to justify
-the destruction in writing)."""
+the destruction in writing), existing copies and backups included (Art. 28(3)(g)), with
+what its sub-processors did (Art. 28(4)) and what it keeps because a law requires it."""
 
 from datetime import date
 
@@ -14,7 +15,8 @@ def build_destruction_certificate(*, controller: Party, processor: Party, refere
                                   contract_reference: str, ended_on: date, end_choice: str, due_date: date,
                                   proved_on: date, method: str, attestation_ref: str, activities: list[str],
                                   data_categories: list[str], tr: Translator, stamp: DocumentStamp,
-                                  signatory: str) -> bytes:
+                                  signatory: str, copies: str = "", subprocessors_proof: str = "",
+                                  subprocessors: list[str] = (), retained_by_law: str = "") -> bytes:
     title = tr("processor.pdf.certificate.title")
     on_time = proved_on <= due_date
     statement = tr("processor.pdf.certificate.statement", signatory=text(signatory), controller=text(controller.name),
@@ -49,6 +51,14 @@ def build_destruction_certificate(*, controller: Party, processor: Party, refere
             (tr("processor.pdf.certificate.timeliness"),
              tr("processor.pdf.certificate.on_time") if on_time else tr("processor.pdf.certificate.late")),
         ]),
+        heading(tr("processor.pdf.certificate.copies_section")),
+        key_value_table([
+            (tr("processor.field.destruction_copies"), copies),
+            (tr("processor.pdf.certificate.subprocessors_known"), "\n".join(subprocessors) or tr("common.none")),
+            (tr("processor.field.destruction_subprocessors"), subprocessors_proof),
+        ]),
+        heading(tr("processor.pdf.certificate.retained_section")),
+        para(retained_by_law or tr("processor.pdf.certificate.nothing_retained")),
         spacer(),
         markup(statement),
         spacer(2),

@@ -36,8 +36,10 @@ def test_the_notification_carries_every_article_33_3_item(org, notified_late):
     text = pdf_text(document.content)
     medicis = org.entities["MEDICIS"]
     for expected in (
-            "Notification d'une violation de données personnelles", "Notification initiale", "2026-012345",
+            "Notification initiale d'une violation de données personnelles", "Trace de la notification transmise",
+            "2026-012345",
             "art. 33(3)(b)", medicis.legal_name, medicis.dpo_name, medicis.dpo_email, medicis.dpo_phone,  # (b)
+            "Représentant légal", "Personne à contacter",
             "art. 33(3)(a)", "Confidentialité", "Numéro de sécurité sociale (NIR)", "Données de santé",
             "catégorie particulière, art. 9", "Adhérents", "entre 200 et 250", "212",  # (a)
             "art. 33(3)(c)", "Usurpation d'identité possible.", "Risque élevé",  # (c)
@@ -47,8 +49,8 @@ def test_the_notification_carries_every_article_33_3_item(org, notified_late):
             "Motifs du retard", "Exfiltration confirmée seulement au quatrième jour.",
             "Fuite chez <PayNova> & Cie"):
         assert expected in text, expected
-    sections = [text.index(f"{n}. ") for n in range(1, 8)]
-    assert sections == sorted(sections)  # in the order of the CNIL's form
+    assert "Projet" not in text
+    assert "initiale" in document.filename and "projet" not in document.filename
     assert document.kind == "breach.authority_notice" and document.case_ref == breach.reference
     assert hashlib.sha256(document.content).hexdigest() == document.sha256
     assert document.verification_code in text
@@ -58,17 +60,46 @@ def test_the_notification_in_english_and_the_next_phase_to_send(org, notified_la
     with org.work() as session:
         document = documents.issue_authority_notice(session, org.legal, notified_late.breach.id, "en")
     text = pdf_text(document.content)
-    assert "Notification of a personal-data breach" in text
+    assert "Draft complementary notification no. 2 of a personal-data breach" in text
     assert "Complementary notification (n° 2)" in text and "Number of the initial notification" in text
+    assert "draft-complementary-notification-2-en" in document.filename
     assert "Notifications in phases" in text and "Reasons for the delay" in text
     assert document.language == "en"
 
 
-def test_an_overdue_breach_not_yet_notified_asks_for_the_reasons(org):
+def test_an_overdue_notification_carries_its_reasons_never_a_placeholder(org):
+    """Art. 33(1): a notification made after 72 hours is accompanied by the reasons for
+    the delay: the draft cannot be issued without them."""
     breach = qualify(org, declare(org, hours_ago=80), level="risk")
+    with pytest.raises(InvalidInput) as error, org.work() as session:
+        documents.issue_authority_notice(session, org.dpo, breach.id, "fr")
+    assert error.value.problems[0].field == "breach_delay_reasons"
     with org.work() as session:
-        text = pdf_text(documents.issue_authority_notice(session, org.dpo, breach.id, "fr").content)
-    assert "Motifs du retard" in text and "à transmettre" in text
+        document = documents.issue_authority_notice(session, org.dpo, breach.id, "fr",
+                                                    delay_reasons="Prestataire injoignable pendant trois jours.")
+    text = pdf_text(document.content)
+    assert "Motifs du retard" in text and "Prestataire injoignable pendant trois jours." in text
+    assert "doivent être exposés" not in text
+    assert text.startswith("Projet de notification initiale") or "Projet de notification initiale" in text
+    assert "projet-notification-initiale-1-fr" in document.filename
+
+
+def test_the_notification_follows_the_cnil_form_with_unbroken_section_numbers(org, notified_late):
+    """The CNIL's online form asks, in this order, for the organisation with its legal
+    representative and its contact, the timeline, the nature of the breach, the data and
+    people, the consequences, the measures and the information of the people
+    (Art. 33(3)); financial data is not Art. 9 sensitive data, the NIR is flagged
+    (loi 78-17 art. 30)."""
+    with org.work() as session:
+        text = pdf_text(documents.issue_authority_notice(session, org.dpo, notified_late.breach.id, "fr").content)
+    titles = ["Organisme, représentant légal et contact", "Chronologie et délai", "Nature et circonstances",
+              "Données et personnes concernées", "Conséquences probables", "Mesures prises ou envisagées",
+              "Information des personnes concernées", "Notifications successives"]
+    positions = [text.index(f"{n}. {title}") for n, title in enumerate(titles, start=1)]
+    assert positions == sorted(positions)
+    special = text[text.index("Catégories particulières (art. 9)"):text.index("Données hautement personnelles")]
+    assert "financière" not in special and "NIR" not in special
+    assert "NIR : donnée hautement personnelle, usage encadré (loi 78-17, art. 30)" in text
 
 
 def test_the_letter_to_the_people_speaks_plainly_and_gives_the_dpo(org, notified_late):
@@ -169,3 +200,14 @@ def test_the_letter_needs_the_likely_consequences(org, notified_late):
 def _version(org, breach_id) -> int:
     with org.session() as session:
         return session.get(Breach, breach_id).version
+
+
+def test_the_art_34_3_b_exception_reads_as_the_law_does():
+    """GDPR Art. 34(3)(b), French text: the controller has taken measures ensuring that the
+    high risk "n'est plus susceptible de se matérialiser" (no longer likely): the label
+    must not say the opposite ("plus susceptible", more likely)."""
+    from dashboard.i18n import translate
+
+    french = translate("breach.exception.risk_no_longer_likely", "fr")
+    assert "n'est plus susceptible de se matérialiser" in french
+    assert "no longer likely" in translate("breach.exception.risk_no_longer_likely", "en")

@@ -38,7 +38,7 @@ def test_demo_dpias(demo_db):
     assert members.status == "validated" and paris_today() < members.review_date <= paris_today() + timedelta(days=30)
     newsletter = _screening(demo_db, "newsletter")
     assert newsletter.outcome == "not_required" and "WP248" in newsletter.justification
-    assert _screening(demo_db, "hr_payroll").outcome == "to_consider"
+    assert _screening(demo_db, "hr_payroll").outcome == "required"  # health data and NIR, employees: two criteria
 
 
 def test_department_heads_see_their_demo_dpias_only(demo_db):

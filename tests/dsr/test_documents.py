@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from dashboard.dsr import documents, work, workflow
 from models.clock import paris_today
+from dashboard.validation import InvalidInput
 from models.errors import RuleViolation
 from models.evidence import EvidenceDocument
 from tests.dsr.conftest import make_request, paris_noon
@@ -39,13 +40,20 @@ def erased(org):
     return request
 
 
+BACKUPS = paris_today() + timedelta(days=40)
+
+
+def _certificate(session, actor, request_id, verified_by, language="fr", backups=BACKUPS):
+    return documents.issue_destruction_certificate(session, actor, request_id, verified_by, language, backups)
+
+
 def test_destruction_certificate_content_and_registry_hash(org, erased):
     with org.work() as session:
-        document = documents.issue_destruction_certificate(session, org.dpo, erased.id, "RSSI Savelunari")
+        document = _certificate(session, org.dpo, erased.id, "RSSI Savelunari")
     text = pdf_text(document.content)
     reader = PdfReader(BytesIO(document.content))
     for expected in ("Certificat de destruction de données personnelles", document.number, erased.reference,
-                     "Savelunari SAS", "912 345 678", "Inès Moreau & <Fils>", "Base comptes apprenants",
+                     "Savelunari SAS", "912 345 678", "Base comptes apprenants",
                      "Suppression", "Anonymisation", "Suivi pédagogique", "Factures", "L123-22",
                      "31 décembre 2036", "Nicolas Aubert (DSI)", "RSSI Savelunari", "Visa du DPO",
                      "Claire Fontaine", document.verification_code, f"Page 1 / {len(reader.pages)}"):
@@ -59,9 +67,9 @@ def test_destruction_certificate_content_and_registry_hash(org, erased):
 
 def test_reissued_certificate_in_english_supersedes_the_first(org, erased):
     with org.work() as session:
-        first = documents.issue_destruction_certificate(session, org.dpo, erased.id, "RSSI")
+        first = _certificate(session, org.dpo, erased.id, "RSSI")
     with org.work() as session:
-        second = documents.issue_destruction_certificate(session, org.dpo, erased.id, "CISO", "en")
+        second = _certificate(session, org.dpo, erased.id, "CISO", "en")
     text = pdf_text(second.content)
     assert "Certificate of destruction of personal data" in text and "Deletion" in text and "DPO sign-off" in text
     assert second.supersedes_id == first.id and second.number != first.number
@@ -70,14 +78,41 @@ def test_reissued_certificate_in_english_supersedes_the_first(org, erased):
 def test_certificate_needs_an_erasure_with_lines_and_a_verifier(org, erased):
     plain = make_request(org, rights=["access"], requester_name="Paul Neuf", requester_contact="")
     with pytest.raises(RuleViolation) as error, org.work() as session:
-        documents.issue_destruction_certificate(session, org.dpo, plain.id, "RSSI")
+        _certificate(session, org.dpo, plain.id, "RSSI")
     assert error.value.key == "dsr.error.no_erasure_right"
     empty = make_request(org, rights=["erasure"], requester_name="Rita Vide", requester_contact="")
     with pytest.raises(RuleViolation) as error, org.work() as session:
-        documents.issue_destruction_certificate(session, org.dpo, empty.id, "RSSI")
+        _certificate(session, org.dpo, empty.id, "RSSI")
     assert error.value.key == "dsr.error.nothing_erased"
     with pytest.raises(Exception), org.work() as session:
-        documents.issue_destruction_certificate(session, org.dpo, erased.id, " ")
+        _certificate(session, org.dpo, erased.id, " ")
+
+
+def test_the_certificate_names_no_one_and_says_everything_that_is_kept(org, erased):
+    """The certificate names the request, not the person (data minimisation, GDPR
+    Art. 5(1)(c)); it lists the recipients told of the erasure (Art. 19) and the day the
+    backups roll over; and it never says "nothing is kept" while the request file is
+    kept: it says what is kept, why and until when (Art. 5(1)(a) and 5(2))."""
+    with org.work() as session:
+        line = work.add_recipient(session, org.dpo, erased.id, 4, {"recipient": "Prestataire d'emailing"})
+    with org.work() as session:
+        work.update_recipient(session, org.dpo, erased.id, 5, line.id,
+                              {"state": "notified", "notified_on": paris_today()})
+    with pytest.raises(InvalidInput) as error, org.work() as session:
+        _certificate(session, org.dpo, erased.id, "RSSI", backups=None)
+    assert error.value.problems[0].field == "dsr_backups_overwritten_on"
+    with pytest.raises(InvalidInput), org.work() as session:  # backups replaced before the erasure: false
+        _certificate(session, org.dpo, erased.id, "RSSI", backups=paris_today() - timedelta(days=30))
+    with org.work() as session:
+        text = pdf_text(_certificate(session, org.dpo, erased.id, "RSSI").content)
+    assert "Moreau" not in text and erased.reference in text
+    assert "Destinataires informés de l'effacement — art. 19" in text and "Prestataire d'emailing" in text
+    assert "Informé" in text
+    assert f"au plus tard le {BACKUPS.day} " in text
+    assert "Aucune donnée" not in text
+    five_years = (paris_today().year + 5)
+    assert f"Dossier de la demande {erased.reference}" in text and "art. 2224 du Code civil" in text
+    assert str(five_years) in text and "31 décembre 2036" in text
 
 
 def test_acknowledgement_gives_the_deadline_and_the_cnil(org):
@@ -105,3 +140,27 @@ def test_extension_notice_has_the_reasons_and_both_deadlines(org):
     assert "Extension of the period to answer your request" in text
     day = extended.legal_due_on
     assert f"{day.day} " in text and str(day.year) in text
+    assert "Extension notified on" in text
+
+
+def test_documents_of_an_extended_request_follow_the_order_of_the_facts(org):
+    """Once extended (Art. 12(3)), the acknowledgement gives the extended deadline and
+    neither "one month" nor "may be extended"; an extension notice issued after the day
+    the person was told is the written confirmation of it, not a letter dated later
+    than the facts it announces."""
+    received = paris_today() - timedelta(days=12)
+    request = make_request(org, received_at=paris_noon(received))
+    told = paris_today() - timedelta(days=2)
+    with org.work() as session:
+        extended = workflow.extend(session, org.dpo, request.id, 1, {
+            "reasons": "Trois systèmes à interroger.", "notified_on": told})
+    with org.work() as session:
+        ack = pdf_text(documents.issue_acknowledgement(session, org.dpo, request.id).content)
+        ack_en = pdf_text(documents.issue_acknowledgement(session, org.dpo, request.id, "en").content)
+        notice = pdf_text(documents.issue_extension_notice(session, org.dpo, request.id).content)
+    due = extended.due_on
+    assert f"{due.day} " in ack and "prolongé de deux mois" in ack
+    assert "un mois" not in ack and "peut être prolongé" not in ack
+    assert "one month" not in ack_en and "may be extended" not in ack_en and "extended by two months" in ack_en
+    assert "Confirmation écrite de la prolongation" in notice
+    assert f"Comme nous vous en avons informé le {told.day} " in notice

@@ -29,7 +29,7 @@ def test_a_contract_without_the_opening_points_is_flagged(porg):
 
 
 def test_existing_contracts_get_the_new_points_as_missing(porg):
-    """Migration 0012e: a contract checked on the sixteen former points keeps its states;
+    """Migration 0014: a contract checked on the sixteen former points keeps its states;
     the five Art. 28(3) opening points count as unreviewed, hence missing, and the stored
     score is recomputed over 21 points (15 of 21 present: 71)."""
     contract = _contract(porg)

@@ -48,7 +48,8 @@ def test_end_of_contract_sets_the_due_date_and_awaits_the_proof(porg, ended):
     with pytest.raises(InvalidInput) as error, porg.work() as session:
         contracts.record_destruction_proof(session, porg.dpo, contract.id, contract.version, {
             "destruction_proved_on": today - timedelta(days=41), "destruction_method": "Effacement",
-            "destruction_attestation_ref": "ATT-1"})
+            "destruction_attestation_ref": "ATT-1", "destruction_copies": "Sauvegardes effacées.",
+            "destruction_subprocessors": "Aucun."})
     assert error.value.problems[0].key == "processor.error.proof_date"
 
 
@@ -59,7 +60,9 @@ def test_destruction_certificate_content_and_hash(porg, ended):
         contract = contracts.record_destruction_proof(session, porg.legal, contract.id, contract.version, {
             "destruction_proved_on": today - timedelta(days=20),
             "destruction_method": "Effacement cryptographique des volumes",
-            "destruction_attestation_ref": "ATT-2026-042"})
+            "destruction_attestation_ref": "ATT-2026-042",
+            "destruction_copies": "Sauvegardes chiffrées expirées le 12 du mois, clés détruites.",
+            "destruction_subprocessors": "Hébergeur OVH : volumes effacés, attestation OVH-99."})
     with porg.work() as session:
         document = documents.issue_destruction_certificate(session, porg.legal, contract.id, contract.version)
     assert document.kind == "processor.destruction_certificate" and document.case_ref == processor.reference
@@ -77,6 +80,34 @@ def test_destruction_certificate_content_and_hash(porg, ended):
         contract = session.get(ProcessorContract, contract.id)
         second = documents.issue_destruction_certificate(session, porg.dpo, contract.id, contract.version, "en")
     assert second.supersedes_id == document.id and "End-of-contract data destruction certificate" in pdf_text(second.content)
+
+
+def test_the_certificate_covers_copies_sub_processors_and_what_a_law_keeps(porg, ended):
+    """GDPR Art. 28(3)(g): the processor deletes the data "and deletes existing copies
+    unless Union or Member State law requires storage"; Art. 28(4): its sub-processors
+    are bound by the same obligations. The proof says all three, and the certificate
+    prints them; without the copies and sub-processors, no proof is recorded."""
+    processor, contract = ended
+    today = paris_today()
+    with pytest.raises(InvalidInput) as error, porg.work() as session:
+        contracts.record_destruction_proof(session, porg.dpo, contract.id, contract.version, {
+            "destruction_proved_on": today - timedelta(days=20), "destruction_method": "Effacement",
+            "destruction_attestation_ref": "ATT-1"})
+    named = " ".join(p.field for p in error.value.problems)
+    assert "Copies et sauvegardes" in named and "Sous-traitants ultérieurs" in named
+    with porg.work() as session:
+        contract = contracts.record_destruction_proof(session, porg.dpo, contract.id, contract.version, {
+            "destruction_proved_on": today - timedelta(days=20), "destruction_method": "Effacement",
+            "destruction_attestation_ref": "ATT-1", "destruction_copies": "Bandes de sauvegarde écrasées.",
+            "destruction_subprocessors": "Hébergeur : volumes effacés, attestation H-7.",
+            "retained_by_law": "Bulletins de paie : 5 ans, Code du travail art. L3243-4."})
+    with porg.work() as session:
+        text = pdf_text(documents.issue_destruction_certificate(session, porg.dpo, contract.id,
+                                                                contract.version).content)
+    for expected in ("art. 28.3.g et 28.4", "Bandes de sauvegarde écrasées.", "attestation H-7",
+                     "Données conservées par obligation légale", "Code du travail art. L3243-4",
+                     "sauvegardes comprises", "confiées à ses sous-traitants ultérieurs"):
+        assert expected in text, expected
 
 
 def test_clause_report_lists_each_clause_and_the_verdict(porg):

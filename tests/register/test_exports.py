@@ -151,3 +151,16 @@ def test_the_register_pdf_holds_every_article_30_item_and_is_kept_as_evidence(or
         stored = session.get(EvidenceDocument, document.id)
     assert (stored.kind, stored.entity_id, stored.sha256) == ("register_extract", org.entities["SAVELUNARI"].id,
                                                               document.sha256)
+
+
+def test_the_register_is_the_controllers_and_the_controller_signs_it(org):
+    """GDPR Art. 30(1): "each controller ... shall maintain a record"; the DPO helps
+    (Art. 39(1)) but the record, and its signature, are the controller's."""
+    _register(org)
+    document = _call(org, register_io.issue_register_pdf, org.legal, org.entities["SAVELUNARI"].id)
+    cover = " ".join(PdfReader(BytesIO(document.content)).pages[0].extract_text().split())
+    for expected in ("Registre du responsable du traitement Savelunari SAS", "avec l'aide du délégué",
+                     "Représentant légal du responsable du traitement", "Antoine Roussel",
+                     "Pour le responsable du traitement", "qui a aidé à le tenir"):
+        assert expected in cover, expected
+    assert "tenu sous forme électronique par le délégué" not in cover

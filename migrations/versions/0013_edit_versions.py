@@ -5,8 +5,8 @@ made on a version the user no longer sees is refused (dashboard/concurrency.py).
 processor's contract reference is unique per processor: a form submitted twice cannot
 file the same contract twice.
 
-Revision ID: 0012h
-Revises: 0012d
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-03 06:00:00.000000
 """
 
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision = '0012h'
-down_revision = '0012d'
+revision = '0013'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 

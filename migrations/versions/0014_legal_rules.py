@@ -4,8 +4,8 @@ the CNIL's list of processing that needs no DPIA on a screening (délibération 
 the five Art. 28(3) opening points of the processor-contract checklist, unreviewed (missing)
 on every existing contract, whose scores are recomputed over 21 points.
 
-Revision ID: 0012e
-Revises: 0012h
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-12-03 05:30:00.000000
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0012e'
-down_revision = '0012h'
+revision = '0014'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 

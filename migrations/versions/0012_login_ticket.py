@@ -1,6 +1,6 @@
 """One-time log-in tickets: the launcher exchanges them for the HttpOnly session cookie.
 
-Revision ID: 0012d
+Revision ID: 0012
 Revises: 0011
 Create Date: 2026-12-03 05:50:00.000000
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 import models.types
 
-revision = '0012d'
+revision = '0012'
 down_revision = '0011'
 branch_labels = None
 depends_on = None

@@ -1,7 +1,7 @@
 """Counters that bound the audit entries written by visitors who are not signed in.
 
-Revision ID: 0012g
-Revises: 0012c
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-12-03 06:00:00.000000
 """
 
@@ -11,8 +11,8 @@ from alembic import op
 import sqlmodel
 import models.types
 
-revision = '0012g'
-down_revision = '0012c'
+revision = '0016'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Evidence and audit trail: no statement rewrites a stored row; the audit chain is keyed.
 
-Revision ID: 0012c
-Revises: 0012e
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-03 05:40:00.000000
 
 - `evidence_document` (0004 refused UPDATE and DELETE): on SQLite, REPLACE / INSERT OR
@@ -25,8 +25,8 @@ the app is the remedy); the checkpoints outside the database reveal a truncated 
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0012c'
-down_revision = '0012e'
+revision = '0015'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 

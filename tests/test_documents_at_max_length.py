@@ -1,0 +1,178 @@
+"""Every kind of document, built with every free-text field at the longest length its
+validator accepts, in French and in English: none stops with reportlab's LayoutError
+(a table row taller than a page), and the end of a long field is printed.
+
+The demo database is taken and each free-text column of the case tables (and of the
+entities) is filled to its limit: the column's own length, which is the validator's,
+or for a TEXT column the limit of the validator that writes it. Then each document is
+issued through its use case and read back with pypdf.
+"""
+
+from datetime import timedelta
+from io import BytesIO
+
+import pytest
+from annotated_types import MaxLen
+from pypdf import PdfReader
+from sqlalchemy import JSON, String, Text
+from sqlmodel import SQLModel, select
+
+from dashboard.breach import documents as breach_documents
+from dashboard.breach.records import BreachFilter
+from dashboard.dpia import content as dpia_content
+from dashboard.dpia import documents as dpia_documents
+from dashboard.dsr import documents as dsr_documents
+from dashboard.dsr import intake, work, workflow
+from dashboard.processor import documents as processor_documents
+from dashboard.processor.registry import RegisterFilter
+from dashboard.register_io import issue_register_pdf
+from models.breach import LONG_TEXT, AuthorityNotification, Breach, BreachNotification
+from models.clock import paris_today
+from models.dpia import Dpia, DpiaAnswer
+from models.dsr import DataSubjectRequest, DsrErasure
+from models.processor import ProcessorContract
+from models.types import utcnow
+from tests.conftest import demo_sqlite
+from tests.pdf_reading import pdf_text
+
+FILLED_TABLES = ("entity", "dsr_", "breach", "processor", "dpia", "processing_activity", "register_")
+NOT_TEXT = ("reference", "code", "sha256", "country_code", "status", "kind", "phase", "language")
+
+
+def _limit(model, name: str) -> int:
+    return next(m.max_length for m in model.model_fields[name].metadata if isinstance(m, MaxLen))
+
+
+# TEXT columns: the limit of the validator that writes each.
+TEXT_LIMITS = {
+    ("dsr_request", "description"): _limit(intake.RequestCreate, "description"),
+    ("dsr_request", "extension_reasons"): _limit(workflow.Extension, "reasons"),
+    ("dsr_request", "proposed_answer"): _limit(workflow.Proposal, "answer"),
+    ("dsr_request", "outcome_reasons"): _limit(workflow.Closing, "reasons"),
+    ("dsr_search", "notes"): _limit(work.SearchData, "notes"),
+}
+DPIA_TEXT = dpia_content.TEXT_LIMIT  # 20 000
+
+
+def _long(length: int, marker: str) -> str:
+    """Real words up to `length` characters, ending with `marker`."""
+    body = ("Texte très long é à ç & <balise> pour éprouver la mise en page ; " * (length // 60 + 1))
+    return body[:length - len(marker) - 1].rstrip() + " " + marker
+
+
+def _text_columns():
+    for table in SQLModel.metadata.sorted_tables:
+        if not table.name.startswith(FILLED_TABLES):
+            continue
+        for column in table.columns:
+            kind = getattr(column.type, "impl", column.type)  # sqlmodel's AutoString wraps a String
+            kind = kind() if isinstance(kind, type) else kind
+            if isinstance(kind, JSON) or column.name in NOT_TEXT or column.name.endswith(("_key", "_id")):
+                continue
+            if isinstance(kind, Text) or (isinstance(kind, String) and kind.length is None):
+                limit = DPIA_TEXT if table.name.startswith("dpia") else TEXT_LIMITS.get((table.name, column.name),
+                                                                                        LONG_TEXT)
+            elif isinstance(kind, String) and kind.length >= 100:
+                limit = kind.length
+            else:
+                continue  # codes and short identifiers
+            yield table, column, limit
+
+
+def _fill(session) -> dict[tuple[str, str], str]:
+    markers = {}
+    for n, (table, column, limit) in enumerate(_text_columns()):
+        marker = f"fin{n:03d}x"
+        markers[table.name, column.name] = marker
+        session.execute(table.update().values({column.name: _long(limit, marker)}))
+    return markers
+
+
+@pytest.fixture(scope="module")
+def issued(tmp_path_factory, sqlite_template):
+    """(kind, language, what it was built from) -> the document, issued at maximum lengths."""
+    _, org = demo_sqlite(tmp_path_factory, sqlite_template)
+    with org.work() as session:
+        markers = _fill(session)
+    with org.session() as session:
+        ack_id = session.exec(select(DataSubjectRequest.id).order_by(DataSubjectRequest.id)).first()
+        extended_id = session.exec(select(DataSubjectRequest.id).where(DataSubjectRequest.extended)).first()
+        erased_id = session.exec(select(DsrErasure.request_id)).first()
+        ended_id = session.exec(select(ProcessorContract.id).where(
+            ProcessorContract.destruction_proved_on.is_not(None))).first()
+        contract_id = session.exec(select(ProcessorContract.id).order_by(ProcessorContract.id)).first()
+        phased = session.exec(select(BreachNotification.breach_id).distinct()).all()
+        overdue = session.exec(select(Breach.id).where(
+            Breach.authority_notification == AuthorityNotification.PENDING,
+            Breach.notification_deadline < utcnow())).all()
+        dpia_id = session.exec(select(DpiaAnswer.dpia_id).order_by(DpiaAnswer.dpia_id)).first() \
+            or session.exec(select(Dpia.id)).first()
+    documents = {}
+    backups = paris_today() + timedelta(days=400)
+    for language in ("fr", "en"):
+        with org.work() as session:
+            documents["dsr.acknowledgement", language, "requester_contact"] = \
+                dsr_documents.issue_acknowledgement(session, org.dpo, ack_id, language)
+            documents["dsr.extension_notice", language, "extension_reasons"] = \
+                dsr_documents.issue_extension_notice(session, org.dpo, extended_id, language)
+            documents["dsr.destruction_certificate", language, "reason"] = \
+                dsr_documents.issue_destruction_certificate(session, org.dpo, erased_id, "V" * 200, language,
+                                                            backups)
+            contract = session.get(ProcessorContract, ended_id)
+            documents["processor.destruction_certificate", language, "retained_by_law"] = \
+                processor_documents.issue_destruction_certificate(session, org.dpo, ended_id, contract.version,
+                                                                  language)
+            documents["processor.clause_report", language, "title"] = \
+                processor_documents.issue_clause_report(session, org.dpo, contract_id, language)
+            documents["processor.register_extract", language, "name"] = \
+                processor_documents.issue_register_extract(session, org.dpo, RegisterFilter(), language)
+            for breach_id in phased:  # every later notification after a 4 000-character phase
+                documents["breach.authority_notice", language, f"content_added {breach_id}"] = \
+                    breach_documents.issue_authority_notice(session, org.dpo, breach_id, language)
+            for breach_id in overdue:
+                documents["breach.authority_notice", language, f"delay {breach_id}"] = \
+                    breach_documents.issue_authority_notice(session, org.dpo, breach_id, language,
+                                                            delay_reasons=_long(LONG_TEXT, "retardfinx"))
+            documents["breach.people_letter", language, "people_advice"] = \
+                breach_documents.issue_people_letter(session, org.dpo, phased[0], language)
+            documents["breach.register_pdf", language, "title"] = \
+                breach_documents.issue_register(session, org.dpo, BreachFilter(), language, "pdf")
+            documents["dpia.report", language, "text"] = dpia_documents.issue_report(session, org.dpo, dpia_id,
+                                                                                     language)
+            documents["register_extract", language, "description"] = \
+                issue_register_pdf(session, org.dpo, org.entities["MEDICIS"].id, language=language)
+    org.engine.dispose()
+    return markers, documents
+
+
+EXPECTED_END = {  # the long field whose end each kind prints
+    "dsr.acknowledgement": ("dsr_request", "requester_contact"),
+    "dsr.extension_notice": ("dsr_request", "extension_reasons"),
+    "dsr.destruction_certificate": ("dsr_retention", "reason"),
+    "processor.destruction_certificate": ("processor_contract", "retained_by_law"),
+    "processor.clause_report": ("processor_contract", "title"),
+    "processor.register_extract": ("processor", "legal_name"),
+    "breach.authority_notice": ("breach_notification", "content_added"),
+    "breach.people_letter": ("breach", "people_advice"),
+    "breach.register_pdf": ("breach", "title"),
+    "dpia.report": ("dpia_answer", "text"),
+    "register_extract": ("processing_activity", "description"),
+}
+
+
+def test_every_kind_is_built_at_maximum_lengths_in_both_languages(issued):
+    """Every document kind the application issues (the list of tests/test_pdf_rendering.py),
+    each free-text field at its validator's maximum (a DPIA answer of 20 000 characters,
+    a complementary notification of 4 000), in French and in English."""
+    markers, documents = issued
+    kinds = {(kind, language) for kind, language, _ in documents}
+    assert kinds == {(kind, language) for kind in EXPECTED_END for language in ("fr", "en")}
+    for (kind, language, source), document in documents.items():
+        reader = PdfReader(BytesIO(document.content))
+        text = pdf_text(document.content)
+        assert len(reader.pages) >= 1
+        assert f"/ {len(reader.pages)}" in text or f"of {len(reader.pages)}" in text
+        if source.startswith("delay"):  # an overdue draft: its reasons, and the breach's own text
+            assert "retardfinx" in text and markers["breach", "description"] in text, (kind, language, source)
+        else:
+            assert markers[EXPECTED_END[kind]] in text, (kind, language, source)
