@@ -94,5 +94,4 @@ def downgrade() -> None:
     else:
         for name in _SQLITE_NAMES:
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
-    with op.batch_alter_table('audit_head', schema=None) as batch_op:
-        batch_op.drop_column('keyed_from')
+    op.execute('ALTER TABLE audit_head DROP COLUMN keyed_from')

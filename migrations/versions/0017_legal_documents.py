@@ -32,9 +32,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('processor_contract', schema=None) as batch_op:
-        for column in ('retained_by_law', 'destruction_subprocessors', 'destruction_copies'):
-            batch_op.drop_column(column)
-    with op.batch_alter_table('entity', schema=None) as batch_op:
-        batch_op.drop_column('legal_representative_title')
-        batch_op.drop_column('legal_representative')
+    # Plain DROP COLUMN (SQLite 3.35+): a batch rebuild of a table other tables point to
+    # breaks their foreign keys.
+    for column in ('retained_by_law', 'destruction_subprocessors', 'destruction_copies'):
+        op.execute(f'ALTER TABLE processor_contract DROP COLUMN {column}')
+    for column in ('legal_representative_title', 'legal_representative'):
+        op.execute(f'ALTER TABLE entity DROP COLUMN {column}')
