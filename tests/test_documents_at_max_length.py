@@ -26,7 +26,7 @@ from dashboard.dsr import intake, work, workflow
 from dashboard.processor import documents as processor_documents
 from dashboard.processor.registry import RegisterFilter
 from dashboard.register_io import issue_register_pdf
-from models.breach import LONG_TEXT, AuthorityNotification, Breach, BreachNotification
+from models.breach import LETTER_TEXT_FIELDS, LONG_TEXT, AuthorityNotification, Breach, BreachNotification
 from models.clock import paris_today
 from models.dpia import Dpia, DpiaAnswer
 from models.dsr import DataSubjectRequest, DsrErasure
@@ -85,6 +85,10 @@ def _fill(session) -> dict[tuple[str, str], str]:
         marker = f"fin{n:03d}x"
         markers[table.name, column.name] = marker
         session.execute(table.update().values({column.name: _long(limit, marker)}))
+    # The English letter prints the English version of the free text (a JSON column): at its
+    # maximum too, ending with the same markers as the French columns it translates.
+    english = {name: _long(LONG_TEXT, markers["breach", name]) for name in LETTER_TEXT_FIELDS}
+    session.execute(Breach.__table__.update().values(letter_texts_en=english))
     return markers
 
 
