@@ -31,7 +31,6 @@ import os
 import sys
 import tempfile
 import time
-import uuid
 from collections import Counter
 from pathlib import Path
 
@@ -42,14 +41,13 @@ os.environ.setdefault("DPO_PASSWORD_PROFILE", "cheap")
 import logging  # noqa: E402
 
 from hypothesis import HealthCheck, given, seed as hypothesis_seed, settings  # noqa: E402
-from sqlalchemy import make_url, text  # noqa: E402
+
 
 from dashboard import db  # noqa: E402
 from dashboard.validation import InvalidInput, limit_problems, validate  # noqa: E402
 from tests.conftest import build_org  # noqa: E402
 from tests.inputs import fuzz_cases  # noqa: E402
-
-PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+from throwaway_db import postgres_database  # noqa: E402
 
 
 def say(*args) -> None:
@@ -143,21 +141,6 @@ def fuzz_database(backend: str, url: str, examples: int, seed: int) -> list[Tall
     return tallies
 
 
-def postgres_database():
-    base = os.environ.get("BENCH_DATABASE_URL", PG_DEFAULT)
-    admin = db.make_engine(base).execution_options(isolation_level="AUTOCOMMIT")
-    name = f"dpo_fuzz_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop():
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return make_url(base).set(database=name).render_as_string(hide_password=False), drop
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--examples", type=int, default=1000, help="generated inputs per database case")
@@ -177,7 +160,7 @@ def main() -> None:
             folder = tempfile.mkdtemp(prefix="dpo_fuzz_")
             tallies += fuzz_database(backend, f"sqlite:///{folder}/fuzz.sqlite3", args.examples, args.seed)
         else:
-            url, drop = postgres_database()
+            url, drop = postgres_database("dpo_fuzz")
             try:
                 tallies += fuzz_database(backend, url, args.examples, args.seed)
             finally:

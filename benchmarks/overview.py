@@ -41,7 +41,6 @@ import sys
 import tempfile
 import time
 import tracemalloc
-import uuid
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
@@ -58,11 +57,12 @@ import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 import streamlit.logger  # noqa: E402
 from sqlalchemy import event, insert, text  # noqa: E402
-from sqlalchemy.engine import Engine, make_url  # noqa: E402
+from sqlalchemy.engine import Engine  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 import models  # noqa: E402
 from dashboard import db, i18n, navigation, ui  # noqa: E402
+from throwaway_db import postgres_database  # noqa: E402
 from dashboard.overview.scope import HORIZONS, SOON_DAYS, OverviewFilter  # noqa: E402
 from models.breach import Breach, BreachDepartment  # noqa: E402
 from models.clock import paris_today  # noqa: E402
@@ -80,7 +80,6 @@ for name in [*logging.root.manager.loggerDict, "dpo_desk", "alembic"]:  # "missi
     if name.split(".")[0] in ("streamlit", "dpo_desk", "alembic"):
         logging.getLogger(name).setLevel(logging.ERROR)
 
-PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 # (user, label, entity the page's filter is set to): the DPO's overview, a department head's, and
 # the DPO's filtered on the largest entity (the filter the page offers: other access paths).
 PERSONAS = (("dpo", "DPO", None), ("chef.rh", "head HR", None), ("dpo", "DPO, MEDICIS", "MEDICIS"))
@@ -396,18 +395,8 @@ class Database:
 def create_database(backend: str, size: int, folder: Path) -> Database:
     if backend == "sqlite":
         return Database(backend, f"sqlite:///{folder / f'overview_{size}.sqlite3'}")
-    base = os.environ.get("BENCH_DATABASE_URL", PG_DEFAULT)
-    admin = db.make_engine(base).execution_options(isolation_level="AUTOCOMMIT")
-    name = f"dpo_bench_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop():
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return Database(backend, make_url(base).set(database=name).render_as_string(hide_password=False), drop)
+    url, drop = postgres_database("dpo_bench")
+    return Database(backend, url, drop)
 
 
 def analyse(engine: Engine) -> None:

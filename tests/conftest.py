@@ -9,6 +9,7 @@ or unreachable PostgreSQL is a failure.
 import os
 import shutil
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 os.environ["DPO_PASSWORD_PROFILE"] = "cheap"  # argon2 at minimum cost: fixtures create many users
@@ -156,6 +157,20 @@ def build_org(engine) -> Org:
 @pytest.fixture
 def org(engine) -> Org:
     return build_org(engine)
+
+
+@contextmanager
+def app_database(url: str):
+    """DATABASE_URL points the pages (AppTest) at `url` for the time of a module-scoped fixture."""
+    previous = os.environ.get("DATABASE_URL")
+    os.environ["DATABASE_URL"] = url
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("DATABASE_URL", None)
+        else:
+            os.environ["DATABASE_URL"] = previous
 
 
 def demo_sqlite(tmp_path_factory, sqlite_template) -> tuple[str, Org]:

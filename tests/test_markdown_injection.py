@@ -5,7 +5,6 @@ titles, alerts, captions, labels of buttons, links, expanders, tabs, metrics, wi
 may carry a live link, image, HTML tag or formula."""
 
 import json
-import os
 import re
 
 import pytest
@@ -20,7 +19,7 @@ from models.dpia import Dpia, DpiaScreening
 from models.evidence import EvidenceDocument
 from models.processor import Processor
 from models.processing import ProcessingActivity
-from tests.conftest import demo_sqlite
+from tests.conftest import app_database, demo_sqlite
 from tests.page_support import app_as, page_path
 from sqlmodel import select
 
@@ -76,13 +75,8 @@ def poisoned(tmp_path_factory, sqlite_template):
             conn.execute(text(f"UPDATE {table} SET {sets}"), {"p": PAYLOAD})
     with db.unit_of_work(org.engine) as session:
         audit.record(session, None, "test.payload", actor_name=PAYLOAD, reason=PAYLOAD, object_ref=PAYLOAD)
-    previous = os.environ.get("DATABASE_URL")
-    os.environ["DATABASE_URL"] = url
-    yield org
-    if previous is None:
-        os.environ.pop("DATABASE_URL", None)
-    else:
-        os.environ["DATABASE_URL"] = previous
+    with app_database(url):
+        yield org
     org.engine.dispose()
 
 

@@ -1,7 +1,6 @@
 """DPIA test fixtures: the demo organisation with its register of processing activities,
 and a small factory filling a DPIA through the use cases."""
 
-import os
 from datetime import date, timedelta
 
 import pytest
@@ -10,7 +9,7 @@ from dashboard.demo import activities as demo_activities
 from dashboard.dpia import cases, content, decision
 from models.clock import paris_today
 from models.dpia_rules import TEXT_ITEMS
-from tests.conftest import Org, demo_sqlite
+from tests.conftest import Org, app_database, demo_sqlite
 
 
 @pytest.fixture
@@ -83,11 +82,6 @@ def yesterday() -> date:
 def demo_db(tmp_path_factory, sqlite_template):
     """SQLite with the whole demo (every seeder), built once per module; tests must not change it."""
     url, org = demo_sqlite(tmp_path_factory, sqlite_template)
-    previous = os.environ.get("DATABASE_URL")
-    os.environ["DATABASE_URL"] = url
-    yield org
-    if previous is None:
-        os.environ.pop("DATABASE_URL", None)
-    else:
-        os.environ["DATABASE_URL"] = previous
+    with app_database(url):
+        yield org
     org.engine.dispose()
