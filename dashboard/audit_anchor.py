@@ -99,7 +99,7 @@ class Checkpoint:
     hash: str
     keyed_from: int
     at: str
-    kind: str = "head"  # "head", "restore" after a backup was restored, "purge" (the last entry a retention purge removed)
+    kind: str = "head"  # "head", "restore" (a backup was restored), "purge" (last entry a purge removed)
 
     def fields(self, database: str) -> dict:
         return {"db": database, "seq": self.seq, "hash": self.hash, "keyed_from": self.keyed_from,
