@@ -73,6 +73,20 @@ def test_a_purge_keeps_the_retention_period_and_the_chain_verifiable(purged, aud
     assert _verify(purged).intact and _verify(purged, full=True).checked == 6
 
 
+def test_verification_starts_from_the_purge_anchor_when_no_later_checkpoint_exists(engine):
+    """The last head checkpoint (5) is among the removed entries: the verification from
+    the last checkpoint starts from the purge anchor instead."""
+    _append(engine, 5, days_ago=400)
+    assert _verify(engine).intact  # checkpoint at 5
+    assert audit_retention.purge(engine, 12).up_to_seq == 5
+    with db.new_session(engine) as session:  # not committed: no new checkpoint at 6
+        report = audit.verify_chain(session)
+    assert report.intact and report.from_seq == 5 and report.checked == 1
+    as_owner(engine, "UPDATE audit_entry SET reason = 'réécrit' WHERE seq = 6")
+    report = _verify(engine)
+    assert (report.problem, report.broken_seq, report.from_seq) == ("audit.chain.altered", 6, 5)
+
+
 _REWIND_HEAD = "UPDATE audit_head SET seq = 7, hash = (SELECT hash FROM audit_entry WHERE seq = 7)"
 
 
