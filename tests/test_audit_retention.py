@@ -205,3 +205,25 @@ def test_cli_purge_is_a_dry_run_unless_confirmed(sqlite_engine):
     verified = subprocess.run([sys.executable, "-m", "dashboard.cli", "verify-audit", "--full"], env=env,
                               capture_output=True, text=True)
     assert verified.returncode == 0, verified.stderr
+
+
+def test_the_alarm_accepts_a_genuine_purge_and_raises_on_a_forged_one(org, audit_checkpoints):
+    """The DPO's banner (dashboard.audit_trail.alarm) stays quiet after a real purge and
+    names a purge anchor written without the key."""
+    from dashboard import audit_trail
+
+    later = utcnow() + timedelta(days=400)
+    done = audit_retention.purge(org.engine, 12, now=later)  # every entry of the organisation's set-up
+    assert done.count > 0
+    with org.session() as session:
+        assert audit_trail.alarm(session, org.dpo) is None
+        database = audit_anchor.database_label(session)
+    _append(org.engine, 2)
+    forged = {**Checkpoint(done.up_to_seq + 1, "0" * 64, 1, audit_anchor.now(), "purge").fields(database),
+              "mac": "f" * 64}
+    with audit_checkpoints.open("a") as handle:
+        handle.write(json.dumps(forged) + "\n")
+    with org.session() as session:
+        status = audit_trail.alarm(session, org.dpo)
+    assert status is not None and status.problem == "audit.chain.checkpoint_forged"
+    assert status.cause == "audit.chain.cause.checkpoint_forged"
