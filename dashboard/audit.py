@@ -187,13 +187,21 @@ def verify_chain(session: Session, batch: int = 5000, *, full: bool = False, che
     checkpoints = audit_anchor.read(database, key, whole=full)
     if checkpoints.forged:
         return _broken(0, None, "audit.chain.checkpoint_forged")
-    anchor = checkpoints.last
+    anchor, floor = checkpoints.last, checkpoints.floor
+    floor_seq = floor.seq if floor else 0
     if anchor is not None and anchor.keyed_from != keyed_from:
         return _broken(0, keyed_from, "audit.chain.switch_moved")
-    if anchor is not None and max(head_seq, last_row[0] if last_row else 0) < anchor.seq:
-        return _broken(0, (last_row[0] if last_row else 0) + 1, "audit.chain.rewound", anchor.seq)
-    expected = {cp.seq: cp.hash for cp in checkpoints.valid} if full else {}
-    if full or anchor is None:
+    top = max(anchor.seq if anchor else 0, floor_seq)
+    if top and max(head_seq, last_row[0] if last_row else 0) < top:
+        return _broken(0, (last_row[0] if last_row else 0) + 1, "audit.chain.rewound", top)
+    expected = {cp.seq: cp.hash for cp in checkpoints.valid if cp.seq > floor_seq} if full else {}
+    purge_to_find = None
+    if (full or anchor is None or anchor.seq <= floor_seq) and floor is not None:
+        # entries up to the signed purge anchor were removed on purpose (manage.py purge-audit):
+        # the chain starts after it, and must hold the audit.purge entry that names it
+        expected_prev, expected_seq, from_seq = floor.hash, floor.seq + 1, floor.seq
+        purge_to_find = (floor.seq, floor.hash)
+    elif full or anchor is None:
         expected_prev, expected_seq, from_seq = GENESIS_HASH, 1, 0
     else:
         start = _entry_at(session, anchor.seq)
@@ -210,15 +218,30 @@ def verify_chain(session: Session, batch: int = 5000, *, full: bool = False, che
             return _broken(checked, seq, "audit.chain.altered", from_seq)
         if seq in expected and expected[seq] != entry.hash:
             return _broken(checked, seq, "audit.chain.checkpoint_mismatch", from_seq)
+        if purge_to_find and entry.action == PURGE_ACTION and _purge_named(entry) == purge_to_find:
+            purge_to_find = None
         expected_prev = entry.hash
         expected_seq += 1
         checked += 1
     last_seq = expected_seq - 1
     if head_seq != last_seq or head_hash != expected_prev:
         return _broken(checked, last_seq + 1, "audit.chain.truncated", from_seq)
+    if purge_to_find:  # a signed purge anchor that no purge in the chain accounts for
+        return _broken(checked, purge_to_find[0], "audit.chain.purge_unrecorded", from_seq)
     if checkpoint and last_seq > (anchor.seq if anchor else 0):
         audit_anchor.after_commit(session, Checkpoint(last_seq, expected_prev, keyed_from, audit_anchor.now()), key)
     return ChainReport(True, checked, from_seq=from_seq, head_seq=last_seq, head_hash=expected_prev)
+
+
+PURGE_ACTION = "audit.purge"
+
+
+def _purge_named(entry: AuditEntry) -> tuple[int, str] | None:
+    details = entry.details if isinstance(entry.details, dict) else {}
+    try:
+        return int(details["up_to_seq"]), str(details["up_to_hash"])
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def anchor_restored(session: Session) -> None:

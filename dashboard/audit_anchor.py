@@ -99,7 +99,7 @@ class Checkpoint:
     hash: str
     keyed_from: int
     at: str
-    kind: str = "head"  # "head", or "restore" after a backup was restored
+    kind: str = "head"  # "head", "restore" (a backup was restored), "purge" (last entry a purge removed)
 
     def fields(self, database: str) -> dict:
         return {"db": database, "seq": self.seq, "hash": self.hash, "keyed_from": self.keyed_from,
@@ -110,10 +110,16 @@ class Checkpoint:
 class Checkpoints:
     valid: list[Checkpoint]  # since the last restore line, in file order
     forged: int  # lines naming this database whose signature is wrong
+    purges: list[Checkpoint] = ()  # every signed purge line (a restore does not bring purged entries back)
 
     @property
     def last(self) -> Checkpoint | None:
         return max(self.valid, key=lambda cp: cp.seq) if self.valid else None
+
+    @property
+    def floor(self) -> Checkpoint | None:
+        """The last entry a retention purge removed: the chain now starts after it."""
+        return max(self.purges, key=lambda cp: cp.seq) if self.purges else None
 
 
 def database_label(session: Session) -> str:
@@ -152,6 +158,7 @@ def read(database: str, key: bytes, *, whole: bool = False) -> Checkpoints:
     """This database's checkpoints since its last restore line. Reads the file's tail
     first, the whole file when the tail holds none of this database's lines."""
     valid: list[Checkpoint] = []
+    purges: list[Checkpoint] = []
     forged = 0
     lines = _lines(whole)
     for line in lines:
@@ -166,12 +173,15 @@ def read(database: str, key: bytes, *, whole: bool = False) -> Checkpoints:
         if record.get("mac") != checkpoint_mac(checkpoint.fields(database), key):
             forged += 1
             continue
+        if checkpoint.kind == "purge":
+            purges.append(checkpoint)
+            continue
         if checkpoint.kind == "restore":
             valid = []
         valid.append(checkpoint)
-    if not whole and not valid and not forged and lines:
+    if not whole and not valid and not purges and not forged and lines:
         return read(database, key, whole=True)
-    return Checkpoints(valid, forged)
+    return Checkpoints(valid, forged, purges)
 
 
 def file_for(database: str) -> bytes:

@@ -146,6 +146,7 @@ _CAUSES = {  # problems found outside the rows themselves: what was done
     "audit.chain.checkpoint_forged": "audit.chain.cause.checkpoint_forged",
     "audit.chain.switch_moved": "audit.chain.cause.switch_moved",
     "audit.chain.key_missing": "audit.chain.cause.key_missing",
+    "audit.chain.purge_unrecorded": "audit.chain.cause.purge_unrecorded",
 }
 
 

@@ -153,6 +153,36 @@ def cmd_verify_audit(args) -> int:
     return 1
 
 
+def _day(moment) -> str:
+    return i18n.Translator(i18n.DEFAULT_LANGUAGE).date(moment.date())
+
+
+def cmd_purge_audit(args) -> int:
+    """Dry run unless --yes: what would go, then (with --yes) the purge (dashboard/audit_retention.py)."""
+    from dashboard import audit_retention
+
+    try:
+        months = audit_retention.retention_months(args.months)
+        engine = _engine(existing=True)
+        if not args.yes:
+            with db.new_session(engine) as session:
+                todo = audit_retention.plan(session, months)
+            if not todo.count:
+                _say("audit.purge.nothing", months=months, cutoff=_day(todo.cutoff))
+                return 0
+            _say("audit.purge.would_remove", count=todo.count, first=todo.first_seq, last=todo.up_to_seq,
+                 months=months, cutoff=_day(todo.cutoff))
+            return 0
+        done = audit_retention.purge(engine, months)
+    except DomainError as error:
+        return _fail(error)
+    if not done.count:
+        _say("audit.purge.nothing", months=months, cutoff=_day(done.cutoff))
+    else:
+        _say("audit.purge.done", count=done.count, first=done.first_seq, last=done.up_to_seq, months=months)
+    return 0
+
+
 def cmd_verify_documents(args) -> int:
     with db.new_session(_engine(existing=True)) as session:
         report = evidence.verify_documents(session)
@@ -256,6 +286,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--after-restore", action="store_true",
                    help="after restoring a backup (pg_restore): anchor its head, then verify the whole chain")
     p.set_defaults(func=cmd_verify_audit)
+    p = sub.add_parser("purge-audit", help="remove the audit entries older than the retention period "
+                       "(DPO_AUDIT_RETENTION_MONTHS, default 12, minimum 6); a dry run without --yes; "
+                       "run it as the database owner")
+    p.add_argument("--months", help="months kept (default: DPO_AUDIT_RETENTION_MONTHS)")
+    p.add_argument("--yes", action="store_true", help="really remove them (after a signed purge checkpoint)")
+    p.set_defaults(func=cmd_purge_audit)
     sub.add_parser("verify-documents", help="check every stored document's bytes against its SHA-256"
                    ).set_defaults(func=cmd_verify_documents)
     p = sub.add_parser("audit-deps", help="check requirements.lock against known vulnerabilities (pip-audit); "

@@ -50,3 +50,8 @@ def audit_key_file() -> Path:
 def audit_checkpoint_file() -> Path:
     """Append-only file of signed checkpoints of the audit chain's head."""
     return Path(os.environ.get("DPO_AUDIT_CHECKPOINT_FILE", "").strip() or data_dir() / "audit-checkpoints.log")
+
+
+def audit_retention_months() -> str:
+    """Months of audit trail kept by `manage.py purge-audit` (checked there: at least 6)."""
+    return os.environ.get("DPO_AUDIT_RETENTION_MONTHS", "").strip() or "12"

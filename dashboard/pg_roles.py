@@ -19,6 +19,8 @@ from sqlalchemy.engine import Engine
 
 # Rows that nobody changes or removes once written (the audit trail, the evidence registry).
 APPEND_ONLY = ("audit_entry", "evidence_document")
+# Tables the app reads and never writes: the permit that opens a retention purge (manage.py purge-audit).
+READ_ONLY = ("audit_purge_permit",)
 _ROLE = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
@@ -57,6 +59,9 @@ def statements(app: str, database: str, schema: str = "public", append_only: tup
     for table in append_only:
         if existing_tables is None or table in existing_tables:
             sql.append(f"REVOKE UPDATE, DELETE ON TABLE {s}.{_ident(table)} FROM {a}")
+    for table in READ_ONLY:
+        if existing_tables is None or table in existing_tables:
+            sql.append(f"REVOKE INSERT, UPDATE, DELETE ON TABLE {s}.{_ident(table)} FROM {a}")
     # TRUNCATE, REFERENCES and TRIGGER are never granted; ALTER/DROP need ownership.
     return sql
 

@@ -98,3 +98,16 @@ def checkpoint_mac(fields: dict[str, Any], key: bytes) -> str:
     """The signature of a checkpoint line of the head (see dashboard/audit_anchor.py)."""
     text = json.dumps(fields, sort_keys=True, ensure_ascii=False).encode("utf-8")
     return hmac.new(key, text, hashlib.sha256).hexdigest()
+
+
+class AuditPurgePermit(SQLModel, table=True):
+    """Open only inside a retention purge (`manage.py purge-audit`): the triggers on
+    audit_entry let a DELETE through for the entries up to `up_to_seq` while a row
+    here says so. The purge inserts it and removes it in the same transaction, so no
+    other connection ever sees it; on PostgreSQL only the owner may write it
+    (dashboard/pg_roles.py)."""
+
+    __tablename__ = "audit_purge_permit"
+
+    id: int = Field(default=1, primary_key=True)
+    up_to_seq: int = Field(default=0)

@@ -85,6 +85,7 @@ def test_the_app_role_starts_without_migrating_and_does_its_work(app_engine):
     "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1'",
     "UPDATE audit_entry SET reason = 'forged'",
     "DELETE FROM audit_entry",
+    "INSERT INTO audit_purge_permit (id, up_to_seq) VALUES (1, 1000000)",  # opening a purge is the owner's
     "UPDATE alembic_version SET version_num = '0001'",
 ])
 def test_the_app_role_is_refused(app_engine, statement):
@@ -120,3 +121,31 @@ def test_the_owner_keeps_its_rights_and_the_statements_are_idempotent(two_roles)
 def test_role_names_are_checked():
     with pytest.raises(ValueError):
         pg_roles.statements('app"; DROP TABLE x; --', "db")
+
+
+def test_only_the_owner_can_purge_the_trail(two_roles, app_engine):
+    """Issue 14 item 8, retention (CNIL délibération 2021-122): `manage.py purge-audit`
+    connected as the app role is refused before anything is written; as the owner it
+    removes the old entries and the app role still verifies the chain."""
+    from datetime import timedelta
+
+    from dashboard import audit_retention
+    from models.errors import RuleViolation
+    from models.types import utcnow
+
+    owner_engine, _ = two_roles
+    later = utcnow() + timedelta(days=400)  # every entry so far is older than the retention
+    with db.unit_of_work(app_engine) as session:
+        audit.record(session, None, "test.event")
+    with db.new_session(app_engine) as session:
+        before = audit.count_entries(session)
+    with pytest.raises(RuleViolation) as refused:
+        audit_retention.purge(app_engine, 12, now=later)
+    assert refused.value.key == "audit.purge.not_owner"
+    with db.new_session(app_engine) as session:
+        assert audit.count_entries(session) == before
+    done = audit_retention.purge(owner_engine, 12, now=later)
+    assert done.count == before
+    with db.new_session(app_engine) as session:
+        assert audit.count_entries(session) == 1  # the audit.purge entry
+        assert audit.verify_chain(session, full=True).intact
