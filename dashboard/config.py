@@ -50,3 +50,8 @@ def audit_key_file() -> Path:
 def audit_checkpoint_file() -> Path:
     """Append-only file of signed checkpoints of the audit chain's head."""
     return Path(os.environ.get("DPO_AUDIT_CHECKPOINT_FILE", "").strip() or data_dir() / "audit-checkpoints.log")
+
+
+def mfa_required_roles() -> str:
+    """Roles that must sign in with a second factor (TOTP), comma-separated; "" for none."""
+    return os.environ.get("DPO_MFA_REQUIRED_ROLES", "dpo,auditor")

@@ -1,6 +1,6 @@
 import streamlit as st
 
-from dashboard import calendar_feed, ui
+from dashboard import calendar_feed, mfa, ui
 from dashboard.overview.scope import HORIZONS, OverviewFilter
 
 actor = ui.page_actor(page="account")
@@ -9,6 +9,14 @@ st.write(f"**{ui.literal(actor.full_name)}** — `{actor.username}` — {ui.t(f'
 st.subheader(ui.t("account.change_password"))
 if ui.password_form(actor):
     st.rerun()
+
+# ------------------------------------------------------------------ second factor
+st.subheader(ui.t("mfa.title"))
+enrolled = bool(ui.call(mfa.own_factor, actor=actor).value)
+st.caption(ui.t("mfa.status_on" if enrolled else "mfa.status_off"))
+with st.expander(ui.t("mfa.replace" if enrolled else "mfa.enrol")):
+    if ui.second_factor_enrolment(actor):
+        st.rerun()
 
 # ------------------------------------------------------------------ deadline calendar
 _NEW_FEED_URL = "_calendar_feed_url"  # shown once, on the run after its creation
