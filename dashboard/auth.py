@@ -150,14 +150,15 @@ def check_password(session: Session, username: str, password: str, now: datetime
     return user
 
 
-def complete_login(session: Session, user: User, *, second_factor: str = "") -> None:
-    """Every factor checked: the lock-out counter starts again, the log-in is on record."""
+def complete_login(session: Session, user: User, *, via: str = "") -> None:
+    """Every factor checked: the lock-out counter starts again, the log-in is on record
+    (`via`: "totp" after a second factor, "oidc" for single sign-on, "" for a password alone)."""
     throttle = session.exec(select(LoginThrottle).where(LoginThrottle.username == user.username)).first()
     if throttle:
         register_success(throttle)
         session.add(throttle)
     audit.record(session, actor_for(session, user), "auth.login", object_type="user", object_id=user.id,
-                 details={"second_factor": second_factor} if second_factor else None)
+                 details={"via": via} if via else None)
 
 
 def open_session(session: Session, user: User, now: datetime | None = None) -> str:
@@ -215,8 +216,9 @@ def actor_for(session: Session, user: User, session_id: int | None = None) -> Ac
         department_ids=frozenset(departments),
         language=user.language,
         must_change_password=user.must_change_password,
-        needs_second_factor=second_factor.needs_enrolment(user.role, bool(user.totp_secret),
-                                                          second_factor.parse_roles(config.mfa_required_roles())),
+        # An SSO account's second factor is the provider's (dashboard/sso.py).
+        needs_second_factor=not user.oidc_subject and second_factor.needs_enrolment(
+            user.role, bool(user.totp_secret), second_factor.parse_roles(config.mfa_required_roles())),
         session_id=session_id,
     )
 

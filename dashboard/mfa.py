@@ -160,7 +160,7 @@ def verify_login_code(session: Session, user_id: int, code: str, now: datetime |
         raise CodeRefused()
     user.totp_last_step = step
     session.add(user)
-    auth.complete_login(session, user, second_factor="totp")
+    auth.complete_login(session, user, via="totp")
     return user
 
 

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import streamlit as st
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
-from dashboard import auth, config, db, i18n, mfa, users, web_session
+from dashboard import auth, config, db, i18n, mfa, sso, users, web_session
 from dashboard.actor import Actor
 from dashboard.errors import DatabaseUnavailable, NotAllowed
 from dashboard.markdown import label as literal_label, literal  # noqa: F401 - every user text shown goes through these
@@ -30,6 +30,7 @@ LANG_KEY = "_lang"
 FLASH_KEY = "_flash"
 PASSWORD_PAGE = "password"
 MFA_PAGE = "second-factor"
+_SSO_TRIED = "_sso_tried"
 MFA_PENDING = "_mfa_pending"  # (user id, deadline): the password was right, the code is awaited
 MFA_PENDING_SECONDS = 300
 MFA_NEW_SECRET = "_mfa_new_secret"  # the secret being enrolled, kept in this tab only until confirmed
@@ -284,6 +285,38 @@ def sign_in(username: str, password: str) -> bool:
     pending, opened = done
     if pending is not None:
         st.session_state[MFA_PENDING] = (pending, time.monotonic() + MFA_PENDING_SECONDS)
+        return False
+    _opened(*opened)
+    return True
+
+
+def sso_available() -> bool:
+    """Whether single sign-on is configured (Streamlit's `[auth]` secrets)."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all
+        return False
+
+
+def sign_in_sso() -> bool:
+    """The provider has signed the person in (st.user, from Streamlit's OIDC callback): map
+    them to their account and open a session of the app's own, as after a password (the
+    launcher then drops Streamlit's identity cookies: the app's session rules apply)."""
+    if st.session_state.get(_SSO_TRIED):
+        return False  # refused once in this tab: the local log-in form stays usable
+    try:
+        if not (sso_available() and st.user.is_logged_in):
+            return False
+        claims = st.user.to_dict()
+    except Exception:  # no browser connection (bare mode)
+        return False
+    st.session_state[_SSO_TRIED] = True
+
+    def step(session):
+        return _open(session, sso.sign_in(session, claims))
+
+    opened = _login_step(step)
+    if opened is None:
         return False
     _opened(*opened)
     return True

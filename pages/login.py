@@ -22,3 +22,7 @@ else:
         submitted = st.form_submit_button(ui.t("auth.submit"), type="primary")
     if submitted and (ui.sign_in(username, password) or ui.mfa_pending()):
         st.rerun()
+    if ui.sso_available():  # single sign-on; the local accounts above stay available
+        st.divider()
+        if st.button(ui.t("sso.sign_in"), key="sso_login", icon=":material/badge:"):
+            st.login()

@@ -99,7 +99,7 @@ def test_log_in_with_a_factor_needs_the_code_after_the_password(org):
     with org.work() as session:
         assert auth.resolve_session(session, token).username == "dpo"
     login = _actions(org, "auth.login")[-1]
-    assert login.details == {"second_factor": "totp"}
+    assert login.details == {"via": "totp"}
 
 
 def test_the_same_code_is_refused_a_second_time(org):
