@@ -48,7 +48,11 @@ class SealBroken(DomainError):
 
 
 def _key() -> bytes:
-    base = audit_anchor.read_key() or audit_anchor.create_key()
+    """Derived from the audit key, never created here: a lost audit key file is the audit
+    trail's alarm to raise (dashboard.audit_anchor), not something to paper over."""
+    base = audit_anchor.read_key_or_none()
+    if base is None:
+        raise SealBroken()
     return hmac.new(base, b"dpo-desk totp secret seal", hashlib.sha256).digest()
 
 
@@ -115,23 +119,33 @@ def matching_step(secret: str, code: str, now: datetime) -> int | None:
 # ------------------------------------------------------------------ use cases
 
 
-def confirm_enrolment(session: Session, actor: Actor, secret: str, code: str, now: datetime | None = None) -> None:
-    """Store the secret the user's app now holds, once a first code from it matches.
-    Replaces a previous factor (the user is signed in, with it if one was set)."""
+def confirm_enrolment(session: Session, actor: Actor, secret: str, code: str, now: datetime | None = None, *,
+                      current_code: str = "") -> None:
+    """Store the secret the user's app now holds, once a first code from it matches. Replacing
+    a factor also takes a code of the current one (a session left open is not enough to
+    swap it; a lost phone is the DPO's reset). A wrong code counts in the log-in lock-out."""
     now = now or utcnow()
     user = session.get(User, actor.user_id) if actor.user_id else None
     if user is None or not user.active:
         raise NotAllowed()
-    step = matching_step(secret, code, now)
-    if step is None:
-        audit.record(session, actor, "mfa.enrolment_failed", object_type="user", object_id=user.id)
-        session.commit()  # on record even though the enrolment fails
-        raise CodeRefused()
     replaced = has_factor(user)
-    user.totp_secret, user.totp_last_step = seal(secret), step
-    session.add(user)
+    throttle = session.exec(select(LoginThrottle).where(LoginThrottle.username == user.username)).first()
+    if is_locked(throttle, now):
+        raise auth.AccountLocked(minutes=max(1, int((throttle.locked_until - now).total_seconds() // 60) + 1))
+    step = matching_step(secret, code, now)
+    current_step = matching_step(unseal(user.totp_secret), current_code, now) if replaced else None
+    if step is None or (replaced and not second_factor.fresh_step(current_step, user.totp_last_step)):
+        throttle = throttle or LoginThrottle(username=user.username)
+        register_failure(throttle, now, auth.LOCKOUT)
+        session.add(throttle)
+        audit.record(session, actor, "mfa.enrolment_failed", object_type="user", object_id=user.id,
+                     details={"locked": is_locked(throttle, now)})
+        session.commit()  # on record, and counted, even though the enrolment fails
+        raise CodeRefused()
     audit.record(session, actor, "mfa.enrolled", object_type="user", object_id=user.id,
                  object_ref=user.username, details={"replaced": True} if replaced else None)
+    user.totp_secret, user.totp_last_step = seal(secret), step
+    session.add(user)
 
 
 def verify_login_code(session: Session, user_id: int, code: str, now: datetime | None = None) -> User:

@@ -521,9 +521,10 @@ def password_form(actor: Actor) -> bool:
 
 
 
-def second_factor_enrolment(actor: Actor) -> bool:
+def second_factor_enrolment(actor: Actor, *, replacing: bool = False) -> bool:
     """Enrol (or replace) one's second factor: a new secret shown once, as an otpauth://
-    URI and in base32, confirmed with a first code of the app. True once enrolled."""
+    URI and in base32, confirmed with a first code of the app (and, to replace one, a code
+    of the current one). True once enrolled."""
     secret = st.session_state.get(MFA_NEW_SECRET)
     if not secret:
         secret = st.session_state[MFA_NEW_SECRET] = mfa.new_secret()
@@ -533,11 +534,13 @@ def second_factor_enrolment(actor: Actor) -> bool:
     st.markdown(f"**{t('mfa.uri')}**")
     st.code(mfa.provisioning_uri(secret, actor.username), language=None)
     with st.form("mfa_enrol", clear_on_submit=True):
-        code = st.text_input(t("mfa.code"), key="mfa_enrol_code", max_chars=8, autocomplete="one-time-code")
+        current = st.text_input(t("mfa.current_code"), key="mfa_current_code", max_chars=8,
+                                autocomplete="one-time-code") if replacing else ""
+        code = st.text_input(t("mfa.new_code" if replacing else "mfa.code"), key="mfa_enrol_code", max_chars=8, autocomplete="one-time-code")
         submitted = st.form_submit_button(t("mfa.confirm"), type="primary")
     if not submitted:
         return False
-    if call(mfa.confirm_enrolment, secret, code, actor=actor).ok:
+    if call(mfa.confirm_enrolment, secret, code, actor=actor, current_code=current).ok:
         st.session_state.pop(MFA_NEW_SECRET, None)  # never shown again
         flash("mfa.enrolled")
         return True

@@ -15,7 +15,7 @@ st.subheader(ui.t("mfa.title"))
 enrolled = bool(ui.call(mfa.own_factor, actor=actor).value)
 st.caption(ui.t("mfa.status_on" if enrolled else "mfa.status_off"))
 with st.expander(ui.t("mfa.replace" if enrolled else "mfa.enrol")):
-    if ui.second_factor_enrolment(actor):
+    if ui.second_factor_enrolment(actor, replacing=enrolled):
         st.rerun()
 
 # ------------------------------------------------------------------ deadline calendar

@@ -8,7 +8,7 @@ import pyotp
 import pytest
 from sqlmodel import select
 
-from dashboard import auth, mfa, navigation
+from dashboard import audit_anchor, auth, mfa, navigation
 from dashboard.errors import NotAllowed
 from models import second_factor
 from models.audit import AuditEntry
@@ -43,6 +43,7 @@ def test_a_code_is_accepted_once_per_time_step():
 
 
 def test_the_secret_is_sealed_and_the_seal_is_checked():
+    audit_anchor.create_key()  # the key file outside the database (kept if it exists)
     secret = mfa.new_secret()
     sealed = mfa.seal(secret)
     assert secret not in sealed and mfa.unseal(sealed) == secret
@@ -85,6 +86,21 @@ def test_enrolment_needs_a_right_first_code_and_stores_only_a_sealed_secret(org)
     assert stored and secret not in stored and mfa.unseal(stored) == secret
     assert [e.action for e in _actions(org, "mfa.enrolled", "mfa.enrolment_failed")] == [
         "mfa.enrolment_failed", "mfa.enrolled"]
+
+
+def test_replacing_a_factor_takes_a_code_of_the_current_one(org):
+    """A session left open is not enough to swap the factor (OWASP ASVS 2.8 / 3.x re-authentication)."""
+    now = utcnow()
+    old = _enrol(org, "dpo", now - timedelta(minutes=5))
+    new = mfa.new_secret()
+    with pytest.raises(mfa.CodeRefused), org.work() as session:
+        mfa.confirm_enrolment(session, org.dpo, new, pyotp.TOTP(new).at(now), now=now)
+    assert mfa.unseal(_user(org, "dpo").totp_secret) == old
+    with org.work() as session:
+        mfa.confirm_enrolment(session, org.dpo, new, pyotp.TOTP(new).at(now), now=now,
+                              current_code=pyotp.TOTP(old).at(now))
+    assert mfa.unseal(_user(org, "dpo").totp_secret) == new
+    assert _actions(org, "mfa.enrolled")[-1].details == {"replaced": True}
 
 
 def test_log_in_with_a_factor_needs_the_code_after_the_password(org):

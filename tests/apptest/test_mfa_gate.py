@@ -67,3 +67,22 @@ def test_an_enrolled_account_gives_its_code_after_the_password(app_org):
     at.button(key="FormSubmitter:login_code-Se connecter").click().run()
     assert not at.exception
     assert _titles(at) == ["Échéances"]
+
+
+def test_the_account_page_replaces_a_factor_only_with_a_code_of_the_current_one(app_org):
+    at = app_as(app_org, "juriste")  # signed in, then enrolled (elsewhere)
+    old = mfa.new_secret()
+    with db.unit_of_work(app_org.engine) as session:
+        mfa.confirm_enrolment(session, app_org.legal, old, pyotp.TOTP(old).now())
+    at.switch_page(page_path("account.py")).run()
+    assert "Activé : un code est demandé à chaque connexion." in [c.value for c in at.caption]
+    new = at.session_state[ui.MFA_NEW_SECRET]
+    at.text_input(key="mfa_enrol_code").input(pyotp.TOTP(new).now())
+    at.button(key="FormSubmitter:mfa_enrol-Confirmer").click().run()  # no code of the current app
+    assert [e.value for e in at.error] == ["Code incorrect ou déjà utilisé."]
+    at.text_input(key="mfa_current_code").input(pyotp.TOTP(old).at(time.time() + 30))
+    at.text_input(key="mfa_enrol_code").input(pyotp.TOTP(new).now())
+    at.button(key="FormSubmitter:mfa_enrol-Confirmer").click().run()
+    assert not at.exception and not at.error
+    with db.new_session(app_org.engine) as session:
+        assert mfa.unseal(session.exec(select(User.totp_secret).where(User.username == "juriste")).one()) == new
