@@ -521,6 +521,11 @@ def password_form(actor: Actor) -> bool:
 
 
 
+def forget_new_secret() -> None:
+    """An enrolment left unfinished: its key is not kept."""
+    st.session_state.pop(MFA_NEW_SECRET, None)
+
+
 def second_factor_enrolment(actor: Actor, *, replacing: bool = False) -> bool:
     """Enrol (or replace) one's second factor: a new secret shown once, as an otpauth://
     URI and in base32, confirmed with a first code of the app (and, to replace one, a code

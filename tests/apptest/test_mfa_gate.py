@@ -76,6 +76,8 @@ def test_the_account_page_replaces_a_factor_only_with_a_code_of_the_current_one(
         mfa.confirm_enrolment(session, app_org.legal, old, pyotp.TOTP(old).now())
     at.switch_page(page_path("account.py")).run()
     assert "Activé : un code est demandé à chaque connexion." in [c.value for c in at.caption]
+    assert ui.MFA_NEW_SECRET not in at.session_state  # no new key until asked for
+    at.toggle(key="mfa_setup").set_value(True).run()
     new = at.session_state[ui.MFA_NEW_SECRET]
     at.text_input(key="mfa_enrol_code").input(pyotp.TOTP(new).now())
     at.button(key="FormSubmitter:mfa_enrol-Confirmer").click().run()  # no code of the current app
@@ -84,5 +86,6 @@ def test_the_account_page_replaces_a_factor_only_with_a_code_of_the_current_one(
     at.text_input(key="mfa_enrol_code").input(pyotp.TOTP(new).now())
     at.button(key="FormSubmitter:mfa_enrol-Confirmer").click().run()
     assert not at.exception and not at.error
+    assert not at.toggle(key="mfa_setup").value and ui.MFA_NEW_SECRET not in at.session_state
     with db.new_session(app_org.engine) as session:
         assert mfa.unseal(session.exec(select(User.totp_secret).where(User.username == "juriste")).one()) == new
