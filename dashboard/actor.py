@@ -15,6 +15,7 @@ class Actor:
     department_ids: frozenset[int] = field(default_factory=frozenset)
     language: str = "fr"
     must_change_password: bool = False  # a temporary password: the app shows only the change form
+    needs_second_factor: bool = False  # the role requires one and none is set: the app shows only enrolment
     session_id: int | None = None  # the log-in session this request came with
 
     def can(self, capability: Capability) -> bool:

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from dashboard import audit, audit_anonymous, config
 from dashboard.actor import Actor
 from dashboard.validation import problem
-from models import password_policy
+from models import password_policy, second_factor
 from models.errors import DomainError
 from models.lockout import LockoutPolicy, is_locked, register_failure, register_success
 from models.org import LoginThrottle, LoginTicket, User, UserDepartment, UserSession
@@ -35,6 +35,12 @@ class LoginFailed(DomainError):
 
 class AccountLocked(DomainError):
     key = "auth.locked"
+
+
+class SecondFactorRequired(DomainError):
+    """The password alone does not sign this account in: its code is asked next."""
+
+    key = "mfa.code_required"
 
 
 class SessionEnded(DomainError):
@@ -103,8 +109,21 @@ def login(session: Session, username: str, password: str, now: datetime | None =
 
 
 def authenticate(session: Session, username: str, password: str, now: datetime | None = None) -> User:
-    """Check the credentials (lock-out, same answer for every failure). A failure is
-    committed before it is raised: the counter must stick."""
+    """Check the credentials of an account without a second factor and complete its log-in.
+    An account with one is refused here (SecondFactorRequired): its log-in goes through
+    check_password, then dashboard.mfa.verify_login_code."""
+    now = now or utcnow()
+    user = check_password(session, username, password, now)
+    if user.totp_secret:
+        raise SecondFactorRequired()
+    complete_login(session, user)
+    return user
+
+
+def check_password(session: Session, username: str, password: str, now: datetime | None = None) -> User:
+    """The first factor (lock-out, same answer for every failure). A failure is committed
+    before it is raised: the counter must stick. A success does not yet reset the counter
+    nor count as a log-in: complete_login does, once every factor is checked."""
     now = now or utcnow()
     name = normalise_username(username)[:80]
     throttle = session.exec(select(LoginThrottle).where(LoginThrottle.username == name)).first()
@@ -125,14 +144,21 @@ def authenticate(session: Session, username: str, password: str, now: datetime |
                                now=now)
         session.commit()  # the failure must count even though the caller's work fails
         raise LoginFailed()
-    if throttle:
-        register_success(throttle)
-        session.add(throttle)
     if _hasher().check_needs_rehash(user.password_hash):
         user.password_hash = _hasher().hash(password)
         session.add(user)
-    audit.record(session, actor_for(session, user), "auth.login", object_type="user", object_id=user.id)
     return user
+
+
+def complete_login(session: Session, user: User, *, via: str = "") -> None:
+    """Every factor checked: the lock-out counter starts again, the log-in is on record
+    (`via`: "totp" after a second factor, "oidc" for single sign-on, "" for a password alone)."""
+    throttle = session.exec(select(LoginThrottle).where(LoginThrottle.username == user.username)).first()
+    if throttle:
+        register_success(throttle)
+        session.add(throttle)
+    audit.record(session, actor_for(session, user), "auth.login", object_type="user", object_id=user.id,
+                 details={"via": via} if via else None)
 
 
 def open_session(session: Session, user: User, now: datetime | None = None) -> str:
@@ -190,6 +216,9 @@ def actor_for(session: Session, user: User, session_id: int | None = None) -> Ac
         department_ids=frozenset(departments),
         language=user.language,
         must_change_password=user.must_change_password,
+        # An SSO account's second factor is the provider's (dashboard/sso.py).
+        needs_second_factor=not user.oidc_subject and second_factor.needs_enrolment(
+            user.role, bool(user.totp_secret), second_factor.parse_roles(config.mfa_required_roles())),
         session_id=session_id,
     )
 

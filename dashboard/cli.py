@@ -107,6 +107,9 @@ def cmd_serve(args) -> int:
 
 def cmd_demo(args) -> int:
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{config.data_dir() / 'demo.sqlite3'}")
+    # The demo personas sign in with the published password alone (like the password rule, the
+    # second factor is waived for the demo only); DPO_MFA_REQUIRED_ROLES=dpo,auditor to try it.
+    os.environ.setdefault("DPO_MFA_REQUIRED_ROLES", "")
     cmd_seed_demo(args)
     return cmd_serve(args)
 

@@ -55,3 +55,22 @@ def audit_checkpoint_file() -> Path:
 def audit_retention_months() -> str:
     """Months of audit trail kept by `manage.py purge-audit` (checked there: at least 6)."""
     return os.environ.get("DPO_AUDIT_RETENTION_MONTHS", "").strip() or "12"
+
+
+def mfa_required_roles() -> str:
+    """Roles that must sign in with a second factor (TOTP), comma-separated; "" for none."""
+    return os.environ.get("DPO_MFA_REQUIRED_ROLES", "dpo,auditor")
+
+
+def oidc_role_groups() -> str:
+    """Single sign-on: "group=role,..." (most privileged first), the provider's groups claim → role."""
+    return os.environ.get("DPO_OIDC_ROLE_GROUPS", "")
+
+
+def oidc_department_groups() -> str:
+    """Single sign-on: "group=DEPARTMENT_CODE,...", the groups that give a department head a department."""
+    return os.environ.get("DPO_OIDC_DEPARTMENT_GROUPS", "")
+
+
+def oidc_groups_claim() -> str:
+    return os.environ.get("DPO_OIDC_GROUPS_CLAIM", "groups")

@@ -79,13 +79,19 @@ PASSWORD_PAGE = PageSpec("password_change.py", "password", "nav.password", ":mat
                          "nav.section.general", default=True)
 
 
+MFA_PAGE = PageSpec("mfa_enrol.py", "second-factor", "nav.second_factor", ":material/phonelink_lock:",
+                    "nav.section.general", default=True)
+
+
 def pages_for(actor: Actor | None) -> list[PageSpec]:
     if actor is None:
         return [LOGIN_PAGE]
     if actor.must_change_password:  # a temporary password: nothing else until it is changed
         return [PASSWORD_PAGE]
+    if actor.needs_second_factor:  # the role requires a second factor: nothing else until it is set
+        return [MFA_PAGE]
     return [spec for spec in PAGES if spec.visible_to(actor)]
 
 
 def spec_for_file(file: str) -> PageSpec:
-    return next(spec for spec in (*PAGES, LOGIN_PAGE, PASSWORD_PAGE) if spec.file == file)
+    return next(spec for spec in (*PAGES, LOGIN_PAGE, PASSWORD_PAGE, MFA_PAGE) if spec.file == file)

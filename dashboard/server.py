@@ -118,7 +118,16 @@ async def session_route(request: Request) -> Response:
     if token:
         response.set_cookie(web_session.cookie_name(SESSION_COOKIE, https), token, path="/", httponly=True,
                             samesite="strict", secure=https, max_age=int(config.session_max_hours() * 3600))
+        _drop_identity_cookies(request, response)
     return response
+
+
+def _drop_identity_cookies(request: Request, response: Response) -> None:
+    """Streamlit's own identity cookies (st.login) have served once the app's session is open
+    (or refused): the app's session rules (idle and absolute lifetime, log-out) are the only ones."""
+    for name in request.cookies:
+        if name.startswith(web_session.STREAMLIT_IDENTITY_COOKIES):
+            response.delete_cookie(name, path="/", httponly=True, samesite="lax")
 
 
 async def logout_route(request: Request) -> Response:
@@ -133,6 +142,7 @@ async def logout_route(request: Request) -> Response:
     response = _no_store(RedirectResponse("/", status_code=303))
     response.delete_cookie(web_session.cookie_name(SESSION_COOKIE, https), path="/", httponly=True,
                            samesite="strict", secure=https)
+    _drop_identity_cookies(request, response)
     return response
 
 

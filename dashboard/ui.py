@@ -4,6 +4,7 @@ Pages use this module and the use-case modules; they never open sessions themsel
 
 import json
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -12,7 +13,7 @@ from urllib.parse import urlsplit
 import streamlit as st
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
-from dashboard import auth, config, db, i18n, users, web_session
+from dashboard import auth, config, db, i18n, mfa, sso, users, web_session
 from dashboard.actor import Actor
 from dashboard.errors import DatabaseUnavailable, NotAllowed
 from dashboard.markdown import label as literal_label, literal  # noqa: F401 - every user text shown goes through these
@@ -28,6 +29,11 @@ REDIRECT_KEY = "_redirect_to"
 LANG_KEY = "_lang"
 FLASH_KEY = "_flash"
 PASSWORD_PAGE = "password"
+MFA_PAGE = "second-factor"
+_SSO_TRIED = "_sso_tried"
+MFA_PENDING = "_mfa_pending"  # (user id, deadline): the password was right, the code is awaited
+MFA_PENDING_SECONDS = 300
+MFA_NEW_SECRET = "_mfa_new_secret"  # the secret being enrolled, kept in this tab only until confirmed
 _log = logging.getLogger("dpo_desk")
 DB_RETRY_SECONDS = 10  # while the database does not answer, the page checks again this often
 
@@ -260,34 +266,126 @@ def _here() -> str:
 
 
 def sign_in(username: str, password: str) -> bool:
-    """Check the credentials. Behind the launcher, the browser is then sent with a
-    one-time ticket to /auth/session, which opens a new session and sets its HttpOnly
-    cookie (see dashboard/web_session.py); without it, the session lives in this tab."""
-    browser_key = _cookie(web_session.BROWSER_COOKIE)
+    """Check the password. An account with a second factor then waits for its code
+    (sign_in_code; nothing is opened yet). Otherwise, behind the launcher, the browser is
+    sent with a one-time ticket to /auth/session, which opens a new session and sets its
+    HttpOnly cookie (see dashboard/web_session.py); without it, the session lives in this tab."""
+    st.session_state.pop(MFA_PENDING, None)
+
+    def step(session):
+        user = auth.check_password(session, username, password)
+        if user.totp_secret:
+            return user.id, None
+        auth.complete_login(session, user)
+        return None, _open(session, user)
+
+    done = _login_step(step)
+    if done is None:
+        return False
+    pending, opened = done
+    if pending is not None:
+        st.session_state[MFA_PENDING] = (pending, time.monotonic() + MFA_PENDING_SECONDS)
+        return False
+    _opened(*opened)
+    return True
+
+
+def sso_available() -> bool:
+    """Whether single sign-on is configured (Streamlit's `[auth]` secrets)."""
     try:
-        with db.unit_of_work(engine()) as session:
-            user = auth.authenticate(session, username, password)
-            if browser_key:
-                ticket, token = auth.issue_ticket(session, user, browser_key), None
-            else:
-                ticket, token = None, auth.open_session(session, user)
-            language = user.language
-    except DomainError as error:
-        show_error(error)
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all
         return False
-    except Exception as error:
-        if is_database_down(error):
-            show_error(DatabaseUnavailable(detail=str(error)))
+
+
+def sign_in_sso() -> bool:
+    """The provider has signed the person in (st.user, from Streamlit's OIDC callback): map
+    them to their account and open a session of the app's own, as after a password (the
+    launcher then drops Streamlit's identity cookies: the app's session rules apply)."""
+    if st.session_state.get(_SSO_TRIED):
+        return False  # refused once in this tab: the local log-in form stays usable
+    try:
+        if not (sso_available() and st.user.is_logged_in):
             return False
-        _log.exception("log-in failed")
-        st.error(t("error.unexpected"))
+        claims = st.user.to_dict()
+    except Exception:  # no browser connection (bare mode)
         return False
+    st.session_state[_SSO_TRIED] = True
+
+    def step(session):
+        return _open(session, sso.sign_in(session, claims))
+
+    opened = _login_step(step)
+    if opened is None:
+        return False
+    _opened(*opened)
+    return True
+
+
+def mfa_pending() -> bool:
+    """Whether the password was right and the second factor's code is awaited."""
+    item = st.session_state.get(MFA_PENDING)
+    if item and item[1] < time.monotonic():
+        st.session_state.pop(MFA_PENDING, None)
+        flash("mfa.pending_expired")
+        return False
+    return bool(item)
+
+
+def cancel_mfa() -> None:
+    st.session_state.pop(MFA_PENDING, None)
+
+
+def sign_in_code(code: str) -> bool:
+    """The second step: the code of the user's authenticator app; then the session opens
+    as after a password alone."""
+    if not mfa_pending():
+        return False
+    user_id = st.session_state[MFA_PENDING][0]
+
+    def step(session):
+        user = mfa.verify_login_code(session, user_id, code)
+        return _open(session, user)
+
+    opened = _login_step(step)
+    if opened is None:
+        return False
+    st.session_state.pop(MFA_PENDING, None)
+    _opened(*opened)
+    return True
+
+
+def _open(session, user) -> tuple[str | None, str | None, str]:
+    """A ticket for the launcher's cookie, or (without the launcher) a token for this tab."""
+    browser_key = _cookie(web_session.BROWSER_COOKIE)
+    if browser_key:
+        return auth.issue_ticket(session, user, browser_key), None, user.language
+    return None, auth.open_session(session, user), user.language
+
+
+def _opened(ticket: str | None, token: str | None, language: str) -> None:
     set_lang(language)
     if ticket:
         st.session_state[REDIRECT_KEY] = web_session.session_url(ticket, _here())
     else:
         st.session_state[TOKEN_KEY] = token
-    return True
+
+
+def _login_step(fn: Callable[[Any], Any]) -> Any:
+    """Run one step of the log-in in a unit of work; None (the error shown) when it fails."""
+    try:
+        with db.unit_of_work(engine()) as session:
+            return fn(session)
+    except DomainError as error:
+        show_error(error)
+        return None
+    except Exception as error:
+        if is_database_down(error):
+            show_error(DatabaseUnavailable(detail=str(error)))
+            return None
+        _log.exception("log-in failed")
+        st.error(t("error.unexpected"))
+        return None
 
 
 def sign_out() -> None:
@@ -342,6 +440,9 @@ def page_actor(capability: Capability | None = None, *, page: str = "") -> Actor
         st.rerun()
     if actor.must_change_password and page != PASSWORD_PAGE:
         st.error(t("password.change_first"))
+        st.stop()
+    if actor.needs_second_factor and not actor.must_change_password and page != MFA_PAGE:
+        st.error(t("mfa.enrol_first"))
         st.stop()
     _opening(page)
     if capability is not None and not actor.can(capability):
@@ -418,3 +519,34 @@ def password_form(actor: Actor) -> bool:
         flash("password.changed_sessions_ended" if result.value else "account.password_changed", count=result.value)
     return result.ok
 
+
+
+def forget_new_secret() -> None:
+    """An enrolment left unfinished: its key is not kept."""
+    st.session_state.pop(MFA_NEW_SECRET, None)
+
+
+def second_factor_enrolment(actor: Actor, *, replacing: bool = False) -> bool:
+    """Enrol (or replace) one's second factor: a new secret shown once, as an otpauth://
+    URI and in base32, confirmed with a first code of the app (and, to replace one, a code
+    of the current one). True once enrolled."""
+    secret = st.session_state.get(MFA_NEW_SECRET)
+    if not secret:
+        secret = st.session_state[MFA_NEW_SECRET] = mfa.new_secret()
+    st.caption(t("mfa.enrol_intro"))
+    st.markdown(f"**{t('mfa.secret')}**")
+    st.code(" ".join(secret[i:i + 4] for i in range(0, len(secret), 4)), language=None)
+    st.markdown(f"**{t('mfa.uri')}**")
+    st.code(mfa.provisioning_uri(secret, actor.username), language=None)
+    with st.form("mfa_enrol", clear_on_submit=True):
+        current = st.text_input(t("mfa.current_code"), key="mfa_current_code", max_chars=8,
+                                autocomplete="one-time-code") if replacing else ""
+        code = st.text_input(t("mfa.new_code" if replacing else "mfa.code"), key="mfa_enrol_code", max_chars=8, autocomplete="one-time-code")
+        submitted = st.form_submit_button(t("mfa.confirm"), type="primary")
+    if not submitted:
+        return False
+    if call(mfa.confirm_enrolment, secret, code, actor=actor, current_code=current).ok:
+        st.session_state.pop(MFA_NEW_SECRET, None)  # never shown again
+        flash("mfa.enrolled")
+        return True
+    return False

@@ -19,6 +19,7 @@ BROWSER_COOKIE = "dpo_desk_browser"
 SECURE_PREFIX = "__Host-"
 SESSION_ROUTE = "/auth/session"
 LOGOUT_ROUTE = "/auth/logout"
+STREAMLIT_IDENTITY_COOKIES = ("_streamlit_user", "_streamlit_user_tokens")  # and their numbered chunks
 
 # Streamlit's front end needs inline scripts and styles (its own bootstrap, st.html with
 # unsafe_allow_javascript) and data: URLs (the emoji tab icon, images); everything else is

@@ -60,6 +60,12 @@ class User(SQLModel, table=True):
     must_change_password: bool = False
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     password_changed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # TOTP second factor (dashboard/mfa.py): the secret sealed with a key kept outside the
+    # database ("" = none); the last time step accepted, so that a code is never used twice.
+    totp_secret: str = Field(default="", max_length=255, sa_column_kwargs={"server_default": ""})
+    totp_last_step: Optional[int] = None
+    # Single sign-on (dashboard/sso.py): "issuer|subject" of the provider's account, "" for a local account.
+    oidc_subject: str = Field(default="", max_length=500, index=True, sa_column_kwargs={"server_default": ""})
     # Bumped by the DPO's edits of the account only (not by log-ins or the user's own settings).
     version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
 

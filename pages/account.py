@@ -1,6 +1,6 @@
 import streamlit as st
 
-from dashboard import calendar_feed, ui
+from dashboard import calendar_feed, mfa, ui
 from dashboard.overview.scope import HORIZONS, OverviewFilter
 
 actor = ui.page_actor(page="account")
@@ -9,6 +9,19 @@ st.write(f"**{ui.literal(actor.full_name)}** — `{actor.username}` — {ui.t(f'
 st.subheader(ui.t("account.change_password"))
 if ui.password_form(actor):
     st.rerun()
+
+# ------------------------------------------------------------------ second factor
+st.subheader(ui.t("mfa.title"))
+enrolled = bool(ui.call(mfa.own_factor, actor=actor).value)
+st.caption(ui.t("mfa.status_on" if enrolled else "mfa.status_off"))
+if st.session_state.pop("_mfa_setup_done", False):
+    st.session_state["mfa_setup"] = False  # closed after an enrolment (before the toggle is drawn)
+if st.toggle(ui.t("mfa.replace" if enrolled else "mfa.enrol"), key="mfa_setup"):  # a new key only on demand
+    if ui.second_factor_enrolment(actor, replacing=enrolled):
+        st.session_state["_mfa_setup_done"] = True
+        st.rerun()
+else:
+    ui.forget_new_secret()
 
 # ------------------------------------------------------------------ deadline calendar
 _NEW_FEED_URL = "_calendar_feed_url"  # shown once, on the run after its creation

@@ -1,6 +1,6 @@
 import streamlit as st
 
-from dashboard import organisation, ui, users
+from dashboard import mfa, organisation, ui, users
 from dashboard.form_state import CaseForms
 from models.roles import Capability, Role
 
@@ -10,18 +10,20 @@ st.title(ui.t("users.title"))
 departments = ui.call(organisation.list_departments, actor=actor).value or []
 department_names = {d.id: d.name for d in departments}
 rows = ui.call(users.list_users, actor=actor).value or []
+with_factor = ui.call(mfa.users_with_factor, actor=actor).value or set()
 roles = list(Role)
 
 st.dataframe(
     [{ui.t("field.username"): u.username, ui.t("field.full_name"): u.full_name,
       ui.t("field.role"): ui.t(f"role.{u.role}"),
       ui.t("field.department_ids"): ", ".join(department_names.get(d, "?") for d in u.department_ids),
-      ui.t("field.active"): ui.t("common.yes") if u.active else ui.t("common.no")} for u in rows],
+      ui.t("field.active"): ui.t("common.yes") if u.active else ui.t("common.no"),
+      ui.t("mfa.title"): ui.t("common.yes") if u.id in with_factor else ui.t("common.no")} for u in rows],
     hide_index=True, width="stretch",
 )
 
-create_tab, edit_tab, reset_tab = st.tabs([ui.t("users.create"), ui.t("users.edit"), ui.t("users.reset_password")],
-                                          key="users_tabs")
+create_tab, edit_tab, reset_tab, factor_tab = st.tabs(
+    [ui.t("users.create"), ui.t("users.edit"), ui.t("users.reset_password"), ui.t("mfa.reset")], key="users_tabs")
 
 new_user = CaseForms("new_user")
 key = new_user.key
@@ -70,3 +72,13 @@ with reset_tab:
         if st.form_submit_button(ui.t("users.reset_password")) and target is not None:
             if ui.call(users.reset_password, target, new_password, actor=actor).ok:
                 st.success(ui.t("users.password_reset_done"))
+
+with factor_tab:
+    st.caption(ui.t("mfa.reset_help"))
+    holders = [i for i in by_id if i in with_factor]
+    target = st.selectbox(ui.t("users.select"), holders, key="mfa_reset_user_id", index=None,
+                          format_func=lambda i: f"{by_id[i].full_name} ({by_id[i].username})")
+    if st.button(ui.t("mfa.reset"), key="mfa_reset", disabled=target is None, icon=":material/phonelink_erase:"):
+        if ui.call(mfa.reset_factor, target, actor=actor).ok:
+            ui.flash("mfa.reset_done", username=by_id[target].username)
+            st.rerun()

@@ -22,16 +22,17 @@ def free_port() -> int:
 
 
 @contextmanager
-def served_app(database_url: str, folder: Path):
-    """Yield the base URL once /_stcore/health answers; the server's log goes to folder/streamlit.log."""
+def served_app(database_url: str, folder: Path, *, port: int | None = None, args: tuple[str, ...] = ()):
+    """Yield the base URL once /_stcore/health answers; the server's log goes to folder/streamlit.log.
+    `args`: more `streamlit run` options (e.g. `--secrets.files`)."""
     env = {**os.environ, "DATABASE_URL": database_url, "DPO_PASSWORD_PROFILE": "cheap"}
-    port = free_port()
+    port = port or free_port()
     log_path = folder / "streamlit.log"
     with open(log_path, "w") as log:
         server = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "server.py"), "--server.headless",
              "true", "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats",
-             "false", "--server.fileWatcherType", "none"],
+             "false", "--server.fileWatcherType", "none", *args],
             env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
         url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 90

@@ -13,6 +13,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 os.environ["DPO_PASSWORD_PROFILE"] = "cheap"  # argon2 at minimum cost: fixtures create many users
+# The demo personas sign in with a password alone; the tests of the second factor set their own roles.
+os.environ["DPO_MFA_REQUIRED_ROLES"] = ""
 # The audit chain's key and checkpoints: never the ones under data/ (each test gets its own
 # checkpoint file below; module-scoped databases use this session-wide one).
 _AUDIT_DIR = __import__("tempfile").mkdtemp(prefix="dpo-audit-")

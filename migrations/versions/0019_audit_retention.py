@@ -1,7 +1,7 @@
 """Audit trail retention: a DELETE of old entries only inside a purge the owner opened.
 
 Revision ID: 0019
-Revises: 0017
+Revises: 0018
 Create Date: 2026-12-03 06:50:00.000000
 
 `audit_purge_permit` holds one row only while `manage.py purge-audit` runs (inserted and
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0019'
-down_revision = '0017'
+down_revision = '0018'
 branch_labels = None
 depends_on = None
 
