@@ -31,7 +31,8 @@ def _forms(page):
 def _saved(page) -> None:
     """The success message after a save, or the error shown instead (in the failure's message)."""
     settle(page)  # the click's rerun may not have started yet: an earlier "Enregistré." would still show
-    page.get_by_text("Enregistré.").or_(page.get_by_test_id("stAlertContentError")).first.wait_for()
+    # A DPIA's rerun redraws every tab's forms: on a loaded machine it takes a while.
+    page.get_by_text("Enregistré.").or_(page.get_by_test_id("stAlertContentError")).first.wait_for(timeout=90_000)
     wait_idle(page)  # the message comes first: the forms redrawn after a save come later in the same run
     errors = page.get_by_test_id("stAlertContentError").all_inner_texts()
     assert not errors, errors
@@ -83,11 +84,16 @@ def test_screen_fill_validate_and_download_the_report(page, app_url):
                   "(D) Disparition de données"):
         expander = page.get_by_test_id("stExpander").filter(has_text=title)
         expander.get_by_text(title).click()
+        settle(page)  # a keyed expander's toggle reruns the page: choices made meanwhile could be redrawn away
         form = expander.get_by_test_id("stForm")
         controls = form.locator("[data-testid='stButtonGroup']")
         levels = ("Importante", "Limitée", "Limitée", "Négligeable", "Acceptable")
         for index, level in enumerate(levels):
             _press(controls.nth(index).get_by_role("radio", name=level, exact=True))
+        for index, level in enumerate(levels):  # every choice still shown as made when the form is sent
+            choice = controls.nth(index).get_by_role("radio", name=level, exact=True)
+            if choice.get_attribute("aria-checked") != "true":
+                _press(choice)
         _save(form)
     open_tab(page, "Cartographie")
     page.locator(".js-plotly-plot").first.wait_for()
