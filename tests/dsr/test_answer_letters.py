@@ -363,3 +363,59 @@ def test_hostile_answer_text_is_refused_or_stored_as_is(staff_request):
     hostile = "=HYPERLINK(\"http://x\") **gras** <script>alert(1)</script> {{ ''.__class__ }} & <Fils>"
     letter = _propose(org, request, text=hostile)
     assert letter.body == hostile  # the answer is text: never rendered as a template again
+
+
+# ------------------------------------------------------------------ the PDF at maximum lengths
+
+
+def _words(length: int, marker: str) -> str:
+    body = "Texte très long é à ç & <balise> **gras** pour éprouver la mise en page ; "
+    return (body * (length // len(body) + 1))[:length - len(marker) - 1].rstrip() + " " + marker
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_letter_at_maximum_lengths_is_read_back_and_rendered(language, tmp_path):
+    import shutil
+    import subprocess
+
+    from dashboard.i18n import Translator
+    from exports.pdf import dsr_answer_letter
+    from exports.pdf.dsr_common import Controller, RequestFacts
+    from exports.stamp import DocumentStamp
+    from models.types import utcnow
+    from pypdf import PdfReader
+    from io import BytesIO
+    from tests.conftest import service_missing
+
+    controller = Controller(_words(200, "nomfin"), _words(300, "raisonfin"), _words(500, "adressefin"),
+                            "912345678", _words(200, "dpofin"), "d" * 240 + "@example.org", _words(500, "dpoadrfin"))
+    facts = RequestFacts(reference="DSR-2026-9999", requester_name=_words(200, "personnefin"),
+                         requester_contact=_words(300, "contactfin"), channel="letter", received_on=paris_today(),
+                         rights=("access", "erasure"), legal_due_on=paris_today(), due_on=paris_today())
+    paragraphs = [_words(4_000, f"paragraphe{i}fin") for i in range(4)]
+    unbroken = "https://exemple.fr/" + "a" * 1_500 + "urlfin"
+    body = "\n\n".join([*paragraphs, unbroken])
+    body = body + "\n\n" + _words(20_000 - len(body) - 2, "lettrefin")
+    assert len(body) == 20_000
+    stamp = DocumentStamp(number="DOC-2026-9999", verification_code="ABCD-EFGH-JKMN", issued_at=utcnow(),
+                          issued_by="Claire Fontaine", language=language)
+    content = dsr_answer_letter.build(Translator(language), stamp, controller, facts, "refusal", body,
+                                      paris_today())
+    reader = PdfReader(BytesIO(content))
+    text = pdf_text(content)
+    for marker in ("personnefin", "contactfin", "raisonfin", "dpofin", "paragraphe0fin", "paragraphe3fin",
+                   "lettrefin", "DSR-2026-9999", "ABCD-EFGH-JKMN", f"{len(reader.pages)}"):
+        assert marker in text, marker
+    assert "&lt;balise&gt;" not in text and "<balise>" in text  # escaped for reportlab, printed as typed
+    assert reader.metadata.title.endswith("DSR-2026-9999")
+    subject = {"fr": "Réponse à votre demande relative à vos données personnelles",
+               "en": "Answer to your request about your personal data"}[language]
+    assert subject in text
+    if shutil.which("pdftoppm") is None:
+        service_missing("pdftoppm not installed (Debian: apt-get install poppler-utils)")
+    source = tmp_path / f"letter_{language}.pdf"
+    source.write_bytes(content)
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(source), str(tmp_path / "page")],
+                   check=True, capture_output=True, timeout=120)
+    pages = list(tmp_path.glob("page*.png"))
+    assert pages and pages[0].stat().st_size > 10_000  # a page with text, not a blank one
