@@ -202,6 +202,28 @@ def test_a_template_row_changed_behind_the_apps_back_is_refused_by_the_database(
     assert _template(org)[0].body != "falsifié"
 
 
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(extra=st.one_of(st.text(max_size=200), st.sampled_from(["{{ ''.__class__ }}", "{% if x %}", "\x00",
+                                                              "{{ reasons }}", "{# note #}", "{{", "%}"])))
+def test_hostile_template_saves_are_stored_exactly_or_refused_with_nothing_saved(org, extra):
+    """On SQLite and PostgreSQL: what is accepted comes back byte for byte; what is refused
+    is a clear domain error and leaves the history as it was."""
+    with org.work() as session:
+        before = answers.template_history(session, org.dpo, "objection", "en")
+    body = before[0].body + "\n\n" + extra
+    try:
+        with org.work() as session:
+            saved = answers.save_template(session, org.dpo, "objection", "en", before[0].revision, {"body": body})
+    except DomainError as error:
+        assert error.key.startswith(("answer.error.", "error.invalid_input", "validation."))
+        with org.session() as session:
+            assert len(answers.template_history(session, org.dpo, "objection", "en")) == len(before)
+        return
+    with org.session() as session:
+        after = answers.template_history(session, org.dpo, "objection", "en")
+    assert after[0].revision == before[0].revision + 1 and after[0].body == saved.body == check_template(body).body
+
+
 @pytest.mark.parametrize("who", ["head_hr", "auditor"])
 def test_only_dpo_and_legal_edit_templates(org, who):
     body = _template(org)[0].body
