@@ -187,9 +187,11 @@ def request_values(session: Session, request: DataSubjectRequest, entity: Entity
     def todo(what: str) -> str:
         return TO_COMPLETE[tr.language].format(what=tr(f"answer.todo.{what}"))
 
+    separator = " ; " if tr.language == "fr" else "; "  # French typography: a space before ";"
+
     def listed(items, what: str, empty: str | None = None) -> str:
         found = _dedupe(items)
-        return "; ".join(found) if found else (empty if empty is not None else todo(what))
+        return separator.join(found) if found else (empty if empty is not None else todo(what))
 
     rights = sorted(common.rights_of(session, request.id))
     activities = session.exec(select(ProcessingActivity).join(DsrActivity, DsrActivity.activity_id
@@ -235,10 +237,10 @@ def request_values(session: Session, request: DataSubjectRequest, entity: Entity
                               for s in searches if s.found), "data_found"),
         "erased": listed((f"{e.system} — {e.data_category} ({tr(f'dsr.erasure_method.{e.method}').lower()}, "
                           f"{day(tr, e.performed_on)})" for e in erased), "erased"),
-        "kept": "; ".join(_dedupe(f"{k.data_category} ({k.reason}"
+        "kept": separator.join(_dedupe(f"{k.data_category} ({k.reason}"
                                   + (f", {tr('answer.until', date=day(tr, k.keep_until))})" if k.keep_until else ")")
                                   for k in kept)),
-        "recipients_notified": "; ".join(_dedupe(r.recipient for r in notified)),
+        "recipients_notified": separator.join(_dedupe(r.recipient for r in notified)),
     }
 
 
