@@ -20,6 +20,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
 from dashboard import audit, concurrency, register
@@ -336,8 +337,7 @@ def edit(session: Session, actor: Actor, request_id: int, letter_version: int, d
     letter.body = body
     letter.edited_at = utcnow()
     letter.edited_by_id, letter.edited_by_name = actor.user_id, actor.full_name
-    session.add(letter)
-    session.flush()
+    _flush_or_stale(session, letter, request)
     common.record(session, actor, request, "dsr.answer.edit", length=[before, len(body)], sha256=_sha(body),
                   letter_version=letter.version)
     return letter
@@ -347,6 +347,17 @@ def _check_letter_version(letter: AnswerLetter, seen: int | None, request: DataS
     """A save on a version of the answer the user no longer sees is refused, naming who
     changed the request last and when (the answer's changes are the request's audit entries)."""
     concurrency.check(letter, seen, object_type=common.OBJECT_TYPE, object_id=request.id, area="dsr")
+
+
+def _flush_or_stale(session: Session, letter: AnswerLetter, request: DataSubjectRequest) -> None:
+    """Write the answer on the version it was read at; someone who saved in between (their
+    transaction committed while this one waited) wins, and the refusal names them."""
+    session.add(letter)
+    try:
+        session.flush()
+    except StaleDataError:
+        session.rollback()
+        raise concurrency.stale(session, common.OBJECT_TYPE, request.id, "dsr") from None
 
 
 class Issue(BaseModel):
@@ -382,8 +393,7 @@ def issue(session: Session, actor: Actor, request_id: int, letter_version: int, 
     letter.document_id = document.id
     letter.sent_on = sent_on
     letter.issued_at = document.issued_at
-    session.add(letter)
-    session.flush()  # a concurrent issue of the same version fails here: one document only
+    _flush_or_stale(session, letter, request)  # a concurrent issue of the same version fails here: one document
     common.record(session, actor, request, "dsr.answer.issue", number=document.number, sent_on=sent_on,
                   letter_version=letter.version)
     return document

@@ -441,3 +441,47 @@ def test_letter_at_maximum_lengths_is_read_back_and_rendered(language, tmp_path)
                    check=True, capture_output=True, timeout=120)
     pages = list(tmp_path.glob("page*.png"))
     assert pages and pages[0].stat().st_size > 10_000  # a page with text, not a blank one
+
+
+def test_two_people_issuing_at_the_same_moment_make_one_document(staff_request, monkeypatch):
+    """Both read the answer unissued, then both issue: the first wins, the second is refused
+    (its document is rolled back with it). PostgreSQL: SQLite serialises the two writers."""
+    import threading
+
+    org, request = staff_request
+    if org.engine.dialect.name != "postgresql":
+        pytest.skip("a true race needs concurrent writers (PostgreSQL)")
+    letter = _complete(org, _propose(org, request), request.id)
+    barrier = threading.Barrier(2, timeout=30)
+    real_check = answers.still_to_complete
+
+    def both_have_read(text):
+        barrier.wait()  # each has read the answer as unissued, at the same version
+        return real_check(text)
+
+    monkeypatch.setattr(answers, "still_to_complete", both_have_read)
+    outcomes = {}
+
+    def issue(name, actor):
+        try:
+            with org.work() as session:
+                outcomes[name] = answers.issue(session, actor, request.id, letter.version,
+                                               {"sent_on": paris_today()}).number
+        except DomainError as error:
+            outcomes[name] = error
+
+    threads = [threading.Thread(target=issue, args=("dpo", org.dpo)),
+               threading.Thread(target=issue, args=("legal", org.legal))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    refused = [o for o in outcomes.values() if isinstance(o, ConcurrentEdit)]
+    issued = [o for o in outcomes.values() if isinstance(o, str)]
+    assert len(refused) == 1 and len(issued) == 1, outcomes
+    winner = next(name for name, o in outcomes.items() if isinstance(o, str))
+    assert refused[0].params["who"] == {"dpo": org.dpo, "legal": org.legal}[winner].username  # says who won
+    with org.session() as session:
+        numbers = session.exec(select(EvidenceDocument.number).where(
+            EvidenceDocument.kind == answers.KIND_ANSWER)).all()
+    assert numbers == issued
