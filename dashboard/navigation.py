@@ -39,6 +39,8 @@ PAGES: tuple[PageSpec, ...] = (
              _capable_any(Capability.WORK_ALL_CASES, Capability.WORK_DEPARTMENT_CASES, Capability.READ_ALL_CASES)),
     PageSpec("dsr_intake.py", "dsr-new", "dsr.nav.new", ":material/add_circle:", "nav.section.cases",
              _capable(Capability.WORK_ALL_CASES)),
+    PageSpec("dsr_answer_templates.py", "answer-templates", "answer.nav.templates", ":material/mail:",
+             "nav.section.cases", _capable(Capability.WORK_ALL_CASES)),
     PageSpec("dsr_case.py", "dsr-case", "dsr.nav.case", ":material/folder_open:", "nav.section.cases",
              _capable_any(Capability.WORK_ALL_CASES, Capability.WORK_DEPARTMENT_CASES, Capability.READ_ALL_CASES),
              hidden=True),

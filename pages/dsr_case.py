@@ -4,9 +4,11 @@ import streamlit as st
 
 from dashboard import activities, organisation, ui
 from dashboard.access import ReasonRequired
-from dashboard.dsr import documents, queries, work, workflow
+from dashboard.dsr import answers, documents, queries, work, workflow
 from dashboard.form_state import CaseForms
+from models.answer_letter import LANGUAGES
 from models.clock import paris_today
+from models.letter_template import still_to_complete
 from models.dsr import (ERASURE_METHODS, IDENTITY_METHODS, OUTCOMES, RECIPIENT_STATES, WAITING_STATUSES,
                         ART19_RIGHTS, Status, TRANSITIONS, health_earliest_day)
 
@@ -67,6 +69,8 @@ key = forms.key
 seen = forms.version("request", view.version)  # the version this user saw: kept across reruns
 today = forms.fixed("today", paris_today)  # date defaults do not move under a slow person
 done = forms.done
+answer = ui.call(answers.answer_of, r.id, actor=actor, quiet=True).value or answers.AnswerView(None)
+letter = answer.letter
 
 
 # ------------------------------------------------------------------ header
@@ -84,6 +88,8 @@ if r.suspended_since:
     st.warning(tr("dsr.case.suspended", since=tr.date(r.suspended_since)))
 elif view.is_late:
     st.error(tr("dsr.case.late", due=tr.date(r.due_on)))
+if letter is not None and letter.issued:
+    st.success(tr("answer.case.issued", number=answer.document_number, date=tr.date(letter.sent_on)))
 if r.extended:
     st.caption(tr("dsr.case.extended", notified=tr.date(r.extension_notified_on)))
 if r.suspended_days:
@@ -92,7 +98,8 @@ if not view.department_name and view.can_decide:
     st.warning(tr("dsr.case.route_by_hand"))
 
 tabs = st.tabs([tr("dsr.case.tab.request"), tr("dsr.case.tab.steps"), tr("dsr.case.tab.work"),
-                tr("dsr.case.tab.erasure"), tr("dsr.case.tab.documents"), tr("dsr.case.tab.history")],
+                tr("dsr.case.tab.erasure"), tr("dsr.case.tab.documents"), tr("dsr.case.tab.history"),
+                tr("answer.case.tab")],
                key=f"dsr_{r.id}_tabs")
 
 # ------------------------------------------------------------------ the request
@@ -180,7 +187,8 @@ with tabs[1]:
                                        placeholder=tr("dsr.case.choose_outcome"))
                 reasons = st.text_area(tr("field.dsr_reasons"), help=tr("dsr.case.reasons_help"))
                 remedies = st.checkbox(tr("dsr.case.remedies_informed"))
-                answered_on = st.date_input(tr("field.dsr_answered_on"), today, max_value=today, format="DD/MM/YYYY",
+                sent = letter.sent_on if letter is not None and letter.sent_on else today
+                answered_on = st.date_input(tr("field.dsr_answered_on"), sent, max_value=today, format="DD/MM/YYYY",
                                             key=key("close_answered"))
                 if st.form_submit_button(tr("dsr.case.close_submit"), type="primary"):
                     done(ui.call(workflow.close, r.id, seen,
@@ -246,14 +254,7 @@ with tabs[2]:
                              {"system": system, "data_categories": categories, "found": found, "notes": notes,
                               "searched_on": searched_on}, actor=actor))
         if r.status == Status.IN_PROGRESS:
-            with st.form(key("propose")):
-                st.markdown(f"**{tr('dsr.case.propose')}**")
-                outcome = st.selectbox(tr("field.dsr_outcome"), OUTCOMES, format_func=lambda o: tr(f"dsr.outcome.{o}"),
-                                       key=key("propose_outcome"))
-                answer = st.text_area(tr("field.dsr_answer"), key=key("propose_answer"))
-                if st.form_submit_button(tr("dsr.case.propose_submit"), type="primary"):
-                    done(ui.call(workflow.propose_answer, r.id, seen, {"outcome": outcome, "answer": answer},
-                                 actor=actor))
+            st.caption(tr("answer.case.where"))
     if r.proposed_answer and r.status != Status.ANSWER_PROPOSED:
         st.markdown(f"**{tr('dsr.case.proposal_by', name=md(view.proposed_by_name))}** — "
                     f"{tr(f'dsr.outcome.{r.proposed_outcome}')}")
@@ -366,3 +367,54 @@ with tabs[5]:
                    tr("audit.col.action"): tr(f"dsr.history.{h.action}"), tr("audit.col.details"): describe(h.details)}
                   for h in view.history], hide_index=True, width="stretch")
     st.caption(tr("dsr.case.access_logged", reason=md(tr.maybe(view.access_reason))))
+
+# ------------------------------------------------------------------ the answer to the person
+with tabs[6]:
+    st.subheader(tr("answer.case.title"))
+    issued = letter is not None and letter.issued
+    if view.can_work and r.status == Status.IN_PROGRESS and not issued:
+        st.markdown(f"**{tr('dsr.case.propose')}**")
+        st.caption(tr("answer.case.propose_help"))
+        left, right = st.columns([3, 1])
+        outcome = left.selectbox(tr("field.dsr_outcome"), OUTCOMES, format_func=lambda o: tr(f"dsr.outcome.{o}"),
+                                 key=key("answer_outcome"))
+        language = right.selectbox(tr("field.dsr_language"), LANGUAGES, format_func=lambda x: tr(f"language.{x}"),
+                                   key=key("answer_language"))
+        drafted = ui.call(answers.draft, r.id, outcome, language, actor=actor).value
+        if drafted is not None:
+            st.caption(tr("answer.case.draft_from", kind=tr(f"answer.kind.{drafted.kind}"),
+                          language=tr(f"language.{drafted.language}"), revision=drafted.revision))
+            with st.form(key("answer_propose")):
+                text = st.text_area(tr("field.dsr_answer"), drafted.text, height=420,
+                                    key=key("answer_text", outcome, language))
+                if st.form_submit_button(tr("dsr.case.propose_submit"), type="primary"):
+                    done(ui.call(answers.propose, r.id, seen,
+                                 {"outcome": outcome, "language": language, "answer": text}, actor=actor))
+    if letter is None:
+        st.caption(tr("answer.case.none"))
+    else:
+        st.markdown(tr("answer.case.proposed_by", name=md(letter.proposed_by_name), at=tr.datetime(letter.proposed_at),
+                       kind=tr(f"answer.kind.{letter.kind}"), language=tr(f"language.{letter.language}")))
+        if letter.edited_at:
+            st.caption(tr("answer.case.edited_by", name=md(letter.edited_by_name), at=tr.datetime(letter.edited_at)))
+        if issued:
+            st.download_button(tr("common.download_pdf"), data=pdf_of(answer.document_id),
+                               file_name=f"{answer.document_number}.pdf", mime="application/pdf",
+                               key=f"dsr_answer_dl_{answer.document_id}", on_click="ignore")
+        if view.can_decide and not issued and r.status not in (Status.CLOSED, Status.WITHDRAWN):
+            letter_seen = forms.version("letter", letter.version)  # the answer's version this user saw
+            if still_to_complete(letter.body):
+                st.warning(tr("answer.case.to_complete"))
+            with st.form(key("answer_edit")):
+                body = st.text_area(tr("field.dsr_body"), letter.body, height=420, key=key("answer_body"))
+                if st.form_submit_button(tr("answer.case.save_edit")):
+                    done(ui.call(answers.edit, r.id, letter_seen, {"body": body}, actor=actor))
+            with st.form(key("answer_issue")):
+                st.caption(tr("answer.case.issue_help"))
+                sent_on = st.date_input(tr("field.dsr_sent_on"), today, max_value=today, format="DD/MM/YYYY",
+                                        key=key("answer_sent_on"))
+                if st.form_submit_button(tr("answer.case.issue"), type="primary"):
+                    result = ui.call(answers.issue, r.id, letter_seen, {"sent_on": sent_on}, actor=actor)
+                    done(result, "answer.case.issued_flash", number=getattr(result.value, "number", ""))
+        else:
+            st.text_area(tr("answer.case.read_only"), letter.body, height=420, disabled=True, key=key("answer_ro"))

@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 from dashboard import auth
 from dashboard.actor import Actor
 from dashboard.demo.activities import activity_id
-from dashboard.dsr import documents, intake, work, workflow
+from dashboard.dsr import answers, documents, intake, work, workflow
 from models.clock import PARIS, paris_today
 from models.dsr import DataSubjectRequest, DsrRoutingRule
 from models.org import Department, Entity, User
@@ -212,10 +212,11 @@ def _play(session: Session, dpo: Actor, request: DataSubjectRequest, demo: Demo,
         workflow.extend(session, dpo, request.id, request.version,
                         {"reasons": demo.extra["ext_reasons"], "notified_on": _day(received, today, 10)})
         documents.issue_extension_notice(session, dpo, request.id)
-    elif scenario == "proposed":
-        workflow.propose_answer(session, worker, request.id, request.version, {
-            "outcome": "partly_granted" if "erasure" in demo.rights else "granted",
-            "answer": "Projet de réponse : données recherchées dans les systèmes listés ; voir les constats."})
+    elif scenario == "proposed":  # the department's answer, drafted from the letter template
+        outcome = "partly_granted" if "erasure" in demo.rights else "granted"
+        drafted = answers.draft(session, worker, request.id, outcome, "fr")
+        answers.propose(session, worker, request.id, request.version,
+                        {"outcome": outcome, "language": "fr", "answer": drafted.text})
     elif scenario == "withdrawn":
         workflow.withdraw(session, dpo, request.id, request.version,
                           {"withdrawn_on": _day(received, today, 6), "note": "Retrait par courriel."})
