@@ -107,11 +107,11 @@ def build_certificate(tr: Translator, stamp: DocumentStamp, controller: Controll
              heading(tr("retention.pdf.cert.destroyed"))]
     if destroyed:
         story.append(grid_table(
-            [tr("retention.col.what"), tr("retention.col.rule"), tr("retention.col.method"),
-             tr("retention.col.done_on"), tr("retention.col.done_by"), tr("retention.col.proof")],
-            [[_what(tr, l), _rule(tr, l), tr(f"retention.method.{l.method}"), day(tr, l.done_on), l.done_by,
+            [tr("retention.col.what"), tr("retention.col.rule"), tr("retention.col.method_date"),
+             tr("retention.col.done_by"), tr("retention.col.proof")],
+            [[_what(tr, l), _rule(tr, l), f"{tr(f'retention.method.{l.method}')} — {day(tr, l.done_on)}", l.done_by,
               _proof(l)] for l in destroyed],
-            widths=[38 * mm, 32 * mm, 22 * mm, 20 * mm, 25 * mm, CONTENT_WIDTH - 137 * mm]))
+            widths=[42 * mm, 34 * mm, 28 * mm, 26 * mm, CONTENT_WIDTH - 130 * mm]))
     else:
         story.append(para(tr("retention.pdf.cert.none_destroyed")))
     if archived:
@@ -120,14 +120,14 @@ def build_certificate(tr: Translator, stamp: DocumentStamp, controller: Controll
                               tr("retention.col.done_by"), tr("retention.col.proof")],
                              [[_what(tr, l), day(tr, l.done_on), day(tr, l.kept_until), l.done_by, _proof(l)]
                               for l in archived],
-                             widths=[50 * mm, 22 * mm, 22 * mm, 28 * mm, CONTENT_WIDTH - 122 * mm])]
+                             widths=[50 * mm, 26 * mm, 26 * mm, 28 * mm, CONTENT_WIDTH - 130 * mm])]
     if kept:
         story += [heading(tr("retention.pdf.cert.kept")),
                   grid_table([tr("retention.col.what"), tr("retention.col.ground"), tr("retention.col.detail"),
                               tr("retention.col.kept_until")],
                              [[_what(tr, l), tr(f"retention.ground.{l.exception_ground}"), l.exception_detail,
                                day(tr, l.kept_until)] for l in kept],
-                             widths=[50 * mm, 30 * mm, CONTENT_WIDTH - 104 * mm, 24 * mm])]
+                             widths=[50 * mm, 32 * mm, CONTENT_WIDTH - 108 * mm, 26 * mm])]
     if pending:
         story += [heading(tr("retention.pdf.cert.pending")),
                   para(tr("retention.pdf.cert.pending_note", count=len(pending))),
@@ -179,7 +179,7 @@ def build_report(tr: Translator, stamp: DocumentStamp, controller: Controller, c
              heading(tr("retention.pdf.report.by_department")),
              grid_table(header, [[name, *map(str, c)] for name, c in sorted(departments.items())]
                         + [[tr("retention.pdf.report.total"), *map(str, totals)]],
-                        widths=[CONTENT_WIDTH - 114 * mm] + [19 * mm] * 6),
+                        widths=[CONTENT_WIDTH - 132 * mm] + [22 * mm] * 6),
              heading(tr("retention.pdf.report.late"))]
     if late:
         story.append(grid_table([tr("retention.col.department"), tr("retention.col.what"), tr("retention.col.due_on"),
