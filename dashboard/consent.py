@@ -24,7 +24,7 @@ from dashboard.actor import Actor
 from dashboard.permissions import deny, department_filter, require, require_any, require_writer
 from dashboard.references import next_reference
 from dashboard.register import load_content
-from dashboard.validation import FieldProblem, InvalidInput, problem, validate
+from dashboard.validation import problem, validate_in_area
 from models import deadlines
 from models.clock import paris_today
 from models.consent import (WITHDRAWAL_PREFIX, ConsentProcedure, ConsentWithdrawal, ProcedureData, StepData,
@@ -66,14 +66,6 @@ def may_tick(actor: Actor, step: WithdrawalStep) -> bool:
         return False
     return actor.can(Capability.WORK_ALL_CASES) or step.department_id in actor.department_ids
 
-
-def _validate(model, data, prefix: str = "consent"):
-    """Validation whose field names map to this area's labels (field.{prefix}_*)."""
-    try:
-        return validate(model, data)
-    except InvalidInput as error:
-        raise InvalidInput([FieldProblem(f"{prefix}_{p.field}" if p.field else "", p.key, p.params)
-                            for p in error.problems]) from None
 
 
 # ------------------------------------------------------------------ procedures
@@ -122,7 +114,8 @@ def save_procedure(session: Session, actor: Actor, activity_id: int, expected_ve
         deny(session, actor, action="consent.procedure", object_type=PROCEDURE_OBJECT, object_id=activity_id)
     if not load_content(session, activity).uses_consent:
         raise RuleViolation("consent.not_consent_based")
-    data = _validate(ProcedureData, {"collection_method": collection_method, "proof_location": proof_location})
+    data = validate_in_area("consent", ProcedureData,
+                            {"collection_method": collection_method, "proof_location": proof_location})
     procedure = session.exec(select(ConsentProcedure).where(ConsentProcedure.activity_id == activity.id)).first()
     before = {}
     if procedure is None:
@@ -149,7 +142,8 @@ def _request_for(session: Session, dsr_id: int, entity_id: int) -> DataSubjectRe
     request = session.get(DataSubjectRequest, dsr_id)
     if request is None or request.entity_id != entity_id:
         raise problem("consent_dsr_id", "consent.dsr_unknown")
-    if session.exec(select(DsrRight).where(DsrRight.request_id == request.id, DsrRight.right == DSR_RIGHT)).first() is None:
+    invoked = select(DsrRight).where(DsrRight.request_id == request.id, DsrRight.right == DSR_RIGHT)
+    if session.exec(invoked).first() is None:
         raise problem("consent_dsr_id", "consent.dsr_not_withdrawal")
     if session.exec(select(ConsentWithdrawal).where(ConsentWithdrawal.dsr_id == request.id)).first() is not None:
         raise problem("consent_dsr_id", "consent.dsr_already_linked")
@@ -162,7 +156,7 @@ def record_withdrawal(session: Session, actor: Actor, data: dict, *, propagation
     `models.deadlines.consent_withdrawal_propagation_due` after receipt (DPO, legal).
     `data["today"]` is the day the form was opened."""
     _manager(session, actor, "consent.withdrawal", object_type=OBJECT_TYPE)
-    found = _validate(WithdrawalData, {"today": paris_today(), **data})
+    found = validate_in_area("consent", WithdrawalData, {"today": paris_today(), **data})
     activity = session.get(ProcessingActivity, found.activity_id)
     if activity is None or not load_content(session, activity).uses_consent:
         raise problem("consent_activity_id", "consent.not_consent_based")
@@ -270,12 +264,14 @@ def tick_step(session: Session, actor: Actor, step_id: int, expected_version: in
         deny(session, actor, action="consent.tick", object_type=OBJECT_TYPE,
              object_id=step.withdrawal_id if step else None, details={"step": step_id})
     withdrawal = session.get(ConsentWithdrawal, step.withdrawal_id)
-    data = _validate(StepData, {"done_on": done_on, "note": note, "received_on": withdrawal.received_on,
-                               "today": min(today or paris_today(), paris_today())})
+    data = validate_in_area("consent", StepData, {"done_on": done_on, "note": note,
+                                                  "received_on": withdrawal.received_on,
+                                                  "today": min(today or paris_today(), paris_today())})
     concurrency.check(step, expected_version, object_type=OBJECT_TYPE, object_id=withdrawal.id, area="consent")
     if step.done_on is not None:
         raise RuleViolation("consent.step_already_done")
-    step.done_on, step.note, step.done_by_id, step.done_by_name = data.done_on, data.note, actor.user_id, actor.full_name
+    step.done_on, step.note = data.done_on, data.note
+    step.done_by_id, step.done_by_name = actor.user_id, actor.full_name
     session.add(step)
     session.flush()
     remaining = session.exec(select(func.count()).select_from(WithdrawalStep).where(

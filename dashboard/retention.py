@@ -22,6 +22,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from pydantic import BaseModel, ConfigDict, Field as PydanticField
 from sqlalchemy import func
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, select
@@ -31,7 +32,7 @@ from dashboard.actor import Actor
 from dashboard.permissions import deny, department_filter, require, require_any, require_writer
 from dashboard.references import next_reference
 from dashboard.register import load_content
-from dashboard.validation import FieldProblem, InvalidInput, problem, validate
+from dashboard.validation import problem, validate_in_area
 from models import deadlines
 from models.clock import paris_today
 from models.errors import RuleViolation
@@ -41,22 +42,12 @@ from models.retention import (CAMPAIGN_PREFIX, DEFAULT_DUE_DAYS, MAX_YEAR_SPAN, 
                               RetentionTask, TaskClosure, TaskException, review_lines, task_is_late)
 from models.roles import Capability
 from models.types import utcnow
-from pydantic import BaseModel, ConfigDict, Field as PydanticField
 
 OBJECT_TYPE = "retention_campaign"
 TASK_OBJECT = "retention_task"
 SYSTEM_OBJECT = "activity_system"
 READERS = {Capability.WORK_ALL_CASES, Capability.READ_ALL_CASES, Capability.WORK_DEPARTMENT_CASES}
 REMINDER_SOON_DAYS = 7
-
-
-def _validate(model, data, prefix: str = "retention"):
-    """Validation whose field names map to this area's labels (field.{prefix}_*)."""
-    try:
-        return validate(model, data)
-    except InvalidInput as error:
-        raise InvalidInput([FieldProblem(f"{prefix}_{p.field}" if p.field else "", p.key, p.params)
-                            for p in error.problems]) from None
 
 
 # ------------------------------------------------------------------ permissions
@@ -133,7 +124,7 @@ def add_system(session: Session, actor: Actor, activity_id: int, name: str, depa
     activity = session.get(ProcessingActivity, activity_id) if isinstance(activity_id, int) else None
     if activity is None:
         deny(session, actor, action="systems.add", object_type="processing_activity", object_id=activity_id)
-    data = _validate(SystemData, {"name": name, "department_id": department_id})
+    data = validate_in_area("retention", SystemData, {"name": name, "department_id": department_id})
     if "\n" in data.name or "\r" in data.name:
         raise problem("retention_name", "register.one_line")
     department = session.get(Department, data.department_id)
@@ -209,7 +200,7 @@ def generate_campaign(session: Session, actor: Actor, entity_id: int, as_of: dat
     Returns the campaign and how many tasks were added (0 on a second run)."""
     _manager(session, actor, "retention.generate", object_type=OBJECT_TYPE)
     today = today or paris_today()
-    data = _validate(CampaignData, {"entity_id": entity_id, "as_of": as_of,
+    data = validate_in_area("retention", CampaignData, {"entity_id": entity_id, "as_of": as_of,
                                    "due_on": due_on or as_of + timedelta(days=DEFAULT_DUE_DAYS)})
     if abs(data.as_of.year - today.year) > MAX_YEAR_SPAN:
         raise problem("retention_as_of", "retention.as_of_range", years=MAX_YEAR_SPAN)
@@ -340,7 +331,7 @@ def close_task(session: Session, actor: Actor, task_id: int, expected_version: i
     task = _task(session, actor, task_id, "retention.close")
     if not may_close(actor, task):
         deny(session, actor, action="retention.close", object_type=TASK_OBJECT, object_id=task.id)
-    closure = _validate(TaskClosure, data)
+    closure = validate_in_area("retention", TaskClosure, data)
     campaign = _campaign_ref(session, task)
     _closing_day("retention_done_on", closure.done_on, campaign, today or paris_today())
     concurrency.check(task, expected_version, object_type=TASK_OBJECT, object_id=task.id, area="retention")
@@ -364,7 +355,7 @@ def record_exception(session: Session, actor: Actor, task_id: int, expected_vers
     _manager(session, actor, "retention.exception", object_type=TASK_OBJECT, object_id=task_id)
     task = _task(session, actor, task_id, "retention.exception")
     decided = today or paris_today()
-    exception = _validate(TaskException, {**data, "decided_on": decided})
+    exception = validate_in_area("retention", TaskException, {**data, "decided_on": decided})
     campaign = _campaign_ref(session, task)
     concurrency.check(task, expected_version, object_type=TASK_OBJECT, object_id=task.id, area="retention")
     _require_open(task)
@@ -395,7 +386,8 @@ def reopen_task(session: Session, actor: Actor, task_id: int, expected_version: 
         raise RuleViolation("retention.task_open")
     campaign = _campaign_ref(session, task)
     before = _snapshot(task)
-    task.status, task.method, task.done_on, task.done_by, task.proof, task.proof_reference = "open", "", None, "", "", ""
+    task.status, task.method, task.done_on, task.done_by = "open", "", None, ""
+    task.proof, task.proof_reference = "", ""
     task.kept_until, task.exception_ground, task.exception_detail = None, "", ""
     task.closed_at, task.closed_by_id, task.closed_by_name = None, None, ""
     session.add(task)

@@ -50,7 +50,7 @@ with tab_withdrawals:
                 source_reference = st.text_input(tr("consent.col.source_reference"), max_chars=100,
                                                   key=new.key("source_reference"), help=tr("consent.minimisation"))
                 dsr_id = st.selectbox(tr("consent.col.request"), [None, *request_labels], key=new.key("dsr"),
-                                      format_func=lambda i: tr("consent.no_request") if i is None else request_labels[i])
+                                      format_func=lambda i: request_labels.get(i, tr("consent.no_request")))
                 if st.form_submit_button(tr("consent.record_button"), type="primary"):
                     outcome = ui.call(consent.record_withdrawal,
                                       {"activity_id": activity_id, "received_on": received_on, "channel": channel,

@@ -200,7 +200,8 @@ with tabs["tasks"]:
         if task.status != "open" and manager:
             left, right = st.columns(2)
             language = left.segmented_control(tr("retention.language"), ["fr", "en"], default="fr",
-                                              key=forms.key("cert_lang"), format_func=lambda l: tr(f"retention.lang.{l}"))
+                                              key=forms.key("cert_lang"),
+                                              format_func=lambda code: tr(f"retention.lang.{code}"))
             if left.button(tr("retention.issue_task_certificate"), key=forms.key("cert"), type="primary",
                            icon=":material/verified:"):
                 issued = ui.call(retention_documents.issue_task_certificate, task.id, language or "fr", actor=actor)
@@ -219,7 +220,8 @@ with tabs["documents"]:
     if manager:
         left, right = st.columns([1, 3])
         language = left.segmented_control(tr("retention.language"), ["fr", "en"], default="fr",
-                                          key=f"ret_doc_lang_{campaign.id}", format_func=lambda l: tr(f"retention.lang.{l}"))
+                                          key=f"ret_doc_lang_{campaign.id}",
+                                          format_func=lambda code: tr(f"retention.lang.{code}"))
         b1, b2 = right.columns(2)
         if b1.button(tr("retention.issue_campaign_certificate"), key=f"ret_campaign_cert_{campaign.id}",
                      icon=":material/verified:"):

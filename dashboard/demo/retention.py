@@ -90,7 +90,8 @@ def seed(session: Session) -> None:
     medicis_id = session.exec(select(Entity.id).where(Entity.code == "MEDICIS")).one()
 
     # Last year's campaign: nearly finished, two tasks late, a legal hold; certificate and report issued.
-    last = _campaign(session, dpo, medicis_id, date(today.year - 1, 12, 1), date(today.year - 1, 12, 1) + timedelta(days=60))
+    last_as_of = date(today.year - 1, 12, 1)
+    last = _campaign(session, dpo, medicis_id, last_as_of, last_as_of + timedelta(days=60))
     for n, task in enumerate(last):
         code = code_of.get(task.department_id, "")
         if n in (3, 7):
@@ -98,7 +99,8 @@ def seed(session: Session) -> None:
         if n == 5:
             retention.record_exception(session, legal, task.id, task.version, {
                 "ground": "legal_hold", "detail": "Contentieux prud'homal en cours (conseil de prud'hommes de Paris, "
-                "RG 24/0031) : dossiers gelés jusqu'à la décision définitive", "kept_until": today + timedelta(days=540)},
+                "RG 24/0031) : dossiers gelés jusqu'à la décision définitive",
+                "kept_until": today + timedelta(days=540)},
                 today=today)
             continue
         done_on = min(today, date(today.year - 1, 12, 1) + timedelta(days=10 + n))
@@ -119,7 +121,8 @@ def seed(session: Session) -> None:
     if payroll is not None:
         retention.record_exception(session, legal, payroll.id, payroll.version, {
             "ground": "archiving_obligation", "detail": "Bulletins de paie : conservation imposée (Code du travail, "
-            "art. L3243-4, et prescription des actions en paiement des salaires)", "kept_until": today + timedelta(days=1800)},
+            "art. L3243-4, et prescription des actions en paiement des salaires)",
+            "kept_until": today + timedelta(days=1800)},
             today=today)
     retention_documents.issue_task_certificate(session, dpo, current[0].id, "fr")
 

@@ -16,7 +16,8 @@ from datetime import date
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether
 
-from exports.pdf.base import CONTENT_WIDTH, build_pdf, grid_table, heading, key_value_table, para, signature_block, spacer
+from exports.pdf.base import (CONTENT_WIDTH, build_pdf, grid_table, heading, key_value_table, para, signature_block,
+                              spacer)
 from exports.pdf.dsr_common import Controller, day
 from exports.stamp import DocumentStamp, Translator
 
