@@ -94,3 +94,24 @@ def test_a_withdrawal_is_recorded_linked_and_carried_through_its_checklist(app_o
     # someone else's department sees nothing of it
     other = _open(app_org, "chef.rh", "consent_withdrawals.py")
     assert withdrawal.reference not in _text(other)
+
+
+def test_a_slow_head_keeps_the_day_the_form_opened(app_org, monkeypatch):
+    """The close form's date is fixed when the form opens: past midnight, a rerun does not move it."""
+    from models import clock
+
+    activity_with_systems(app_org, ("CRM",))
+    generate(app_org)
+    opened_on = paris_today()
+    at = _open(app_org, "chef.relation", "retention_campaigns.py")
+    assert at.date_input(key=form_key(at, "retention_task/done_on")).value == opened_on
+    monkeypatch.setattr(clock, "paris_today", lambda now=None: opened_on + timedelta(days=1))  # midnight passed
+    at = at.run()  # a rerun the next day (another click, minutes of thinking)
+    assert at.date_input(key=form_key(at, "retention_task/done_on")).value == opened_on
+    at.text_area(key=form_key(at, "retention_task/proof")).input("Purge faite, journal JOB-1")
+    at = _button(at, "Clore avec cette preuve").click().run()
+    assert not at.exception and "Tâche close." in _text(at), [e.value for e in at.error]
+    with app_org.session() as session:
+        from models.retention import RetentionTask
+        closed = session.exec(select(RetentionTask).where(RetentionTask.status == "done")).one()
+    assert closed.done_on == opened_on

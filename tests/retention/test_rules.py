@@ -118,3 +118,18 @@ def test_withdrawal_input_rules():
         StepData(done_on=date(2026, 12, 1), received_on=date(2026, 12, 2), today=today)
     with pytest.raises(ValidationError, match="consent.done_in_future"):
         StepData(done_on=date(2026, 12, 4), received_on=date(2026, 12, 2), today=today)
+
+
+@given(proof=st.text(max_size=2100), done_by=st.text(max_size=210))
+def test_closure_validator_accepts_or_refuses_cleanly(proof, done_by):
+    """Whatever is typed: a closure with exactly the trimmed text, or a validation error."""
+    from dashboard.validation import InvalidInput, validate_in_area
+
+    try:
+        closure = validate_in_area("retention", TaskClosure, {"method": "deletion", "done_on": date(2026, 12, 1),
+                                                              "done_by": done_by, "proof": proof})
+    except InvalidInput as error:
+        assert error.problems and all(p.field.startswith("retention_") for p in error.problems)
+    else:
+        assert closure.proof in proof and closure.proof.strip() == proof.strip()  # trimmed, nothing else changed
+        assert "\x00" not in closure.proof and 5 <= len(closure.proof) <= 2000

@@ -233,3 +233,28 @@ def test_procedure_is_saved_with_versions(org):
         _call(org, consent.save_procedure, org.auditor, activity.id, saved.version, "Autre mode", "Autre lieu")
     listed = {a.activity.id: a for a in _call(org, consent.consent_activities, org.auditor)}
     assert listed[activity.id].procedure.collection_method == "Case à cocher non pré-cochée"
+
+
+@pytest.mark.parametrize("proof, key", [("x" * 20_000, "validation.too_long"), ("Preuve\x00cachée", None),
+                                         ("", "validation.too_short")])
+def test_hostile_proofs_change_nothing(org, proof, key):
+    activity_with_systems(org, ("CRM",))
+    campaign_id, _ = generate(org)
+    task = _tasks(org, campaign_id)[0]
+    with pytest.raises(InvalidInput) as error:
+        _call(org, retention.close_task, org.head_cr, task.id, task.version, {**CLOSE, "proof": proof})
+    if key:
+        assert error.value.problems[0].key == key
+    for bad_day in (date(1900, 1, 1), date(2026, 1, 1) - timedelta(days=800)):
+        with pytest.raises(InvalidInput):
+            _call(org, retention.close_task, org.head_cr, task.id, task.version, {**CLOSE, "done_on": bad_day})
+    assert _tasks(org, campaign_id)[0].status == "open" and _tasks(org, campaign_id)[0].version == task.version
+
+
+def test_markup_and_formulas_are_kept_as_typed(org):
+    activity_with_systems(org, ("CRM",))
+    campaign_id, _ = generate(org)
+    task = _tasks(org, campaign_id)[0]
+    typed = "**Purge** <script>alert(1)</script> =HYPERLINK(\"http://x\") [lien](javascript:x)"
+    _call(org, retention.close_task, org.head_cr, task.id, task.version, {**CLOSE, "proof": typed})
+    assert _tasks(org, campaign_id)[0].proof == typed
