@@ -37,7 +37,7 @@ MAX_TOKEN_LENGTH = 200
 _USED_REFRESH = timedelta(seconds=60)  # write last_used_at at most once a minute (clients poll)
 # The page that opens a case of each type, with ?id=<case id> (dashboard/navigation.py).
 CASE_PAGES = {"dsr": "dsr-case", "breach": "breach", "processor": "processor", "dpia": "dpia-detail",
-              "register": "register-activity"}
+              "register": "register-activity", "retention": "retention", "consent": "consent"}
 
 
 _route_served = False

@@ -74,3 +74,15 @@ def oidc_department_groups() -> str:
 
 def oidc_groups_claim() -> str:
     return os.environ.get("DPO_OIDC_GROUPS_CLAIM", "groups")
+
+
+def consent_propagation_days() -> int:
+    """Days to carry a withdrawal of consent into every system (models.deadlines.
+    consent_withdrawal_propagation_due, default 7, 1 to 30; a bad value falls back to 7)."""
+    from models.deadlines import CONSENT_PROPAGATION_DEFAULT_DAYS, CONSENT_PROPAGATION_MAX_DAYS
+    raw = os.environ.get("DPO_CONSENT_PROPAGATION_DAYS", "").strip()
+    try:
+        days = int(raw) if raw else CONSENT_PROPAGATION_DEFAULT_DAYS
+    except ValueError:
+        return CONSENT_PROPAGATION_DEFAULT_DAYS
+    return days if 1 <= days <= CONSENT_PROPAGATION_MAX_DAYS else CONSENT_PROPAGATION_DEFAULT_DAYS

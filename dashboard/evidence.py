@@ -45,6 +45,7 @@ VISIBILITY: dict[str, str] = {
     "breach": "dashboard.breach.records:evidence_visible",
     "processor": "dashboard.processor.scope:evidence_visible",
     "dpia": "dashboard.dpia.common:evidence_visible",
+    "retention_task": "dashboard.retention:evidence_visible",  # a review task's certificate
     # register extracts cover a whole entity: not shown to department heads
 }
 

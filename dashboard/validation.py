@@ -99,6 +99,16 @@ def validate(model: type[M], data: dict[str, Any] | BaseModel) -> M:
     return result
 
 
+def validate_in_area(area: str, model: type[M], data: dict[str, Any] | BaseModel) -> M:
+    """`validate`, the problems' field names prefixed with the area so that the page shows
+    the area's labels (`field.<area>_<name>`)."""
+    try:
+        return validate(model, data)
+    except InvalidInput as error:
+        raise InvalidInput([FieldProblem(f"{area}_{p.field}" if p.field else "", p.key, p.params)
+                            for p in error.problems]) from None
+
+
 def distinct_lines(values: list[str]) -> list[str]:
     """A list typed in by a user: items trimmed, blanks and repeats dropped, order kept."""
     seen: list[str] = []

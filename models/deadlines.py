@@ -347,3 +347,86 @@ def prior_consultation_answer_due(received: date, extended: bool = False) -> dat
     datetime.date(2026, 4, 27)
     """
     return next_working_day(received + timedelta(weeks=14 if extended else 8))
+
+
+# ------------------------------------------------------------- retention and consent
+
+
+RETENTION_UNIT_MONTHS = {"months": 1, "years": 12}
+
+
+def retention_end(start: date, duration: int, unit: str) -> date:
+    """Last day a piece of data may be kept under a register retention rule ("`duration`
+    `unit` from `start`", the start event's day): the insurer's policy keeps data "pas plus
+    longtemps que nécessaire" and deletes it once its purpose is served (seed 001, « Durée
+    de conservation »; GDPR Art. 5(1)(e)). Months and years are counted per Regulation
+    1182/71 Art. 3(2)(c) (a start on 29 February ends on 28 February in a common year);
+    days are calendar days. No weekend shift: keeping data one day longer is not allowed
+    because the day is a Sunday.
+
+    >>> retention_end(date(2024, 2, 29), 1, "years")
+    datetime.date(2025, 2, 28)
+    """
+    if duration <= 0:
+        raise ValueError("duration must be positive")
+    if unit == "days":
+        return start + timedelta(days=duration)
+    if unit not in RETENTION_UNIT_MONTHS:
+        raise ValueError(f"unknown unit {unit!r}")
+    return add_months(start, duration * RETENTION_UNIT_MONTHS[unit])
+
+
+def retention_passed(start: date | None, duration: int, unit: str, as_of: date) -> bool | None:
+    """Whether data whose start event happened on `start` has passed its retention on
+    `as_of` (kept through its last day, passed from the next one). None when the start
+    event's date is not known: nothing can be concluded, a person must look."""
+    if start is None:
+        return None
+    return as_of > retention_end(start, duration, unit)
+
+
+def retention_cutoff(as_of: date, duration: int, unit: str) -> date:
+    """The latest start-event day whose data has passed its retention on `as_of`: the
+    yearly review asks each department to destroy what started on or before this day.
+
+    >>> retention_cutoff(date(2025, 3, 1), 1, "years")    # 29/02/2024 ended on 28/02/2025
+    datetime.date(2024, 2, 29)
+    """
+    months = 0 if unit == "days" else duration * RETENTION_UNIT_MONTHS.get(unit, 0)
+    candidate = as_of - timedelta(days=duration) if unit == "days" else add_months(as_of, -months)
+    while retention_end(candidate, duration, unit) >= as_of:
+        candidate -= timedelta(days=1)
+    while retention_end(candidate + timedelta(days=1), duration, unit) < as_of:
+        candidate += timedelta(days=1)
+    return candidate
+
+
+CONSENT_PROPAGATION_DEFAULT_DAYS = 7
+CONSENT_PROPAGATION_MAX_DAYS = 30
+
+
+def consent_withdrawal_propagation_due(received: date, days: int = CONSENT_PROPAGATION_DEFAULT_DAYS) -> date:
+    """When a withdrawal of consent must have reached every system that processes the
+    data on the strength of that consent.
+
+    Sources. GDPR Art. 7(3): "The data subject shall have the right to withdraw his or
+    her consent at any time. [...] It shall be as easy to withdraw as to give consent";
+    the withdrawal takes effect for the future, so processing based on that consent must
+    stop once it is received — the Regulation sets no period. The CNIL's guidance on
+    consent (cnil.fr, « Les bases légales — le consentement ») repeats that withdrawing
+    must be as simple as consenting and be taken into account; the insurer's policy (seed
+    001, « Le Consentement ») requires that its procedure carry withdrawals "dans les
+    applications utilisées et le système d'information" and check that they are "réellement
+    pris en compte dans les systèmes".
+
+    DPO Desk's stated choice: every system is to be updated within `days` calendar days
+    of receipt (default 7, the setting DPO_CONSENT_PROPAGATION_DAYS, 1 to 30), counted
+    from the day after receipt (Regulation 1182/71 Art. 3(1)), without a weekend shift:
+    stopping a processing is not an act that waits for an office to open. The period is
+    an internal target for late propagation, not a legal allowance: a system that keeps
+    processing after the withdrawal has no legal basis, whatever the date. A withdrawal
+    that arrives as a data-subject request also keeps that request's Art. 12(3) deadline.
+    """
+    if not 1 <= days <= CONSENT_PROPAGATION_MAX_DAYS:
+        raise ValueError("propagation period out of range")
+    return received + timedelta(days=days)

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import activities, organisation, ui
+from dashboard import activities, consent, organisation, ui
 from dashboard.access import ReasonRequired
 from dashboard.dsr import answers, documents, queries, work, workflow
 from dashboard.form_state import CaseForms
@@ -96,6 +96,12 @@ if r.suspended_days:
     st.caption(tr("dsr.case.suspended_days", days=r.suspended_days))
 if not view.department_name and view.can_decide:
     st.warning(tr("dsr.case.route_by_hand"))
+# A consent withdrawal recorded from this request (pages/consent_withdrawals.py links back).
+withdrawal = ui.call(consent.withdrawal_of_request, r.id, actor=actor, quiet=True).value
+if withdrawal:
+    st.page_link(str(HERE / "consent_withdrawals.py"), icon=":material/link:", query_params={"id": str(withdrawal.id)},
+                 label=tr("consent.open_withdrawal", reference=withdrawal.reference,
+                          state=tr(f"consent.status.{withdrawal.status}")))
 
 tabs = st.tabs([tr("dsr.case.tab.request"), tr("dsr.case.tab.steps"), tr("dsr.case.tab.work"),
                 tr("dsr.case.tab.erasure"), tr("dsr.case.tab.documents"), tr("dsr.case.tab.history"),

@@ -14,7 +14,8 @@ from models.roles import Role
 
 HERE = Path(__file__).parent
 CASE_PAGES = {"dsr": "dsr_case.py", "breach": "breach_case.py", "processor": "processor_file.py",
-              "dpia": "dpia_detail.py", "register": "register_activity.py"}
+              "dpia": "dpia_detail.py", "register": "register_activity.py",
+              "retention": "retention_campaigns.py", "consent": "consent_withdrawals.py"}
 FOCUS = "overview_focus"
 
 actor = ui.page_actor(page="home")

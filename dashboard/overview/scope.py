@@ -8,7 +8,7 @@ from models.roles import Capability
 from models.types import as_utc, utcnow
 
 READERS = frozenset({Capability.WORK_ALL_CASES, Capability.READ_ALL_CASES, Capability.WORK_DEPARTMENT_CASES})
-CASE_TYPES = ("dsr", "breach", "processor", "dpia", "register")
+CASE_TYPES = ("dsr", "breach", "processor", "dpia", "register", "retention", "consent")
 PERIODS = (3, 6, 12, 24)  # months of statistics the page offers
 SOON_DAYS = 7  # "due within 7 days"
 HORIZONS = (30, 90, 180, 365)  # how far ahead the deadline lists look

@@ -24,12 +24,14 @@ from dashboard.overview.scope import OverviewFilter
 from dashboard.permissions import department_filter
 from dashboard.processor.scope import visible as processor_visible
 from models.breach import AuthorityNotification, Breach, BreachDepartment
+from models.consent import ConsentWithdrawal, WithdrawalStep
 from models.clock import PARIS
 from models.dpia import Dpia, DpiaMeasure
 from models.dpia_rules import OPEN_ACTION_STATUSES, DpiaStatus
 from models.dsr import DataSubjectRequest
 from models.processing import ProcessingActivity
 from models.processor import Processor, ProcessorActivity, ProcessorContract, ProcessorEntity, SubProcessor
+from models.retention import RetentionCampaign, RetentionTask
 
 
 @dataclass(frozen=True)
@@ -227,6 +229,40 @@ def _register_reviews(session: Session, actor: Actor, flt: OverviewFilter) -> Sh
     return Shape(query, a.next_review_on)
 
 
+# ------------------------------------------------------------------ data review and consent
+
+
+def _retention_tasks(session: Session, actor: Actor, flt: OverviewFilter) -> Shape:
+    """Open tasks of the yearly data review (the insurer's policy), each seen by the heads of
+    the department that owns the activity (dashboard/retention.py). Opens the campaign."""
+    t, c = RetentionTask, RetentionCampaign
+    conditions = [department_filter(actor, t.department_id), t.status == "open"]
+    if flt.entity_id:
+        conditions.append(c.entity_id == flt.entity_id)
+    if flt.department_id:
+        conditions.append(t.department_id == flt.department_id)
+    query = (select(*_columns(c.id, c.reference, ProcessingActivity.name, c.entity_id, t.department_id, c.as_of,
+                              t.due_on))
+             .select_from(t).join(c, c.id == t.campaign_id)
+             .join(ProcessingActivity, ProcessingActivity.id == t.activity_id).where(*conditions))
+    return Shape(query, t.due_on)
+
+
+def _consent_propagation(session: Session, actor: Actor, flt: OverviewFilter) -> Shape:
+    """Systems a withdrawal of consent has not reached yet (models.deadlines.
+    consent_withdrawal_propagation_due), each seen by the heads of the system's department."""
+    w, s = ConsentWithdrawal, WithdrawalStep
+    conditions = [department_filter(actor, s.department_id), s.done_on.is_(None)]
+    if flt.entity_id:
+        conditions.append(w.entity_id == flt.entity_id)
+    if flt.department_id:
+        conditions.append(s.department_id == flt.department_id)
+    query = (select(*_columns(w.id, w.reference, s.system_name, w.entity_id, s.department_id, w.received_on,
+                              w.due_on))
+             .select_from(s).join(w, w.id == s.withdrawal_id).where(*conditions))
+    return Shape(query, w.due_on)
+
+
 SOURCES: tuple[Source, ...] = (
     Source("dsr_answer", "dsr", _requests),
     Source("breach_notification", "breach", _breach_clocks),
@@ -239,6 +275,8 @@ SOURCES: tuple[Source, ...] = (
     Source("dpia_measure", "dpia", _dpia_measures),
     Source("cnil_answer", "dpia", _cnil_answers),
     Source("register_review", "register", _register_reviews),
+    Source("retention_task", "retention", _retention_tasks),
+    Source("consent_propagation", "consent", _consent_propagation, lead_days=7),
 )
 KINDS = tuple(s.kind for s in SOURCES)
 

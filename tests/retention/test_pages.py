@@ -1,0 +1,117 @@
+"""The review and consent pages in AppTest: every role opens them without a traceback or a
+raw catalogue key, a department head sees only his tasks, and a consent withdrawal is
+recorded by the DPO, linked to its request both ways, and carried through its checklist
+by the systems' departments until it is done."""
+
+from datetime import timedelta
+
+import pytest
+from sqlmodel import select
+
+from dashboard import db
+from dashboard.dsr import intake
+from models.clock import paris_today
+from models.consent import ConsentWithdrawal
+from tests.page_support import app_as, form_key, page_path
+from tests.retention.factories import activity_with_systems, consent_activity, generate
+
+
+def _text(at) -> str:
+    return " ".join([m.value for m in at.markdown] + [h.value for h in at.header] + [w.value for w in at.warning]
+                    + [e.value for e in at.error] + [i.value for i in at.info] + [c.value for c in at.caption]
+                    + [s.value for s in at.success] + [t.value for t in at.title] + [s.value for s in at.subheader]
+                    + [df.value.to_string() for df in at.dataframe])
+
+
+def _open(org, username, page, **params):
+    at = app_as(org, username)
+    for name, value in params.items():
+        at.query_params[name] = str(value)
+    at = at.switch_page(page_path(page)).run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.mark.parametrize("username", ["dpo", "juriste", "chef.relation", "chef.rh", "auditeur"])
+def test_every_role_opens_both_pages_in_its_language_without_raw_keys(app_org, username):
+    activity_with_systems(app_org, ("CRM",))
+    activity_with_systems(app_org, ("Paie",), department="RH", name="Paie")
+    consent_activity(app_org)
+    generate(app_org)
+    for page in ("retention_campaigns.py", "consent_withdrawals.py"):
+        at = _open(app_org, username, page)
+        text = _text(at)
+        assert "retention." not in text and "consent." not in text and "None" not in text, text[:500]
+    retention_text = _text(_open(app_org, username, "retention_campaigns.py"))
+    if username == "chef.rh":
+        assert "Paie" in retention_text and "CRM" not in retention_text  # his department's task only
+    if username in ("auditeur", "chef.rh"):
+        at = _open(app_org, username, "retention_campaigns.py")
+        assert not any(b.label == "Générer la campagne" for b in at.button)
+
+
+def _button(at, label):
+    return next(b for b in at.button if b.label == label)
+
+
+def test_a_withdrawal_is_recorded_linked_and_carried_through_its_checklist(app_org):
+    activity = consent_activity(app_org)  # DCEM; systems "CRM" and "Outil d'envoi", both DCEM
+    with db.unit_of_work(app_org.engine) as session:
+        request = intake.create_request(session, app_org.dpo, {
+            "entity_id": app_org.entities["MEDICIS"].id, "channel": "email",
+            "received_at": __import__("datetime").datetime.now(__import__("datetime").timezone.utc),
+            "requester_name": "Inès Garnier", "requester_contact": "ines.garnier@exemple-mail.fr",
+            "relation": "member", "rights": ["consent_withdrawal"],
+            "description": "Je ne veux plus recevoir la lettre d'information.", "is_minor": False,
+            "activity_ids": [activity.id]})
+        request_id, request_ref = request.id, request.reference
+    at = _open(app_org, "dpo", "consent_withdrawals.py")
+    at.text_input(key=form_key(at, "consent_new/source_reference")).input("MP-UNSUB-88412")
+    at.selectbox(key=form_key(at, "consent_new/dsr")).select(request_id)
+    at = _button(at, "Enregistrer le retrait").click().run()
+    assert not at.exception
+    with app_org.session() as session:
+        withdrawal = session.exec(select(ConsentWithdrawal)).one()
+    assert withdrawal.dsr_id == request_id and withdrawal.due_on == paris_today() + timedelta(days=7)
+    assert f"Ouvrir la demande {request_ref}" in [link.label for link in at.get("page_link")]
+    # the request's page links back to the withdrawal
+    dsr = app_as(app_org, "dpo")
+    dsr.query_params["id"] = str(request_id)
+    dsr = dsr.switch_page(page_path("dsr_case.py")).run()
+    assert not dsr.exception
+    assert any(withdrawal.reference in link.label for link in dsr.get("page_link"))
+    # the marketing head ticks both systems of his department, on the day fixed when the form opened
+    head = _open(app_org, "chef.marketing", "consent_withdrawals.py", id=withdrawal.id)
+    assert "En retard" not in _text(head)
+    head = _button(head, "Reporté dans ce système").click().run()
+    assert not head.exception and "Système coché." in _text(head)
+    head = _button(head, "Reporté dans ce système").click().run()
+    assert not head.exception
+    assert "Reporté partout le" in _text(head)
+    with app_org.session() as session:
+        done = session.exec(select(ConsentWithdrawal)).one()
+    assert (done.status, done.done_on) == ("done", paris_today())
+    # someone else's department sees nothing of it
+    other = _open(app_org, "chef.rh", "consent_withdrawals.py")
+    assert withdrawal.reference not in _text(other)
+
+
+def test_a_slow_head_keeps_the_day_the_form_opened(app_org, monkeypatch):
+    """The close form's date is fixed when the form opens: past midnight, a rerun does not move it."""
+    from models import clock
+
+    activity_with_systems(app_org, ("CRM",))
+    generate(app_org)
+    opened_on = paris_today()
+    at = _open(app_org, "chef.relation", "retention_campaigns.py")
+    assert at.date_input(key=form_key(at, "retention_task/done_on")).value == opened_on
+    monkeypatch.setattr(clock, "paris_today", lambda now=None: opened_on + timedelta(days=1))  # midnight passed
+    at = at.run()  # a rerun the next day (another click, minutes of thinking)
+    assert at.date_input(key=form_key(at, "retention_task/done_on")).value == opened_on
+    at.text_area(key=form_key(at, "retention_task/proof")).input("Purge faite, journal JOB-1")
+    at = _button(at, "Clore avec cette preuve").click().run()
+    assert not at.exception and "Tâche close." in _text(at), [e.value for e in at.error]
+    with app_org.session() as session:
+        from models.retention import RetentionTask
+        closed = session.exec(select(RetentionTask).where(RetentionTask.status == "done")).one()
+    assert closed.done_on == opened_on
