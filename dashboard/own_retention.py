@@ -202,7 +202,17 @@ def certificate_facts(report: RunReport) -> own_retention_certificate.Facts:
         sealed_parts=sum(d.sealed_parts for d in items),
         references=tuple(d.due.reference for d in items)) for (kind, months), items in sorted(groups.items()))
     legacy = tuple(number for done in report.done for number in done.legacy_documents)
-    return own_retention_certificate.Facts(run_at=report.now, lines=lines, legacy_documents=legacy)
+    return own_retention_certificate.Facts(run_at=report.now, lines=lines, legacy_documents=legacy,
+                                           audit_months=_audit_months())
+
+
+def _audit_months() -> int:
+    from dashboard import audit_retention
+
+    try:
+        return audit_retention.retention_months()
+    except RuleViolation:
+        return audit_retention.DEFAULT_MONTHS
 
 
 def _certificate(session: Session, report: RunReport) -> EvidenceDocument:

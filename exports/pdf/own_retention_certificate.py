@@ -31,6 +31,7 @@ class Facts:
     run_at: datetime
     lines: tuple[Line, ...]
     legacy_documents: tuple[str, ...]  # numbers of the documents stored in clear (issued before encryption)
+    audit_months: int = 12  # the audit trail's retention (DPO_AUDIT_RETENTION_MONTHS)
 
 
 def _day(tr: Translator, value: datetime) -> str:
@@ -48,7 +49,7 @@ def build(tr: Translator, stamp: DocumentStamp, facts: Facts) -> bytes:
             [tr("own_retention.pdf.kept.documents"), tr("own_retention.pdf.kept.documents_why"),
              tr("own_retention.pdf.kept.documents_until")],
             [tr("own_retention.pdf.kept.audit"), tr("own_retention.pdf.kept.audit_why"),
-             tr("own_retention.pdf.kept.audit_until")]]
+             tr("own_retention.pdf.kept.audit_until", months=facts.audit_months)]]
     if facts.legacy_documents:
         kept.append([tr("own_retention.pdf.kept.legacy", count=len(facts.legacy_documents)),
                      tr("own_retention.pdf.kept.legacy_why"), tr("own_retention.pdf.kept.legacy_until")])
@@ -63,7 +64,7 @@ def build(tr: Translator, stamp: DocumentStamp, facts: Facts) -> bytes:
         grid_table([tr("own_retention.pdf.col.kind"), tr("own_retention.pdf.col.period"),
                     tr("own_retention.pdf.col.count"), tr("own_retention.pdf.col.closed"),
                     tr("own_retention.pdf.col.documents"), tr("own_retention.pdf.col.sealed")], summary,
-                   widths=[32 * mm, 30 * mm, 18 * mm, 44 * mm, 22 * mm, CONTENT_WIDTH - 146 * mm]),
+                   widths=[30 * mm, 28 * mm, 17 * mm, 42 * mm, 29 * mm, CONTENT_WIDTH - 146 * mm]),
         spacer(2),
         para(tr("own_retention.pdf.what"), "small"),
     ]
