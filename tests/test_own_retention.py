@@ -327,3 +327,25 @@ def test_the_command_is_a_dry_run_unless_confirmed_and_verification_passes_after
     assert cli.main(["verify-audit", "--full"]) == 0
     assert cli.main(["verify-documents"]) == 0
     assert "1 document(s) détruit(s)" in capsys.readouterr().out
+
+
+# ------------------------------------------------------------------ the page
+
+def test_downloading_a_shredded_document_says_when_and_under_which_rule_it_was_destroyed(app_org):
+    from tests.page_support import app_as, page_path
+
+    request = make_request(app_org, requester_name="Inès Moreau")
+    with app_org.work() as session:
+        document = dsr_documents.issue_acknowledgement(session, app_org.dpo, request.id)
+    _close(app_org, "dsr_request", request.id)
+    own_retention.run_own_retention(app_org.engine, ENDS)
+    at = app_as(app_org, "juriste")
+    at.switch_page(page_path("evidence_documents.py")).run()
+    at.selectbox(key="ev_open").select(document.id).run()
+    at.text_input(key="ev_reason").input("Contrôle annuel du registre").run()
+    at.button(key=f"ev_doc_{document.id}_fetch").click().run()
+    assert not at.exception, at.exception
+    errors = " ".join(element.value for element in at.error)
+    assert "Ce document a été détruit le 31/03/2026" in errors and "Demandes d'exercice de droits" in errors
+    assert "Traceback" not in errors and "own_retention" not in errors
+    assert not at.get("download_button")
