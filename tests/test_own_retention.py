@@ -349,3 +349,34 @@ def test_downloading_a_shredded_document_says_when_and_under_which_rule_it_was_d
     assert "Ce document a été détruit le 31/03/2026" in errors and "Demandes d'exercice de droits" in errors
     assert "Traceback" not in errors and "own_retention" not in errors
     assert not at.get("download_button")
+
+
+def test_the_dpo_reads_a_sealed_audit_part_until_its_case_key_is_destroyed(app_org):
+    from tests.page_support import app_as, page_path
+
+    breach = declare(app_org)
+    with app_org.work() as session:
+        records.update_facts(session, app_org.dpo, breach.id, breach.version,
+                             facts(app_org, description="M. Jean Dupont a reçu le tableau."))
+    with app_org.session() as session:
+        seq = session.exec(select(AuditEntry.seq).where(AuditEntry.action == "breach.update")).one()
+
+    def shown():
+        at = app_as(app_org, "dpo")
+        at.switch_page(page_path("audit_trail.py")).run()
+        at.selectbox(key="audit_open").select(seq).run()
+        assert "Dupont" not in str([d.value for d in at.dataframe])  # not before asking
+        at.button(key=f"audit_sealed_{seq}").click().run()
+        assert not at.exception, at.exception
+        return at
+
+    at = shown()
+    assert "M. Jean Dupont a reçu le tableau." in str([d.value.to_dict() for d in at.dataframe])
+    with app_org.session() as session:
+        assert session.exec(select(AuditEntry).where(AuditEntry.action == "audit.sealed.read")).one().object_id == seq
+    _close(app_org, "breach", breach.id)
+    own_retention.run_own_retention(app_org.engine, ENDS)
+    at = shown()
+    destroyed = " ".join(e.value for e in at.error)
+    assert "La partie personnelle de cette entrée a été détruite le 31/03/2026" in destroyed
+    assert "Violations de données" in destroyed
