@@ -18,7 +18,6 @@ decrypted into the wrong place.
 """
 
 import logging
-import os
 import secrets
 import struct
 from dataclasses import dataclass
@@ -30,7 +29,7 @@ from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from dashboard import config
+from dashboard import audit_anchor, config
 from dashboard.i18n import KeyList
 from models.errors import DomainError
 from models.own_retention import CaseKey
@@ -65,18 +64,8 @@ def master_key_file():
 
 
 def _read_master() -> bytes | None:
-    path = master_key_file()
-    try:
-        raw = path.read_text(encoding="ascii").strip()
-    except FileNotFoundError:
-        return None
-    try:
-        key = bytes.fromhex(raw)
-    except ValueError:
-        key = b""
-    if len(key) != 32:
-        raise MasterKeyMissing(path=str(path))  # damaged: never overwritten
-    return key
+    key = audit_anchor.read_key_file(master_key_file(), MasterKeyMissing)
+    return None if key is None else key[:32]
 
 
 def master_key(session: Session) -> bytes:
@@ -86,17 +75,7 @@ def master_key(session: Session) -> bytes:
         return key
     if session.exec(select(func.count()).select_from(CaseKey).where(CaseKey.wrapped.is_not(None))).one():
         raise MasterKeyMissing(path=str(master_key_file()))
-    path = master_key_file()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return _read_master() or b""
-    key = secrets.token_bytes(32)
-    with os.fdopen(fd, "w", encoding="ascii") as handle:
-        handle.write(key.hex() + "\n")
-    log.warning("case master key created at %s: back it up apart from the database", path)
-    return key
+    return audit_anchor.create_key_file(master_key_file(), MasterKeyMissing, "case master key")[:32]
 
 
 # --- case keys ---------------------------------------------------------------------------------------------------

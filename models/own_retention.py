@@ -32,6 +32,7 @@ from typing import Optional
 from sqlalchemy import Column, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from models import deadlines
 from models.types import UTCDateTime, as_utc
 
 KINDS = ("dsr", "breach")
@@ -68,13 +69,10 @@ KEPT = {
 
 
 def add_months(moment: datetime, months: int) -> datetime:
-    """The same day `months` later, or the last day of that month (Regulation 1182/71 art. 3(2)(c))."""
-    total = moment.year * 12 + moment.month - 1 + months
-    year, month = divmod(total, 12)
-    month += 1
-    days = [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31, 30,
-            31, 31, 30, 31, 30, 31][month - 1]
-    return moment.replace(year=year, month=month, day=min(moment.day, days))
+    """The same time of day `months` later, on the same date or the last day of that month
+    (models/deadlines.py's calendar rule, Regulation 1182/71 art. 3(2)(c))."""
+    day = deadlines.add_months(moment.date(), months)
+    return moment.replace(year=day.year, month=day.month, day=day.day)
 
 
 def period_ends(closed_at: datetime, months: int) -> datetime:
