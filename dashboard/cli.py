@@ -208,6 +208,24 @@ def cmd_purge_personal_data(args) -> int:
     return 0
 
 
+def cmd_set_retention(args) -> int:
+    """An entity's own retention period for one kind of case (models/own_retention.py)."""
+    from sqlmodel import select
+
+    from dashboard import own_retention
+    from models.org import Entity
+
+    with db.unit_of_work(_engine(existing=True)) as session:
+        entity = session.exec(select(Entity).where(Entity.code == args.entity.upper())).first()
+        if entity is None:
+            _say("own_retention.unknown_entity", entity=args.entity, error=True)
+            return 2
+        own_retention.set_period(session, entity.id, args.kind, args.months, by=f"system ({getpass.getuser()})")
+    _say("own_retention.cli.period_set", entity=entity.name, kind=_t(f"own_retention.kind.{args.kind}"),
+         months=args.months)
+    return 0
+
+
 def cmd_verify_documents(args) -> int:
     with db.new_session(_engine(existing=True)) as session:
         report = evidence.verify_documents(session)
@@ -323,6 +341,12 @@ def build_parser() -> argparse.ArgumentParser:
                        "ended (GDPR Art. 5(1)(e)) and destroy their keys; a dry run without --yes")
     p.add_argument("--yes", action="store_true", help="really do it (and issue the certificate)")
     p.set_defaults(func=cmd_purge_personal_data)
+    p = sub.add_parser("set-retention", help="an entity's own retention period (months after closure, 12 to 120) "
+                       "for data-subject requests or breaches")
+    p.add_argument("entity", help="the entity's code (e.g. MEDICIS)")
+    p.add_argument("kind", choices=["dsr", "breach"])
+    p.add_argument("months", type=int)
+    p.set_defaults(func=cmd_set_retention)
     sub.add_parser("verify-documents", help="check every stored document's bytes against its SHA-256"
                    ).set_defaults(func=cmd_verify_documents)
     p = sub.add_parser("audit-deps", help="check requirements.lock against known vulnerabilities (pip-audit); "

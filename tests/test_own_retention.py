@@ -329,6 +329,18 @@ def test_the_command_is_a_dry_run_unless_confirmed_and_verification_passes_after
     assert "1 document(s) détruit(s)" in capsys.readouterr().out
 
 
+def test_the_command_sets_an_entitys_period_and_refuses_one_out_of_bounds(org, monkeypatch, capsys):
+    monkeypatch.setenv("DATABASE_URL", org.engine.url.render_as_string(hide_password=False))
+    assert cli.main(["set-retention", "savelunari", "breach", "36"]) == 0
+    assert "Violations de données conservées 36 mois" in capsys.readouterr().out
+    assert cli.main(["set-retention", "SAVELUNARI", "breach", "6"]) == 2
+    assert "entre 12 et 120 mois" in capsys.readouterr().err
+    assert cli.main(["set-retention", "NOWHERE", "dsr", "24"]) == 2
+    with org.session() as session:
+        assert own_retention.months_for(session, org.entities["SAVELUNARI"].id, "breach") == 36
+        assert own_retention.months_for(session, org.entities["MEDICIS"].id, "breach") == 60
+
+
 # ------------------------------------------------------------------ the page
 
 def test_downloading_a_shredded_document_says_when_and_under_which_rule_it_was_destroyed(app_org):
