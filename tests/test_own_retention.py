@@ -392,3 +392,13 @@ def test_the_dpo_reads_a_sealed_audit_part_until_its_case_key_is_destroyed(app_o
     destroyed = " ".join(e.value for e in at.error)
     assert "La partie personnelle de cette entrée a été détruite le 31/03/2026" in destroyed
     assert "Violations de données" in destroyed
+
+
+def test_a_document_read_twice_in_one_session_is_not_taken_for_tampering(org):
+    request = make_request(org)
+    with org.work() as session:
+        issued = dsr_documents.issue_acknowledgement(session, org.dpo, request.id)
+        assert evidence.readable(session, session.get(EvidenceDocument, issued.id)).content == issued.content
+    with org.session() as session:
+        stored = session.get(EvidenceDocument, issued.id)
+        assert evidence.readable(session, evidence.readable(session, stored)).content == issued.content
