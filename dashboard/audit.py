@@ -1,6 +1,7 @@
 """Append to and verify the hash-chained audit trail (see models/audit.py and
 dashboard/audit_anchor.py for its key and checkpoints)."""
 
+import hashlib
 import json
 import logging
 from dataclasses import dataclass
@@ -12,11 +13,12 @@ from typing import Any
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
-from dashboard import audit_anchor
+from dashboard import audit_anchor, case_keys
 from dashboard.actor import Actor
 from dashboard.audit_anchor import Checkpoint
 from dashboard.errors import AuditKeyMissing
 from models.audit import GENESIS_HASH, AuditEntry, AuditHead, entry_hash, is_authentic
+from models.own_retention import AuditSealed
 from models.types import utcnow
 
 log = logging.getLogger("dpo_desk.audit")
@@ -77,11 +79,24 @@ def record(
     reason: str = "",
     details: dict[str, Any] | None = None,
     actor_name: str | None = None,
+    personal: dict[str, Any] | None = None,
+    personal_case: tuple[str, int] | None = None,
 ) -> AuditEntry:
     """Append one entry in the caller's transaction: it commits or rolls back with
     the change it describes. A row slipped in behind the head does not stop the
     recording: the entry chains from the real last row (the verifier reports the
-    foreign one)."""
+    foreign one).
+
+    `personal`: the part of the details that holds a person's data (free texts of a
+    case), sealed under the key of `personal_case` (dashboard/case_keys.py): stored in
+    `audit_sealed`, while the entry's details hold only {"sealed": {"sha256", "key"}}.
+    The chain hashes that stable part: when the retention job destroys the case's key,
+    the sealed part becomes unreadable and the chain still verifies."""
+    details = dict(details or {})
+    if personal and personal_case is not None:
+        sealed = _seal(session, personal_case, personal)
+        if sealed is not None:
+            details["sealed"] = sealed
     claimed = _claim(session)
     if claimed is None:  # the head was deleted behind the app's back: rebuilt on the last row
         log.error("audit trail: head row missing; rebuilt on the last entry")
@@ -107,7 +122,7 @@ def record(
         object_ref=object_ref,
         entity_id=entity_id,
         reason=reason[:500],
-        details=json_safe(details or {}),
+        details=json_safe(details),
         prev_hash=prev_hash,
     )
     entry.hash = entry_hash(entry, key if seq >= keyed_from else None)
@@ -122,6 +137,35 @@ def record(
     if seq % audit_anchor.CHECKPOINT_EVERY == 0:
         audit_anchor.after_commit(session, Checkpoint(seq, entry.hash, keyed_from, audit_anchor.now()), key)
     return entry
+
+
+SEALED_PURPOSE = "audit.sealed"
+
+
+def _seal(session: Session, case: tuple[str, int], personal: dict[str, Any]) -> dict[str, Any] | None:
+    plain = json.dumps(json_safe(personal), sort_keys=True, ensure_ascii=False).encode("utf-8")
+    try:
+        envelope = case_keys.seal(session, case[0], case[1], SEALED_PURPOSE, plain)
+    except case_keys.Shredded:  # the case was pseudonymised: its personal data are not kept any more
+        return None
+    digest = hashlib.sha256(envelope).hexdigest()
+    session.add(AuditSealed(key_id=case_keys.key_id_of(envelope), envelope=envelope, sha256=digest))
+    return {"sha256": digest, "key": case_keys.key_id_of(envelope), "case": [case[0], case[1]]}
+
+
+def open_sealed(session: Session, entry: AuditEntry) -> dict[str, Any] | None:
+    """The sealed personal part of an entry (None when it has none). case_keys.Shredded
+    once its case's key was destroyed; case_keys.Tampered when the stored envelope is not
+    the one the chained entry names, or does not open under its case's key."""
+    sealed = (entry.details or {}).get("sealed") if isinstance(entry.details, dict) else None
+    if not isinstance(sealed, dict):
+        return None
+    row = session.exec(select(AuditSealed).where(AuditSealed.sha256 == str(sealed.get("sha256")))).first()
+    if row is None or hashlib.sha256(bytes(row.envelope)).hexdigest() != sealed.get("sha256"):
+        raise case_keys.Tampered(what=f"audit {entry.seq}")
+    case_type, case_id = sealed.get("case", [None, None])
+    plain = case_keys.open_envelope(session, bytes(row.envelope), SEALED_PURPOSE, case_type, case_id)
+    return json.loads(plain)
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from sqlmodel import Session
 from dashboard import config
 from dashboard.errors import AuditKeyMissing
 from models.audit import checkpoint_mac
+from models.errors import DomainError
 from models.types import utcnow
 
 CHECKPOINT_EVERY = 100  # entries between two checkpoints written by the recorder
@@ -44,8 +45,9 @@ log = logging.getLogger("dpo_desk.audit")
 
 # --- the key ---------------------------------------------------------------------------------------------------
 
-def read_key() -> bytes | None:
-    path = config.audit_key_file()
+def read_key_file(path: Path, missing: type[DomainError]) -> bytes | None:
+    """A key file of 32 random bytes in hex (the audit key, the case master key): None when
+    absent; `missing` raised when damaged (as good as missing, and never overwritten)."""
     try:
         text = path.read_text(encoding="ascii").strip()
     except FileNotFoundError:
@@ -55,8 +57,26 @@ def read_key() -> bytes | None:
     except ValueError:
         key = b""
     if len(key) < 32:
-        raise AuditKeyMissing(path=str(path))  # damaged: as good as missing, and never overwritten
+        raise missing(path=str(path))
     return key
+
+
+def create_key_file(path: Path, missing: type[DomainError], label: str) -> bytes:
+    """A new key file, readable by its owner only; an existing one is kept."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return read_key_file(path, missing) or b""
+    key = secrets.token_bytes(32)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(key.hex() + "\n")
+    log.warning("%s created at %s: back it up apart from the database", label, path)
+    return key
+
+
+def read_key() -> bytes | None:
+    return read_key_file(config.audit_key_file(), AuditKeyMissing)
 
 
 def read_key_or_none() -> bytes | None:
@@ -68,17 +88,7 @@ def read_key_or_none() -> bytes | None:
 
 def create_key() -> bytes:
     """A new key file, readable by its owner only; an existing one is kept."""
-    path = config.audit_key_file()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return read_key() or b""
-    key = secrets.token_bytes(32)
-    with os.fdopen(fd, "w", encoding="ascii") as handle:
-        handle.write(key.hex() + "\n")
-    log.warning("audit key created at %s: back it up apart from the database", path)
-    return key
+    return create_key_file(config.audit_key_file(), AuditKeyMissing, "audit key")
 
 
 def chain_key(keyed_entries_exist: bool) -> bytes:

@@ -28,7 +28,7 @@ from pydantic_core import PydanticCustomError
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from dashboard import audit_anchor, audit_trail, evidence, organisation
+from dashboard import audit_anchor, audit_trail, case_keys, evidence, organisation
 from dashboard.actor import Actor
 from dashboard.errors import RuleViolation
 from dashboard.evidence_room import stated_reason
@@ -110,15 +110,25 @@ def _document_conditions(actor: Actor, data: PackRequest) -> list:
     return conditions
 
 
-def _documents(session: Session, conditions: list) -> Iterator[PackFile]:
-    """Every document of the period as issued, read one at a time."""
+def _documents(session: Session, conditions: list, tr: Translator) -> Iterator[PackFile]:
+    """Every document of the period as issued, read one at a time (decrypted when stored
+    encrypted; a document destroyed at the end of its retention period is a short note)."""
     doc = EvidenceDocument
     listing = session.exec(select(doc.id, doc.number, doc.filename, doc.title, doc.issued_at, doc.issued_by_name)
                            .where(*conditions).order_by(doc.issued_at, doc.id)).all()
     for document_id, number, filename, title, issued_at, issued_by in listing:
-        content = session.exec(select(doc.content).where(doc.id == document_id)).one()
-        yield PackFile(f"{DOCUMENTS_DIR}/{number}_{safe_name(filename)}", content, "document", number, title,
+        document = session.get(doc, document_id)
+        try:
+            content = evidence.readable(session, document).content
+        except case_keys.Shredded as gone:
+            note = tr.message("own_retention.shredded", gone.params) + "\n"
+            yield PackFile(f"{DOCUMENTS_DIR}/{number}_{safe_name(filename)}.destroyed.txt", note.encode("utf-8"),
+                           "document", number, title, issued_at, issued_by)
+            session.expunge(document)
+            continue
+        yield PackFile(f"{DOCUMENTS_DIR}/{number}_{safe_name(filename)}", bytes(content), "document", number, title,
                        issued_at, issued_by)
+        session.expunge(document)  # a long period is read in constant memory
 
 
 def _registers(session: Session, actor: Actor, scope: PackScope) -> Iterator[PackFile]:
@@ -161,7 +171,7 @@ def build_audit_pack(session: Session, actor: Actor, request: dict) -> PackResul
     counted: dict[str, int] = {"document": 0, "register": 0}
 
     def files(scope: PackScope) -> Iterator[PackFile]:
-        for file in (*_documents(session, conditions), PackFile(TRAIL_FILE, trail, "trail"),
+        for file in (*_documents(session, conditions, tr), PackFile(TRAIL_FILE, trail, "trail"),
                      PackFile(CHECKPOINTS_FILE, checkpoints, "anchor"), *_registers(session, actor, scope)):
             counted[file.source] = counted.get(file.source, 0) + 1
             yield file

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
-from dashboard import audit, audit_anchor
+from dashboard import audit, audit_anchor, case_keys
 from dashboard.actor import Actor
 from dashboard.errors import RuleViolation
 from dashboard.i18n import Translator
@@ -229,3 +229,21 @@ def last_verification(session: Session, actor: Actor) -> PastVerification | None
     details = entry.details or {}
     return PastVerification(entry.at, entry.actor_name, bool(details.get("intact")), details.get("checked") or 0,
                             details.get("broken_seq"), head.seq if head else 0)
+
+
+def sealed_part(session: Session, actor: Actor, seq: int) -> dict:
+    """The sealed personal part of an entry (dashboard/audit.py: breach texts changed, notes),
+    for who may read the trail; reading it is itself an audit entry. case_keys.Shredded once
+    its case's retention period ended, case_keys.Tampered when it was changed."""
+    require(session, actor, Capability.READ_AUDIT_TRAIL, action="audit.sealed.read", object_type="audit_entry",
+            object_id=seq)
+    entry = session.exec(select(AuditEntry).where(AuditEntry.seq == seq)).first() if isinstance(seq, int) else None
+    try:
+        part = audit.open_sealed(session, entry) if entry is not None else None
+    except case_keys.Shredded as gone:  # said of an audit entry, not of a document
+        raise case_keys.Shredded("own_retention.sealed_shredded", **gone.params) from None
+    if part is None:
+        raise RuleViolation("own_retention.no_sealed_part")
+    audit.record(session, actor, "audit.sealed.read", object_type="audit_entry", object_id=seq,
+                 object_ref=entry.object_ref, entity_id=entry.entity_id)
+    return part

@@ -186,11 +186,53 @@ def cmd_purge_audit(args) -> int:
     return 0
 
 
+def cmd_purge_personal_data(args) -> int:
+    """Dry run unless --yes: the cases whose own retention period ended, then (with --yes)
+    their pseudonymisation and the certificate (dashboard/own_retention.py)."""
+    from dashboard import own_retention
+
+    engine = _engine(existing=True)
+    report = own_retention.run_own_retention(engine, dry_run=not args.yes)
+    now = _day(report.now)
+    if not report.count:
+        _say("own_retention.cli.nothing", now=now)
+        return 0
+    if report.dry_run:
+        _say("own_retention.cli.would", count=report.count, now=now)
+        for item in report.due:
+            _say("own_retention.cli.line", reference=item.reference, kind=_t(f"own_retention.kind.{item.kind}"),
+                 closed=_day(item.closed_at), months=item.months, ended=_day(item.ended_at))
+        return 0
+    _say("own_retention.cli.done", count=report.count, number=report.certificate_number,
+         documents=sum(done.documents_shredded for done in report.done))
+    return 0
+
+
+def cmd_set_retention(args) -> int:
+    """An entity's own retention period for one kind of case (models/own_retention.py)."""
+    from sqlmodel import select
+
+    from dashboard import own_retention
+    from models.org import Entity
+
+    with db.unit_of_work(_engine(existing=True)) as session:
+        entity = session.exec(select(Entity).where(Entity.code == args.entity.upper())).first()
+        if entity is None:
+            _say("own_retention.unknown_entity", entity=args.entity, error=True)
+            return 2
+        own_retention.set_period(session, entity.id, args.kind, args.months, by=f"system ({getpass.getuser()})")
+    _say("own_retention.cli.period_set", entity=entity.name, kind=_t(f"own_retention.kind.{args.kind}"),
+         months=args.months)
+    return 0
+
+
 def cmd_verify_documents(args) -> int:
     with db.new_session(_engine(existing=True)) as session:
         report = evidence.verify_documents(session)
     if report.intact:
         _say("cli.documents_intact", checked=report.checked)
+        if report.shredded:
+            _say("own_retention.cli.shredded_intact", count=report.shredded)
         return 0
     _say("cli.documents_altered", count=len(report.mismatches), checked=report.checked, error=True)
     for item in report.mismatches:
@@ -295,6 +337,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--months", help="months kept (default: DPO_AUDIT_RETENTION_MONTHS)")
     p.add_argument("--yes", action="store_true", help="really remove them (after a signed purge checkpoint)")
     p.set_defaults(func=cmd_purge_audit)
+    p = sub.add_parser("purge-personal-data", help="pseudonymise the closed cases whose own retention period "
+                       "ended (GDPR Art. 5(1)(e)) and destroy their keys; a dry run without --yes")
+    p.add_argument("--yes", action="store_true", help="really do it (and issue the certificate)")
+    p.set_defaults(func=cmd_purge_personal_data)
+    p = sub.add_parser("set-retention", help="an entity's own retention period (months after closure, 12 to 120) "
+                       "for data-subject requests or breaches")
+    p.add_argument("entity", help="the entity's code (e.g. MEDICIS)")
+    p.add_argument("kind", choices=["dsr", "breach"])
+    p.add_argument("months", type=int)
+    p.set_defaults(func=cmd_set_retention)
     sub.add_parser("verify-documents", help="check every stored document's bytes against its SHA-256"
                    ).set_defaults(func=cmd_verify_documents)
     p = sub.add_parser("audit-deps", help="check requirements.lock against known vulnerabilities (pip-audit); "

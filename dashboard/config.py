@@ -52,6 +52,11 @@ def audit_checkpoint_file() -> Path:
     return Path(os.environ.get("DPO_AUDIT_CHECKPOINT_FILE", "").strip() or data_dir() / "audit-checkpoints.log")
 
 
+def case_master_key_file() -> Path:
+    """The master key that wraps the per-case keys of crypto-shredding (dashboard/case_keys.py)."""
+    return Path(os.environ.get("DPO_CASE_MASTER_KEY_FILE", "").strip() or data_dir() / "case-master.key")
+
+
 def audit_retention_months() -> str:
     """Months of audit trail kept by `manage.py purge-audit` (checked there: at least 6)."""
     return os.environ.get("DPO_AUDIT_RETENTION_MONTHS", "").strip() or "12"

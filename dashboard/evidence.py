@@ -17,6 +17,15 @@ the actor may see, e.g. for the requests
 
 Documents of a case type without an entry, and documents of no case, are not shown
 to department heads.
+
+Documents of the case types in SEALED_CASE_TYPES hold the person's data (a requester's
+name and address, a letter to the people of a breach): they are stored encrypted under
+their case's key (dashboard/case_keys.py) so that the retention job can destroy them by
+destroying the key, the row itself never changing. `sha256` and `size` stay those of the
+document as issued (what the audit trail, the verification page and a recipient's copy
+match); `envelope_sha256` is that of the stored bytes, which `verify_documents` checks —
+still true after the key is gone. A download decrypts (`readable`), or says when and under
+which rule the content was destroyed.
 """
 
 import hashlib
@@ -26,10 +35,11 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import and_, false, or_, true
 from sqlalchemy.orm import defer
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, select
 
-from dashboard import audit
+from dashboard import audit, case_keys
 from dashboard.actor import Actor
 from dashboard.errors import RuleViolation
 from dashboard.permissions import deny, require_writer
@@ -49,6 +59,7 @@ VISIBILITY: dict[str, str] = {
     # register extracts cover a whole entity: not shown to department heads
 }
 
+SEALED_CASE_TYPES = frozenset({"dsr", "breach"})  # their documents name the people concerned
 PACK_KIND = "evidence.audit_pack"  # audit packs hold the audit trail: READ_AUDIT_TRAIL only
 
 VisibilityHook = Callable[[Actor, ColumnElement], ColumnElement[bool]]
@@ -139,6 +150,10 @@ def issue_document(
         language=language,
     )
     content = build(stamp)
+    stored, envelope_sha256 = content, None
+    if case_type in SEALED_CASE_TYPES and case_id is not None:
+        stored = case_keys.seal(session, case_type, case_id, purpose(stamp.number), content)
+        envelope_sha256 = sha256_hex(stored)
     document = EvidenceDocument(
         number=stamp.number,
         verification_code=stamp.verification_code,
@@ -153,7 +168,8 @@ def issue_document(
         language=language,
         size=len(content),
         sha256=sha256_hex(content),
-        content=content,
+        envelope_sha256=envelope_sha256,
+        content=stored,
         issued_at=issued_at,
         issued_by_id=actor.user_id,
         issued_by_name=actor.full_name,
@@ -173,6 +189,32 @@ def issue_document(
         details={"kind": kind, "sha256": document.sha256, "size": document.size, "case_ref": case_ref,
                  "supersedes": supersedes.number if supersedes else None},
     )
+    if envelope_sha256 is not None:  # the caller hands the document as issued to its user, never written back
+        set_committed_value(document, "content", content)
+    return document
+
+
+def purpose(number: str) -> str:
+    """What an envelope of the registry is bound to: its document's number."""
+    return f"evidence:{number}"
+
+
+def readable(session: Session, document: EvidenceDocument) -> EvidenceDocument:
+    """The document with its content as issued: decrypted when stored encrypted (checked
+    against the recorded SHA-256). case_keys.Shredded when its key was destroyed at the
+    end of the retention period, case_keys.Tampered when the stored bytes or the key
+    were changed behind the application's back."""
+    if document.envelope_sha256 is None:
+        return document
+    stored = bytes(document.content)
+    if sha256_hex(stored) == document.sha256:  # already the issued bytes (issued or read in this session)
+        return document
+    if sha256_hex(stored) != document.envelope_sha256:
+        raise case_keys.Tampered(what=document.number)
+    plain = case_keys.open_envelope(session, stored, purpose(document.number), document.case_type, document.case_id)
+    if sha256_hex(plain) != document.sha256:
+        raise case_keys.Tampered(what=document.number)
+    set_committed_value(document, "content", plain)  # never flushed: the row is immutable
     return document
 
 
@@ -200,7 +242,8 @@ def successor_of(session: Session, document_id: int) -> EvidenceDocument | None:
 def download_document(session: Session, actor: Actor, document_id: int, *, reason: str = "") -> EvidenceDocument:
     """The document as issued, byte for byte, if the actor may see it; the download
     is an audit entry (with the reason the actor stated, if any)."""
-    document = get_visible(session, actor, document_id, action="evidence.download", with_content=True)
+    document = readable(session, get_visible(session, actor, document_id, action="evidence.download",
+                                              with_content=True))
     audit.record(
         session,
         actor,
@@ -226,6 +269,7 @@ class Mismatch:
 class DocumentCheck:
     checked: int = 0
     mismatches: list[Mismatch] = field(default_factory=list)
+    shredded: int = 0  # stored encrypted, key destroyed at the end of the period: intact, unreadable
 
     @property
     def intact(self) -> bool:
@@ -241,14 +285,48 @@ def verify_documents(session: Session, batch: int = 50) -> DocumentCheck:
     while True:
         rows = session.exec(
             select(EvidenceDocument.id, EvidenceDocument.number, EvidenceDocument.sha256, EvidenceDocument.size,
-                   EvidenceDocument.content)
+                   EvidenceDocument.content, EvidenceDocument.envelope_sha256, EvidenceDocument.case_type,
+                   EvidenceDocument.case_id)
             .where(EvidenceDocument.id > last_id).order_by(EvidenceDocument.id).limit(batch)
         ).all()
         if not rows:
             return report
-        for document_id, number, recorded, size, content in rows:
-            actual = sha256_hex(bytes(content))
-            if actual != recorded.lower() or len(content) != size:
-                report.mismatches.append(Mismatch(number, recorded, actual))
+        for document_id, number, recorded, size, content, envelope, case_type, case_id in rows:
+            if envelope is not None:
+                mismatch = _sealed_mismatch(session, number, recorded, size, bytes(content), envelope, case_type,
+                                            case_id)
+                if mismatch is not None:
+                    report.mismatches.append(mismatch)
+                elif _is_shredded(session, bytes(content)):
+                    report.shredded += 1
+            else:
+                actual = sha256_hex(bytes(content))
+                if actual != recorded.lower() or len(content) != size:
+                    report.mismatches.append(Mismatch(number, recorded, actual))
             report.checked += 1
             last_id = document_id
+
+
+def _is_shredded(session: Session, stored: bytes) -> bool:
+    state = case_keys.state_of(session, case_keys.key_id_of(stored)) if case_keys.is_envelope(stored) else None
+    return state is not None and state.destroyed_at is not None
+
+
+def _sealed_mismatch(session: Session, number: str, recorded: str, size: int, stored: bytes, envelope: str,
+                     case_type: str, case_id: int | None) -> Mismatch | None:
+    """A document stored encrypted: its stored bytes against the envelope's SHA-256 (true
+    even after shredding); while its key exists, the decrypted document against the
+    issued SHA-256 and size too. A key changed or erased behind the app's back is a mismatch."""
+    actual = sha256_hex(stored)
+    if actual != envelope.lower():
+        return Mismatch(number, envelope, actual)
+    try:
+        plain = case_keys.open_envelope(session, stored, purpose(number), case_type, case_id)
+    except case_keys.Shredded:
+        return None
+    except case_keys.Tampered:
+        return Mismatch(number, recorded, "key-or-envelope-altered")
+    actual = sha256_hex(plain)
+    if actual != recorded.lower() or len(plain) != size:
+        return Mismatch(number, recorded, actual)
+    return None

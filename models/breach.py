@@ -185,6 +185,7 @@ class Breach(CaseBase, table=True):
 
     closed_at: Optional[datetime] = Field(default=None, sa_type=UTCDateTime)
     closing_note: str = Field(default="", max_length=LONG_TEXT)
+    pseudonymised_at: Optional[datetime] = Field(default=None, sa_type=UTCDateTime)  # models/own_retention.py
 
     version: int = Field(default=1, sa_column=_version)
     __mapper_args__ = {"version_id_col": _version}

@@ -180,6 +180,7 @@ class DataSubjectRequest(CaseBase, table=True):
     remedies_informed: bool = False  # Art. 12(4): CNIL complaint and judicial remedy
     answered_on: Optional[date] = Field(default=None, index=True)
     closed_at: Optional[datetime] = Field(default=None, sa_type=UTCDateTime, index=True)
+    pseudonymised_at: Optional[datetime] = Field(default=None, sa_type=UTCDateTime)  # models/own_retention.py
     version: int = Field(default=1, sa_column=_version)
     __mapper_args__ = {"version_id_col": _version}
 

@@ -34,7 +34,10 @@ class EvidenceDocument(SQLModel, table=True):
     media_type: str = Field(max_length=100)
     language: str = Field(default="fr", max_length=2)
     size: int
-    sha256: str = Field(max_length=64, index=True)
+    sha256: str = Field(max_length=64, index=True)  # of the document as issued (the PDF)
+    # Stored encrypted under its case's key (crypto-shredding, dashboard/case_keys.py):
+    # `content` is then the envelope and this its SHA-256. None: stored in clear.
+    envelope_sha256: Optional[str] = Field(default=None, max_length=64)
     content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     issued_at: datetime = Field(sa_type=UTCDateTime, index=True)
     issued_by_id: Optional[int] = Field(default=None, foreign_key="app_user.id")

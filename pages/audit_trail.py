@@ -92,6 +92,16 @@ if entries:
                            tr("audit.col.after"): show_value(after)} for name, before, after in changes],
                          hide_index=True, width="stretch")
         st.json({k: v for k, v in (entry.details or {}).items() if k != "changes"} or {}, expanded=True)
+        if isinstance(entry.details, dict) and entry.details.get("sealed") and st.button(
+                tr("own_retention.sealed.show"), key=f"audit_sealed_{seq}", icon=":material/lock_open:"):
+            opened = ui.call(audit_trail.sealed_part, seq, actor=actor)
+            if opened.ok:
+                sealed_changes = changes_of(opened.value)
+                if sealed_changes:
+                    st.dataframe([{tr("audit.col.field"): name, tr("audit.col.before"): show_value(before),
+                                   tr("audit.col.after"): show_value(after)} for name, before, after in sealed_changes],
+                                 hide_index=True, width="stretch")
+                st.json({k: v for k, v in opened.value.items() if k != "changes"} or {}, expanded=True)
         st.caption(tr("audit.entry.hash", hash=entry.hash, prev=entry.prev_hash))
 else:
     st.info(tr("common.empty"))

@@ -20,6 +20,7 @@ os.environ["DPO_MFA_REQUIRED_ROLES"] = ""
 _AUDIT_DIR = __import__("tempfile").mkdtemp(prefix="dpo-audit-")
 os.environ["DPO_AUDIT_KEY_FILE"] = os.path.join(_AUDIT_DIR, "audit.key")
 os.environ["DPO_AUDIT_CHECKPOINT_FILE"] = os.path.join(_AUDIT_DIR, "audit-checkpoints.log")
+os.environ["DPO_CASE_MASTER_KEY_FILE"] = os.path.join(_AUDIT_DIR, "case-master.key")  # crypto-shredding
 
 import pytest  # noqa: E402
 from sqlalchemy import inspect, text  # noqa: E402

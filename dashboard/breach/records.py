@@ -47,6 +47,7 @@ from models.processing import ProcessingActivity
 from models.processor import Processor
 from models.roles import Capability
 from models.types import utcnow
+from models.own_retention import BREACH_CLEARED, BREACH_CLEARED_JSON
 
 FACT_FIELDS = tuple(name for name in BreachFacts.model_fields if name not in ("activity_ids", "department_ids"))
 
@@ -97,10 +98,26 @@ def fetch_for_change(session: Session, actor: Actor, breach_id: int, version: in
     return breach
 
 
+# Details that hold the free texts in which the people concerned may be named: sealed
+# under the breach's key (dashboard/audit.py), unreadable once the retention job destroys
+# it (models/own_retention.py). Only the names of the changed fields stay in clear.
+PERSONAL_FIELDS = frozenset(BREACH_CLEARED) | frozenset(BREACH_CLEARED_JSON)
+PERSONAL_DETAILS = frozenset({"note", "previous_note"})
+
+
 def record(session: Session, actor: Actor, action: str, breach: Breach, **details) -> None:
     """The audit entry of a change to a breach, in the same transaction."""
+    personal = {key: details.pop(key) for key in sorted(PERSONAL_DETAILS & set(details))}
+    changes = details.get("changes")
+    if isinstance(changes, dict):
+        sealed = {k: v for k, v in changes.items() if k in PERSONAL_FIELDS or action == "breach.letter_english"}
+        if sealed:
+            personal["changes"] = sealed
+            details["changes"] = {k: v for k, v in changes.items() if k not in sealed}
+            details["sealed_fields"] = sorted(sealed)
     audit.record(session, actor, action, object_type=CASE_TYPE, object_id=breach.id, object_ref=breach.reference,
-                 entity_id=breach.entity_id, details=details)
+                 entity_id=breach.entity_id, details=details, personal=personal or None,
+                 personal_case=(CASE_TYPE, breach.id))
 
 
 def touch(breach: Breach) -> None:

@@ -8,7 +8,7 @@ from typing import Literal
 
 from sqlmodel import Session, select
 
-from dashboard import audit
+from dashboard import audit, evidence
 from dashboard.access import access_reason
 from dashboard.actor import Actor
 from dashboard.dsr import common
@@ -152,6 +152,7 @@ def download(session: Session, actor: Actor, request_id: int, document_id: int,
     if document is None or document.case_type != CASE_TYPE or document.case_id != request.id:
         common.deny_line(session, actor, request, "dsr.download", document_id)
     recorded = access_reason(actor, is_assignee=common.is_assignee(actor, request), reason=reason)
+    document = evidence.readable(session, document)  # decrypted, or destroyed on date X under rule Y
     audit.record(session, actor, "evidence.download", object_type="evidence_document", object_id=document.id,
                  object_ref=document.number, entity_id=document.entity_id, reason=recorded,
                  details={"case_ref": request.reference})

@@ -9,6 +9,7 @@ import pytest
 from pypdf import PdfReader
 from sqlmodel import select
 
+from dashboard import evidence
 from dashboard.dsr import documents, work, workflow
 from models.clock import paris_today
 from dashboard.validation import InvalidInput
@@ -61,7 +62,12 @@ def test_destruction_certificate_content_and_registry_hash(org, erased):
     assert reader.metadata.title.startswith("Certificat de destruction")
     with org.session() as session:
         stored = session.exec(select(EvidenceDocument).where(EvidenceDocument.number == document.number)).one()
-    assert stored.sha256 == hashlib.sha256(document.content).hexdigest() == hashlib.sha256(stored.content).hexdigest()
+        # stored encrypted under the request's key (crypto-shredding): the registry keeps the
+        # SHA-256 of the PDF as issued and that of the stored envelope
+        assert stored.envelope_sha256 == hashlib.sha256(stored.content).hexdigest()
+        assert document.number.encode() not in stored.content and erased.reference.encode() not in stored.content
+        assert evidence.readable(session, stored).content == document.content
+    assert stored.sha256 == hashlib.sha256(document.content).hexdigest()
     assert (stored.kind, stored.case_type, stored.case_id) == ("dsr.destruction_certificate", "dsr", erased.id)
 
 

@@ -1,0 +1,225 @@
+"""DPO Desk's own retention job (GDPR Art. 5(1)(e), issue 17 part 3).
+
+`run_own_retention(engine, now)` pseudonymises the cases whose period ended (the rules
+and their sources: models/own_retention.py) and destroys their keys; a plain callable,
+idempotent and safe to run twice at once, for the worker's job registry and for
+`manage.py purge-personal-data [--yes]` (a dry run without --yes).
+
+For each closed request or breach whose period ended and that is not yet pseudonymised:
+
+1. the case is claimed by a conditional UPDATE (`pseudonymised_at IS NULL`) that also
+   empties its personal fields: a second run at the same time waits for the first one's
+   row lock (PostgreSQL) or write lock (SQLite), then finds nothing left to claim; a
+   rerun later finds nothing either;
+2. its key is destroyed (dashboard/case_keys.py): its documents in the evidence registry
+   and the sealed parts of its audit entries become unreadable, their SHA-256 and the
+   audit chain still verify (`verify-documents`, `verify-audit --full`);
+3. an `own_retention.pseudonymise` audit entry names the case, the period and the counts.
+
+When a run did anything, a retention certificate (PDF, French) goes into the evidence
+registry in the same transaction: what was pseudonymised, counts per kind and period,
+what is kept, why and until when, and the documents issued before encryption existed
+(migration 0024), which stay in clear and are listed by number.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, update
+from sqlmodel import Session, select
+
+from dashboard import audit, case_keys, db, evidence
+from dashboard.actor import SYSTEM
+from dashboard.i18n import Translator
+from exports.pdf import own_retention_certificate
+from models.breach import Breach
+from models.dsr import DataSubjectRequest, DsrRecipient, DsrSearch, DsrSuspension
+from models.errors import RuleViolation
+from models.evidence import EvidenceDocument
+from models.org import Entity
+from models.own_retention import (BREACH_CLEARED, BREACH_CLEARED_JSON, DEFAULT_MONTHS, DSR_CLEARED, KINDS,
+                                  AuditSealed, OwnRetentionRule, is_due, period_ends, valid_months)
+from models.types import as_utc, utcnow
+
+ACTION = "own_retention.pseudonymise"
+CERTIFICATE_KIND = "own_retention.certificate"
+_TABLES = {"dsr": DataSubjectRequest, "breach": Breach}
+_CHILDREN = {"dsr": ((DsrSearch, "notes"), (DsrSuspension, "note"), (DsrRecipient, "note"))}
+
+
+@dataclass(frozen=True)
+class Due:
+    kind: str
+    case_id: int
+    reference: str
+    entity_id: int
+    closed_at: datetime
+    months: int
+    ended_at: datetime  # the end of its period
+
+
+@dataclass
+class Done:
+    due: Due
+    documents_shredded: int
+    sealed_parts: int
+    legacy_documents: tuple[str, ...]
+
+
+@dataclass
+class RunReport:
+    now: datetime
+    dry_run: bool
+    due: list[Due] = field(default_factory=list)
+    done: list[Done] = field(default_factory=list)
+    certificate_number: str = ""
+
+    @property
+    def count(self) -> int:
+        return len(self.due if self.dry_run else self.done)
+
+
+def months_for(session: Session, entity_id: int, kind: str) -> int:
+    rule = session.exec(select(OwnRetentionRule.months).where(OwnRetentionRule.entity_id == entity_id,
+                                                              OwnRetentionRule.kind == kind)).first()
+    return rule if rule is not None else DEFAULT_MONTHS[kind]
+
+
+def set_period(session: Session, entity_id: int, kind: str, months: int, *, by: str = "") -> OwnRetentionRule:
+    """An entity's period for one kind of case (models/own_retention.py bounds it)."""
+    if kind not in KINDS:
+        raise RuleViolation("own_retention.unknown_kind", kind=kind)
+    if not valid_months(months):
+        raise RuleViolation("own_retention.months_out_of_range", months=months)
+    if session.get(Entity, entity_id) is None:
+        raise RuleViolation("own_retention.unknown_entity", entity=entity_id)
+    rule = session.exec(select(OwnRetentionRule).where(OwnRetentionRule.entity_id == entity_id,
+                                                       OwnRetentionRule.kind == kind)).first()
+    before = rule.months if rule else DEFAULT_MONTHS[kind]
+    rule = rule or OwnRetentionRule(entity_id=entity_id, kind=kind, months=months, updated_at=utcnow())
+    rule.months, rule.updated_at, rule.updated_by_name = months, utcnow(), by[:200]
+    session.add(rule)
+    session.flush()
+    audit.record(session, SYSTEM, "own_retention.set_period", object_type="entity", object_id=entity_id,
+                 entity_id=entity_id, actor_name=by or None, details={"kind": kind, "changes": {"months": [before, months]}})
+    return rule
+
+
+def plan(session: Session, now: datetime) -> list[Due]:
+    """The closed cases whose period ended at `now` and that are not pseudonymised yet,
+    in a fixed order (kind, id): concurrent runs lock them in the same order."""
+    periods: dict[tuple[int, str], int] = {}
+    due = []
+    for kind in KINDS:
+        table = _TABLES[kind]
+        rows = session.exec(select(table.id, table.reference, table.entity_id, table.closed_at)
+                            .where(table.closed_at.is_not(None), table.pseudonymised_at.is_(None),
+                                   table.closed_at <= now).order_by(table.id)).all()
+        for case_id, reference, entity_id, closed_at in rows:
+            months = periods.get((entity_id, kind))
+            if months is None:
+                months = periods[(entity_id, kind)] = months_for(session, entity_id, kind)
+            if is_due(closed_at, months, now):
+                due.append(Due(kind, case_id, reference, entity_id, as_utc(closed_at), months,
+                               period_ends(closed_at, months)))
+    return due
+
+
+def _claim(session: Session, item: Due, now: datetime) -> bool:
+    """Empty the case's personal fields if nobody did yet (the run's claim on it)."""
+    table = _TABLES[item.kind]
+    if item.kind == "dsr":
+        values = {name: "" for name in DSR_CLEARED}
+        values["requester_name"] = item.reference  # shown where the name was: no personal data
+    else:
+        values = {name: "" for name in BREACH_CLEARED}
+        values.update({name: {} for name in BREACH_CLEARED_JSON})
+    claimed = session.execute(update(table).where(table.id == item.case_id, table.pseudonymised_at.is_(None))
+                              .values(pseudonymised_at=now, version=table.version + 1, updated_at=now, **values)
+                              .execution_options(synchronize_session=False))
+    if not claimed.rowcount:
+        return False
+    for child, column in _CHILDREN.get(item.kind, ()):
+        session.execute(update(child).where(child.request_id == item.case_id).values({column: ""})
+                        .execution_options(synchronize_session=False))
+    return True
+
+
+def _documents(session: Session, item: Due) -> tuple[int, tuple[str, ...]]:
+    """(documents stored encrypted, numbers of the documents stored in clear) of the case."""
+    rows = session.exec(select(EvidenceDocument.number, EvidenceDocument.envelope_sha256)
+                        .where(EvidenceDocument.case_type == item.kind, EvidenceDocument.case_id == item.case_id)
+                        .order_by(EvidenceDocument.id)).all()
+    return sum(1 for _, env in rows if env is not None), tuple(number for number, env in rows if env is None)
+
+
+def _sealed_parts(session: Session, item: Due) -> int:
+    key = case_keys.find(session, item.kind, item.case_id)
+    if key is None or key.id is None:
+        return 0
+    return session.exec(select(func.count()).select_from(AuditSealed).where(AuditSealed.key_id == key.id)).one()
+
+
+def run_own_retention(engine, now: datetime | None = None, *, dry_run: bool = False) -> RunReport:
+    """Pseudonymise what is due at `now` (default: the current time); see the module's
+    docstring. Returns what was (or, with dry_run, would be) done."""
+    now = as_utc(now or utcnow())
+    report = RunReport(now, dry_run)
+    with db.new_session(engine) as session:  # planning reads only: the writing transaction starts with a claim
+        report.due = plan(session, now)
+        if dry_run:
+            return report
+    if not report.due:
+        return report
+    with db.unit_of_work(engine) as session:
+        for item in report.due:
+            if not _claim(session, item, now):
+                continue  # another run took it first
+            shredded, legacy = _documents(session, item)
+            sealed = _sealed_parts(session, item)
+            case_keys.destroy(session, item.kind, item.case_id, at=now,
+                              rule=case_keys.rule_text(item.kind, item.months))
+            done = Done(item, shredded, sealed, legacy)
+            report.done.append(done)
+            audit.record(session, SYSTEM, ACTION, object_type=item.kind, object_id=item.case_id,
+                         object_ref=item.reference, entity_id=item.entity_id, actor_name="system (own retention)",
+                         details={"months": item.months, "closed_at": item.closed_at, "period_ended": item.ended_at,
+                                  "documents_shredded": shredded, "sealed_audit_parts": sealed,
+                                  "legacy_documents": list(legacy)})
+        if report.done:
+            report.certificate_number = _certificate(session, report).number
+    return report
+
+
+def certificate_facts(report: RunReport) -> own_retention_certificate.Facts:
+    groups: dict[tuple[str, int], list[Done]] = {}
+    for done in report.done:
+        groups.setdefault((done.due.kind, done.due.months), []).append(done)
+    lines = tuple(own_retention_certificate.Line(
+        kind=kind, months=months, count=len(items),
+        closed_from=min(d.due.closed_at for d in items), closed_to=max(d.due.closed_at for d in items),
+        documents_shredded=sum(d.documents_shredded for d in items),
+        sealed_parts=sum(d.sealed_parts for d in items),
+        references=tuple(d.due.reference for d in items)) for (kind, months), items in sorted(groups.items()))
+    legacy = tuple(number for done in report.done for number in done.legacy_documents)
+    return own_retention_certificate.Facts(run_at=report.now, lines=lines, legacy_documents=legacy,
+                                           audit_months=_audit_months())
+
+
+def _audit_months() -> int:
+    from dashboard import audit_retention
+
+    try:
+        return audit_retention.retention_months()
+    except RuleViolation:
+        return audit_retention.DEFAULT_MONTHS
+
+
+def _certificate(session: Session, report: RunReport) -> EvidenceDocument:
+    facts = certificate_facts(report)
+    tr = Translator("fr")
+    return evidence.issue_document(
+        session, SYSTEM, kind=CERTIFICATE_KIND, title=tr("own_retention.pdf.title"),
+        filename=f"retention_{report.now:%Y%m%d_%H%M%S}.pdf", media_type="application/pdf",
+        build=lambda stamp: own_retention_certificate.build(tr, stamp, facts), language="fr",
+        reason="own_retention.reason")

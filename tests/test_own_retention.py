@@ -1,0 +1,404 @@
+"""DPO Desk's own retention (issue 17 part 3): pseudonymisation at the end of the period,
+crypto-shredding of documents and sealed audit parts, the certificate, the command."""
+
+import subprocess
+import threading
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import text
+from sqlmodel import select
+
+from dashboard import audit, case_keys, cli, evidence, own_retention
+from dashboard.breach import records
+from dashboard.dsr import documents as dsr_documents
+from dashboard.i18n import Translator
+from exports.pdf import own_retention_certificate
+from exports.stamp import DocumentStamp
+from models.audit import AuditEntry
+from models.breach import Breach
+from models.dsr import DataSubjectRequest
+from models.errors import RuleViolation
+from models.evidence import EvidenceDocument
+from models.own_retention import AuditSealed, CaseKey, add_months, is_due
+from tests.breach.factories import declare, facts
+from tests.dsr.conftest import make_request
+from tests.pdf_reading import pdf_text
+from tests.tamper import as_owner
+
+CLOSED = datetime(2021, 3, 31, 10, 0, tzinfo=timezone.utc)
+ENDS = datetime(2026, 3, 31, 10, 0, tzinfo=timezone.utc)  # 60 months later
+
+
+def _close(org, table: str, case_id: int, at: datetime = CLOSED) -> None:
+    """Closed at a fixed past moment (the closing workflows are tested in their areas)."""
+    with org.engine.begin() as conn:
+        conn.execute(text(f"UPDATE {table} SET status = 'closed', closed_at = :at"
+                          + (", is_open = :false" if table == "dsr_request" else "") + " WHERE id = :id"),
+                     {"at": at.replace(tzinfo=None) if org.engine.dialect.name == "sqlite" else at, "id": case_id,
+                      "false": False})
+
+
+@pytest.fixture
+def closed_request(org):
+    """A request of Médicis with an acknowledgement (stored encrypted), closed on CLOSED."""
+    request = make_request(org, requester_name="Inès Moreau & <Fils>", requester_contact="ines@example.org")
+    with org.work() as session:
+        document = dsr_documents.issue_acknowledgement(session, org.dpo, request.id)
+    _close(org, "dsr_request", request.id)
+    return request, document
+
+
+def _verify_all(org):
+    with org.session() as session:
+        chain = audit.verify_chain(session, full=True, checkpoint=False)
+        docs = evidence.verify_documents(session)
+    return chain, docs
+
+
+# ------------------------------------------------------------------ the rule
+
+def test_the_period_ends_on_the_same_day_months_later_or_the_last_day_of_that_month():
+    assert add_months(CLOSED, 60) == ENDS
+    assert add_months(datetime(2024, 2, 29, tzinfo=timezone.utc), 60) == datetime(2029, 2, 28, tzinfo=timezone.utc)
+    assert add_months(datetime(2021, 8, 31, tzinfo=timezone.utc), 18) == datetime(2023, 2, 28, tzinfo=timezone.utc)
+    assert not is_due(CLOSED, 60, ENDS - timedelta(seconds=1))
+    assert is_due(CLOSED, 60, ENDS)
+    assert not is_due(None, 60, ENDS)
+
+
+# ------------------------------------------------------------------ pseudonymisation
+
+def test_a_closed_request_is_pseudonymised_at_the_end_of_its_period_not_the_day_before(org, closed_request):
+    request, document = closed_request
+    early = own_retention.run_own_retention(org.engine, ENDS - timedelta(days=1))
+    assert early.count == 0 and not early.certificate_number
+    with org.session() as session:
+        assert session.get(DataSubjectRequest, request.id).requester_name == "Inès Moreau & <Fils>"
+        assert evidence.readable(session, session.get(EvidenceDocument, document.id)).content == document.content
+
+    report = own_retention.run_own_retention(org.engine, ENDS)
+    assert [d.due.reference for d in report.done] == [request.reference]
+    assert report.done[0].documents_shredded == 1 and report.certificate_number
+    with org.session() as session:
+        stored = session.get(DataSubjectRequest, request.id)
+        assert (stored.requester_name, stored.requester_contact, stored.description) == (request.reference, "", "")
+        assert stored.requester_name_key == "" and stored.pseudonymised_at is not None
+        assert stored.outcome == request.outcome and stored.received_on == request.received_on  # the facts stay
+        key = case_keys.find(session, "dsr", request.id)
+        assert key.wrapped is None and key.destroyed_at == ENDS and key.destroyed_rule == "dsr:60"
+        with pytest.raises(case_keys.Shredded) as gone:
+            evidence.readable(session, session.get(EvidenceDocument, document.id))
+        entry = session.exec(select(AuditEntry).where(AuditEntry.action == own_retention.ACTION)).one()
+        assert entry.object_ref == request.reference and entry.details["months"] == 60
+        assert "Moreau" not in str(entry.details)
+    message = Translator("fr").error(gone.value)
+    assert "31/03/2026" in message and "Demandes d'exercice de droits" in message and "60 mois" in message
+    assert "destroyed on 2026-03-31" in Translator("en").error(gone.value)
+    chain, docs = _verify_all(org)
+    assert chain.intact, chain
+    assert docs.intact and docs.shredded == 1 and docs.checked == 2  # the acknowledgement and the certificate
+
+
+def test_an_open_request_is_never_pseudonymised(org):
+    request = make_request(org)
+    assert own_retention.run_own_retention(org.engine, datetime(2099, 1, 1, tzinfo=timezone.utc)).count == 0
+    with org.session() as session:
+        assert session.get(DataSubjectRequest, request.id).requester_name == "Jeanne Morel"
+
+
+def test_the_period_is_set_per_entity_within_bounds(org):
+    medicis, savelunari = org.entities["MEDICIS"].id, org.entities["SAVELUNARI"].id
+    with org.work() as session:
+        own_retention.set_period(session, savelunari, "dsr", 24, by="Claire Fontaine")
+        for months in (11, 121, 0, True):
+            with pytest.raises(RuleViolation):
+                own_retention.set_period(session, medicis, "dsr", months)
+    short = make_request(org, entity="SAVELUNARI", relation="learner", requester_name="Léa Girard")
+    default = make_request(org, requester_name="Paul Martin")
+    for request in (short, default):
+        _close(org, "dsr_request", request.id)
+    at = add_months(CLOSED, 24)
+    assert [d.due.reference for d in own_retention.run_own_retention(org.engine, at - timedelta(minutes=1),
+                                                                     dry_run=True).due] == []
+    report = own_retention.run_own_retention(org.engine, at)
+    assert [(d.due.reference, d.due.months) for d in report.done] == [(short.reference, 24)]
+    with org.session() as session:
+        assert session.get(DataSubjectRequest, default.id).requester_name == "Paul Martin"
+        assert session.get(DataSubjectRequest, short.id).requester_name == short.reference
+
+
+def test_a_second_run_does_nothing_and_issues_no_second_certificate(org, closed_request):
+    first = own_retention.run_own_retention(org.engine, ENDS)
+    second = own_retention.run_own_retention(org.engine, ENDS + timedelta(days=1))
+    assert first.count == 1 and second.count == 0 and not second.certificate_number
+    with org.session() as session:
+        kinds = session.exec(select(EvidenceDocument.kind)).all()
+        entries = session.exec(select(AuditEntry).where(AuditEntry.action == own_retention.ACTION)).all()
+    assert kinds.count(own_retention.CERTIFICATE_KIND) == 1 and len(entries) == 1
+
+
+def test_two_runs_at_once_process_each_case_once_and_neither_fails(org):
+    requests = [make_request(org, requester_name=f"Personne {n}") for n in range(4)]
+    for request in requests:
+        _close(org, "dsr_request", request.id)
+    barrier, reports, errors = threading.Barrier(2), [], []
+
+    def run():
+        barrier.wait()
+        try:
+            reports.append(own_retention.run_own_retention(org.engine, ENDS))
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert not errors, errors
+    processed = sorted(d.due.case_id for report in reports for d in report.done)
+    assert processed == sorted(r.id for r in requests)
+    with org.session() as session:
+        entries = session.exec(select(AuditEntry.object_id).where(AuditEntry.action == own_retention.ACTION)).all()
+        certificates = session.exec(select(EvidenceDocument).where(
+            EvidenceDocument.kind == own_retention.CERTIFICATE_KIND)).all()
+    assert sorted(entries) == processed
+    assert len(certificates) == sum(1 for report in reports if report.done)
+    chain, docs = _verify_all(org)
+    assert chain.intact and docs.intact
+
+
+def test_a_breach_keeps_its_facts_and_loses_its_narrative_and_sealed_audit_parts(org):
+    breach = declare(org)
+    with org.work() as session:
+        records.update_facts(session, org.dpo, breach.id, breach.version,
+                             facts(org, description="M. Jean Dupont a reçu le tableau de Mme Lefèvre."))
+    _close(org, "breach", breach.id)
+    with org.session() as session:
+        entry = session.exec(select(AuditEntry).where(AuditEntry.action == "breach.update")).one()
+        assert "Dupont" not in str(entry.details) and entry.details["sealed_fields"] == ["description"]
+        assert "Dupont" in audit.open_sealed(session, entry)["changes"]["description"][1]
+    report = own_retention.run_own_retention(org.engine, ENDS)
+    assert report.done[0].sealed_parts == 1
+    with org.session() as session:
+        stored = session.get(Breach, breach.id)
+        assert stored.description == "" and stored.title == breach.title and stored.people_max == 250
+        assert stored.measures_taken == breach.measures_taken
+        with pytest.raises(case_keys.Shredded):
+            audit.open_sealed(session, session.get(AuditEntry, entry.id))
+    chain, _ = _verify_all(org)
+    assert chain.intact, chain
+    with org.work() as session:  # a later entry about the case keeps no personal part (its key is gone)
+        later = audit.record(session, org.dpo, "breach.note", object_type="breach", object_id=breach.id,
+                             personal={"note": "Dupont"}, personal_case=("breach", breach.id))
+        assert "sealed" not in later.details
+
+
+# ------------------------------------------------------------------ someone with database access
+
+def test_swapped_keys_or_ciphertexts_are_detected_not_decrypted(org):
+    first, second = (make_request(org, requester_name=name) for name in ("Anne Petit", "Marc Roux"))
+    with org.work() as session:
+        one = dsr_documents.issue_acknowledgement(session, org.dpo, first.id)
+        two = dsr_documents.issue_acknowledgement(session, org.dpo, second.id)
+    with org.session() as session:
+        k1, k2 = case_keys.find(session, "dsr", first.id), case_keys.find(session, "dsr", second.id)
+    # the wrapped keys swapped between the two cases
+    as_owner(org.engine, "UPDATE case_key SET wrapped = :w WHERE id = :id", w=k2.wrapped, id=k1.id)
+    with org.session() as session:
+        with pytest.raises(case_keys.Tampered):
+            evidence.readable(session, session.get(EvidenceDocument, one.id))
+        assert [m.number for m in evidence.verify_documents(session).mismatches] == [one.number]
+    as_owner(org.engine, "UPDATE case_key SET wrapped = :w WHERE id = :id", w=k1.wrapped, id=k1.id)
+    # the ciphertexts swapped (with their recorded envelope hashes, triggers set aside)
+    with org.session() as session:
+        d1, d2 = session.get(EvidenceDocument, one.id), session.get(EvidenceDocument, two.id)
+        c1, e1 = bytes(d1.content), d1.envelope_sha256
+        c2, e2 = bytes(d2.content), d2.envelope_sha256
+    as_owner(org.engine, "UPDATE evidence_document SET content = :c, envelope_sha256 = :e WHERE id = :id",
+             c=c2, e=e2, id=one.id)
+    with org.session() as session:
+        with pytest.raises(case_keys.Tampered):
+            evidence.readable(session, session.get(EvidenceDocument, one.id))
+        assert one.number in [m.number for m in evidence.verify_documents(session).mismatches]
+    as_owner(org.engine, "UPDATE evidence_document SET content = :c, envelope_sha256 = :e WHERE id = :id",
+             c=c1, e=e1, id=one.id)
+    # a key erased without the retention job's record is tampering, not a destruction
+    as_owner(org.engine, "UPDATE case_key SET wrapped = NULL WHERE id = :id", id=k2.id)
+    with org.session() as session:
+        with pytest.raises(case_keys.Tampered):
+            evidence.readable(session, session.get(EvidenceDocument, two.id))
+        assert [m.number for m in evidence.verify_documents(session).mismatches] == [two.number]
+
+
+def test_a_swapped_sealed_audit_part_is_detected(org):
+    breach = declare(org)
+    for description in ("Première version : Mme Roux.", "Seconde version : M. Blanc."):
+        with org.session() as session:
+            version = session.get(Breach, breach.id).version
+        with org.work() as session:
+            records.update_facts(session, org.dpo, breach.id, version, facts(org, description=description))
+    with org.session() as session:
+        a, b = session.exec(select(AuditSealed).order_by(AuditSealed.id)).all()
+    as_owner(org.engine, "UPDATE audit_sealed SET envelope = :e WHERE id = :id", e=b.envelope, id=a.id)
+    with org.session() as session:
+        first = session.exec(select(AuditEntry).where(AuditEntry.action == "breach.update")
+                             .order_by(AuditEntry.seq)).first()
+        with pytest.raises(case_keys.Tampered):
+            audit.open_sealed(session, first)
+
+
+def test_a_dump_without_the_master_key_reveals_nothing(org, closed_request, tmp_path, monkeypatch):
+    request, document = closed_request
+    with org.session() as session:
+        stored = session.get(EvidenceDocument, document.id)
+        assert b"Moreau" not in bytes(stored.content) and b"%PDF" not in bytes(stored.content)
+        assert len(bytes(session.get(CaseKey, case_keys.key_id_of(stored.content)).wrapped)) == 12 + 32 + 16
+    monkeypatch.setenv("DPO_CASE_MASTER_KEY_FILE", str(tmp_path / "elsewhere.key"))
+    with org.session() as session, pytest.raises(case_keys.MasterKeyMissing):
+        evidence.readable(session, session.get(EvidenceDocument, document.id))
+    assert not (tmp_path / "elsewhere.key").exists()  # never silently replaced
+
+
+# ------------------------------------------------------------------ the certificate
+
+def _stamp(language):
+    return DocumentStamp("DOC-2026-9999", "ABCD-EFGH-JKMN", datetime(2026, 12, 3, 8, 0, tzinfo=timezone.utc),
+                         "DPO Desk (CLI)", language)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_certificate_at_maximum_lengths_says_what_went_and_what_is_kept(language, tmp_path):
+    references = tuple(f"DSR-2026-{n:04d}" for n in range(1, 401))
+    facts_ = own_retention_certificate.Facts(
+        run_at=ENDS,
+        lines=(own_retention_certificate.Line("dsr", 120, len(references), CLOSED, CLOSED + timedelta(days=300),
+                                              9999, 99999, references),
+               own_retention_certificate.Line("breach", 12, 2, CLOSED, CLOSED, 0, 3, ("BRE-2021-0001", "BRE-2021-0002"))),
+        legacy_documents=tuple(f"DOC-2025-{n:04d}" for n in range(1, 201)), audit_months=24)
+    tr = Translator(language)
+    content = own_retention_certificate.build(tr, _stamp(language), facts_)
+    body = pdf_text(content)
+    for expected in (tr("own_retention.pdf.title"), "DSR-2026-0400", "BRE-2021-0002", "DOC-2025-0200",
+                     tr("own_retention.pdf.kept.case_record_why"), tr("own_retention.pdf.kept.audit_until", months=24),
+                     "Code civil" if language == "fr" else "Civil Code", "9999", "99999", "ABCD-EFGH-JKMN"):
+        assert expected in body, expected
+    assert ("Demandes d'exercice de droits" in body) == (language == "fr")
+    path = tmp_path / f"certificate_{language}.pdf"
+    path.write_bytes(content)
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(path), str(tmp_path / "page")],
+                   check=True)
+    assert list(tmp_path.glob("page*.png"))
+
+
+def test_the_certificate_in_the_registry_names_legacy_documents_kept_in_clear(org, closed_request):
+    request, _ = closed_request
+    with org.engine.begin() as conn:  # a document issued before encryption (migration 0024): in clear
+        conn.execute(text("INSERT INTO evidence_document (number, verification_code, kind, title, case_type, case_id,"
+                          " case_ref, entity_id, filename, media_type, language, size, sha256, content, issued_at,"
+                          " issued_by_name) VALUES ('DOC-2020-0001', 'AAAA-BBBB-CCCC', 'dsr.acknowledgement', 't',"
+                          " 'dsr', :id, :ref, NULL, 'a.pdf', 'application/pdf', 'fr', 4, :sha, :content, :at, '')"),
+                     {"id": request.id, "ref": request.reference, "content": b"%PDF",
+                      "sha": evidence.sha256_hex(b"%PDF"), "at": CLOSED.replace(tzinfo=None)})
+    report = own_retention.run_own_retention(org.engine, ENDS)
+    assert report.done[0].legacy_documents == ("DOC-2020-0001",)
+    with org.session() as session:
+        certificate = evidence.find_by_number(session, report.certificate_number)
+        body = pdf_text(certificate.content)
+    assert "DOC-2020-0001" in body and request.reference in body and "Moreau" not in body
+
+
+# ------------------------------------------------------------------ the command
+
+def test_the_command_is_a_dry_run_unless_confirmed_and_verification_passes_after(org, closed_request, monkeypatch,
+                                                                                  capsys):
+    request, _ = closed_request
+    monkeypatch.setenv("DATABASE_URL", org.engine.url.render_as_string(hide_password=False))
+    assert cli.main(["purge-personal-data"]) == 0
+    out = capsys.readouterr().out
+    assert "Simulation" in out and request.reference in out and "60 mois" in out
+    with org.session() as session:
+        assert session.get(DataSubjectRequest, request.id).pseudonymised_at is None
+    assert cli.main(["purge-personal-data", "--yes"]) == 0
+    assert "1 dossier(s) pseudonymisé(s)" in capsys.readouterr().out
+    assert cli.main(["purge-personal-data", "--yes"]) == 0
+    assert "Aucun dossier" in capsys.readouterr().out
+    assert cli.main(["verify-audit", "--full"]) == 0
+    assert cli.main(["verify-documents"]) == 0
+    assert "1 document(s) détruit(s)" in capsys.readouterr().out
+
+
+def test_the_command_sets_an_entitys_period_and_refuses_one_out_of_bounds(org, monkeypatch, capsys):
+    monkeypatch.setenv("DATABASE_URL", org.engine.url.render_as_string(hide_password=False))
+    assert cli.main(["set-retention", "savelunari", "breach", "36"]) == 0
+    assert "Violations de données conservées 36 mois" in capsys.readouterr().out
+    assert cli.main(["set-retention", "SAVELUNARI", "breach", "6"]) == 2
+    assert "entre 12 et 120 mois" in capsys.readouterr().err
+    assert cli.main(["set-retention", "NOWHERE", "dsr", "24"]) == 2
+    with org.session() as session:
+        assert own_retention.months_for(session, org.entities["SAVELUNARI"].id, "breach") == 36
+        assert own_retention.months_for(session, org.entities["MEDICIS"].id, "breach") == 60
+
+
+# ------------------------------------------------------------------ the page
+
+def test_downloading_a_shredded_document_says_when_and_under_which_rule_it_was_destroyed(app_org):
+    from tests.page_support import app_as, page_path
+
+    request = make_request(app_org, requester_name="Inès Moreau")
+    with app_org.work() as session:
+        document = dsr_documents.issue_acknowledgement(session, app_org.dpo, request.id)
+    _close(app_org, "dsr_request", request.id)
+    own_retention.run_own_retention(app_org.engine, ENDS)
+    at = app_as(app_org, "juriste")
+    at.switch_page(page_path("evidence_documents.py")).run()
+    at.selectbox(key="ev_open").select(document.id).run()
+    at.text_input(key="ev_reason").input("Contrôle annuel du registre").run()
+    at.button(key=f"ev_doc_{document.id}_fetch").click().run()
+    assert not at.exception, at.exception
+    errors = " ".join(element.value for element in at.error)
+    assert "Ce document a été détruit le 31/03/2026" in errors and "Demandes d'exercice de droits" in errors
+    assert "Traceback" not in errors and "own_retention" not in errors
+    assert not at.get("download_button")
+
+
+def test_the_dpo_reads_a_sealed_audit_part_until_its_case_key_is_destroyed(app_org):
+    from tests.page_support import app_as, page_path
+
+    breach = declare(app_org)
+    with app_org.work() as session:
+        records.update_facts(session, app_org.dpo, breach.id, breach.version,
+                             facts(app_org, description="M. Jean Dupont a reçu le tableau."))
+    with app_org.session() as session:
+        seq = session.exec(select(AuditEntry.seq).where(AuditEntry.action == "breach.update")).one()
+
+    def shown():
+        at = app_as(app_org, "dpo")
+        at.switch_page(page_path("audit_trail.py")).run()
+        at.selectbox(key="audit_open").select(seq).run()
+        assert "Dupont" not in str([d.value for d in at.dataframe])  # not before asking
+        at.button(key=f"audit_sealed_{seq}").click().run()
+        assert not at.exception, at.exception
+        return at
+
+    at = shown()
+    assert "M. Jean Dupont a reçu le tableau." in str([d.value.to_dict() for d in at.dataframe])
+    with app_org.session() as session:
+        assert session.exec(select(AuditEntry).where(AuditEntry.action == "audit.sealed.read")).one().object_id == seq
+    _close(app_org, "breach", breach.id)
+    own_retention.run_own_retention(app_org.engine, ENDS)
+    at = shown()
+    destroyed = " ".join(e.value for e in at.error)
+    assert "La partie personnelle de cette entrée a été détruite le 31/03/2026" in destroyed
+    assert "Violations de données" in destroyed
+
+
+def test_a_document_read_twice_in_one_session_is_not_taken_for_tampering(org):
+    request = make_request(org)
+    with org.work() as session:
+        issued = dsr_documents.issue_acknowledgement(session, org.dpo, request.id)
+        assert evidence.readable(session, session.get(EvidenceDocument, issued.id)).content == issued.content
+    with org.session() as session:
+        stored = session.get(EvidenceDocument, issued.id)
+        assert evidence.readable(session, evidence.readable(session, stored)).content == issued.content
