@@ -108,9 +108,10 @@ def _counts(reg) -> tuple[int, ...]:
 def test_a_rejected_file_writes_nothing(reg):
     before = _counts(reg)
     broken = CNIL_FILE.read_text(encoding="utf-8").replace('"reference_to": "3.1.42"', '"reference_to": "3.1.99"')
+    broken = broken.replace('"estimated_implementation_date": "', '"estimated_implementation_date": "le ')
     with pytest.raises(PiaFileError) as refused:
         run(reg, documents.import_json, activity(reg, "it_logs"), broken.encode())
-    assert refused.value.key == "dpia.import.unknown_evaluation"
+    assert refused.value.key == "dpia.import.bad_date"
     with pytest.raises(PiaFileError):
         run(reg, documents.import_json, activity(reg, "it_logs"), b"not json")
     assert _counts(reg) == before
