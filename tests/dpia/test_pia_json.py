@@ -100,7 +100,8 @@ def test_reads_a_file_of_the_cnil_software():
     assert (access.severity_before, access.likelihood_before, access.severity_after, access.likelihood_after) == (
         3, 3, 3, 1)
     assert access.severity_note == "Images de salariés : conséquences importantes."
-    assert [doc.measure(i).title for i in access.measure_ids] == ["Contrôle des accès logiques"]  # unknown one dropped
+    assert [doc.measure(i).title for i in access.measure_ids] == ["Contrôle des accès logiques"]  # unknown one listed
+    assert doc.ignored == ("answer 324: Mesure inconnue",)
     assert doc.risks[2].levels() == (1, 2, None, None)  # disappearance, without corrective estimate
     purge = doc.measures[1]
     assert (purge.status, purge.owner, purge.due_date, purge.description, purge.action_plan) == (
@@ -156,7 +157,7 @@ def test_a_malformed_file_is_rejected_with_its_reason(raw, key, params):
 def test_an_item_the_software_would_leave_aside_is_listed_not_refused(mutate, ignored):
     """The CNIL software imports such a file (it stores what it cannot show): so do we,
     listing in the preview what is left aside."""
-    assert list(import_pia(_broken(mutate)).ignored) == ignored
+    assert list(import_pia(_broken(mutate)).ignored) == ignored + ["answer 324: Mesure inconnue"]
 
 
 def test_too_large_a_file_is_rejected_before_reading():
