@@ -177,7 +177,8 @@ def _imported_status(parsed: DpiaContent) -> tuple[DpiaStatus, list[str]]:
             risk_evaluations=[(r.evaluation, r.severity_after, r.likelihood_after) for r in parsed.risks
                               if r.is_standard])
     if not met:
-        return DpiaStatus.IN_PROGRESS, ["dpia.import.notice.reopened"]
+        return DpiaStatus.IN_PROGRESS, ["dpia.import.notice.reopened" if parsed.from_dpo_desk
+                                        else "dpia.import.notice.reopened_cnil"]
     return status, []
 
 

@@ -124,7 +124,7 @@ def test_importing_a_cnil_file_and_who_may(reg):
     result = run(reg, documents.import_json, it_logs, CNIL_FILE.read_bytes())
     view = result.dpia
     # Validated in the CNIL software, but without what DPO Desk requires (evaluations...): back to assessment.
-    assert (view.status, result.notices) == ("in_progress", ("dpia.import.notice.reopened",))
+    assert (view.status, result.notices) == ("in_progress", ("dpia.import.notice.reopened_cnil",))
     assert view.title == "Vidéoprotection de l'accueil" and view.author_name == "Paul Girard"
     assert not view.prior_consultation  # access: significant / significant, after corrective measures 3 / 1
     assert view.risks[0].levels() == (3, 3, 3, 1) and not view.active_risks[2].severity_after

@@ -140,7 +140,7 @@ def test_their_file_comes_back_whole(reg, name):
     before, after = flatten(json.loads(raw), ignored), flatten(json.loads(exported))
     left_aside = tuple(f"evaluation.{_measure_ref(item.split(' ', 1)[1])}." for item in ignored
                        if item.startswith("evaluation "))
-    if "dpia.import.notice.reopened" in result.notices:  # validated there, without what its rules need
+    if "dpia.import.notice.reopened_cnil" in result.notices:  # validated there, without what its rules need
         left_aside += ("pia.status",)
     table = compare(before, after, left_aside=left_aside)
     details = _differences(before, after, left_aside)
@@ -169,7 +169,7 @@ def test_a_risk_evaluated_improvable_without_residual_gauges_is_not_validated(re
     data = json.loads((DATA / "lincnil_pia_example.json").read_text(encoding="utf-8"))
     next(e for e in data["evaluations"] if e["reference_to"] == "3.2")["gauges"] = {"x": 0, "y": 0}
     result = run(reg, documents.import_json, activity(reg, "it_logs"), json.dumps(data).encode())
-    assert (result.dpia.status, result.notices) == ("in_progress", ("dpia.import.notice.reopened",))
+    assert (result.dpia.status, result.notices) == ("in_progress", ("dpia.import.notice.reopened_cnil",))
 
 
 def test_the_cypress_fixture_is_imported_with_its_stray_evaluation_listed(reg):
