@@ -25,7 +25,9 @@ _RULES: tuple[tuple[str, str], ...] = (
     (r"commentaire|^historique|^structure|^conformite|^nb preuves|preconisations|observations|registre public"
      r"|exempte d'aipd|^traitement specifique|date de (creation|modification|mise a jour)|^n° / ref|^ref"
      r"|^etat$|en tant que|gestionnaire|coordonnees du responsable|nombre de personnes|origine des donnees"
-     r"|moyens de la collecte|logiciels et supports|traitement papier|^justification de la base", "ignore"),
+     r"|moyens de la collecte|logiciels et supports|traitement papier|^justification de la base"
+     r"|mise a jour de la fiche|^date|donnees personnelles concernees|sont-elles traitees|conservation - nom$"
+     r"|sort final|^acteurs$|^responsable du traitement|^delegue", "ignore"),
     (r"personnes concernees - ", "subject_flag"),
     (r"mesures de securite.* - |^controle d'acces|^tracabilite|^mesures de tracabilite|^sauvegarde"
      r"|^chiffrement|^mesures de protection|^controle des sous-traitants|^autres mesures|^mise a jour",
