@@ -223,3 +223,26 @@ def test_any_bytes_are_read_or_refused_with_a_message(data, name):
 
 def test_every_row_of_the_fixtures_matches_madis_header():
     assert all(len(row) == len(MADIS_ACTIVITIES[0]) for row in MADIS_ACTIVITIES) and len(CNIL_FICHES) == 2
+
+
+@pytest.mark.parametrize("name", ["registre.csv", "registre.xlsx"])
+def test_the_register_import_calls_a_pdf_an_unreadable_file_not_a_list_of_columns(org, name):
+    pdf = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >> endobj\nxref\n%%EOF"
+    with pytest.raises(register_io.ImportRejected) as refused:
+        _call(org, register_io.preview_register_import, name, pdf)
+    assert [p.key for p in refused.value.problems] == ["register.import.unreadable"]
+
+
+def test_the_register_export_saved_as_ods_imports_back_unchanged(org):
+    """A DPO who opens our XLSX export in LibreOffice and saves it as .ods."""
+    import pandas as pd
+
+    from tests.register.factories import create
+    create(org, org.dpo)
+    exported = _call(org, register_io.export_register, "xlsx").data
+    frame = pd.read_excel(io.BytesIO(exported), header=None, dtype=object)
+    out = io.BytesIO()
+    with pd.ExcelWriter(out, engine="odf") as writer:
+        frame.to_excel(writer, header=False, index=False)
+    preview = _call(org, register_io.preview_register_import, "registre.ods", out.getvalue())
+    assert preview.entries and {e.action for e in preview.entries} == {"unchanged"}
