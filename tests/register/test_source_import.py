@@ -246,3 +246,40 @@ def test_the_register_export_saved_as_ods_imports_back_unchanged(org):
         frame.to_excel(writer, header=False, index=False)
     preview = _call(org, register_io.preview_register_import, "registre.ods", out.getvalue())
     assert preview.entries and {e.action for e in preview.entries} == {"unchanged"}
+
+
+@st.composite
+def madis_files(draw) -> bytes:
+    """Madis's export with a few cells replaced by anything (text, NUL, formulas, 20 000
+    characters, numbers, dates far away)."""
+    rows = [list(row) for row in MADIS_ACTIVITIES]
+    for _ in range(draw(st.integers(1, 4))):
+        row = draw(st.sampled_from(rows))
+        row[draw(st.integers(0, len(row) - 1))] = draw(st.one_of(
+            st.text(max_size=60), st.just("=HYPERLINK(\"http://x\")"), st.just("x" * 20_000), st.just("\x00"),
+            st.just("0001-01-01"), st.just("Santé - Vie sexuelle - Condamnations"), st.just("99999 ans")))
+    return madis_csv(rows)
+
+
+def test_the_source_import_never_fails_unhandled_nor_writes_half(org):
+    """On SQLite and PostgreSQL: whatever the cells hold, the import is accepted whole or
+    refused with a message, never half-written."""
+    from tests.inputs import fuzz_cases
+
+    prober = fuzz_cases.Prober(org.engine)
+
+    def attempt(data: bytes):
+        def call(session):
+            source = register_sources.read_source(session, org.dpo, "t.csv", data)
+            preview = register_sources.preview_source(session, org.dpo, "t.csv", data, source.mapping, {})
+            register_sources.import_source(session, org.dpo, "t.csv", data, source.mapping,
+                                           _answers(org, preview), org.entities["MEDICIS"].id)
+        return call
+
+    @settings(max_examples=25, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(data=madis_files())
+    def check(data):
+        outcome = prober.attempt(attempt(data))
+        assert outcome.kind in ("accepted", "refused"), outcome
+
+    check()
