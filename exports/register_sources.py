@@ -28,14 +28,14 @@ checked before a cell is materialised: an ODS's declared repetitions ("this cell
 before pandas' odf engine (odfpy) reads it.
 """
 
-import csv
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from io import BytesIO, StringIO
+from io import BytesIO
 from xml.parsers import expat
 
-from exports.register_sheet import (MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS, MAX_UNPACKED_BYTES, OverLimit,
+from exports import register_sheet
+from exports.register_sheet import (MAX_COLUMNS, MAX_ROWS, MAX_UNPACKED_BYTES, OverLimit,
                                     UnreadableFile, _bounded)
 
 MAX_SHEETS = 300  # one per activity, plus the tutorial and the list
@@ -217,17 +217,7 @@ def _xlsx_sheets(data: bytes) -> list[Sheet]:
 
 
 def _csv_sheet(data: bytes) -> list[Sheet]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    first_line = text.split("\n", 1)[0]
-    delimiter = max((";", ",", "\t"), key=first_line.count)
-    reader = csv.reader(StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        return [Sheet("", _bounded(reader))]
-    except csv.Error:
-        raise OverLimit("register.import.cell_too_long", reader.line_num + 1, max=MAX_CELL_CHARS) from None
+    return [Sheet("", register_sheet.read_table("file.csv", data))]
 
 
 def read_sheets(filename: str, data: bytes) -> list[Sheet]:

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
 
 from exports.pia_json import MAX_ITEMS, PiaFileError, import_pia
 from tests.inputs import fuzz_cases
@@ -60,30 +60,12 @@ def test_depth_and_size_are_refused_before_parsing():
     assert _refused(b" " * (5 * 1024 * 1024 + 1))[0] == "dpia.import.too_large"
 
 
-@st.composite
-def example_files(draw) -> bytes:
-    """The software's example with one to three values replaced anywhere (comments,
-    measure evaluations and action plans included)."""
-    data = _example()
-    paths = [p for p in fuzz_cases._paths(data) if p]
-    for _ in range(draw(st.integers(1, 3))):
-        path = draw(st.sampled_from(paths))
-        target = data
-        try:
-            for part in path[:-1]:
-                target = target[part]
-            target[path[-1]] = draw(fuzz_cases.JSON_VALUES)
-        except (KeyError, IndexError, TypeError):
-            continue
-    return json.dumps(data).encode()
-
-
 def test_the_importer_never_fails_unhandled_nor_writes_half(org):
     fuzz_cases.prepare(org)
     prober = fuzz_cases.Prober(org.engine)
 
     @settings(max_examples=25, deadline=None, database=None, suppress_health_check=list(HealthCheck))
-    @given(data=example_files())
+    @given(data=fuzz_cases.pia_files(EXAMPLE))
     def check(data):
         outcome = prober.attempt(fuzz_cases.import_pia(org, data))
         assert outcome.kind in ("accepted", "refused"), outcome
