@@ -11,7 +11,8 @@ nothing is written (the unit of work rolls back).
 
 import hashlib
 from dataclasses import dataclass
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from pydantic import ValidationError
 from sqlmodel import Session
@@ -113,8 +114,8 @@ def _check_mapping(mapping: Mapping[str, str]) -> None:
             raise SourceRejected("register.source.bad_target", label=label)
 
 
-def _preview(source: SourceFile, mapping: Mapping[str, str], answers: Mapping[int, Mapping[str, Any]],
-             entity_id: int | None) -> SourcePreview:
+def _preview(source: SourceFile, mapping: Mapping[str, str],
+             answers: Mapping[int, Mapping[str, Any]]) -> SourcePreview:
     _check_mapping(mapping)
     previews = []
     for index, record in enumerate(source.records):
@@ -138,7 +139,7 @@ def preview_source(session: Session, actor: Actor, filename: str, data: bytes, m
                    answers: Mapping[int, Mapping[str, Any]]) -> SourcePreview:
     """What each activity becomes with this mapping and these answers. Writes nothing."""
     _authorise(session, actor, "register.source_preview")
-    return _preview(_read(filename, data), mapping, answers, None)
+    return _preview(_read(filename, data), mapping, answers)
 
 
 @dataclass(frozen=True)
@@ -153,7 +154,7 @@ def import_source(session: Session, actor: Actor, filename: str, data: bytes, ma
     if session.get(Entity, entity_id) is None:
         raise SourceRejected("register.source.choose_entity")
     source = _read(filename, data)
-    preview = _preview(source, mapping, answers, entity_id)
+    preview = _preview(source, mapping, answers)
     if not preview.ready:
         raise SourceRejected(count=sum(1 for d in preview.drafts if not d.ready))
     references = []

@@ -2,7 +2,8 @@
 
 Two sources, two layouts:
 
-* **Madis** (the open-source register of French local authorities, github.com/soluris/madis,
+* **Madis** (Soluris's open-source GDPR register for French local authorities; read in the
+  github.com/svs-step/madis repository at 8267f985,
   `src/Domain/Reporting/Generator/Csv/TreatmentGenerator.php`): its CSV export of processing
   activities ("Traitements") — UTF-8 with a BOM, ";"-separated, one header row ("Nom",
   "Finalités", "Base légale", "Catégorie de données", "Détails - Personnes concernées -
