@@ -19,8 +19,16 @@ What the software has no place for (custom risks, the follow-up status of each
 action, the decision and review dates, the DPO Desk reference) travels in an extra
 top-level "dpo_desk" object, which the software ignores on import.
 
-Reading a file checks everything before anything is returned: an unknown or
-malformed file raises PiaFileError with the reason, and nothing is half-read.
+Everything the software holds is read and written back: the PIA's names (author,
+evaluator, validator, DPOs, people), category, opinions and statuses, `rejection_reason`
+and `applied_adjustments` (the keys it reads since January 2023; the older spellings are
+read too), each evaluation's comment, action plan, person in charge, estimated date and
+evaluation date, each measure's evaluation, and the comments (on a question or a measure).
+
+Reading a file checks everything before anything is returned: a malformed file raises
+PiaFileError with the reason, and nothing is half-read. What the software itself would
+store without showing (an answer to a question it does not have, an evaluation of an
+unknown item, a risk's measure no measure bears the title of) is listed in `ignored`.
 """
 
 import json
