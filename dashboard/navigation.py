@@ -45,6 +45,8 @@ PAGES: tuple[PageSpec, ...] = (
              _capable_any(Capability.WORK_ALL_CASES, Capability.WORK_DEPARTMENT_CASES, Capability.READ_ALL_CASES),
              hidden=True),
     PageSpec("register_list.py", "register", "register.nav", ":material/menu_book:", "nav.section.cases"),
+    PageSpec("register_source_import.py", "register-import-source", "register.source.nav", ":material/upload_file:",
+             "nav.section.cases", _capable(Capability.WORK_ALL_CASES)),
     PageSpec("register_activity.py", "register-activity", "register.nav_activity", ":material/description:",
              "nav.section.cases", hidden=True),
     PageSpec("processor_register.py", "processors", "processor.nav.register", ":material/handshake:",

@@ -27,7 +27,7 @@ from dashboard.permissions import require, require_writer
 from dashboard.register import (content_limit_problems, content_problems, create_activity, load_content,
                                 register_entries, snapshot, status_after_change, update_activity)
 from dashboard.validation import problem
-from exports import register_sheet
+from exports import register_sheet, register_sources
 from exports.register_pdf import build_register_pdf
 from exports.register_sheet import LIST_COLUMNS, TEXT_COLUMNS, SheetProblem, SheetRow
 from models import input_limits
@@ -230,7 +230,11 @@ def _plan(session: Session, actor: Actor, filename: str, data: bytes) -> list[_P
     if len(data) > MAX_IMPORT_BYTES:
         raise ImportRejected([SheetProblem(1, "", "register.import.too_big", {"mb": MAX_IMPORT_BYTES // 2**20})])
     try:
-        table = register_sheet.read_table(filename, data)
+        kind = register_sources.sniff(filename, data)  # from the bytes: a PDF named .csv is no table
+        if kind == "ods":
+            table = register_sources.read_sheets(filename, data)[0].rows
+        else:
+            table = register_sheet.read_table(f"file.{kind}", data)
     except register_sheet.UnreadableFile:
         raise ImportRejected([SheetProblem(1, "", "register.import.unreadable")]) from None
     except register_sheet.OverLimit as over:

@@ -19,8 +19,16 @@ What the software has no place for (custom risks, the follow-up status of each
 action, the decision and review dates, the DPO Desk reference) travels in an extra
 top-level "dpo_desk" object, which the software ignores on import.
 
-Reading a file checks everything before anything is returned: an unknown or
-malformed file raises PiaFileError with the reason, and nothing is half-read.
+Everything the software holds is read and written back: the PIA's names (author,
+evaluator, validator, DPOs, people), category, opinions and statuses, `rejection_reason`
+and `applied_adjustments` (the keys it reads since January 2023; the older spellings are
+read too), each evaluation's comment, action plan, person in charge, estimated date and
+evaluation date, each measure's evaluation, and the comments (on a question or a measure).
+
+Reading a file checks everything before anything is returned: a malformed file raises
+PiaFileError with the reason, and nothing is half-read. What the software itself would
+store without showing (an answer to a question it does not have, an evaluation of an
+unknown item, a risk's measure no measure bears the title of) is listed in `ignored`.
 """
 
 import json
@@ -36,7 +44,7 @@ from models.dpia_rules import (
     CNIL_TO_EVALUATION, EVALUATION_REFERENCES, EVALUATION_TO_CNIL, LEVELS, RISK_QUESTIONS, STANDARD_RISKS,
     STATUS_TO_CNIL, TEXT_QUESTIONS, DpiaStatus, Evaluation, MeasureStatus, RiskKind, status_from_cnil,
 )
-from models.dpia_snapshot import DpiaContent, EvaluationView, MeasureView, RiskView
+from models.dpia_snapshot import CommentView, DpiaContent, EvaluationView, MeasureView, RiskView
 from models.errors import DomainError
 from models.input_limits import EARLIEST_DAY, LATEST_DAY, MAX_JSON_DEPTH, json_depth_exceeds
 
@@ -47,7 +55,7 @@ TEXT_LIMIT = 20000
 LINE_LIMIT = 500
 # What one PIA may hold (the CNIL's template has some thirty questions; a real DPIA, a few
 # dozen measures and risks): a file beyond is refused before its content is read.
-MAX_ITEMS = {"answers": 500, "measures": 1000, "evaluations": 3000}
+MAX_ITEMS = {"answers": 500, "measures": 1000, "evaluations": 3000, "comments": 3000}
 MAX_LIST_LINES = 1000  # lines in one answer's list (impacts, threats, sources, measures)
 MAX_CUSTOM_RISKS = 200
 
@@ -114,7 +122,9 @@ def _day(value: date | None) -> str | None:
 
 
 def export_pia(doc: DpiaContent, *, pia_id: int, reference: str = "") -> bytes:
-    """The DPIA as the CNIL PIA software's export file (UTF-8 JSON)."""
+    """The DPIA as the CNIL PIA software's export file (UTF-8 JSON), with the key names
+    the current software reads (`rejection_reason`, `applied_adjustments` since
+    LINCnil/pia 9287f546, January 2023)."""
     created, updated = _timestamp(doc.created_at), _timestamp(doc.updated_at)
     status = DpiaStatus(doc.status)
     refused = status == DpiaStatus.REFUSED
@@ -126,21 +136,28 @@ def export_pia(doc: DpiaContent, *, pia_id: int, reference: str = "") -> bytes:
                 "created_at": created, "updated_at": updated}
 
     def evaluation(reference: str, status_value: str | None, comment: str = "", *, x: int = 0, y: int = 0,
-                   action_plan: str = "", owner: str | None = None, due: date | None = None) -> dict:
-        row = {"pia_id": pia_id, "reference_to": reference,
-               "status": EVALUATION_TO_CNIL[Evaluation(status_value) if status_value else None],
+                   action_plan: str = "", owner: str | None = None, due: date | None = None,
+                   evaluated_at: datetime | None = None) -> dict:
+        code = EVALUATION_TO_CNIL[Evaluation(status_value) if status_value else None]
+        row = {"pia_id": pia_id, "reference_to": reference, "status": code,
                "evaluation_comment": text_to_html(comment), "gauges": {"x": x, "y": y},
                "estimated_implementation_date": _timestamp(datetime(due.year, due.month, due.day, 12,
                                                                     tzinfo=timezone.utc)) if due else None,
-               "person_in_charge": owner, "global_status": 2 if status_value else 0,
+               "person_in_charge": owner or None, "global_status": 0 if not code else 1 if code == 1 else 2,
                "created_at": created, "updated_at": updated}
+        if evaluated_at is not None:
+            row["evaluation_date"] = _timestamp(evaluated_at)
         if action_plan:
             row["action_plan_comment"] = text_to_html(action_plan)
         return row
 
     answers = [answer(q, text=text_to_html(doc.answers[q])) for q in TEXT_QUESTIONS if doc.answers.get(q)]
-    evaluations = [evaluation(ref, doc.evaluations[ref].status, doc.evaluations[ref].comment)
-                   for ref in EVALUATION_REFERENCES if ref in doc.evaluations]
+    evaluations = []
+    for ref in EVALUATION_REFERENCES:
+        if ref in doc.evaluations:
+            e = doc.evaluations[ref]
+            evaluations.append(evaluation(ref, e.status, e.comment, action_plan=e.action_plan, owner=e.action_owner,
+                                          due=e.action_due, evaluated_at=e.evaluated_at))
     measures = list(doc.measures)
     titles = {m.id: m.title for m in measures}
     for standard in STANDARD_RISKS:
@@ -157,25 +174,38 @@ def export_pia(doc: DpiaContent, *, pia_id: int, reference: str = "") -> bytes:
         if risk.likelihood_before or risk.likelihood_note:
             answers.append(answer(standard.likelihood, text=text_to_html(risk.likelihood_note),
                                   gauge=risk.likelihood_before or 0))
-        if risk.evaluation or risk.evaluation_comment or risk.severity_after:
+        if risk.evaluation or risk.evaluation_comment or risk.severity_after or risk.action_plan:
             evaluations.append(evaluation(standard.reference, risk.evaluation or None, risk.evaluation_comment,
-                                          x=risk.severity_after or 0, y=risk.likelihood_after or 0))
+                                          x=risk.severity_after or 0, y=risk.likelihood_after or 0,
+                                          action_plan=risk.action_plan, owner=risk.action_owner,
+                                          due=risk.action_due, evaluated_at=risk.evaluated_at))
     for m in measures:
-        if m.status in (MeasureStatus.PLANNED, MeasureStatus.IN_PROGRESS, MeasureStatus.DONE):
+        is_action = m.status in (MeasureStatus.PLANNED, MeasureStatus.IN_PROGRESS, MeasureStatus.DONE)
+        if m.evaluation or m.evaluation_comment or m.action_plan:
+            evaluations.append(evaluation(f"3.1.{m.id}", m.evaluation or None, m.evaluation_comment,
+                                          action_plan=m.action_plan, owner=m.owner if is_action else None,
+                                          due=m.due_date if is_action else None, evaluated_at=m.evaluated_at))
+        elif is_action:
             evaluations.append(evaluation(f"3.1.{m.id}", Evaluation.IMPROVABLE, action_plan=m.description,
                                           owner=m.owner or None, due=m.due_date))
+    comments = [{"pia_id": pia_id, "reference_to": c.measure_id if c.measure_id is not None else c.question_id,
+                 "for_measure": c.measure_id is not None, "description": c.description,
+                 "created_at": _timestamp(c.created_at) or created, "updated_at": _timestamp(c.updated_at)}
+                for c in doc.comments]
+    rejection = doc.rejection_reason or (doc.decision_comment if refused else "")
+    adjustments = doc.applied_adjustments or ("" if refused or doc.rejection_reason else doc.decision_comment)
     data = {
         "pia": {
-            "id": pia_id, "name": doc.title, "category": "", "status": STATUS_TO_CNIL[status],
-            "author_name": doc.author_name, "evaluator_name": doc.dpo_name, "validator_name": doc.decision_by,
+            "id": pia_id, "name": doc.title, "category": doc.category, "status": STATUS_TO_CNIL[status],
+            "author_name": doc.author_name, "evaluator_name": doc.evaluator_name or doc.dpo_name,
+            "validator_name": doc.decision_by,
             "dpo_status": None if doc.dpo_favourable is None else int(doc.dpo_favourable),
             "dpo_opinion": text_to_html(doc.dpo_opinion), "dpos_names": doc.dpo_name,
             "concerned_people_searched_opinion": doc.people_sought,
             "concerned_people_searched_content": text_to_html(doc.people_not_sought_reason),
             "people_names": doc.people_names, "concerned_people_opinion": text_to_html(doc.people_opinion),
             "concerned_people_status": None if doc.people_favourable is None else int(doc.people_favourable),
-            "rejected_reason": text_to_html(doc.decision_comment) if refused else "",
-            "applied_adjustements": "" if refused else text_to_html(doc.decision_comment),
+            "rejection_reason": text_to_html(rejection), "applied_adjustments": text_to_html(adjustments),
             "is_example": 0, "is_archive": int(status == DpiaStatus.ARCHIVED), "structure_id": None,
             "created_at": created, "updated_at": updated,
         },
@@ -184,14 +214,18 @@ def export_pia(doc: DpiaContent, *, pia_id: int, reference: str = "") -> bytes:
                       "placeholder": "measures.default_placeholder", "created_at": created,
                       "updated_at": updated} for m in measures],
         "evaluations": evaluations,
-        "comments": [],
+        "comments": comments,
         EXTENSION: {
             "format": EXTENSION_FORMAT, "reference": reference, "status": str(status),
             "decision_by": doc.decision_by, "decision_comment": doc.decision_comment,
             "decided_on": _day(doc.decided_on), "review_date": _day(doc.review_date),
             "cnil_consulted_on": _day(doc.cnil_consulted_on),
+            # The fields as stored, where the software's keys carry a value derived from others.
+            "evaluator_name": doc.evaluator_name, "rejection_reason": doc.rejection_reason,
+            "applied_adjustments": doc.applied_adjustments,
             "measures": {str(m.id): {"status": m.status, "owner": m.owner, "due_date": _day(m.due_date),
-                                     "done_on": _day(m.done_on)} for m in measures},
+                                     "done_on": _day(m.done_on), "evaluation": m.evaluation,
+                                     "action_plan": m.action_plan} for m in measures},
             "risks": [_risk_extension(r) for r in doc.risks if r.kind == RiskKind.CUSTOM],
         },
     }
@@ -204,7 +238,9 @@ def _risk_extension(risk: RiskView) -> dict:
             "severity_before": risk.severity_before, "likelihood_before": risk.likelihood_before,
             "severity_note": risk.severity_note, "likelihood_note": risk.likelihood_note,
             "severity_after": risk.severity_after, "likelihood_after": risk.likelihood_after,
-            "evaluation": risk.evaluation, "evaluation_comment": risk.evaluation_comment, "active": risk.active}
+            "evaluation": risk.evaluation, "evaluation_comment": risk.evaluation_comment, "active": risk.active,
+            "action_plan": risk.action_plan, "action_owner": risk.action_owner, "action_due": _day(risk.action_due),
+            "evaluated_at": _timestamp(risk.evaluated_at)}
 
 
 # ------------------------------------------------------------------ import: checks
@@ -340,9 +376,15 @@ def _load(raw: bytes) -> dict:
 
 
 def import_pia(raw: bytes) -> DpiaContent:
-    """Read a CNIL PIA export (or a DPO Desk one) into a DpiaContent, checking it whole."""
+    """Read a CNIL PIA export (or a DPO Desk one) into a DpiaContent, checking it whole.
+
+    What the software itself would take without showing it (an answer to a question it
+    does not have, an evaluation of an unknown item such as "3.1.[object Object]" that
+    its own files carry, a second answer to the same question) is listed in `ignored`
+    for the preview rather than refusing the file."""
     data = _load(raw)
     pia = data["pia"]
+    ignored: list[str] = []
     title = _text(pia, "name", "pia", html=False, limit=300)
     if not title:
         raise _fail("no_name")
@@ -354,9 +396,11 @@ def import_pia(raw: bytes) -> DpiaContent:
     for index, row in enumerate(_objects(data, "answers")):
         question = _int(row, "reference_to", f"answers[{index}]", lambda v: True)
         if question not in TEXT_QUESTIONS and question not in RISK_QUESTIONS:
-            raise _fail("unknown_question", question=str(row.get("reference_to")))
+            ignored.append(f"answer {row.get('reference_to')}")
+            continue
         if question in answers_in:
-            raise _fail("duplicate_answer", question=question)
+            ignored.append(f"answer {question} (2)")
+            continue
         content = row.get("data") or {}
         if not isinstance(content, dict):
             raise _fail("bad_field", field=f"answers[{index}].data")
@@ -393,66 +437,68 @@ def import_pia(raw: bytes) -> DpiaContent:
         where = f"evaluations[{index}]"
         reference = _get(row, "reference_to", (str,), where, "")
         status_code_eval = _int(row, "status", where, lambda v: v in CNIL_TO_EVALUATION) or 0
-        status = CNIL_TO_EVALUATION[status_code_eval]
+        status = CNIL_TO_EVALUATION[status_code_eval] or ""
         comment = _text(row, "evaluation_comment", where)
         gauges = row.get("gauges") or {}
         if not isinstance(gauges, dict):
             raise _fail("bad_field", field=f"{where}.gauges")
         x = _int(gauges, "x", f"{where}.gauges", lambda v: 0 <= v <= 4)
         y = _int(gauges, "y", f"{where}.gauges", lambda v: 0 <= v <= 4)
+        plan = {"action_plan": _text(row, "action_plan_comment", where),
+                "action_owner": _text(row, "person_in_charge", where, html=False, limit=200),
+                "action_due": _date(row, "estimated_implementation_date", where),
+                "evaluated_at": _datetime(row, "evaluation_date", where)}
         if reference in EVALUATION_REFERENCES:
-            if status or comment:
-                evaluations[reference] = EvaluationView(status or "", comment)
+            if status or comment or any(plan.values()):
+                evaluations[reference] = EvaluationView(status, comment, **plan)
         elif reference in {r.reference for r in STANDARD_RISKS}:
-            risk_evaluations[reference] = {"status": status or "", "comment": comment,
-                                           "severity": _level(x), "likelihood": _level(y)}
+            risk_evaluations[reference] = {"evaluation": status, "evaluation_comment": comment,
+                                           "severity_after": _level(x), "likelihood_after": _level(y), **plan}
         elif reference.startswith("3.1.") and reference[4:] in measures_in:
-            actions[reference[4:]] = {
-                "owner": _text(row, "person_in_charge", where, html=False, limit=200),
-                "due": _date(row, "estimated_implementation_date", where),
-                "plan": _text(row, "action_plan_comment", where)}
+            actions[reference[4:]] = {"evaluation": status, "evaluation_comment": comment, **plan}
         else:
-            raise _fail("unknown_evaluation", reference=reference or "?")
+            ignored.append(f"evaluation {reference or '?'}")
 
     measures = _measures(measures_in, actions, data.get(EXTENSION))
     by_title = {m.title: m.id for m in measures}
     risks: list[RiskView] = []
     for standard in STANDARD_RISKS:
-        evaluation = risk_evaluations.get(standard.reference, {})
-        severity_after, likelihood_after = evaluation.get("severity"), evaluation.get("likelihood")
-        if (severity_after is None) != (likelihood_after is None):
-            severity_after = likelihood_after = None
+        evaluation = dict(risk_evaluations.get(standard.reference, {}))
+        if (evaluation.get("severity_after") is None) != (evaluation.get("likelihood_after") is None):
+            evaluation["severity_after"] = evaluation["likelihood_after"] = None
         severity_before, likelihood_before = answer_gauge(standard.severity), answer_gauge(standard.likelihood)
         if (severity_before is None) != (likelihood_before is None):
             raise _fail("half_placed_risk", risk=standard.letter)
         risks.append(RiskView(
             id=len(risks) + 1, kind=standard.kind, impacts=answer_list(standard.impacts),
             threats=answer_list(standard.threats), sources=answer_list(standard.sources),
-            measure_ids=tuple(dict.fromkeys(by_title[t] for t in answer_list(standard.measures) if t in by_title)),
+            measure_ids=_risk_measures(answer_list(standard.measures), by_title, standard.measures, ignored),
             severity_before=severity_before, likelihood_before=likelihood_before,
             severity_note=answer_text(standard.severity), likelihood_note=answer_text(standard.likelihood),
-            severity_after=severity_after, likelihood_after=likelihood_after,
-            evaluation=evaluation.get("status", ""), evaluation_comment=evaluation.get("comment", "")))
-    extension = _extension(data.get(EXTENSION), {source: m.id for source, m in measures_in.items()})
+            **evaluation))
+    new_ids = {source: m.id for source, m in measures_in.items()}
+    extension = _extension(data.get(EXTENSION), new_ids)
     for custom in extension.get("risks", ()):
         risks.append(RiskView(id=len(risks) + 1, **custom))
+    comments = _comments(data, new_ids, ignored)
 
     has_content = bool(answers or evaluations or any(r.impacts or r.severity_before for r in risks))
     status = extension.get("status") or status_from_cnil(status_code, has_content)
     refused = status == DpiaStatus.REFUSED
-    decision_comment = (_text(pia, "rejected_reason", "pia") or _text(pia, "rejection_reason", "pia")) if refused \
-        else (_text(pia, "applied_adjustements", "pia") or _text(pia, "applied_adjustments", "pia"))
+    rejection = _text(pia, "rejection_reason", "pia") or _text(pia, "rejected_reason", "pia")
+    adjustments = _text(pia, "applied_adjustments", "pia") or _text(pia, "applied_adjustements", "pia")
+    decision_comment = rejection if refused else adjustments
     dpo_status = _int(pia, "dpo_status", "pia", lambda v: v in (0, 1))
     people_status = _int(pia, "concerned_people_status", "pia", lambda v: v in (0, 1))
     sought = pia.get("concerned_people_searched_opinion")
     if sought is not None and not isinstance(sought, bool):
         raise _fail("bad_field", field="pia.concerned_people_searched_opinion")
     updated_at = _datetime(pia, "updated_at", "pia")
+    evaluator = _text(pia, "evaluator_name", "pia", html=False, limit=200)
     return DpiaContent(
         title=title, status=status, author_name=_text(pia, "author_name", "pia", html=False, limit=200),
         answers=answers, evaluations=evaluations, risks=tuple(risks), measures=measures,
-        dpo_name=_text(pia, "dpos_names", "pia", html=False, limit=200)
-        or _text(pia, "evaluator_name", "pia", html=False, limit=200),
+        dpo_name=_text(pia, "dpos_names", "pia", html=False, limit=200) or evaluator,
         dpo_opinion=_text(pia, "dpo_opinion", "pia"), dpo_favourable=None if dpo_status is None else bool(dpo_status),
         people_sought=sought, people_names=_text(pia, "people_names", "pia", html=False, limit=300),
         people_opinion=_text(pia, "concerned_people_opinion", "pia"),
@@ -464,24 +510,67 @@ def import_pia(raw: bytes) -> DpiaContent:
             DpiaStatus.VALIDATED, DpiaStatus.REFUSED) else None),
         review_date=extension.get("review_date"), cnil_consulted_on=extension.get("cnil_consulted_on"),
         created_at=_datetime(pia, "created_at", "pia"), updated_at=updated_at,
+        evaluator_name=extension.get("evaluator_name", evaluator),
+        category=_text(pia, "category", "pia", html=False, limit=200),
+        rejection_reason=extension.get("rejection_reason", rejection),
+        applied_adjustments=extension.get("applied_adjustments", adjustments),
+        comments=comments, ignored=tuple(ignored), from_dpo_desk=bool(extension),
     )
 
 
+def _risk_measures(titles: tuple[str, ...], by_title: dict[str, int], question: int,
+                   ignored: list[str]) -> tuple[int, ...]:
+    """A risk's measures are named by title in the software; a title no measure of the
+    file bears cannot be linked, and is listed."""
+    for title in titles:
+        if title not in by_title:
+            ignored.append(f"answer {question}: {title}")
+    return tuple(dict.fromkeys(by_title[t] for t in titles if t in by_title))
+
+
+def _comments(data: dict, measure_ids: dict[str, int], ignored: list[str]) -> tuple[CommentView, ...]:
+    """The software's comments: on a question (`reference_to` its id) or, `for_measure`,
+    on a measure (`reference_to` the measure's id in the file)."""
+    comments = []
+    for index, row in enumerate(_objects(data, "comments")):
+        where = f"comments[{index}]"
+        description = _text(row, "description", where, html=False)
+        for_measure = row.get("for_measure")
+        if for_measure is not None and not isinstance(for_measure, bool):
+            raise _fail("bad_field", field=f"{where}.for_measure")
+        target = row.get("reference_to")
+        if isinstance(target, bool) or not isinstance(target, (int, str)) or len(str(target)) > 40:
+            raise _fail("bad_field", field=f"{where}.reference_to")
+        dates = {"created_at": _datetime(row, "created_at", where), "updated_at": _datetime(row, "updated_at", where)}
+        if for_measure:
+            if str(target) not in measure_ids:
+                ignored.append(f"comment {index + 1} (measure {target})")
+                continue
+            comments.append(CommentView(description, measure_id=measure_ids[str(target)], **dates))
+        else:
+            question = int(target) if str(target).isdigit() and len(str(target)) < 6 else None
+            if question not in TEXT_QUESTIONS and question not in RISK_QUESTIONS:
+                ignored.append(f"comment {index + 1} (question {target})")
+                continue
+            comments.append(CommentView(description, question_id=question, **dates))
+    return tuple(comments)
+
+
 def _measures(measures_in: dict[str, MeasureView], actions: dict[str, dict], extension: Any) -> tuple[MeasureView, ...]:
-    """Measures with an action in the software's action plan become planned actions;
+    """Each measure keeps the software's evaluation of it (status, comment, action plan);
+    one with a person in charge and a date in the action plan becomes a planned action;
     DPO Desk's own file gives each its exact follow-up status."""
     follow_up = extension.get("measures", {}) if isinstance(extension, dict) else {}
     if not isinstance(follow_up, dict):
         raise _fail("bad_field", field=f"{EXTENSION}.measures")
     measures = []
     for source_id, measure in measures_in.items():
-        action = actions.get(source_id)
-        status, owner, due, done_on = MeasureStatus.EXISTING, "", None, None
-        description = measure.description
-        if action is not None:
-            status, owner, due = MeasureStatus.PLANNED, action["owner"], action["due"]
-            if action["plan"] and action["plan"] != description:
-                description = "\n\n".join(p for p in (description, action["plan"]) if p)
+        action = actions.get(source_id, {})
+        status, owner, due, done_on = MeasureStatus.EXISTING, action.get("action_owner", ""), action.get(
+            "action_due"), None
+        evaluation, plan = action.get("evaluation", ""), action.get("action_plan", "")
+        if owner and due:
+            status = MeasureStatus.PLANNED
         mine = follow_up.get(source_id)
         if mine is not None:
             where = f"{EXTENSION}.measures.{source_id}"
@@ -490,11 +579,18 @@ def _measures(measures_in: dict[str, MeasureView], actions: dict[str, dict], ext
             status = MeasureStatus(mine["status"])
             owner = _text(mine, "owner", where, html=False, limit=200)
             due, done_on = _date(mine, "due_date", where), _date(mine, "done_on", where)
-            description = measure.description
+            mine_evaluation = mine.get("evaluation")
+            if mine_evaluation is not None:
+                if mine_evaluation and mine_evaluation not in set(Evaluation):
+                    raise _fail("bad_field", field=f"{where}.evaluation")
+                evaluation = mine_evaluation
+                plan = _text(mine, "action_plan", where, html=False)
         if status in (MeasureStatus.PLANNED, MeasureStatus.IN_PROGRESS, MeasureStatus.DONE) and (not owner or not due):
             status = MeasureStatus.PLANNED if owner and due else MeasureStatus.EXISTING
-        measures.append(MeasureView(id=measure.id, title=measure.title, description=description, status=status,
-                                    owner=owner, due_date=due, done_on=done_on))
+        measures.append(MeasureView(id=measure.id, title=measure.title, description=measure.description, status=status,
+                                    owner=owner, due_date=due, done_on=done_on, evaluation=evaluation,
+                                    evaluation_comment=action.get("evaluation_comment", ""), action_plan=plan,
+                                    evaluated_at=action.get("evaluated_at")))
     return tuple(measures)
 
 
@@ -511,8 +607,12 @@ def _extension(extension: Any, measure_ids: dict[str, int]) -> dict:
         if status not in set(DpiaStatus):
             raise _fail("bad_field", field=f"{where}.status")
         result["status"] = DpiaStatus(status)
-    for name in ("decision_by",):
-        result[name] = _text(extension, name, where, html=False, limit=200)
+    for name in ("decision_by", "evaluator_name"):
+        if name in extension:
+            result[name] = _text(extension, name, where, html=False, limit=200)
+    for name in ("rejection_reason", "applied_adjustments"):
+        if name in extension:
+            result[name] = _text(extension, name, where, html=False)
     result["decision_comment"] = _text(extension, "decision_comment", where, html=False)
     for name in ("decided_on", "review_date", "cnil_consulted_on"):
         result[name] = _date(extension, name, where)
@@ -553,5 +653,8 @@ def _extension(extension: Any, measure_ids: dict[str, int]) -> dict:
             "severity_note": _text(risk, "severity_note", at, html=False),
             "likelihood_note": _text(risk, "likelihood_note", at, html=False),
             "evaluation": evaluation, "evaluation_comment": _text(risk, "evaluation_comment", at, html=False),
-            "active": active, **levels})
+            "active": active, "action_plan": _text(risk, "action_plan", at, html=False),
+            "action_owner": _text(risk, "action_owner", at, html=False, limit=200),
+            "action_due": _date(risk, "action_due", at), "evaluated_at": _datetime(risk, "evaluated_at", at),
+            **levels})
     return result

@@ -53,6 +53,11 @@ class Dpia(CaseBase, table=True):
     screening_id: Optional[int] = Field(default=None, foreign_key="dpia_screening.id")
     title: str = Field(max_length=300)
     author_name: str = Field(default="", max_length=200)
+    # What the CNIL PIA software also holds (kept so that an imported PIA goes back whole).
+    evaluator_name: str = Field(default="", max_length=200)
+    category: str = Field(default="", max_length=200)
+    rejection_reason: str = Field(default="", sa_type=Text)
+    applied_adjustments: str = Field(default="", sa_type=Text)
     # Art. 35(2): the advice of the DPO.
     dpo_name: str = Field(default="", max_length=200)
     dpo_opinion: str = Field(default="", sa_type=Text)
@@ -107,6 +112,11 @@ class DpiaEvaluation(SQLModel, table=True):
     reference: str = Field(max_length=20)
     status: str = Field(max_length=20)  # models.dpia_rules.Evaluation
     comment: str = Field(default="", sa_type=Text)
+    # The CNIL software's action plan for an "improvable" evaluation.
+    action_plan: str = Field(default="", sa_type=Text)
+    action_owner: str = Field(default="", max_length=200)
+    action_due: Optional[date] = None
+    evaluated_at: Optional[datetime] = Field(default=None, sa_type=UTCDateTime)
 
 
 class DpiaRisk(SQLModel, table=True):
@@ -127,6 +137,10 @@ class DpiaRisk(SQLModel, table=True):
     likelihood_after: Optional[int] = None
     evaluation: str = Field(default="", max_length=20)
     evaluation_comment: str = Field(default="", sa_type=Text)
+    action_plan: str = Field(default="", sa_type=Text)
+    action_owner: str = Field(default="", max_length=200)
+    action_due: Optional[date] = None
+    evaluated_at: Optional[datetime] = Field(default=None, sa_type=UTCDateTime)
     active: bool = True  # a withdrawn custom risk is kept for the record
 
 
@@ -143,6 +157,11 @@ class DpiaMeasure(SQLModel, table=True):
     owner: str = Field(default="", max_length=200)
     due_date: Optional[date] = Field(default=None, index=True)
     done_on: Optional[date] = None
+    # The CNIL software evaluates each measure (3.1.<id>) with a comment and an action plan.
+    evaluation: str = Field(default="", max_length=20)
+    evaluation_comment: str = Field(default="", sa_type=Text)
+    action_plan: str = Field(default="", sa_type=Text)
+    evaluated_at: Optional[datetime] = Field(default=None, sa_type=UTCDateTime)
 
 
 class DpiaRiskMeasure(SQLModel, table=True):
@@ -154,3 +173,17 @@ class DpiaRiskMeasure(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     risk_id: int = Field(foreign_key="dpia_risk.id", index=True)
     measure_id: int = Field(foreign_key="dpia_measure.id", index=True)
+
+
+class DpiaComment(SQLModel, table=True):
+    """A comment left on a question (CNIL question id) or on a measure, as in the CNIL software."""
+
+    __tablename__ = "dpia_comment"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    dpia_id: int = Field(foreign_key="dpia.id", index=True)
+    question_id: Optional[int] = None
+    measure_id: Optional[int] = Field(default=None, foreign_key="dpia_measure.id")
+    description: str = Field(default="", sa_type=Text)
+    created_at: Optional[datetime] = Field(default=None, sa_type=UTCDateTime)
+    updated_at: Optional[datetime] = Field(default=None, sa_type=UTCDateTime)

@@ -397,3 +397,26 @@ def validation_blockers(
     elif decided_on is not None and review_date <= decided_on:
         blockers.append(Blocker("", "dpia.validation.review_before_decision", {}))
     return blockers
+
+
+def cnil_validation_met(*, evaluations: dict[str, str | None], measure_evaluations: Sequence[str | None],
+                        risk_evaluations: Sequence[tuple[str | None, int | None, int | None]]) -> bool:
+    """The CNIL PIA software's own condition for validating a PIA (LINCnil/pia,
+    `GlobalEvaluationService`: every evaluation started and completed — status above
+    "to be fixed" — before the validation page opens): every context and principle
+    evaluation, each measure's (3.1.<id>) and each risk's (3.2-3.4) is acceptable or
+    improvable. The software asks for the residual gauges (severity, likelihood once the
+    action plan is in place) only when a risk is evaluated "improvable"
+    (`evaluations.component.html`: the gauges show for `evaluation.status === 2`), so
+    only those risks need them here."""
+    done = (Evaluation.ACCEPTABLE, Evaluation.IMPROVABLE)
+    if any(evaluations.get(ref) not in done for ref in EVALUATION_REFERENCES):
+        return False
+    if any(status not in done for status in measure_evaluations):
+        return False
+    for status, severity_after, likelihood_after in risk_evaluations:
+        if status not in done:
+            return False
+        if status == Evaluation.IMPROVABLE and not levels_complete(severity_after, likelihood_after):
+            return False
+    return True

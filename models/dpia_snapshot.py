@@ -12,6 +12,10 @@ from models.dpia_rules import DpiaStatus, RiskKind, standard_risk
 class EvaluationView:
     status: str  # models.dpia_rules.Evaluation
     comment: str = ""
+    action_plan: str = ""  # the CNIL software's action plan of an "improvable" evaluation
+    action_owner: str = ""
+    action_due: date | None = None
+    evaluated_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -24,6 +28,10 @@ class MeasureView:
     due_date: date | None = None
     done_on: date | None = None
     overdue: bool = False
+    evaluation: str = ""  # the CNIL software's evaluation of the measure (3.1.<id>)
+    evaluation_comment: str = ""
+    action_plan: str = ""
+    evaluated_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -44,6 +52,10 @@ class RiskView:
     evaluation: str = ""
     evaluation_comment: str = ""
     active: bool = True
+    action_plan: str = ""
+    action_owner: str = ""
+    action_due: date | None = None
+    evaluated_at: datetime | None = None
 
     @property
     def is_standard(self) -> bool:
@@ -82,6 +94,17 @@ class ScreeningView:
     cnil_exempt_types: tuple[str, ...] = ()  # délibération n° 2019-118
 
 
+@dataclass(frozen=True)
+class CommentView:
+    """A comment on a question (CNIL question id) or on a measure (its id)."""
+
+    description: str
+    question_id: int | None = None
+    measure_id: int | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+
 @dataclass(frozen=True, kw_only=True)
 class DpiaContent:
     """The assessment itself, as the CNIL PIA software also holds it."""
@@ -108,6 +131,15 @@ class DpiaContent:
     cnil_consulted_on: date | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    evaluator_name: str = ""
+    category: str = ""
+    rejection_reason: str = ""
+    applied_adjustments: str = ""
+    comments: tuple[CommentView, ...] = ()
+    # What an imported file held that the CNIL software itself would not import: shown in
+    # the preview ("answer 999", "evaluation 3.1.[object Object]"), never stored.
+    ignored: tuple[str, ...] = ()
+    from_dpo_desk: bool = False  # an imported file carried DPO Desk's own part
 
     @property
     def active_risks(self) -> tuple[RiskView, ...]:

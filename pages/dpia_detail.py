@@ -383,6 +383,34 @@ with tabs[5]:
     else:
         st.info(tr("dpia.report.prior_consultation_not_assessed"))
 
+    pia_plans = [(ref, e) for ref, e in sorted(view.evaluations.items()) if e.action_plan or e.action_owner]
+    pia_measures = [m for m in view.measures if m.evaluation or m.evaluation_comment or m.action_plan]
+    if (view.evaluator_name or view.category or view.rejection_reason or view.applied_adjustments or pia_plans
+            or pia_measures or view.comments):
+        with st.expander(tr("dpia.pia_fields.title"), icon=":material/input:", key=f"dpia_{view.id}_pia_fields"):
+            if view.evaluator_name or view.category:
+                st.markdown(tr("dpia.pia_fields.evaluator", name=ui.literal(view.evaluator_name or "—"),
+                               category=ui.literal(view.category or "—")))
+            for label, text in (("dpia.pia_fields.rejection_reason", view.rejection_reason),
+                                ("dpia.pia_fields.applied_adjustments", view.applied_adjustments)):
+                if text:
+                    st.markdown(f"**{tr(label)}**")
+                    plain(text)
+            for ref, evaluation in pia_plans:
+                st.markdown(f"**{tr('dpia.pia_fields.action_plan', reference=ref)}** "
+                            + ui.literal(" — ".join(p for p in (evaluation.action_owner,
+                                                                tr.date(evaluation.action_due)
+                                                                if evaluation.action_due else "") if p)))
+                plain(evaluation.action_plan)
+            for measure in pia_measures:
+                st.markdown(f"**{ui.literal(measure.title)}** — {badge(measure.evaluation or None)}")
+                plain("\n\n".join(t for t in (measure.evaluation_comment, measure.action_plan) if t))
+            for comment in view.comments:
+                target = (view.measure(comment.measure_id).title if comment.measure_id and view.measure(
+                    comment.measure_id) else str(comment.question_id or ""))
+                st.markdown(f"**{tr('dpia.pia_fields.comment', target=ui.literal(target))}**")
+                plain(comment.description)
+
     st.subheader(tr("dpia.report.dpo_opinion"))
     if view.dpo_opinion:
         verdict = tr("dpia.opinion.favourable") if view.dpo_favourable else tr("dpia.opinion.unfavourable")

@@ -72,16 +72,33 @@ if can_edit(actor):
                                        key=import_forms.key("activity"), index=None,
                                        placeholder=tr("dpia.field.choose"))
             upload = st.file_uploader(tr("dpia.import.file"), type=["json"], key=import_forms.key("file"))
-            submitted = st.form_submit_button(tr("dpia.import.submit"), type="primary")
+            submitted = st.form_submit_button(tr("dpia.import.preview_submit"), type="primary")
         if submitted and (activity_id is None or upload is None):
             st.error(tr("dpia.import.choose"))
-        elif submitted:
-            imported = ui.call(documents.import_json, activity_id, upload.getvalue(), actor=actor)
-            if imported.ok:  # the form starts empty; the outcome stays shown while the user is on the page
-                import_forms.reset()
-                import_forms.fixed("outcome", lambda: (imported.value.dpia.id, imported.value.dpia.reference,
-                                                       list(imported.value.notices)))
-                st.rerun()
+        elif submitted:  # read and checked whole, nothing written: shown before it is confirmed
+            previewed = ui.call(documents.preview_json, activity_id, upload.getvalue(), actor=actor)
+            if previewed.ok:
+                st.session_state["dpia_import_pending"] = (activity_id, upload.getvalue(), previewed.value)
+        pending = st.session_state.get("dpia_import_pending")
+        if pending is not None:
+            pending_activity, content, preview = pending
+            st.markdown(f"**{tr('dpia.import.preview_title')}** — " + ui.literal(preview.title))
+            st.caption(tr("dpia.import.preview_counts", answers=preview.answers, evaluations=preview.evaluations,
+                          measures=preview.measures, risks=preview.risks, comments=preview.comments,
+                          status=tr(f"dpia.status.{preview.status}")))
+            for notice in preview.notices:
+                st.warning(tr(notice))
+            if preview.ignored:
+                st.info(tr("dpia.import.preview_ignored", count=len(preview.ignored)))
+                st.code("\n".join(preview.ignored), language=None)
+            if st.button(tr("dpia.import.submit"), type="primary", key=import_forms.key("confirm")):
+                imported = ui.call(documents.import_json, pending_activity, content, actor=actor)
+                if imported.ok:  # the form starts empty; the outcome stays shown while the user is on the page
+                    st.session_state.pop("dpia_import_pending", None)
+                    import_forms.reset()
+                    import_forms.fixed("outcome", lambda: (imported.value.dpia.id, imported.value.dpia.reference,
+                                                           list(imported.value.notices)))
+                    st.rerun()
         outcome = import_forms.fixed("outcome", lambda: None)
         if outcome is not None:
             dpia_id, reference, notices = outcome

@@ -104,7 +104,7 @@ if actor.can(Capability.WORK_ALL_CASES):
 
     st.subheader(tr("register.import"))
     st.caption(tr("register.import_help"))
-    upload = st.file_uploader(tr("register.import_file"), type=["csv", "xlsx"], key="reg_upload")
+    upload = st.file_uploader(tr("register.import_file"), type=["csv", "xlsx", "ods"], key="reg_upload")
     data = upload.getvalue() if upload is not None else b""
     shown = st.session_state.get("reg_import_preview")
     if shown and (upload is None or shown[0] != (upload.name, hashlib.sha256(data).hexdigest())):

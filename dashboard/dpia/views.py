@@ -5,10 +5,10 @@ from sqlmodel import Session, select
 from dashboard.actor import Actor
 from dashboard.dpia.common import can_edit, is_dpo
 from models.clock import paris_today
-from models.dpia import Dpia, DpiaAnswer, DpiaEvaluation, DpiaMeasure, DpiaRisk, DpiaRiskMeasure, DpiaScreening
+from models.dpia import Dpia, DpiaAnswer, DpiaComment, DpiaEvaluation, DpiaMeasure, DpiaRisk, DpiaRiskMeasure, DpiaScreening
 from models.dpia_rules import EDITABLE_STATUSES, DpiaStatus, measure_is_overdue, prior_consultation_state
 from models.dpia_screening import screening_result
-from models.dpia_snapshot import DpiaView, EvaluationView, MeasureView, RiskView, ScreeningView
+from models.dpia_snapshot import CommentView, DpiaView, EvaluationView, MeasureView, RiskView, ScreeningView
 from models.org import Entity
 from models.processing import ProcessingActivity
 
@@ -28,7 +28,9 @@ def measure_views(session: Session, dpia_id: int) -> tuple[MeasureView, ...]:
     rows = session.exec(select(DpiaMeasure).where(DpiaMeasure.dpia_id == dpia_id).order_by(DpiaMeasure.id)).all()
     return tuple(MeasureView(id=m.id, title=m.title, description=m.description, status=m.status, owner=m.owner,
                              due_date=m.due_date, done_on=m.done_on,
-                             overdue=measure_is_overdue(m.status, m.due_date, today)) for m in rows)
+                             overdue=measure_is_overdue(m.status, m.due_date, today), evaluation=m.evaluation,
+                             evaluation_comment=m.evaluation_comment, action_plan=m.action_plan,
+                             evaluated_at=m.evaluated_at) for m in rows)
 
 
 def risk_views(session: Session, dpia_id: int) -> tuple[RiskView, ...]:
@@ -36,20 +38,29 @@ def risk_views(session: Session, dpia_id: int) -> tuple[RiskView, ...]:
     links: dict[int, list[int]] = {}
     if risks:
         for link in session.exec(select(DpiaRiskMeasure).where(DpiaRiskMeasure.risk_id.in_([r.id for r in risks]))
-                                 .order_by(DpiaRiskMeasure.measure_id)):
+                                 .order_by(DpiaRiskMeasure.id)):  # the order they were listed in
             links.setdefault(link.risk_id, []).append(link.measure_id)
     return tuple(RiskView(id=r.id, kind=r.kind, title=r.title, impacts=tuple(r.impacts), threats=tuple(r.threats),
                           sources=tuple(r.sources), measure_ids=tuple(links.get(r.id, ())),
                           severity_before=r.severity_before, likelihood_before=r.likelihood_before,
                           severity_note=r.severity_note, likelihood_note=r.likelihood_note,
                           severity_after=r.severity_after, likelihood_after=r.likelihood_after,
-                          evaluation=r.evaluation, evaluation_comment=r.evaluation_comment, active=r.active)
+                          evaluation=r.evaluation, evaluation_comment=r.evaluation_comment, active=r.active,
+                          action_plan=r.action_plan, action_owner=r.action_owner, action_due=r.action_due,
+                          evaluated_at=r.evaluated_at)
                  for r in risks)
+
+
+def comment_views(session: Session, dpia_id: int) -> tuple[CommentView, ...]:
+    rows = session.exec(select(DpiaComment).where(DpiaComment.dpia_id == dpia_id).order_by(DpiaComment.id)).all()
+    return tuple(CommentView(description=c.description, question_id=c.question_id, measure_id=c.measure_id,
+                             created_at=c.created_at, updated_at=c.updated_at) for c in rows)
 
 
 def dpia_view(session: Session, actor: Actor, dpia: Dpia, activity: ProcessingActivity) -> DpiaView:
     answers = {a.question_id: a.text for a in session.exec(select(DpiaAnswer).where(DpiaAnswer.dpia_id == dpia.id))}
-    evaluations = {e.reference: EvaluationView(e.status, e.comment)
+    evaluations = {e.reference: EvaluationView(e.status, e.comment, e.action_plan, e.action_owner, e.action_due,
+                                               e.evaluated_at)
                    for e in session.exec(select(DpiaEvaluation).where(DpiaEvaluation.dpia_id == dpia.id))}
     screening = session.get(DpiaScreening, dpia.screening_id) if dpia.screening_id else None
     entity = session.get(Entity, dpia.entity_id)
@@ -74,6 +85,8 @@ def dpia_view(session: Session, actor: Actor, dpia: Dpia, activity: ProcessingAc
         prior_consultation_state=prior_consultation_state(
             (r.severity_before, r.likelihood_before, r.severity_after, r.likelihood_after) for r in risks if r.active),
         created_at=dpia.created_at, updated_at=dpia.updated_at,
+        evaluator_name=dpia.evaluator_name, category=dpia.category, rejection_reason=dpia.rejection_reason,
+        applied_adjustments=dpia.applied_adjustments, comments=comment_views(session, dpia.id),
         screening=screening_view(screening) if screening else None,
         can_edit=can_edit(actor) and editable, can_give_opinion=is_dpo(actor) and editable,
         can_track=can_edit(actor) and (editable or dpia.status == DpiaStatus.VALIDATED),

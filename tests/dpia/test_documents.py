@@ -108,9 +108,10 @@ def _counts(reg) -> tuple[int, ...]:
 def test_a_rejected_file_writes_nothing(reg):
     before = _counts(reg)
     broken = CNIL_FILE.read_text(encoding="utf-8").replace('"reference_to": "3.1.42"', '"reference_to": "3.1.99"')
+    broken = broken.replace('"estimated_implementation_date": "', '"estimated_implementation_date": "le ')
     with pytest.raises(PiaFileError) as refused:
         run(reg, documents.import_json, activity(reg, "it_logs"), broken.encode())
-    assert refused.value.key == "dpia.import.unknown_evaluation"
+    assert refused.value.key == "dpia.import.bad_date"
     with pytest.raises(PiaFileError):
         run(reg, documents.import_json, activity(reg, "it_logs"), b"not json")
     assert _counts(reg) == before
@@ -123,7 +124,7 @@ def test_importing_a_cnil_file_and_who_may(reg):
     result = run(reg, documents.import_json, it_logs, CNIL_FILE.read_bytes())
     view = result.dpia
     # Validated in the CNIL software, but without what DPO Desk requires (evaluations...): back to assessment.
-    assert (view.status, result.notices) == ("in_progress", ("dpia.import.notice.reopened",))
+    assert (view.status, result.notices) == ("in_progress", ("dpia.import.notice.reopened_cnil",))
     assert view.title == "Vidéoprotection de l'accueil" and view.author_name == "Paul Girard"
     assert not view.prior_consultation  # access: significant / significant, after corrective measures 3 / 1
     assert view.risks[0].levels() == (3, 3, 3, 1) and not view.active_risks[2].severity_after

@@ -92,18 +92,20 @@ def test_reads_a_file_of_the_cnil_software():
     assert doc.answers[111] == "Caméras filmant l'accueil du siège.\n\n- 4 caméras\n- enregistrement continu"
     assert doc.answers[121] == "Images des visiteurs & des salariés."
     assert doc.answers[211] == "Sécurité des biens et des personnes."  # a reference given as a string
-    assert doc.evaluations["2.1.211"] == EvaluationView("improvable", "Préciser les zones filmées.")
+    assert doc.evaluations["2.1.211"] == EvaluationView("improvable", "Préciser les zones filmées.",
+                                                        action_plan="Plan des caméras à annexer.")
     access = doc.risks[0]
     assert access.kind == "illegitimate_access" and access.impacts == ("Atteinte à la vie privée",
                                                                        "Surveillance des salariés")
     assert (access.severity_before, access.likelihood_before, access.severity_after, access.likelihood_after) == (
         3, 3, 3, 1)
     assert access.severity_note == "Images de salariés : conséquences importantes."
-    assert [doc.measure(i).title for i in access.measure_ids] == ["Contrôle des accès logiques"]  # unknown one dropped
+    assert [doc.measure(i).title for i in access.measure_ids] == ["Contrôle des accès logiques"]  # unknown one listed
+    assert doc.ignored == ("answer 324: Mesure inconnue",)
     assert doc.risks[2].levels() == (1, 2, None, None)  # disappearance, without corrective estimate
     purge = doc.measures[1]
-    assert (purge.status, purge.owner, purge.due_date, purge.description) == (
-        "planned", "Service sécurité", date(2025, 12, 1), "Paramétrer l'enregistreur.")  # midnight Paris
+    assert (purge.status, purge.owner, purge.due_date, purge.description, purge.action_plan) == (
+        "planned", "Service sécurité", date(2025, 12, 1), "", "Paramétrer l'enregistreur.")  # midnight Paris
     assert doc.measures[0].status == "existing"
     assert (doc.status, doc.dpo_favourable, doc.people_sought) == ("validated", True, False)
     assert doc.people_not_sought_reason == "Les représentants du personnel ont été informés en CSE."
@@ -126,17 +128,9 @@ def _broken(mutate) -> bytes:
     (_broken(lambda d: d["pia"].update(status=9)), "dpia.import.bad_field", {"field": "pia.status"}),
     (_broken(lambda d: d["pia"].update(dpo_status="yes")), "dpia.import.bad_field", {"field": "pia.dpo_status"}),
     (_broken(lambda d: d.update(answers={"111": "x"})), "dpia.import.bad_field", {"field": "answers"}),
-    (_broken(lambda d: d["answers"][0].update(reference_to=999)), "dpia.import.unknown_question",
-     {"question": "999"}),
-    (_broken(lambda d: d["answers"].append(dict(d["answers"][0]))), "dpia.import.duplicate_answer",
-     {"question": 111}),
     (_broken(lambda d: d["answers"][7]["data"].update(gauge=7)), "dpia.import.bad_field",
      {"field": "answer 325.gauge"}),
     (_broken(lambda d: d["answers"].pop(8)), "dpia.import.half_placed_risk", {"risk": "A"}),
-    (_broken(lambda d: d["evaluations"][0].update(reference_to="9.9")), "dpia.import.unknown_evaluation",
-     {"reference": "9.9"}),
-    (_broken(lambda d: d["evaluations"][3].update(reference_to="3.1.77")), "dpia.import.unknown_evaluation",
-     {"reference": "3.1.77"}),
     (_broken(lambda d: d["evaluations"][3].update(estimated_implementation_date="le 30 novembre")),
      "dpia.import.bad_date", {"field": "evaluations[3].estimated_implementation_date"}),
     (_broken(lambda d: d["measures"][0].update(title="")), "dpia.import.measure_without_title", {"index": 1}),
@@ -150,6 +144,20 @@ def test_a_malformed_file_is_rejected_with_its_reason(raw, key, params):
     with pytest.raises(PiaFileError) as refused:
         import_pia(raw)
     assert (refused.value.key, refused.value.params) == (key, params)
+
+
+@pytest.mark.parametrize(("mutate", "ignored"), [
+    (lambda d: d["answers"][0].update(reference_to=999), ["answer 999"]),
+    (lambda d: d["answers"].append(dict(d["answers"][0])), ["answer 111 (2)"]),
+    (lambda d: d["evaluations"][0].update(reference_to="9.9"), ["evaluation 9.9"]),
+    (lambda d: d["evaluations"][3].update(reference_to="3.1.77"), ["evaluation 3.1.77"]),
+    (lambda d: d.update(comments=[{"reference_to": 77, "for_measure": True, "description": "x"}]),
+     ["comment 1 (measure 77)"]),
+])
+def test_an_item_the_software_would_leave_aside_is_listed_not_refused(mutate, ignored):
+    """The CNIL software imports such a file (it stores what it cannot show): so do we,
+    listing in the preview what is left aside."""
+    assert set(import_pia(_broken(mutate)).ignored) == {*ignored, "answer 324: Mesure inconnue"}
 
 
 def test_too_large_a_file_is_rejected_before_reading():

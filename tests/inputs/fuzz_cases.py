@@ -334,11 +334,11 @@ def _paths(value, prefix=()):
 
 
 @st.composite
-def pia_files(draw) -> bytes:
-    """The CNIL software's file with a few values replaced; or raw bytes."""
+def pia_files(draw, base: Path | None = None) -> bytes:
+    """The CNIL software's file (or `base`) with a few values replaced; or raw bytes."""
     if draw(st.integers(0, 9)) == 0:
         return draw(st.binary(max_size=400))
-    data = json.loads(CNIL_FILE.read_text(encoding="utf-8"))
+    data = json.loads((base or CNIL_FILE).read_text(encoding="utf-8"))
     paths = [p for p in _paths(data) if p]
     for _ in range(draw(st.integers(1, 3))):
         path = draw(st.sampled_from(paths))
