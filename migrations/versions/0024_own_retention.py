@@ -1,7 +1,7 @@
 """DPO Desk's own retention: per-entity periods, per-case keys, sealed audit parts.
 
 Revision ID: 0024
-Revises: 0019
+Revises: 0023
 Create Date: 2026-12-03 08:40:00.000000
 
 - `own_retention_rule`: an entity's period (months after closure) per kind of case.
@@ -26,7 +26,7 @@ from alembic import op
 import models.types
 
 revision = '0024'
-down_revision = '0019'
+down_revision = '0023'
 branch_labels = None
 depends_on = None
 
