@@ -24,6 +24,7 @@ from io import BytesIO
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from reportlab.graphics.shapes import STATE_DEFAULTS
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4
@@ -32,8 +33,9 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as rl_canvas
-from reportlab.platypus.tables import CellStyle
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus.flowables import _listWrapOn
+from reportlab.platypus.tables import CellStyle
 
 from exports.pdf.pdfa import make_pdfa
 from exports.stamp import DocumentStamp, Translator
@@ -71,11 +73,16 @@ def _register_fonts() -> frozenset[int]:
 # Outside the Basic Multilingual Plane (most emoji), reportlab writes a broken ToUnicode
 # entry (<1F600>, not a UTF-16 pair): the glyph would print but copying or searching the
 # text would not find it. Such characters get a stand-in too.
-_COVERED = frozenset(c for c in _register_fonts() if c <= 0xFFFF)
+# Control characters are left out too (the font maps some of them to empty glyphs).
+_COVERED = frozenset(c for c in _register_fonts() if 0x20 <= c <= 0xFFFF and not 0x7F <= c < 0xA0)
+_ASCII_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 # A table sets its cells' default font (Helvetica, a base-14 font that is never embedded,
-# which PDF/A forbids) on the canvas even when every cell is a Paragraph: every table of
-# every document defaults to the embedded font instead.
+# which PDF/A forbids) on the canvas even when every cell is a Paragraph, and so does a
+# drawing (reportlab.graphics) when it starts: every table and drawing of every document
+# defaults to the embedded font instead.
 CellStyle.fontname = FONT
+STATE_DEFAULTS["fontName"] = FONT
+_EMOJI_GLUE = frozenset("\u200d\ufe0e\ufe0f")  # zero-width joiner, text and emoji variation selectors
 _INVISIBLE = frozenset(("Cc", "Cf", "Mn", "Me", "Sk", "Cs", "Co", "Cn"))
 
 
@@ -83,18 +90,22 @@ def printable(value: str) -> str:
     """`value` with every character the embedded font cannot draw replaced by readable text,
     so that nothing prints as an empty box: an emoji or pictograph by its Unicode name in
     brackets ("[party popper]"), a run of letters of a script the font lacks (CJK) by their
-    code points ("[U+5F20 U+4F1F]"); controls, joiners, variation selectors and skin-tone
-    modifiers the font lacks are left out."""
-    if value.isascii():
+    code points ("[U+5F20 U+4F1F]"); controls, skin-tone modifiers and other marks the font
+    lacks are left out, and so are the joiners and variation selectors of an emoji sequence."""
+    if value.isascii() and not _ASCII_CONTROLS.search(value):
         return value
     out: list[str] = []
     letters: list[str] = []
+    after_stand_in = False
     for char in value:
+        if after_stand_in and char in _EMOJI_GLUE:
+            continue
         if ord(char) in _COVERED or char in "\n\t":
             if letters:
                 out.append(f"[{' '.join(letters)}]")
                 letters.clear()
             out.append(char)
+            after_stand_in = False
             continue
         category = unicodedata.category(char)
         if category in _INVISIBLE:
@@ -106,6 +117,7 @@ def printable(value: str) -> str:
             out.append(f"[{unicodedata.name(char, f'U+{ord(char):04X}').lower()}]")
         else:
             letters.append(f"U+{ord(char):04X}")
+        after_stand_in = True
     if letters:
         out.append(f"[{' '.join(letters)}]")
     return "".join(out)
@@ -132,6 +144,25 @@ STYLES = {
     "cell_bold": ParagraphStyle("cell_bold", _WRAP, fontName=FONT_BOLD, fontSize=8.5, leading=11,
                                 textColor=INK),
 }
+
+
+class _KeepWithNext(KeepTogether):
+    """What reportlab builds for a heading (keepWithNext) and the flowable after it. Plain
+    KeepTogether moves both to the next page whenever the whole follower does not fit, which
+    leaves most of a page blank before a long paragraph; here they move only when the follower
+    cannot start below the heading (not one line of a paragraph, not the first rows of a
+    table): a heading never ends a page, and pages stay full."""
+
+    def split(self, aW, aH):
+        *lead, follower = self._content
+        if lead and not isinstance(follower, (KeepTogether, Spacer)):
+            _, lead_height = _listWrapOn(lead, aW, self.canv)
+            room = aH - lead_height - follower.getSpaceBefore()
+            if room > 0:
+                _, height = follower.wrapOn(self.canv, aW, room)
+                if height <= room or follower.splitOn(self.canv, aW, room):
+                    return list(self._content)
+        return super().split(aW, aH)
 
 
 def text(value: object) -> str:
@@ -333,6 +364,7 @@ def build_pdf(
         lang=stamp.language,
         invariant=1,
         initialFontName=FONT,  # else each page names the base-14 Helvetica, which is not embedded
+        keepTogetherClass=_KeepWithNext,
     )
     doc.build(story, canvasmaker=_numbered_canvas(header, stamp, tr))
     return make_pdfa(buffer.getvalue(), issued_at=stamp.issued_at, language=stamp.language)

@@ -15,8 +15,9 @@ referenced). What it lacks is added here with pikepdf, in one pass:
   bytes, writes 1 January 2000 instead: reportlab.lib.utils.TimeStamp uses the epoch
   946684800 (or SOURCE_DATE_EPOCH) whenever `invariant` is set. The stamp's issue
   time is just as reproducible, and true;
-- a file identifier (trailer /ID) derived from the content (qpdf's deterministic ID):
-  a rebuilt document gets the same bytes, hence the same SHA-256.
+- a file identifier (trailer /ID) derived from the content (qpdf's deterministic ID; the
+  one reportlab writes in invariant mode is the same for every document): a rebuilt
+  document gets the same bytes, hence the same SHA-256, and two documents differ.
 
 tests/pdfa_check.py checks the result against the PDF/A-2b rules that matter for
 these documents (it is not veraPDF, which needs Java from outside the registries).
@@ -60,6 +61,7 @@ def make_pdfa(content: bytes, *, issued_at: datetime, language: str) -> bytes:
             meta["dc:language"] = [language]
             meta["pdfaid:part"] = "2"
             meta["pdfaid:conformance"] = "B"
+        del pdf.trailer.ID  # reportlab's invariant ID is the same for every document: qpdf derives one
         out = BytesIO()
         pdf.save(out, deterministic_id=True, fix_metadata_version=False)
         return out.getvalue()
