@@ -182,9 +182,6 @@ def issued(tmp_path_factory, sqlite_template):
                 "entity_id": org.entities["MEDICIS"].id, "reason": _long(PACK_REASON, "packfinx")})
     org.engine.dispose()
     slip = zipfile.ZipFile(BytesIO(pack.content)).read(SLIP)
-    import os, pickle  # TEMPDEBUG
-    if os.environ.get("H7_DUMP"):  # TEMPDEBUG
-        Path(os.environ["H7_DUMP"]).write_bytes(pickle.dumps((markers, {k: (d.content, d.issued_at) for k, d in documents.items()}, built, slip)))  # TEMPDEBUG
     return markers, documents, built, slip
 
 

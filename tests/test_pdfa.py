@@ -74,6 +74,16 @@ def test_a_built_document_is_pdfa_2b(sample):
     assert fonts == {"/AAAAAA+DejaVuSans", "/AAAAAA+DejaVuSans-Bold"}  # embedded subsets, no Helvetica
 
 
+def test_a_generator_with_its_own_styles_tables_and_drawings_inherits_the_embedded_font():
+    """What another generator may do (its own ParagraphStyle, a plain Table, a drawing) stays PDF/A."""
+    from reportlab.graphics.shapes import Drawing, String
+    drawing = Drawing(100, 20)
+    drawing.add(String(0, 5, "Légende → ≥"))
+    content = _build(lambda: [Paragraph("Style maison", ParagraphStyle("maison")), Table([["cellule"]]), drawing])
+    assert pdfa_problems(content) == []
+    assert "Légende → ≥" in pdf_text(content)
+
+
 def test_same_input_gives_the_same_bytes_dated_the_day_of_issue(sample):
     assert _build(_sample) == sample  # reproducible: the registry's SHA-256 can be recomputed
     info = PdfReader(BytesIO(sample)).metadata
@@ -123,6 +133,20 @@ def test_a_heading_never_ends_a_page(lines):
     """Whatever the filler's length, the heading goes with its paragraph."""
     content = _build(lambda: [*_filler(lines), heading("Mesures prises"), para("Texte de la section " * 30)])
     assert layout_problems(content, LABEL) == []
+
+
+def test_a_heading_before_a_table_with_a_tall_first_row_never_ends_a_page():
+    """A table row cannot split: the heading follows the table to the next page when the row
+    does not fit under it, whatever the room left."""
+    tall = "Conséquences probables pour les personnes concernées, détaillées. " * 40
+    problems = []
+    for lines in range(24, 40):  # the heading lands a line lower each time, through the tipping point
+        content = _build(lambda: [*_filler(lines), key_value_table([("Nombre", "870")]),
+                                  heading("5. Conséquences probables"),
+                                  key_value_table([("Conséquences probables pour les personnes", tall),
+                                                   ("Suite", "x")])])
+        problems += layout_problems(content, LABEL)
+    assert problems == []
 
 
 @pytest.mark.parametrize("lines", [20, 45])

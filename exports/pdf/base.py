@@ -78,10 +78,11 @@ _COVERED = frozenset(c for c in _register_fonts() if 0x20 <= c <= 0xFFFF and not
 _ASCII_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 # A table sets its cells' default font (Helvetica, a base-14 font that is never embedded,
 # which PDF/A forbids) on the canvas even when every cell is a Paragraph, and so does a
-# drawing (reportlab.graphics) when it starts: every table and drawing of every document
-# defaults to the embedded font instead.
+# drawing (reportlab.graphics) when it starts: every table, drawing and paragraph style of
+# every document defaults to the embedded font instead.
 CellStyle.fontname = FONT
 STATE_DEFAULTS["fontName"] = FONT
+ParagraphStyle.defaults["fontName"] = FONT  # and so does a paragraph style that names no font
 _EMOJI_GLUE = frozenset("\u200d\ufe0e\ufe0f")  # zero-width joiner, text and emoji variation selectors
 _INVISIBLE = frozenset(("Cc", "Cf", "Mn", "Me", "Sk", "Cs", "Co", "Cn"))
 
@@ -157,7 +158,8 @@ class _KeepWithNext(KeepTogether):
         *lead, follower = self._content
         if lead and not isinstance(follower, (KeepTogether, Spacer)):
             _, lead_height = _listWrapOn(lead, aW, self.canv)
-            room = aH - lead_height - follower.getSpaceBefore()
+            spaces = sum(f.getSpaceBefore() + f.getSpaceAfter() for f in lead) + follower.getSpaceBefore()
+            room = aH - lead_height - spaces  # on the safe side: spaces are not always all applied
             if room > 0:
                 _, height = follower.wrapOn(self.canv, aW, room)
                 if height <= room or follower.splitOn(self.canv, aW, room):
