@@ -13,8 +13,10 @@ Font: DejaVu Sans (exports/pdf/fonts/, Bitstream Vera licence, LICENSE.txt there
 embedded and subsetted: Latin, Greek, Cyrillic, Hebrew, Arabic letters, arrows and
 mathematical signs ("→", "≥") and the monochrome emoticons of U+1F600-1F64F. Limits, see
 `printable`: a character the font lacks (CJK ideographs, most emoji) is printed as
-readable text instead of an empty box; Arabic and Hebrew are drawn letter by letter,
-left to right, in isolated forms (reportlab does no shaping or bidirectional reordering).
+readable text instead of an empty box. Arabic and Hebrew print with the font's glyphs
+(reportlab 5 joins and orders them on the page); copied or extracted text comes out in
+visual order. No hyphenation dictionary: a word or URL too long for its line is cut at
+the line's end.
 """
 
 import re
