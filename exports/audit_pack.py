@@ -125,9 +125,9 @@ def _slip(listed: list[_Listed], info: PackInfo, tr: Translator) -> bytes:
             widths=[CONTENT_WIDTH - 112 * mm, 32 * mm, 80 * mm],
         ),
         spacer(),
-        para(tr("evidence.pack.slip.own_hash", number=stamp.number, code=stamp.verification_code), "small"),
-        spacer(6),
-        signature_block(tr, info.signatories),
+        signature_block(tr, info.signatories, lead_in=[
+            para(tr("evidence.pack.slip.own_hash", number=stamp.number, code=stamp.verification_code), "small"),
+            spacer(6)]),
     ]
     return build_pdf(story, stamp=stamp, tr=tr, title=tr("evidence.pack.slip.title"), subject=info.title,
                      author=stamp.issued_by, header=info.header, keywords=("audit-pack",))

@@ -8,8 +8,12 @@ or for a TEXT column the limit of the validator that writes it. Then each docume
 issued through its use case and read back with pypdf.
 """
 
-from datetime import timedelta
+import ast
+import sys
+import zipfile
+from datetime import UTC, timedelta
 from io import BytesIO
+from pathlib import Path
 
 import pytest
 from annotated_types import MaxLen
@@ -17,6 +21,7 @@ from pypdf import PdfReader
 from sqlalchemy import JSON, String, Text
 from sqlmodel import SQLModel, select
 
+from dashboard import audit_pack
 from dashboard.breach import documents as breach_documents
 from dashboard.breach.records import BreachFilter
 from dashboard.dpia import content as dpia_content
@@ -26,6 +31,9 @@ from dashboard.dsr import intake, work, workflow
 from dashboard.processor import documents as processor_documents
 from dashboard.processor.registry import RegisterFilter
 from dashboard.register_io import issue_register_pdf
+from exports.audit_pack import SLIP
+from exports.pdf import base as pdf_base
+from exports.pdf.pdfa import make_pdfa
 from models.breach import LETTER_TEXT_FIELDS, LONG_TEXT, AuthorityNotification, Breach, BreachNotification
 from models.clock import paris_today
 from models.dpia import Dpia, DpiaAnswer
@@ -33,15 +41,23 @@ from models.dsr import DataSubjectRequest, DsrErasure
 from models.processor import ProcessorContract
 from models.types import utcnow
 from tests.conftest import demo_sqlite
-from tests.pdf_reading import pdf_text
+from tests.pdf_reading import ink_in_the_margins, layout_problems, pdf_text
+from tests.pdfa_check import parse_pdf_date, pdfa_problems
 
 FILLED_TABLES = ("entity", "dsr_", "breach", "processor", "dpia", "processing_activity", "register_")
 APPEND_ONLY = ("dsr_answer_template",)  # letter templates: a new revision, never an UPDATE (migration 0021)
 NOT_TEXT = ("reference", "code", "sha256", "country_code", "status", "kind", "phase", "language")
 
 
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_BUILDER = {"exports/pdf/base.py", "exports/pdf/pdfa.py"}
+
+
 def _limit(model, name: str) -> int:
     return next(m.max_length for m in model.model_fields[name].metadata if isinstance(m, MaxLen))
+
+
+PACK_REASON = _limit(audit_pack.PackRequest, "reason")  # 500
 
 
 # TEXT columns: the limit of the validator that writes each.
@@ -55,9 +71,15 @@ TEXT_LIMITS = {
 DPIA_TEXT = dpia_content.TEXT_LIMIT  # 20 000
 
 
+# Names in other scripts, signs the old font lacked, an emoji and Chinese (printed as readable
+# stand-ins, exports/pdf/base.py printable), and a long URL that must wrap inside its column.
+UNICODE = "Ζωή Παπαδοπούλου, Дмитрий Иванов → ≥ 🎉 张伟 "
+URL = "https://www.cnil.fr/fr/reglement-europeen-protection-donnees/chapitre3#Article15 "
+
+
 def _long(length: int, marker: str) -> str:
     """Real words up to `length` characters, ending with `marker`."""
-    body = ("Texte très long é à ç & <balise> pour éprouver la mise en page ; " * (length // 60 + 1))
+    body = UNICODE + ("Texte très long é à ç & <balise> pour éprouver la mise en page ; " + URL) * (length // 60 + 1)
     return body[:length - len(marker) - 1].rstrip() + " " + marker
 
 
@@ -114,40 +136,54 @@ def issued(tmp_path_factory, sqlite_template):
             or session.exec(select(Dpia.id)).first()
     documents = {}
     backups = paris_today() + timedelta(days=400)
-    for language in ("fr", "en"):
-        with org.work() as session:
-            documents["dsr.acknowledgement", language, "requester_contact"] = \
-                dsr_documents.issue_acknowledgement(session, org.dpo, ack_id, language)
-            documents["dsr.extension_notice", language, "extension_reasons"] = \
-                dsr_documents.issue_extension_notice(session, org.dpo, extended_id, language)
-            documents["dsr.destruction_certificate", language, "reason"] = \
-                dsr_documents.issue_destruction_certificate(session, org.dpo, erased_id, "V" * 200, language,
-                                                            backups)
-            contract = session.get(ProcessorContract, ended_id)
-            documents["processor.destruction_certificate", language, "retained_by_law"] = \
-                processor_documents.issue_destruction_certificate(session, org.dpo, ended_id, contract.version,
-                                                                  language)
-            documents["processor.clause_report", language, "title"] = \
-                processor_documents.issue_clause_report(session, org.dpo, contract_id, language)
-            documents["processor.register_extract", language, "name"] = \
-                processor_documents.issue_register_extract(session, org.dpo, RegisterFilter(), language)
-            for breach_id in phased:  # every later notification after a 4 000-character phase
-                documents["breach.authority_notice", language, f"content_added {breach_id}"] = \
-                    breach_documents.issue_authority_notice(session, org.dpo, breach_id, language)
-            for breach_id in overdue:
-                documents["breach.authority_notice", language, f"delay {breach_id}"] = \
-                    breach_documents.issue_authority_notice(session, org.dpo, breach_id, language,
-                                                            delay_reasons=_long(LONG_TEXT, "retardfinx"))
-            documents["breach.people_letter", language, "people_advice"] = \
-                breach_documents.issue_people_letter(session, org.dpo, phased[0], language)
-            documents["breach.register_pdf", language, "title"] = \
-                breach_documents.issue_register(session, org.dpo, BreachFilter(), language, "pdf")
-            documents["dpia.report", language, "text"] = dpia_documents.issue_report(session, org.dpo, dpia_id,
-                                                                                     language)
-            documents["register_extract", language, "description"] = \
-                issue_register_pdf(session, org.dpo, org.entities["MEDICIS"].id, language=language)
+    built: list[tuple[str, bytes]] = []  # every PDF the shared builder made: (generator module, bytes)
+
+    def recording(content, **kwargs):
+        result = make_pdfa(content, **kwargs)
+        built.append((_generator_module(), result))
+        return result
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pdf_base, "make_pdfa", recording)
+        for language in ("fr", "en"):
+            with org.work() as session:
+                documents["dsr.acknowledgement", language, "requester_contact"] = \
+                    dsr_documents.issue_acknowledgement(session, org.dpo, ack_id, language)
+                documents["dsr.extension_notice", language, "extension_reasons"] = \
+                    dsr_documents.issue_extension_notice(session, org.dpo, extended_id, language)
+                documents["dsr.destruction_certificate", language, "reason"] = \
+                    dsr_documents.issue_destruction_certificate(session, org.dpo, erased_id, "V" * 200, language,
+                                                                backups)
+                contract = session.get(ProcessorContract, ended_id)
+                documents["processor.destruction_certificate", language, "retained_by_law"] = \
+                    processor_documents.issue_destruction_certificate(session, org.dpo, ended_id, contract.version,
+                                                                      language)
+                documents["processor.clause_report", language, "title"] = \
+                    processor_documents.issue_clause_report(session, org.dpo, contract_id, language)
+                documents["processor.register_extract", language, "name"] = \
+                    processor_documents.issue_register_extract(session, org.dpo, RegisterFilter(), language)
+                for breach_id in phased:  # every later notification after a 4 000-character phase
+                    documents["breach.authority_notice", language, f"content_added {breach_id}"] = \
+                        breach_documents.issue_authority_notice(session, org.dpo, breach_id, language)
+                for breach_id in overdue:
+                    documents["breach.authority_notice", language, f"delay {breach_id}"] = \
+                        breach_documents.issue_authority_notice(session, org.dpo, breach_id, language,
+                                                                delay_reasons=_long(LONG_TEXT, "retardfinx"))
+                documents["breach.people_letter", language, "people_advice"] = \
+                    breach_documents.issue_people_letter(session, org.dpo, phased[0], language)
+                documents["breach.register_pdf", language, "title"] = \
+                    breach_documents.issue_register(session, org.dpo, BreachFilter(), language, "pdf")
+                documents["dpia.report", language, "text"] = dpia_documents.issue_report(session, org.dpo, dpia_id,
+                                                                                         language)
+                documents["register_extract", language, "description"] = \
+                    issue_register_pdf(session, org.dpo, org.entities["MEDICIS"].id, language=language)
+        with org.work() as session:  # the hand-over slip of an audit pack listing all of the above
+            pack = audit_pack.build_audit_pack(session, org.auditor, {
+                "date_from": paris_today() - timedelta(days=30), "date_to": paris_today(),
+                "entity_id": org.entities["MEDICIS"].id, "reason": _long(PACK_REASON, "packfinx")})
     org.engine.dispose()
-    return markers, documents
+    slip = zipfile.ZipFile(BytesIO(pack.content)).read(SLIP)
+    return markers, documents, built, slip
 
 
 EXPECTED_END = {  # the long field whose end each kind prints
@@ -169,7 +205,7 @@ def test_every_kind_is_built_at_maximum_lengths_in_both_languages(issued):
     """Every document kind the application issues (the list of tests/test_pdf_rendering.py),
     each free-text field at its validator's maximum (a DPIA answer of 20 000 characters,
     a complementary notification of 4 000), in French and in English."""
-    markers, documents = issued
+    markers, documents, _, _ = issued
     kinds = {(kind, language) for kind, language, _ in documents}
     assert kinds == {(kind, language) for kind in EXPECTED_END for language in ("fr", "en")}
     for (kind, language, source), document in documents.items():
@@ -181,3 +217,111 @@ def test_every_kind_is_built_at_maximum_lengths_in_both_languages(issued):
             assert "retardfinx" in text and markers["breach", "description"] in text, (kind, language, source)
         else:
             assert markers[EXPECTED_END[kind]] in text, (kind, language, source)
+
+
+# --- Documents for the archive and for the eye (PDF/A-2b, Unicode, layout) -------------------
+
+SIGNATURE_LABEL = {"fr": "Date et signature :", "en": "Date and signature:"}  # core.json pdf.signature_date
+
+
+def _generator_module() -> str:
+    """The module under exports/ that called the shared builder (the generator)."""
+    frame = sys._getframe(2)
+    while frame is not None:
+        path = Path(frame.f_code.co_filename).resolve()
+        if path.is_relative_to(ROOT / "exports") and path.relative_to(ROOT).as_posix() not in SHARED_BUILDER:
+            return path.relative_to(ROOT).as_posix()
+        frame = frame.f_back
+    return "?"
+
+
+def _calls(tree: ast.AST, name: str) -> bool:
+    return any(isinstance(node, ast.Call) and name in (getattr(node.func, "id", None), getattr(node.func, "attr", None))
+               for node in ast.walk(tree))
+
+
+def _exports_modules():
+    for path in sorted((ROOT / "exports").rglob("*.py")):
+        yield path.relative_to(ROOT).as_posix(), ast.parse(path.read_text(encoding="utf-8"))
+
+
+def _pdf_generators() -> set[str]:
+    """Every module under exports/ that builds a PDF with the shared builder: found, not listed,
+    so that a generator added later is held to the tests below."""
+    return {name for name, tree in _exports_modules() if _calls(tree, "build_pdf")} - SHARED_BUILDER
+
+
+def test_every_pdf_generator_is_built_at_maximum_lengths(issued):
+    _, _, built, _ = issued
+    generators = _pdf_generators()
+    assert len(generators) >= 12  # the twelve of December 2026: the discovery works
+    missing = generators - {module for module, _ in built}
+    assert not missing, f"new PDF generators, to be issued in the `issued` fixture of this file: {sorted(missing)}"
+
+
+def test_no_pdf_is_written_by_reportlab_outside_the_shared_builder():
+    """A document made with reportlab's canvas or doc templates directly would escape the
+    PDF/A conversion and the font: every generator goes through exports/pdf/base.py."""
+    direct = ("SimpleDocTemplate", "BaseDocTemplate", "Canvas", "renderPDF", "drawToFile", "drawToString")
+    offenders = set()
+    for name, tree in _exports_modules():
+        if name in SHARED_BUILDER:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("reportlab"):
+                if (node.module or "").startswith(("reportlab.pdfgen", "reportlab.graphics.renderPDF")) or \
+                        any(alias.name in direct for alias in node.names):
+                    offenders.add(name)
+            if isinstance(node, ast.Import) and any(a.name.startswith("reportlab.pdfgen") for a in node.names):
+                offenders.add(name)
+    assert not offenders
+
+
+def test_every_pdf_is_pdfa_2b(issued):
+    """Checked by tests/pdfa_check.py (the PDF/A-2b rules these documents can break; not veraPDF)."""
+    _, _, built, slip = issued
+    assert len(built) > 24
+    for module, content in [*built, (SLIP, slip)]:
+        assert pdfa_problems(content) == [], module
+
+
+def test_every_pdf_carries_its_real_date_of_issue(issued):
+    """Not reportlab's invariant 1 January 2000: the date of issue, in the Info dictionary and the
+    XMP metadata (their agreement is checked by pdfa_problems)."""
+    _, documents, _, _ = issued
+    for key, document in documents.items():
+        info = PdfReader(BytesIO(document.content)).metadata
+        issued_at = document.issued_at if document.issued_at.tzinfo else document.issued_at.replace(tzinfo=UTC)
+        for field in ("/CreationDate", "/ModDate"):
+            assert abs((parse_pdf_date(info[field]) - issued_at).total_seconds()) < 1, (key, field)
+
+
+def test_every_pdf_prints_other_scripts_signs_and_stand_ins(issued):
+    """Greek and Cyrillic names, "→" and "≥" print as themselves (DejaVu Sans is embedded); an
+    emoji and Chinese, which the font lacks, print as readable text rather than empty boxes."""
+    _, documents, _, slip = issued
+    for key, content in [*((key, d.content) for key, d in documents.items()), (SLIP, slip)]:
+        text = pdf_text(content)
+        for expected in ("Ζωή Παπαδοπούλου", "Дмитрий Иванов", "→", "≥", "[party popper]", "[U+5F20 U+4F1F]"):
+            assert expected in text, (key, expected)
+        assert "�" not in text and "\u25a1" not in text, key
+
+
+def test_no_heading_or_signature_is_left_alone_at_a_page_break(issued):
+    """Read back page by page: no heading ends a page, no signature block is split or opens a page
+    without the text it signs."""
+    _, documents, _, slip = issued
+    for (kind, language, source), document in documents.items():
+        assert layout_problems(document.content, SIGNATURE_LABEL[language]) == [], (kind, language, source)
+    assert layout_problems(slip, SIGNATURE_LABEL["fr"]) == []
+
+
+def test_nothing_overflows_into_the_margins(issued, tmp_path):
+    _, documents, _, slip = issued
+    seen = set()
+    for (kind, language, source), document in documents.items():
+        if (kind, language) in seen:
+            continue
+        seen.add((kind, language))
+        assert ink_in_the_margins(document.content, tmp_path) == [], (kind, language)
+    assert ink_in_the_margins(slip, tmp_path) == []

@@ -1,19 +1,32 @@
-"""Shared layout of every PDF DPO Desk issues.
+"""Shared layout of every PDF DPO Desk issues: build every new document with `build_pdf`
+and it inherits all of the following.
 
-A4 portrait, a Unicode TrueType font (Bitstream Vera, shipped inside reportlab, so
-no system font is needed), a header with the issuer, and a footer on every page
-with the document number, its verification code and "page X of Y". Metadata
-(title, author, subject, creator) is set for pypdf and PDF viewers; `invariant=1`
-makes the same input produce the same bytes.
+A4 portrait, a header with the issuer, and a footer on every page with the document
+number, its verification code and "page X of Y". Metadata (title, author, subject,
+creator) is set for pypdf and PDF viewers; `invariant=1` makes the same input produce the
+same bytes.
+
+Archival form: the output is PDF/A-2b (exports/pdf/pdfa.py adds the XMP metadata, the
+sRGB output intent, the real date of issue and the file ID).
+
+Font: DejaVu Sans (exports/pdf/fonts/, Bitstream Vera licence, LICENSE.txt there),
+embedded and subsetted: Latin, Greek, Cyrillic, Hebrew, Arabic letters, arrows and
+mathematical signs ("→", "≥") and the monochrome emoticons of U+1F600-1F64F. Limits, see
+`printable`: a character the font lacks (CJK ideographs, most emoji) is printed as
+readable text instead of an empty box. Arabic and Hebrew print with the font's glyphs
+(reportlab 5 joins and orders them on the page); copied or extracted text comes out in
+visual order. No hyphenation dictionary: a word or URL too long for its line is cut at
+the line's end.
 """
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from io import BytesIO
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-import reportlab
+from reportlab.graphics.shapes import STATE_DEFAULTS
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4
@@ -22,8 +35,11 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as rl_canvas
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus.flowables import _listWrapOn
+from reportlab.platypus.tables import CellStyle
 
+from exports.pdf.pdfa import make_pdfa
 from exports.stamp import DocumentStamp, Translator
 from models.clock import paris_time
 
@@ -40,40 +56,123 @@ CONTENT_WIDTH = A4[0] - 2 * MARGIN
 CREATOR = "DPO Desk"
 
 
-def _register_fonts() -> None:
-    if FONT in pdfmetrics.getRegisteredFontNames():
-        return
-    fonts = Path(reportlab.__file__).parent / "fonts"
-    pdfmetrics.registerFont(TTFont(FONT, str(fonts / "Vera.ttf")))
-    pdfmetrics.registerFont(TTFont(FONT_BOLD, str(fonts / "VeraBd.ttf")))
-    pdfmetrics.registerFont(TTFont(FONT_ITALIC, str(fonts / "VeraIt.ttf")))
-    pdfmetrics.registerFont(TTFont(f"{FONT}-BoldItalic", str(fonts / "VeraBI.ttf")))
-    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC,
-                                  boldItalic=f"{FONT}-BoldItalic")
+FONTS_DIR = Path(__file__).resolve().parent / "fonts"
 
 
-_register_fonts()
+def _register_fonts() -> frozenset[int]:
+    """Registers the DejaVu Sans family; returns the code points both the regular and the
+    bold face draw (the italic faces are not used by any document)."""
+    if FONT not in pdfmetrics.getRegisteredFontNames():
+        for name, file in ((FONT, "DejaVuSans.ttf"), (FONT_BOLD, "DejaVuSans-Bold.ttf"),
+                           (FONT_ITALIC, "DejaVuSans-Oblique.ttf"), (f"{FONT}-BoldItalic", "DejaVuSans-BoldOblique.ttf")):
+            pdfmetrics.registerFont(TTFont(name, str(FONTS_DIR / file)))
+        pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC,
+                                      boldItalic=f"{FONT}-BoldItalic")
+    return frozenset(pdfmetrics.getFont(FONT).face.charToGlyph) & frozenset(
+        pdfmetrics.getFont(FONT_BOLD).face.charToGlyph)
+
+
+# Outside the Basic Multilingual Plane (most emoji), reportlab writes a broken ToUnicode
+# entry (<1F600>, not a UTF-16 pair): the glyph would print but copying or searching the
+# text would not find it. Such characters get a stand-in too.
+# Control characters are left out too (the font maps some of them to empty glyphs).
+_COVERED = frozenset(c for c in _register_fonts() if 0x20 <= c <= 0xFFFF and not 0x7F <= c < 0xA0)
+_ASCII_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# A table sets its cells' default font (Helvetica, a base-14 font that is never embedded,
+# which PDF/A forbids) on the canvas even when every cell is a Paragraph, and so does a
+# drawing (reportlab.graphics) when it starts: every table, drawing and paragraph style of
+# every document defaults to the embedded font instead.
+CellStyle.fontname = FONT
+STATE_DEFAULTS["fontName"] = FONT
+ParagraphStyle.defaults["fontName"] = FONT  # and so does a paragraph style that names no font
+_EMOJI_GLUE = frozenset("\u200d\ufe0e\ufe0f")  # zero-width joiner, text and emoji variation selectors
+_INVISIBLE = frozenset(("Cc", "Cf", "Mn", "Me", "Sk", "Cs", "Co", "Cn"))
+
+
+def printable(value: str) -> str:
+    """`value` with every character the embedded font cannot draw replaced by readable text,
+    so that nothing prints as an empty box: an emoji or pictograph by its Unicode name in
+    brackets ("[party popper]"), a run of letters of a script the font lacks (CJK) by their
+    code points ("[U+5F20 U+4F1F]"); controls, skin-tone modifiers and other marks the font
+    lacks are left out, and so are the joiners and variation selectors of an emoji sequence."""
+    if value.isascii() and not _ASCII_CONTROLS.search(value):
+        return value
+    out: list[str] = []
+    letters: list[str] = []
+    after_stand_in = False
+    for char in value:
+        if after_stand_in and char in _EMOJI_GLUE:
+            continue
+        if ord(char) in _COVERED or char in "\n\t":
+            if letters:
+                out.append(f"[{' '.join(letters)}]")
+                letters.clear()
+            out.append(char)
+            after_stand_in = False
+            continue
+        category = unicodedata.category(char)
+        if category in _INVISIBLE:
+            continue
+        if category == "So":
+            if letters:
+                out.append(f"[{' '.join(letters)}]")
+                letters.clear()
+            out.append(f"[{unicodedata.name(char, f'U+{ord(char):04X}').lower()}]")
+        else:
+            letters.append(f"U+{ord(char):04X}")
+        after_stand_in = True
+    if letters:
+        out.append(f"[{' '.join(letters)}]")
+    return "".join(out)
+
+
+# Every paragraph: a word or URL longer than the line is cut where the line ends
+# (splitLongWords) rather than running into the margin. reportlab's finer options
+# (uriWasteReduce, embeddedHyphenation) were measured to push a long URL past the margin;
+# tests/test_pdfa.py renders long tokens and looks for ink in the margin.
+_WRAP = ParagraphStyle("wrap", splitLongWords=1)
 
 STYLES = {
-    "title": ParagraphStyle("title", fontName=FONT_BOLD, fontSize=16, leading=20, textColor=INK,
-                            spaceAfter=4),
-    "subtitle": ParagraphStyle("subtitle", fontName=FONT, fontSize=10, leading=13, textColor=MUTED,
+    # A title or a heading never ends a page: it moves to the next one with what follows it.
+    "title": ParagraphStyle("title", _WRAP, fontName=FONT_BOLD, fontSize=16, leading=20, textColor=INK,
+                            spaceAfter=4, keepWithNext=1),
+    "subtitle": ParagraphStyle("subtitle", _WRAP, fontName=FONT, fontSize=10, leading=13, textColor=MUTED,
                                spaceAfter=10),
-    "h2": ParagraphStyle("h2", fontName=FONT_BOLD, fontSize=11.5, leading=15, textColor=ACCENT,
-                         spaceBefore=10, spaceAfter=4),
-    "body": ParagraphStyle("body", fontName=FONT, fontSize=9.5, leading=13, textColor=INK,
+    "h2": ParagraphStyle("h2", _WRAP, fontName=FONT_BOLD, fontSize=11.5, leading=15, textColor=ACCENT,
+                         spaceBefore=10, spaceAfter=4, keepWithNext=1),
+    "body": ParagraphStyle("body", _WRAP, fontName=FONT, fontSize=9.5, leading=13, textColor=INK,
                            alignment=TA_LEFT),
-    "small": ParagraphStyle("small", fontName=FONT, fontSize=8, leading=10.5, textColor=MUTED),
-    "cell": ParagraphStyle("cell", fontName=FONT, fontSize=8.5, leading=11, textColor=INK),
-    "cell_bold": ParagraphStyle("cell_bold", fontName=FONT_BOLD, fontSize=8.5, leading=11,
+    "small": ParagraphStyle("small", _WRAP, fontName=FONT, fontSize=8, leading=10.5, textColor=MUTED),
+    "cell": ParagraphStyle("cell", _WRAP, fontName=FONT, fontSize=8.5, leading=11, textColor=INK),
+    "cell_bold": ParagraphStyle("cell_bold", _WRAP, fontName=FONT_BOLD, fontSize=8.5, leading=11,
                                 textColor=INK),
 }
+
+
+class _KeepWithNext(KeepTogether):
+    """What reportlab builds for a heading (keepWithNext) and the flowable after it. Plain
+    KeepTogether moves both to the next page whenever the whole follower does not fit, which
+    leaves most of a page blank before a long paragraph; here they move only when the follower
+    cannot start below the heading (not one line of a paragraph, not the first rows of a
+    table): a heading never ends a page, and pages stay full."""
+
+    def split(self, aW, aH):
+        *lead, follower = self._content
+        if lead and not isinstance(follower, (KeepTogether, Spacer)):
+            _, lead_height = _listWrapOn(lead, aW, self.canv)
+            spaces = sum(f.getSpaceBefore() + f.getSpaceAfter() for f in lead) + follower.getSpaceBefore()
+            room = aH - lead_height - spaces  # on the safe side: spaces are not always all applied
+            if room > 0:
+                _, height = follower.wrapOn(self.canv, aW, room)
+                if height <= room or follower.splitOn(self.canv, aW, room):
+                    return list(self._content)
+        return super().split(aW, aH)
 
 
 def text(value: object) -> str:
     """Escape a user string for Paragraph markup ("Dupont & <Fils>" stays intact),
     keeping line breaks."""
-    return escape("" if value is None else str(value)).replace("\n", "<br/>")
+    return escape(printable("" if value is None else str(value))).replace("\n", "<br/>")
 
 
 def para(value: object, style: str = "body") -> Paragraph:
@@ -168,8 +267,10 @@ def grid_table(header: Sequence[str], rows: Sequence[Sequence[object]],
     return table
 
 
-def signature_block(tr: Translator, signatories: Sequence[tuple[str, str]]) -> Table:
-    """Boxes for (role, name) to sign and date by hand."""
+def signature_block(tr: Translator, signatories: Sequence[tuple[str, str]],
+                    lead_in: Sequence[Flowable] = ()) -> Flowable:
+    """Boxes for (role, name) to sign and date by hand, never split across two pages and
+    never alone at the top of one: kept with `lead_in`, the text the signatories sign under."""
     cells = [[para(role, "cell_bold") for role, _ in signatories],
              [para(name, "cell") for _, name in signatories],
              [para(tr("pdf.signature_date"), "small") for _ in signatories]]
@@ -180,7 +281,7 @@ def signature_block(tr: Translator, signatories: Sequence[tuple[str, str]]) -> T
         ("INNERGRID", (0, 0), (-1, -1), 0.4, RULE),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
     ]))
-    return table
+    return KeepTogether([*lead_in, table])
 
 
 def spacer(height_mm: float = 4) -> Spacer:
@@ -225,7 +326,7 @@ def _numbered_canvas(header: str, stamp: DocumentStamp, tr: Translator):
             self.setFont(FONT_BOLD, 8)
             self.setFillColor(INK)
             room = width - 2 * MARGIN - pdfmetrics.stringWidth(stamp.number, FONT, 8) - 6 * mm
-            self.drawString(MARGIN, height - 11 * mm, _fitted(header, FONT_BOLD, 8, room))
+            self.drawString(MARGIN, height - 11 * mm, _fitted(printable(header), FONT_BOLD, 8, room))
             self.setFont(FONT, 8)
             self.setFillColor(MUTED)
             self.drawRightString(width - MARGIN, height - 11 * mm, stamp.number)
@@ -266,6 +367,8 @@ def build_pdf(
         keywords=[stamp.number, stamp.verification_code, *keywords],
         lang=stamp.language,
         invariant=1,
+        initialFontName=FONT,  # else each page names the base-14 Helvetica, which is not embedded
+        keepTogetherClass=_KeepWithNext,
     )
     doc.build(story, canvasmaker=_numbered_canvas(header, stamp, tr))
-    return buffer.getvalue()
+    return make_pdfa(buffer.getvalue(), issued_at=stamp.issued_at, language=stamp.language)

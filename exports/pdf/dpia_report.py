@@ -85,7 +85,8 @@ def build_dpia_report(doc: DpiaView, *, stamp: DocumentStamp, tr: Translator, or
         [[m.title, m.description, tr(f"dpia.measure.status.{m.status}")] for m in doc.measures]
         or [[tr("dpia.report.none"), "", ""]], [50 * mm, CONTENT_WIDTH - 85 * mm, 35 * mm]))
 
-    story.append(heading(tr("dpia.section.risks")))
+    # The first risk asks for 45 mm (its CondPageBreak cannot be kept with a heading): room for both.
+    story += [CondPageBreak(60 * mm), heading(tr("dpia.section.risks"))]
     for risk in doc.active_risks:
         story += _risk_block(tr, risk, letters[risk.id], measures)
         story.append(spacer(3))

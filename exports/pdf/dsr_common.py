@@ -8,7 +8,7 @@ from datetime import date
 from exports.pdf.base import CONTENT_WIDTH, key_value_table, markup, para, spacer, text
 from exports.stamp import DocumentStamp, Translator
 from models.clock import paris_date
-from reportlab.platypus import Flowable, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Table, TableStyle
 
 
 @dataclass(frozen=True)
@@ -123,8 +123,10 @@ def closing(tr: Translator, controller: Controller) -> list[Flowable]:
         spacer(4),
         para(tr("dsr.pdf.cnil_notice"), "small"),
         spacer(8),
-        para(tr("dsr.pdf.regards")),
-        spacer(10),
-        markup(f"<b>{text(controller.dpo_name)}</b><br/>{text(tr('dsr.pdf.dpo_title'))}<br/>"
-               f"{text(controller.legal_name)}"),
+        KeepTogether([  # the signature never opens a page on its own
+            para(tr("dsr.pdf.regards")),
+            spacer(10),
+            markup(f"<b>{text(controller.dpo_name)}</b><br/>{text(tr('dsr.pdf.dpo_title'))}<br/>"
+                   f"{text(controller.legal_name)}"),
+        ]),
     ]

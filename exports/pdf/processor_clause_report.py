@@ -47,9 +47,8 @@ def build_clause_report(*, controller: Party, processor: Party, reference: str, 
         heading(tr("processor.clauses.policy")),
         _clause_table(tr, POLICY_CLAUSES, facts),
         spacer(),
-        para(tr("processor.pdf.clauses.method"), "small"),
-        spacer(6),
-        signature_block(tr, [(tr("processor.pdf.reviewed_by"), signatory)]),
+        signature_block(tr, [(tr("processor.pdf.reviewed_by"), signatory)],
+                        lead_in=[para(tr("processor.pdf.clauses.method"), "small"), spacer(6)]),
     ]
     return build_pdf(story, stamp=stamp, tr=tr, title=title, subject=f"{processor.name} — {facts.title}",
                      author=stamp.issued_by, header=controller.name, keywords=["processor contract", reference])

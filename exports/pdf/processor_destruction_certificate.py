@@ -62,9 +62,8 @@ def build_destruction_certificate(*, controller: Party, processor: Party, refere
         spacer(),
         markup(statement),
         spacer(2),
-        para(tr("processor.pdf.certificate.basis"), "small"),
-        spacer(6),
-        signature_block(tr, [(tr("processor.pdf.certificate.signatory"), signatory)]),
+        signature_block(tr, [(tr("processor.pdf.certificate.signatory"), signatory)],
+                        lead_in=[para(tr("processor.pdf.certificate.basis"), "small"), spacer(6)]),
     ]
     return build_pdf(story, stamp=stamp, tr=tr, title=title, subject=f"{processor.name} — {contract_title}",
                      author=stamp.issued_by, header=controller.name, keywords=["destruction certificate", reference])
