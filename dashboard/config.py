@@ -74,3 +74,8 @@ def oidc_department_groups() -> str:
 
 def oidc_groups_claim() -> str:
     return os.environ.get("DPO_OIDC_GROUPS_CLAIM", "groups")
+
+
+def attachment_max_bytes() -> int:
+    """Largest file attached to a case (default 20 MB; Streamlit's server.maxUploadSize must allow it)."""
+    return int(os.environ.get("DPO_ATTACHMENT_MAX_BYTES", "").strip() or 20 * 1024 * 1024)

@@ -22,6 +22,7 @@ to department heads.
 import hashlib
 import importlib
 from collections.abc import Callable
+from typing import Any
 from dataclasses import dataclass, field
 
 from sqlalchemy import and_, false, or_, true
@@ -235,19 +236,23 @@ def verify_documents(session: Session, batch: int = 50) -> DocumentCheck:
     """Hash every stored document's bytes again and compare with the SHA-256 recorded
     when it was issued (and its size): the registry's own check, run by the
     `verify-documents` command and after a restore. Reads the documents a batch at a time."""
+    return verify_stored(session, EvidenceDocument, EvidenceDocument.number, batch=batch)
+
+
+def verify_stored(session: Session, model, label_column, label: Callable[[int, Any], str] = lambda _, value: value,
+                  batch: int = 50) -> DocumentCheck:
+    """The check of `verify_documents` for any table of kept files (id, sha256, size,
+    content); `label(id, label_column's value)` names a file whose bytes no longer match."""
     report = DocumentCheck()
     last_id = 0
     while True:
-        rows = session.exec(
-            select(EvidenceDocument.id, EvidenceDocument.number, EvidenceDocument.sha256, EvidenceDocument.size,
-                   EvidenceDocument.content)
-            .where(EvidenceDocument.id > last_id).order_by(EvidenceDocument.id).limit(batch)
-        ).all()
+        rows = session.exec(select(model.id, label_column, model.sha256, model.size, model.content)
+                            .where(model.id > last_id).order_by(model.id).limit(batch)).all()
         if not rows:
             return report
-        for document_id, number, recorded, size, content in rows:
+        for row_id, value, recorded, size, content in rows:
             actual = sha256_hex(bytes(content))
             if actual != recorded.lower() or len(content) != size:
-                report.mismatches.append(Mismatch(number, recorded, actual))
+                report.mismatches.append(Mismatch(label(row_id, value), recorded, actual))
             report.checked += 1
-            last_id = document_id
+            last_id = row_id
