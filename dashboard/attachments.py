@@ -96,11 +96,11 @@ def open_case(session: Session, actor: Actor, case_type: str, case_id: int, *, a
 
 
 class AttachmentInput(BaseModel):
-    kind: Literal[KINDS]
-    description: str = Field(default="", max_length=MAX_DESCRIPTION)
-    filename: str = Field(min_length=1, max_length=1000)
+    attachment_kind: Literal[KINDS]
+    attachment_description: str = Field(default="", max_length=MAX_DESCRIPTION)
+    attachment_file: str = Field(min_length=1, max_length=1000)  # the file's name as sent
 
-    @field_validator("description", "filename")
+    @field_validator("attachment_description", "attachment_file")
     @classmethod
     def _strip(cls, value: str) -> str:
         return value.strip()
@@ -162,19 +162,20 @@ def upload(session: Session, actor: Actor, case_type: str, case_id: int, *, file
     if not case.can_attach:
         deny(session, actor, action="attachment.upload", object_type=case_type, object_id=case_id,
              object_ref=case.reference)
-    data = validate(AttachmentInput, {"kind": kind, "description": description or "", "filename": filename or "-"})
+    data = validate(AttachmentInput, {"attachment_kind": kind, "attachment_description": description or "",
+                                      "attachment_file": filename or "-"})
     recorded_reason = access_reason(actor, is_assignee=case.handles, reason=reason)
     content = bytes(content or b"")
-    facts = {"kind": data.kind, "size": len(content)}
-    if data.kind in REFUSED_KINDS:
-        _refuse(session, actor, case, problem("kind", f"attachment.refused.{data.kind}"), **facts)
-    name = clean_filename(data.filename)
+    facts = {"kind": data.attachment_kind, "size": len(content)}
+    if data.attachment_kind in REFUSED_KINDS:
+        _refuse(session, actor, case, problem("attachment_kind", "attachment.refused.identity_document"), **facts)
+    name = clean_filename(data.attachment_file)
     if not name:
-        _refuse(session, actor, case, problem("file", "attachment.refused.filename"), **facts)
+        _refuse(session, actor, case, problem("attachment_file", "attachment.refused.filename"), **facts)
     try:
         file_type = sniff(content, name, max_bytes=config.attachment_max_bytes())
     except FileRefused as refused:
-        _refuse(session, actor, case, problem("file", refused.key, **refused.params), **facts)
+        _refuse(session, actor, case, problem("attachment_file", refused.key, **refused.params), **facts)
     digest = evidence.sha256_hex(content)
     twin = session.exec(select(CaseAttachment.filename).where(
         CaseAttachment.case_type == case.case_type, CaseAttachment.case_id == case.case_id,
@@ -183,7 +184,7 @@ def upload(session: Session, actor: Actor, case_type: str, case_id: int, *, file
         raise RuleViolation("attachment.already_attached", name=twin)
     attachment = CaseAttachment(
         case_type=case.case_type, case_id=case.case_id, case_ref=case.reference, entity_id=case.entity_id,
-        kind=data.kind, description=data.description, filename=name, file_type=file_type,
+        kind=data.attachment_kind, description=data.attachment_description, filename=name, file_type=file_type,
         media_type=MEDIA_TYPES[file_type], size=len(content), sha256=digest, content=content,
         uploaded_at=utcnow(), uploaded_by_id=actor.user_id, uploaded_by_name=actor.full_name)
     session.add(attachment)

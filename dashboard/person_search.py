@@ -54,8 +54,8 @@ ACTION = "personal_data.search"
 
 
 class SearchInput(BaseModel):
-    query: str = Field(max_length=MAX_QUERY_LENGTH)
-    reason: str = Field(default="", max_length=500)
+    search_query: str = Field(max_length=MAX_QUERY_LENGTH)
+    search_reason: str = Field(default="", max_length=500)
 
 
 @dataclass(frozen=True)
@@ -104,13 +104,13 @@ def _breaches(session: Session, actor: Actor, words: list[str]) -> list[PersonHi
 def search_person(session: Session, actor: Actor, query: str, reason: str | None) -> list[PersonHit]:
     """The requests and breaches naming the person, newest first, with the reason logged."""
     require(session, actor, Capability.WORK_ALL_CASES, action=ACTION, object_type="person_search")
-    data = validate(SearchInput, {"query": query or "", "reason": reason or ""})
-    words = query_words(data.query)
+    data = validate(SearchInput, {"search_query": query or "", "search_reason": reason or ""})
+    words = query_words(data.search_query)
     if len("".join(words)) < MIN_QUERY_LENGTH:
-        raise problem("query", "person_search.query_too_short", min=MIN_QUERY_LENGTH)
-    recorded = access_reason(actor, is_assignee=False, reason=data.reason)
+        raise problem("search_query", "person_search.query_too_short", min=MIN_QUERY_LENGTH)
+    recorded = access_reason(actor, is_assignee=False, reason=data.search_reason)
     hits = _requests(session, actor, words) + _breaches(session, actor, words)
     audit.record(session, actor, ACTION, object_type="person_search", reason=recorded,
-                 details={"query_sha256": query_fingerprint(data.query), "words": len(words), "count": len(hits),
+                 details={"query_sha256": query_fingerprint(data.search_query), "words": len(words), "count": len(hits),
                           "results": [h.reference for h in hits]})
     return hits
