@@ -11,7 +11,7 @@ bytes again. On PostgreSQL the app role has no UPDATE or DELETE on it either
 (dashboard/pg_roles.py).
 
 The person search compares folded text (models.person_search.search_key): the
-requests' name and contact keys are recomputed with it (it now folds "ß" and "œ"
+requests' name and contact keys (dsr_request) are recomputed with it (it now folds "ß" and "œ"
 too), and breaches get `search_text`, the folded free text that may name people.
 """
 
@@ -44,9 +44,9 @@ _POSTGRES_TRIGGER = (
 
 def _backfill() -> None:
     bind = op.get_bind()
-    requests = bind.execute(sa.text("SELECT id, requester_name, requester_contact FROM data_subject_request")).all()
+    requests = bind.execute(sa.text("SELECT id, requester_name, requester_contact FROM dsr_request")).all()
     for request_id, name, contact in requests:
-        bind.execute(sa.text("UPDATE data_subject_request SET requester_name_key = :n, requester_contact_key = :c "
+        bind.execute(sa.text("UPDATE dsr_request SET requester_name_key = :n, requester_contact_key = :c "
                              "WHERE id = :i"), {"n": search_key(name), "c": search_key(contact), "i": request_id})
     columns = ", ".join(SEARCH_TEXT_FIELDS)
     for row in bind.execute(sa.text(f"SELECT id, {columns} FROM breach")).all():
