@@ -36,7 +36,7 @@ from sqlalchemy import and_, or_
 from sqlmodel import Session, select
 
 from dashboard import audit
-from dashboard.access import access_reason
+from dashboard.access import ReasonRequired, access_reason
 from dashboard.actor import Actor
 from dashboard.breach import records as breach_records
 from dashboard.dsr import common as dsr_common
@@ -108,6 +108,8 @@ def search_person(session: Session, actor: Actor, query: str, reason: str | None
     words = query_words(data.search_query)
     if len("".join(words)) < MIN_QUERY_LENGTH:
         raise problem("search_query", "person_search.query_too_short", min=MIN_QUERY_LENGTH)
+    if not data.search_reason.strip():
+        raise ReasonRequired("person_search.reason_required")
     recorded = access_reason(actor, is_assignee=False, reason=data.search_reason)
     hits = _requests(session, actor, words) + _breaches(session, actor, words)
     audit.record(session, actor, ACTION, object_type="person_search", reason=recorded,
