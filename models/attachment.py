@@ -16,7 +16,7 @@ import zipfile
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import Column, LargeBinary
+from sqlalchemy import Column, Index, LargeBinary
 from sqlmodel import Field, SQLModel
 
 from models.types import UTCDateTime
@@ -56,6 +56,8 @@ MEDIA_TYPES = {
 
 class CaseAttachment(SQLModel, table=True):
     __tablename__ = "case_attachment"
+    # A file is attached to a case once: two people (or a double click) sending it at once keep one.
+    __table_args__ = (Index("uq_case_attachment_file", "case_type", "case_id", "sha256", unique=True),)
 
     id: Optional[int] = Field(default=None, primary_key=True)
     case_type: str = Field(max_length=40, index=True)

@@ -79,6 +79,7 @@ def upgrade() -> None:
     )
     for column in ('case_type', 'case_id', 'case_ref', 'entity_id', 'sha256', 'uploaded_at'):
         op.create_index(f'ix_case_attachment_{column}', 'case_attachment', [column], unique=False)
+    op.create_index('uq_case_attachment_file', 'case_attachment', ['case_type', 'case_id', 'sha256'], unique=True)
     op.add_column('breach', sa.Column('search_text', sa.Text(), server_default='', nullable=False))
     dialect = op.get_bind().dialect.name
     for statement in _POSTGRES_TRIGGER if dialect == "postgresql" else _SQLITE_TRIGGERS:

@@ -217,3 +217,26 @@ def test_verify_documents_finds_an_attachment_changed_behind_the_apps_back(org, 
     assert not check.intact
     entry = _entries(org, "attachment.verify")[-1]
     assert entry.details["intact"] is False
+
+
+def test_two_people_sending_the_same_file_at_once_keep_one(org, cases):
+    """Both checks for a twin run before either commits: the database's unique index decides
+    (PostgreSQL; SQLite serialises writers, the second waits and then meets the first's row)."""
+    if org.engine.dialect.name == "sqlite":
+        pytest.skip("SQLite lets one writer at a time: the race cannot happen there")
+    from dashboard import db
+    from sqlalchemy.exc import IntegrityError
+
+    first, second = db.new_session(org.engine), db.new_session(org.engine)
+    try:
+        for session, actor in ((first, org.dpo), (second, org.legal)):
+            attachments.upload(session, actor, "dsr", cases["dsr"], filename="extraction.csv", content=CSV,
+                               kind="data_extract", reason=READ)
+        first.commit()
+        with pytest.raises(IntegrityError):
+            second.commit()
+    finally:
+        first.close()
+        second.close()
+    with org.session() as session:
+        assert len(session.exec(select(CaseAttachment)).all()) == 1
