@@ -222,21 +222,34 @@ def test_verify_documents_finds_an_attachment_changed_behind_the_apps_back(org, 
 def test_two_people_sending_the_same_file_at_once_keep_one(org, cases):
     """Both checks for a twin run before either commits: the database's unique index decides
     (PostgreSQL; SQLite serialises writers, the second waits and then meets the first's row)."""
-    if org.engine.dialect.name == "sqlite":
-        pytest.skip("SQLite lets one writer at a time: the race cannot happen there")
-    from dashboard import db
+    import threading
+
     from sqlalchemy.exc import IntegrityError
 
-    first, second = db.new_session(org.engine), db.new_session(org.engine)
-    try:
-        for session, actor in ((first, org.dpo), (second, org.legal)):
-            attachments.upload(session, actor, "dsr", cases["dsr"], filename="extraction.csv", content=CSV,
-                               kind="data_extract", reason=READ)
+    from dashboard import db
+
+    if org.engine.dialect.name == "sqlite":
+        pytest.skip("SQLite lets one writer at a time: the race cannot happen there")
+    outcome = {}
+
+    def second():
+        with db.new_session(org.engine) as session:
+            try:
+                attachments.upload(session, org.legal, "dsr", cases["dsr"], filename="copie.csv", content=CSV,
+                                   kind="data_extract", reason=READ)
+                session.commit()
+                outcome["second"] = "kept"
+            except IntegrityError:
+                outcome["second"] = "refused"
+
+    with db.new_session(org.engine) as first:
+        attachments.upload(first, org.dpo, "dsr", cases["dsr"], filename="extraction.csv", content=CSV,
+                           kind="data_extract", reason=READ)
+        racer = threading.Thread(target=second)
+        racer.start()
+        racer.join(timeout=2)  # it found no twin and now waits on the unique index
         first.commit()
-        with pytest.raises(IntegrityError):
-            second.commit()
-    finally:
-        first.close()
-        second.close()
+    racer.join(timeout=60)
+    assert outcome == {"second": "refused"}
     with org.session() as session:
-        assert len(session.exec(select(CaseAttachment)).all()) == 1
+        assert [a.filename for a in session.exec(select(CaseAttachment))] == ["extraction.csv"]
