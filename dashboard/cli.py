@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from dashboard import audit, config, db, demo, evidence, i18n, organisation, sqlite_files, users
+from dashboard import attachments, audit, config, db, demo, evidence, i18n, organisation, sqlite_files, users
 from dashboard.actor import SYSTEM
 from dashboard.audit import verify_chain
 from models.errors import DomainError
@@ -229,6 +229,9 @@ def cmd_set_retention(args) -> int:
 def cmd_verify_documents(args) -> int:
     with db.new_session(_engine(existing=True)) as session:
         report = evidence.verify_documents(session)
+        attached = attachments.verify_attachments(session)
+    report.checked += attached.checked
+    report.mismatches.extend(attached.mismatches)
     if report.intact:
         _say("cli.documents_intact", checked=report.checked)
         if report.shredded:

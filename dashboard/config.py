@@ -91,3 +91,6 @@ def consent_propagation_days() -> int:
     except ValueError:
         return CONSENT_PROPAGATION_DEFAULT_DAYS
     return days if 1 <= days <= CONSENT_PROPAGATION_MAX_DAYS else CONSENT_PROPAGATION_DEFAULT_DAYS
+def attachment_max_bytes() -> int:
+    """Largest file attached to a case (default 20 MB; Streamlit's server.maxUploadSize must allow it)."""
+    return int(os.environ.get("DPO_ATTACHMENT_MAX_BYTES", "").strip() or 20 * 1024 * 1024)

@@ -31,6 +31,7 @@ which rule the content was destroyed.
 import hashlib
 import importlib
 from collections.abc import Callable
+from typing import Any
 from dataclasses import dataclass, field
 
 from sqlalchemy import and_, false, or_, true
@@ -330,3 +331,22 @@ def _sealed_mismatch(session: Session, number: str, recorded: str, size: int, st
     if actual != recorded.lower() or len(plain) != size:
         return Mismatch(number, recorded, actual)
     return None
+
+
+def verify_stored(session: Session, model, label_column, label: Callable[[int, Any], str] = lambda _, value: value,
+                  batch: int = 50) -> DocumentCheck:
+    """The check of `verify_documents` for any other table of files kept in clear (id, sha256,
+    size, content); `label(id, label_column's value)` names a file whose bytes no longer match."""
+    report = DocumentCheck()
+    last_id = 0
+    while True:
+        rows = session.exec(select(model.id, label_column, model.sha256, model.size, model.content)
+                            .where(model.id > last_id).order_by(model.id).limit(batch)).all()
+        if not rows:
+            return report
+        for row_id, value, recorded, size, content in rows:
+            actual = sha256_hex(bytes(content))
+            if actual != recorded.lower() or len(content) != size:
+                report.mismatches.append(Mismatch(label(row_id, value), recorded, actual))
+            report.checked += 1
+            last_id = row_id

@@ -44,6 +44,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("dsr_case.py", "dsr-case", "dsr.nav.case", ":material/folder_open:", "nav.section.cases",
              _capable_any(Capability.WORK_ALL_CASES, Capability.WORK_DEPARTMENT_CASES, Capability.READ_ALL_CASES),
              hidden=True),
+    PageSpec("person_search.py", "person-search", "person_search.nav", ":material/manage_search:", "nav.section.cases",
+             _capable(Capability.WORK_ALL_CASES)),
     PageSpec("register_list.py", "register", "register.nav", ":material/menu_book:", "nav.section.cases"),
     PageSpec("register_source_import.py", "register-import-source", "register.source.nav", ":material/upload_file:",
              "nav.section.cases", _capable(Capability.WORK_ALL_CASES)),

@@ -12,7 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Optional
 
-from sqlalchemy import JSON, Column, Index
+from sqlalchemy import JSON, Column, Index, Text
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from models.case import CaseBase, version_column
@@ -186,6 +186,9 @@ class Breach(CaseBase, table=True):
     closed_at: Optional[datetime] = Field(default=None, sa_type=UTCDateTime)
     closing_note: str = Field(default="", max_length=LONG_TEXT)
     pseudonymised_at: Optional[datetime] = Field(default=None, sa_type=UTCDateTime)  # models/own_retention.py
+    # The free text above folded for the DPO's person search (models.person_search.breach_search_text),
+    # kept current by the use cases that change those fields.
+    search_text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
 
     version: int = Field(default=1, sa_column=_version)
     __mapper_args__ = {"version_id_col": _version}

@@ -12,7 +12,6 @@ Never stored: the identity document itself (minimisation) — only whether proof
 asked, when, how it was verified and by whom.
 """
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Optional
@@ -23,6 +22,7 @@ from sqlmodel import Field, SQLModel, UniqueConstraint
 from models import deadlines
 from models.case import CaseBase, version_column
 from models.errors import RuleViolation
+from models.person_search import search_key
 from models.types import UTCDateTime, utcnow
 
 DSR_PREFIX = "DSR"
@@ -355,7 +355,6 @@ def health_earliest_day(request: DataSubjectRequest) -> date | None:
 
 
 def normalise_key(text: str) -> str:
-    """Case, accents and spacing removed: "  Élodie  MARTIN " and "elodie martin" match."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(plain.lower().split())
+    """Case, accents, ligatures and spacing removed: "  Élodie  MARTIN " and "elodie martin"
+    match (models.person_search.search_key: the duplicate hints and the person search share it)."""
+    return search_key(text)

@@ -2,6 +2,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from dashboard.attachments_ui import attachments_section
 from dashboard import breach, evidence, ui
 from dashboard.breach import widgets
 from dashboard.form_state import CaseForms
@@ -286,6 +287,7 @@ with documents_tab:
             if fetched:
                 right.download_button(tr("breach.documents.save"), fetched.content, file_name=fetched.filename,
                                       mime=fetched.media_type, key=f"breach_save_{document.id}", on_click="ignore")
+    attachments_section(actor, "breach", b.id)
 
 with closing_tab:
     if b.status == BreachStatus.CLOSED:

@@ -2,6 +2,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from dashboard.attachments_ui import attachments_section
 from dashboard import evidence, ui
 from dashboard.charts.risk_map import risk_map_figure
 from dashboard.dpia import cases, content, decision, documents
@@ -557,3 +558,4 @@ with tabs[6]:
                                        mime=document.media_type, key=key("again_download"))
         else:
             st.info(tr("dpia.detail.no_report"))
+    attachments_section(actor, "dpia", view.id)

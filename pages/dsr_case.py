@@ -4,6 +4,7 @@ import streamlit as st
 
 from dashboard import activities, consent, organisation, ui
 from dashboard.access import ReasonRequired
+from dashboard.attachments_ui import attachments_section
 from dashboard.dsr import answers, documents, queries, work, workflow
 from dashboard.form_state import CaseForms
 from models.answer_letter import LANGUAGES
@@ -366,6 +367,7 @@ with tabs[4]:
                 if st.form_submit_button(tr("dsr.case.issue_certificate"), type="primary"):
                     done(ui.call(documents.issue_destruction_certificate, r.id, verified_by, language, backups,
                                  actor=actor))
+    attachments_section(actor, "dsr", r.id, reason=st.session_state.get(reason_key))
 
 # ------------------------------------------------------------------ history
 with tabs[5]:

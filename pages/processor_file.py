@@ -2,6 +2,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from dashboard.attachments_ui import attachments_section
 from dashboard import activities, evidence, organisation, ui
 from dashboard.breach import links as breach_links
 from dashboard.form_state import CaseForms
@@ -300,3 +301,4 @@ with tabs[5]:
                                   mime=doc.media_type,
                                   data=lambda i=doc.id: ui.call(evidence.download_document, i,
                                                                 actor=actor).value.content)
+    attachments_section(actor, "processor", p.id)

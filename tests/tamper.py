@@ -6,7 +6,7 @@ import sqlite3
 
 from sqlalchemy import text
 
-PROTECTED = ("audit_entry", "audit_head", "evidence_document")
+PROTECTED = ("audit_entry", "audit_head", "evidence_document", "case_attachment")
 
 
 def as_owner(engine, statement: str, **params) -> None:

@@ -43,6 +43,7 @@ from models.breach_rules import (
 from models.deadlines import breach_notification_deadline
 from models.errors import RuleViolation
 from models.org import Department, Entity
+from models.person_search import breach_search_text
 from models.processing import ProcessingActivity
 from models.processor import Processor
 from models.roles import Capability
@@ -121,8 +122,10 @@ def record(session: Session, actor: Actor, action: str, breach: Breach, **detail
 
 
 def touch(breach: Breach) -> None:
-    """Mark the breach changed (bumps its version: a form opened earlier is stale)."""
+    """Mark the breach changed (bumps its version: a form opened earlier is stale) and keep
+    its person-search text current with the free text just changed."""
     breach.updated_at = utcnow()
+    breach.search_text = breach_search_text(breach)
 
 
 def refresh_clock(breach: Breach) -> None:
@@ -208,6 +211,7 @@ def declare(session: Session, actor: Actor, data: dict | BreachFacts) -> Breach:
     breach = Breach(reference=next_reference(session, BREACH_PREFIX, now), status=BreachStatus.DECLARED,
                     declared_by_id=actor.user_id, declared_by_name=actor.full_name, created_at=now,
                     updated_at=now, **facts.model_dump(include=set(FACT_FIELDS)))
+    breach.search_text = breach_search_text(breach)
     refresh_clock(breach)
     session.add(breach)
     session.flush()
