@@ -1,7 +1,7 @@
 """Case attachments (kept byte for byte, never changed) and the person search.
 
 Revision ID: 0022
-Revises: 0019
+Revises: 0021
 Create Date: 2026-12-03 08:40:00.000000
 
 `case_attachment` holds the files attached to a case with their SHA-256. Like
@@ -21,7 +21,7 @@ from alembic import op
 from models.person_search import SEARCH_TEXT_FIELDS, search_key
 
 revision = '0022'
-down_revision = '0019'
+down_revision = '0021'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Yearly data review and destruction campaigns; consent procedures and withdrawals.
 
 Revision ID: 0023
-Revises: 0021
+Revises: 0022
 Create Date: 2026-12-03 08:30:00.000000
 
 `activity_system`: the systems holding an activity's data (and the department running
@@ -18,7 +18,7 @@ from alembic import op
 from models.types import UTCDateTime
 
 revision = '0023'
-down_revision = '0021'
+down_revision = '0022'
 branch_labels = None
 depends_on = None
 
