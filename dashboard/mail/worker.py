@@ -58,10 +58,18 @@ def _receives(user: User, disabled: frozenset[str], event: str, department_id: i
             and event not in disabled)
 
 
+def _write_lock(session: Session) -> None:
+    """SQLite: take the write lock before reading, so that two workers queue up (busy
+    timeout) instead of one failing to upgrade its read snapshot ("database is locked")."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.exec(text("UPDATE mail_outbox SET attempts = attempts WHERE 0"))
+
+
 def _exclusive(session: Session) -> bool:
-    """PostgreSQL: only one worker schedules at a time (the claims make it safe anyway;
-    this saves the others the work). Released at commit."""
+    """Only one worker schedules at a time (the claims make it safe anyway; this saves the
+    others the work). PostgreSQL: an advisory lock, released at commit; SQLite: the write lock."""
     if session.get_bind().dialect.name != "postgresql":
+        _write_lock(session)
         return True
     return bool(session.exec(text("SELECT pg_try_advisory_xact_lock(:key)").bindparams(key=_SCHEDULE_LOCK)).scalar())
 
@@ -122,6 +130,7 @@ def schedule_digests(engine: Engine, now: datetime | None = None) -> int:
         return 0
     claimed = 0
     with db.unit_of_work(engine) as session:
+        _write_lock(session)
         users = outbox.wanted_by(session, _recipients(session, (Role.DPO, Role.DEPARTMENT_HEAD)), mail.DIGEST)
         for user in users:
             claimed += outbox.claim(session, event=mail.DIGEST, case_type="digest", case_id=0, case_reference="",
@@ -133,6 +142,7 @@ def _claim_due(engine: Engine, now: datetime) -> list[int]:
     """Take up to BATCH due rows for this worker. The conditional UPDATE is the claim (one
     winner per row on any database); SKIP LOCKED lets PostgreSQL workers share the queue."""
     with db.unit_of_work(engine) as session:
+        _write_lock(session)
         query = (select(MailOutbox.id).where(MailOutbox.status == mail.PENDING, MailOutbox.next_attempt_at <= now)
                  .order_by(MailOutbox.id).limit(BATCH))
         if session.get_bind().dialect.name == "postgresql":
@@ -159,6 +169,7 @@ def _digest_lines(session: Session, user: User, language: str, now: datetime) ->
 
 def _finish(engine: Engine, row_id: int, **values) -> None:
     with db.unit_of_work(engine) as session:
+        _write_lock(session)
         session.exec(update(MailOutbox).where(MailOutbox.id == row_id).values(**values))
 
 
