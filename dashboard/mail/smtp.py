@@ -29,6 +29,7 @@ class SmtpSettings:
     password: str
     sender: str
     timeout: float = 30.0
+    ca_file: str = ""  # PEM of the CA that signed the server's certificate; "": the system's
 
     @property
     def configured(self) -> bool:
@@ -49,7 +50,8 @@ def settings_from_env(environ: dict | None = None) -> SmtpSettings:
     host = env.get("DPO_SMTP_HOST", "").strip()
     sender = env.get("DPO_MAIL_FROM", "").strip() or "dpo-desk@localhost"
     return SmtpSettings(host=host, port=port, tls=tls, user=env.get("DPO_SMTP_USER", "").strip(),
-                        password=env.get("DPO_SMTP_PASSWORD", ""), sender=sender)
+                        password=env.get("DPO_SMTP_PASSWORD", ""), sender=sender,
+                        ca_file=env.get("DPO_SMTP_CA_FILE", "").strip())
 
 
 def public_url(environ: dict | None = None) -> str:
@@ -74,7 +76,7 @@ def build_message(settings: SmtpSettings, to: str, subject: str, body: str) -> E
 def send(settings: SmtpSettings, to: str, subject: str, body: str) -> None:
     """Send one mail; raises OSError / smtplib.SMTPException when it could not be handed over."""
     message = build_message(settings, to, subject, body)
-    context = ssl.create_default_context()
+    context = ssl.create_default_context(cafile=settings.ca_file or None)  # the certificate and host name checked
     if settings.tls == "ssl":
         client = smtplib.SMTP_SSL(settings.host, settings.port, timeout=settings.timeout, context=context)
     else:
