@@ -17,7 +17,7 @@ CASES = {*REGISTER, *PROCESSOR_PAGES, *BREACH_PAGES, *DPIA_PAGES}
 DSR = {"dsr_requests.py", "dsr_case.py"}
 EXPECTED_PAGES = {
     "dpo": {"home.py", "audit_trail.py", "admin_users.py", "admin_organisation.py", "account.py", *CASES, *DSR,
-            "dsr_intake.py", "dsr_routing.py", *EVIDENCE, "evidence_pack.py"},
+            "dsr_intake.py", "dsr_routing.py", *EVIDENCE, "evidence_pack.py", "mail_log.py"},
     "juriste": {"home.py", "account.py", *CASES, *DSR, "dsr_intake.py", *EVIDENCE},
     "chef.rh": {"home.py", "account.py", *CASES, *DSR, *EVIDENCE},
     "auditeur": {"home.py", "audit_trail.py", "account.py", *CASES, *DSR, *EVIDENCE, "evidence_pack.py"},
