@@ -133,6 +133,7 @@ def cmd_worker(args) -> int:
     from dashboard.mail import smtp
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # each run's result is logged by the runner
     names = args.job or None
     unknown = sorted(set(names or []) - {job.name for job in JOBS})
     if unknown:

@@ -3,18 +3,12 @@
 
 import email
 import email.policy
-import socket
 from dataclasses import dataclass, field
 
 from aiosmtpd.controller import Controller
 
 from dashboard.mail.smtp import SmtpSettings
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.app_server import free_port  # noqa: F401 - the mail tests take it from here
 
 
 @dataclass
