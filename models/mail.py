@@ -128,10 +128,11 @@ def today_in_paris(now: datetime) -> date:
 PENDING = "pending"  # to send (again, after next_attempt_at)
 SENDING = "sending"  # claimed by one worker; never sent twice, even if that worker died
 SENT = "sent"
-FAILED = "failed"  # given up after MAX_ATTEMPTS, or no address: shown to the DPO
+FAILED = "failed"  # given up after MAX_ATTEMPTS, or interrupted: shown to the DPO
 NOT_CONFIGURED = "not_configured"  # no SMTP server configured: kept as a record, not sent
 CANCELLED = "cancelled"  # the recipient's account was disabled before it went
-STATUSES = (PENDING, SENDING, SENT, FAILED, NOT_CONFIGURED, CANCELLED)
+NO_ADDRESS = "no_address"  # the recipient's account has no e-mail address (the account page says so)
+STATUSES = (PENDING, SENDING, SENT, FAILED, NOT_CONFIGURED, CANCELLED, NO_ADDRESS)
 
 
 class MailOutbox(SQLModel, table=True):

@@ -9,7 +9,7 @@ deadline screens always have something due and something late) and idempotent
 
 from sqlmodel import Session
 
-from dashboard.demo import activities, breaches, core, dpia, dsr, evidence, processors
+from dashboard.demo import activities, breaches, core, dpia, dsr, evidence, mail, processors
 
 DEMO_PASSWORD = core.DEMO_PASSWORD
 DEMO_ACCOUNTS = core.DEMO_ACCOUNTS
@@ -22,6 +22,7 @@ SEEDERS = (
     processors.seed,
     breaches.seed,
     dpia.seed,
+    mail.seed,
     evidence.seed,  # last: the audit pack gathers what the others issued
 )
 

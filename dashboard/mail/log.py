@@ -39,7 +39,8 @@ class LogPage:
 
 def mail_log(session: Session, actor: Actor, failures_only: bool = False, page: int = 1,
              page_size: int = PAGE_SIZE) -> LogPage:
-    """Newest first; `failures_only`: given up, or waiting to be tried again after an error."""
+    """Newest first; `failures_only`: given up, without an address, or waiting to be tried
+    again after an error."""
     require(session, actor, Capability.MANAGE_SETTINGS, action="mail.log")
     conditions = [_failing()] if failures_only else []
     total = session.exec(select(func.count()).select_from(MailOutbox).where(*conditions)).one()
@@ -51,7 +52,8 @@ def mail_log(session: Session, actor: Actor, failures_only: bool = False, page: 
 
 
 def _failing():
-    return (MailOutbox.status == mail.FAILED) | ((MailOutbox.status == mail.PENDING) & (MailOutbox.last_error != ""))
+    return (MailOutbox.status.in_([mail.FAILED, mail.NO_ADDRESS])
+            | ((MailOutbox.status == mail.PENDING) & (MailOutbox.last_error != "")))
 
 
 def failure_count(session: Session, actor: Actor) -> int:

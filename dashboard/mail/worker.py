@@ -180,7 +180,7 @@ def _deliver_one(engine: Engine, row_id: int, settings: smtp.SmtpSettings, base_
         if user is None or not user.active:
             status, values = mail.CANCELLED, {"last_error": "recipient_inactive"}
         elif not user.email:
-            status, values = mail.FAILED, {"last_error": "no_address"}
+            status, values = mail.NO_ADDRESS, {}
         elif not settings.configured:
             status, values = mail.NOT_CONFIGURED, {}
         else:

@@ -223,3 +223,20 @@ def test_weekly_digest_once_per_week(routed, smtp_server):
     assert len(digests) == 5
     for received in digests:
         assert_no_personal_data(received.raw)
+
+
+def test_a_head_without_address_is_recorded_not_retried_and_listed_for_the_dpo(routed, smtp_server):
+    from dashboard.mail import log
+    from models.org import User
+
+    with routed.work() as session:
+        head = session.get(User, routed.head_cr.user_id)
+        head.email = ""
+        session.add(head)
+    make_request(routed)
+    assert worker.deliver(routed.engine, settings=smtp_server.settings()) == {mail.NO_ADDRESS: 1}
+    assert smtp_server.messages == []
+    with routed.session() as session:
+        assert log.failure_count(session, routed.dpo) == 0  # no banner: nothing failed to send
+        page = log.mail_log(session, routed.dpo, failures_only=True)
+        assert [(r.recipient, r.status) for r in page.rows] == [("chef.relation", mail.NO_ADDRESS)]
