@@ -86,8 +86,3 @@ def declaration_notice() -> str:
 
     return "breach.declared" if smtp.settings_from_env().configured else "mail.breach_declared_unconfigured"
 
-
-def recipients_exist(session: Session, event: str) -> bool:
-    """Whether anyone would be mailed for `event` (the declaration message says so)."""
-    roles = [role for role, events in mail.ROLE_EVENTS.items() if event in events]
-    return session.exec(select(User.id).where(User.role.in_(roles), User.active, User.email != "")).first() is not None

@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from dashboard.demo import dsr as demo_dsr
 from dashboard.dsr import workflow
-from dashboard.mail import outbox, preferences, worker
+from dashboard.mail import preferences, worker
 from dashboard.mail.smtp import SmtpSettings
 from models import mail
 from models.clock import PARIS
