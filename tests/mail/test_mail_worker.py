@@ -240,3 +240,34 @@ def test_a_head_without_address_is_recorded_not_retried_and_listed_for_the_dpo(r
         assert log.failure_count(session, routed.dpo) == 0  # no banner: nothing failed to send
         page = log.mail_log(session, routed.dpo, failures_only=True)
         assert [(r.recipient, r.status) for r in page.rows] == [("chef.relation", mail.NO_ADDRESS)]
+
+
+def test_register_review_and_processor_audit_reminders_come_from_the_overview_sources(org):
+    """Other kinds of deadline: the register's yearly review (the DPO and the department's
+    head) and a processor audit (the DPO), read from the same sources as the overview."""
+    from dashboard.demo import activities as demo_activities
+    from dashboard.demo import processors as demo_processors
+    from models.clock import paris_today
+    from models.processing import ProcessingActivity
+    from models.processor import Processor
+
+    with org.work() as session:
+        demo_activities.seed(session)
+        demo_processors.seed(session)
+    due = paris_today() + timedelta(days=60)  # far from the demo's own dates
+    with org.work() as session:
+        activity = session.exec(select(ProcessingActivity).where(
+            ProcessingActivity.department_id == org.departments["RH"].id).order_by(ProcessingActivity.id)).first()
+        activity.next_review_on = due
+        processor = session.exec(select(Processor).where(Processor.status != "ended")
+                                 .order_by(Processor.id)).first()
+        processor.next_audit_date = due
+        session.add_all([activity, processor])
+        activity_id, processor_id = activity.id, processor.id
+    worker.schedule_reminders(org.engine, paris_morning(due - timedelta(days=3)))
+    review = [r for r in rows(org, event=mail.REGISTER_REVIEW) if r.case_id == activity_id]
+    assert {r.recipient_id for r in review} == {org.dpo.user_id, org.head_hr.user_id}
+    assert {r.threshold for r in review} == {f"register_review:d-3:{due.isoformat()}"}
+    audit = [r for r in rows(org, event=mail.PROCESSOR_AUDIT) if r.case_id == processor_id]
+    assert [r.recipient_id for r in audit] == [org.dpo.user_id]
+    assert audit[0].kind == "processor_audit" and audit[0].case_type == "processor"
