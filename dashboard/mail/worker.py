@@ -34,7 +34,8 @@ from models.roles import Role
 from models.types import as_utc, utcnow
 
 WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"[:80]
-BATCH = 50
+BATCH = 50  # rows claimed at a time
+MAX_BATCHES = 20  # per run of `deliver`: the rest waits for the next run
 INTERRUPTED_AFTER = timedelta(minutes=15)
 REMINDER_ROLES = (Role.DPO, Role.LEGAL, Role.DEPARTMENT_HEAD)
 _SCHEDULE_LOCK = 0x6D61696C  # PostgreSQL advisory lock: one scheduling pass at a time ("mail")
@@ -215,9 +216,13 @@ def deliver(engine: Engine, now: datetime | None = None, settings: smtp.SmtpSett
     settings = settings or smtp.settings_from_env()
     base_url = smtp.public_url() if base_url is None else base_url
     outcome: dict[str, int] = {}
-    for row_id in _claim_due(engine, now):
-        status = _deliver_one(engine, row_id, settings, base_url, now)
-        outcome[status] = outcome.get(status, 0) + 1
+    for _ in range(MAX_BATCHES):  # batch after batch, until nothing is due (or the next run)
+        claimed = _claim_due(engine, now)
+        for row_id in claimed:
+            status = _deliver_one(engine, row_id, settings, base_url, now)
+            outcome[status] = outcome.get(status, 0) + 1
+        if len(claimed) < BATCH:
+            break
     return outcome
 
 
