@@ -29,7 +29,7 @@ if log is not None:
               tr("mail.log.col.status"): tr(f"mail.status.{r.status}"), tr("mail.log.col.attempts"): r.attempts,
               tr("mail.log.col.sent"): tr.datetime(r.sent_at) if r.sent_at else "",
               tr("mail.log.col.error"): _error(r.last_error)} for r in log.rows],
-            hide_index=True, use_container_width=True, key="mail_log_table")
+            hide_index=True, width="stretch", key="mail_log_table")
         pages = max(1, math.ceil(log.total / mail_log.PAGE_SIZE))
         left, middle, right = st.columns([1, 2, 1])
         middle.caption(tr("mail.log.page", page=page, pages=pages))

@@ -12,6 +12,7 @@
   (at most once): it is marked failed, for the DPO to see.
 """
 
+import logging
 import os
 import socket
 from datetime import datetime, timedelta
@@ -33,6 +34,7 @@ from models.org import User
 from models.roles import Role
 from models.types import as_utc, utcnow
 
+log = logging.getLogger("dpo_desk.mail")
 WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"[:80]
 BATCH = 50  # rows claimed at a time
 MAX_BATCHES = 20  # per run of `deliver`: the rest waits for the next run
@@ -219,7 +221,12 @@ def deliver(engine: Engine, now: datetime | None = None, settings: smtp.SmtpSett
     for _ in range(MAX_BATCHES):  # batch after batch, until nothing is due (or the next run)
         claimed = _claim_due(engine, now)
         for row_id in claimed:
-            status = _deliver_one(engine, row_id, settings, base_url, now)
+            try:
+                status = _deliver_one(engine, row_id, settings, base_url, now)
+            except Exception as error:  # a bug must not leave the rest of the batch claimed and unsent
+                log.exception("mail %s could not be prepared", row_id)
+                status = mail.FAILED
+                _finish(engine, row_id, status=status, last_error=f"{type(error).__name__}: {error}"[:500])
             outcome[status] = outcome.get(status, 0) + 1
         if len(claimed) < BATCH:
             break

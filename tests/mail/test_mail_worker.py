@@ -271,3 +271,23 @@ def test_register_review_and_processor_audit_reminders_come_from_the_overview_so
     audit = [r for r in rows(org, event=mail.PROCESSOR_AUDIT) if r.case_id == processor_id]
     assert [r.recipient_id for r in audit] == [org.dpo.user_id]
     assert audit[0].kind == "processor_audit" and audit[0].case_type == "processor"
+
+
+def test_an_unexpected_error_fails_that_mail_and_the_others_still_go(routed, smtp_server, monkeypatch):
+    from dashboard.mail import compose as compose_module
+
+    make_request(routed)
+    make_request(routed, requester_name="Paul Durand")
+    real = compose_module.compose
+    calls = []
+
+    def flaky(row, *args, **kwargs):
+        calls.append(row.id)
+        if len(calls) == 1:
+            raise KeyError("a bug")
+        return real(row, *args, **kwargs)
+
+    monkeypatch.setattr(worker, "compose", flaky)
+    assert worker.deliver(routed.engine, settings=smtp_server.settings()) == {mail.FAILED: 1, mail.SENT: 1}
+    assert len(smtp_server.messages) == 1
+    assert sorted(r.status for r in rows(routed)) == [mail.FAILED, mail.SENT]
