@@ -73,6 +73,7 @@ with st.container():
         st.stop()
     ui.show_flash()
     audit_banner.show_alarm(actor)  # the DPO and auditors: the audit chain no longer verifies
+    audit_banner.show_mail_failures(actor)  # the DPO: notification e-mails that could not be sent
 form_state.begin_page(current.url_path + "?" + "&".join(f"{k}={v}" for k, v in sorted(st.query_params.items())))
 try:
     current.run()

@@ -110,8 +110,47 @@ def cmd_demo(args) -> int:
     # The demo personas sign in with the published password alone (like the password rule, the
     # second factor is waived for the demo only); DPO_MFA_REQUIRED_ROLES=dpo,auditor to try it.
     os.environ.setdefault("DPO_MFA_REQUIRED_ROLES", "")
+    os.environ.setdefault("DPO_PUBLIC_URL", f"http://localhost:{args.port}")  # the links in the mails
     cmd_seed_demo(args)
-    return cmd_serve(args)
+    # The background jobs (mails) run beside the server; without DPO_SMTP_HOST they are recorded, not sent.
+    worker = subprocess.Popen([sys.executable, "-m", "dashboard.cli", "worker"], cwd=config.ROOT)
+    try:
+        return cmd_serve(args)
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+
+
+def cmd_worker(args) -> int:
+    """The background jobs of dashboard/jobs (e-mail reminders and sending), on their schedule;
+    `--once`: each job once, then exit."""
+    import logging
+
+    from dashboard.jobs import JOBS, runner
+    from dashboard.mail import smtp
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # each run's result is logged by the runner
+    names = args.job or None
+    unknown = sorted(set(names or []) - {job.name for job in JOBS})
+    if unknown:
+        print(f"unknown job(s): {', '.join(unknown)}; known: {', '.join(j.name for j in JOBS)}", file=sys.stderr)
+        return 2
+    try:
+        smtp.settings_from_env()
+    except smtp.MailConfigError as error:
+        print(error, file=sys.stderr)
+        return 2
+    engine = _engine()
+    if args.once:
+        for name, result in runner.run_once(engine, names).items():
+            print(f"{name}: {result}")
+        return 0
+    runner.run_forever(engine, names)
+    return 0
 
 
 def cmd_create_user(args) -> int:
@@ -317,6 +356,11 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text)
         p.add_argument("--port", type=int, default=8501)
         p.set_defaults(func=func)
+    p = sub.add_parser("worker", help="run the background jobs (e-mail reminders and sending); "
+                                      "`demo` starts one itself")
+    p.add_argument("--once", action="store_true", help="run each job once, then exit")
+    p.add_argument("--job", action="append", help="only this job (repeatable), e.g. mail.deliver")
+    p.set_defaults(func=cmd_worker)
     p = sub.add_parser("create-user", help="create an account (the first DPO, for instance)")
     p.add_argument("username")
     p.add_argument("--full-name", required=True)

@@ -78,6 +78,8 @@ PAGES: tuple[PageSpec, ...] = (
              "nav.section.admin", _capable(Capability.MANAGE_SETTINGS)),
     PageSpec("dsr_routing.py", "dsr-routing", "dsr.nav.routing", ":material/alt_route:", "nav.section.admin",
              _capable(Capability.MANAGE_SETTINGS)),
+    PageSpec("mail_log.py", "mail", "mail.log.nav", ":material/mail:", "nav.section.admin",
+             _capable(Capability.MANAGE_SETTINGS)),
     PageSpec("account.py", "account", "nav.account", ":material/person:", "nav.section.admin"),
 )
 

@@ -1,6 +1,7 @@
 import streamlit as st
 
 from dashboard import calendar_feed, mfa, ui
+from dashboard.mail import preferences as mail_preferences
 from dashboard.overview.scope import HORIZONS, OverviewFilter
 
 actor = ui.page_actor(page="account")
@@ -66,3 +67,29 @@ else:
         if ui.call(calendar_feed.revoke_feed, actor=actor).ok:
             ui.flash("calendar.feed.revoked")
             st.rerun()
+
+# ------------------------------------------------------------------ e-mail notifications
+st.divider()
+st.subheader(ui.t("mail.prefs.title"))
+st.caption(ui.t("mail.prefs.intro"))
+mail_prefs = ui.call(mail_preferences.own_preferences, actor=actor).value
+if mail_prefs is not None:
+    if not mail_prefs.has_address:
+        st.warning(ui.t("mail.prefs.no_address"), icon=":material/mail:")
+    if not mail_prefs.offered:
+        st.caption(ui.t("mail.prefs.none_for_role"))
+    else:
+        with st.form("mail_prefs_form"):
+            chosen = {event: st.checkbox(ui.t(f"mail.event.{event}"), value=event in mail_prefs.enabled,
+                                         key=f"mail_pref_{event}") for event in mail_prefs.offered}
+            mail_language = st.radio(ui.t("mail.prefs.language"), ("fr", "en"),
+                                     index=("fr", "en").index(mail_prefs.language) if mail_prefs.language in ("fr", "en")
+                                     else 0, format_func=lambda code: ui.t(f"mail.lang.{code}"), horizontal=True,
+                                     key="mail_pref_language")
+            if st.form_submit_button(ui.t("mail.prefs.save"), type="primary"):
+                saved = ui.call(mail_preferences.save_preferences,
+                                {"enabled": [e for e, on in chosen.items() if on], "language": mail_language},
+                                actor=actor)
+                if saved.ok:
+                    ui.flash("mail.prefs.saved")
+                    st.rerun()

@@ -4,6 +4,7 @@ import streamlit as st
 
 from dashboard import breach, organisation, ui
 from dashboard.breach import widgets
+from dashboard.mail import outbox as mail_outbox
 from dashboard.form_state import CaseForms
 from models.breach import BreachStatus
 
@@ -89,5 +90,5 @@ if declare_tab:
             declared = ui.call(breach.declare, data, actor=actor)
             if declared.ok:
                 forms.reset()
-                ui.flash("breach.declared", reference=declared.value.reference)
+                ui.flash(mail_outbox.declaration_notice(), reference=declared.value.reference)
                 st.switch_page(CASE_PAGE, query_params={"id": str(declared.value.id)})

@@ -13,6 +13,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, select
 
 from dashboard import audit
+from dashboard.mail import outbox as mail_outbox
 from dashboard.actor import Actor
 from dashboard.breach.forms import BreachFacts, checked, refuse_if
 from dashboard import concurrency
@@ -218,6 +219,7 @@ def declare(session: Session, actor: Actor, data: dict | BreachFacts) -> Breach:
     _set_links(session, breach.id, set(facts.activity_ids), _departments_concerned(session, facts))
     record(session, actor, "breach.declare", breach, title=breach.title, aware_at=breach.aware_at,
            notification_deadline=breach.notification_deadline)
+    mail_outbox.breach_declared(session, breach)  # sent by the worker once this transaction commits
     return breach
 
 

@@ -9,7 +9,7 @@ deadline screens always have something due and something late) and idempotent
 
 from sqlmodel import Session
 
-from dashboard.demo import activities, attachments, breaches, core, dpia, dsr, evidence, processors, retention
+from dashboard.demo import activities, attachments, breaches, core, dpia, dsr, evidence, mail, processors, retention
 
 DEMO_PASSWORD = core.DEMO_PASSWORD
 DEMO_ACCOUNTS = core.DEMO_ACCOUNTS
@@ -24,6 +24,7 @@ SEEDERS = (
     dpia.seed,
     retention.seed,  # the yearly data review and consent withdrawals (after the requests)
     attachments.seed,
+    mail.seed,
     evidence.seed,  # last: the audit pack gathers what the others issued
 )
 

@@ -11,6 +11,7 @@ from sqlalchemy import or_
 from sqlmodel import Session, select
 
 from dashboard.actor import Actor
+from dashboard.mail import outbox as mail_outbox
 from dashboard.dsr import common, routing
 from dashboard.permissions import require, require_writer
 from dashboard.references import next_reference
@@ -129,5 +130,6 @@ def create_request(session: Session, actor: Actor, data: dict | RequestCreate) -
     common.record(session, actor, request, "dsr.create", channel=request.channel, relation=request.relation,
                   rights=sorted(set(data.rights)), received_on=request.received_on, due_on=request.due_on,
                   department_id=department_id, routed_by_rule=data.department_id is None)
+    mail_outbox.request_routed(session, request)  # the heads are mailed once this transaction commits
     return request
 

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from sqlmodel import Session, select
 
 from dashboard.actor import Actor
+from dashboard.mail import outbox as mail_outbox
 from dashboard.dsr import common
 from dashboard.permissions import deny
 from models import deadlines
@@ -243,8 +244,11 @@ def reassign(session: Session, actor: Actor, request_id: int, version: int, depa
     if owner_id is not None:
         changes["owner_id"] = [request.owner_id, owner_id]
         request.owner_id = owner_id
+    routed = changes["department_id"][0] != department_id
     common.save(session, request)
     common.record(session, actor, request, "dsr.reassign", **changes)
+    if routed:
+        mail_outbox.request_routed(session, request)  # the new department's heads, once committed
     return request
 
 

@@ -19,7 +19,7 @@ DSR = {"dsr_requests.py", "dsr_case.py"}
 EXPECTED_PAGES = {
     "dpo": {"home.py", "audit_trail.py", "admin_users.py", "admin_organisation.py", "account.py", *CASES, *DSR,
             "dsr_intake.py", "dsr_routing.py", "dsr_answer_templates.py", *EVIDENCE, "evidence_pack.py",
-            "register_source_import.py", "person_search.py"},
+            "register_source_import.py", "person_search.py", "mail_log.py"},
     "juriste": {"home.py", "account.py", *CASES, *DSR, "dsr_intake.py", "dsr_answer_templates.py", *EVIDENCE,
                 "register_source_import.py", "person_search.py"},
     "chef.rh": {"home.py", "account.py", *CASES, *DSR, *EVIDENCE},
