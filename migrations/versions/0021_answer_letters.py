@@ -7,7 +7,7 @@ one source of wording. `dsr_answer_letter` holds one answer per request, its opt
 version, and once issued the evidence document (at most one) and the day it was sent.
 
 Revision ID: 0021
-Revises: 0019
+Revises: 0020
 Create Date: 2026-12-03 08:30:00.000000
 """
 
@@ -16,7 +16,7 @@ import sqlmodel
 from alembic import op
 
 revision = '0021'
-down_revision = '0019'
+down_revision = '0020'
 branch_labels = None
 depends_on = None
 
