@@ -30,10 +30,11 @@ OBJECTION_WINDOW = "objection_window"  # sub-processor objection windows (Art. 2
 PROCESSOR_AUDIT = "processor_audit"
 DPIA = "dpia"  # DPIA reviews (Art. 35(11)), action-plan measures, the CNIL's answer
 REGISTER_REVIEW = "register_review"
+DATA_REVIEW = "data_review"  # yearly review tasks and consent withdrawals to carry into each system
 DIGEST = "digest"  # weekly summary
 
 EVENTS = (REQUEST_ROUTED, BREACH_DECLARED, DSR_DEADLINE, DSR_OVERDUE, BREACH_CLOCK, CONTRACT, OBJECTION_WINDOW,
-          PROCESSOR_AUDIT, DPIA, REGISTER_REVIEW, DIGEST)
+          PROCESSOR_AUDIT, DPIA, REGISTER_REVIEW, DATA_REVIEW, DIGEST)
 
 # Which overview source (dashboard/overview/sources.py kind) feeds which reminder event.
 SOURCE_EVENTS = {
@@ -47,14 +48,17 @@ SOURCE_EVENTS = {
     "dpia_measure": DPIA,
     "cnil_answer": DPIA,
     "register_review": REGISTER_REVIEW,
+    "retention_task": DATA_REVIEW,
+    "consent_propagation": DATA_REVIEW,
 }  # "dsr_answer" splits into DSR_DEADLINE / DSR_OVERDUE by threshold
 
 # Who receives which event (models.roles.Role values); a user narrows it in the preferences.
 ROLE_EVENTS = {
     "dpo": frozenset({BREACH_DECLARED, DSR_OVERDUE, BREACH_CLOCK, CONTRACT, OBJECTION_WINDOW, PROCESSOR_AUDIT, DPIA,
-                      REGISTER_REVIEW, DIGEST}),
+                      REGISTER_REVIEW, DATA_REVIEW, DIGEST}),
     "legal": frozenset({BREACH_DECLARED, BREACH_CLOCK}),
-    "department_head": frozenset({REQUEST_ROUTED, DSR_DEADLINE, DSR_OVERDUE, DPIA, REGISTER_REVIEW, DIGEST}),
+    "department_head": frozenset({REQUEST_ROUTED, DSR_DEADLINE, DSR_OVERDUE, DPIA, REGISTER_REVIEW, DATA_REVIEW,
+                                  DIGEST}),
     "auditor": frozenset(),
 }
 

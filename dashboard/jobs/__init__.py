@@ -33,6 +33,8 @@ JOBS: list[Job] = [
     Job("mail.reminders", 300, "dashboard.mail.worker:schedule_reminders"),
     Job("mail.digest", 900, "dashboard.mail.worker:schedule_digests"),
     Job("mail.deliver", 20, "dashboard.mail.worker:deliver"),
+    # DPO Desk's own retention (Art. 5(1)(e)): pseudonymise and shred the cases past their period.
+    Job("own_retention.pseudonymise", 24 * 3600, "dashboard.own_retention:run_own_retention"),
 ]
 
 

@@ -29,6 +29,7 @@ def test_a_head_switches_an_event_off_and_chooses_english(app_org):
                       "mail_pref_dsr_overdue": "Demande en retard",
                       "mail_pref_dpia": "AIPD : révision, mesures, réponse de la CNIL",
                       "mail_pref_register_review": "Revue annuelle du registre",
+                      "mail_pref_data_review": "Revue annuelle des données et retraits de consentement à propager",
                       "mail_pref_digest": "Récapitulatif hebdomadaire (lundi matin)"}
     assert all(c.value for c in at.checkbox if c.key in labels)  # every event by default
     at.checkbox(key="mail_pref_digest").uncheck()
