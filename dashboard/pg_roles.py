@@ -18,7 +18,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 # Rows that nobody changes or removes once written (the audit trail, the evidence registry).
-APPEND_ONLY = ("audit_entry", "evidence_document")
+APPEND_ONLY = ("audit_entry", "evidence_document", "evidence_pack_file")
 # Tables the app reads and never writes: the permit that opens a retention purge (manage.py purge-audit).
 READ_ONLY = ("audit_purge_permit",)
 _ROLE = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")

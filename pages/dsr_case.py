@@ -6,6 +6,7 @@ from dashboard import activities, organisation, ui
 from dashboard.access import ReasonRequired
 from dashboard.dsr import documents, queries, work, workflow
 from dashboard.form_state import CaseForms
+from dashboard.i18n import labels
 from models.clock import paris_today
 from models.dsr import (ERASURE_METHODS, IDENTITY_METHODS, OUTCOMES, RECIPIENT_STATES, WAITING_STATUSES,
                         ART19_RIGHTS, Status, TRANSITIONS, health_earliest_day)
@@ -14,17 +15,6 @@ HERE = Path(__file__).parent
 def md(value) -> str:
     """A user's text shown literally inside markdown."""
     return ui.literal(value or "—")
-
-
-def describe(details: dict) -> str:
-    """An audit entry's details, readable: statuses translated, values joined."""
-    parts = []
-    for key, value in details.items():
-        if key == "status" and isinstance(value, list):
-            parts.append(" → ".join(tr(f"dsr.status.{v}") for v in value))
-        elif value not in (None, "", []):
-            parts.append(f"{key}: {' → '.join(map(str, value)) if isinstance(value, list) else value}")
-    return " · ".join(parts)
 
 
 actor = ui.page_actor(page="dsr-case")
@@ -362,7 +352,9 @@ with tabs[4]:
 
 # ------------------------------------------------------------------ history
 with tabs[5]:
+    named = {"department_id": {d.id: d.name for d in ui.call(organisation.list_departments, actor=actor).value or []}}
     st.dataframe([{tr("audit.col.at"): tr.datetime(h.at), tr("audit.col.actor"): h.actor_name,
-                   tr("audit.col.action"): tr(f"dsr.history.{h.action}"), tr("audit.col.details"): describe(h.details)}
+                   tr("audit.col.action"): labels.action_label(tr, h.action),
+                   tr("audit.col.details"): labels.describe(tr, h.details, h.action, lookups=named)}
                   for h in view.history], hide_index=True, width="stretch")
     st.caption(tr("dsr.case.access_logged", reason=md(tr.maybe(view.access_reason))))
