@@ -400,7 +400,16 @@ def sign_out() -> None:
         _log.exception("log-out failed")
     if cookie_token:
         st.session_state[_DEAD_COOKIE] = cookie_token
-        st.session_state[REDIRECT_KEY] = web_session.LOGOUT_ROUTE
+        st.session_state[REDIRECT_KEY] = web_session.LOGOUT_ROUTE  # it comes back with LOGGED_OUT_PARAM
+    else:
+        flash("auth.logged_out")
+
+
+def logged_out_notice() -> None:
+    """After the log-out route: say that the user logged out (once; the address is cleaned)."""
+    if web_session.LOGGED_OUT_PARAM in st.query_params:
+        del st.query_params[web_session.LOGGED_OUT_PARAM]
+        flash("auth.logged_out")
 
 
 def follow_redirect() -> None:

@@ -1,4 +1,5 @@
-"""Audit packs: every file of a pack with its SHA-256 (the manifests included).
+"""Audit packs: every file of a pack with its SHA-256 (the manifests included); why a
+login session ended (a log-out says so, not "session expired").
 
 Revision ID: 0025
 Revises: 0019
@@ -26,6 +27,7 @@ PACK_KIND = "evidence.audit_pack"
 
 
 def upgrade() -> None:
+    op.add_column('user_session', sa.Column('end_reason', sa.String(length=20), nullable=False, server_default=''))
     table = op.create_table(
         'evidence_pack_file',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -57,6 +59,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_column('user_session', 'end_reason')
     op.drop_index('ix_evidence_pack_file_sha256', table_name='evidence_pack_file')
     op.drop_index('ix_evidence_pack_file_pack_id', table_name='evidence_pack_file')
     op.drop_table('evidence_pack_file')
