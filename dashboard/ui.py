@@ -68,6 +68,27 @@ def boot() -> None:
         st.stop()
 
 
+def widget_texts() -> None:
+    """Streamlit's own words on its widgets, in the user's language where Streamlit offers
+    no parameter: the file uploader's button and size limit are drawn by the browser in
+    English ("Upload", "200MB per file"), so a style sheet writes them anew. (Placeholders,
+    date formats and labels are set on each widget: `placeholder=`, `format="DD/MM/YYYY"`.)"""
+    limit = int(st.get_option("server.maxUploadSize"))
+
+    def css_text(key: str, **params) -> str:
+        return json.dumps(t(key, **params), ensure_ascii=False)  # a CSS string: quotes and backslashes escaped
+
+    st.html(f"""<style>
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {{ display: none; }}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"]::after {{
+  content: {css_text("ui.uploader.button")}; }}
+[data-testid="stFileUploaderDropzoneInstructions"] span {{ display: none; }}
+[data-testid="stFileUploaderDropzoneInstructions"] > div::after {{
+  content: {css_text("ui.uploader.drop")} " — " {css_text("ui.uploader.limit", limit_mb=limit)};
+  font-size: 0.875rem; opacity: 0.7; }}
+</style>""")
+
+
 def is_database_down(error: BaseException) -> bool:
     """The database did not answer (server down, unreachable, connection lost)."""
     return isinstance(error, DatabaseUnavailable | OperationalError) or (
