@@ -153,8 +153,10 @@ def show_error(error: DomainError) -> None:
         lines = []
         for problem in error.problems:
             message = translator.message(problem.key, literal_params(problem.params))
-            field_key = f"field.{problem.field.split('.')[-1]}" if problem.field else ""
-            label = translator(field_key) if field_key and i18n.has_key(field_key) else problem.field
+            name = problem.field.split(".")[-1] if problem.field else ""
+            # the field's name in words, or none: never the code's own name ("reference :")
+            label = next((translator(k) for k in (f"field.{name}", f"details.field.{name}") if name and i18n.has_key(k)),
+                         "")
             lines.append(f"- **{label}** : {message}" if label else f"- {message}")
         st.error(translator(error.key) + "\n" + "\n".join(lines))
     else:

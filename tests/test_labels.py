@@ -137,3 +137,17 @@ def test_any_stored_details_are_described_without_error(value, action):
     text = labels.describe(FR, {"x": value, "changes": {"y": value}}, action)
     assert isinstance(text, str)
     assert isinstance(labels.describe(EN, value if isinstance(value, dict) else {"v": value}, action), str)
+
+
+def test_a_field_error_names_the_field_in_words_or_not_at_all(monkeypatch):
+    """"reference : ..." was the code's own name of the field."""
+    from dashboard import ui
+    from dashboard.validation import problem
+
+    shown = []
+    monkeypatch.setattr(ui.st, "error", shown.append)
+    monkeypatch.setattr(ui, "tr", lambda: FR)
+    ui.show_error(problem("reference", "evidence.verify.reference_format"))
+    ui.show_error(problem("some_internal_name", "evidence.verify.reference_format"))
+    assert "**Référence** :" in shown[0] and "reference :" not in shown[0]
+    assert "some_internal_name" not in shown[1] and "some internal" not in shown[1]
