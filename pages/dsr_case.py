@@ -2,7 +2,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import activities, organisation, ui
+from dashboard import activities, evidence_ui, organisation, ui
 from dashboard.access import ReasonRequired
 from dashboard.dsr import documents, queries, work, workflow
 from dashboard.form_state import CaseForms
@@ -317,20 +317,13 @@ with tabs[3]:
         st.caption(tr("dsr.case.no_art19"))
 
 # ------------------------------------------------------------------ documents
-def pdf_of(document_id: int):
-    return lambda: getattr(ui.call(documents.download, r.id, document_id, st.session_state.get(reason_key),
-                                   actor=actor, quiet=True).value,
-                           "content", b"")
+def fetched(document_id: int):
+    return lambda: ui.call(documents.download, r.id, document_id, st.session_state.get(reason_key), actor=actor).value
 
 
 with tabs[4]:
-    for doc in view.documents:
-        left, right = st.columns([4, 1])
-        left.markdown(f"**{doc.number}** — {md(doc.title)} ({doc.language.upper()}) — {tr.datetime(doc.issued_at)}, "
-                      f"{md(doc.issued_by_name)}  \n`SHA-256 {doc.sha256}`")
-        # Built when clicked (each download is an audit entry), without a rerun.
-        right.download_button(tr("common.download_pdf"), data=pdf_of(doc.id), file_name=f"{doc.number}.pdf",
-                              mime="application/pdf", key=f"dsr_dl_{doc.id}", on_click="ignore")
+    for doc in view.documents:  # the one download of the registry: fetched (an audit entry), then saved
+        evidence_ui.issued_document(doc, case_ref=r.reference, fetch=fetched(doc.id), key=f"dsr_doc_{doc.id}")
     if not view.documents:
         st.caption(tr("dsr.case.no_document"))
     if view.can_decide:
