@@ -151,3 +151,13 @@ def test_a_field_error_names_the_field_in_words_or_not_at_all(monkeypatch):
     ui.show_error(problem("some_internal_name", "evidence.verify.reference_format"))
     assert "**Référence** :" in shown[0] and "reference :" not in shown[0]
     assert "some_internal_name" not in shown[1] and "some internal" not in shown[1]
+
+
+def test_a_case_page_names_its_documents_by_kind_and_phase_not_by_case():
+    from dashboard.evidence_ui import document_heading
+
+    assert document_heading("Accusé de réception — DSR-2026-0004", "DSR-2026-0004") == "Accusé de réception"
+    assert document_heading("Notification complémentaire n° 2 d'une violation de données personnelles — "
+                            "VIO-2026-0003", "VIO-2026-0003") == \
+        "Notification complémentaire n° 2 d'une violation de données personnelles"
+    assert document_heading("Registre des violations", "") == "Registre des violations"
