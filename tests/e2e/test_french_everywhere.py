@@ -23,7 +23,7 @@ FILE_ENDINGS = {"csv", "pdf", "zip", "txt", "json", "ics", "log", "xlsx", "png",
 ENGLISH = ("True", "False", "None", "channel", "method", "Sep", "Submit", "Browse files", "Drag and drop", "Upload",
            "per file", "Choose an option", "Choose options", "No options", "No results", "Select all",
            "Press Enter", "Deadlines", "Requests", "Search", "Download", "Choose a date", "today")
-FRENCH = ("Vrai", "Faux", "Aucun", "Aucune", "Télécharger", "Parcourir", "Déposez", "Échéances", "Demandes",
+FRENCH = ("Vrai", "Faux", "Télécharger", "Parcourir", "Déposez", "Échéances", "Demandes",
           "Choisir", "Enregistrer", "Rechercher", "aujourd'hui", "Oui", "Non", "Motif", "janv.", "févr.", "sept.",
           "déc.")
 
@@ -65,7 +65,8 @@ def catalogue_keys(text: str) -> list[str]:
 
 
 def foreign_words(text: str, words: tuple[str, ...]) -> list[str]:
-    return [w for w in words if re.search(rf"(?<![\w'’]){re.escape(w)}(?![\w'’])", text)]
+    """The words of the list found as words ("Non" in "Non-EU" or "Nonne" is not the word)."""
+    return [w for w in words if re.search(rf"(?<![\w'’-]){re.escape(w)}(?![\w'’-])", text)]
 
 
 def test_the_detectors_catch_what_they_should_and_nothing_else():
@@ -74,6 +75,7 @@ def test_the_detectors_catch_what_they_should_and_nothing_else():
     assert catalogue_keys(text) == ["dsr.destruction_certificate", "audit.purge"]
     assert foreign_words(text, ENGLISH) == ["True", "Sep"]
     assert foreign_words("l'aujourd'hui", FRENCH) == []  # a word inside another is not a word
+    assert foreign_words("Non-EU transfer forbidden", FRENCH) == [] and foreign_words("Réponse : Non", FRENCH) == ["Non"]
 
 
 def _read(page) -> str:
