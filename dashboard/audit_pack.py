@@ -36,9 +36,10 @@ from dashboard.i18n import Translator
 from dashboard.permissions import require
 from dashboard.sql_filters import paris_day_range
 from dashboard.validation import problem, validate
-from exports.audit_pack import DOCUMENTS_DIR, REGISTERS_DIR, TRAIL_FILE, PackFile, PackInfo, build_pack, safe_name
+from exports.audit_pack import (DOCUMENTS_DIR, REGISTERS_DIR, TRAIL_FILE, PackFile, PackInfo, build_pack, pack_listing,
+                                safe_name)
 from exports.stamp import DocumentStamp
-from models.evidence import EvidenceDocument
+from models.evidence import EvidenceDocument, EvidencePackFile
 from models.org import Entity
 from models.roles import Capability
 
@@ -190,8 +191,17 @@ def build_audit_pack(session: Session, actor: Actor, request: dict) -> PackResul
     document = evidence.issue_document(
         session, actor, kind=evidence.PACK_KIND, title=title[:300], filename=zip_name, media_type="application/zip",
         build=build, language=tr.language, entity_id=data.entity_id, reason=reason, handover=True)
+    record_pack_files(session, document)
     return PackResult(document.id, document.number, document.verification_code, document.filename, document.sha256,
                       document.size, document.content, counted["document"], counted["register"], trail_entries)
+
+
+def record_pack_files(session: Session, pack: EvidenceDocument) -> None:
+    """Register the SHA-256 of every file of the pack, the manifests included, so that the
+    verification page recognises each of them as part of this pack."""
+    for name, digest, size in pack_listing(pack.content):
+        session.add(EvidencePackFile(pack_id=pack.id, name=name[:300], sha256=digest, size=size))
+    session.flush()
 
 
 def default_period(today: date) -> tuple[date, date]:

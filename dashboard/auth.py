@@ -43,8 +43,18 @@ class SecondFactorRequired(DomainError):
     key = "mfa.code_required"
 
 
+LOGOUT_REASON = "logout"  # UserSession.end_reason of a session its user ended
+
+
 class SessionEnded(DomainError):
     key = "auth.session_expired"
+
+
+class LoggedOut(SessionEnded):
+    """The token of a session its user ended with "Log out" (another tab, a reload): the
+    user is told they logged out, not that their session expired."""
+
+    key = "auth.logged_out"
 
 
 class ForgedSession(SessionEnded):
@@ -242,7 +252,7 @@ def resolve_session(session: Session, token: str | None, now: datetime | None = 
         session.commit()  # the attempt is on record even though the caller's work fails
         raise ForgedSession()
     if record.ended_at is not None:
-        raise SessionEnded()
+        raise LoggedOut() if record.end_reason == LOGOUT_REASON else SessionEnded()
     user = session.get(User, record.user_id)
     too_old = now - record.created_at > timedelta(hours=config.session_max_hours())
     if user is None or not user.active or now - record.last_seen_at > idle or too_old:
@@ -262,6 +272,7 @@ def logout(session: Session, token: str | None) -> None:
     record = session.exec(select(UserSession).where(UserSession.token_sha256 == token_digest(token))).first()
     if record and record.ended_at is None:
         record.ended_at = utcnow()
+        record.end_reason = LOGOUT_REASON
         session.add(record)
         user = session.get(User, record.user_id)
         audit.record(session, actor_for(session, user) if user else None, "auth.logout",

@@ -1,5 +1,10 @@
-"""Streamlit widgets the evidence pages share: the stated reason for consulting
-documents and the two-step download (fetch, which is logged, then save)."""
+"""Streamlit widgets the evidence pages and the case pages share: the stated reason for
+consulting documents, and the one download of an issued document (fetch, which is
+logged as "evidence.download", then save under the registry's file name), used by the
+evidence room, the verification page and the case pages' documents."""
+
+from collections.abc import Callable
+from typing import Any
 
 import streamlit as st
 
@@ -23,13 +28,41 @@ def reason_input(key: str) -> str:
 
 def document_download(actor: Actor, document_id: int, reason: str, key: str) -> None:
     """Fetch the document as issued (an audit entry), then offer to save it."""
+    _two_steps(lambda: ui.call(evidence_room.download, document_id, reason, actor=actor).value, key)
+
+
+def document_heading(title: str, case_ref: str = "") -> str:
+    """What a case page calls an issued document: its title without the case's reference,
+    which names its kind and its phase or version ("Accusé de réception", "Notification
+    complémentaire n° 2 d'une violation de données personnelles")."""
+    suffix = f" — {case_ref}"
+    return title[: -len(suffix)] if case_ref and title.endswith(suffix) else title
+
+
+def issued_document(document, *, case_ref: str, fetch: Callable[[], Any], key: str,
+                    downloadable: bool = True) -> None:
+    """One issued document on a case page, the same way on every page: its name (kind and
+    phase or version), number, when and by whom, fingerprint; then the one download of
+    the registry (`document_download`'s two steps: fetched with an audit entry
+    "evidence.download", then saved under the registry's file name)."""
+    left, right = st.columns([4, 1], vertical_alignment="center")
+    left.markdown(f"**{ui.literal(document_heading(document.title, case_ref))}** · `{document.number}` — "
+                  f"{ui.tr().datetime(document.issued_at)}, {ui.literal(document.issued_by_name)}  \n"
+                  f"SHA-256 `{document.sha256}`")
+    if downloadable:
+        with right:
+            _two_steps(fetch, key)
+
+
+def _two_steps(fetch: Callable[[], Any], key: str) -> None:
     if st.button(ui.t("evidence.documents.fetch"), key=f"{key}_fetch", icon=":material/download:"):
-        result = ui.call(evidence_room.download, document_id, reason, actor=actor)
-        if result.ok:
-            document = result.value
-            st.download_button(ui.t("evidence.documents.save", filename=document.filename), data=lambda: document.content,
-                               file_name=document.filename, mime=document.media_type, key=f"{key}_save",
-                               on_click="ignore", type="primary", icon=":material/save:")
+        document = fetch()
+        if document is not None:
+            st.session_state[f"{key}_fetched"] = document.id
+            st.download_button(ui.t("evidence.documents.save", filename=document.filename),
+                               data=lambda: document.content, file_name=document.filename,
+                               mime=document.media_type, key=f"{key}_save", on_click="ignore", type="primary",
+                               icon=":material/save:")
 
 
 def size_text(size: int) -> str:

@@ -2,7 +2,8 @@
 verification code read off a printed copy, or a SHA-256 fingerprint.
 
 - The file's SHA-256 is in the registry: issued (which document, when, by whom).
-- A file of an audit pack, listed in that pack's manifest: part of the pack.
+- A file of an audit pack (any file of its ZIP, the manifests included, recorded with
+  its SHA-256 when the pack was built: models.evidence.EvidencePackFile): part of the pack.
 - A PDF whose footer or metadata names a document of the registry (its
   verification code or number) but whose bytes differ: altered — it is not the
   document issued under that number.
@@ -34,7 +35,7 @@ from dashboard.actor import Actor
 from dashboard.evidence_room import MAX_UPLOAD_BYTES, PDF_MAGIC
 from dashboard.validation import problem
 from exports.audit_pack import pack_hashes
-from models.evidence import EvidenceDocument, normalise_code
+from models.evidence import EvidenceDocument, EvidencePackFile, normalise_code
 from models.org import Entity
 
 _CODE_CHARS = "[0-9A-HJKMNP-TV-Z]"
@@ -150,6 +151,17 @@ def _lookup(session: Session, model_attr, values: tuple[str, ...]) -> EvidenceDo
                         .where(model_attr.in_(values)).order_by(EvidenceDocument.id)).first()
 
 
+def _in_pack(session: Session, actor: Actor, digest: str, via: str, size: int = 0) -> Verification | None:
+    """A file of an audit pack, found by its SHA-256 among the files recorded when packs were built."""
+    row = session.exec(select(EvidencePackFile).where(EvidencePackFile.sha256 == digest)
+                       .order_by(EvidencePackFile.pack_id, EvidencePackFile.id)).first()
+    if row is None:
+        return None
+    pack = session.exec(select(EvidenceDocument).options(defer(EvidenceDocument.content))
+                        .where(EvidenceDocument.id == row.pack_id)).one()
+    return Verification(Outcome.IN_PACK, via, digest, size, document=_facts(session, actor, pack), pack_file=row.name)
+
+
 def _pack_file(session: Session, pack: EvidenceDocument, digest: str) -> str:
     content = session.exec(select(EvidenceDocument.content).where(EvidenceDocument.id == pack.id)).one()
     return pack_hashes(content).get(digest, "")
@@ -188,8 +200,11 @@ def verify_file(session: Session, actor: Actor, filename: str, content: bytes) -
     else:
         digest = evidence.sha256_hex(content)
         issued = evidence.find_by_sha256(session, digest)
+        packed = None if issued is not None else _in_pack(session, actor, digest, "file", size)
         if issued is not None:
             result = Verification(Outcome.ISSUED, "file", digest, size, _facts(session, actor, issued))
+        elif packed is not None:
+            result = packed
         elif PDF_MAGIC not in content[:1024]:
             result = Verification(Outcome.UNKNOWN, "file", digest, size, notes=("evidence.verify.note.not_pdf",))
         else:
@@ -204,8 +219,9 @@ def verify_reference(session: Session, actor: Actor, text: str) -> Verification:
     if SHA256_PATTERN.fullmatch(given):
         digest = given.lower()
         issued = evidence.find_by_sha256(session, digest)
-        result = Verification(Outcome.ISSUED if issued else Outcome.UNKNOWN, "sha256", digest,
-                              document=_facts(session, actor, issued) if issued else None)
+        packed = None if issued else _in_pack(session, actor, digest, "sha256")
+        result = packed or Verification(Outcome.ISSUED if issued else Outcome.UNKNOWN, "sha256", digest,
+                                        document=_facts(session, actor, issued) if issued else None)
         return _record(session, actor, result, given)
     code = normalise_code(given)
     if not CODE_PATTERN.fullmatch(code):

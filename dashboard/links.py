@@ -9,6 +9,7 @@ them on each activity without knowing the case types.
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 from sqlmodel import Session
 
@@ -24,6 +25,7 @@ class LinkedCase:
     status: str  # catalogue key of the status, shown translated
     is_open: bool
     url_path: str = ""  # page to open it on, if any
+    day: date | None = None  # its date (received, screened...), written by the page in the reader's format
 
 
 PROVIDERS: list[str] = [

@@ -139,7 +139,7 @@ async def logout_route(request: Request) -> Response:
             await run_in_threadpool(_end, token)
         except Exception:
             _log.exception("log-out failed")
-    response = _no_store(RedirectResponse("/", status_code=303))
+    response = _no_store(RedirectResponse(f"/?{web_session.LOGGED_OUT_PARAM}=1", status_code=303))
     response.delete_cookie(web_session.cookie_name(SESSION_COOKIE, https), path="/", httponly=True,
                            samesite="strict", secure=https)
     _drop_identity_cookies(request, response)

@@ -68,6 +68,27 @@ def boot() -> None:
         st.stop()
 
 
+def widget_texts() -> None:
+    """Streamlit's own words on its widgets, in the user's language where Streamlit offers
+    no parameter: the file uploader's button and size limit are drawn by the browser in
+    English ("Upload", "200MB per file"), so a style sheet writes them anew. (Placeholders,
+    date formats and labels are set on each widget: `placeholder=`, `format="DD/MM/YYYY"`.)"""
+    limit = int(st.get_option("server.maxUploadSize"))
+
+    def css_text(key: str, **params) -> str:
+        return json.dumps(t(key, **params), ensure_ascii=False)  # a CSS string: quotes and backslashes escaped
+
+    st.html(f"""<style>
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {{ display: none; }}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"]::after {{
+  content: {css_text("ui.uploader.button")}; }}
+[data-testid="stFileUploaderDropzoneInstructions"] span {{ display: none; }}
+[data-testid="stFileUploaderDropzoneInstructions"] > div::after {{
+  content: {css_text("ui.uploader.drop")} " — " {css_text("ui.uploader.limit", limit_mb=limit)};
+  font-size: 0.875rem; opacity: 0.7; }}
+</style>""")
+
+
 def is_database_down(error: BaseException) -> bool:
     """The database did not answer (server down, unreachable, connection lost)."""
     return isinstance(error, DatabaseUnavailable | OperationalError) or (
@@ -132,8 +153,10 @@ def show_error(error: DomainError) -> None:
         lines = []
         for problem in error.problems:
             message = translator.message(problem.key, literal_params(problem.params))
-            field_key = f"field.{problem.field.split('.')[-1]}" if problem.field else ""
-            label = translator(field_key) if field_key and i18n.has_key(field_key) else problem.field
+            name = problem.field.split(".")[-1] if problem.field else ""
+            # the field's name in words, or none: never the code's own name ("reference :")
+            label = next((translator(k) for k in (f"field.{name}", f"details.field.{name}") if name and i18n.has_key(k)),
+                         "")
             lines.append(f"- **{label}** : {message}" if label else f"- {message}")
         st.error(translator(error.key) + "\n" + "\n".join(lines))
     else:
@@ -400,7 +423,16 @@ def sign_out() -> None:
         _log.exception("log-out failed")
     if cookie_token:
         st.session_state[_DEAD_COOKIE] = cookie_token
-        st.session_state[REDIRECT_KEY] = web_session.LOGOUT_ROUTE
+        st.session_state[REDIRECT_KEY] = web_session.LOGOUT_ROUTE  # it comes back with LOGGED_OUT_PARAM
+    else:
+        flash("auth.logged_out")
+
+
+def logged_out_notice() -> None:
+    """After the log-out route: say that the user logged out (once; the address is cleaned)."""
+    if web_session.LOGGED_OUT_PARAM in st.query_params:
+        del st.query_params[web_session.LOGGED_OUT_PARAM]
+        flash("auth.logged_out")
 
 
 def follow_redirect() -> None:

@@ -19,6 +19,7 @@ BROWSER_COOKIE = "dpo_desk_browser"
 SECURE_PREFIX = "__Host-"
 SESSION_ROUTE = "/auth/session"
 LOGOUT_ROUTE = "/auth/logout"
+LOGGED_OUT_PARAM = "logged_out"  # the log-out route sends the browser to "/?logged_out=1": the page says so
 STREAMLIT_IDENTITY_COOKIES = ("_streamlit_user", "_streamlit_user_tokens")  # and their numbered chunks
 
 # Streamlit's front end needs inline scripts and styles (its own bootstrap, st.html with

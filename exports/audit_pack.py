@@ -178,6 +178,21 @@ def build_pack(files: Iterable[PackFile], info: PackInfo, tr: Translator) -> byt
     return buffer.getvalue()
 
 
+def pack_listing(content: bytes) -> list[tuple[str, str, int]]:
+    """[(name, sha256, size)] of every file of a pack as built, the manifests included
+    (they cannot list their own hash: the registry records it, see EvidencePackFile)."""
+    listing = []
+    with zipfile.ZipFile(BytesIO(content)) as archive:
+        for info in archive.infolist():
+            digest, size = hashlib.sha256(), 0
+            with archive.open(info) as member:
+                while chunk := member.read(1 << 20):
+                    digest.update(chunk)
+                    size += len(chunk)
+            listing.append((info.filename, digest.hexdigest(), size))
+    return listing
+
+
 def pack_hashes(content: bytes) -> dict[str, str]:
     """{sha256: file name} of a pack's files, read from its SHA256SUMS.txt ({} if it has none)."""
     try:

@@ -48,6 +48,21 @@ class EvidenceDocument(SQLModel, table=True):
                                          index=True)
 
 
+class EvidencePackFile(SQLModel, table=True):
+    """One file inside an audit pack (models.evidence.EvidenceDocument of kind
+    evidence.audit_pack), with its SHA-256, recorded when the pack is built: every file
+    of the pack, the manifests included (a manifest cannot list its own hash), so that the
+    verification page recognises any of them. Written once with the pack, never changed."""
+
+    __tablename__ = "evidence_pack_file"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    pack_id: int = Field(foreign_key="evidence_document.id", index=True)
+    name: str = Field(max_length=300)  # path inside the ZIP
+    sha256: str = Field(max_length=64, index=True)
+    size: int
+
+
 def new_verification_code() -> str:
     """A random 12-character code printed on the document, grouped as XXXX-XXXX-XXXX."""
     raw = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(12))

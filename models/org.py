@@ -93,6 +93,8 @@ class UserSession(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     last_seen_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     ended_at: Optional[datetime] = Field(default=None, sa_type=UTCDateTime)
+    # Why it ended: "logout" (the user), "" otherwise (expired, disabled, ended by a password change).
+    end_reason: str = Field(default="", max_length=20)
 
 
 class LoginTicket(SQLModel, table=True):

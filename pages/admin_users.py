@@ -33,7 +33,8 @@ with create_tab, st.form(key("form")):  # a new generation after each creation: 
     email = st.text_input(ui.t("field.email"), key=key("email"))
     role = st.selectbox(ui.t("field.role"), roles, format_func=lambda r: ui.t(f"role.{r}"), key=key("role"))
     chosen = st.multiselect(ui.t("field.department_ids"), list(department_names),
-                            format_func=department_names.get, key=key("departments"))
+                            format_func=department_names.get, key=key("departments"),
+                            placeholder=ui.t("common.choose"))
     password = st.text_input(ui.t("field.password"), type="password", key=key("password"))
     if st.form_submit_button(ui.t("common.create"), type="primary"):
         result = ui.call(users.create_user, {"username": username, "full_name": full_name, "email": email,
@@ -57,7 +58,8 @@ with edit_tab:
                                 format_func=lambda r: ui.t(f"role.{r}"), key=forms.key("role"))
             chosen = st.multiselect(ui.t("field.department_ids"), list(department_names),
                                     default=[d for d in user.department_ids if d in department_names],
-                                    format_func=department_names.get, key=forms.key("departments"))
+                                    format_func=department_names.get, key=forms.key("departments"),
+                                    placeholder=ui.t("common.choose"))
             active = st.checkbox(ui.t("field.active"), value=user.active, key=forms.key("active"))
             if st.form_submit_button(ui.t("common.save"), type="primary"):
                 forms.done(ui.call(users.update_user, user.id, {"full_name": full_name, "email": email, "role": role,
@@ -77,7 +79,8 @@ with factor_tab:
     st.caption(ui.t("mfa.reset_help"))
     holders = [i for i in by_id if i in with_factor]
     target = st.selectbox(ui.t("users.select"), holders, key="mfa_reset_user_id", index=None,
-                          format_func=lambda i: f"{by_id[i].full_name} ({by_id[i].username})")
+                          format_func=lambda i: f"{by_id[i].full_name} ({by_id[i].username})",
+                          placeholder=ui.t("common.choose") if holders else ui.t("common.no_options"))
     if st.button(ui.t("mfa.reset"), key="mfa_reset", disabled=target is None, icon=":material/phonelink_erase:"):
         if ui.call(mfa.reset_factor, target, actor=actor).ok:
             ui.flash("mfa.reset_done", username=by_id[target].username)

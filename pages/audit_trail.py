@@ -1,7 +1,7 @@
 import streamlit as st
 
 from dashboard import audit_trail, organisation, ui
-from exports.audit_trail import changes_of, format_changes, other_details, show_value
+from dashboard.i18n import labels
 from models.roles import Capability
 
 actor = ui.page_actor(Capability.READ_AUDIT_TRAIL, page="audit-trail")
@@ -38,10 +38,11 @@ else:
             e = status.entry
             status_box.caption(tr("audit.chain.entry_now"))
             status_box.dataframe([{tr("audit.col.seq"): e.seq, tr("audit.col.at"): tr.datetime(e.at),
-                                   tr("audit.col.actor"): e.actor_name, tr("audit.col.action"): e.action,
-                                   tr("audit.col.object"): e.object_ref or e.object_type,
-                                   tr("audit.col.reason"): e.reason,
-                                   tr("audit.col.details"): other_details(e.details)}],
+                                   tr("audit.col.actor"): e.actor_name,
+                                   tr("audit.col.action"): labels.action_label(tr, e.action),
+                                   tr("audit.col.object"): labels.object_text(tr, e.object_ref, e.object_type),
+                                   tr("audit.col.reason"): tr.maybe(e.reason),
+                                   tr("audit.col.details"): labels.describe(tr, e.details, e.action)}],
                                  hide_index=True, width="stretch")
 
 # ------------------------------------------------------------------ search
@@ -52,7 +53,7 @@ left, middle, right = st.columns(3)
 text = left.text_input(tr("audit.filter.text"), key="audit_text")
 who = middle.text_input(tr("audit.filter.actor"), key="audit_actor")
 action = right.selectbox(tr("audit.filter.action"), ["", *actions], key="audit_action",
-                         format_func=lambda a: a or tr("common.all"))
+                         format_func=lambda a: labels.action_label(tr, a) if a else tr("common.all"))
 left, middle, right, last = st.columns(4)
 record = left.text_input(tr("audit.filter.record"), key="audit_record")
 entity_id = middle.selectbox(tr("audit.filter.entity"), [None, *entities], key="audit_entity",
@@ -70,38 +71,50 @@ total = ui.call(audit_trail.count, flt, actor=actor).value or 0
 page = ui.paginator("audit", total, page_size)
 result = ui.call(audit_trail.search, flt, page, page_size, actor=actor).value
 entries = result.entries if result else []
+named = {"entity_id": entities}
 if entries:
     st.dataframe(
         [{tr("audit.col.seq"): e.seq, tr("audit.col.at"): tr.datetime(e.at), tr("audit.col.actor"): e.actor_name,
-          tr("audit.col.action"): e.action, tr("audit.col.object"): e.object_ref or e.object_type,
+          tr("audit.col.action"): labels.action_label(tr, e.action),
+          tr("audit.col.object"): labels.object_text(tr, e.object_ref, e.object_type),
           tr("audit.col.entity"): entities.get(e.entity_id, ""), tr("audit.col.reason"): tr.maybe(e.reason),
-          tr("audit.col.changes"): format_changes(e.details), tr("audit.col.details"): other_details(e.details)}
+          tr("audit.col.changes"): labels.describe_changes(tr, e.details, e.action, lookups=named),
+          tr("audit.col.details"): labels.describe(tr, e.details, e.action, with_changes=False, lookups=named)}
          for e in entries],
         hide_index=True, width="stretch",
     )
     by_seq = {e.seq: e for e in entries}
     seq = st.selectbox(tr("audit.entry.open"), [None, *by_seq], key="audit_open",
                        format_func=lambda s: "—" if s is None else
-                       f"n° {s} — {by_seq[s].action} {by_seq[s].object_ref}")
+                       f"n° {s} — {labels.action_label(tr, by_seq[s].action)} {by_seq[s].object_ref}")
     if seq is not None:
         entry = by_seq[seq]
-        changes = changes_of(entry.details)
+        changes = labels.changes(tr, entry.details, entry.action, lookups=named)
         if changes:
             st.markdown(f"**{tr('audit.entry.changes')}**")
-            st.dataframe([{tr("audit.col.field"): name, tr("audit.col.before"): show_value(before),
-                           tr("audit.col.after"): show_value(after)} for name, before, after in changes],
+            st.dataframe([{tr("audit.col.field"): name, tr("audit.col.before"): before, tr("audit.col.after"): after}
+                          for name, before, after in changes], hide_index=True, width="stretch")
+        rest = [(labels.field_label(tr, name, entry.action), labels.value_text(tr, name, value, entry.action, named))
+                for name, value in (entry.details or {}).items() if name != labels.CHANGES]
+        if rest:
+            st.markdown(f"**{tr('audit.col.details')}**")
+            st.dataframe([{tr("evidence.detail.field"): name, tr("evidence.detail.value"): value} for name, value in rest],
                          hide_index=True, width="stretch")
-        st.json({k: v for k, v in (entry.details or {}).items() if k != "changes"} or {}, expanded=True)
         if isinstance(entry.details, dict) and entry.details.get("sealed") and st.button(
                 tr("own_retention.sealed.show"), key=f"audit_sealed_{seq}", icon=":material/lock_open:"):
             opened = ui.call(audit_trail.sealed_part, seq, actor=actor)
             if opened.ok:
-                sealed_changes = changes_of(opened.value)
+                sealed_changes = labels.changes(tr, opened.value, entry.action, lookups=named)
                 if sealed_changes:
-                    st.dataframe([{tr("audit.col.field"): name, tr("audit.col.before"): show_value(before),
-                                   tr("audit.col.after"): show_value(after)} for name, before, after in sealed_changes],
+                    st.dataframe([{tr("audit.col.field"): name, tr("audit.col.before"): before,
+                                   tr("audit.col.after"): after} for name, before, after in sealed_changes],
                                  hide_index=True, width="stretch")
-                st.json({k: v for k, v in opened.value.items() if k != "changes"} or {}, expanded=True)
+                sealed_rest = [(labels.field_label(tr, name, entry.action),
+                                labels.value_text(tr, name, value, entry.action, named))
+                               for name, value in (opened.value or {}).items() if name != labels.CHANGES]
+                if sealed_rest:
+                    st.dataframe([{tr("evidence.detail.field"): name, tr("evidence.detail.value"): value}
+                                  for name, value in sealed_rest], hide_index=True, width="stretch")
         st.caption(tr("audit.entry.hash", hash=entry.hash, prev=entry.prev_hash))
 else:
     st.info(tr("common.empty"))

@@ -2,8 +2,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from dashboard import breach, evidence, evidence_ui, ui
 from dashboard.attachments_ui import attachments_section
-from dashboard import breach, evidence, ui
 from dashboard.breach import widgets
 from dashboard.form_state import CaseForms
 from exports import breach_text as bt
@@ -277,16 +277,11 @@ with documents_tab:
     st.markdown(f"**{tr('breach.documents.issued')}**")
     if not issued_documents:
         st.caption(tr("common.empty"))
-    for document in issued_documents:
-        left, right = st.columns([4, 1], vertical_alignment="center")
-        left.markdown(f"`{document.number}` — {md(document.title)} — {tr.datetime(document.issued_at)} — "
-                      f"{md(document.issued_by_name)}  \nSHA-256 `{document.sha256}`")
-        if actor.can(Capability.READ_EVIDENCE) and right.button(tr("breach.documents.fetch"),
-                                                                key=f"breach_fetch_{document.id}"):
-            fetched = ui.call(evidence.download_document, document.id, actor=actor).value
-            if fetched:
-                right.download_button(tr("breach.documents.save"), fetched.content, file_name=fetched.filename,
-                                      mime=fetched.media_type, key=f"breach_save_{document.id}", on_click="ignore")
+    for document in issued_documents:  # the one download of the registry: fetched (an audit entry), then saved
+        evidence_ui.issued_document(
+            document, case_ref=b.reference, key=f"breach_doc_{document.id}",
+            downloadable=actor.can(Capability.READ_EVIDENCE),
+            fetch=lambda document_id=document.id: ui.call(evidence.download_document, document_id, actor=actor).value)
     attachments_section(actor, "breach", b.id)
 
 with closing_tab:

@@ -2,11 +2,12 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import activities, consent, organisation, ui
+from dashboard import activities, consent, evidence_ui, organisation, ui
 from dashboard.access import ReasonRequired
 from dashboard.attachments_ui import attachments_section
 from dashboard.dsr import answers, documents, queries, work, workflow
 from dashboard.form_state import CaseForms
+from dashboard.i18n import labels
 from models.answer_letter import LANGUAGES
 from models.clock import paris_today
 from models.letter_template import still_to_complete
@@ -17,17 +18,6 @@ HERE = Path(__file__).parent
 def md(value) -> str:
     """A user's text shown literally inside markdown."""
     return ui.literal(value or "—")
-
-
-def describe(details: dict) -> str:
-    """An audit entry's details, readable: statuses translated, values joined."""
-    parts = []
-    for key, value in details.items():
-        if key == "status" and isinstance(value, list):
-            parts.append(" → ".join(tr(f"dsr.status.{v}") for v in value))
-        elif value not in (None, "", []):
-            parts.append(f"{key}: {' → '.join(map(str, value)) if isinstance(value, list) else value}")
-    return " · ".join(parts)
 
 
 actor = ui.page_actor(page="dsr-case")
@@ -335,20 +325,13 @@ with tabs[3]:
         st.caption(tr("dsr.case.no_art19"))
 
 # ------------------------------------------------------------------ documents
-def pdf_of(document_id: int):
-    return lambda: getattr(ui.call(documents.download, r.id, document_id, st.session_state.get(reason_key),
-                                   actor=actor, quiet=True).value,
-                           "content", b"")
+def fetched(document_id: int):
+    return lambda: ui.call(documents.download, r.id, document_id, st.session_state.get(reason_key), actor=actor).value
 
 
 with tabs[4]:
-    for doc in view.documents:
-        left, right = st.columns([4, 1])
-        left.markdown(f"**{doc.number}** — {md(doc.title)} ({doc.language.upper()}) — {tr.datetime(doc.issued_at)}, "
-                      f"{md(doc.issued_by_name)}  \n`SHA-256 {doc.sha256}`")
-        # Built when clicked (each download is an audit entry), without a rerun.
-        right.download_button(tr("common.download_pdf"), data=pdf_of(doc.id), file_name=f"{doc.number}.pdf",
-                              mime="application/pdf", key=f"dsr_dl_{doc.id}", on_click="ignore")
+    for doc in view.documents:  # the one download of the registry: fetched (an audit entry), then saved
+        evidence_ui.issued_document(doc, case_ref=r.reference, fetch=fetched(doc.id), key=f"dsr_doc_{doc.id}")
     if not view.documents:
         st.caption(tr("dsr.case.no_document"))
     if view.can_decide:
@@ -371,8 +354,10 @@ with tabs[4]:
 
 # ------------------------------------------------------------------ history
 with tabs[5]:
+    named = {"department_id": {d.id: d.name for d in ui.call(organisation.list_departments, actor=actor).value or []}}
     st.dataframe([{tr("audit.col.at"): tr.datetime(h.at), tr("audit.col.actor"): h.actor_name,
-                   tr("audit.col.action"): tr(f"dsr.history.{h.action}"), tr("audit.col.details"): describe(h.details)}
+                   tr("audit.col.action"): labels.action_label(tr, h.action),
+                   tr("audit.col.details"): labels.describe(tr, h.details, h.action, lookups=named)}
                   for h in view.history], hide_index=True, width="stretch")
     st.caption(tr("dsr.case.access_logged", reason=md(tr.maybe(view.access_reason))))
 

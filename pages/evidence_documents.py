@@ -2,6 +2,7 @@ import streamlit as st
 
 from dashboard import evidence_room, evidence_ui, organisation, ui
 from dashboard.evidence_room import DocumentFilter
+from dashboard.i18n import labels
 
 actor = ui.page_actor(page="evidence")
 tr = ui.tr()
@@ -15,7 +16,7 @@ left, middle, right = st.columns(3)
 entity_id = left.selectbox(tr("evidence.filter.entity"), [None, *entities], key="ev_entity",
                            format_func=lambda i: tr("common.all") if i is None else entities[i])
 kind = middle.selectbox(tr("evidence.filter.kind"), ["", *kinds], key="ev_kind",
-                        format_func=lambda k: tr.maybe(k) if k else tr("common.all"))
+                        format_func=lambda k: labels.document_kind(tr, k) if k else tr("common.all"))
 case_ref = right.text_input(tr("evidence.filter.case"), key="ev_case")
 left, middle, right = st.columns(3)
 text = left.text_input(tr("evidence.filter.text"), key="ev_text")
@@ -37,7 +38,7 @@ else:
           tr("evidence.col.version"): evidence_ui.version_text(r), tr("evidence.col.case"): r.case_ref,
           tr("evidence.col.entity"): entities.get(r.entity_id, ""),
           tr("evidence.col.issued_at"): tr.datetime(r.issued_at),
-          tr("evidence.col.issued_by"): r.issued_by_name, tr("evidence.col.kind"): tr.maybe(r.kind)} for r in rows],
+          tr("evidence.col.issued_by"): r.issued_by_name, tr("evidence.col.kind"): labels.document_kind(tr, r.kind)} for r in rows],
         hide_index=True, width="stretch",
     )
 
@@ -58,7 +59,7 @@ if document_id is not None:
         st.subheader(f"{row.number} — {ui.literal(row.title)}")
         st.dataframe(
             [{tr("evidence.detail.field"): label, tr("evidence.detail.value"): value} for label, value in (
-                (tr("evidence.col.kind"), tr.maybe(row.kind)),
+                (tr("evidence.col.kind"), labels.document_kind(tr, row.kind)),
                 (tr("evidence.col.case"), row.case_ref or "—"),
                 (tr("evidence.col.entity"), entities.get(row.entity_id, "—")),
                 (tr("evidence.col.issued_at"), tr.datetime(row.issued_at)),

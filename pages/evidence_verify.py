@@ -2,6 +2,7 @@ import streamlit as st
 
 from dashboard import evidence_ui, ui
 from dashboard.evidence_room import MAX_UPLOAD_BYTES
+from dashboard.i18n import labels
 from dashboard.evidence_verification import Outcome, Verification, verify_file, verify_reference
 
 actor = ui.page_actor(page="verify")
@@ -30,7 +31,7 @@ with st.form("verify_reference"):
 def _facts(result: Verification) -> None:
     document = result.document
     rows = [(tr("evidence.col.number"), document.number), (tr("evidence.col.title"), document.title),
-            (tr("evidence.col.kind"), tr.maybe(document.kind)), (tr("evidence.col.case"), document.case_ref or "—"),
+            (tr("evidence.col.kind"), labels.document_kind(tr, document.kind)), (tr("evidence.col.case"), document.case_ref or "—"),
             (tr("evidence.col.entity"), document.entity_name or "—"),
             (tr("evidence.col.issued_at"), tr.datetime(document.issued_at)),
             (tr("evidence.col.issued_by"), document.issued_by_name),

@@ -81,12 +81,14 @@ def _focus(kind: str) -> None:
     st.session_state[FOCUS] = kind
 
 
-def _signal(late: int, soon: int) -> tuple[str, str]:
-    """The line under a figure: what is late stands out in red, what is due within a week in orange."""
+def _signal(kind: str, late: int, soon: int) -> tuple[str, str]:
+    """The line under a figure: what is late stands out in red, what is due within a week
+    (a 72-hour clock: within its 72 hours) in orange."""
     if late:
         return tr("overview.metric.late", count=late), "red"
     if soon:
-        return tr("overview.metric.soon", count=soon), "orange"
+        return tr("overview.metric.clock" if kind in figures.INSTANT_KINDS else "overview.metric.soon",
+                  count=soon), "orange"
     return tr("overview.metric.clear"), "green"
 
 
@@ -97,9 +99,9 @@ if "dsr" in flt.case_types:
                   tr("overview.metric.dsr_open_help", suspended=head.requests_suspended), "dsr_answer"))
 for kind, counts in head.kinds.items():
     cells.append((kind, tr(f"overview.metric.{kind}"), counts.late + counts.upcoming,
-                  _signal(counts.late, counts.soon),
-                  tr("overview.metric.upcoming_help", kind=tr(f"overview.kind.{kind}"), days=flt.horizon_days,
-                     soon=counts.soon), kind))
+                  _signal(kind, counts.late, counts.soon),
+                  tr("overview.metric.clock_help" if kind in figures.INSTANT_KINDS else "overview.metric.upcoming_help",
+                     kind=tr(f"overview.kind.{kind}"), days=flt.horizon_days, soon=counts.soon), kind))
 if "processor" in flt.case_types:
     cells.append(("contracts_incomplete", tr("overview.metric.contracts_incomplete"), head.contracts_incomplete,
                   (tr("overview.metric.to_complete"), "red") if head.contracts_incomplete else
@@ -133,7 +135,7 @@ if kinds:
                                                    f"{head.kinds[k].upcoming})")
     urgency = top[1].segmented_control(tr("overview.list.urgency"), ["late", "soon", "upcoming"],
                                        key="ov_list_urgency",
-                                       format_func=lambda u: tr(f"overview.urgency.{u}")) or ""
+                                       format_func=lambda u: figures.urgency_label(tr, focus, u)) or ""
     page_size = 25
     total = head.kinds[focus].late + head.kinds[focus].upcoming if not urgency else getattr(head.kinds[focus],
                                                                                                urgency)
@@ -153,9 +155,9 @@ if kinds:
         table = st.dataframe(
             [{tr("overview.col.reference"): i.reference,
               tr("overview.col.due"): tr.datetime(i.due_at) if i.due_at else tr.date(i.due),
-              tr("overview.col.state"): f"{tr(f'overview.urgency.{i.urgency}')} — {state(i)}",
+              tr("overview.col.state"): f"{figures.urgency_label(tr, i.kind, i.shown_urgency)} — {state(i)}",
               tr("overview.col.title"): i.title, tr("overview.col.entity"): entities.get(i.entity_id, ""),
-              tr("overview.col.department"): departments.get(i.department_id, "")} for i in listed.items],
+              tr("overview.col.department"): figures.group_label(tr, i, departments)} for i in listed.items],
             hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row", key="ov_table")
         st.caption(tr("overview.list.hint"))
         picked = table.selection.rows if table and table.selection else []
@@ -181,7 +183,7 @@ def _timeline() -> None:
                                  default="case_type", format_func=lambda g: tr(f"overview.group.{g}"))
     if group == "department":
         def group_of(item) -> str:
-            return departments.get(item.department_id) or tr("overview.group.organisation")
+            return figures.group_label(tr, item, departments)
     else:
         def group_of(item) -> str:
             return tr(f"overview.case_type.{item.case_type}")

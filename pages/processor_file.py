@@ -2,8 +2,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from dashboard import activities, evidence, evidence_ui, organisation, ui
 from dashboard.attachments_ui import attachments_section
-from dashboard import activities, evidence, organisation, ui
 from dashboard.breach import links as breach_links
 from dashboard.form_state import CaseForms
 from dashboard.processor import audits, contracts, documents, registry, subprocessors, widgets
@@ -292,13 +292,8 @@ with tabs[4]:
 with tabs[5]:
     if not pfile.documents:
         st.info(tr("common.empty"))
-    for doc in pfile.documents:
-        left, right = st.columns([4, 1])
-        left.markdown(tr("processor.file.document_line", number=doc.number, title=ui.literal(doc.title),
-                         issued=tr.datetime(doc.issued_at), by=ui.literal(doc.issued_by_name), sha=doc.sha256[:16]))
-        if actor.can(Capability.READ_EVIDENCE):
-            right.download_button(tr("common.download_pdf"), key=f"doc_{doc.id}", file_name=doc.filename,
-                                  mime=doc.media_type,
-                                  data=lambda i=doc.id: ui.call(evidence.download_document, i,
-                                                                actor=actor).value.content)
+    for doc in pfile.documents:  # the one download of the registry: fetched (an audit entry), then saved
+        evidence_ui.issued_document(
+            doc, case_ref=p.reference, key=f"doc_{doc.id}", downloadable=actor.can(Capability.READ_EVIDENCE),
+            fetch=lambda document_id=doc.id: ui.call(evidence.download_document, document_id, actor=actor).value)
     attachments_section(actor, "processor", p.id)

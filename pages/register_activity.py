@@ -207,7 +207,9 @@ with tabs["register.tab.linked"]:
     st.caption(tr("register.linked_help"))
     if view.linked:
         st.dataframe([{tr("register.linked.type"): tr(f"register.case_type.{case.case_type}"),
-                       tr("register.col.reference"): case.reference, tr("register.linked.title"): case.title,
+                       tr("register.col.reference"): case.reference,
+                       tr("register.linked.title"): " — ".join(p for p in (case.title, tr.date(case.day) if case.day
+                                                                            else "") if p),
                        tr("register.col.status"): tr.maybe(case.status),
                        tr("register.linked.open"): tr("common.yes") if case.is_open else tr("common.no")}
                       for case in view.linked], hide_index=True, width="stretch")

@@ -97,6 +97,8 @@ def test_a_logged_out_token_is_an_ended_session_not_a_forgery(org):
         auth.resolve_session(session, token)
     assert not isinstance(ended.value, auth.ForgedSession)
     assert _forged_attempts(org) == []
+    # the user logged out: another tab, or a reload, says so rather than "session expired"
+    assert isinstance(ended.value, auth.LoggedOut) and ended.value.key == "auth.logged_out"
 
 
 def test_tokens_are_stored_hashed(org):

@@ -112,7 +112,9 @@ def _live(at) -> list[str]:
     _walk(at._tree, strings)
     for table in at.table:  # st.table renders its cells as markdown
         strings += [str(cell) for cell in table.value.to_numpy().ravel()]
-    return [s for s in strings if LIVE.search(s)]
+    # the app's own style sheet (ui.widget_texts: Streamlit's widget words in French) holds no user text
+    own_style = [s for s in strings if s.startswith("<style>") and not any(p in s for p in PAYLOADS)]
+    return [s for s in strings if LIVE.search(s) and s not in own_style]
 
 
 def _first_id(org, model):

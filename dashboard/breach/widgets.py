@@ -103,14 +103,14 @@ def facts_form(key: str, actor: Actor, now: datetime, current: Breach | None = N
         systems = st.text_input(tr("breach.field.systems"), value=value("systems"), key=f"{key}_systems")
         chosen_activities = st.multiselect(tr("breach.field.activities"), list(activity_labels),
                                            default=[a for a in activity_ids if a in activity_labels],
-                                           format_func=activity_labels.get, key=f"{key}_activities")
+                                           format_func=activity_labels.get, key=f"{key}_activities", placeholder=tr("common.choose"))
         chosen_departments = st.multiselect(tr("breach.field.departments"), list(department_names),
                                             default=[d for d in department_ids if d in department_names],
                                             format_func=department_names.get, key=f"{key}_departments",
-                                            help=tr("breach.help.departments"))
+                                            help=tr("breach.help.departments"), placeholder=tr("common.choose"))
         categories = st.multiselect(tr("breach.field.data_categories"), list(DATA_CATEGORIES),
                                     default=list(value("data_categories", [])),
-                                    format_func=lambda c: category_label(tr, c), key=f"{key}_categories")
+                                    format_func=lambda c: category_label(tr, c), key=f"{key}_categories", placeholder=tr("common.choose"))
         data_details = st.text_input(tr("breach.field.data_details"), value=value("data_details"),
                                      key=f"{key}_data_details")
         people_categories = st.text_input(tr("breach.field.people_categories"), value=value("people_categories"),

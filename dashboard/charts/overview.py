@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 
 from dashboard.markdown import chart_text
 
-URGENCY_COLOURS = {"late": "#c62828", "soon": "#ef8f00", "on_track": "#2d5b9a"}
+URGENCY_COLOURS = {"late": "#c62828", "clock": "#d84315", "soon": "#ef8f00", "on_track": "#2d5b9a"}
 ANSWERED = "#2d5b9a"
 RECEIVED = "#9fb8d9"
 RATE = "#2e7d32"
@@ -40,7 +40,7 @@ def timeline_figure(tr, items: Sequence, today: date, group_of, horizon: date) -
     ordered = sorted(items, key=lambda i: (group_of(i), i.due, i.reference))
     data = []
     for urgency, colour in URGENCY_COLOURS.items():
-        chosen = [i for i in ordered if i.urgency == urgency]
+        chosen = [i for i in ordered if i.shown_urgency == urgency]
         if not chosen:
             continue
         data.append({
@@ -55,20 +55,43 @@ def timeline_figure(tr, items: Sequence, today: date, group_of, horizon: date) -
                               f"<br>{tr('overview.chart.deadline')} : %{{customdata[2]}}<br>%{{customdata[3]}}"
                               "<extra></extra>")})
     left = max(min([today - timedelta(days=30), *[i.start for i in ordered]]), today - timedelta(days=120))
+    right = horizon + timedelta(days=3)
     midnight = datetime.combine(today, datetime.min.time()).isoformat()
+    ticks = date_ticks(tr, left, right)
+    # "today" is written at the top of its line, inside the plot: at the bottom it sat on the axis's dates
     return _figure(
         tr("overview.chart.timeline"), 140 + 24 * max(1, len(ordered)), data, barmode="overlay",
         shapes=[_vertical_line(midnight, dash="dash")],
-        annotations=[{"x": midnight, "xref": "x", "y": 0, "yref": "paper", "yanchor": "top", "xanchor": "left",
-                      "text": tr("overview.chart.today"), "showarrow": False}],
-        xaxis={"type": "date", "range": [left.isoformat(), (horizon + timedelta(days=3)).isoformat()],
-               "showgrid": True, "gridcolor": GRID},
+        annotations=[{"x": midnight, "xref": "x", "y": 1, "yref": "paper", "yanchor": "top", "xanchor": "left",
+                      "xshift": 4, "text": tr("overview.chart.today"), "showarrow": False,
+                      "bgcolor": "rgba(255,255,255,0.85)"}],
+        xaxis={"type": "date", "range": [left.isoformat(), right.isoformat()], "showgrid": True, "gridcolor": GRID,
+               "tickmode": "array", "tickvals": [d.isoformat() for d, _ in ticks], "ticktext": [t for _, t in ticks]},
         yaxis={"autorange": "reversed", "tickfont": {"size": 11}})
+
+
+def date_ticks(tr, left: date, right: date) -> list[tuple[date, str]]:
+    """Ticks of a date axis written in the user's language (plotly writes months in English):
+    the 1st of each month, and the 15th when the axis spans less than about seven months;
+    the year shown on the first tick and on each January."""
+    days = [1, 15] if (right - left).days <= 220 else [1]
+    ticks: list[tuple[date, str]] = []
+    year, month = left.year, left.month
+    while date(year, month, 1) <= right:
+        for day in days:
+            tick = date(year, month, day)
+            if left <= tick <= right:
+                label = f"{tick.day} {tr(f'month.short.{tick.month}')}"
+                if not ticks or (tick.month == 1 and day == days[0]):
+                    label += f" {tick.year}"
+                ticks.append((tick, label))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return ticks
 
 
 def monthly_figure(tr, months: Sequence) -> go.Figure:
     """Requests received and answered per month, and the share answered in time. `months`: MonthRow."""
-    labels = [_month_label(tr, m.month) for m in months]
+    labels = [month_label(tr, m.month) for m in months]
     rates = [None if m.on_time_rate is None else round(100 * m.on_time_rate, 1) for m in months]
     return _figure(
         tr("overview.chart.monthly"), 420, [
@@ -80,6 +103,7 @@ def monthly_figure(tr, months: Sequence) -> go.Figure:
              "mode": "lines+markers", "connectgaps": False, "line": {"color": RATE, "width": 3},
              "hovertemplate": "%{y} %<extra></extra>"}],
         barmode="group",
+        xaxis={"type": "category"},  # month names as written: plotly would read "Sep 2026" as a date, in English
         yaxis={"title": {"text": tr("overview.chart.requests")}, "rangemode": "tozero", "gridcolor": GRID},
         yaxis2={"title": {"text": tr("overview.chart.on_time_axis")}, "overlaying": "y", "side": "right",
                 "range": [0, 105], "tickvals": [0, 25, 50, 75, 100], "showgrid": False, "ticksuffix": " %"})
@@ -87,7 +111,7 @@ def monthly_figure(tr, months: Sequence) -> go.Figure:
 
 def department_figure(tr, loads: Sequence) -> go.Figure:
     """Open requests per department, split into late, due within a week and the rest. `loads`: DepartmentLoad."""
-    names = [chart_text(d.name) or tr("overview.unrouted") for d in loads]
+    names = [chart_text(d.name) if d.department_id is not None else tr("overview.unrouted") for d in loads]
     parts = (("late", [d.late for d in loads]), ("soon", [d.soon for d in loads]),
              ("on_track", [d.open - d.late - d.soon for d in loads]))
     return _figure(
@@ -126,6 +150,7 @@ def breach_clock_figure(tr, clocks: Sequence, now: datetime) -> go.Figure:
         xaxis={"title": {"text": tr("overview.chart.hours_axis")}, "gridcolor": GRID, "zeroline": False})
 
 
-def _month_label(tr, month: str) -> str:
+def month_label(tr, month: str) -> str:
+    """"2026-09" → "sept. 2026" (fr), "Sep 2026" (en)."""
     year, number = month.split("-")
     return f"{tr(f'month.short.{int(number)}')} {year}"

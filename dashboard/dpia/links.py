@@ -19,8 +19,8 @@ def linked_to_activity(session: Session, actor: Actor, activity_id: int) -> list
     linked = []
     screening = latest_screening(session, activity.id)
     if screening is not None:
-        linked.append(LinkedCase("dpia_screening", screening.id, "", paris_date(screening.screened_at).isoformat(),
-                                 f"dpia.screening.outcome.{screening.outcome}", False, "dpia-screening"))
+        linked.append(LinkedCase("dpia_screening", screening.id, "", "", f"dpia.screening.outcome.{screening.outcome}",
+                                 False, "dpia-screening", day=paris_date(screening.screened_at)))
     for dpia in session.exec(select(Dpia).where(Dpia.activity_id == activity.id).order_by(Dpia.id.desc())):
         linked.append(LinkedCase("dpia", dpia.id, dpia.reference, dpia.title, f"dpia.status.{dpia.status}",
                                  DpiaStatus(dpia.status) in OPEN_STATUSES, "dpia-detail"))

@@ -23,5 +23,5 @@ def linked_requests(session: Session, actor: Actor, activity_id: int) -> list[Li
         .where(DsrActivity.activity_id == activity_id, common.visible(actor))
         .order_by(DataSubjectRequest.received_on.desc())).all()
     return [LinkedCase(case_type=CASE_TYPE, case_id=r.id, reference=r.reference,
-                       title=f"{r.reference} ({r.received_on.isoformat()})", status=f"dsr.status.{r.status}",
-                       is_open=r.status in OPEN_STATUSES, url_path=f"{CASE_PAGE}?id={r.id}") for r in rows]
+                       title="", status=f"dsr.status.{r.status}", is_open=r.status in OPEN_STATUSES,
+                       url_path=f"{CASE_PAGE}?id={r.id}", day=r.received_on) for r in rows]

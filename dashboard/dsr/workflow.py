@@ -120,7 +120,7 @@ def ask_person(session: Session, actor: Actor, request_id: int, version: int, da
     common.check_day("asked_on", data.asked_on, request)
     if not deadlines.dsr_suspension_allowed(data.asked_on, request.due_on):
         common.refuse(session, actor, request, "dsr.ask_person",
-                      RuleViolation("dsr.error.ask_after_deadline", due=request.due_on.isoformat()))
+                      RuleViolation("dsr.error.ask_after_deadline", due=request.due_on))
     before = _move(request, data.waiting_for)
     if data.waiting_for == Status.AWAITING_IDENTITY:
         request.identity_proof_asked = True
@@ -193,7 +193,7 @@ def extend(session: Session, actor: Actor, request_id: int, version: int, data: 
     if not deadlines.dsr_extension_allowed(request.received_on, today, request.suspended_days,
                                            entity.alsace_moselle):
         common.refuse(session, actor, request, "dsr.extend",
-                      RuleViolation("dsr.error.extension_too_late", due=first_deadline.isoformat()))
+                      RuleViolation("dsr.error.extension_too_late", due=first_deadline))
     common.check_day("notified_on", data.notified_on, request, today)
     if data.notified_on > first_deadline:
         raise common.field_problem("notified_on", "dsr.error.notified_after_deadline")

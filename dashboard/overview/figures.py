@@ -55,6 +55,31 @@ class DeadlineItem:
     due_at: datetime | None  # the instant, for the breach clock
     urgency: str  # late / soon / on_track
 
+    @property
+    def shown_urgency(self) -> str:
+        """What a DPO reads: a running 72-hour clock (an instant deadline not yet passed) is
+        its own group, "within 72 hours", not "within 7 days"."""
+        return "clock" if self.due_at is not None and self.urgency == "soon" else self.urgency
+
+
+def urgency_label(tr, kind: str, urgency: str) -> str:
+    """The name of an urgency for a kind of deadline (the 72-hour clock has its own "soon")."""
+    if urgency in ("soon", "clock") and kind in INSTANT_KINDS:
+        return tr("overview.urgency.clock")
+    return tr(f"overview.urgency.{urgency}")
+
+
+INSTANT_KINDS = frozenset({"breach_notification"})  # deadlines judged to the hour (Art. 33(1))
+
+
+def group_label(tr, item: "DeadlineItem", departments: dict[int, str]) -> str:
+    """The department an item is grouped under: a request not yet routed to one is
+    "not routed" (as in the per-department chart); other cases without a department
+    concern the whole organisation."""
+    if item.department_id is not None and item.department_id in departments:
+        return departments[item.department_id]
+    return tr("overview.unrouted") if item.case_type == "dsr" else tr("overview.group.organisation")
+
 
 @dataclass(frozen=True)
 class DeadlinePage:

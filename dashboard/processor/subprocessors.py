@@ -70,7 +70,7 @@ def decide_objection(session: Session, actor: Actor, subprocessor_id: int, versi
     if sub.status != "notified":
         raise problem("", "processor.error.not_notified")
     if data.objected and paris_today() > sub.objection_deadline:
-        raise problem("", "processor.error.window_closed", deadline=sub.objection_deadline.isoformat())
+        raise problem("", "processor.error.window_closed", deadline=sub.objection_deadline)
     sub.status = "objected" if data.objected else "active"
     sub.objection_note = data.note.strip()
     if not data.objected:

@@ -91,13 +91,14 @@ def test_a_forged_session_value_grants_nothing_and_is_logged(app_org):
     assert [(a.actor_id, a.actor_name) for a in attempts] == [(None, "")]
 
 
-def test_an_ended_session_says_expired_and_logs_no_forgery(app_org):
+def test_a_logged_out_session_says_so_and_logs_no_forgery(app_org):
     at = app_as(app_org, "dpo")
     with db.unit_of_work(app_org.engine) as session:
         auth.logout(session, at.session_state[ui.TOKEN_KEY])
     at.run()
     assert [t.value for t in at.title] == ["Connexion à DPO Desk"]
-    assert [s.value for s in at.success] == ["Votre session a expiré. Merci de vous reconnecter."]
+    # ended by its user (another tab): "logged out", not "session expired" (issue 20)
+    assert [s.value for s in at.success] == ["Vous êtes déconnecté(e). À bientôt !"]
     assert not at.error
     with app_org.session() as session:
         assert not session.exec(select(AuditEntry).where(AuditEntry.action == "auth.forged_session")).all()

@@ -8,6 +8,7 @@ import pytest
 from sqlmodel import select
 
 from dashboard.dsr import intake, work, workflow
+from dashboard.i18n import Translator
 from dashboard.errors import ConcurrentEdit
 from dashboard.validation import InvalidInput
 from models.audit import AuditEntry
@@ -138,7 +139,8 @@ def test_extension_after_the_deadline_is_refused_logged_and_changes_nothing(org)
     with pytest.raises(RuleViolation) as error, org.work() as session:
         workflow.extend(session, org.dpo, request.id, 1, {
             "reasons": "Demande très complexe, plusieurs systèmes.", "notified_on": date(2025, 3, 20)})
-    assert error.value.key == "dsr.error.extension_too_late" and error.value.params["due"] == "2025-04-07"
+    assert error.value.key == "dsr.error.extension_too_late" and error.value.params["due"] == date(2025, 4, 7)
+    assert "07/04/2025" in Translator("fr").error(error.value)  # the date in French, not ISO
     stored = _get(org, request.id)
     assert (stored.extended, stored.due_on, stored.version) == (False, date(2025, 4, 7), 1)
     assert _actions(org, request.id)[-1] == "dsr.extend.refused"

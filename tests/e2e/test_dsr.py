@@ -67,8 +67,12 @@ def test_erasure_request_from_intake_to_destruction_certificate(page, app_url):
     _submit(page, "Émettre le certificat de destruction")
     page.get_by_text("Enregistré.", exact=True).wait_for()
     open_tab(page, "Documents")
-    with page.expect_download() as download_info:  # the certificate, the latest document
-        page.get_by_role("button", name="Télécharger (PDF)").last.click()
+    # the certificate, the latest document: the registry's one download, fetched (logged) then saved
+    page.get_by_role("button", name="Télécharger le document tel qu'émis").last.click()
+    save = page.get_by_role("button", name=re.compile(r"^Enregistrer .*destruction_certificate_fr\.pdf$"))
+    with page.expect_download() as download_info:
+        save.click()
+    assert download_info.value.suggested_filename.endswith("_destruction_certificate_fr.pdf")  # the registry's name
     content = open(download_info.value.path(), "rb").read()
     text = pdf_text(content)
     for expected in ("Certificat de destruction de données personnelles", reference,

@@ -16,7 +16,7 @@ from dashboard import audit_anchor, audit_pack, audit_trail, evidence, evidence_
 from dashboard.access import ReasonRequired
 from dashboard.errors import NotAllowed, RuleViolation
 from dashboard.evidence_room import DocumentFilter
-from dashboard.evidence_verification import Outcome, verify_file
+from dashboard.evidence_verification import Outcome, verify_file, verify_reference
 from dashboard.i18n import Translator
 from dashboard.validation import InvalidInput
 from exports.pdf.base import build_pdf, para
@@ -184,3 +184,40 @@ def test_the_pack_carries_the_signed_checkpoints_of_the_trail(org, contributors)
                          for line in lines)
     with org.session() as session:
         assert {line["db"] for line in lines} == {audit_anchor.database_label(session)}
+
+
+def test_every_file_of_the_pack_verifies_as_part_of_it_manifests_included(org, contributors):
+    """journal-audit.csv, manifest.csv, SHA256SUMS.txt and the rest: each is recognised as a
+    file of the pack (the manifests' own hashes are recorded when the pack is built)."""
+    issue(org)
+    pack = _build(org)
+    archive = zipfile.ZipFile(io.BytesIO(pack.content))
+    names = archive.namelist()
+    assert {"journal-audit.csv", "manifest.csv", "SHA256SUMS.txt", "README.txt"} <= set(names)
+    with org.work() as session:
+        for name in names:
+            if not archive.read(name):
+                continue  # an empty file (no checkpoint yet) answers "empty", whatever pack holds one
+            result = verify_file(session, org.dpo, name.rsplit("/", 1)[-1], archive.read(name))
+            if name.startswith("documents/"):  # a document of the registry: issued under its own number
+                assert result.outcome == Outcome.ISSUED, name
+                continue
+            assert (result.outcome, result.pack_file, result.document and result.document.number) == (
+                Outcome.IN_PACK, name, pack.number), (name, result)
+        # typed as a fingerprint too (a file too large to drop)
+        digest = hashlib.sha256(archive.read("manifest.csv")).hexdigest()
+        typed = verify_reference(session, org.auditor, digest)
+        assert (typed.outcome, typed.pack_file) == (Outcome.IN_PACK, "manifest.csv")
+        # a changed manifest is no longer part of it
+        forged = archive.read("manifest.csv") + b"x;y\r\n"
+        assert verify_file(session, org.dpo, "manifest.csv", forged).outcome == Outcome.UNKNOWN
+
+
+def test_a_pack_file_stays_withheld_from_who_may_not_see_the_pack(org, contributors):
+    issue(org)
+    pack = _build(org)
+    trail = zipfile.ZipFile(io.BytesIO(pack.content)).read("journal-audit.csv")
+    with org.work() as session:
+        result = verify_file(session, org.legal, "journal-audit.csv", trail)
+    assert (result.outcome, result.withheld, result.document, result.pack_file) == (
+        Outcome.IN_PACK, True, None, "")

@@ -105,11 +105,11 @@ def test_audit_trail_page_names_the_broken_entry_and_shows_changes(app_org):
     at = _open(app_as(app_org, "auditeur"), "audit_trail.py")
     assert "Chaîne intacte" in _texts(at, "success")
     at.selectbox(key="audit_action").select("dsr.update").run()
-    assert list(at.dataframe[0].value["Avant → après"]) == ["status: received → closed"]
+    assert list(at.dataframe[0].value["Avant → après"]) == ["État : Reçue → Clôturée"]  # in words, not codes
     at.selectbox(key="audit_open").select(seq).run()
     changes = at.dataframe[1].value
     assert (list(changes["Champ"]), list(changes["Avant"]), list(changes["Après"])) == (
-        ["status"], ["received"], ["closed"])
+        ["État"], ["Reçue"], ["Clôturée"])
     at.button(key="audit_export").click().run()
     assert [b.label for b in at.get("download_button")] == ["Télécharger (CSV)"]
     as_owner(app_org.engine, "UPDATE audit_entry SET object_ref = 'DSR-2026-9999' WHERE seq = :seq", seq=seq)
