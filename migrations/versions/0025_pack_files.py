@@ -2,7 +2,7 @@
 login session ended (a log-out says so, not "session expired").
 
 Revision ID: 0025
-Revises: 0019
+Revises: 0024
 Create Date: 2026-12-03 08:40:00.000000
 
 `evidence_pack_file` lists, for each audit pack in the evidence registry, every file of
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0025'
-down_revision = '0019'
+down_revision = '0024'
 branch_labels = None
 depends_on = None
 

@@ -3,7 +3,7 @@ rejection reason and the adjustments, each evaluation's action plan (person in c
 estimated date) and date, each measure's evaluation, and the comments.
 
 Revision ID: 0026
-Revises: 0024
+Revises: 0025
 Create Date: 2026-12-03 08:35:00.000000
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import models.types
 
 revision = '0026'
-down_revision = '0024'
+down_revision = '0025'
 branch_labels = None
 depends_on = None
 
