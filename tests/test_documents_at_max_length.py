@@ -21,13 +21,15 @@ from pypdf import PdfReader
 from sqlalchemy import JSON, String, Text
 from sqlmodel import SQLModel, select
 
-from dashboard import audit_pack
+from dashboard import audit_pack, retention_documents
 from dashboard.breach import documents as breach_documents
 from dashboard.breach.records import BreachFilter
 from dashboard.dpia import content as dpia_content
 from dashboard.dpia import documents as dpia_documents
 from dashboard.dsr import documents as dsr_documents
-from dashboard.dsr import intake, work, workflow
+from dashboard.dsr import answers, intake, work, workflow
+from dashboard.evidence import readable
+from dashboard.own_retention import run_own_retention
 from dashboard.processor import documents as processor_documents
 from dashboard.processor.registry import RegisterFilter
 from dashboard.register_io import issue_register_pdf
@@ -35,16 +37,19 @@ from exports.audit_pack import SLIP
 from exports.pdf import base as pdf_base
 from exports.pdf.pdfa import make_pdfa
 from models.breach import LETTER_TEXT_FIELDS, LONG_TEXT, AuthorityNotification, Breach, BreachNotification
+from models.answer_letter import LETTER_MAX_CHARS, AnswerLetter
 from models.clock import paris_today
 from models.dpia import Dpia, DpiaAnswer
 from models.dsr import DataSubjectRequest, DsrErasure
+from models.evidence import EvidenceDocument
 from models.processor import ProcessorContract
+from models.retention import RetentionCampaign, RetentionTask
 from models.types import utcnow
 from tests.conftest import demo_sqlite
 from tests.pdf_reading import ink_in_the_margins, layout_problems, pdf_text
 from tests.pdfa_check import parse_pdf_date, pdfa_problems
 
-FILLED_TABLES = ("entity", "dsr_", "breach", "processor", "dpia", "processing_activity", "register_")
+FILLED_TABLES = ("entity", "dsr_", "breach", "processor", "dpia", "processing_activity", "register_", "retention_")
 APPEND_ONLY = ("dsr_answer_template",)  # letter templates: a new revision, never an UPDATE (migration 0021)
 NOT_TEXT = ("reference", "code", "sha256", "country_code", "status", "kind", "phase", "language")
 
@@ -67,6 +72,7 @@ TEXT_LIMITS = {
     ("dsr_request", "proposed_answer"): _limit(workflow.Proposal, "answer"),
     ("dsr_request", "outcome_reasons"): _limit(workflow.Closing, "reasons"),
     ("dsr_search", "notes"): _limit(work.SearchData, "notes"),
+    ("dsr_answer_letter", "body"): LETTER_MAX_CHARS,
 }
 DPIA_TEXT = dpia_content.TEXT_LIMIT  # 20 000
 
@@ -112,6 +118,16 @@ def _fill(session) -> dict[tuple[str, str], str]:
     # maximum too, ending with the same markers as the French columns it translates.
     english = {name: _long(LONG_TEXT, markers["breach", name]) for name in LETTER_TEXT_FIELDS}
     session.execute(Breach.__table__.update().values(letter_texts_en=english))
+    # The demo's two proposed answers: the second is sent in English.
+    letters = session.exec(select(AnswerLetter.id).order_by(AnswerLetter.id)).all()
+    session.execute(AnswerLetter.__table__.update().where(AnswerLetter.id == letters[1]).values(language="en"))
+    # A done task of each campaign moved to intermediate archiving: the certificate's third table.
+    for campaign_id in session.exec(select(RetentionCampaign.id)).all():
+        task_id = session.exec(select(RetentionTask.id).where(
+            RetentionTask.campaign_id == campaign_id, RetentionTask.status == "done")
+            .order_by(RetentionTask.id.desc())).first()
+        session.execute(RetentionTask.__table__.update().where(RetentionTask.id == task_id).values(
+            method="intermediate_archiving", kept_until=paris_today() + timedelta(days=3650)))
     return markers
 
 
@@ -134,6 +150,15 @@ def issued(tmp_path_factory, sqlite_template):
             Breach.notification_deadline < utcnow())).all()
         dpia_id = session.exec(select(DpiaAnswer.dpia_id).order_by(DpiaAnswer.dpia_id)).first() \
             or session.exec(select(Dpia.id)).first()
+        answered = dict(session.exec(select(AnswerLetter.language, AnswerLetter.request_id)).all())
+        campaign_id = session.exec(select(RetentionCampaign.id).order_by(RetentionCampaign.id)).first()
+        task_id = session.exec(select(RetentionTask.id).where(RetentionTask.campaign_id == campaign_id,
+                                                              RetentionTask.status == "done")
+                               .order_by(RetentionTask.id)).first()
+        used = {ack_id, extended_id, erased_id, *answered.values()}
+        expired = session.exec(select(DataSubjectRequest).where(DataSubjectRequest.closed_at.is_not(None),
+                                                                DataSubjectRequest.id.not_in(used))
+                               .order_by(DataSubjectRequest.id)).first()
     documents = {}
     backups = paris_today() + timedelta(days=400)
     built: list[tuple[str, bytes]] = []  # every PDF the shared builder made: (generator module, bytes)
@@ -177,10 +202,28 @@ def issued(tmp_path_factory, sqlite_template):
                                                                                          language)
                 documents["register_extract", language, "description"] = \
                     issue_register_pdf(session, org.dpo, org.entities["MEDICIS"].id, language=language)
+                letter = session.exec(select(AnswerLetter).where(AnswerLetter.request_id == answered[language])).one()
+                documents["dsr.answer_letter", language, "body"] = \
+                    answers.issue(session, org.dpo, letter.request_id, letter.version, {"sent_on": paris_today()})
+                documents["retention.task_certificate", language, "proof"] = \
+                    retention_documents.issue_task_certificate(session, org.dpo, task_id, language)
+                documents["retention.campaign_certificate", language, "proof"] = \
+                    retention_documents.issue_campaign_certificate(session, org.dpo, campaign_id, language)
+                documents["retention.campaign_report", language, "exception_detail"] = \
+                    retention_documents.issue_campaign_report(session, org.dpo, campaign_id, language)
         with org.work() as session:  # the hand-over slip of an audit pack listing all of the above
             pack = audit_pack.build_audit_pack(session, org.auditor, {
                 "date_from": paris_today() - timedelta(days=30), "date_to": paris_today(),
                 "entity_id": org.entities["MEDICIS"].id, "reason": _long(PACK_REASON, "packfinx")})
+        # DPO Desk's own retention job (French only), on a request closed beyond its period.
+        with org.work() as session:
+            session.execute(DataSubjectRequest.__table__.update().where(DataSubjectRequest.id == expired.id)
+                            .values(closed_at=utcnow() - timedelta(days=366 * 6)))
+        markers["dsr_request", "reference"] = expired.reference  # the certificate names cases by reference only
+        report = run_own_retention(org.engine)
+        with org.session() as session:
+            documents["own_retention.certificate", "fr", "references"] = readable(session, session.exec(
+                select(EvidenceDocument).where(EvidenceDocument.number == report.certificate_number)).one())
     org.engine.dispose()
     slip = zipfile.ZipFile(BytesIO(pack.content)).read(SLIP)
     return markers, documents, built, slip
@@ -198,7 +241,14 @@ EXPECTED_END = {  # the long field whose end each kind prints
     "breach.register_pdf": ("breach", "title"),
     "dpia.report": ("dpia_answer", "text"),
     "register_extract": ("processing_activity", "description"),
+    "dsr.answer_letter": ("dsr_answer_letter", "body"),
+    "retention.task_certificate": ("retention_task", "proof"),
+    "retention.campaign_certificate": ("retention_task", "proof"),
+    "retention.campaign_report": ("retention_task", "exception_detail"),
+    "own_retention.certificate": ("dsr_request", "reference"),  # no free text: the case it pseudonymised
 }
+LANGUAGES = {"own_retention.certificate": ("fr",)}  # the job issues it in French (dashboard/own_retention.py)
+NO_FREE_TEXT = {"own_retention.certificate"}  # references, counts and catalogue text only
 
 
 def test_every_kind_is_built_at_maximum_lengths_in_both_languages(issued):
@@ -207,7 +257,7 @@ def test_every_kind_is_built_at_maximum_lengths_in_both_languages(issued):
     a complementary notification of 4 000), in French and in English."""
     markers, documents, _, _ = issued
     kinds = {(kind, language) for kind, language, _ in documents}
-    assert kinds == {(kind, language) for kind in EXPECTED_END for language in ("fr", "en")}
+    assert kinds == {(kind, language) for kind in EXPECTED_END for language in LANGUAGES.get(kind, ("fr", "en"))}
     for (kind, language, source), document in documents.items():
         reader = PdfReader(BytesIO(document.content))
         text = pdf_text(document.content)
@@ -300,7 +350,8 @@ def test_every_pdf_prints_other_scripts_signs_and_stand_ins(issued):
     """Greek and Cyrillic names, "→" and "≥" print as themselves (DejaVu Sans is embedded); an
     emoji and Chinese, which the font lacks, print as readable text rather than empty boxes."""
     _, documents, _, slip = issued
-    for key, content in [*((key, d.content) for key, d in documents.items()), (SLIP, slip)]:
+    for key, content in [*((key, d.content) for key, d in documents.items() if key[0] not in NO_FREE_TEXT),
+                         (SLIP, slip)]:
         text = pdf_text(content)
         for expected in ("Ζωή Παπαδοπούλου", "Дмитрий Иванов", "→", "≥", "[party popper]", "[U+5F20 U+4F1F]"):
             assert expected in text, (key, expected)
@@ -325,3 +376,4 @@ def test_nothing_overflows_into_the_margins(issued, tmp_path):
         seen.add((kind, language))
         assert ink_in_the_margins(document.content, tmp_path) == [], (kind, language)
     assert ink_in_the_margins(slip, tmp_path) == []
+

@@ -17,7 +17,8 @@ KINDS = [("dsr.acknowledgement", "fr"), ("dsr.extension_notice", "fr"), ("dsr.de
          ("processor.destruction_certificate", "fr"), ("processor.clause_report", "fr"),
          ("processor.register_extract", "en"), ("breach.authority_notice", "fr"), ("breach.people_letter", "fr"),
          ("breach.people_letter", "en"), ("breach.register_pdf", "fr"), ("dpia.report", "fr"),
-         ("register_extract", "fr")]
+         ("register_extract", "fr"), ("retention.campaign_certificate", "fr"), ("retention.campaign_report", "fr"),
+         ("retention.task_certificate", "fr")]
 PAGE_OF = re.compile(r"Page (\d+) (?:/|of) (\d+)")
 MIN_INK = 0.03  # share of dark pixels between header and footer; a text page has 6-10 %
 

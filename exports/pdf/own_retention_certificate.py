@@ -64,7 +64,7 @@ def build(tr: Translator, stamp: DocumentStamp, facts: Facts) -> bytes:
         grid_table([tr("own_retention.pdf.col.kind"), tr("own_retention.pdf.col.period"),
                     tr("own_retention.pdf.col.count"), tr("own_retention.pdf.col.closed"),
                     tr("own_retention.pdf.col.documents"), tr("own_retention.pdf.col.sealed")], summary,
-                   widths=[30 * mm, 28 * mm, 17 * mm, 42 * mm, 29 * mm, CONTENT_WIDTH - 146 * mm]),
+                   widths=[30 * mm, 28 * mm, 20 * mm, 39 * mm, 29 * mm, CONTENT_WIDTH - 146 * mm]),
         spacer(2),
         para(tr("own_retention.pdf.what"), "small"),
     ]

@@ -179,8 +179,8 @@ def build_report(tr: Translator, stamp: DocumentStamp, controller: Controller, c
              *_controller_table(tr, controller, campaign),
              heading(tr("retention.pdf.report.by_department")),
              grid_table(header, [[name, *map(str, c)] for name, c in sorted(departments.items())]
-                        + [[tr("retention.pdf.report.total"), *map(str, totals)]],
-                        widths=[CONTENT_WIDTH - 132 * mm] + [22 * mm] * 6),
+                        + [[tr("retention.pdf.report.total"), *map(str, totals)]],  # no header word broken
+                        widths=[CONTENT_WIDTH - 132 * mm, 18 * mm, 28 * mm, 22 * mm, 24 * mm, 20 * mm, 20 * mm]),
              heading(tr("retention.pdf.report.late"))]
     if late:
         story.append(grid_table([tr("retention.col.department"), tr("retention.col.what"), tr("retention.col.due_on"),
