@@ -169,12 +169,17 @@ def test_two_runs_at_once_process_each_case_once_and_neither_fails(org):
     assert chain.intact and docs.intact
 
 
-def test_a_breach_keeps_its_facts_and_loses_its_narrative_and_sealed_audit_parts(org):
+def _closed_breach(org, description: str) -> Breach:
+    """A breach whose description names people, closed on CLOSED."""
     breach = declare(org)
     with org.work() as session:
-        records.update_facts(session, org.dpo, breach.id, breach.version,
-                             facts(org, description="M. Jean Dupont a reçu le tableau de Mme Lefèvre."))
+        records.update_facts(session, org.dpo, breach.id, breach.version, facts(org, description=description))
     _close(org, "breach", breach.id)
+    return breach
+
+
+def test_a_breach_keeps_its_facts_and_loses_its_narrative_and_sealed_audit_parts(org):
+    breach = _closed_breach(org, "M. Jean Dupont a reçu le tableau de Mme Lefèvre.")
     with org.session() as session:
         entry = session.exec(select(AuditEntry).where(AuditEntry.action == "breach.update")).one()
         assert "Dupont" not in str(entry.details) and entry.details["sealed_fields"] == ["description"]
@@ -409,11 +414,7 @@ def test_a_document_read_twice_in_one_session_is_not_taken_for_tampering(org):
 def test_a_breach_is_no_longer_found_by_a_name_that_was_in_its_description(org):
     from dashboard import person_search
 
-    breach = declare(org)
-    with org.work() as session:
-        records.update_facts(session, org.dpo, breach.id, breach.version,
-                             facts(org, description="Le relevé de M. Théo Vasseur a été envoyé à un autre adhérent."))
-    _close(org, "breach", breach.id)
+    breach = _closed_breach(org, "Le relevé de M. Théo Vasseur a été envoyé à un autre adhérent.")
     reason = "Demande d'effacement de M. Vasseur"
     with org.work() as session:
         assert [h.reference for h in person_search.search_person(session, org.dpo, "vasseur", reason)] \
