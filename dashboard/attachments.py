@@ -6,6 +6,16 @@ a ZIP opened only to bound what it would unpack to), then stored byte for byte w
 its SHA-256, never changed (triggers of migration 0022). `manage.py verify-documents`
 hashes the attachments again with the registry's documents (`verify_attachments`).
 
+Files of requests and breaches (SEALED_CASE_TYPES: the letter or e-mail received, the
+data extract sent name the person) are stored encrypted under their case's key, as the
+registry stores their documents (dashboard/evidence.py, dashboard/case_keys.py): `sha256`
+and `size` stay those of the file as uploaded, `envelope_sha256` is that of the stored
+bytes. The retention job destroys the key at the end of the period: the file stays
+verifiable and becomes unreadable (a download says when and under which rule it was
+destroyed). Processor and DPIA files (a processor's attestation, a signed contract, an
+audit report) are about the organisation and its processors, not about data subjects:
+they are kept in clear. Files attached before migration 0028 stay in clear too.
+
 Who: an attachment is seen by whoever may open its case, by the case's own rule
 (`_CASES`: a department head only the requests routed to his department, auditors
 read-only); it is added by a writer who may work the case. Every upload, refusal,
@@ -24,7 +34,7 @@ from pydantic import BaseModel, Field, field_validator
 from sqlalchemy.orm import defer
 from sqlmodel import Session, select
 
-from dashboard import audit, config, evidence
+from dashboard import audit, case_keys, config, evidence
 from dashboard.access import access_reason
 from dashboard.actor import Actor
 from dashboard.breach import records as breach_records
@@ -40,6 +50,18 @@ from models.roles import Capability
 from models.types import utcnow
 
 OBJECT_TYPE = "case_attachment"
+# Their files name the data subject: stored encrypted under the case's key (see above).
+SEALED_CASE_TYPES = evidence.SEALED_CASE_TYPES
+
+
+def purpose(case_type: str, case_id: int, sha256: str) -> str:
+    """What an attachment's envelope is bound to: its case and its file (unique per case,
+    uq_case_attachment_file), so that an envelope moved to another row fails to open."""
+    return f"attachment:{case_type}:{case_id}:{sha256}"
+
+
+def _row_purpose(row) -> str:
+    return purpose(row.case_type, row.case_id, row.sha256)
 
 
 @dataclass(frozen=True)
@@ -182,10 +204,15 @@ def upload(session: Session, actor: Actor, case_type: str, case_id: int, *, file
         CaseAttachment.sha256 == digest)).first()
     if twin is not None:
         raise RuleViolation("attachment.already_attached", name=twin)
+    stored, envelope = content, None
+    if case.case_type in SEALED_CASE_TYPES:
+        stored = case_keys.seal(session, case.case_type, case.case_id, purpose(case.case_type, case.case_id, digest),
+                                content)
+        envelope = evidence.sha256_hex(stored)
     attachment = CaseAttachment(
         case_type=case.case_type, case_id=case.case_id, case_ref=case.reference, entity_id=case.entity_id,
         kind=data.attachment_kind, description=data.attachment_description, filename=name, file_type=file_type,
-        media_type=MEDIA_TYPES[file_type], size=len(content), sha256=digest, content=content,
+        media_type=MEDIA_TYPES[file_type], size=len(content), sha256=digest, envelope_sha256=envelope, content=stored,
         uploaded_at=utcnow(), uploaded_by_id=actor.user_id, uploaded_by_name=actor.full_name)
     session.add(attachment)
     session.flush()
@@ -229,16 +256,40 @@ def download(session: Session, actor: Actor, attachment_id: int, reason: str | N
     """The file as it was attached, byte for byte; the download is an audit entry with the reason."""
     attachment, case = _attachment(session, actor, attachment_id, "attachment.download", with_content=True)
     recorded = access_reason(actor, is_assignee=case.handles, reason=reason)
+    content = readable(session, attachment)
     _record(session, actor, "attachment.download", case, attachment_id=attachment.id, reason=recorded,
             sha256=attachment.sha256, size=attachment.size)
-    return Download(attachment.filename, attachment.media_type, bytes(attachment.content), attachment.sha256)
+    return Download(attachment.filename, attachment.media_type, content, attachment.sha256)
+
+
+def readable(session: Session, attachment: CaseAttachment) -> bytes:
+    """The file as uploaded: decrypted when stored encrypted and checked against the
+    recorded SHA-256 and size. case_keys.Shredded when its key was destroyed at the end of
+    the retention period (the same message as a registry document), case_keys.Tampered
+    when the stored bytes or the key were changed behind the application's back."""
+    stored = bytes(attachment.content)
+    if attachment.envelope_sha256 is None:
+        return stored
+    if evidence.sha256_hex(stored) != attachment.envelope_sha256.lower():
+        raise case_keys.Tampered(what=label(attachment.id, attachment.case_ref))
+    plain = case_keys.open_envelope(session, stored, _row_purpose(attachment), attachment.case_type,
+                                    attachment.case_id)
+    if evidence.sha256_hex(plain) != attachment.sha256.lower() or len(plain) != attachment.size:
+        raise case_keys.Tampered(what=label(attachment.id, attachment.case_ref))
+    return plain
 
 
 def verify(session: Session, actor: Actor, attachment_id: int) -> AttachmentCheck:
     """Hash the stored bytes again and compare with the SHA-256 recorded at upload."""
     attachment, case = _attachment(session, actor, attachment_id, "attachment.verify", with_content=True)
-    actual = evidence.sha256_hex(bytes(attachment.content))
-    intact = actual == attachment.sha256.lower() and len(attachment.content) == attachment.size
+    if attachment.envelope_sha256 is None:
+        actual = evidence.sha256_hex(bytes(attachment.content))
+        intact = actual == attachment.sha256.lower() and len(attachment.content) == attachment.size
+    else:  # the stored bytes against their envelope hash, and the file itself while its key exists
+        check = evidence.verify_stored(session, CaseAttachment, CaseAttachment.case_ref, label, sealed=_row_purpose,
+                                       only=attachment.id)
+        intact = check.intact
+        actual = check.mismatches[0].actual if check.mismatches else attachment.sha256
     _record(session, actor, "attachment.verify", case, attachment_id=attachment.id, intact=intact,
             recorded=attachment.sha256, actual=actual)
     return AttachmentCheck(attachment.id, attachment.filename, intact, attachment.sha256, actual)
@@ -252,4 +303,5 @@ def label(attachment_id: int, case_ref: str) -> str:
 def verify_attachments(session: Session, batch: int = 50) -> evidence.DocumentCheck:
     """Every attachment's bytes hashed again against the SHA-256 and size recorded at upload
     (run by `manage.py verify-documents` with the registry's own check)."""
-    return evidence.verify_stored(session, CaseAttachment, CaseAttachment.case_ref, label, batch=batch)
+    return evidence.verify_stored(session, CaseAttachment, CaseAttachment.case_ref, label, batch=batch,
+                                  sealed=_row_purpose)

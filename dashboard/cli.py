@@ -271,6 +271,7 @@ def cmd_verify_documents(args) -> int:
         attached = attachments.verify_attachments(session)
     report.checked += attached.checked
     report.mismatches.extend(attached.mismatches)
+    report.shredded += attached.shredded
     if report.intact:
         _say("cli.documents_intact", checked=report.checked)
         if report.shredded:

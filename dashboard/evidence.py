@@ -295,7 +295,7 @@ def verify_documents(session: Session, batch: int = 50) -> DocumentCheck:
         for document_id, number, recorded, size, content, envelope, case_type, case_id in rows:
             if envelope is not None:
                 mismatch = _sealed_mismatch(session, number, recorded, size, bytes(content), envelope, case_type,
-                                            case_id)
+                                            case_id, purpose(number))
                 if mismatch is not None:
                     report.mismatches.append(mismatch)
                 elif _is_shredded(session, bytes(content)):
@@ -314,7 +314,7 @@ def _is_shredded(session: Session, stored: bytes) -> bool:
 
 
 def _sealed_mismatch(session: Session, number: str, recorded: str, size: int, stored: bytes, envelope: str,
-                     case_type: str, case_id: int | None) -> Mismatch | None:
+                     case_type: str, case_id: int | None, bound_to: str) -> Mismatch | None:
     """A document stored encrypted: its stored bytes against the envelope's SHA-256 (true
     even after shredding); while its key exists, the decrypted document against the
     issued SHA-256 and size too. A key changed or erased behind the app's back is a mismatch."""
@@ -322,7 +322,7 @@ def _sealed_mismatch(session: Session, number: str, recorded: str, size: int, st
     if actual != envelope.lower():
         return Mismatch(number, envelope, actual)
     try:
-        plain = case_keys.open_envelope(session, stored, purpose(number), case_type, case_id)
+        plain = case_keys.open_envelope(session, stored, bound_to, case_type, case_id)
     except case_keys.Shredded:
         return None
     except case_keys.Tampered:
@@ -334,19 +334,40 @@ def _sealed_mismatch(session: Session, number: str, recorded: str, size: int, st
 
 
 def verify_stored(session: Session, model, label_column, label: Callable[[int, Any], str] = lambda _, value: value,
-                  batch: int = 50) -> DocumentCheck:
-    """The check of `verify_documents` for any other table of files kept in clear (id, sha256,
-    size, content); `label(id, label_column's value)` names a file whose bytes no longer match."""
+                  batch: int = 50, sealed: Callable[[Any], str] | None = None,
+                  only: int | None = None) -> DocumentCheck:
+    """The check of `verify_documents` for any other table of files (id, sha256, size,
+    content); `label(id, label_column's value)` names a file whose bytes no longer match.
+    With `sealed(row) -> purpose`, the table also has `envelope_sha256`, `case_type` and
+    `case_id`: a row whose `envelope_sha256` is set is stored encrypted under its case's
+    key and checked like a sealed document of the registry (stored bytes always, the
+    decrypted file while the key exists; `shredded` counts those whose key was destroyed).
+    `only`: check that one row."""
     report = DocumentCheck()
     last_id = 0
+    columns = [model.id, label_column, model.sha256, model.size, model.content]
+    if sealed is not None:
+        columns += [model.envelope_sha256, model.case_type, model.case_id]
     while True:
-        rows = session.exec(select(model.id, label_column, model.sha256, model.size, model.content)
-                            .where(model.id > last_id).order_by(model.id).limit(batch)).all()
+        query = select(*columns).where(model.id > last_id)
+        if only is not None:
+            query = query.where(model.id == only)
+        rows = session.exec(query.order_by(model.id).limit(batch)).all()
         if not rows:
             return report
-        for row_id, value, recorded, size, content in rows:
-            actual = sha256_hex(bytes(content))
-            if actual != recorded.lower() or len(content) != size:
-                report.mismatches.append(Mismatch(label(row_id, value), recorded, actual))
+        for row in rows:
+            row_id, value, recorded, size, content = row[:5]
+            name, stored = label(row_id, value), bytes(content)
+            if sealed is not None and row.envelope_sha256 is not None:
+                mismatch = _sealed_mismatch(session, name, recorded, size, stored, row.envelope_sha256,
+                                            row.case_type, row.case_id, sealed(row))
+                if mismatch is not None:
+                    report.mismatches.append(mismatch)
+                elif _is_shredded(session, stored):
+                    report.shredded += 1
+            else:
+                actual = sha256_hex(stored)
+                if actual != recorded.lower() or len(stored) != size:
+                    report.mismatches.append(Mismatch(name, recorded, actual))
             report.checked += 1
             last_id = row_id

@@ -11,9 +11,11 @@ For each closed request or breach whose period ended and that is not yet pseudon
    empties its personal fields: a second run at the same time waits for the first one's
    row lock (PostgreSQL) or write lock (SQLite), then finds nothing left to claim; a
    rerun later finds nothing either;
-2. its key is destroyed (dashboard/case_keys.py): its documents in the evidence registry
-   and the sealed parts of its audit entries become unreadable, their SHA-256 and the
-   audit chain still verify (`verify-documents`, `verify-audit --full`);
+   With it, a request's answer letter loses its text (the issued PDF is sealed) and a
+   breach's person-search text (`search_text`) is recomputed from the fields left;
+2. its key is destroyed (dashboard/case_keys.py): its documents in the evidence registry,
+   its attachments and the sealed parts of its audit entries become unreadable, their
+   SHA-256 and the audit chain still verify (`verify-documents`, `verify-audit --full`);
 3. an `own_retention.pseudonymise` audit entry names the case, the period and the counts.
 
 When a run did anything, a retention certificate (PDF, French) goes into the evidence
@@ -24,19 +26,23 @@ what is kept, why and until when, and the documents issued before encryption exi
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import SimpleNamespace
 
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
-from dashboard import audit, case_keys, db, evidence
+from dashboard import attachments, audit, case_keys, db, evidence
 from dashboard.actor import SYSTEM
 from dashboard.i18n import Translator
 from exports.pdf import own_retention_certificate
+from models.answer_letter import AnswerLetter
+from models.attachment import CaseAttachment
 from models.breach import Breach
 from models.dsr import DataSubjectRequest, DsrRecipient, DsrSearch, DsrSuspension
 from models.errors import RuleViolation
 from models.evidence import EvidenceDocument
 from models.org import Entity
+from models.person_search import SEARCH_TEXT_FIELDS, breach_search_text
 from models.own_retention import (BREACH_CLEARED, BREACH_CLEARED_JSON, DEFAULT_MONTHS, DSR_CLEARED, KINDS,
                                   AuditSealed, OwnRetentionRule, is_due, period_ends, valid_months)
 from models.types import as_utc, utcnow
@@ -142,15 +148,32 @@ def _claim(session: Session, item: Due, now: datetime) -> bool:
     for child, column in _CHILDREN.get(item.kind, ()):
         session.execute(update(child).where(child.request_id == item.case_id).values({column: ""})
                         .execution_options(synchronize_session=False))
+    if item.kind == "dsr":  # the answer letter's text names the person and their address; its PDF is sealed
+        session.execute(update(AnswerLetter).where(AnswerLetter.request_id == item.case_id)
+                        .values(body="", version=AnswerLetter.version + 1)
+                        .execution_options(synchronize_session=False))
+    else:  # the person search's folded copy of the free texts, recomputed from what is left
+        kept = session.execute(select(*(getattr(Breach, name) for name in SEARCH_TEXT_FIELDS))
+                               .where(Breach.id == item.case_id)).one()
+        text = breach_search_text(SimpleNamespace(**dict(zip(SEARCH_TEXT_FIELDS, kept, strict=True))))
+        session.execute(update(Breach).where(Breach.id == item.case_id).values(search_text=text)
+                        .execution_options(synchronize_session=False))
     return True
 
 
 def _documents(session: Session, item: Due) -> tuple[int, tuple[str, ...]]:
-    """(documents stored encrypted, numbers of the documents stored in clear) of the case."""
+    """(documents and attachments stored encrypted, numbers of the documents and labels of
+    the attachments stored in clear) of the case."""
     rows = session.exec(select(EvidenceDocument.number, EvidenceDocument.envelope_sha256)
                         .where(EvidenceDocument.case_type == item.kind, EvidenceDocument.case_id == item.case_id)
                         .order_by(EvidenceDocument.id)).all()
-    return sum(1 for _, env in rows if env is not None), tuple(number for number, env in rows if env is None)
+    files = session.exec(select(CaseAttachment.id, CaseAttachment.case_ref, CaseAttachment.envelope_sha256)
+                         .where(CaseAttachment.case_type == item.kind, CaseAttachment.case_id == item.case_id)
+                         .order_by(CaseAttachment.id)).all()
+    sealed = sum(1 for _, env in rows if env is not None) + sum(1 for *_, env in files if env is not None)
+    legacy = tuple(number for number, env in rows if env is None)
+    legacy += tuple(attachments.label(i, ref) for i, ref, env in files if env is None)
+    return sealed, legacy
 
 
 def _sealed_parts(session: Session, item: Due) -> int:

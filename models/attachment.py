@@ -2,7 +2,9 @@
 or e-mail received, the data extract sent, a processor's attestation, a signed
 contract, an audit report. Kept byte for byte with their SHA-256, like the documents
 the application issues (models.evidence); rows are never updated nor deleted —
-migration 0022 installs the same triggers as the evidence registry's.
+migration 0022 installs the same triggers as the evidence registry's. Files of requests
+and breaches are stored encrypted under their case's key (dashboard/attachments.py,
+`envelope_sha256`) so that the end of the retention period can make them unreadable.
 
 The declared kind comes from a fixed list. "identity_document" is in the list only so
 that the refusal can say why: the tool records that identity was verified, never a
@@ -70,7 +72,10 @@ class CaseAttachment(SQLModel, table=True):
     file_type: str = Field(max_length=10)  # a key of EXTENSIONS, as read from the bytes
     media_type: str = Field(max_length=100)
     size: int
-    sha256: str = Field(max_length=64, index=True)
+    sha256: str = Field(max_length=64, index=True)  # of the file as uploaded
+    # Of the stored bytes when they are the file encrypted under its case's key (requests and
+    # breaches, dashboard/attachments.py); None when the file is stored in clear.
+    envelope_sha256: Optional[str] = Field(default=None, max_length=64)
     content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     uploaded_at: datetime = Field(sa_type=UTCDateTime, index=True)
     uploaded_by_id: Optional[int] = Field(default=None, foreign_key="app_user.id")

@@ -22,7 +22,8 @@ retention period anyone could justify for this purpose).
 
 What is pseudonymised at the end of the period, field by field, is listed in
 DSR_CLEARED / BREACH_CLEARED with the reason each kept field stays (KEPT); the
-encrypted parts (documents issued for the case, sealed parts of audit entries) become
+encrypted parts (documents issued for the case, files attached to it, sealed parts of
+audit entries) become
 unreadable when the case's key is destroyed (crypto-shredding, dashboard/case_keys.py).
 """
 
@@ -49,14 +50,17 @@ RULE_NAME = "own_retention.rule"  # the rule named on a shredded document: "Art.
 # request's reference (no personal data, shown instead of the name), the contact and
 # the duplicate-finding keys are emptied, and free texts written about or by the person
 # (the request's description, the department's proposed answer, the search notes, the
-# suspension and recipient notes) are emptied.
+# suspension and recipient notes) are emptied, and so is the answer letter's text (it holds
+# the person's name and address; the issued letter is a sealed document of the registry).
 DSR_CLEARED = ("requester_name", "requester_contact", "requester_name_key", "requester_contact_key",
                "description", "proposed_answer")
-DSR_CHILD_CLEARED = {"dsr_search": ("notes",), "dsr_suspension": ("note",), "dsr_recipient": ("note",)}
+DSR_CHILD_CLEARED = {"dsr_search": ("notes",), "dsr_suspension": ("note",), "dsr_recipient": ("note",),
+                     "dsr_answer_letter": ("body",)}
 # Breach fields emptied: the narrative texts in which the people concerned are named or
 # described (description, discovery, cause details, data details, the Art. 34 exception's
 # details, the letter to the people and its English version, the means used to reach them,
-# the closing note).
+# the closing note). The breach's person-search text (`search_text`, models/person_search.py)
+# is then recomputed from the fields left, so a name that was only in those texts finds nothing.
 BREACH_CLEARED = ("description", "discovery", "cause_details", "data_details", "art34_exception_details",
                   "people_summary", "people_advice", "people_information_means", "closing_note")
 BREACH_CLEARED_JSON = ("letter_texts_en",)

@@ -169,12 +169,17 @@ def test_two_runs_at_once_process_each_case_once_and_neither_fails(org):
     assert chain.intact and docs.intact
 
 
-def test_a_breach_keeps_its_facts_and_loses_its_narrative_and_sealed_audit_parts(org):
+def _closed_breach(org, description: str) -> Breach:
+    """A breach whose description names people, closed on CLOSED."""
     breach = declare(org)
     with org.work() as session:
-        records.update_facts(session, org.dpo, breach.id, breach.version,
-                             facts(org, description="M. Jean Dupont a reçu le tableau de Mme Lefèvre."))
+        records.update_facts(session, org.dpo, breach.id, breach.version, facts(org, description=description))
     _close(org, "breach", breach.id)
+    return breach
+
+
+def test_a_breach_keeps_its_facts_and_loses_its_narrative_and_sealed_audit_parts(org):
+    breach = _closed_breach(org, "M. Jean Dupont a reçu le tableau de Mme Lefèvre.")
     with org.session() as session:
         entry = session.exec(select(AuditEntry).where(AuditEntry.action == "breach.update")).one()
         assert "Dupont" not in str(entry.details) and entry.details["sealed_fields"] == ["description"]
@@ -402,3 +407,105 @@ def test_a_document_read_twice_in_one_session_is_not_taken_for_tampering(org):
     with org.session() as session:
         stored = session.get(EvidenceDocument, issued.id)
         assert evidence.readable(session, evidence.readable(session, stored)).content == issued.content
+
+
+# ------------------------------------------------------------------ what the features written alongside added
+
+def test_a_breach_is_no_longer_found_by_a_name_that_was_in_its_description(org):
+    from dashboard import person_search
+
+    breach = _closed_breach(org, "Le relevé de M. Théo Vasseur a été envoyé à un autre adhérent.")
+    reason = "Demande d'effacement de M. Vasseur"
+    with org.work() as session:
+        assert [h.reference for h in person_search.search_person(session, org.dpo, "vasseur", reason)] \
+            == [breach.reference]
+    own_retention.run_own_retention(org.engine, ENDS)
+    with org.work() as session:
+        assert person_search.search_person(session, org.dpo, "Théo Vasseur", reason) == []
+        stored = session.get(Breach, breach.id)
+        assert "vasseur" not in stored.search_text and stored.search_text  # the kept title is still searchable
+        assert [h.reference for h in person_search.search_person(session, org.dpo, stored.title, reason)] \
+            == [breach.reference]
+
+
+def test_the_answer_letters_text_is_erased(org, closed_request):
+    from models.answer_letter import AnswerLetter
+
+    request, _ = closed_request
+    with org.work() as session:
+        session.add(AnswerLetter(request_id=request.id, kind="access", language="fr", outcome="granted",
+                                 body="Madame Inès Moreau\n12 rue des Lilas, 69003 Lyon\n\nMadame,",
+                                 proposed_by_name="Claire Fontaine", edited_by_name="Claire Fontaine"))
+    own_retention.run_own_retention(org.engine, ENDS)
+    with org.session() as session:
+        letter = session.exec(select(AnswerLetter).where(AnswerLetter.request_id == request.id)).one()
+        assert letter.body == "" and letter.version == 2
+        assert letter.kind == "access" and letter.outcome == "granted"  # the facts of the answer stay
+
+
+def _attach(org, request_id, content=None):
+    from dashboard import attachments
+    from tests.attachments.files import pdf
+
+    with org.work() as session:
+        return attachments.upload(session, org.dpo, "dsr", request_id, filename="courrier Moreau.pdf",
+                                  content=content or pdf(), kind="incoming_letter",
+                                  reason="Réponse à la demande d'accès")
+
+
+def test_a_requests_attachment_is_stored_encrypted_then_verifiable_and_unreadable(org, monkeypatch, capsys):
+    from dashboard import attachments
+    from models.attachment import CaseAttachment
+    from tests.attachments.files import pdf
+
+    request = make_request(org, requester_name="Inès Moreau")
+    letter = pdf()
+    row = _attach(org, request.id, letter)
+    with org.work() as session:
+        stored = session.get(CaseAttachment, row.id)
+        assert bytes(stored.content) != letter and case_keys.is_envelope(bytes(stored.content))
+        assert stored.sha256 == evidence.sha256_hex(letter) and stored.size == len(letter)
+        assert stored.envelope_sha256 == evidence.sha256_hex(bytes(stored.content))
+        assert attachments.download(session, org.dpo, row.id, "Contrôle").content == letter
+    _close(org, "dsr_request", request.id)
+    report = own_retention.run_own_retention(org.engine, ENDS)
+    assert report.done[0].documents_shredded == 1 and report.done[0].legacy_documents == ()
+    with org.work() as session:
+        check = attachments.verify_attachments(session)
+        assert check.intact and check.checked == 1 and check.shredded == 1
+        assert attachments.verify(session, org.dpo, row.id).intact
+        with pytest.raises(case_keys.Shredded) as gone:
+            attachments.download(session, org.dpo, row.id, "Contrôle")
+    document_message = Translator("fr").error(case_keys.shredded(_key(org, request.id)))
+    assert Translator("fr").error(gone.value) == document_message and "31/03/2026" in document_message
+    monkeypatch.setenv("DATABASE_URL", org.engine.url.render_as_string(hide_password=False))
+    assert cli.main(["verify-documents"]) == 0
+    assert "2" in capsys.readouterr().out  # the attachment and the certificate are destroyed or intact
+
+
+def _key(org, request_id):
+    with org.session() as session:
+        return case_keys.find(session, "dsr", request_id)
+
+
+@pytest.mark.parametrize("when", ["before", "after"])
+def test_tampering_with_an_encrypted_attachments_stored_bytes_is_detected(org, when):
+    from dashboard import attachments
+    from models.attachment import CaseAttachment
+
+    request = make_request(org, requester_name="Inès Moreau")
+    row = _attach(org, request.id)
+    if when == "after":
+        _close(org, "dsr_request", request.id)
+        own_retention.run_own_retention(org.engine, ENDS)
+    with org.session() as session:
+        stored = bytearray(session.get(CaseAttachment, row.id).content)
+    stored[-1] ^= 0x01
+    as_owner(org.engine, "UPDATE case_attachment SET content = :c WHERE id = :i", c=bytes(stored), i=row.id)
+    with org.work() as session:
+        check = attachments.verify_attachments(session)
+        assert not check.intact and [m.number for m in check.mismatches] == [f"{request.reference} / PJ-{row.id}"]
+        assert not attachments.verify(session, org.dpo, row.id).intact
+        with pytest.raises(case_keys.Tampered):
+            attachments.download(session, org.dpo, row.id, "Contrôle")
+

@@ -85,3 +85,19 @@ def test_person_search_page_refuses_a_department_head(app_org):
     except ValueError:
         return  # not in the head's navigation at all
     assert "person_search" not in _shown(at) and at.error
+
+
+def test_downloading_a_destroyed_attachment_says_when_and_under_which_rule(app_org):
+    """The retention job destroyed the request's key: the file is named, its download says it
+    was destroyed (the registry's message), no traceback."""
+    from dashboard import own_retention
+    from tests.test_own_retention import ENDS, _close
+
+    request, row = _with_attachment(app_org)
+    _close(app_org, "dsr_request", request.id)
+    assert own_retention.run_own_retention(app_org.engine, ENDS).count == 1
+    at = _page(app_org, "dpo", "dsr_case.py", id=str(request.id))
+    at.button(key=f"att_dsr_{request.id}_{row.id}_fetch").click().run()
+    assert not at.exception
+    assert any("a été détruit le 31/03/2026" in e.value for e in at.main.error), _shown(at)
+    assert not [b for b in at.get("download_button")]  # nothing to save

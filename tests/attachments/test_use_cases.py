@@ -183,7 +183,7 @@ def test_any_description_and_name_is_kept_literally_or_refused_in_words(org, cas
     assert row.description == description.strip() and len(row.filename) <= 200
     with org.session() as session:
         stored = session.get(CaseAttachment, row.id)
-        assert bytes(stored.content) == content and stored.description == description.strip()
+        assert attachments.readable(session, stored) == content and stored.description == description.strip()
 
 
 def test_the_database_refuses_to_change_or_delete_an_attachment(org, cases):
@@ -253,3 +253,18 @@ def test_two_people_sending_the_same_file_at_once_keep_one(org, cases):
     assert outcome == {"second": "refused"}
     with org.session() as session:
         assert [a.filename for a in session.exec(select(CaseAttachment))] == ["extraction.csv"]
+
+
+def test_files_of_requests_and_breaches_are_stored_encrypted_those_of_processors_and_dpias_in_clear(org, cases):
+    """The retention job destroys a request's or a breach's key (tests/test_own_retention.py);
+    processor and DPIA files concern the organisation, not data subjects."""
+    from dashboard import case_keys, evidence
+
+    for case_type, case_id in cases.items():
+        row = _upload(org, org.dpo, case_type, case_id, content=pdf(), name="piece.pdf", kind="other")
+        with org.session() as session:
+            stored = session.get(CaseAttachment, row.id)
+            sealed = case_type in ("dsr", "breach")
+            assert (bytes(stored.content) != pdf()) is sealed and (stored.envelope_sha256 is not None) is sealed
+            assert case_keys.is_envelope(bytes(stored.content)) is sealed
+            assert stored.sha256 == evidence.sha256_hex(pdf()) and attachments.readable(session, stored) == pdf()

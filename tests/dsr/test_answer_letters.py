@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 from sqlmodel import func, select
 
+from dashboard import evidence
 from dashboard.dsr import answers, queries, work, workflow
 from dashboard.errors import ConcurrentEdit, NotAllowed
 from dashboard.validation import InvalidInput
@@ -329,10 +330,11 @@ def test_issue_records_the_pdf_and_the_sent_date_once(staff_request):
     assert again.id == document.id
     with org.session() as session:
         stored = session.exec(select(EvidenceDocument).where(EvidenceDocument.kind == answers.KIND_ANSWER)).all()
+        issued = [evidence.readable(session, d).content for d in stored]  # stored encrypted under the case key
         view = answers.answer_of(session, org.auditor, request.id)
         entries = session.exec(select(AuditEntry).where(AuditEntry.object_ref == request.reference)
                                .order_by(AuditEntry.seq)).all()
-    assert len(stored) == 1 and stored[0].sha256 == hashlib.sha256(stored[0].content).hexdigest()
+    assert len(stored) == 1 and stored[0].sha256 == hashlib.sha256(issued[0]).hexdigest()
     assert stored[0].case_ref == request.reference and stored[0].language == "fr"
     assert view.letter.sent_on == sent_on and view.document_number == document.number
     content = pdf_text(stored[0].content)
