@@ -188,10 +188,12 @@ def demo_sqlite(tmp_path_factory, sqlite_template) -> tuple[str, Org]:
     return url, org
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     """Under xdist (`manage.py test` runs `-n 2 --dist loadgroup`), the browser tests run
     one after the other on one worker, sharing its app server and Chromium, while the
-    other tests share both workers."""
+    other tests share both workers. First among the hooks: xdist's worker reads the group
+    marker in its own hook, and a marker added after it would leave the group empty."""
     for item in items:
         if item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.xdist_group("browser"))
