@@ -391,9 +391,10 @@ with tabs[6]:
         if letter.edited_at:
             st.caption(tr("answer.case.edited_by", name=md(letter.edited_by_name), at=tr.datetime(letter.edited_at)))
         if issued:
-            st.download_button(tr("common.download_pdf"), data=pdf_of(answer.document_id),
-                               file_name=f"{answer.document_number}.pdf", mime="application/pdf",
-                               key=f"dsr_answer_dl_{answer.document_id}", on_click="ignore")
+            issued_doc = next((d for d in view.documents if d.id == answer.document_id), None)
+            if issued_doc is not None:  # the registry's one download pattern, as on the Documents tab
+                evidence_ui.issued_document(issued_doc, case_ref=r.reference, fetch=fetched(issued_doc.id),
+                                            key=f"dsr_answer_dl_{issued_doc.id}")
         if view.can_decide and not issued and r.status not in (Status.CLOSED, Status.WITHDRAWN):
             letter_seen = forms.version("letter", letter.version)  # the answer's version this user saw
             if still_to_complete(letter.body):

@@ -83,8 +83,10 @@ def test_head_proposes_dpo_edits_and_issues_the_answer(page, app_url, e2e_databa
     expect(page.get_by_test_id("stMain")).to_contain_text(f"Réponse émise ({number}) et envoyée le {sent}.")
 
     open_tab(page, "Réponse")
+    page.locator("[class*='st-key-dsr_answer_dl_'][class*='_fetch']").get_by_role("button").click()
+    wait_idle(page)
     with page.expect_download() as download_info:
-        page.locator("[class*='st-key-dsr_answer_dl_']").get_by_role("button").click()
+        page.locator("[class*='st-key-dsr_answer_dl_'][class*='_save']").get_by_role("button").click()
     text = pdf_text(open(download_info.value.path(), "rb").read())
     for expected in ("Rectification de vos données personnelles", reference, "Hugo Réponse-Testeur",
                      "7 rue des Essais", "article 16 du RGPD", "enregistrée depuis le 1er décembre", number,

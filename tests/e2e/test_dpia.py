@@ -108,8 +108,11 @@ def test_screen_fill_validate_and_download_the_report(page, app_url):
     people.get_by_label("Pourquoi leur avis n'a pas été recueilli").fill(
         "Les représentants du personnel ont été informés en CSE.")
     _save(people)
-    decision = _forms(page).nth(2)
-    decision.get_by_label("Décision prise par (nom, fonction)").fill("Bernard Lacombe, directeur général")
+    settle(page)  # the people's-view save may still be redrawing the forms: a value typed now would be lost
+    decision = _forms(page).filter(has=page.get_by_label("Décision prise par (nom, fonction)"))
+    decided_by = decision.get_by_label("Décision prise par (nom, fonction)")
+    decided_by.fill("Bernard Lacombe, directeur général")
+    expect(decided_by).to_have_value("Bernard Lacombe, directeur général")
     decision.get_by_role("button", name="Valider l'AIPD").click()
     _saved(page)
     expect(page.get_by_test_id("stMetric").first).to_contain_text("Validée")

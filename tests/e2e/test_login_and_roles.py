@@ -11,11 +11,14 @@ REGISTER = {"Registre des traitements"}
 EVIDENCE = {"Documents émis", "Vérifier un document"}
 BREACHES = {"Violations de données"}
 DPIA = {"Analyses d'impact (AIPD)", "Pré-analyse AIPD"}
-CASES = {*REGISTER, *BREACHES, "Sous-traitants", *DPIA}
+RETENTION = {"Revue annuelle des données", "Consentements et retraits"}
+CASES = {*REGISTER, *BREACHES, "Sous-traitants", *DPIA, *RETENTION}
+STAFF = {"Modèles de réponse", "Dossiers d'une personne", "Importer un registre externe"}  # DPO and legal
 NAVIGATION = {
     "dpo": {"Accueil", "Journal d'audit", "Utilisateurs", "Entités et directions", "Mon compte", *CASES,
-            *EVIDENCE, "Dossier d'audit", "Demandes de droits", "Nouvelle demande", "Aiguillage des demandes"},
-    "juriste": {"Accueil", "Mon compte", *CASES, *EVIDENCE, "Demandes de droits", "Nouvelle demande"},
+            *EVIDENCE, "Dossier d'audit", "Demandes de droits", "Nouvelle demande", "Aiguillage des demandes",
+            *STAFF, "Courriels"},
+    "juriste": {"Accueil", "Mon compte", *CASES, *EVIDENCE, "Demandes de droits", "Nouvelle demande", *STAFF},
     "chef.rh": {"Accueil", "Mon compte", *CASES, *EVIDENCE, "Demandes de droits"},
     "auditeur": {"Accueil", "Journal d'audit", "Mon compte", *CASES, *EVIDENCE, "Dossier d'audit",
                  "Demandes de droits"},

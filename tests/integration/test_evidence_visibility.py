@@ -4,7 +4,7 @@ no one else's — for every case type that issues documents (dashboard.evidence.
 import pytest
 from sqlmodel import select
 
-from dashboard import evidence_room
+from dashboard import evidence_room, retention
 from dashboard.breach import records as breach_records
 from dashboard.dpia import common as dpia_common
 from dashboard.dsr import common as dsr_common
@@ -47,6 +47,7 @@ def test_every_document_a_head_sees_belongs_to_a_case_the_head_may_open(demo_org
         "breach": lambda s, i: breach_records.fetch(s, head, i, action="test"),
         "processor": lambda s, i: processor_scope.fetch(s, head, i, action="test"),
         "dpia": lambda s, i: dpia_common.fetch_dpia(s, head, i, action="test"),
+        "retention_task": lambda s, i: retention._task(s, head, i, action="test"),
     }
     with org.session() as session:
         rows = {d.id: d for d in session.exec(select(EvidenceDocument))}
