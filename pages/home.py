@@ -32,13 +32,16 @@ own_departments = {i: n for i, n in departments.items() if actor.covers_departme
 
 row = st.columns(4)
 entity_id = row[0].selectbox(tr("overview.filter.entity"), [None, *entities], key="ov_entity",
+                             placeholder=tr("common.choose"),
                              format_func=lambda i: tr("common.all") if i is None else entities[i])
 department_id = row[1].selectbox(tr("overview.filter.department"), [None, *own_departments],
-                                 key="ov_department",
+                                 key="ov_department", placeholder=tr("common.choose"),
                                  format_func=lambda i: tr("common.all") if i is None else own_departments[i])
 months = row[2].selectbox(tr("overview.filter.months"), PERIODS, index=PERIODS.index(12), key="ov_months",
+                          placeholder=tr("common.choose"),
                           format_func=lambda m: tr("overview.filter.months_value", months=m))
 horizon = row[3].selectbox(tr("overview.filter.horizon"), HORIZONS, index=HORIZONS.index(90), key="ov_horizon",
+                           placeholder=tr("common.choose"),
                            format_func=lambda d: tr("overview.filter.horizon_value", days=d))
 case_types = st.pills(tr("overview.filter.case_types"), list(CASE_TYPES), selection_mode="multi",
                       default=list(CASE_TYPES), key="ov_case_types",
@@ -129,7 +132,7 @@ if kinds:
     top = st.columns([3, 2])
     focus_key = "ov_focus"
     st.session_state[focus_key] = st.session_state[FOCUS]  # the buttons above choose it too
-    focus = top[0].selectbox(tr("overview.col.kind"), kinds, key=focus_key,
+    focus = top[0].selectbox(tr("overview.col.kind"), kinds, key=focus_key, placeholder=tr("common.choose"),
                              on_change=lambda: _focus(st.session_state[focus_key]),
                              format_func=lambda k: f"{tr(f'overview.kind.{k}')} ({head.kinds[k].late} · "
                                                    f"{head.kinds[k].upcoming})")
