@@ -323,6 +323,16 @@ def _snapshot(task: RetentionTask) -> dict:
                                                    "exception_detail")}
 
 
+def _saved(session: Session, actor: Actor, action: str, task: RetentionTask, campaign: RetentionCampaign,
+           before: dict, reason: str = "") -> RetentionTask:
+    """Write a task's change and its audit entry (the fields before → after)."""
+    session.add(task)
+    session.flush()
+    audit.record(session, actor, action, object_type=TASK_OBJECT, object_id=task.id, object_ref=campaign.reference,
+                 entity_id=campaign.entity_id, reason=reason, details={"changes": audit.diff(before, _snapshot(task))})
+    return task
+
+
 def close_task(session: Session, actor: Actor, task_id: int, expected_version: int | None, data: dict,
                *, today: date | None = None) -> RetentionTask:
     """The task done: method, day, who did it, the proof (text and an optional reference).
@@ -340,12 +350,7 @@ def close_task(session: Session, actor: Actor, task_id: int, expected_version: i
     task.status, task.method, task.done_on, task.done_by = "done", closure.method, closure.done_on, closure.done_by
     task.proof, task.proof_reference, task.kept_until = closure.proof, closure.proof_reference, closure.kept_until
     task.closed_at, task.closed_by_id, task.closed_by_name = utcnow(), actor.user_id, actor.full_name
-    session.add(task)
-    session.flush()
-    audit.record(session, actor, "retention.close", object_type=TASK_OBJECT, object_id=task.id,
-                 object_ref=campaign.reference, entity_id=campaign.entity_id,
-                 details={"changes": audit.diff(before, _snapshot(task))})
-    return task
+    return _saved(session, actor, "retention.close", task, campaign, before)
 
 
 def record_exception(session: Session, actor: Actor, task_id: int, expected_version: int | None, data: dict,
@@ -363,12 +368,7 @@ def record_exception(session: Session, actor: Actor, task_id: int, expected_vers
     task.status, task.exception_ground, task.exception_detail = "exception", exception.ground, exception.detail
     task.kept_until, task.done_on = exception.kept_until, decided
     task.closed_at, task.closed_by_id, task.closed_by_name = utcnow(), actor.user_id, actor.full_name
-    session.add(task)
-    session.flush()
-    audit.record(session, actor, "retention.exception", object_type=TASK_OBJECT, object_id=task.id,
-                 object_ref=campaign.reference, entity_id=campaign.entity_id,
-                 details={"changes": audit.diff(before, _snapshot(task))})
-    return task
+    return _saved(session, actor, "retention.exception", task, campaign, before)
 
 
 def reopen_task(session: Session, actor: Actor, task_id: int, expected_version: int | None,
@@ -390,12 +390,7 @@ def reopen_task(session: Session, actor: Actor, task_id: int, expected_version: 
     task.proof, task.proof_reference = "", ""
     task.kept_until, task.exception_ground, task.exception_detail = None, "", ""
     task.closed_at, task.closed_by_id, task.closed_by_name = None, None, ""
-    session.add(task)
-    session.flush()
-    audit.record(session, actor, "retention.reopen", object_type=TASK_OBJECT, object_id=task.id,
-                 object_ref=campaign.reference, entity_id=campaign.entity_id, reason=stated,
-                 details={"changes": audit.diff(before, _snapshot(task))})
-    return task
+    return _saved(session, actor, "retention.reopen", task, campaign, before, reason=stated)
 
 
 # ------------------------------------------------------------------ reminders (mail worker)
