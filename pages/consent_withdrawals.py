@@ -58,6 +58,7 @@ with tab_withdrawals:
                                       actor=actor)
                     if outcome.ok:
                         st.query_params["id"] = str(outcome.value.id)
+                        st.session_state["consent_pick"] = outcome.value.id  # the picker below follows
                         new.done(outcome, "consent.recorded", reference=outcome.value.reference)
 
     rows = ui.call(consent.list_withdrawals, actor=actor).value or []

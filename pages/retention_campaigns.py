@@ -59,6 +59,7 @@ if manager:
                 if outcome.ok:
                     campaign, added = outcome.value
                     st.query_params["id"] = str(campaign.id)
+                    st.session_state["ret_campaign"] = campaign.id  # the picker below follows, not its last pick
                     gen.done(outcome, "retention.generated", reference=campaign.reference, added=added)
 
 def _systems() -> None:

@@ -13,7 +13,7 @@ from dashboard.dsr import intake
 from models.clock import paris_today
 from models.consent import ConsentWithdrawal
 from tests.page_support import app_as, form_key, page_path
-from tests.retention.factories import activity_with_systems, consent_activity, generate
+from tests.retention.factories import activity_with_systems, consent_activity, generate, record
 
 
 def _text(at) -> str:
@@ -115,3 +115,31 @@ def test_a_slow_head_keeps_the_day_the_form_opened(app_org, monkeypatch):
         from models.retention import RetentionTask
         closed = session.exec(select(RetentionTask).where(RetentionTask.status == "done")).one()
     assert closed.done_on == opened_on
+
+
+def test_a_new_campaign_is_shown_with_its_message_after_another_was_open(app_org):
+    """The campaign picker remembers its last pick: after a generation it must follow the new
+    campaign, or the page jumps back to the old one and the message is lost (seen in CI)."""
+    activity_with_systems(app_org, ("CRM",))
+    generate(app_org)  # Médicis's campaign: the one the picker shows first
+    at = _open(app_org, "dpo", "retention_campaigns.py")
+    assert "Mutuelle Médicis" in " ".join(h.value for h in at.header)
+    lumina = app_org.entities["LUMINA"].id
+    at.selectbox(key=form_key(at, "retention_generate/entity")).select(lumina)
+    at = _button(at, "Générer la campagne").click().run()
+    assert not at.exception
+    assert "Lumina Apprendre" in " ".join(h.value for h in at.header)
+    assert any("tâche(s) ajoutée(s)" in s.value for s in at.success)
+
+
+def test_a_second_withdrawal_is_shown_with_its_message(app_org):
+    activity = consent_activity(app_org)
+    first = record(app_org, activity.id)
+    at = _open(app_org, "dpo", "consent_withdrawals.py", id=first)
+    at.text_input(key=form_key(at, "consent_new/source_reference")).input("MP-UNSUB-90001")
+    at = _button(at, "Enregistrer le retrait").click().run()
+    assert not at.exception
+    with app_org.session() as session:
+        second = session.exec(select(ConsentWithdrawal).where(ConsentWithdrawal.id != first)).one()
+    assert second.reference in " ".join(s.value for s in at.subheader)
+    assert any(second.reference in s.value for s in at.success)
