@@ -101,6 +101,8 @@ def cmd_serve(args) -> int:
     command = [sys.executable, "-m", "streamlit", "run", str(config.ROOT / "dashboard" / "server.py"),
                "--server.port", str(args.port), "--server.headless", "true",
                "--browser.gatherUsageStats", "false"]
+    if getattr(args, "address", None):  # behind nginx: 127.0.0.1 or a private address
+        command += ["--server.address", args.address]
     _say("cli.serving", port=args.port)
     return subprocess.call(command, cwd=config.ROOT)
 
@@ -122,6 +124,12 @@ def cmd_demo(args) -> int:
             worker.wait(timeout=10)
         except subprocess.TimeoutExpired:
             worker.kill()
+
+
+def cmd_cluster(args) -> int:
+    from deploy import cluster
+
+    return cluster.main(args)
 
 
 def cmd_worker(args) -> int:
@@ -356,7 +364,19 @@ def build_parser() -> argparse.ArgumentParser:
                                   ("serve", cmd_serve, "start on DATABASE_URL, without demo data")):
         p = sub.add_parser(name, help=help_text)
         p.add_argument("--port", type=int, default=8501)
+        p.add_argument("--address", help="listen on this address only (e.g. 127.0.0.1 behind nginx)")
         p.set_defaults(func=func)
+    p = sub.add_parser("cluster", help="several app servers behind nginx (sticky sessions, TLS) on DATABASE_URL, "
+                                       "on loopback, for local use and tests (deploy/cluster.py)")
+    p.add_argument("--servers", type=int, default=2, help="app servers (1 to 8)")
+    p.add_argument("--port", type=int, default=8443, help="nginx's HTTPS port")
+    p.add_argument("--http-port", type=int, default=8080, help="nginx's HTTP port (redirects to HTTPS)")
+    p.add_argument("--first-app-port", type=int, default=8601, help="the app servers' ports start here")
+    p.add_argument("--worker", action="store_true", help="also run one background worker")
+    p.add_argument("--seed-demo", action="store_true", help="add the demo data first")
+    p.add_argument("--print-nginx-config", action="store_true",
+                   help="print the nginx configuration it would use, and exit")
+    p.set_defaults(func=cmd_cluster)
     p = sub.add_parser("worker", help="run the background jobs (e-mail reminders and sending); "
                                       "`demo` starts one itself")
     p.add_argument("--once", action="store_true", help="run each job once, then exit")

@@ -17,6 +17,35 @@ def database_url() -> str:
     return url or f"sqlite:///{data_dir() / 'dpo_desk.sqlite3'}"
 
 
+def _int_setting(name: str, default: int, low: int, high: int) -> int:
+    """An integer setting within [low, high]; a bad value is an error naming the variable."""
+    raw = os.environ.get(name, "").strip()
+    try:
+        value = int(raw) if raw else default
+    except ValueError:
+        raise ValueError(f"{name} must be an integer between {low} and {high}, not {raw!r}") from None
+    if not low <= value <= high:
+        raise ValueError(f"{name} must be an integer between {low} and {high}, not {raw!r}")
+    return value
+
+
+def db_pool_size() -> int:
+    """PostgreSQL: connections each engine keeps open (SQLAlchemy pool_size). An app server
+    process holds two engines (the pages' and the launcher's routes), a worker one: see
+    README, "Deploying on several servers", for the sum against max_connections."""
+    return _int_setting("DPO_DB_POOL_SIZE", 5, 1, 100)
+
+
+def db_max_overflow() -> int:
+    """PostgreSQL: connections an engine may open beyond pool_size under a burst, closed after use."""
+    return _int_setting("DPO_DB_MAX_OVERFLOW", 10, 0, 200)
+
+
+def db_pool_timeout() -> int:
+    """PostgreSQL: seconds a request waits for a free connection before failing."""
+    return _int_setting("DPO_DB_POOL_TIMEOUT", 30, 1, 600)
+
+
 def session_idle_minutes() -> int:
     return int(os.environ.get("DPO_SESSION_IDLE_MINUTES", "30"))
 

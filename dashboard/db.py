@@ -32,7 +32,11 @@ def make_engine(url: str | None = None) -> Engine:
         event.listen(engine, "connect", _sqlite_on_connect)
         return engine
     connect_args = {"connect_timeout": 10} if parsed.get_backend_name() == "postgresql" else {}
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10, connect_args=connect_args)
+    # Pool sizes by environment (DPO_DB_POOL_SIZE, DPO_DB_MAX_OVERFLOW, DPO_DB_POOL_TIMEOUT): with
+    # several app servers, their sum must stay under PostgreSQL's max_connections (README).
+    return create_engine(url, pool_pre_ping=True, pool_size=config.db_pool_size(),
+                         max_overflow=config.db_max_overflow(), pool_timeout=config.db_pool_timeout(),
+                         connect_args=connect_args)
 
 
 def _sqlite_on_connect(dbapi_connection, _record) -> None:
