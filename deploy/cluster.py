@@ -224,7 +224,7 @@ def running_cluster(database_url: str, folder: Path | None = None, *, servers: i
     public_url = f"https://127.0.0.1:{https_port}"
     full_env = {**os.environ, "DPO_PUBLIC_URL": public_url, **(env or {}), "DATABASE_URL": database_url}
     if migrate or seed_demo:
-        prepare_database(database_url, seed_demo=seed_demo, env=full_env)
+        prepare_database(database_url, env=full_env)  # the schema first, once
     certificate, key = self_signed_certificate(folder)
     conf = folder / "nginx.conf"
     conf.write_text(nginx_config(folder, app_ports=app_ports, https_port=https_port, http_port=http_port,
@@ -234,7 +234,11 @@ def running_cluster(database_url: str, folder: Path | None = None, *, servers: i
     app_servers: list[AppServer] = []
     nginx = None
     workers: list[subprocess.Popen] = []
+    seeding = None
     try:
+        if seed_demo:  # the demo data goes in while the servers start
+            seeding = subprocess.Popen([sys.executable, "-m", "dashboard.cli", "seed-demo"], cwd=ROOT, env=full_env,
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         app_servers = [start_app_server(port, folder, full_env) for port in app_ports]
         nginx_log = folder / "nginx-stderr.log"
         with open(nginx_log, "w") as out:
@@ -243,13 +247,17 @@ def running_cluster(database_url: str, folder: Path | None = None, *, servers: i
         for server in app_servers:
             _wait_until(lambda s=server: _healthy(s.url), server.process, server.log, f"app server {server.port}")
         _wait_until(lambda: _healthy(public_url), nginx, folder / "nginx-error.log", "nginx", timeout=30)
+        if seeding is not None:
+            _, errors = seeding.communicate(timeout=600)
+            if seeding.returncode:
+                raise RuntimeError(f"seed-demo failed:\n{errors[-3000:]}")
         if worker:
             with open(folder / "worker.log", "w") as out:
                 workers.append(subprocess.Popen([sys.executable, "-m", "dashboard.cli", "worker"], cwd=ROOT,
                                                 env=full_env, stdout=out, stderr=subprocess.STDOUT))
         yield Cluster(public_url, f"http://127.0.0.1:{http_port}", app_servers, folder, nginx, workers)
     finally:
-        for process in [*workers, *(s.process for s in app_servers)]:
+        for process in [*workers, *(s.process for s in app_servers), *([seeding] if seeding else [])]:
             with suppress(Exception):
                 _stop(process)
         if nginx is not None:

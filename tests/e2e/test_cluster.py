@@ -1,0 +1,202 @@
+"""More than one machine (issue 19): two app servers behind nginx (TLS, sticky sessions on the
+routing cookie, deploy/nginx.conf.template) on one PostgreSQL database seeded with the demo,
+started by deploy/cluster.py (what `manage.py cluster` runs).
+
+- an edit through server A is read on server B;
+- a stale save is refused across servers (two people pinned to different servers);
+- a server stopped mid-session costs the user a reload, not data (last: it stops a server).
+
+Scheduled jobs run once across servers: tests/mail/test_concurrent_workers.py
+(`test_two_worker_processes_at_once_send_each_mail_once`, two `manage.py worker --once` processes
+at the same time on PostgreSQL, each mail sent once: the outbox's unique key per event, case,
+threshold and recipient is the claim, plus an advisory lock per job); the last test here checks
+that it is still there and still runs on PostgreSQL.
+
+Needs PostgreSQL (TEST_DATABASE_URL), nginx and Chromium: each missing one is a skip that says
+which (a failure in CI)."""
+
+import uuid
+from types import SimpleNamespace
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import make_url, text
+from sqlmodel import select
+
+from dashboard import auth, db
+from dashboard.breach import records as breach_records
+from deploy import cluster as cluster_module
+from models.breach import Breach
+from models.org import Department, Entity, User
+from tests.breach.factories import facts
+from tests.conftest import PG_URL, service_missing
+from tests.e2e.conftest import PASSWORD, keyed, wait_idle
+
+pytestmark = [pytest.mark.browser, pytest.mark.postgres]
+
+REFUSED = "dpo a modifié ce dossier"  # the audit trail names the first person by their login
+
+
+@pytest.fixture(scope="module")
+def cluster_database():
+    """A throwaway PostgreSQL database of its own (the cluster seeds it with the demo), dropped at the end."""
+    if not PG_URL:
+        service_missing("PostgreSQL not configured: set TEST_DATABASE_URL=postgresql+psycopg://user@host:5432/db")
+    if not cluster_module.nginx_available():
+        service_missing(f"nginx not found at {cluster_module.NGINX} (apt-get install nginx-light)")
+    admin = db.make_engine(PG_URL).execution_options(isolation_level="AUTOCOMMIT")
+    name = f"dpo_cluster_{uuid.uuid4().hex[:10]}"
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:  # noqa: BLE001 - any connection problem means "not reachable"
+        admin.dispose()
+        service_missing(f"PostgreSQL at TEST_DATABASE_URL not reachable: {exc.__class__.__name__}")
+    yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="module")
+def cluster(cluster_database, browser, tmp_path_factory):
+    with cluster_module.running_cluster(cluster_database, tmp_path_factory.mktemp("cluster"), servers=2,
+                                        seed_demo=True) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def database(cluster, cluster_database):
+    engine = db.make_engine(cluster_database)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def breach_id(database):
+    with db.unit_of_work(database) as session:
+        dpo = auth.actor_for(session, session.exec(select(User).where(User.username == "dpo")).one())
+        org = SimpleNamespace(
+            entities={"MEDICIS": session.exec(select(Entity).where(Entity.code == "MEDICIS")).one()},
+            departments={"DRC": session.exec(select(Department).where(Department.code == "DRC")).one()})
+        data = facts(org, title="Fuite de test : deux serveurs")
+        data |= {name: data[name].replace(second=0) for name in ("detected_at", "aware_at", "started_at")}
+        return breach_records.declare(session, dpo, data).id
+
+
+def pinned(browser, cluster, index: int):
+    """A browser whose routing cookie sends it to app server `index` (through nginx)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="fr-FR", ignore_https_errors=True)
+    context.set_default_timeout(30_000)
+    context.add_cookies([{"name": cluster_module.ROUTE_COOKIE, "value": cluster.route_to(index), "url": cluster.url,
+                          "secure": True, "httpOnly": True}])
+    return context.new_page()
+
+
+def served_by(page, url: str) -> str:
+    """Load `url` and return the app server nginx sent it to."""
+    response = page.goto(url)
+    wait_idle(page)
+    return response.headers.get(cluster_module.UPSTREAM_HEADER.lower(), "")
+
+
+def log_in(page, cluster, username: str) -> None:
+    """tests/e2e/conftest.login, without clearing the routing cookie."""
+    page.goto(cluster.url)
+    wait_idle(page)
+    page.locator(".st-key-login_username input").fill(username)
+    page.locator(".st-key-login_password input").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_text("Connecté(e) :").wait_for()
+    wait_idle(page)
+
+
+@pytest.fixture(scope="module")
+def people(browser, cluster):
+    """The DPO on server A (index 0), the lawyer on server B (index 1)."""
+    a, b = pinned(browser, cluster, 0), pinned(browser, cluster, 1)
+    log_in(a, cluster, "dpo")
+    log_in(b, cluster, "juriste")
+    yield a, b
+    for page in (a, b):
+        page.context.close()
+
+
+def _open_facts(page, cluster, breach_id, server) -> None:
+    assert served_by(page, f"{cluster.url}/breach?id={breach_id}") == server.address
+    page.get_by_text("Compléter ou corriger les faits").click()
+    expect(page.locator(keyed("breach/facts_title") + " input")).to_be_visible()
+
+
+def _save(page, field) -> None:
+    page.get_by_test_id("stForm").filter(has=field).get_by_role("button", name="Enregistrer", exact=True).click()
+
+
+def test_an_edit_through_server_a_is_read_on_server_b(people, cluster, breach_id, database):
+    a, b = people
+    _open_facts(a, cluster, breach_id, cluster.servers[0])
+    title = a.locator(keyed("breach/facts_title") + " input")
+    title.fill("Fuite de test : écrite sur le serveur A")
+    _save(a, title)
+    expect(a.get_by_text("Enregistré.")).to_be_visible()
+
+    assert served_by(b, f"{cluster.url}/breach?id={breach_id}") == cluster.servers[1].address
+    expect(b.get_by_role("heading", name="Fuite de test : écrite sur le serveur A")).to_be_visible()
+
+
+def test_a_stale_save_is_refused_across_servers(people, cluster, breach_id, database):
+    a, b = people
+    _open_facts(a, cluster, breach_id, cluster.servers[0])
+    _open_facts(b, cluster, breach_id, cluster.servers[1])  # both forms open before anyone saves
+
+    title = a.locator(keyed("breach/facts_title") + " input")
+    title.fill("Fuite de test : corrigée sur A")
+    _save(a, title)
+    expect(a.get_by_text("Enregistré.")).to_be_visible()
+
+    description = b.locator(keyed("breach/facts_description") + " textarea")
+    description.fill("Description réécrite sur B")
+    _save(b, description)
+    expect(b.get_by_test_id("stAlertContentError").filter(has_text=REFUSED)).to_be_visible()
+    expect(b.get_by_text("champs modifiés : Intitulé)")).to_be_visible()  # what A changed, and who
+    expect(description).to_have_value("Description réécrite sur B")  # B's input is still there
+    with db.new_session(database) as session:
+        stored = session.get(Breach, breach_id)
+        assert stored.title == "Fuite de test : corrigée sur A"
+        assert stored.description != "Description réécrite sur B"
+
+
+def test_jobs_run_once_across_servers_is_the_mail_tests_two_worker_processes():
+    """Not repeated here: the two-process test of the mail worker, on PostgreSQL too (`org`)."""
+    from tests.mail import test_concurrent_workers as workers
+
+    assert "org" in workers.test_two_worker_processes_at_once_send_each_mail_once.__code__.co_varnames
+
+
+def test_a_server_stopped_mid_session_costs_a_reload_not_data(browser, cluster, breach_id, database):
+    page = pinned(browser, cluster, 1)
+    try:
+        log_in(page, cluster, "dpo")
+        _open_facts(page, cluster, breach_id, cluster.servers[1])
+        title = page.locator(keyed("breach/facts_title") + " input")
+        title.fill("Fuite de test : enregistrée avant l'arrêt")
+        _save(page, title)
+        expect(page.get_by_text("Enregistré.")).to_be_visible()
+
+        cluster.servers[1].stop()  # mid-session: the browser's WebSocket to it closes
+
+        # The user reloads: nginx sends the same routing cookie to the server still running, where
+        # the log-in session (in PostgreSQL) resumes, with the data committed before the stop.
+        assert served_by(page, f"{cluster.url}/breach?id={breach_id}") == cluster.servers[0].address
+        expect(page.get_by_text("Connecté(e) :")).to_be_visible()
+        expect(page.get_by_role("heading", name="Fuite de test : enregistrée avant l'arrêt")).to_be_visible()
+
+        page.get_by_text("Compléter ou corriger les faits").click()  # and goes on working there
+        title = page.locator(keyed("breach/facts_title") + " input")
+        title.fill("Fuite de test : enregistrée après l'arrêt")
+        _save(page, title)
+        expect(page.get_by_text("Enregistré.")).to_be_visible()
+        with db.new_session(database) as session:
+            assert session.get(Breach, breach_id).title == "Fuite de test : enregistrée après l'arrêt"
+    finally:
+        page.context.close()
