@@ -14,6 +14,7 @@ test can pin a browser to a server (`route_to`); the production template has non
 """
 
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -223,6 +224,9 @@ def running_cluster(database_url: str, folder: Path | None = None, *, servers: i
     app_ports = app_ports or [free_port() for _ in range(servers)]
     public_url = f"https://127.0.0.1:{https_port}"
     full_env = {**os.environ, "DPO_PUBLIC_URL": public_url, **(env or {}), "DATABASE_URL": database_url}
+    # One Streamlit cookie secret for every server (signed cookies of the single sign-on flow), as on
+    # several machines (README); a random one per process would refuse a cookie signed by another.
+    full_env.setdefault("STREAMLIT_SERVER_COOKIE_SECRET", secrets.token_hex(32))
     if migrate or seed_demo:
         prepare_database(database_url, env=full_env)  # the schema first, once
     certificate, key = self_signed_certificate(folder)
@@ -267,6 +271,10 @@ def running_cluster(database_url: str, folder: Path | None = None, *, servers: i
             shutil.rmtree(folder, ignore_errors=True)
 
 
+def _interrupt(*_):
+    raise KeyboardInterrupt
+
+
 def main(args) -> int:
     """`manage.py cluster`: run until Ctrl-C (or SIGTERM)."""
     from dashboard import config
@@ -276,7 +284,7 @@ def main(args) -> int:
         return 0
     url = config.database_url()
     app_ports = [args.first_app_port + n for n in range(args.servers)]
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    signal.signal(signal.SIGTERM, _interrupt)  # systemctl stop / kill: stop the servers and nginx too
     try:
         with running_cluster(url, servers=args.servers, https_port=args.port, http_port=args.http_port,
                              app_ports=app_ports, worker=args.worker, seed_demo=args.seed_demo) as cluster:

@@ -86,6 +86,7 @@ def breach_id(database):
 
 def pinned(browser, cluster, index: int):
     """A browser whose routing cookie sends it to app server `index` (through nginx)."""
+    expect.set_options(timeout=30_000)  # as tests/e2e/conftest.page: 5 s is short on a loaded machine
     context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="fr-FR", ignore_https_errors=True)
     context.set_default_timeout(30_000)
     context.add_cookies([{"name": cluster_module.ROUTE_COOKIE, "value": cluster.route_to(index), "url": cluster.url,
@@ -124,8 +125,17 @@ def people(browser, cluster):
 
 def _open_facts(page, cluster, breach_id, server) -> None:
     assert served_by(page, f"{cluster.url}/breach?id={breach_id}") == server.address
-    page.get_by_text("Compléter ou corriger les faits").click()
-    expect(page.locator(keyed("breach/facts_title") + " input")).to_be_visible()
+    _expand_facts(page)
+
+
+def _expand_facts(page) -> None:
+    """Open the facts form's expander, unless the page shows it open already (after a save)."""
+    title = page.locator(keyed("breach/facts_title") + " input")
+    expander = page.get_by_text("Compléter ou corriger les faits")
+    expander.wait_for()
+    if not title.is_visible():
+        expander.click()
+    expect(title).to_be_visible()
 
 
 def _save(page, field) -> None:
@@ -191,7 +201,7 @@ def test_a_server_stopped_mid_session_costs_a_reload_not_data(browser, cluster, 
         expect(page.get_by_text("Connecté(e) :")).to_be_visible()
         expect(page.get_by_role("heading", name="Fuite de test : enregistrée avant l'arrêt")).to_be_visible()
 
-        page.get_by_text("Compléter ou corriger les faits").click()  # and goes on working there
+        _expand_facts(page)  # and goes on working there
         title = page.locator(keyed("breach/facts_title") + " input")
         title.fill("Fuite de test : enregistrée après l'arrêt")
         _save(page, title)
