@@ -95,10 +95,11 @@ def pinned(browser, cluster, index: int):
 
 
 def served_by(page, url: str) -> str:
-    """Load `url` and return the app server nginx sent it to."""
+    """Load `url` and return the app server that answered (nginx lists every server it tried,
+    e.g. "127.0.0.1:8602, 127.0.0.1:8601" when the first refused the connection)."""
     response = page.goto(url)
     wait_idle(page)
-    return response.headers.get(cluster_module.UPSTREAM_HEADER.lower(), "")
+    return response.headers.get(cluster_module.UPSTREAM_HEADER.lower(), "").split(",")[-1].strip()
 
 
 def log_in(page, cluster, username: str) -> None:
