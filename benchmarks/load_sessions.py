@@ -51,7 +51,6 @@ os.environ.setdefault("DPO_MFA_REQUIRED_ROLES", "")
 
 import websockets  # noqa: E402
 from sqlalchemy import text  # noqa: E402
-from sqlmodel import select  # noqa: E402
 
 MAX_SESSIONS = 50
 MAX_DURATION = 300
