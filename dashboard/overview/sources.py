@@ -23,7 +23,7 @@ from dashboard.dsr.common import visible as dsr_visible
 from dashboard.overview.scope import OverviewFilter
 from dashboard.permissions import department_filter
 from dashboard.processor.scope import visible as processor_visible
-from models.breach import AuthorityNotification, Breach, BreachDepartment
+from models.breach import AuthorityNotification, Breach, BreachDepartment, BreachStep, StepKind
 from models.consent import ConsentWithdrawal, WithdrawalStep
 from models.clock import PARIS
 from models.dpia import Dpia, DpiaMeasure
@@ -112,6 +112,18 @@ def _breach_clocks(session: Session, actor: Actor, flt: OverviewFilter) -> Shape
         *breach_scope(actor, flt), b.authority_notification == AuthorityNotification.PENDING,
         b.notification_deadline.is_not(None))
     return Shape(query, b.notification_deadline, instant=True)
+
+
+def _breach_remediation(session: Session, actor: Actor, flt: OverviewFilter) -> Shape:
+    """Remediation measures of a breach not done yet, each with its owner's deadline (an
+    instant: the breach's response plan sets them to the hour). The action plan lists them."""
+    b, s = Breach, BreachStep
+    query = (select(*_columns(b.id, b.reference, s.description, b.entity_id, _no_department(), s.created_at,
+                              s.due_at))
+             .select_from(s).join(b, b.id == s.breach_id)
+             .where(*breach_scope(actor, flt), s.kind == StepKind.REMEDIATION, s.done_at.is_(None),
+                    s.due_at.is_not(None)))
+    return Shape(query, s.due_at, instant=True)
 
 
 # ------------------------------------------------------------------ processors
@@ -266,6 +278,7 @@ def _consent_propagation(session: Session, actor: Actor, flt: OverviewFilter) ->
 SOURCES: tuple[Source, ...] = (
     Source("dsr_answer", "dsr", _requests),
     Source("breach_notification", "breach", _breach_clocks),
+    Source("breach_remediation", "breach", _breach_remediation, lead_days=14),
     Source("contract_end", "processor", _contracts(ProcessorContract.end_date, _contract_end_conditions)),
     Source("contract_notice", "processor", _contracts(ProcessorContract.notice_date, _notice_conditions)),
     Source("processor_audit", "processor", _audits),
