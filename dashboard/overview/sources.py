@@ -39,6 +39,7 @@ class Shape:
     query: Select  # case_id, reference, title, entity_id, department_id, start, due
     due: ColumnElement
     instant: bool = False  # `due` is a timestamp (the breach clock): judged against now, not today
+    paris_day: bool = False  # an instant `due` judged on its Paris calendar day (late from the next midnight)
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,7 @@ def _breach_remediation(session: Session, actor: Actor, flt: OverviewFilter) -> 
              .select_from(s).join(b, b.id == s.breach_id)
              .where(*breach_scope(actor, flt), s.kind == StepKind.REMEDIATION, s.done_at.is_(None),
                     s.due_at.is_not(None)))
-    return Shape(query, s.due_at, instant=True)
+    return Shape(query, s.due_at, instant=True, paris_day=True)
 
 
 # ------------------------------------------------------------------ processors
@@ -292,6 +293,7 @@ SOURCES: tuple[Source, ...] = (
     Source("consent_propagation", "consent", _consent_propagation, lead_days=7),
 )
 KINDS = tuple(s.kind for s in SOURCES)
+DAY_JUDGED_KINDS = frozenset({"breach_remediation"})  # their shapes' `paris_day`: shown as date deadlines
 
 
 def sources_for(flt: OverviewFilter) -> list[Source]:
@@ -314,6 +316,11 @@ def urgency_conditions(shape: Shape, flt: OverviewFilter) -> dict[str, ColumnEle
     """late / soon (within SOON_DAYS) / upcoming (within the horizon), on the source's deadline.
     Dates are Paris calendar days: due today is not late, due yesterday is; a breach clock is
     late from the instant its 72 hours have run."""
+    if shape.paris_day:  # late once the Paris day of the instant is over, as a date deadline is
+        today = day_start(flt.today())
+        return {"late": shape.due < today,
+                "soon": and_(shape.due >= today, shape.due < day_start(flt.soon() + timedelta(days=1))),
+                "upcoming": and_(shape.due >= today, shape.due < day_start(flt.horizon() + timedelta(days=1)))}
     if shape.instant:
         now = flt.instant()
         return {"late": shape.due < now,

@@ -61,9 +61,10 @@ VALUE_WIDTH = 14 * mm
 ROW = 6 * mm
 
 
-def bar_chart(rows: Sequence[tuple[str, int]], colour=ACCENT) -> Drawing:
-    """Horizontal bars, one per row, the label on the left (shortened with an ellipsis if it
-    does not fit) and the figure at the bar's end: always within the text width."""
+def bar_chart(rows: Sequence[tuple[str, int]], colour=ACCENT, colours: Sequence | None = None) -> Drawing:
+    """Horizontal bars on one scale, one per row, the label on the left (shortened with an
+    ellipsis if it does not fit) and the figure at the bar's end: always within the text
+    width. `colours`: one per row (else `colour` for all)."""
     width = CONTENT_WIDTH
     height = ROW * len(rows) + 2 * mm
     drawing = Drawing(width, height)
@@ -77,7 +78,8 @@ def bar_chart(rows: Sequence[tuple[str, int]], colour=ACCENT) -> Drawing:
                          strokeColor=None))
         length = room * value / top
         if value:
-            drawing.add(Rect(LABEL_WIDTH, y + 0.8 * mm, length, ROW - 1.6 * mm, fillColor=colour, strokeColor=None))
+            drawing.add(Rect(LABEL_WIDTH, y + 0.8 * mm, length, ROW - 1.6 * mm,
+                             fillColor=colours[index] if colours else colour, strokeColor=None))
         drawing.add(String(LABEL_WIDTH + length + 1.5 * mm, y + 1.6 * mm, str(value), fontName=FONT, fontSize=8,
                            fillColor=MUTED))
     drawing.add(Rect(LABEL_WIDTH, 0, 0.3, height, strokeColor=RULE, fillColor=RULE))
@@ -129,9 +131,8 @@ def build_annual_report(tr: Translator, stamp: DocumentStamp, controller: Contro
                         (tr("annual.fig.register_validated"), f.register_validated),
                         (tr("annual.fig.register_reviewed"), f.register_reviewed)]),
              heading(tr("annual.pdf.actions")),
-             bar_chart([(tr("action_plan.status.open"), f.actions_open)]),
-             bar_chart([(tr("action_plan.status.late"), f.actions_late)], LATE),
-             bar_chart([(tr("action_plan.status.done"), f.actions_done)], DONE),
+             bar_chart([(tr("action_plan.status.open"), f.actions_open), (tr("action_plan.status.late"), f.actions_late),
+                        (tr("action_plan.status.done"), f.actions_done)], colours=[ACCENT, LATE, DONE]),
              para(tr("annual.pdf.actions_note", date=day(tr, today)), "small"),
              spacer(4),
              heading(tr("annual.pdf.table")),

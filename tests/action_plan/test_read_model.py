@@ -106,3 +106,49 @@ def test_summary_counts_open_late_and_done(org, plan):
 
 def test_the_auditor_reads_the_plan(org, plan):
     assert _actions(org, org.auditor)
+
+
+def test_breach_remediation_is_a_deadline_of_the_overview_and_its_reminders(org, plan):
+    """The overview (and so the calendar and the mail worker, which read every source) counts
+    the open remediation measures with a due date; the mail event exists for the kind."""
+    from dashboard.overview import figures
+    from dashboard.overview.scope import OverviewFilter
+    from models import mail
+
+    now = datetime(2026, 3, 11, 8, tzinfo=timezone.utc)
+    with org.session() as session:
+        head = figures.headline(session, org.dpo, OverviewFilter(now=now))
+        listed = figures.deadline_list(session, org.dpo, OverviewFilter(now=now), "breach_remediation")
+        hidden = figures.headline(session, org.head_hr, OverviewFilter(now=now))
+    counts = head.kinds["breach_remediation"]
+    # judged on the Paris day, as on the plan: due 10 March 23:30 in Paris is late on the 11th,
+    # due 11 March 00:30 in Paris is not, though its instant has passed at 09:00 in Paris
+    assert (counts.late, counts.total) == (1, 2)
+    assert {(i.title, i.urgency, i.due) for i in listed.items} == {
+        ("Changer les mots de passe", "late", date(2026, 3, 10)), ("Corriger la faille", "soon", date(2026, 3, 11))}
+    assert all(i.due_at is None for i in listed.items)  # shown as a date deadline, not a clock
+    assert hidden.kinds["breach_remediation"].total == 0  # a Customer Relations breach
+    assert mail.SOURCE_EVENTS["breach_remediation"] == mail.ACTION
+    assert mail.wants("dpo", frozenset(), mail.ACTION) and not mail.wants("auditor", frozenset(), mail.ACTION)
+
+
+def test_a_remediation_measure_is_reminded_in_paris_days_to_the_dpo_and_legal(org):
+    from datetime import time, timedelta
+
+    from dashboard.mail import worker
+    from models import mail
+    from models.clock import PARIS
+    from models.mail import MailOutbox
+    from sqlmodel import select
+
+    due = date(2031, 5, 20)
+    with org.work() as session:  # 23:30 in Paris on 20 May: still the 20th
+        b = make.breach(session, org, "DRC", [("remediation", "Changer les clés", datetime.combine(
+            due, time(23, 30), tzinfo=PARIS).astimezone(timezone.utc), None)])
+    morning = datetime.combine(due - timedelta(days=3), time(9), tzinfo=PARIS).astimezone(timezone.utc)
+    worker.schedule_reminders(org.engine, morning)
+    with org.session() as session:
+        sent = session.exec(select(MailOutbox).where(MailOutbox.event == mail.ACTION,
+                                                     MailOutbox.case_id == b.id)).all()
+    assert {r.recipient_id for r in sent} == {org.dpo.user_id, org.legal.user_id}
+    assert {r.threshold for r in sent} == {f"breach_remediation:d-3:{due.isoformat()}"}
