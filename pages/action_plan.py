@@ -102,7 +102,7 @@ if actor.can(Capability.WORK_ALL_CASES) or actor.can(Capability.READ_ALL_CASES):
         if not reports:
             st.info(tr("annual.none"))
         for report in reports:
-            with st.container(border=True):
+            with st.container(border=True, key=f"ar_card_{report.id}"):
                 evidence_ui.issued_document(report, case_ref="", key=f"ar_doc_{report.id}",
                                             fetch=lambda i=report.id: ui.call(annual_report.download, i,
                                                                               actor=actor).value)

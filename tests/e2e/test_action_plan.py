@@ -93,7 +93,7 @@ def test_the_annual_report_is_issued_and_downloaded_as_pdf(page, app_url, tmp_pa
     login(page, app_url, "auditeur")
     open_page(page, PAGE)
     expect(page.get_by_role("button", name="Émettre le rapport annuel")).to_have_count(0)
-    card = page.get_by_test_id("stVerticalBlockBorderWrapper").filter(has_text=number).last
+    card = page.locator("[class*='st-key-ar_card_']").filter(has_text=number).first
     card.get_by_role("button", name="Télécharger le document tel qu'émis").click()
     wait_idle(page)
     save = page.get_by_role("button", name=re.compile(r"Enregistrer RA-\d{4}-GROUPE_rapport-annuel_fr\.pdf")).first
