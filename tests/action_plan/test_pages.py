@@ -80,3 +80,18 @@ def test_the_dpo_issues_the_report_once_and_the_auditor_reads_it(app_org, plan):
     assert issued[0].number in _text(auditor)
     auditor.button(key=f"ar_doc_{issued[0].id}_fetch").click().run()
     assert not auditor.exception and not auditor.error
+
+
+@pytest.mark.parametrize(("language", "foreign"), [("fr", "ENGLISH"), ("en", "FRENCH")])
+def test_the_page_speaks_one_language(app_org, plan, language, foreign):
+    from dashboard import ui
+    from tests.e2e import test_french_everywhere as walk
+
+    at = app_as(app_org, "dpo")
+    at.session_state[ui.LANG_KEY] = language
+    at = at.switch_page(page_path("action_plan.py")).run()
+    assert not at.exception
+    text = _text(at) + " ".join(_links(at)) + " ".join(b.label for b in at.button)
+    assert not walk.catalogue_keys(text), walk.catalogue_keys(text)
+    assert not walk.foreign_words(text, getattr(walk, foreign)), walk.foreign_words(text, getattr(walk, foreign))
+    assert ("Plan d'actions" in text) == (language == "fr")
