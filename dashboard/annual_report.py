@@ -57,7 +57,7 @@ def _entity(column, entity_id: int | None) -> list:
 
 
 def check_year(year: int, today: date | None = None) -> int:
-    if not isinstance(year, int) or not FIRST_YEAR <= year <= (today or paris_today()).year:
+    if not isinstance(year, int) or isinstance(year, bool) or not FIRST_YEAR <= year <= (today or paris_today()).year:
         raise RuleViolation("annual.error.year", first=FIRST_YEAR, last=(today or paris_today()).year)
     return year
 

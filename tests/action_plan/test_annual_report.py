@@ -132,3 +132,36 @@ def test_issue_once_on_a_double_click_then_read_back(year):
     assert evidence.sha256_hex(document.content) == document.sha256
     with pytest.raises(NotAllowed), org.work() as session:
         annual_report.download(session, org.head_hr, first.id)
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.integers(), st.text(max_size=20), st.none(), st.floats(allow_nan=True), st.booleans()))
+def test_any_year_outside_the_gdprs_years_is_refused_in_words(value):
+    if isinstance(value, int) and not isinstance(value, bool) and annual_report.FIRST_YEAR <= value <= TODAY.year:
+        assert annual_report.check_year(value, TODAY) == value
+    else:
+        with pytest.raises(RuleViolation) as refused:
+            annual_report.check_year(value, TODAY)
+        assert refused.value.key == "annual.error.year"
+
+
+def test_an_unknown_entity_is_refused_and_nothing_is_issued(org):
+    with pytest.raises(RuleViolation) as refused, org.work() as session:
+        annual_report.issue(session, org.dpo, YEAR, 999_999, None, "fr", today=TODAY)
+    assert refused.value.key == "annual.error.entity"
+    with org.session() as session:
+        assert not session.exec(select(EvidenceDocument).where(
+            EvidenceDocument.kind == annual_report.REPORT_KIND)).all()
+
+
+def test_a_colleagues_report_issued_meanwhile_is_returned_not_doubled(year):
+    medicis = year.entities["MEDICIS"].id
+    with year.work() as session:  # legal's button was drawn when no report existed; the DPO issues first
+        dpo_report = annual_report.issue(session, year.dpo, YEAR, medicis, None, "fr", today=TODAY)
+    with year.work() as session:
+        legal_click = annual_report.issue(session, year.legal, YEAR, medicis, None, "fr", today=TODAY)
+    assert legal_click.id == dpo_report.id and legal_click.issued_by_name == dpo_report.issued_by_name
