@@ -65,6 +65,8 @@ PAGES: tuple[PageSpec, ...] = (
              _capable_any(Capability.WORK_ALL_CASES, Capability.WORK_DEPARTMENT_CASES, Capability.READ_ALL_CASES)),
     PageSpec("consent_withdrawals.py", "consent", "consent.nav", ":material/how_to_reg:", "nav.section.cases",
              _capable_any(Capability.WORK_ALL_CASES, Capability.WORK_DEPARTMENT_CASES, Capability.READ_ALL_CASES)),
+    PageSpec("action_plan.py", "action-plan", "action_plan.nav", ":material/checklist_rtl:", "nav.section.cases",
+             _capable_any(Capability.WORK_ALL_CASES, Capability.WORK_DEPARTMENT_CASES, Capability.READ_ALL_CASES)),
     PageSpec("audit_trail.py", "audit-trail", "nav.audit_trail", ":material/history:",
              "nav.section.evidence", _capable(Capability.READ_AUDIT_TRAIL)),
     PageSpec("evidence_documents.py", "evidence", "evidence.nav.documents", ":material/folder_open:",

@@ -31,14 +31,16 @@ PROCESSOR_AUDIT = "processor_audit"
 DPIA = "dpia"  # DPIA reviews (Art. 35(11)), action-plan measures, the CNIL's answer
 REGISTER_REVIEW = "register_review"
 DATA_REVIEW = "data_review"  # yearly review tasks and consent withdrawals to carry into each system
+ACTION = "action"  # breach remediation measures of the action plan (dashboard/action_plan.py)
 DIGEST = "digest"  # weekly summary
 
 EVENTS = (REQUEST_ROUTED, BREACH_DECLARED, DSR_DEADLINE, DSR_OVERDUE, BREACH_CLOCK, CONTRACT, OBJECTION_WINDOW,
-          PROCESSOR_AUDIT, DPIA, REGISTER_REVIEW, DATA_REVIEW, DIGEST)
+          PROCESSOR_AUDIT, DPIA, REGISTER_REVIEW, DATA_REVIEW, ACTION, DIGEST)
 
 # Which overview source (dashboard/overview/sources.py kind) feeds which reminder event.
 SOURCE_EVENTS = {
     "breach_notification": BREACH_CLOCK,
+    "breach_remediation": ACTION,
     "contract_end": CONTRACT,
     "contract_notice": CONTRACT,
     "destruction_proof": CONTRACT,
@@ -55,8 +57,8 @@ SOURCE_EVENTS = {
 # Who receives which event (models.roles.Role values); a user narrows it in the preferences.
 ROLE_EVENTS = {
     "dpo": frozenset({BREACH_DECLARED, DSR_OVERDUE, BREACH_CLOCK, CONTRACT, OBJECTION_WINDOW, PROCESSOR_AUDIT, DPIA,
-                      REGISTER_REVIEW, DATA_REVIEW, DIGEST}),
-    "legal": frozenset({BREACH_DECLARED, BREACH_CLOCK}),
+                      REGISTER_REVIEW, DATA_REVIEW, ACTION, DIGEST}),
+    "legal": frozenset({BREACH_DECLARED, BREACH_CLOCK, ACTION}),
     "department_head": frozenset({REQUEST_ROUTED, DSR_DEADLINE, DSR_OVERDUE, DPIA, REGISTER_REVIEW, DATA_REVIEW,
                                   DIGEST}),
     "auditor": frozenset(),

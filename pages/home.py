@@ -5,7 +5,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import alarms, calendar_feed, organisation, overview, ui, users
+from dashboard import action_plan, alarms, calendar_feed, organisation, overview, ui, users
+from dashboard.action_plan import ActionFilter
 from dashboard.charts import overview as charts
 from dashboard.overview import figures
 from dashboard.overview.scope import CASE_TYPES, HORIZONS, PERIODS, OverviewFilter
@@ -120,6 +121,17 @@ for start in range(0, len(cells), 4):
             else:
                 st.page_link(str(HERE / "processor_register.py"), label=tr("overview.show_list"),
                              icon=":material/list:")
+
+# ------------------------------------------------------------------ the action plan
+plan = ui.call(action_plan.summary, ActionFilter(entity_id=entity_id, department_id=department_id), actor=actor,
+               quiet=True).value
+if plan is not None:
+    with st.container(border=True, key="ov_action_plan"):
+        left, right = st.columns([3, 2], vertical_alignment="center")
+        left.metric(tr("action_plan.card.title"), tr("action_plan.card.value", open=plan.open + plan.late),
+                    delta=tr("action_plan.card.late", late=plan.late) if plan.late else tr("action_plan.card.clear"),
+                    delta_color="red" if plan.late else "green", delta_arrow="off", help=tr("action_plan.card.help"))
+        right.page_link(str(HERE / "action_plan.py"), label=tr("action_plan.card.open"), icon=":material/checklist_rtl:")
 
 # ------------------------------------------------------------------ the list behind a figure
 kinds = [k for k in KINDS if k in head.kinds]

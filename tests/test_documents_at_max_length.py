@@ -21,7 +21,7 @@ from pypdf import PdfReader
 from sqlalchemy import JSON, String, Text
 from sqlmodel import SQLModel, select
 
-from dashboard import audit_pack, retention_documents
+from dashboard import annual_report, audit_pack, retention_documents
 from dashboard.breach import documents as breach_documents
 from dashboard.breach.records import BreachFilter
 from dashboard.dpia import content as dpia_content
@@ -211,6 +211,10 @@ def issued(tmp_path_factory, sqlite_template):
                     retention_documents.issue_campaign_certificate(session, org.dpo, campaign_id, language)
                 documents["retention.campaign_report", language, "exception_detail"] = \
                     retention_documents.issue_campaign_report(session, org.dpo, campaign_id, language)
+                medicis = org.entities["MEDICIS"].id
+                seen = annual_report.latest(session, org.dpo, paris_today().year, medicis)
+                documents["dpo.annual_report", language, "legal_name"] = annual_report.issue(
+                    session, org.dpo, paris_today().year, medicis, seen.id if seen else None, language)
         with org.work() as session:  # the hand-over slip of an audit pack listing all of the above
             pack = audit_pack.build_audit_pack(session, org.auditor, {
                 "date_from": paris_today() - timedelta(days=30), "date_to": paris_today(),
@@ -245,6 +249,7 @@ EXPECTED_END = {  # the long field whose end each kind prints
     "retention.task_certificate": ("retention_task", "proof"),
     "retention.campaign_certificate": ("retention_task", "proof"),
     "retention.campaign_report": ("retention_task", "exception_detail"),
+    "dpo.annual_report": ("entity", "legal_name"),  # figures; the controller's names
     "own_retention.certificate": ("dsr_request", "reference"),  # no free text: the case it pseudonymised
 }
 LANGUAGES = {"own_retention.certificate": ("fr",)}  # the job issues it in French (dashboard/own_retention.py)

@@ -26,9 +26,10 @@ from dashboard.mail import outbox, smtp
 from dashboard.mail.compose import compose
 from dashboard.overview.figures import headline
 from dashboard.overview.scope import OverviewFilter
-from dashboard.overview.sources import SOURCES
+from dashboard.overview.sources import SOURCES, day_start
 from dashboard.i18n import translate
 from models import mail
+from models.clock import paris_date
 from models.mail import MailOutbox
 from models.org import User
 from models.roles import Role
@@ -99,7 +100,10 @@ def schedule_reminders(engine: Engine, now: datetime | None = None) -> int:
                 if not any(_receives(user, disabled, e, None) for e in _source_events(src.kind)):
                     continue
                 shape = src.build(session, actor, flt)
-                if shape.instant:
+                if shape.paris_day:  # an instant judged on its Paris day: reminded in days
+                    window = (shape.due >= day_start(today - timedelta(days=mail.OVERDUE_WINDOW_DAYS)),
+                              shape.due < day_start(today + timedelta(days=max(mail.DAY_THRESHOLDS) + 1)))
+                elif shape.instant:
                     window = (shape.due >= now - timedelta(days=mail.OVERDUE_WINDOW_DAYS),
                               shape.due <= now + timedelta(hours=max(mail.HOUR_THRESHOLDS)))
                 else:
@@ -108,7 +112,10 @@ def schedule_reminders(engine: Engine, now: datetime | None = None) -> int:
                 rows = session.exec(shape.query.where(*window).order_by(
                     shape.due, shape.query.selected_columns.case_id)).all()
                 for row in rows:
-                    if shape.instant:
+                    if shape.paris_day:
+                        threshold = mail.day_threshold(paris_date(row.due), today)
+                        due = paris_date(row.due).isoformat()
+                    elif shape.instant:
                         threshold = mail.hour_threshold(row.due, now)
                         due = as_utc(row.due).isoformat()
                     else:

@@ -8,8 +8,8 @@ from sqlmodel import Session, select
 
 from dashboard.actor import Actor
 from dashboard.overview.scope import READERS, OverviewFilter
-from dashboard.overview.sources import (KINDS, Shape, Source, processor_scope, request_scope, source, sources_for,
-                                       urgency_conditions, within_horizon)
+from dashboard.overview.sources import (DAY_JUDGED_KINDS, KINDS, Shape, Source, processor_scope, request_scope,
+                                       source, sources_for, urgency_conditions, within_horizon)
 from dashboard.permissions import require_any
 from dashboard.processor.flags import contracts_with_missing_clauses
 from models.clock import paris_date
@@ -121,6 +121,8 @@ def headline(session: Session, actor: Actor, flt: OverviewFilter) -> Headline:
 def _item(src: Source, row, flt: OverviewFilter) -> DeadlineItem:
     due_at = row.due if isinstance(row.due, datetime) else None
     due = paris_date(due_at) if due_at else row.due
+    if src.kind in DAY_JUDGED_KINDS:  # an instant judged on its Paris day: a date deadline
+        due_at = None
     start = row.start
     if isinstance(start, datetime):
         start = paris_date(start)

@@ -23,7 +23,7 @@ from dashboard.dsr.common import visible as dsr_visible
 from dashboard.overview.scope import OverviewFilter
 from dashboard.permissions import department_filter
 from dashboard.processor.scope import visible as processor_visible
-from models.breach import AuthorityNotification, Breach, BreachDepartment
+from models.breach import AuthorityNotification, Breach, BreachDepartment, BreachStep, StepKind
 from models.consent import ConsentWithdrawal, WithdrawalStep
 from models.clock import PARIS
 from models.dpia import Dpia, DpiaMeasure
@@ -39,6 +39,7 @@ class Shape:
     query: Select  # case_id, reference, title, entity_id, department_id, start, due
     due: ColumnElement
     instant: bool = False  # `due` is a timestamp (the breach clock): judged against now, not today
+    paris_day: bool = False  # an instant `due` judged on its Paris calendar day (late from the next midnight)
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,18 @@ def _breach_clocks(session: Session, actor: Actor, flt: OverviewFilter) -> Shape
         *breach_scope(actor, flt), b.authority_notification == AuthorityNotification.PENDING,
         b.notification_deadline.is_not(None))
     return Shape(query, b.notification_deadline, instant=True)
+
+
+def _breach_remediation(session: Session, actor: Actor, flt: OverviewFilter) -> Shape:
+    """Remediation measures of a breach not done yet, each with its owner's deadline (an
+    instant: the breach's response plan sets them to the hour). The action plan lists them."""
+    b, s = Breach, BreachStep
+    query = (select(*_columns(b.id, b.reference, s.description, b.entity_id, _no_department(), s.created_at,
+                              s.due_at))
+             .select_from(s).join(b, b.id == s.breach_id)
+             .where(*breach_scope(actor, flt), s.kind == StepKind.REMEDIATION, s.done_at.is_(None),
+                    s.due_at.is_not(None)))
+    return Shape(query, s.due_at, instant=True, paris_day=True)
 
 
 # ------------------------------------------------------------------ processors
@@ -266,6 +279,7 @@ def _consent_propagation(session: Session, actor: Actor, flt: OverviewFilter) ->
 SOURCES: tuple[Source, ...] = (
     Source("dsr_answer", "dsr", _requests),
     Source("breach_notification", "breach", _breach_clocks),
+    Source("breach_remediation", "breach", _breach_remediation, lead_days=14),
     Source("contract_end", "processor", _contracts(ProcessorContract.end_date, _contract_end_conditions)),
     Source("contract_notice", "processor", _contracts(ProcessorContract.notice_date, _notice_conditions)),
     Source("processor_audit", "processor", _audits),
@@ -279,6 +293,7 @@ SOURCES: tuple[Source, ...] = (
     Source("consent_propagation", "consent", _consent_propagation, lead_days=7),
 )
 KINDS = tuple(s.kind for s in SOURCES)
+DAY_JUDGED_KINDS = frozenset({"breach_remediation"})  # their shapes' `paris_day`: shown as date deadlines
 
 
 def sources_for(flt: OverviewFilter) -> list[Source]:
@@ -301,6 +316,11 @@ def urgency_conditions(shape: Shape, flt: OverviewFilter) -> dict[str, ColumnEle
     """late / soon (within SOON_DAYS) / upcoming (within the horizon), on the source's deadline.
     Dates are Paris calendar days: due today is not late, due yesterday is; a breach clock is
     late from the instant its 72 hours have run."""
+    if shape.paris_day:  # late once the Paris day of the instant is over, as a date deadline is
+        today = day_start(flt.today())
+        return {"late": shape.due < today,
+                "soon": and_(shape.due >= today, shape.due < day_start(flt.soon() + timedelta(days=1))),
+                "upcoming": and_(shape.due >= today, shape.due < day_start(flt.horizon() + timedelta(days=1)))}
     if shape.instant:
         now = flt.instant()
         return {"late": shape.due < now,

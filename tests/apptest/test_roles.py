@@ -14,7 +14,8 @@ PROCESSOR_PAGES = {"processor_register.py", "processor_file.py"}
 BREACH_PAGES = {"breach_register.py", "breach_case.py"}
 DPIA_PAGES = {"dpia_register.py", "dpia_screening.py", "dpia_detail.py"}
 RETENTION_PAGES = {"retention_campaigns.py", "consent_withdrawals.py"}
-CASES = {*REGISTER, *PROCESSOR_PAGES, *BREACH_PAGES, *DPIA_PAGES, *RETENTION_PAGES}
+ACTION_PLAN = {"action_plan.py"}
+CASES = {*REGISTER, *PROCESSOR_PAGES, *BREACH_PAGES, *DPIA_PAGES, *RETENTION_PAGES, *ACTION_PLAN}
 DSR = {"dsr_requests.py", "dsr_case.py"}
 EXPECTED_PAGES = {
     "dpo": {"home.py", "audit_trail.py", "admin_users.py", "admin_organisation.py", "account.py", *CASES, *DSR,
