@@ -72,7 +72,7 @@ def test_a_contradiction_with_the_processor_file_blocks_the_validation(page, app
     no_traceback(page)
     assert _status(e2e_database_url, activity_id) == "draft"
 
-    page.locator(".st-key-act_from_processors button").click()  # the entry now states the transfer
+    page.get_by_role("button", name="Compléter d'après les fiches des sous-traitants").click()  # the entry now states the transfer
     wait_idle(page)
     expect(page.get_by_text("Fiche enregistrée").first).to_be_visible()
     expect(page.locator(".st-key-act_contradictions")).to_have_count(0)
