@@ -121,3 +121,27 @@ def test_every_tool_has_its_safeguard():
     from models.processor_transfers import TRANSFER_TOOLS
     from models.register import SAFEGUARDS
     assert set(TOOL_TO_SAFEGUARD) == set(TRANSFER_TOOLS) and set(TOOL_TO_SAFEGUARD.values()) <= set(SAFEGUARDS)
+
+
+def test_a_madis_record_fills_the_new_fields():
+    from models.register_mapping import draft, people_count, suggest
+
+    fields = [("Nom", "Téléconseil"), ("Détails - Nombre de personnes concernées", "environ 12 000"),
+              ("Détails - Origine des données", "Appels entrants"), ("Détails - Traitement papier", "Inactif"),
+              ("Décision automatisée", "Score de priorité des appels")]
+    found = draft("madis.xlsx", fields, suggest([label for label, _ in fields]))
+    assert found.left_out == []
+    assert (found.data["people_count"], found.data["data_sources"], found.data["medium"]) == \
+        ("10k_100k", "Appels entrants", "electronic")
+    assert (found.data["automated_decisions"], found.data["automated_decisions_detail"]) == \
+        (True, "Score de priorité des appels")
+    assert [people_count(t) for t in ("moins de 1 000", "999", "1 000 000", "aucun")] == ["lt_1k", "lt_1k", "gt_1m", ""]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=2000))
+def test_any_people_count_text_gives_a_range_or_nothing(text):
+    from models.register import PEOPLE_COUNTS
+    from models.register_mapping import people_count
+
+    assert people_count(text) in ("", *PEOPLE_COUNTS)
