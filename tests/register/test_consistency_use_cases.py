@@ -8,6 +8,7 @@ from sqlmodel import select
 
 from dashboard import db, register
 from dashboard.errors import ConcurrentEdit, NotAllowed
+from dashboard.mail.compose import compose
 from dashboard.processor import registry as processor_registry, subprocessors
 from dashboard.register_consistency import describe, take_from_processors
 from dashboard.validation import InvalidInput
@@ -112,7 +113,11 @@ def test_a_processor_change_sends_the_validated_entry_back_to_review_with_a_noti
     with pytest.raises(ConcurrentEdit):  # a stale processor form changes nothing
         _call(org, processor_registry.update_processor, org.legal, processor.id, processor.version - 1, data)
     assert _reload(org, activity.id).status == "validated"
+    drawn = _reload(org, activity.id).version  # the DPO's entry page, drawn before the processor changed
     _call(org, processor_registry.update_processor, org.legal, processor.id, processor.version, data)
+    with pytest.raises(ConcurrentEdit):  # the slow DPO's save of that page is refused: the entry changed
+        _call(org, register.update_activity, org.dpo, activity.id, drawn,
+              complete(org.departments["DRC"].id, recipients=RECIPIENTS, name="Renommée"))
     returned = _reload(org, activity.id)
     assert (returned.status, returned.validated_by_id) == ("draft", None)
     assert returned.review_notice["processor"] == processor.reference
@@ -123,6 +128,10 @@ def test_a_processor_change_sends_the_validated_entry_back_to_review_with_a_noti
                                                       MailOutbox.case_id == activity.id)).all()
     assert [(e.object_ref, e.details["processor"]) for e in entries] == [(activity.reference, processor.reference)]
     assert [m.kind for m in mails] == ["register_returned"]
+    sent = compose(mails[0], "fr", "https://dpo.example.fr")
+    assert activity.reference in sent.subject and "renvoyée en revue" in sent.subject
+    assert f"https://dpo.example.fr/register-activity?id={activity.id}" in sent.body
+    assert "Atlas" not in sent.body and "Maroc" not in sent.body  # no case detail in a mail
     view = _call(org, register.get_activity, org.dpo, activity.id)
     assert [c.key for c in view.contradictions] == ["register.contradiction.no_transfer"]
 

@@ -108,3 +108,15 @@ def test_a_contradiction_with_a_processor_shows_on_both_files_and_blocks_the_val
     assert not at.button(key="act_validate").disabled
     at.button(key="act_validate").click().run()
     assert "Validée par Claire Fontaine" in _text(at)
+
+    # legal counsel drops Morocco from the processor's file: the entry goes back to review, with a notice
+    with app_org.work() as session:
+        current = registry.get_processor(session, app_org.legal, processor.id).processor
+        registry.update_processor(session, app_org.legal, processor.id, current.version, processor_data(
+            app_org, entity="SAVELUNARI", activities=(), activity_ids=[activity.id], legal_name="Atlas Appels SARL",
+            locations=[{"country_code": "FR", "processing": True, "storage": True}]))
+    at = _open(app_org, "dpo", activity.id)
+    assert not at.exception
+    notice = " ".join(w.value for w in at.warning)
+    assert "Fiche renvoyée en revue" in notice and "Julien Mercier" in notice and "Atlas Appels SARL" in notice
+    assert "Projet — en attente de validation par le DPO" in _text(at)
