@@ -31,6 +31,7 @@ from sqlmodel import Session, select
 from dashboard import audit, i18n
 from dashboard.actor import Actor
 from dashboard import concurrency
+from dashboard import register_consistency
 from dashboard.links import LinkedCase, cases_linked_to_activity
 from dashboard.permissions import deny, department_filter, require, require_writer
 from dashboard.references import next_reference
@@ -42,6 +43,8 @@ from models.org import Department, Entity, User
 from models.processing import ACTIVITY_PREFIX, ProcessingActivity
 from models.register import (CHILDREN, SCALAR_FIELDS, ActivityContent, RegisterEntry, RegisterReview,
                              next_review_on, validation_gaps)
+from models.register_consistency import (Contradiction, DerivedTransfer, ProcessorFacts, derived_recipients,
+                                         derived_transfers)
 from models.roles import Capability, Role
 from models.types import utcnow
 
@@ -230,10 +233,12 @@ def create_activity(session: Session, actor: Actor, entity_id: int, data: dict |
 def status_after_change(session: Session, actor: Actor, activity: ProcessingActivity,
                         content: ActivityContent) -> str:
     """The status a change of content leaves the entry in: a validated entry stays
-    validated (in the DPO's name) only when the DPO changes it and it stays complete."""
+    validated (in the DPO's name) only when the DPO changes it, it stays complete and it
+    contradicts none of its processors' files."""
     entity = session.get(Entity, activity.entity_id)
     if activity.status == "validated" and actor.role == Role.DPO and not validation_gaps(
-            content, forbids_non_eu_transfers=entity.forbids_non_eu_transfers):
+            content, forbids_non_eu_transfers=entity.forbids_non_eu_transfers) and not \
+            register_consistency.activity_contradictions(session, activity.id, content):
         return "validated"
     return "draft"
 
@@ -274,10 +279,14 @@ def validate_activity(session: Session, actor: Actor, activity_id: int, expected
     if activity.status == "validated":
         raise RuleViolation("register.already_validated")
     entity = session.get(Entity, activity.entity_id)
-    gaps = validation_gaps(load_content(session, activity), forbids_non_eu_transfers=entity.forbids_non_eu_transfers)
-    if gaps:
-        raise InvalidInput([FieldProblem("", key) for key in gaps])
+    content = load_content(session, activity)
+    gaps = validation_gaps(content, forbids_non_eu_transfers=entity.forbids_non_eu_transfers)
+    contradicted = register_consistency.activity_contradictions(session, activity.id, content)
+    if gaps or contradicted:  # the register and the processors' files must say the same (issue 18)
+        raise InvalidInput([FieldProblem("", key) for key in gaps]
+                           + register_consistency.as_problems(contradicted, actor.language))
     _mark_validated(activity, actor)
+    activity.review_notice = None
     _reviewed(session, activity, paris_today())
     audit.record(session, actor, "register.validate", object_type=OBJECT_TYPE, object_id=activity.id,
                  object_ref=activity.reference, entity_id=activity.entity_id,
@@ -399,6 +408,12 @@ class ActivityView:
     can_validate: bool
     can_review: bool
     editable_department_ids: frozenset[int] = field(default_factory=frozenset)
+    # what the linked processors' files say (issue 18): the recipients and transfers that
+    # follow from them, and where the entry contradicts them (blocks the validation)
+    processors: list[ProcessorFacts] = field(default_factory=list)
+    derived_recipients: list[str] = field(default_factory=list)
+    derived_transfers: list[DerivedTransfer] = field(default_factory=list)
+    contradictions: list[Contradiction] = field(default_factory=list)
 
 
 def _user_names(session: Session, ids) -> dict[int, str]:
@@ -416,6 +431,8 @@ def get_activity(session: Session, actor: Actor, activity_id: int) -> ActivityVi
                                 .order_by(RegisterReview.reviewed_at.desc())))
     editable = frozenset(d.id for d in session.exec(select(Department).where(Department.active))
                          if may_edit(actor, d.id))
+    processors = register_consistency.facts_for_activities(session, [activity.id])[activity.id]
+    contradicted = register_consistency.contradictions(content.recipients, content.transfers, processors)
     return ActivityView(
         activity=activity, content=content, entity=entity,
         department_name=session.get(Department, activity.department_id).name,
@@ -427,6 +444,8 @@ def get_activity(session: Session, actor: Actor, activity_id: int) -> ActivityVi
         can_validate=actor.role == Role.DPO and activity.status == "draft",
         can_review=actor.can(Capability.WORK_ALL_CASES),
         editable_department_ids=editable,
+        processors=processors, derived_recipients=derived_recipients(processors),
+        derived_transfers=derived_transfers(processors), contradictions=contradicted,
     )
 
 

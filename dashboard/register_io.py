@@ -178,6 +178,11 @@ def _plan_row(row: SheetRow, entities: dict[str, Entity], departments: dict[str,
         items, found = register_sheet.read_list(row, column, translators) if column in row.labels else ([], [])
         data[column] = items
         problems += found
+    for column in register_sheet.SCALAR_CODED:
+        value, found = register_sheet.read_scalar(row, column, translators)
+        if value is not None:
+            data[column] = value
+        problems += found
     last_reviewed_on = None
     if values.get("last_reviewed_on"):
         try:
@@ -273,6 +278,8 @@ def _column_text(content: ActivityContent, column: str, tr: i18n.Translator, cod
         return codes.get(content.department_id, "")
     if column in LIST_COLUMNS:
         return "\n".join(register_sheet.item_line(tr, column, item) for item in getattr(content, column))
+    if column in register_sheet.SCALAR_CODED:
+        return register_sheet.scalar_label(tr, column, getattr(content, column))
     return str(getattr(content, column))
 
 
@@ -283,7 +290,7 @@ def _describe(session: Session, actor: Actor, plan: _Planned, tr: i18n.Translato
     activity = plan.existing
     before = load_content(session, activity)
     changes = []
-    for column in ("department_id", *TEXT_COLUMNS, *LIST_COLUMNS):
+    for column in ("department_id", *TEXT_COLUMNS, *register_sheet.SCALAR_CODED, *LIST_COLUMNS):
         old, new = _column_text(before, column, tr, codes), _column_text(plan.content, column, tr, codes)
         if old != new:
             changes.append(FieldChange("department" if column == "department_id" else column, old, new))

@@ -87,6 +87,19 @@ def _list_or_none(tr: Translator, header: Sequence[str], rows: Sequence[Sequence
     return grid_table(header, rows, [w * CONTENT_WIDTH for w in widths])
 
 
+def _more_fields(tr: Translator, content) -> list[tuple[str, str]]:
+    """The register fields a DPO expects beside Art. 30(1) (Art. 22 decisions, sources,
+    number of people, medium)."""
+    automated = tr("common.no")
+    if content.automated_decisions:
+        automated = " — ".join(p for p in (tr("common.yes"), content.automated_decisions_detail) if p)
+    not_stated = tr("register.not_stated")
+    return [(tr("register.col.automated_decisions"), automated),
+            (tr("register.col.data_sources"), content.data_sources or not_stated),
+            (tr("register.col.people_count"), _label(tr, "register.people_count.", content.people_count) or not_stated),
+            (tr("register.col.medium"), _label(tr, "register.medium.", content.medium) or not_stated)]
+
+
 def _section(entity: Entity, entry: RegisterEntry, tr: Translator) -> list:
     content = entry.content
     art = "register.pdf.art30_"
@@ -98,6 +111,7 @@ def _section(entity: Entity, entry: RegisterEntry, tr: Translator) -> list:
             (tr("register.col.last_reviewed_on"), tr.date(entry.last_reviewed_on)),
             (tr("register.col.next_review_on"), tr.date(entry.next_review_on)),
             (tr("register.col.description"), content.description),
+            *_more_fields(tr, content),
         ]),
         heading(tr(art + "a")),
         key_value_table([

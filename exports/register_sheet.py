@@ -26,8 +26,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from exports.csv_safe import _DANGEROUS_START, safe_cell, to_csv
 from exports.stamp import Translator
 from models.input_limits import NUL_KEY
-from models.register import (CONDITIONS, END_ACTIONS, LEGAL_BASES, RECIPIENT_KINDS, RETENTION_UNITS, SAFEGUARDS,
-                             SECURITY_CATEGORIES, SENSITIVITIES, RegisterEntry)
+from models.register import (CONDITIONS, END_ACTIONS, LEGAL_BASES, MEDIA, PEOPLE_COUNTS, RECIPIENT_KINDS,
+                             RETENTION_UNITS, SAFEGUARDS, SECURITY_CATEGORIES, SENSITIVITIES, RegisterEntry)
 
 # Columns read back on import, in order; then columns exported for information only.
 LIST_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -39,9 +39,18 @@ LIST_COLUMNS: dict[str, tuple[str, ...]] = {
     "retention_rules": ("category", "duration", "unit", "start_event", "end_action", "justification"),
     "security_measures": ("category", "description"),
 }
-TEXT_COLUMNS = ("name", "description", "joint_controllers", "consent_records", "withdrawal_propagation")
+TEXT_COLUMNS = ("name", "description", "joint_controllers", "consent_records", "withdrawal_propagation",
+                "automated_decisions_detail", "data_sources")
+# Single-value columns holding a code, written as its label: column -> (label prefix, codes).
+# "automated_decisions" (GDPR Art. 22) is a yes/no.
+SCALAR_CODED: dict[str, tuple[str, Sequence[str]]] = {
+    "automated_decisions": ("register.yes_no.", ("yes", "no")),
+    "people_count": ("register.people_count.", PEOPLE_COUNTS),
+    "medium": ("register.medium.", MEDIA),
+}
 IMPORTED = ("reference", "source_reference", "entity", "department", "name", "description", "joint_controllers",
-            *LIST_COLUMNS, "consent_records", "withdrawal_propagation", "last_reviewed_on", "version")
+            *LIST_COLUMNS, "consent_records", "withdrawal_propagation", "automated_decisions",
+            "automated_decisions_detail", "data_sources", "people_count", "medium", "last_reviewed_on", "version")
 INFORMATION_ONLY = ("status", "validated_by", "validated_at", "next_review_on")
 COLUMNS = IMPORTED + INFORMATION_ONLY
 REQUIRED = ("entity", "department", "name")
@@ -107,6 +116,7 @@ def entry_row(entry: RegisterEntry, tr: Translator) -> list[object]:
         "status": tr(STATUS_PREFIX + entry.status), "validated_by": entry.validated_by,
         "validated_at": entry.validated_at, "next_review_on": entry.next_review_on, "version": entry.version,
         **{c: getattr(content, c) for c in TEXT_COLUMNS},
+        **{c: scalar_label(tr, c, getattr(content, c)) for c in SCALAR_CODED},
         **{c: "\n".join(item_line(tr, c, item) for item in getattr(content, c)) for c in LIST_COLUMNS},
     }
     return [_protect(v) if isinstance(v, str) else v for v in (values[c] for c in COLUMNS)]
@@ -336,6 +346,26 @@ def _code(value: str, prefix: str, codes: Sequence[str], translators: Sequence[T
         if wanted == _loose(code) or any(wanted == _loose(tr(prefix + code)) for tr in translators):
             return code
     return None
+
+
+def scalar_label(tr: Translator, column: str, value) -> str:
+    """A coded single value as the sheet writes it ("" when not stated)."""
+    if column == "automated_decisions":
+        value = "yes" if value else "no"
+    return tr(SCALAR_CODED[column][0] + value) if value else ""
+
+
+def read_scalar(row: SheetRow, column: str, translators: Sequence[Translator]) -> tuple[object, list[SheetProblem]]:
+    """A coded single-value cell, its code resolved (an empty or absent cell: not stated)."""
+    value = row.values.get(column, "").strip()
+    if not value:
+        return (False if column == "automated_decisions" else ""), []
+    prefix, codes = SCALAR_CODED[column]
+    code = _code(value, prefix, codes, translators)
+    if code is None:
+        return None, [SheetProblem(row.line, row.labels.get(column, column), "register.import.unknown_value",
+                                   {"value": value})]
+    return (code == "yes" if column == "automated_decisions" else code), []
 
 
 def read_list(row: SheetRow, column: str, translators: Sequence[Translator]) -> tuple[list[dict], list[SheetProblem]]:

@@ -10,6 +10,7 @@ categories, retention, recipients...) live in models/register.py.
 from datetime import date, datetime
 from typing import Optional
 
+from sqlalchemy import JSON, Column
 from sqlmodel import Field
 
 from models.case import CaseBase, version_column
@@ -34,9 +35,20 @@ class ProcessingActivity(CaseBase, table=True):
     joint_controllers: str = Field(default="", max_length=500)
     consent_records: str = Field(default="", max_length=1000)  # where consent and withdrawals are recorded
     withdrawal_propagation: str = Field(default="", max_length=1000)  # how a withdrawal reaches the systems
+    # Register fields a DPO expects beside Art. 30(1) (the CNIL's and Madis's register models):
+    # GDPR Art. 22 automated decisions and profiling, where the data comes from (Art. 14(2)(f)),
+    # how many people are concerned (models.register.PEOPLE_COUNTS) and the medium.
+    automated_decisions: bool = False
+    automated_decisions_detail: str = Field(default="", max_length=1000)
+    data_sources: str = Field(default="", max_length=1000)
+    people_count: str = Field(default="", max_length=20)
+    medium: str = Field(default="", max_length=20)
     # workflow
     validated_by_id: Optional[int] = Field(default=None, foreign_key="app_user.id")
     validated_at: Optional[datetime] = Field(default=None, sa_type=UTCDateTime)
     last_reviewed_on: Optional[date] = None
     next_review_on: Optional[date] = Field(default=None, index=True)  # the yearly review deadline
     source_reference: str = Field(default="", max_length=64)  # the entry's id in an imported spreadsheet
+    # Why the entry went back to review without anyone editing it (a processor change: see
+    # dashboard/register_consistency.py); cleared when the DPO validates it again.
+    review_notice: Optional[dict] = Field(default=None, sa_column=Column(JSON, nullable=True))

@@ -45,6 +45,9 @@ END_ACTIONS = ("delete", "anonymise", "archive", "legal_hold")
 SECURITY_CATEGORIES = ("access_control", "traceability", "encryption", "backup", "software_protection",
                        "processor_control", "physical", "organisational", "other")
 STATUSES = ("draft", "validated")
+# How many people the activity concerns, by order of magnitude (the CNIL's and Madis's registers ask it).
+PEOPLE_COUNTS = ("lt_1k", "1k_10k", "10k_100k", "100k_1m", "gt_1m")
+MEDIA = ("electronic", "paper", "both")  # where the data is kept
 # EU member states plus Iceland, Liechtenstein and Norway (EEA Agreement): not a transfer.
 # The one list, with its source, in models.processor_transfers.
 EEA_COUNTRIES = EEA_MEMBERS
@@ -215,6 +218,29 @@ class ActivityContent(BaseModel):
     security_measures: tuple[SecurityMeasure, ...] = PydanticField(default=(), max_length=MAX_LIST_ITEMS)
     consent_records: str = PydanticField(default="", max_length=1000)
     withdrawal_propagation: str = PydanticField(default="", max_length=1000)
+    # GDPR Art. 22: decisions based solely on automated processing, including profiling
+    automated_decisions: bool = False
+    automated_decisions_detail: str = PydanticField(default="", max_length=1000)
+    data_sources: str = PydanticField(default="", max_length=1000)  # where the data comes from (Art. 14(2)(f))
+    people_count: str = ""  # one of PEOPLE_COUNTS, "" when not stated
+    medium: str = ""  # one of MEDIA, "" when not stated
+
+    @field_validator("people_count")
+    @classmethod
+    def _people_count(cls, value: str) -> str:
+        return _choice(value, ("", *PEOPLE_COUNTS), "register.unknown_people_count")
+
+    @field_validator("medium")
+    @classmethod
+    def _medium(cls, value: str) -> str:
+        return _choice(value, ("", *MEDIA), "register.unknown_medium")
+
+    @model_validator(mode="after")
+    def _automated(self):
+        if self.automated_decisions_detail and not self.automated_decisions:
+            raise _error("register.automated_detail_without_decision",
+                         "describe automated decisions only when the activity makes them")
+        return self
 
     @model_validator(mode="after")
     def _retention_categories(self):
@@ -257,6 +283,8 @@ def validation_gaps(content: ActivityContent, *, forbids_non_eu_transfers: bool 
         gaps.append("register.gap.consent_procedure")
     if content.transfers and forbids_non_eu_transfers:
         gaps.append("register.gap.policy_forbids_transfers")
+    if content.automated_decisions and not content.automated_decisions_detail:
+        gaps.append("register.gap.automated_detail")
     return gaps
 
 
@@ -355,7 +383,8 @@ CHILDREN = {
     "security_measures": (SecurityMeasureRow, SecurityMeasure),
 }
 SCALAR_FIELDS = ("name", "department_id", "description", "joint_controllers", "consent_records",
-                 "withdrawal_propagation")
+                 "withdrawal_propagation", "automated_decisions", "automated_decisions_detail", "data_sources",
+                 "people_count", "medium")
 
 
 class RegisterReview(SQLModel, table=True):

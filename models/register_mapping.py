@@ -18,16 +18,20 @@ from models.register import LEGAL_BASES
 
 TARGETS = ("ignore", "name", "description", "purpose", "legal_basis", "subject_categories", "subject_flag",
            "data_categories", "data_category_row", "recipients", "processors", "retention", "security",
-           "joint_controllers")
+           "joint_controllers", "data_sources", "people_count", "medium", "automated_decisions")
 
 # Words of a label (accents and case dropped) -> target; the first rule that matches wins.
 _RULES: tuple[tuple[str, str], ...] = (
     (r"commentaire|^historique|^structure|^conformite|^nb preuves|preconisations|observations|registre public"
      r"|exempte d'aipd|^traitement specifique|date de (creation|modification|mise a jour)|^n° / ref|^ref"
-     r"|^etat$|en tant que|gestionnaire|coordonnees du responsable|nombre de personnes|origine des donnees"
-     r"|moyens de la collecte|logiciels et supports|traitement papier|^justification de la base"
+     r"|^etat$|en tant que|gestionnaire|coordonnees du responsable"
+     r"|moyens de la collecte|logiciels et supports|^justification de la base"
      r"|mise a jour de la fiche|^date|donnees personnelles concernees|sont-elles traitees|conservation - nom$"
      r"|sort final|^acteurs$|^responsable du traitement|^delegue", "ignore"),
+    (r"nombre de personnes", "people_count"),
+    (r"origine des donnees|sources? des donnees", "data_sources"),
+    (r"traitement papier", "medium"),
+    (r"decisions? automatisees?|profilage", "automated_decisions"),
     (r"personnes concernees - ", "subject_flag"),
     (r"mesures de securite.* - |^controle d'acces|^tracabilite|^mesures de tracabilite|^sauvegarde"
      r"|^chiffrement|^mesures de protection|^controle des sous-traitants|^autres mesures|^mise a jour",
@@ -158,6 +162,22 @@ class Draft:
     left_out: list[str] = field(default_factory=list)  # labels mapped to "ignore" that held a value
 
 
+_NUMBER = re.compile(r"\d[\d\s.\u202f\u00a0]*")
+_PEOPLE_BOUNDS = ((1_000, "lt_1k"), (10_000, "1k_10k"), (100_000, "10k_100k"), (1_000_000, "100k_1m"))
+
+
+def people_count(text: str) -> str:
+    """A number of people as the register's range ("12 000" -> "10k_100k"; "moins de 1 000" ->
+    "lt_1k"); "" when the text holds no number."""
+    numbers = [int(re.sub(r"\D", "", n)) for n in _NUMBER.findall(text) if re.sub(r"\D", "", n)]
+    if not numbers:
+        return ""
+    count = max(numbers)
+    if re.search(r"moins|less|fewer|<", normalise(text)):
+        count -= 1
+    return next((code for bound, code in _PEOPLE_BOUNDS if count < bound), "gt_1m")
+
+
 def draft(origin: str, fields: Iterable[tuple[str, str]], mapping: Mapping[str, str]) -> Draft:
     data: dict = {"name": "", "description": "", "joint_controllers": "", "purposes": [], "subject_categories": [],
                   "data_categories": [], "recipients": [], "transfers": [], "retention_rules": [],
@@ -190,6 +210,18 @@ def draft(origin: str, fields: Iterable[tuple[str, str]], mapping: Mapping[str, 
             descriptions.append(value)
         elif target == "joint_controllers":
             data["joint_controllers"] = " ".join(value.split())[:500]
+        elif target == "data_sources":
+            data["data_sources"] = "\n".join(p for p in (data.get("data_sources", ""), value) if p)[:1000]
+        elif target == "people_count":
+            data["people_count"] = people_count(value) or data.get("people_count", "")
+        elif target == "medium":  # Madis: "Traitement papier" active or not, beside its software
+            if is_yes(value) or is_no(value):
+                data["medium"] = "both" if is_yes(value) else "electronic"
+        elif target == "automated_decisions":
+            if not is_no(value):
+                data["automated_decisions"] = True
+                if not is_yes(value):
+                    data["automated_decisions_detail"] = " ".join(value.split())[:1000]
         elif target == "purpose":
             for line in _split(value) if "\n" in value else [" ".join(value.split())]:
                 if len(line) >= 3:

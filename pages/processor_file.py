@@ -2,7 +2,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import activities, evidence, evidence_ui, organisation, ui
+from dashboard import activities, evidence, evidence_ui, organisation, register_consistency, ui
 from dashboard.attachments_ui import attachments_section
 from dashboard.breach import links as breach_links
 from dashboard.form_state import CaseForms
@@ -13,6 +13,7 @@ from models.roles import Capability
 
 REGISTER_PAGE = str(Path(__file__).with_name("processor_register.py"))
 BREACH_PAGE = str(Path(__file__).with_name("breach_case.py"))
+ACTIVITY_PAGE = str(Path(__file__).with_name("register_activity.py"))
 ERROR_FLAGS = {"missing_clause", "forbidden_transfer", "no_contract"}
 
 actor = ui.page_actor(page="processor")
@@ -62,6 +63,16 @@ st.caption(tr("processor.file.caption", status=tr(f"processor.status.{p.status}"
 for flag in sorted(pfile.flags):
     (st.error if flag in ERROR_FLAGS else st.warning)(tr(f"processor.flag_detail.{flag}"),
                                                       icon=":material/flag:")
+
+if pfile.contradictions:  # the register says otherwise (issue 18): shown here and on each entry
+    labels = {a.id: a.label for a in pfile.activities}
+    with st.container(key="processor_contradictions"):
+        st.error("\n".join([tr("register.contradiction.on_processor_intro")] + [
+            f"- {ui.literal(tr('register.contradiction.on_processor_entry', entry=labels.get(aid, '?'), message=register_consistency.describe(c, ui.lang())))}"
+            for aid, found in pfile.contradictions.items() for c in found]), icon=":material/sync_problem:")
+        for aid in pfile.contradictions:
+            st.page_link(ACTIVITY_PAGE, label=ui.literal_label(labels.get(aid, "?")), query_params={"id": str(aid)},
+                         icon=":material/description:")
 
 tabs = st.tabs([tr("processor.tab.identity"), tr("processor.tab.transfers"), tr("processor.tab.contracts"),
                 tr("processor.tab.subprocessors"), tr("processor.tab.audits"), tr("processor.tab.documents")],

@@ -1,13 +1,15 @@
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import activities, organisation, register, ui
+from dashboard import activities, navigation, organisation, register, register_consistency, ui
 from dashboard.form_state import CaseForms
 from dashboard.validation import InvalidInput
 from exports.register_sheet import CODED, LIST_COLUMNS, part_label
-from models.register import ActivityContent
+from models.processor_transfers import country_name
+from models.register import MEDIA, PEOPLE_COUNTS, ActivityContent
 
 LIST_PAGE = str(Path(__file__).with_name("register_list.py"))
 
@@ -79,8 +81,72 @@ def _content_form(content: ActivityContent | None, department_ids: list[int], de
                                    value=content.consent_records if content else "")
     withdrawal = st.text_area(tr("register.col.withdrawal_propagation"), key=f"{key}_withdrawal",
                               value=content.withdrawal_propagation if content else "")
+    st.markdown(f"**{tr('register.more_fields')}**")
+    automated = st.checkbox(tr("register.col.automated_decisions"), key=f"{key}_automated",
+                            value=content.automated_decisions if content else False,
+                            help=tr("register.automated_help"))
+    automated_detail = st.text_area(tr("register.col.automated_decisions_detail"), key=f"{key}_automated_detail",
+                                    value=content.automated_decisions_detail if content else "")
+    sources = st.text_area(tr("register.col.data_sources"), key=f"{key}_sources",
+                           value=content.data_sources if content else "")
+    left, right = st.columns(2)
+    counts = ["", *PEOPLE_COUNTS]
+    people = left.selectbox(tr("register.col.people_count"), counts, key=f"{key}_people",
+                            index=counts.index(content.people_count) if content else 0,
+                            format_func=lambda v: tr(f"register.people_count.{v}") if v else tr("register.not_stated"))
+    media = ["", *MEDIA]
+    medium = right.selectbox(tr("register.col.medium"), media, key=f"{key}_medium",
+                             index=media.index(content.medium) if content else 0,
+                             format_func=lambda v: tr(f"register.medium.{v}") if v else tr("register.not_stated"))
     return {"name": name, "department_id": department_id, "description": description, "joint_controllers": joint,
-            "consent_records": consent_records, "withdrawal_propagation": withdrawal, **data}
+            "consent_records": consent_records, "withdrawal_propagation": withdrawal,
+            "automated_decisions": automated, "automated_decisions_detail": automated_detail,
+            "data_sources": sources, "people_count": people, "medium": medium, **data}
+
+
+def _from_processors() -> None:
+    """The recipients and transfers that follow from the linked processors' files."""
+    st.markdown(f"**{tr('register.derived.title')}**")
+    st.caption(tr("register.derived.help"))
+    rows = [{tr("register.derived.processor"): ui.literal(f"{p.reference} — {p.name}"),
+             tr("register.derived.status"): tr(f"processor.status.{p.status}"),
+             tr("register.derived.places"): ", ".join(
+                 f"{country_name(place.country, ui.lang())}"
+                 + (f" ({tr('register.derived.via', name=place.via)})" if place.via else "")
+                 for place in p.places) or "—"} for p in view.processors]
+    st.dataframe(rows, hide_index=True, width="stretch")
+    if view.derived_transfers:
+        st.dataframe([{tr("register.field.recipient"): ui.literal(t.recipient),
+                       tr("register.field.country"): f"{country_name(t.country, ui.lang())} ({t.country})",
+                       tr("register.field.safeguard"): tr(f"register.safeguard.{t.safeguard}") if t.safeguard
+                       else tr("register.derived.no_tool")} for t in view.derived_transfers],
+                     hide_index=True, width="stretch")
+    else:
+        st.caption(tr("register.derived.no_transfer"))
+
+
+def _more_fields(content: ActivityContent) -> None:
+    automated = (tr("common.yes") + (f" — {ui.literal(content.automated_decisions_detail)}"
+                                     if content.automated_decisions_detail else "")
+                 if content.automated_decisions else tr("common.no"))
+    st.markdown(f"**{tr('register.col.automated_decisions')}**  \n{automated}")
+    st.markdown(f"**{tr('register.col.data_sources')}**  \n{ui.literal(content.data_sources or '—')}")
+    people = tr(f"register.people_count.{content.people_count}") if content.people_count else tr("register.not_stated")
+    medium = tr(f"register.medium.{content.medium}") if content.medium else tr("register.not_stated")
+    st.markdown(f"**{tr('register.col.people_count')}**  \n{people}")
+    st.markdown(f"**{tr('register.col.medium')}**  \n{medium}")
+
+
+def _case_page(url_path: str, case_id: int) -> tuple[str, dict] | None:
+    """The page file and query of a linked case's url_path ("breach?id=3", "dpia-detail")."""
+    path, _, query = url_path.partition("?")
+    spec = next((p for p in navigation.PAGES if p.url_path == path), None)
+    if spec is None:
+        return None
+    params = dict(part.split("=", 1) for part in query.split("&") if "=" in part)
+    if not params and path == "dpia-detail":
+        params = {"id": str(case_id)}
+    return str(Path(__file__).with_name(spec.file)), params
 
 
 def _show_list(column: str, content: ActivityContent) -> None:
@@ -167,10 +233,31 @@ c4.markdown(f"**{tr('register.col.next_review_on')}**  \n{tr.date(activity.next_
             f"({tr('register.col.last_reviewed_on').lower()} : {tr.date(activity.last_reviewed_on)})")
 if activity.source_reference:
     st.caption(tr("register.imported_from", reference=ui.literal(activity.source_reference)))
+if activity.review_notice:
+    notice = activity.review_notice
+    st.warning(tr(f"register.returned.{notice.get('change', 'places')}",
+                  processor=ui.literal(f"{notice.get('processor', '')} — {notice.get('name', '')}"),
+                  by=ui.literal(notice.get("by", "")),
+                  on=tr.datetime(datetime.fromisoformat(notice["at"])) if notice.get("at") else "—"),
+               icon=":material/undo:")
 if view.gaps:
     st.warning("\n".join([tr("register.gaps_intro")] + [f"- {tr(g)}" for g in view.gaps]))
+if view.contradictions:
+    with st.container(key="act_contradictions"):
+        st.error("\n".join([tr("register.contradiction.intro")] + [
+            f"- {ui.literal(register_consistency.describe(c, ui.lang()))}" for c in view.contradictions]),
+            icon=":material/sync_problem:")
+        if view.can_edit and st.button(tr("register.from_processors"), key="act_from_processors",
+                                       icon=":material/sync:", help=tr("register.from_processors_help")):
+            outcome = ui.call(register_consistency.take_from_processors, activity.id, version, actor=actor,
+                              quiet=True)
+            if outcome.ok:
+                forms.done(outcome, "register.saved", status=tr(f"register.status.{outcome.value.status}"))
+            else:
+                _show_problems(outcome)
+                forms.done(outcome)  # a stale entry: the button to reload it
 if view.can_validate and st.button(tr("register.validate"), key="act_validate", type="primary",
-                                   icon=":material/verified:", disabled=bool(view.gaps)):
+                                   icon=":material/verified:", disabled=bool(view.gaps or view.contradictions)):
     forms.done(ui.call(register.validate_activity, activity.id, version, actor=actor), "register.validated")
 
 tab_names = ["register.tab.entry", "register.tab.linked", "register.tab.reviews"]
@@ -184,6 +271,9 @@ with tabs["register.tab.entry"]:
     st.markdown(f"**{tr('register.pdf.dpo')}**  \n{ui.literal(view.entity.dpo_name)} — {ui.literal(view.entity.dpo_email)}")
     for column in LIST_COLUMNS:
         _show_list(column, content)
+        if column == "transfers" and view.processors:
+            _from_processors()
+    _more_fields(content)
     if content.uses_consent or content.consent_records:
         st.markdown(f"**{tr('register.consent_procedure')}**")
         st.markdown(f"{tr('register.col.consent_records')} : {ui.literal(content.consent_records or '—')}  \n"
@@ -206,13 +296,17 @@ if "register.tab.edit" in tabs:
 with tabs["register.tab.linked"]:
     st.caption(tr("register.linked_help"))
     if view.linked:
-        st.dataframe([{tr("register.linked.type"): tr(f"register.case_type.{case.case_type}"),
-                       tr("register.col.reference"): case.reference,
-                       tr("register.linked.title"): " — ".join(p for p in (case.title, tr.date(case.day) if case.day
-                                                                            else "") if p),
-                       tr("register.col.status"): tr.maybe(case.status),
-                       tr("register.linked.open"): tr("common.yes") if case.is_open else tr("common.no")}
-                      for case in view.linked], hide_index=True, width="stretch")
+        for case in view.linked:  # one row per case, one click away from it
+            kind = tr(f"register.case_type.{case.case_type}")
+            title = " — ".join(p for p in (case.reference, case.title, tr.date(case.day) if case.day else "") if p)
+            label = tr("register.linked.row", kind=kind, title=ui.literal_label(title), status=tr.maybe(case.status),
+                       open=tr("register.linked.is_open" if case.is_open else "register.linked.is_closed"))
+            target = _case_page(case.url_path, case.case_id) if case.url_path else None
+            if target:
+                st.page_link(target[0], label=label, query_params=target[1] or None,
+                             icon=":material/open_in_new:")
+            else:
+                st.markdown(f"- {label}")
     else:
         st.info(tr("register.linked_none"))
 

@@ -70,6 +70,32 @@ def test_the_register_says_the_transfers_that_the_processors_make(demo):
             assert recorded <= countries, (activity.name, recorded - countries)
 
 
+def test_no_register_entry_contradicts_its_processors_files(demo_contradictions):
+    """Issue 18: the register and the processor register are one source of truth. In the demo,
+    no entry states recipients or transfers that its processors' files contradict."""
+    assert demo_contradictions == {}, "\n".join(f"{k}: {v}" for k, v in demo_contradictions.items())
+
+
+@pytest.fixture(scope="module")
+def demo_contradictions(tmp_path_factory, sqlite_template):
+    from dashboard.register_consistency import describe, facts_for_activities
+    from models.register_consistency import contradictions
+
+    _, org = demo_sqlite(tmp_path_factory, sqlite_template)
+    with org.session() as session:
+        activities = list(session.exec(select(ProcessingActivity).order_by(ProcessingActivity.reference)))
+        facts = facts_for_activities(session, [a.id for a in activities])
+        found = {}
+        for activity in activities:
+            content = load_content(session, activity)
+            messages = [describe(c, "fr") for c in contradictions(content.recipients, content.transfers,
+                                                                  facts[activity.id])]
+            if messages:
+                found[activity.name] = messages
+    org.engine.dispose()
+    return found
+
+
 def test_the_screening_ticks_the_sensitive_data_the_register_shows(demo):
     """WP248 rev.01, criterion 4: special categories, offences and highly personal data
     (the NIR) tick "sensitive data"; with employees (criterion 7) that makes two: a DPIA

@@ -65,7 +65,10 @@ def compose(row: MailOutbox, language: str, base_url: str, digest_lines: list[st
         if base_url:
             lines += ["", t("mail.link", url=f"{base_url.rstrip('/')}/home")]
         return Mail(f"{SUBJECT_PREFIX} {subject}", "\n".join(lines + _footer(t, base_url)))
-    if row.event in (mail.REQUEST_ROUTED, mail.BREACH_DECLARED):
+    if row.kind == "register_returned":  # an entry sent back to review by a processor change (issue 18)
+        subject = t("mail.subject.register_returned", reference=row.case_reference)
+        lines = [t("mail.body.register_returned", reference=row.case_reference)]
+    elif row.event in (mail.REQUEST_ROUTED, mail.BREACH_DECLARED):
         subject = t(f"mail.subject.{row.event}", reference=row.case_reference)
         lines = [t(f"mail.body.{row.event}", reference=row.case_reference, due=due)]
     else:

@@ -7,7 +7,7 @@ from sqlalchemy import func, or_
 from sqlalchemy.orm import defer
 from sqlmodel import Session, select
 
-from dashboard import audit
+from dashboard import audit, register_consistency
 from dashboard.activities import ActivityChoice
 from dashboard.actor import Actor
 from dashboard.processor import state
@@ -74,6 +74,8 @@ class ProcessorFile:
     flags: frozenset[str]
     editable: bool = False
     entity_names: dict[int, str] = field(default_factory=dict)
+    # activity id -> where that register entry contradicts this file (issue 18)
+    contradictions: dict = field(default_factory=dict)
 
 
 def _snapshot(session: Session, processor: Processor) -> dict:
@@ -135,6 +137,7 @@ def create_processor(session: Session, actor: Actor, data: dict) -> Processor:
     _apply(session, processor, data, entity_ids)
     session.flush()
     record(session, actor, "processor.create", processor, changes=audit.diff({}, _snapshot(session, processor)))
+    register_consistency.send_back_affected(session, actor, processor, ((), frozenset()))
     return processor
 
 
@@ -145,9 +148,11 @@ def update_processor(session: Session, actor: Actor, processor_id: int, version:
     data = validate_for(actor, ProcessorData, data)
     entity_ids = _check_links(session, data)
     before = _snapshot(session, processor)
+    served_before = register_consistency.before_change(session, processor.id)
     _apply(session, processor, data, entity_ids)
     session.flush()
     record(session, actor, "processor.update", processor, changes=audit.diff(before, _snapshot(session, processor)))
+    register_consistency.send_back_affected(session, actor, processor, served_before)
     return processor
 
 
@@ -256,4 +261,5 @@ def get_processor(session: Session, actor: Actor, processor_id: int) -> Processo
         audits=list(session.exec(select(ProcessorAudit).where(ProcessorAudit.processor_id == pid)
                                  .order_by(ProcessorAudit.performed_on.desc()))),
         documents=documents, flags=frozenset(flags_of(session, [pid], paris_today())[pid]),
-        editable=can_edit(actor), entity_names=names)
+        editable=can_edit(actor), entity_names=names,
+        contradictions=register_consistency.processor_contradictions(session, pid, [a.id for a in activities]))

@@ -5,6 +5,7 @@ the window agreed in the contract closes (models.deadlines.objection_deadline)."
 
 from sqlmodel import Session
 
+from dashboard import register_consistency
 from dashboard.actor import Actor
 from dashboard.permissions import deny
 from dashboard.processor import state
@@ -37,6 +38,7 @@ def add_subprocessor(session: Session, actor: Actor, processor_id: int, data: di
             raise problem("replaces_id", "processor.error.replaces_unknown")
     if data.notified_on is not None and data.notified_on > paris_today():
         raise problem("notified_on", "processor.error.notified_in_future")
+    served_before = register_consistency.before_change(session, processor.id)
     sub = SubProcessor(processor_id=processor.id, **data.model_dump(exclude={"note"}), transfer_note=data.note)
     if data.authorisation == "general":
         sub.status = "notified"
@@ -50,6 +52,7 @@ def add_subprocessor(session: Session, actor: Actor, processor_id: int, data: di
     state.refresh(session, processor)
     _record(session, actor, "processor.subprocessor.add", processor, sub, authorisation=sub.authorisation,
             country=sub.country_code, objection_deadline=sub.objection_deadline)
+    register_consistency.send_back_affected(session, actor, processor, served_before)
     return sub
 
 
@@ -71,6 +74,7 @@ def decide_objection(session: Session, actor: Actor, subprocessor_id: int, versi
         raise problem("", "processor.error.not_notified")
     if data.objected and paris_today() > sub.objection_deadline:
         raise problem("", "processor.error.window_closed", deadline=sub.objection_deadline)
+    served_before = register_consistency.before_change(session, processor.id)
     sub.status = "objected" if data.objected else "active"
     sub.objection_note = data.note.strip()
     if not data.objected:
@@ -79,6 +83,7 @@ def decide_objection(session: Session, actor: Actor, subprocessor_id: int, versi
     session.flush()
     state.refresh(session, processor)
     _record(session, actor, "processor.subprocessor.decide", processor, sub, objected=data.objected)
+    register_consistency.send_back_affected(session, actor, processor, served_before)
     return sub
 
 
@@ -87,9 +92,11 @@ def remove_subprocessor(session: Session, actor: Actor, subprocessor_id: int, ve
     require_editor(session, actor, action="processor.subprocessor.remove", object_id=subprocessor_id)
     sub, processor = _fetch(session, actor, subprocessor_id, "processor.subprocessor.remove")
     check_version(sub, version)
+    served_before = register_consistency.before_change(session, processor.id)
     sub.status = "removed"
     session.add(sub)
     session.flush()
     state.refresh(session, processor)
     _record(session, actor, "processor.subprocessor.remove", processor, sub)
+    register_consistency.send_back_affected(session, actor, processor, served_before)
     return sub

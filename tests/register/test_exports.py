@@ -34,7 +34,8 @@ def _import(org, actor, filename, data):
 def _register(org):
     with org.work() as session:
         demo_activities.seed(session)
-    create(org, org.dpo, **TRICKY)
+    create(org, org.dpo, **TRICKY, automated_decisions=True, automated_decisions_detail="=Score d'appétence | v2",
+           data_sources="+Courtiers ; formulaire", people_count="1k_10k", medium="paper")  # issue 18's fields
 
 
 def _contents(org):

@@ -37,7 +37,8 @@ def test_the_register_lists_what_each_role_may_see(app_org, username, visible):
 
 
 def request_on_recruitment(session, actor, activity_id):
-    return [LinkedCase("dsr", 1, "DSR-2026-0001", "Demande d'accès d'un candidat", "common.yes", True)]
+    return [LinkedCase("dsr", 1, "DSR-2026-0001", "Demande d'accès d'un candidat", "dsr.status.received", True,
+                       url_path="dsr-case?id=1")]
 
 
 def test_the_dpo_validates_a_draft_and_sees_its_linked_request(app_org, monkeypatch):
@@ -46,8 +47,11 @@ def test_the_dpo_validates_a_draft_and_sees_its_linked_request(app_org, monkeypa
     at = _open(app_org, "dpo", ids["recruitment"])
     assert not at.exception
     assert "Projet — en attente de validation par le DPO" in _text(at)
-    linked = [df.value for df in at.dataframe if "DSR-2026-0001" in df.value.to_string()]
-    assert linked and "Demande d'accès d'un candidat" in linked[0].to_string()
+    # a row one click away from its case, in words (issue 18): no raw catalogue key
+    linked = [link for link in at.get("page_link") if "DSR-2026-0001" in link.label]
+    assert len(linked) == 1 and "Demande d'accès d'un candidat" in linked[0].label
+    assert "Demande de personne" in linked[0].label and "dsr.status" not in linked[0].label
+    assert linked[0].proto.page.endswith("dsr_case.py") or "dsr" in linked[0].proto.page
     at.button(key="act_validate").click().run()
     assert not at.exception
     assert "Validée par Claire Fontaine" in _text(at)
@@ -67,3 +71,52 @@ def test_an_incomplete_draft_shows_what_is_missing(app_org):
     at = _open(app_org, "dpo", activity.id)
     assert "Aucune mesure de sécurité." in _text(at)
     assert at.button(key="act_validate").disabled
+
+
+def test_a_contradiction_with_a_processor_shows_on_both_files_and_blocks_the_validation(app_org):
+    """Issue 18, in AppTest: the entry and the processor's file both say it; the DPO's button
+    is disabled until the entry is completed from the processor's file."""
+    from dashboard.processor import registry
+    from tests.processor.conftest import processor_data
+
+    activity = create(app_org, app_org.head_cr, entity="SAVELUNARI", name="Téléconseil (AppTest)",
+                      people_count="gt_1m", medium="both", data_sources="Appels entrants")
+    with app_org.work() as session:
+        processor = registry.create_processor(session, app_org.legal, processor_data(
+            app_org, entity="SAVELUNARI", activities=(), activity_ids=[activity.id], legal_name="Atlas Appels SARL",
+            locations=[{"country_code": "MA", "processing": True, "storage": True, "transfer_tool": "scc",
+                        "scc_module": 2}]))
+    at = _open(app_org, "dpo", activity.id)
+    assert not at.exception
+    errors = " ".join(e.value for e in at.error)
+    assert "Atlas Appels SARL" in errors and "Maroc (MA)" in errors
+    assert "Le sous-traitant SST-" in errors  # the missing processor recipient, too
+    assert at.button(key="act_validate").disabled
+    text = _text(at)
+    assert "Plus de 1 million" in text and "Papier et électronique" in text and "Appels entrants" in text
+    assert "register." not in text  # no raw catalogue key
+
+    pfile = app_as(app_org, "dpo")
+    pfile.query_params["id"] = str(processor.id)
+    pfile = pfile.switch_page(page_path("processor_file.py")).run()
+    assert not pfile.exception
+    assert any("Téléconseil (AppTest)" in e.value and "Maroc (MA)" in e.value for e in pfile.error)
+
+    at.button(key="act_from_processors").click().run()
+    assert not at.exception
+    assert not [e for e in at.error if "Maroc" in e.value]
+    assert not at.button(key="act_validate").disabled
+    at.button(key="act_validate").click().run()
+    assert "Validée par Claire Fontaine" in _text(at)
+
+    # legal counsel drops Morocco from the processor's file: the entry goes back to review, with a notice
+    with app_org.work() as session:
+        current = registry.get_processor(session, app_org.legal, processor.id).processor
+        registry.update_processor(session, app_org.legal, processor.id, current.version, processor_data(
+            app_org, entity="SAVELUNARI", activities=(), activity_ids=[activity.id], legal_name="Atlas Appels SARL",
+            locations=[{"country_code": "FR", "processing": True, "storage": True}]))
+    at = _open(app_org, "dpo", activity.id)
+    assert not at.exception
+    notice = " ".join(w.value for w in at.warning)
+    assert "Fiche renvoyée en revue" in notice and "Julien Mercier" in notice and "Atlas Appels SARL" in notice
+    assert "Projet — en attente de validation par le DPO" in _text(at)
