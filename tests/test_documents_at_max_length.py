@@ -9,6 +9,7 @@ issued through its use case and read back with pypdf.
 """
 
 import ast
+import functools
 import sys
 import zipfile
 from datetime import UTC, timedelta
@@ -46,8 +47,18 @@ from models.processor import ProcessorContract
 from models.retention import RetentionCampaign, RetentionTask
 from models.types import utcnow
 from tests.conftest import demo_sqlite
-from tests.pdf_reading import ink_in_the_margins, layout_problems, pdf_text
+from tests.pdf_reading import ink_in_the_margins, layout_problems
+from tests.pdf_reading import pdf_text as read_pdf_text
 from tests.pdfa_check import parse_pdf_date, pdfa_problems
+
+# Each document's text is read once for the tests of this module (the fixture is module-scoped).
+pdf_text = functools.cache(read_pdf_text)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _forget_the_texts_read():
+    yield
+    pdf_text.cache_clear()
 
 FILLED_TABLES = ("entity", "dsr_", "breach", "processor", "dpia", "processing_activity", "register_", "retention_")
 APPEND_ONLY = ("dsr_answer_template",)  # letter templates: a new revision, never an UPDATE (migration 0021)
