@@ -160,8 +160,8 @@ def open_tab(page, name: str) -> None:
 
 class ScriptRuns:
     """The script runs of one browser page, counted from Streamlit's own messages on its
-    websocket (a run begins with session_status_changed "running" and ends with
-    script_finished). An action that makes the app run its script is then followed to that
+    websocket (a run of the whole script begins with new_session and ends with
+    script_finished; a fragment's runs, tagged with its id, are not counted). An action that makes the app run its script is then followed to that
     run's end: no fixed sleep, and no race with a run that has not begun yet (the page's
     "notRunning" state is also what it shows just before the run starts)."""
 
@@ -187,9 +187,12 @@ class ScriptRuns:
         except Exception:  # not a message of ours: nothing to count
             return
         kind = message.WhichOneof("type")
-        if kind == "session_status_changed" and message.session_status_changed.script_is_running:
+        if message.metadata.run.fragment_ids:  # a fragment's own run (a page's timer): not the page's
+            return
+        if kind == "new_session":  # sent as each run of the whole script begins
             self.started += 1
-        elif kind == "script_finished" and message.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+        elif kind == "script_finished" and message.script_finished in (ForwardMsg.FINISHED_SUCCESSFULLY,
+                                                                      ForwardMsg.FINISHED_WITH_COMPILE_ERROR):
             self.finished += 1
         elif kind == "navigation":
             current = message.navigation.page_script_hash
