@@ -51,7 +51,13 @@ class Run:
 def body_runs(content: bytes) -> list[list[Run]]:
     """Each page's text runs between header and footer, in the order they are drawn
     (the order of the document's flowables)."""
-    pages = []
+    return read_pdf(content)[1]
+
+
+def read_pdf(content: bytes) -> tuple[str, list[list[Run]]]:
+    """`pdf_text` and `body_runs` of one document in a single reading of its pages (the
+    extraction is the slow part: a test that needs both reads once)."""
+    pages, texts = [], []
     for page in PdfReader(BytesIO(content)).pages:
         runs: list[Run] = []
 
@@ -64,18 +70,18 @@ def body_runs(content: bytes) -> list[list[Run]]:
                 bold = "Bold" in str((font or {}).get("/BaseFont", ""))
                 runs.append(Run(text.strip(), x, y, round(float(size) * abs(tm[3] or 1), 2), bold))
 
-        page.extract_text(visitor_text=visit)
+        texts.append(page.extract_text(visitor_text=visit))
         pages.append(runs)
-    return pages
+    return " ".join(" ".join(texts).split()), pages
 
 
-def layout_problems(content: bytes, signature_label: str) -> list[str]:
+def layout_problems(content: bytes, signature_label: str, pages: list[list[Run]] | None = None) -> list[str]:
     """Headings left alone at the bottom of a page, and signature blocks split across pages
     or alone at the top of one. A heading is a bold run in a heading size; a signature
     block (exports/pdf/base.py signature_block) is drawn row by row: the signatories' roles
     in bold, their names, then `signature_label` ("Date et signature :") under each."""
     problems = []
-    pages = body_runs(content)
+    pages = body_runs(content) if pages is None else pages  # `pages`: the body runs, when read already
     for number, runs in enumerate(pages, start=1):
         if runs and runs[-1].bold and runs[-1].size in HEADING_SIZES:
             last = [r.text for r in runs if r.y <= runs[-1].y + 1]

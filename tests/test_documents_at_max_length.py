@@ -9,6 +9,7 @@ issued through its use case and read back with pypdf.
 """
 
 import ast
+import functools
 import sys
 import zipfile
 from datetime import UTC, timedelta
@@ -46,8 +47,22 @@ from models.processor import ProcessorContract
 from models.retention import RetentionCampaign, RetentionTask
 from models.types import utcnow
 from tests.conftest import demo_sqlite
-from tests.pdf_reading import ink_in_the_margins, layout_problems, pdf_text
+from tests.pdf_reading import ink_in_the_margins, layout_problems, read_pdf
 from tests.pdfa_check import parse_pdf_date, pdfa_problems
+
+# Each document is read once for the tests of this module (the fixture is module-scoped): its
+# text and its body's runs, in one extraction.
+reading = functools.cache(read_pdf)
+
+
+def pdf_text(content: bytes) -> str:
+    return reading(content)[0]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _forget_the_readings():
+    yield
+    reading.cache_clear()
 
 FILLED_TABLES = ("entity", "dsr_", "breach", "processor", "dpia", "processing_activity", "register_", "retention_")
 APPEND_ONLY = ("dsr_answer_template",)  # letter templates: a new revision, never an UPDATE (migration 0021)
@@ -368,8 +383,9 @@ def test_no_heading_or_signature_is_left_alone_at_a_page_break(issued):
     without the text it signs."""
     _, documents, _, slip = issued
     for (kind, language, source), document in documents.items():
-        assert layout_problems(document.content, SIGNATURE_LABEL[language]) == [], (kind, language, source)
-    assert layout_problems(slip, SIGNATURE_LABEL["fr"]) == []
+        assert layout_problems(document.content, SIGNATURE_LABEL[language], reading(document.content)[1]) == [], \
+            (kind, language, source)
+    assert layout_problems(slip, SIGNATURE_LABEL["fr"], reading(slip)[1]) == []
 
 
 def test_nothing_overflows_into_the_margins(issued, tmp_path):

@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -155,3 +156,104 @@ def open_tab(page, name: str) -> None:
     settle(page)
     page.get_by_role("tab", name=name).last.click()
     settle(page)
+
+
+class ScriptRuns:
+    """The script runs of one browser page, counted from Streamlit's own messages on its
+    websocket (a run of the whole script begins with new_session and ends with
+    script_finished; a fragment's runs, tagged with its id, are not counted). An action that makes the app run its script is then followed to that
+    run's end: no fixed sleep, and no race with a run that has not begun yet (the page's
+    "notRunning" state is also what it shows just before the run starts)."""
+
+    def __init__(self, page):
+        self.page = page
+        self.started = 0
+        self.finished = 0
+        self.page_path = None  # the url path of the page the last run drew (its navigation message)
+        page.on("websocket", self._socket)
+
+    def _socket(self, socket) -> None:
+        if socket.url.split("?", 1)[0].endswith("/_stcore/stream"):
+            socket.on("framereceived", self._frame)
+
+    def _frame(self, payload) -> None:
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        if not isinstance(payload, bytes | bytearray):
+            return
+        message = ForwardMsg()
+        try:
+            message.ParseFromString(bytes(payload))
+        except Exception:  # not a message of ours: nothing to count
+            return
+        kind = message.WhichOneof("type")
+        if message.metadata.run.fragment_ids:  # a fragment's own run (a page's timer): not the page's
+            return
+        if kind == "new_session":  # sent as each run of the whole script begins
+            self.started += 1
+        elif kind == "script_finished" and message.script_finished in (ForwardMsg.FINISHED_SUCCESSFULLY,
+                                                                      ForwardMsg.FINISHED_WITH_COMPILE_ERROR):
+            self.finished += 1
+        elif kind == "navigation":
+            current = message.navigation.page_script_hash
+            self.page_path = next((p.url_pathname for p in message.navigation.app_pages
+                                   if p.page_script_hash == current), None)
+
+    def _until(self, done, seconds: float) -> bool:
+        deadline = time.monotonic() + seconds
+        while not done():
+            if time.monotonic() > deadline:
+                return False
+            self.page.wait_for_timeout(20)  # lets Playwright deliver the frames received meanwhile
+        return True
+
+    def follow(self, action, *, may_not_run: bool = False, start_within: float = 1.5) -> bool:
+        """Do `action` (a click...) and wait for the script run it causes to end, then for the
+        page to have drawn it. `may_not_run`: the action may run nothing (a tab that does not
+        rerun): wait `start_within` seconds for a run to begin, and none is fine. True when a
+        run took place."""
+        started, finished = self.started, self.finished
+        action()
+        if may_not_run and not self._until(lambda: self.started > started or self.finished > finished,
+                                           start_within):
+            wait_idle(self.page)
+            return False
+        if not self._until(lambda: self.finished > finished, 90):
+            raise AssertionError("the app did not finish its script run within 90 s")
+        self.page.evaluate("() => new Promise(done => requestAnimationFrame(() => setTimeout(done, 0)))")
+        wait_idle(self.page)
+        return True
+
+
+    def go_to(self, app_url: str, path: str) -> None:
+        """Open a page of the app by its url path and query ("dsr-case?id=1") without
+        reloading the app, as the browser's Back and Forward buttons do (Streamlit follows
+        the history): one script run instead of a new session. A reload when the app drew
+        another page than the one asked for."""
+        wanted = path.split("?", 1)[0]
+        self.follow(lambda: self.page.evaluate(
+            "path => { history.pushState(null, '', path); dispatchEvent(new PopStateEvent('popstate')); }",
+            f"/{path}"))
+        if (self.page_path or "") != wanted:
+            self.follow(lambda: self.page.goto(f"{app_url}/{path}"))
+
+
+def script_runs(page) -> ScriptRuns:
+    """The ScriptRuns of this page: attach it before the page opens the app (before `login`),
+    since it listens to the websocket the app opens."""
+    runs = getattr(page, "_dpo_script_runs", None)
+    if runs is None:
+        runs = ScriptRuns(page)
+        page._dpo_script_runs = runs
+    return runs
+
+
+def wait_for_the_next_minute(page, margin: float = 1.5) -> None:
+    """A slow person: wait until the clock minute has changed since now (plus a margin for the
+    server's clock reading), rather than a fixed 65 s. A form whose "now" moved with the clock
+    would be drawn anew with the next minute's "now" at the next run: the same test as a
+    minute's wait, in half of it on average. (The app server runs on this machine's clock;
+    Paris and UTC minutes change together.) The run the last keystroke started is over first."""
+    settle(page)
+    now = time.time()
+    page.wait_for_timeout((60 - now % 60 + margin) * 1000)
