@@ -105,3 +105,17 @@ def test_the_file_identifier_is_the_digest_of_the_file_and_a_foreign_pdf_is_refu
         assert "/Trapped" not in first.docinfo
     with pytest.raises(ValueError):
         pdfa.make_pdfa(b"%PDF-1.4 not ours", issued_at=datetime(2026, 12, 3, tzinfo=UTC), language="fr")
+
+
+def test_long_free_texts_are_not_kept_in_the_tables():
+    """A 20 000-character text (the longest an input allows) is drawn but never kept: the tables
+    hold labels and words, not what a hostile input could fill memory with."""
+    long_text = "Ж" * 20_000
+    paragraph = para(long_text)
+    paragraph.wrap(CONTENT_WIDTH, 10_000)
+    assert not any(len(key[0]) > 300 for key in base._PARSED)
+    face = pdfmetrics.getFont(base.FONT)
+    face.stringWidth(long_text, 9)
+    assert not any(len(key[1]) > 100 for key in type(face).stringWidth.table)
+    assert base.printable("x" * 400) == "x" * 400
+    assert base._printable_short.cache_info().currsize <= 4096

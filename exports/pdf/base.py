@@ -97,8 +97,7 @@ _EMOJI_GLUE = frozenset("\u200d\ufe0e\ufe0f")  # zero-width joiner, text and emo
 _INVISIBLE = frozenset(("Cc", "Cf", "Mn", "Me", "Sk", "Cs", "Co", "Cn"))
 
 
-@lru_cache(maxsize=4096)
-def printable(value: str) -> str:
+def _printable(value: str) -> str:
     """`value` with every character the embedded font cannot draw replaced by readable text,
     so that nothing prints as an empty box: an emoji or pictograph by its Unicode name in
     brackets ("[party popper]"), a run of letters of a script the font lacks (CJK) by their
@@ -133,6 +132,18 @@ def printable(value: str) -> str:
     if letters:
         out.append(f"[{' '.join(letters)}]")
     return "".join(out)
+
+
+_printable_short = lru_cache(maxsize=4096)(_printable)
+
+
+def printable(value: str) -> str:
+    """`value` with every character the embedded font cannot draw replaced by readable text
+    (see `_printable`); a short value (a label, a date, a name) is remembered: it recurs in
+    every document."""
+    if len(value) <= 300:
+        return _printable_short(value)
+    return _printable(value)
 
 
 # Every paragraph: a word or URL longer than the line is cut where the line ends
@@ -186,6 +197,7 @@ def text(value: object) -> str:
 
 _PARSED: dict = {}  # (markup, style) -> what reportlab's parser made of it; bounded
 _PARSED_LIMIT = 20_000
+_PARSED_LONGEST = 300  # characters of markup: labels, names, dates, short sentences
 
 
 class _Paragraph(Paragraph):
@@ -200,6 +212,8 @@ class _Paragraph(Paragraph):
 
     def _setup(self, text, style, bulletText, frags, cleaner):
         if frags is not None or bulletText is not None:
+            return super()._setup(text, style, bulletText, frags, cleaner)
+        if len(text) > _PARSED_LONGEST:  # a long free text: seldom repeated, not kept
             return super()._setup(text, style, bulletText, frags, cleaner)
         key = (text, id(style), self.caseSensitive)
         parsed = _PARSED.get(key)

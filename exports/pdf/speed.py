@@ -5,13 +5,13 @@ without it, the number formatting of every drawing operator (`fp_str`) and the w
 word (`instanceStringWidthTTF`) run in plain Python, and they are a fifth of a certificate's
 time. Both are pure functions of their arguments, and a document repeats the same few hundred
 numbers and words (coordinates, paddings, colours; labels), so each is memoised here, in a
-bounded table (emptied when full: memory stays below a few megabytes). The results are the
+bounded table (emptied when full; words longer than 100 characters are not kept). The results are the
 ones reportlab computes, so the bytes of a document are unchanged.
 
 A font subset (the glyphs a document draws from one face, in the order it first drew them) is
 built once per process: documents of one kind draw the same letters, and subsetting reads the
 whole font program each time (a tenth of a certificate); so is its compressed form. At most 256
-subsets are kept.
+subsets are kept (some 20 MB at worst; a certificate's are 20-60 KB each).
 
 `rl_config.useA85 = 0`: streams are compressed (Flate) without the extra ASCII85 text
 encoding, which made every page and font program a quarter larger and took time to write;
@@ -28,6 +28,7 @@ from reportlab.lib import rl_accel
 from reportlab.pdfbase import pdfdoc
 
 _LIMIT = 50_000  # entries per table; a certificate uses a few hundred
+_LONGEST = 100  # characters of a text whose width is kept
 _installed = False
 
 
@@ -61,9 +62,10 @@ def _memo_ttf_width():
             get = self.face.charWidths.get
             default = self.face.defaultWidth
             units = sum([get(ord(char), default) for char in text])
-            if len(widths) >= _LIMIT:
-                widths.clear()
-            widths[key] = units
+            if len(text) <= _LONGEST:  # a word; a long run without spaces is not kept
+                if len(widths) >= _LIMIT:
+                    widths.clear()
+                widths[key] = units
         return 0.001 * size * units
     string_width.table = widths
     return string_width
