@@ -2,7 +2,10 @@
 throwaway database, then the list's count and first page for the usual filters,
 as the DPO and as a department head.
 
-    .venv/bin/python benchmarks/dsr_list.py [N] [DATABASE_URL]
+    .venv/bin/python benchmarks/dsr_list.py [N] [DATABASE_URL | postgresql]
+
+("postgresql": a throwaway database on BENCH_DATABASE_URL's server, see throwaway_db.py,
+dropped at the end.)
 
 Prints one line per query: the filter, the rows matched, and the milliseconds for
 count + page 1 and for page 200 (offset pagination's deep end).
@@ -73,6 +76,18 @@ def timed(fn) -> tuple[object, float]:
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
     url = sys.argv[2] if len(sys.argv) > 2 else f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
+    if url == "postgresql":
+        from throwaway_db import postgres_database
+        url, drop = postgres_database("dpo_bench_dsr")
+        try:
+            run(n, url)
+        finally:
+            drop()
+    else:
+        run(n, url)
+
+
+def run(n: int, url: str) -> None:
     engine = db.make_engine(url)
     db.migrate(engine)
     with db.unit_of_work(engine) as session:
@@ -80,9 +95,8 @@ def main() -> None:
     org = build_org(engine)
     _, fill_ms = timed(lambda: fill(engine, org, n))
     print(f"{n} requests inserted in {fill_ms / 1000:.0f} s ({engine.url.get_backend_name()})")
-    if engine.url.get_backend_name() == "sqlite":
-        with engine.begin() as conn:
-            conn.exec_driver_sql("ANALYZE")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("ANALYZE")
     filters = {
         "open, all": queries.ListFilter(),
         "late": queries.ListFilter(deadline="late"),
@@ -98,6 +112,7 @@ def main() -> None:
                 _, deep_ms = timed(lambda: queries.list_requests(session, actor, flt, 200, 50))
             print(f"{actor_name:8} {label:24} {page.total:>9} rows  page 1: {first_ms:7.1f} ms  "
                   f"page 200: {deep_ms:7.1f} ms")
+    engine.dispose()
 
 
 if __name__ == "__main__":

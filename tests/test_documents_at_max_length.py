@@ -70,7 +70,7 @@ NOT_TEXT = ("reference", "code", "sha256", "country_code", "status", "kind", "ph
 
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED_BUILDER = {"exports/pdf/base.py", "exports/pdf/pdfa.py"}
+SHARED_BUILDER = {"exports/pdf/base.py", "exports/pdf/pdfa.py", "exports/pdf/speed.py"}
 
 
 def _limit(model, name: str) -> int:

@@ -130,8 +130,20 @@ def _breach_remediation(session: Session, actor: Actor, flt: OverviewFilter) -> 
 # ------------------------------------------------------------------ processors
 
 
+def _processors_visible(session: Session, actor: Actor) -> ColumnElement[bool]:
+    """The processors the actor may see, worked out once per unit of work: the overview asks for
+    them once per kind of processor deadline (a dozen times a run), and for a department head each
+    asking was a query of the departments' activities and a new subquery. The overview only reads,
+    so the answer holds for its whole unit of work."""
+    key = ("overview.processors_visible", actor.user_id, actor.role, frozenset(actor.department_ids))
+    condition = session.info.get(key)
+    if condition is None:
+        condition = session.info[key] = processor_visible(session, actor)
+    return condition
+
+
 def processor_scope(session: Session, actor: Actor, flt: OverviewFilter) -> list[ColumnElement[bool]]:
-    conditions = [processor_visible(session, actor)]
+    conditions = [_processors_visible(session, actor)]
     if flt.entity_id:
         conditions.append(exists().where(ProcessorEntity.processor_id == Processor.id,
                                          ProcessorEntity.entity_id == flt.entity_id))

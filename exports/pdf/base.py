@@ -7,7 +7,12 @@ creator) is set for pypdf and PDF viewers; `invariant=1` makes the same input pr
 same bytes.
 
 Archival form: the output is PDF/A-2b (exports/pdf/pdfa.py adds the XMP metadata, the
-sRGB output intent, the real date of issue and the file ID).
+sRGB output intent, the real date of issue and the file ID while reportlab writes the file).
+
+Speed: exports/pdf/speed.py memoises reportlab's number formatting and word widths (its C
+accelerator is not installed); a paragraph measured twice at the same width (a table
+measures its cells, then a page break measures them again) keeps its first measure;
+`printable` remembers the labels it has cleaned. benchmarks/pdf_cost.py has the figures.
 
 Font: DejaVu Sans (exports/pdf/fonts/, Bitstream Vera licence, LICENSE.txt there),
 embedded and subsetted: Latin, Greek, Cyrillic, Hebrew, Arabic letters, arrows and
@@ -22,6 +27,7 @@ the line's end.
 import re
 import unicodedata
 from collections.abc import Sequence
+from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -39,7 +45,8 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTempl
 from reportlab.platypus.flowables import _listWrapOn
 from reportlab.platypus.tables import CellStyle
 
-from exports.pdf.pdfa import make_pdfa
+from exports.pdf import speed
+from exports.pdf.pdfa import add_pdfa_parts, make_pdfa
 from exports.stamp import DocumentStamp, Translator
 from models.clock import paris_time
 
@@ -56,6 +63,7 @@ CONTENT_WIDTH = A4[0] - 2 * MARGIN
 CREATOR = "DPO Desk"
 
 
+speed.install()
 FONTS_DIR = Path(__file__).resolve().parent / "fonts"
 
 
@@ -89,7 +97,7 @@ _EMOJI_GLUE = frozenset("\u200d\ufe0e\ufe0f")  # zero-width joiner, text and emo
 _INVISIBLE = frozenset(("Cc", "Cf", "Mn", "Me", "Sk", "Cs", "Co", "Cn"))
 
 
-def printable(value: str) -> str:
+def _printable(value: str) -> str:
     """`value` with every character the embedded font cannot draw replaced by readable text,
     so that nothing prints as an empty box: an emoji or pictograph by its Unicode name in
     brackets ("[party popper]"), a run of letters of a script the font lacks (CJK) by their
@@ -124,6 +132,18 @@ def printable(value: str) -> str:
     if letters:
         out.append(f"[{' '.join(letters)}]")
     return "".join(out)
+
+
+_printable_short = lru_cache(maxsize=4096)(_printable)
+
+
+def printable(value: str) -> str:
+    """`value` with every character the embedded font cannot draw replaced by readable text
+    (see `_printable`); a short value (a label, a date, a name) is remembered: it recurs in
+    every document."""
+    if len(value) <= 300:
+        return _printable_short(value)
+    return _printable(value)
 
 
 # Every paragraph: a word or URL longer than the line is cut where the line ends
@@ -175,13 +195,59 @@ def text(value: object) -> str:
     return escape(printable("" if value is None else str(value))).replace("\n", "<br/>")
 
 
+_PARSED: dict = {}  # (markup, style) -> what reportlab's parser made of it; bounded
+_PARSED_LIMIT = 20_000
+_PARSED_LONGEST = 300  # characters of markup: labels, names, dates, short sentences
+
+
+class _Paragraph(Paragraph):
+    """A paragraph that parses its markup once per process, and remembers its last measure.
+
+    Parsing: the same markup in the same style gives the same fragments (labels, headings
+    and dates recur in every document), which reportlab's layout only reads (it sets one
+    marker on them, always to the same value): they are shared. Measuring: measured again at
+    the same width (a table measures its cells to size its rows, a page break and the drawing
+    measure them again), a paragraph gives the same lines without breaking them anew. The
+    text and style of a paragraph never change once it is built; a split makes new paragraphs."""
+
+    def _setup(self, text, style, bulletText, frags, cleaner):
+        if frags is not None or bulletText is not None:
+            return super()._setup(text, style, bulletText, frags, cleaner)
+        if len(text) > _PARSED_LONGEST:  # a long free text: seldom repeated, not kept
+            return super()._setup(text, style, bulletText, frags, cleaner)
+        key = (text, id(style), self.caseSensitive)
+        parsed = _PARSED.get(key)
+        if parsed is None:
+            super()._setup(text, style, bulletText, frags, cleaner)
+            if self.bulletText is None:
+                if len(_PARSED) >= _PARSED_LIMIT:
+                    _PARSED.clear()
+                _PARSED[key] = (self.text, self.frags, self.style, style)  # the style keeps its id alive
+            return
+        self.text, self.frags, self.style, _ = parsed
+        self.bulletText = None
+        self.debug = 0
+
+    _MEASURE = ("width", "_wrapWidths", "blPara", "height", "_width_max", "_splitLongWordCount", "_hyphenations")
+
+    def wrap(self, availWidth, availHeight):
+        measure = self.__dict__.get("_measure")
+        if measure is not None and measure[0] == availWidth:
+            self.__dict__.update(measure[2])
+            return measure[1]
+        result = super().wrap(availWidth, availHeight)
+        state = self.__dict__
+        self._measure = (availWidth, result, {key: state[key] for key in self._MEASURE if key in state})
+        return result
+
+
 def para(value: object, style: str = "body") -> Paragraph:
-    return Paragraph(text(value), STYLES[style])
+    return _Paragraph(text(value), STYLES[style])
 
 
 def markup(raw_markup: str, style: str = "body") -> Paragraph:
     """A paragraph whose markup the caller built from escaped parts."""
-    return Paragraph(raw_markup, STYLES[style])
+    return _Paragraph(raw_markup, STYLES[style])
 
 
 def heading(value: str) -> Paragraph:
@@ -315,6 +381,7 @@ def _numbered_canvas(header: str, stamp: DocumentStamp, tr: Translator):
                 self.__dict__.update(state)
                 self._decorate(total)
                 super().showPage()
+            add_pdfa_parts(self, issued_at=stamp.issued_at, language=stamp.language)
             super().save()
 
         def _decorate(self, total: int) -> None:

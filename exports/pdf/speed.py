@@ -1,0 +1,144 @@
+"""What makes reportlab quicker for DPO Desk's documents, without changing what it draws.
+
+reportlab 5 keeps its C accelerator in a separate package (rl_accel, not installed here):
+without it, the number formatting of every drawing operator (`fp_str`) and the width of every
+word (`instanceStringWidthTTF`) run in plain Python, and they are a fifth of a certificate's
+time. Both are pure functions of their arguments, and a document repeats the same few hundred
+numbers and words (coordinates, paddings, colours; labels), so each is memoised here, in a
+bounded table (emptied when full; words longer than 100 characters are not kept). The results are the
+ones reportlab computes, so the bytes of a document are unchanged.
+
+A font subset (the glyphs a document draws from one face, in the order it first drew them) is
+built once per process: documents of one kind draw the same letters, and subsetting reads the
+whole font program each time (a tenth of a certificate); so is its compressed form. At most 256
+subsets are kept (some 20 MB at worst; a certificate's are 20-60 KB each).
+
+`rl_config.useA85 = 0`: streams are compressed (Flate) without the extra ASCII85 text
+encoding, which made every page and font program a quarter larger and took time to write;
+PDF/A allows either.
+
+`install()` runs once, when exports/pdf/base.py is imported. benchmarks/pdf_cost.py measures
+the effect (`--plain` leaves it out).
+"""
+
+import zlib
+
+from reportlab import rl_config
+from reportlab.lib import rl_accel
+from reportlab.pdfbase import pdfdoc
+
+_LIMIT = 50_000  # entries per table; a certificate uses a few hundred
+_LONGEST = 100  # characters of a text whose width is kept
+_installed = False
+
+
+def _memo_fp_str(original):
+    table: dict = {}
+
+    def fp_str(*args):
+        try:
+            return table[args]
+        except KeyError:
+            pass
+        except TypeError:  # a list argument: not hashable
+            return original(*args)
+        if len(table) >= _LIMIT:
+            table.clear()
+        value = table[args] = original(*args)
+        return value
+    fp_str.table = table
+    return fp_str
+
+
+def _memo_ttf_width():
+    widths: dict = {}
+
+    def string_width(self, text, size, encoding="utf8"):
+        if not isinstance(text, str):
+            text = text.decode(encoding or "utf8")
+        key = (self.fontName, text)
+        units = widths.get(key)
+        if units is None:
+            get = self.face.charWidths.get
+            default = self.face.defaultWidth
+            units = sum([get(ord(char), default) for char in text])
+            if len(text) <= _LONGEST:  # a word; a long run without spaces is not kept
+                if len(widths) >= _LIMIT:
+                    widths.clear()
+                widths[key] = units
+        return 0.001 * size * units
+    string_width.table = widths
+    return string_width
+
+
+def _memo_subset(original):
+    subsets: dict = {}
+
+    def make_subset(self, subset):
+        key = (self.filename, tuple(subset))
+        program = subsets.get(key)
+        if program is None:
+            if len(subsets) >= 256:
+                subsets.clear()
+            program = subsets[key] = original(self, subset)
+        return program
+    make_subset.table = subsets
+    return make_subset
+
+
+class _FontProgramCompress:
+    """reportlab's Flate filter for a font program, remembering what it compressed."""
+    pdfname = "FlateDecode"
+
+    def __init__(self):
+        self.table: dict = {}
+
+    def encode(self, program: bytes) -> bytes:
+        packed = self.table.get(program)  # the memoised subset: the same object, its hash kept
+        if packed is None:
+            if len(self.table) >= 256:
+                self.table.clear()
+            packed = self.table[program] = zlib.compress(program)
+        return packed
+
+
+def _compress_font_programs(original, compress):
+    def add_subset_objects(self, doc, fontname, subset):
+        reference = original(self, doc, fontname, subset)
+        program = doc.idToObject.get(f"fontFile:{self.filename}({fontname})")
+        if program is not None and program.filters and program.filters[-1] is pdfdoc.PDFZCompress:
+            program.filters = [*program.filters[:-1], compress]
+        return reference
+    return add_subset_objects
+
+
+def install() -> None:
+    """Idempotent; does nothing where the C accelerator is installed."""
+    global _installed
+    if _installed:
+        return
+    _installed = True
+    rl_config.useA85 = 0
+    from reportlab.pdfbase.ttfonts import TTFontFace
+    TTFontFace.makeSubset = _memo_subset(TTFontFace.makeSubset)
+    TTFontFace.addSubsetObjects = _compress_font_programs(TTFontFace.addSubsetObjects, _FontProgramCompress())
+    if rl_accel.fp_str is getattr(rl_accel, "_py_fp_str", None):
+        import reportlab.graphics.shapes
+        import reportlab.lib.colors
+        import reportlab.pdfbase.pdfdoc
+        import reportlab.pdfbase.ttfonts
+        import reportlab.pdfgen.canvas
+        import reportlab.pdfgen.pathobject
+        import reportlab.pdfgen.textobject
+        import reportlab.platypus.flowables
+        import reportlab.platypus.tables
+
+        fast = _memo_fp_str(rl_accel.fp_str)
+        for module in (rl_accel, reportlab.graphics.shapes, reportlab.lib.colors, reportlab.pdfbase.pdfdoc,
+                       reportlab.pdfbase.ttfonts, reportlab.pdfgen.canvas, reportlab.pdfgen.pathobject,
+                       reportlab.pdfgen.textobject, reportlab.platypus.flowables, reportlab.platypus.tables):
+            if getattr(module, "fp_str", None) is not None:
+                module.fp_str = fast
+    if rl_accel.instanceStringWidthTTF is getattr(rl_accel, "_py_instanceStringWidthTTF", None):
+        from reportlab.pdfbase.ttfonts import TTFont
+        TTFont.stringWidth = _memo_ttf_width()
