@@ -27,8 +27,9 @@ if ui.call(users.must_change_password, actor=actor, quiet=True).value:
 ui.show_alarms(ui.call(alarms.security_alarms, actor=actor, quiet=True).value)  # the DPO's security alarms
 
 entities = {e.id: e.name for e in ui.call(organisation.list_entities, actor=actor).value or []}
-departments = {d.id: d.name for d in ui.call(organisation.list_departments, actor=actor).value or []}
-own_departments = {i: n for i, n in departments.items() if actor.covers_department(i)}
+department_rows = ui.call(organisation.list_departments, actor=actor).value or []
+departments = {d.id: d.name for d in department_rows}
+own_departments = {d.id: d.name for d in department_rows if actor.covers_department(d.id, d.entity_id)}
 
 row = st.columns(4)
 entity_id = row[0].selectbox(tr("overview.filter.entity"), [None, *entities], key="ov_entity",

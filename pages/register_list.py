@@ -20,7 +20,7 @@ entities = ui.call(organisation.list_entities, actor=actor).value or []
 departments = ui.call(organisation.list_departments, actor=actor).value or []
 entity_names = {e.id: e.name for e in entities}
 department_names = {d.id: d.name for d in departments
-                    if actor.covers_department(d.id)}
+                    if actor.covers_department(d.id, d.entity_id)}
 
 drafts = ui.call(register.list_activities, register.RegisterFilter(status="draft"), 1, 1, actor=actor).value
 due = ui.call(register.count_reviews_due, actor=actor).value
