@@ -5,7 +5,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import alarms, calendar_feed, organisation, overview, ui, users
+from dashboard import alarms, calendar_feed, group_view, organisation, overview, ui, users
 from dashboard.charts import overview as charts
 from dashboard.overview import figures
 from dashboard.overview.scope import CASE_TYPES, HORIZONS, PERIODS, OverviewFilter
@@ -121,6 +121,19 @@ for start in range(0, len(cells), 4):
             else:
                 st.page_link(str(HERE / "processor_register.py"), label=tr("overview.show_list"),
                              icon=":material/list:")
+
+# ------------------------------------------------------------------ the group, entity by entity
+if entity_id is None and len(entities) > 1:  # the group DPO's consolidated view
+    view_mode = st.segmented_control(tr("group.view.label"), ["whole", "by_entity"], default="whole",
+                                     key="ov_group_view", format_func=lambda v: tr(f"group.view.{v}"))
+    if view_mode == "by_entity":
+        per_entity = ui.call(group_view.overview_by_entity, flt, actor=actor).value or []
+        st.caption(tr("group.view.overview_help"))
+        st.dataframe([{tr("group.view.entity"): f.entity_name or tr("group.view.total"),
+                       tr("group.view.requests_open"): f.requests_open, tr("group.view.late"): f.late,
+                       tr("group.view.upcoming"): f.upcoming,
+                       tr("group.view.contracts_incomplete"): f.contracts_incomplete} for f in per_entity],
+                     hide_index=True, width="stretch")
 
 # ------------------------------------------------------------------ the list behind a figure
 kinds = [k for k in KINDS if k in head.kinds]

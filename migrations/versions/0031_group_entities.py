@@ -5,7 +5,7 @@ Revision ID: 0031
 Revises: 0028
 Create Date: 2026-12-03 12:05:00.000000
 
-* `department.entity_id` (NOT NULL). Backfill rule for the departments already there: a
+* `department.entity_id` (NOT NULL; no foreign-key constraint: see upgrade()). Backfill rule for the departments already there: a
   department whose cases (requests routed to it, register entries it owns) all belong to
   one entity goes to that entity; a department used by several entities, or by none, goes
   to the main entity — the oldest active one (lowest id; the oldest of all if none is
@@ -54,19 +54,23 @@ def _backfill_departments(connection) -> None:
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('entity', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('adopts_policy_clauses', sa.Boolean(), nullable=False,
-                                      server_default=sa.true()))
-    with op.batch_alter_table('entity', schema=None) as batch_op:
-        batch_op.alter_column('adopts_policy_clauses', server_default=sa.false())
+    # Plain ADD COLUMNs, never a table rebuild: SQLite rebuilds a table by dropping it, which
+    # its foreign keys (on, inside the migration's transaction) refuse once other tables'
+    # rows point at it — and every case points at its entity and department.
+    op.add_column('entity', sa.Column('adopts_policy_clauses', sa.Boolean(), nullable=False,
+                                      server_default=sa.false()))
+    op.execute(sa.text("UPDATE entity SET adopts_policy_clauses = :t").bindparams(t=True))
 
-    with op.batch_alter_table('department', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('entity_id', sa.Integer(), nullable=True))
+    sqlite = op.get_bind().dialect.name == "sqlite"
+    # SQLite adds a NOT NULL column only with a default, and a REFERENCES column only with a
+    # NULL default: the column is NOT NULL on both databases, without a foreign-key constraint
+    # (organisation.save_department checks the entity; entities are never deleted).
+    op.add_column('department', sa.Column('entity_id', sa.Integer(), nullable=not sqlite,
+                                          server_default='0' if sqlite else None))
     _backfill_departments(op.get_bind())
-    with op.batch_alter_table('department', schema=None) as batch_op:
-        batch_op.alter_column('entity_id', existing_type=sa.Integer(), nullable=False)
-        batch_op.create_index(batch_op.f('ix_department_entity_id'), ['entity_id'], unique=False)
-        batch_op.create_foreign_key('fk_department_entity_id_entity', 'entity', ['entity_id'], ['id'])
+    if not sqlite:
+        op.alter_column('department', 'entity_id', existing_type=sa.Integer(), nullable=False)
+    op.create_index(op.f('ix_department_entity_id'), 'department', ['entity_id'], unique=False)
 
     op.create_table('user_entity',
                     sa.Column('id', sa.Integer(), nullable=False),
@@ -81,14 +85,18 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_user_entity_user_id'), ['user_id'], unique=False)
 
 
+def _drop_column(table: str, column: str) -> None:
+    if op.get_bind().dialect.name == "sqlite":  # natively (SQLite 3.35+), not by a rebuild (see upgrade)
+        op.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+    else:
+        op.drop_column(table, column)
+
+
 def downgrade() -> None:
     with op.batch_alter_table('user_entity', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_user_entity_user_id'))
         batch_op.drop_index(batch_op.f('ix_user_entity_entity_id'))
     op.drop_table('user_entity')
-    with op.batch_alter_table('department', schema=None) as batch_op:
-        batch_op.drop_constraint('fk_department_entity_id_entity', type_='foreignkey')
-        batch_op.drop_index(batch_op.f('ix_department_entity_id'))
-        batch_op.drop_column('entity_id')
-    with op.batch_alter_table('entity', schema=None) as batch_op:
-        batch_op.drop_column('adopts_policy_clauses')
+    op.drop_index(op.f('ix_department_entity_id'), table_name='department')
+    _drop_column('department', 'entity_id')
+    _drop_column('entity', 'adopts_policy_clauses')
