@@ -365,3 +365,28 @@ def test_the_migration_gives_each_existing_department_an_entity(gorg):
     assert of["DRC"] == e["MEDICIS"]  # two entities: the main one (the oldest)
     assert of["SAV-FIN"] == e["MEDICIS"]  # no case left: the main one too
     assert all(adopted.values())  # the entities already there keep being asked the eight points
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(entity_ids=st.lists(st.integers(min_value=-2**31, max_value=2**31 - 1) | st.sampled_from([1, 2, 3])
+                           | st.text(max_size=30), max_size=4))
+def test_a_hostile_limitation_is_refused_with_a_message_and_changes_nothing(org, entity_ids):
+    juriste = org.legal.user_id
+    with org.session() as session:
+        before = users.get_user(session, org.dpo, juriste)
+    known = {e.id for e in org.entities.values()}
+    data = {"full_name": before.full_name, "role": Role.LEGAL, "entity_ids": entity_ids}
+    try:
+        with org.work() as session:
+            row = users.update_user(session, org.dpo, juriste, data, before.version)
+    except InvalidInput as error:
+        assert error.problems and all(p.key for p in error.problems)
+        with org.session() as session:
+            assert users.get_user(session, org.dpo, juriste) == before
+    else:
+        assert set(row.entity_ids) <= known  # only known entities get through (a digit string is a number)
+        assert len(row.entity_ids) == len({int(e) for e in entity_ids})
+    with org.work() as session:  # back to the whole group for the next example
+        current = users.get_user(session, org.dpo, juriste)
+        users.update_user(session, org.dpo, juriste, {"full_name": current.full_name, "role": Role.LEGAL,
+                                                      "entity_ids": []}, current.version)
