@@ -89,11 +89,6 @@ def check_department_of(session: Session, department_id: int, entity_id: int, fi
     return department
 
 
-def department_entities(session: Session) -> dict[int, int]:
-    """Department id → its entity's id."""
-    return dict(session.exec(select(Department.id, Department.entity_id)).all())
-
-
 def issuer_name(session: Session, entity_id: int | None) -> str:
     """Who issues a document: the entity's legal name or, for a document covering every
     entity, the names of the controllers it covers."""
