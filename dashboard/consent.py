@@ -16,7 +16,7 @@ carries the version the user saw; each change is an audit entry.
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import exists, func, true
+from sqlalchemy import exists, func
 from sqlmodel import Session, select
 
 from dashboard import audit, concurrency, config

@@ -8,7 +8,7 @@ Anyone but the auditor may declare. Visibility is applied in SQL, at fetch time.
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, case, exists, false, func, or_, true
+from sqlalchemy import and_, case, exists, false, func, or_
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, select
 

@@ -19,7 +19,7 @@ from dashboard.references import next_reference
 from models.clock import paris_date
 from models.dsr import (CHANNELS, DSR_PREFIX, OPEN_STATUSES, RELATIONS, RIGHTS, DataSubjectRequest, DsrActivity,
                         DsrRight, Status, normalise_key)
-from models.org import Department, Entity
+from models.org import Entity
 from models.roles import Capability
 from models.types import as_utc, utcnow
 

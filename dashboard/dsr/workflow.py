@@ -22,7 +22,7 @@ from models.clock import paris_today
 from models.dsr import (IDENTITY_METHODS, OUTCOMES, OUTCOMES_CARRIED_OUT, DataSubjectRequest, DsrActivity, DsrRecipient, DsrSuspension,
                         Status, check_closing, check_transition)
 from models.errors import RuleViolation
-from models.org import Department, Entity, User
+from models.org import Entity, User
 from models.roles import Capability, Role
 from models.types import utcnow
 
