@@ -26,7 +26,7 @@ class ActivityChoice:
 
 def activity_choices(session: Session, actor: Actor, entity_id: int | None = None) -> list[ActivityChoice]:
     """Activities the actor may link a case to (department heads: their departments')."""
-    query = select(ProcessingActivity).where(department_filter(actor, ProcessingActivity.department_id))
+    query = select(ProcessingActivity).where(department_filter(actor, ProcessingActivity.department_id, ProcessingActivity.entity_id))
     if entity_id is not None:
         query = query.where(ProcessingActivity.entity_id == entity_id)
     return [ActivityChoice(a.id, a.reference, a.name, a.entity_id, a.department_id, a.status)

@@ -17,7 +17,7 @@ from dashboard.validation import problem
 from models import password_policy, second_factor
 from models.errors import DomainError
 from models.lockout import LockoutPolicy, is_locked, register_failure, register_success
-from models.org import LoginThrottle, LoginTicket, User, UserDepartment, UserSession
+from models.org import LoginThrottle, LoginTicket, User, UserDepartment, UserEntity, UserSession
 from models.roles import Role
 from models.types import utcnow
 
@@ -218,12 +218,14 @@ def actor_for(session: Session, user: User, session_id: int | None = None) -> Ac
     departments = session.exec(
         select(UserDepartment.department_id).where(UserDepartment.user_id == user.id)
     ).all()
+    entities = session.exec(select(UserEntity.entity_id).where(UserEntity.user_id == user.id)).all()
     return Actor(
         user_id=user.id,
         username=user.username,
         full_name=user.full_name,
         role=Role(user.role),
         department_ids=frozenset(departments),
+        entity_ids=frozenset(entities) if entities else None,
         language=user.language,
         must_change_password=user.must_change_password,
         # An SSO account's second factor is the provider's (dashboard/sso.py).

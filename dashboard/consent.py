@@ -16,12 +16,12 @@ carries the version the user saw; each change is an audit entry.
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import exists, func, true
+from sqlalchemy import exists, func
 from sqlmodel import Session, select
 
 from dashboard import audit, concurrency, config
 from dashboard.actor import Actor
-from dashboard.permissions import deny, department_filter, require, require_any, require_writer
+from dashboard.permissions import deny, department_filter, entity_filter, require, require_any, require_writer
 from dashboard.references import next_reference
 from dashboard.register import load_content
 from dashboard.validation import problem, validate_in_area
@@ -51,7 +51,7 @@ def _everyone(actor: Actor) -> bool:
 def withdrawal_visible(actor: Actor):
     """SQL condition on ConsentWithdrawal: a head sees those with a step in his departments."""
     if _everyone(actor):
-        return true()
+        return entity_filter(actor, ConsentWithdrawal.entity_id)
     return exists().where(WithdrawalStep.withdrawal_id == ConsentWithdrawal.id,
                           department_filter(actor, WithdrawalStep.department_id))
 
@@ -87,7 +87,7 @@ def consent_activities(session: Session, actor: Actor) -> list[ConsentActivity]:
     require_any(session, actor, READERS, action="consent.list", object_type=PROCEDURE_OBJECT)
     a = ProcessingActivity
     activities = list(session.exec(select(a).where(
-        department_filter(actor, a.department_id),
+        department_filter(actor, a.department_id, a.entity_id),
         exists().where(PurposeRow.activity_id == a.id, PurposeRow.legal_basis == "consent"))
         .order_by(a.entity_id, a.reference)))
     ids = [x.id for x in activities] or [-1]

@@ -6,7 +6,8 @@ from sqlmodel import Session, select
 from dashboard import audit, concurrency
 from dashboard.actor import Actor
 from dashboard.errors import NotAllowed
-from dashboard.permissions import require
+from dashboard.permissions import entity_filter, require
+from dashboard.processor import policy
 from dashboard.validation import problem, validate
 from models.org import Department, Entity
 from models.roles import Capability
@@ -16,7 +17,7 @@ ENTITY_FIELDS = ("code", "name", "legal_name", "address", "registration_number",
                  "dpo_email", "dpo_phone", "dpo_address", "legal_representative", "legal_representative_title",
                  "alsace_moselle", "holds_health_records",
                  "forbids_non_eu_transfers", "internal_target_days", "internal_target_days_complex",
-                 "active")
+                 "adopts_policy_clauses", "active")
 
 
 class EntityData(BaseModel):
@@ -36,6 +37,7 @@ class EntityData(BaseModel):
     forbids_non_eu_transfers: bool = False
     internal_target_days: int = Field(default=30, ge=1, le=90)
     internal_target_days_complex: int = Field(default=60, ge=1, le=90)
+    adopts_policy_clauses: bool = False
     active: bool = True
 
 
@@ -43,21 +45,48 @@ class DepartmentData(BaseModel):
     code: str = Field(pattern=CODE_PATTERN)
     name: str = Field(min_length=2, max_length=200)
     email: str = Field(default="", max_length=254)
+    # The entity the department belongs to; None: unchanged on an edit, the main entity
+    # (main_entity_id) for a new department.
+    entity_id: int | None = None
     active: bool = True
 
 
 def list_entities(session: Session, actor: Actor, include_inactive: bool = False) -> list[Entity]:
-    query = select(Entity).order_by(Entity.name)
+    """The entities the actor works for (all of them but for a local correspondent)."""
+    query = select(Entity).where(entity_filter(actor, Entity.id)).order_by(Entity.name)
     if not include_inactive:
         query = query.where(Entity.active)
     return list(session.exec(query).all())
 
 
-def list_departments(session: Session, actor: Actor, include_inactive: bool = False) -> list[Department]:
-    query = select(Department).order_by(Department.name)
+def list_departments(session: Session, actor: Actor, include_inactive: bool = False,
+                     entity_id: int | None = None) -> list[Department]:
+    """The departments of the entities the actor works for; `entity_id`: of that entity only
+    (what routing a request of that entity may choose from)."""
+    query = select(Department).where(entity_filter(actor, Department.entity_id)).order_by(Department.name)
+    if entity_id is not None:
+        query = query.where(Department.entity_id == entity_id)
     if not include_inactive:
         query = query.where(Department.active)
     return list(session.exec(query).all())
+
+
+def main_entity_id(session: Session) -> int | None:
+    """The group's main entity: the oldest active one (the oldest of all if none is active).
+    Migration 0031 gives it the departments whose cases span several entities."""
+    return session.exec(select(Entity.id).order_by(Entity.active.desc(), Entity.id)).first()
+
+
+def check_department_of(session: Session, department_id: int, entity_id: int, field: str = "department_id"
+                        ) -> Department:
+    """The active department `department_id` if it belongs to the entity `entity_id`: a case
+    of one entity is routed to that entity's departments only (InvalidInput otherwise)."""
+    department = session.get(Department, department_id) if isinstance(department_id, int) else None
+    if department is None or not department.active:
+        raise problem(field, "validation.unknown_department")
+    if department.entity_id != entity_id:
+        raise problem(field, "group.error.department_of_other_entity")
+    return department
 
 
 def issuer_name(session: Session, entity_id: int | None) -> str:
@@ -96,6 +125,8 @@ def save_entity(session: Session, actor: Actor, data: dict | EntityData, entity_
         setattr(entity, name, value.strip() if isinstance(value, str) else value)
     session.add(entity)
     session.flush()
+    if entity_id and before.get("adopts_policy_clauses") != entity.adopts_policy_clauses:
+        policy.rescore(session, entity_id=entity.id)  # its processors' contracts are asked other points
     audit.record(session, actor, "organisation.save_entity", object_type="entity", object_id=entity.id,
                  object_ref=entity.code, entity_id=entity.id,
                  details={"changes": audit.diff(before, {f: getattr(entity, f) for f in ENTITY_FIELDS})})
@@ -113,15 +144,20 @@ def save_department(session: Session, actor: Actor, data: dict | DepartmentData,
     department = session.get(Department, department_id) if department_id else Department(code=data.code, name="")
     if department is None:
         raise NotAllowed()
-    fields = ("code", "name", "email", "active")
+    fields = ("code", "name", "email", "entity_id", "active")
     if department_id:
         concurrency.bump(session, department, version, object_type="department", area="organisation")
     before = {f: getattr(department, f) for f in fields} if department_id else {}
-    for name, value in data.model_dump().items():
+    entity_id = data.entity_id if data.entity_id is not None else (
+        department.entity_id if department_id else main_entity_id(session))
+    if entity_id is None or session.get(Entity, entity_id) is None:
+        raise problem("entity_id", "validation.unknown_entity")
+    for name, value in data.model_dump(exclude={"entity_id"}).items():
         setattr(department, name, value.strip() if isinstance(value, str) else value)
+    department.entity_id = entity_id
     session.add(department)
     session.flush()
     audit.record(session, actor, "organisation.save_department", object_type="department",
-                 object_id=department.id, object_ref=department.code,
+                 object_id=department.id, object_ref=department.code, entity_id=department.entity_id,
                  details={"changes": audit.diff(before, {f: getattr(department, f) for f in fields})})
     return department

@@ -3,13 +3,14 @@ reads or changes a record: hiding a page is not authorisation."""
 
 from typing import Any, NoReturn
 
-from sqlalchemy import false, true
+from sqlalchemy import and_, false, select, true
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
 from dashboard import audit
 from dashboard.actor import Actor
 from dashboard.errors import NotAllowed
+from models.org import Department
 from models.roles import Capability
 
 
@@ -55,10 +56,30 @@ def require_writer(session: Session, actor: Actor, *, action: str, **target) -> 
         deny(session, actor, action=action, **target)
 
 
-def department_filter(actor: Actor, department_column) -> ColumnElement[bool]:
-    """SQL condition limiting a list to the departments the actor may see."""
-    if actor.can(Capability.READ_ALL_CASES) or actor.can(Capability.WORK_ALL_CASES):
+def entity_filter(actor: Actor, entity_column) -> ColumnElement[bool]:
+    """SQL condition limiting a list to the entities the actor works for (a local
+    correspondent's; every entity for a user of the whole group)."""
+    if actor.entity_ids is None:
         return true()
-    if not actor.department_ids:
+    if not actor.entity_ids:
         return false()
-    return department_column.in_(sorted(actor.department_ids))
+    return entity_column.in_(sorted(actor.entity_ids))
+
+
+def department_filter(actor: Actor, department_column, entity_column=None) -> ColumnElement[bool]:
+    """SQL condition limiting a list to the cases the actor may see: the scope of every list
+    and of every fetch by id (dashboard.actor.Actor.covers_department is its twin in Python).
+    Heads: their departments'; everyone: his entities' (`entity_column`, or, for a table
+    without one, the entity of the row's department)."""
+    conditions = []
+    if not (actor.can(Capability.READ_ALL_CASES) or actor.can(Capability.WORK_ALL_CASES)):
+        if not actor.department_ids:
+            return false()
+        conditions.append(department_column.in_(sorted(actor.department_ids)))
+    if actor.entity_ids is not None:
+        if entity_column is None:
+            conditions.append(department_column.in_(
+                select(Department.id).where(entity_filter(actor, Department.entity_id))))
+        else:
+            conditions.append(entity_filter(actor, entity_column))
+    return and_(*conditions) if conditions else true()

@@ -62,7 +62,7 @@ def _deny(session: Session, actor: Actor, action: str, activity_id: int | None =
 def _visible(session: Session, actor: Actor, activity_id: int, action: str) -> ProcessingActivity:
     """The entry, if the actor may see it; NotAllowed whether it is hidden or absent."""
     activity = session.get(ProcessingActivity, activity_id)
-    if activity is None or not actor.covers_department(activity.department_id):
+    if activity is None or not actor.covers_department(activity.department_id, activity.entity_id):
         _deny(session, actor, action, activity_id)
     return activity
 
@@ -357,7 +357,7 @@ class RegisterPage:
 
 
 def _conditions(actor: Actor, flt: RegisterFilter) -> list:
-    conditions = [department_filter(actor, ProcessingActivity.department_id)]
+    conditions = [department_filter(actor, ProcessingActivity.department_id, ProcessingActivity.entity_id)]
     if flt.entity_id:
         conditions.append(ProcessingActivity.entity_id == flt.entity_id)
     if flt.department_id:

@@ -55,7 +55,7 @@ REMINDER_SOON_DAYS = 7
 
 def task_visible(actor: Actor) -> ColumnElement[bool]:
     """SQL condition: the tasks the actor sees (a department head: his departments')."""
-    return department_filter(actor, RetentionTask.department_id)
+    return department_filter(actor, RetentionTask.department_id)  # limited users: the department's entity
 
 
 def evidence_visible(actor: Actor, case_id: ColumnElement) -> ColumnElement[bool]:
@@ -79,6 +79,8 @@ def _campaign(session: Session, actor: Actor, campaign_id: int, action: str) -> 
     """The campaign if the actor may see it: a head only when one of its tasks is his."""
     require_any(session, actor, READERS, action=action, object_type=OBJECT_TYPE, object_id=campaign_id)
     campaign = session.get(RetentionCampaign, campaign_id) if isinstance(campaign_id, int) else None
+    if campaign is not None and not actor.covers_entity(campaign.entity_id):
+        campaign = None
     if campaign is not None and not (actor.can(Capability.READ_ALL_CASES) or actor.can(Capability.WORK_ALL_CASES)):
         mine = session.exec(select(func.count()).select_from(RetentionTask).where(
             RetentionTask.campaign_id == campaign.id, task_visible(actor))).one()
@@ -91,7 +93,8 @@ def _campaign(session: Session, actor: Actor, campaign_id: int, action: str) -> 
 
 def _task(session: Session, actor: Actor, task_id: int, action: str) -> RetentionTask:
     task = session.get(RetentionTask, task_id) if isinstance(task_id, int) else None
-    if task is None or not actor.covers_department(task.department_id):
+    campaign = session.get(RetentionCampaign, task.campaign_id) if task is not None else None
+    if task is None or not actor.covers_department(task.department_id, campaign.entity_id):
         deny(session, actor, action=action, object_type=TASK_OBJECT, object_id=task_id)
     return task
 
@@ -111,7 +114,7 @@ class SystemData(BaseModel):
 
 def list_systems(session: Session, actor: Actor, activity_id: int) -> list[ActivitySystem]:
     activity = session.get(ProcessingActivity, activity_id) if isinstance(activity_id, int) else None
-    if activity is None or not actor.covers_department(activity.department_id):
+    if activity is None or not actor.covers_department(activity.department_id, activity.entity_id):
         deny(session, actor, action="systems.list", object_type="processing_activity", object_id=activity_id)
     return list(session.exec(select(ActivitySystem).where(ActivitySystem.activity_id == activity.id,
                                                           ActivitySystem.active == True)  # noqa: E712

@@ -14,7 +14,7 @@ from dashboard.permissions import deny, require
 from dashboard.validation import problem, validate
 from models.audit import AuditEntry
 from models.errors import DomainError
-from models.org import Department, User, UserDepartment
+from models.org import Department, Entity, User, UserDepartment, UserEntity
 from models.roles import Capability, Role
 from models.types import utcnow
 
@@ -37,6 +37,7 @@ class UserCreate(BaseModel):
     role: Role
     password: str = Field(min_length=auth.MIN_PASSWORD_LENGTH, max_length=200)
     department_ids: list[int] = []
+    entity_ids: list[int] = []  # the entities the user is limited to; none: the whole group
     language: str = Field(default="fr", pattern="^(fr|en)$")
 
     @field_validator("username", mode="before")
@@ -52,6 +53,7 @@ class UserUpdate(BaseModel):
     email: str = Field(default="", max_length=254)
     role: Role
     department_ids: list[int] = []
+    entity_ids: list[int] | None = None  # None: the limitation is left as it is
     active: bool = True
 
     _heads_have_departments = model_validator(mode="after")(_head_needs_department)
@@ -67,6 +69,7 @@ class UserRow:
     active: bool
     department_ids: tuple[int, ...]
     version: int = 1
+    entity_ids: tuple[int, ...] = ()  # the entities the user is limited to; (): the whole group
 
 
 def _check_departments(session: Session, department_ids: list[int]) -> None:
@@ -81,6 +84,30 @@ def _set_departments(session: Session, user_id: int, department_ids: list[int]) 
     session.flush()
     for department_id in sorted(set(department_ids)):
         session.add(UserDepartment(user_id=user_id, department_id=department_id))
+
+
+def _check_entities(session: Session, entity_ids: list[int], department_ids: list[int]) -> None:
+    """Known entities; a limited head's departments belong to his entities."""
+    for entity_id in entity_ids:
+        if session.get(Entity, entity_id) is None:
+            raise problem("entity_ids", "validation.unknown_entity")
+    if entity_ids:
+        for department_id in department_ids:
+            department = session.get(Department, department_id)
+            if department is not None and department.entity_id not in entity_ids:
+                raise problem("department_ids", "group.error.department_outside_entities", name=department.name)
+
+
+def _set_entities(session: Session, user_id: int, entity_ids: list[int]) -> None:
+    for link in session.exec(select(UserEntity).where(UserEntity.user_id == user_id)):
+        session.delete(link)
+    session.flush()
+    for entity_id in sorted(set(entity_ids)):
+        session.add(UserEntity(user_id=user_id, entity_id=entity_id))
+
+
+def _entities_of(session: Session, user_id: int) -> tuple[int, ...]:
+    return tuple(sorted(session.exec(select(UserEntity.entity_id).where(UserEntity.user_id == user_id)).all()))
 
 
 def _departments_of(session: Session, user_id: int) -> tuple[int, ...]:
@@ -103,15 +130,18 @@ def create_user(session: Session, actor: Actor, data: dict | UserCreate, *, demo
     if session.exec(select(User).where(User.username == data.username)).first():
         raise problem("username", "users.username_taken")
     _check_departments(session, data.department_ids)
+    _check_entities(session, data.entity_ids, data.department_ids)
     user = User(username=data.username, full_name=data.full_name.strip(), email=data.email.strip(),
                 role=data.role, password_hash=auth.hash_password(data.password),
                 language=data.language, must_change_password=actor.user_id is not None)
     session.add(user)
     session.flush()
     _set_departments(session, user.id, data.department_ids)
+    _set_entities(session, user.id, data.entity_ids)
     audit.record(session, actor, "users.create", object_type="user", object_id=user.id,
                  object_ref=user.username,
-                 details={"role": data.role, "department_ids": data.department_ids})
+                 details={"role": data.role, "department_ids": data.department_ids,
+                          "entity_ids": sorted(set(data.entity_ids))})
     return get_user(session, actor, user.id)
 
 
@@ -121,7 +151,7 @@ def get_user(session: Session, actor: Actor, user_id: int) -> UserRow:
     if user is None:
         raise NotAllowed()
     return UserRow(user.id, user.username, user.full_name, user.email, Role(user.role), user.active,
-                   _departments_of(session, user.id), user.version)
+                   _departments_of(session, user.id), user.version, _entities_of(session, user.id))
 
 
 def list_users(session: Session, actor: Actor) -> list[UserRow]:
@@ -130,8 +160,12 @@ def list_users(session: Session, actor: Actor) -> list[UserRow]:
     links: dict[int, list[int]] = {}
     for link in session.exec(select(UserDepartment)):
         links.setdefault(link.user_id, []).append(link.department_id)
+    limits: dict[int, list[int]] = {}
+    for link in session.exec(select(UserEntity)):
+        limits.setdefault(link.user_id, []).append(link.entity_id)
     return [UserRow(u.id, u.username, u.full_name, u.email, Role(u.role), u.active,
-                    tuple(sorted(links.get(u.id, []))), u.version) for u in users]
+                    tuple(sorted(links.get(u.id, []))), u.version, tuple(sorted(limits.get(u.id, []))))
+            for u in users]
 
 
 def update_user(session: Session, actor: Actor, user_id: int, data: dict | UserUpdate,
@@ -146,16 +180,21 @@ def update_user(session: Session, actor: Actor, user_id: int, data: dict | UserU
     if user.id == actor.user_id and (data.role != Role.DPO or not data.active):
         raise problem("role", "users.cannot_demote_self")
     _check_departments(session, data.department_ids)
+    entity_ids = list(_entities_of(session, user.id)) if data.entity_ids is None else data.entity_ids
+    _check_entities(session, entity_ids, data.department_ids if data.role == Role.DEPARTMENT_HEAD else [])
     concurrency.bump(session, user, version, object_type="user", area="users")
     before = {"full_name": user.full_name, "email": user.email, "role": user.role,
-              "active": user.active, "department_ids": list(_departments_of(session, user.id))}
+              "active": user.active, "department_ids": list(_departments_of(session, user.id)),
+              "entity_ids": list(_entities_of(session, user.id))}
     user.full_name, user.email = data.full_name.strip(), data.email.strip()
     user.role, user.active = data.role, data.active
     session.add(user)
     _set_departments(session, user.id, data.department_ids if data.role == Role.DEPARTMENT_HEAD else [])
+    _set_entities(session, user.id, entity_ids)
     session.flush()
     after = {"full_name": user.full_name, "email": user.email, "role": user.role,
-             "active": user.active, "department_ids": list(_departments_of(session, user.id))}
+             "active": user.active, "department_ids": list(_departments_of(session, user.id)),
+             "entity_ids": list(_entities_of(session, user.id))}
     if not user.active:
         auth.end_all_sessions(session, user.id)
     audit.record(session, actor, "users.update", object_type="user", object_id=user.id,

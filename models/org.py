@@ -31,14 +31,20 @@ class Entity(SQLModel, table=True):
     forbids_non_eu_transfers: bool = False  # the entity's policy: no transfers outside the EU
     internal_target_days: int = 30  # the organisation's own answer target (not the legal one)
     internal_target_days_complex: int = 60
+    # The entity adopted the insurer's data-protection policy (seeds 001, "L'application de la
+    # politique aux Tiers"): its processor contracts must carry the policy's eight points
+    # (models.processor_clauses.POLICY_CLAUSES) on top of Art. 28(3).
+    adopts_policy_clauses: bool = False
     active: bool = True
     version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})  # bumped by each edit (concurrency.bump)
 
 
 class Department(SQLModel, table=True):
-    """An internal department that owns data and works the cases routed to it."""
+    """An internal department of one entity, that owns data and works the cases routed to it."""
 
     id: Optional[int] = Field(default=None, primary_key=True)
+    # The entity's id (no foreign-key constraint: migration 0031 explains why; the use case checks it).
+    entity_id: int = Field(index=True)
     code: str = Field(max_length=20, unique=True, index=True)
     name: str = Field(max_length=200)
     email: str = Field(default="", max_length=254)
@@ -79,6 +85,18 @@ class UserDepartment(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="app_user.id", index=True)
     department_id: int = Field(foreign_key="department.id", index=True)
+
+
+class UserEntity(SQLModel, table=True):
+    """The entities a user is limited to (a local correspondent). A user without any row
+    works for the whole group; with rows, only these entities' cases are his."""
+
+    __tablename__ = "user_entity"
+    __table_args__ = (UniqueConstraint("user_id", "entity_id"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    entity_id: int = Field(foreign_key="entity.id", index=True)
 
 
 class UserSession(SQLModel, table=True):

@@ -6,8 +6,9 @@ Twenty-one points, each present, partial or missing:
   personal data and categories of data subjects" — five opening points (issue 15, rule 9);
 * GDPR Art. 28(3)(a)-(h), the stipulations every processor contract must contain;
 * the eight points the insurer's data-protection policy (seeds, "L'application de la
-  politique aux Tiers") requires of every contract with a third party. The same DPO
-  serves every entity of the demo, so the checklist is the same for all contracts.
+  politique aux Tiers") requires of every contract with a third party — asked only of
+  the contracts of processors working for an entity that adopted that policy
+  (`Entity.adopts_policy_clauses`; dashboard/processor/policy.py): thirteen points otherwise.
 """
 
 from collections.abc import Mapping
@@ -60,13 +61,20 @@ class ClauseScore:
         return self.missing > 0
 
 
-def score_clauses(states: Mapping[str, str]) -> ClauseScore:
-    """Score a checklist. A clause not assessed counts as missing: a contract nobody
-    has read must not look compliant."""
-    values = [states.get(key, "missing") for key in ALL_CLAUSES]
-    for value in values:
+def required_clauses(policy_applies: bool = True) -> tuple[str, ...]:
+    """The points a contract is asked for: Art. 28(3) always, the policy's eight when it applies."""
+    return ALL_CLAUSES if policy_applies else ART28_CLAUSES
+
+
+def score_clauses(states: Mapping[str, str], policy_applies: bool = True) -> ClauseScore:
+    """Score a checklist over the required points. A clause not assessed counts as missing:
+    a contract nobody has read must not look compliant. States of points not required are
+    checked, not counted."""
+    for value in states.values():
         if value not in CLAUSE_STATES:
             raise ValueError(f"unknown clause state {value!r}")
+    keys = required_clauses(policy_applies)
+    values = [states.get(key, "missing") for key in keys]
     total = sum(_WEIGHT[v] for v in values)
-    return ClauseScore(score=round(100 * total / len(ALL_CLAUSES)), present=values.count("present"),
+    return ClauseScore(score=round(100 * total / len(keys)), present=values.count("present"),
                        partial=values.count("partial"), missing=values.count("missing"))

@@ -14,7 +14,8 @@ entities_tab, departments_tab = st.tabs([ui.t("organisation.entities"), ui.t("or
 
 ENTITY_TEXT = ("code", "name", "legal_name", "address", "registration_number", "dpo_name", "dpo_email",
                "dpo_phone", "dpo_address", "legal_representative", "legal_representative_title")
-ENTITY_FLAGS = ("alsace_moselle", "holds_health_records", "forbids_non_eu_transfers", "active")
+ENTITY_FLAGS = ("alsace_moselle", "holds_health_records", "forbids_non_eu_transfers", "adopts_policy_clauses",
+                "active")
 
 with entities_tab:
     st.dataframe([{ui.t("field.code"): e.code, ui.t("field.name"): e.name, ui.t("field.legal_name"): e.legal_name,
@@ -40,8 +41,10 @@ with entities_tab:
         if st.form_submit_button(ui.t("common.save"), type="primary"):
             forms.done(ui.call(organisation.save_entity, values, choice, seen, actor=actor))
 
+entity_names = {e.id: e.name for e in entities}
 with departments_tab:
-    st.dataframe([{ui.t("field.code"): d.code, ui.t("field.name"): d.name, ui.t("field.email"): d.email,
+    st.dataframe([{ui.t("field.code"): d.code, ui.t("field.name"): d.name,
+                   ui.t("field.department_entity_id"): entity_names.get(d.entity_id, "?"), ui.t("field.email"): d.email,
                    ui.t("field.active"): ui.t("common.yes") if d.active else ui.t("common.no")}
                   for d in departments], hide_index=True, width="stretch")
     by_id = {d.id: d for d in departments}
@@ -54,6 +57,11 @@ with departments_tab:
     with st.form(key("form")):
         values = {f: st.text_input(ui.t(f"field.{f}"), value=getattr(department, f) if department else "",
                                    key=key(f)) for f in ("code", "name", "email")}
+        entity_keys = list(entity_names)
+        values["entity_id"] = st.selectbox(
+            ui.t("field.department_entity_id"), entity_keys, format_func=entity_names.get, key=key("entity"),
+            index=entity_keys.index(department.entity_id) if department and department.entity_id in entity_keys
+            else 0, help=ui.t("group.department_entity_help"))
         values["active"] = st.checkbox(ui.t("field.active"), value=department.active if department else True,
                                        key=key("active"))
         if st.form_submit_button(ui.t("common.save"), type="primary"):

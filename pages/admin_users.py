@@ -9,6 +9,7 @@ st.title(ui.t("users.title"))
 
 departments = ui.call(organisation.list_departments, actor=actor).value or []
 department_names = {d.id: d.name for d in departments}
+entity_names = {e.id: e.name for e in ui.call(organisation.list_entities, True, actor=actor).value or []}
 rows = ui.call(users.list_users, actor=actor).value or []
 with_factor = ui.call(mfa.users_with_factor, actor=actor).value or set()
 roles = list(Role)
@@ -17,6 +18,7 @@ st.dataframe(
     [{ui.t("field.username"): u.username, ui.t("field.full_name"): u.full_name,
       ui.t("field.role"): ui.t(f"role.{u.role}"),
       ui.t("field.department_ids"): ", ".join(department_names.get(d, "?") for d in u.department_ids),
+      ui.t("field.entity_ids"): ", ".join(entity_names.get(e, "?") for e in u.entity_ids) or ui.t("group.whole_group"),
       ui.t("field.active"): ui.t("common.yes") if u.active else ui.t("common.no"),
       ui.t("mfa.title"): ui.t("common.yes") if u.id in with_factor else ui.t("common.no")} for u in rows],
     hide_index=True, width="stretch",
@@ -35,11 +37,14 @@ with create_tab, st.form(key("form")):  # a new generation after each creation: 
     chosen = st.multiselect(ui.t("field.department_ids"), list(department_names),
                             format_func=department_names.get, key=key("departments"),
                             placeholder=ui.t("common.choose"))
+    limited_to = st.multiselect(ui.t("field.entity_ids"), list(entity_names), format_func=entity_names.get,
+                                key=key("entities"), placeholder=ui.t("group.whole_group"),
+                                help=ui.t("group.entity_ids_help"))
     password = st.text_input(ui.t("field.password"), type="password", key=key("password"))
     if st.form_submit_button(ui.t("common.create"), type="primary"):
         result = ui.call(users.create_user, {"username": username, "full_name": full_name, "email": email,
                                              "role": role, "password": password, "department_ids": chosen,
-                                             "language": ui.lang()}, actor=actor)
+                                             "entity_ids": limited_to, "language": ui.lang()}, actor=actor)
         if result.ok:
             new_user.done(result, "users.created", username=result.value.username)
 
@@ -60,10 +65,15 @@ with edit_tab:
                                     default=[d for d in user.department_ids if d in department_names],
                                     format_func=department_names.get, key=forms.key("departments"),
                                     placeholder=ui.t("common.choose"))
+            limited_to = st.multiselect(ui.t("field.entity_ids"), list(entity_names),
+                                        default=[e for e in user.entity_ids if e in entity_names],
+                                        format_func=entity_names.get, key=forms.key("entities"),
+                                        placeholder=ui.t("group.whole_group"), help=ui.t("group.entity_ids_help"))
             active = st.checkbox(ui.t("field.active"), value=user.active, key=forms.key("active"))
             if st.form_submit_button(ui.t("common.save"), type="primary"):
                 forms.done(ui.call(users.update_user, user.id, {"full_name": full_name, "email": email, "role": role,
-                                                                "department_ids": chosen, "active": active},
+                                                                "department_ids": chosen, "entity_ids": limited_to,
+                                                                "active": active},
                                    seen, actor=actor))
 
 with reset_tab:

@@ -199,7 +199,8 @@ with tabs[1]:
                 if st.form_submit_button(tr("dsr.case.extend_submit")):
                     done(ui.call(workflow.extend, r.id, seen,
                                  {"reasons": reasons, "notified_on": notified_on}, actor=actor))
-            departments = {d.id: d.name for d in ui.call(organisation.list_departments, actor=actor).value or []}
+            departments = {d.id: d.name for d in ui.call(organisation.list_departments, entity_id=r.entity_id,
+                                                         actor=actor).value or []}
             with st.expander(tr("dsr.case.reassign"), key=f"dsr_{r.id}_x5"), st.form(key("reassign")):
                 keys = [None, *departments]
                 department_id = st.selectbox(tr("field.dsr_department_id"), keys,

@@ -18,9 +18,11 @@ st.title(tr("dsr.intake.title"))
 st.caption(tr("dsr.intake.help"))
 
 entities = {e.id: e for e in ui.call(organisation.list_entities, actor=actor).value or []}
-departments = {d.id: d.name for d in ui.call(organisation.list_departments, actor=actor).value or []}
 entity_id = st.selectbox(tr("field.dsr_entity_id"), list(entities), key="dsr_new_entity",
                          format_func=lambda i: entities[i].name)
+# Only the chosen entity's departments: a request is routed within its entity.
+departments = {d.id: d.name for d in ui.call(organisation.list_departments, entity_id=entity_id,
+                                             actor=actor).value or []} if entity_id else {}
 choices = {a.id: a.label for a in ui.call(activities.activity_choices, entity_id, actor=actor).value or []}
 
 forms = CaseForms("dsr_new")

@@ -23,7 +23,7 @@ if actor.can(Capability.WORK_ALL_CASES) and not actor.is_read_only:
 
 entities = ui.call(organisation.list_entities, actor=actor).value or []
 departments = [d for d in ui.call(organisation.list_departments, actor=actor).value or []
-               if actor.covers_department(d.id)]
+               if actor.covers_department(d.id, d.entity_id)]
 entity_names = {e.id: e.name for e in entities}
 department_names = {d.id: d.name for d in departments}
 if actor.can(Capability.WORK_ALL_CASES) or actor.can(Capability.READ_ALL_CASES):

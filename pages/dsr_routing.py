@@ -10,10 +10,12 @@ tr = ui.tr()
 st.title(tr("dsr.routing.title"))
 st.caption(tr("dsr.routing.help"))
 
-departments = {d.id: d.name for d in ui.call(organisation.list_departments, actor=actor).value or []}
 rows = ui.call(routing.routing_table, actor=actor).value or []
 entities = {row.entity_id: row.entity_name for row in rows}
 entity_id = st.selectbox(tr("field.dsr_entity_id"), list(entities), format_func=entities.get, key="dsr_routing_entity")
+# A rule routes to one of the entity's own departments.
+departments = {d.id: d.name for d in ui.call(organisation.list_departments, entity_id=entity_id,
+                                             actor=actor).value or []} if entity_id else {}
 
 forms = CaseForms("dsr_routing", entity_id)
 with st.form(forms.key("form")):

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import action_plan, alarms, calendar_feed, organisation, overview, ui, users
+from dashboard import action_plan, alarms, calendar_feed, group_view, organisation, overview, ui, users
 from dashboard.action_plan import ActionFilter
 from dashboard.charts import overview as charts
 from dashboard.overview import figures
@@ -28,8 +28,9 @@ if ui.call(users.must_change_password, actor=actor, quiet=True).value:
 ui.show_alarms(ui.call(alarms.security_alarms, actor=actor, quiet=True).value)  # the DPO's security alarms
 
 entities = {e.id: e.name for e in ui.call(organisation.list_entities, actor=actor).value or []}
-departments = {d.id: d.name for d in ui.call(organisation.list_departments, actor=actor).value or []}
-own_departments = {i: n for i, n in departments.items() if actor.covers_department(i)}
+department_rows = ui.call(organisation.list_departments, actor=actor).value or []
+departments = {d.id: d.name for d in department_rows}
+own_departments = {d.id: d.name for d in department_rows if actor.covers_department(d.id, d.entity_id)}
 
 row = st.columns(4)
 entity_id = row[0].selectbox(tr("overview.filter.entity"), [None, *entities], key="ov_entity",
@@ -132,6 +133,19 @@ if plan is not None:
                     delta=tr("action_plan.card.late", late=plan.late) if plan.late else tr("action_plan.card.clear"),
                     delta_color="red" if plan.late else "green", delta_arrow="off", help=tr("action_plan.card.help"))
         right.page_link(str(HERE / "action_plan.py"), label=tr("action_plan.card.open"), icon=":material/checklist_rtl:")
+
+# ------------------------------------------------------------------ the group, entity by entity
+if entity_id is None and len(entities) > 1:  # the group DPO's consolidated view
+    view_mode = st.segmented_control(tr("group.view.label"), ["whole", "by_entity"], default="whole",
+                                     key="ov_group_view", format_func=lambda v: tr(f"group.view.{v}"))
+    if view_mode == "by_entity":
+        per_entity = ui.call(group_view.overview_by_entity, flt, actor=actor).value or []
+        st.caption(tr("group.view.overview_help"))
+        st.dataframe([{tr("group.view.entity"): f.entity_name or tr("group.view.total"),
+                       tr("group.view.requests_open"): f.requests_open, tr("group.view.late"): f.late,
+                       tr("group.view.upcoming"): f.upcoming,
+                       tr("group.view.contracts_incomplete"): f.contracts_incomplete} for f in per_entity],
+                     hide_index=True, width="stretch")
 
 # ------------------------------------------------------------------ the list behind a figure
 kinds = [k for k in KINDS if k in head.kinds]

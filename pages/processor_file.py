@@ -129,6 +129,11 @@ with tabs[1]:
     st.dataframe(rows, hide_index=True, width="stretch")
 
 with tabs[2]:
+    applied = pfile.clause_policy
+    if applied is not None:  # which points the contracts are asked for, and why
+        served = ", ".join(applied.adopting if applied.applies else applied.entities) or tr("group.policy.no_entity")
+        st.info(tr("group.policy.applies" if applied.applies else "group.policy.not_applies", entities=served),
+                icon=":material/policy:")
     for view in pfile.contracts:
         c = view.contract
         badge = tr("processor.contract.status." + c.status)
@@ -170,7 +175,8 @@ with tabs[2]:
                 with st.popover(tr("processor.contract.edit")):
                     initial = {name: getattr(c, name) for name in contracts.TERM_FIELDS}
                     initial["clauses"] = {k: (r.state, r.note) for k, r in view.clauses.items()}
-                    data = widgets.contract_form(key("contract", c.id), initial)
+                    data = widgets.contract_form(key("contract", c.id), initial,
+                                                 policy_applies=applied is None or applied.applies)
                     if data is not None:
                         forms.done(ui.call(contracts.save_contract, p.id, data, c.id, contract_version, actor=actor))
                 with st.popover(tr("processor.contract.end_title")), st.form(key("end", c.id)):
@@ -217,7 +223,7 @@ with tabs[2]:
         st.info(tr("processor.flag_detail.no_contract"))
     if pfile.editable:
         with st.expander(tr("processor.contract.new"), key=f"processor_{p.id}_new_contract_open"):
-            data = widgets.contract_form(key("new_contract"))
+            data = widgets.contract_form(key("new_contract"), policy_applies=applied is None or applied.applies)
             if data is not None:
                 forms.done(ui.call(contracts.save_contract, p.id, data, actor=actor))
 

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import organisation, register, register_io, ui
+from dashboard import group_view, organisation, register, register_io, ui
 from exports import register_sheet
 from models.clock import paris_today
 from models.roles import Capability, Role
@@ -20,7 +20,7 @@ entities = ui.call(organisation.list_entities, actor=actor).value or []
 departments = ui.call(organisation.list_departments, actor=actor).value or []
 entity_names = {e.id: e.name for e in entities}
 department_names = {d.id: d.name for d in departments
-                    if actor.covers_department(d.id)}
+                    if actor.covers_department(d.id, d.entity_id)}
 
 drafts = ui.call(register.list_activities, register.RegisterFilter(status="draft"), 1, 1, actor=actor).value
 due = ui.call(register.count_reviews_due, actor=actor).value
@@ -29,6 +29,17 @@ left, middle, right = st.columns(3)
 left.metric(tr("register.metric.entries"), everything.total if everything else 0)
 middle.metric(tr("register.metric.drafts"), drafts.total if drafts else 0)
 right.metric(tr("register.metric.reviews_due"), due or 0)
+
+if len(entity_names) > 1:  # the group DPO's consolidated view: every entity side by side
+    view_mode = st.segmented_control(tr("group.view.label"), ["whole", "by_entity"], default="whole",
+                                     key="reg_group_view", format_func=lambda v: tr(f"group.view.{v}"))
+    if view_mode == "by_entity":
+        counts = ui.call(group_view.register_by_entity, actor=actor).value or []
+        st.dataframe([{tr("group.view.entity"): c.entity_name or tr("group.view.total"),
+                       tr("register.metric.entries"): c.entries, tr("register.metric.drafts"): c.drafts,
+                       tr("group.view.validated"): c.validated,
+                       tr("register.metric.reviews_due"): c.reviews_due} for c in counts],
+                     hide_index=True, width="stretch")
 
 with st.container(border=True):
     c1, c2, c3, c4 = st.columns([2, 2, 1.3, 2])

@@ -78,7 +78,7 @@ def test_department_filter_limits_heads_to_their_departments(org):
             return {d.code for d in session.exec(select(Department).where(department_filter(actor, Department.id)))}
 
         assert visible(org.head_hr) == {"RH"}
-        assert visible(org.head_cr) == {"DRC"}
+        assert visible(org.head_cr) == {"DRC", "ADEPIA-ADH", "GERP-ADH"}  # the insurer's and its associations' members
         assert visible(org.dpo) == set(org.departments)
         assert visible(org.auditor) == set(org.departments)
 

@@ -8,7 +8,7 @@ Anyone but the auditor may declare. Visibility is applied in SQL, at fetch time.
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, case, exists, false, func, or_, true
+from sqlalchemy import and_, case, exists, false, func, or_
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, select
 
@@ -17,7 +17,7 @@ from dashboard.mail import outbox as mail_outbox
 from dashboard.actor import Actor
 from dashboard.breach.forms import BreachFacts, checked, refuse_if
 from dashboard import concurrency
-from dashboard.permissions import deny, require, require_any, require_writer
+from dashboard.permissions import deny, entity_filter, require, require_any, require_writer
 from dashboard.processor.scope import processor_entities
 from dashboard.references import next_reference
 from dashboard.validation import problem
@@ -64,12 +64,12 @@ def sees_everything(actor: Actor) -> bool:
 def visible(actor: Actor) -> ColumnElement[bool]:
     """SQL condition: the breaches this actor may see."""
     if sees_everything(actor):
-        return true()
+        return entity_filter(actor, Breach.entity_id)
     conditions = [Breach.declared_by_id == actor.user_id] if actor.user_id is not None else []
     if actor.department_ids:
         conditions.append(exists().where(BreachDepartment.breach_id == Breach.id,
                                          BreachDepartment.department_id.in_(sorted(actor.department_ids))))
-    return or_(*conditions) if conditions else false()
+    return and_(or_(*conditions), entity_filter(actor, Breach.entity_id)) if conditions else false()
 
 
 def evidence_visible(actor: Actor, case_id: ColumnElement) -> ColumnElement[bool]:

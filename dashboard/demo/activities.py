@@ -36,18 +36,18 @@ ACTIVITIES: dict[str, tuple[str, str, str]] = {
     "recruitment": ("MEDICIS", "RH", "Recrutement des candidats"),
     "elected_members": ("MEDICIS", "SG", "Gestion des élus et des instances statutaires"),
     "it_logs": ("MEDICIS", "DSI", "Journalisation des accès et sécurité du système d'information"),
-    "adepia_members": ("ADEPIA", "SG", "Gestion des adhérents de l'association ADEPIA-Médicis"),
-    "gerp_savings": ("GERP", "DRC", "Gestion des adhérents au contrat d'épargne retraite"),
+    "adepia_members": ("ADEPIA", "ADEPIA-ADH", "Gestion des adhérents de l'association ADEPIA-Médicis"),
+    "gerp_savings": ("GERP", "GERP-ADH", "Gestion des adhérents au contrat d'épargne retraite"),
     "learner_accounts": ("SAVELUNARI", "SUPPORT", "Gestion des comptes apprenants"),
     "course_delivery": ("SAVELUNARI", "PEDA", "Diffusion des cours et suivi de la progression"),
-    "audience_analytics": ("SAVELUNARI", "DSI", "Mesure d'audience, cartes de chaleur et enregistrement de sessions"),
-    "payments": ("SAVELUNARI", "FIN", "Paiements et facturation"),
+    "audience_analytics": ("SAVELUNARI", "SAV-TECH", "Mesure d'audience, cartes de chaleur et enregistrement de sessions"),
+    "payments": ("SAVELUNARI", "SAV-FIN", "Paiements et facturation"),
     "support_desk": ("SAVELUNARI", "SUPPORT", "Assistance aux apprenants (centre de support)"),
     "video_hosting": ("SAVELUNARI", "PEDA", "Hébergement et lecture des vidéos de cours"),
-    "social_sharing": ("SAVELUNARI", "DCEM", "Partage des réussites sur les réseaux sociaux"),
-    "ai_personalisation": ("LUMINA", "PEDA", "Personnalisation des parcours et recommandations par IA"),
-    "partner_sharing": ("LUMINA", "PEDA", "Partage de la progression avec les organismes partenaires"),
-    "lumina_accounts": ("LUMINA", "SUPPORT", "Gestion des comptes apprenants Lumina"),
+    "social_sharing": ("SAVELUNARI", "SAV-MKT", "Partage des réussites sur les réseaux sociaux"),
+    "ai_personalisation": ("LUMINA", "LUM-PEDA", "Personnalisation des parcours et recommandations par IA"),
+    "partner_sharing": ("LUMINA", "LUM-PEDA", "Partage de la progression avec les organismes partenaires"),
+    "lumina_accounts": ("LUMINA", "LUM-SUPPORT", "Gestion des comptes apprenants Lumina"),
 }
 
 
@@ -434,7 +434,7 @@ VALIDATED_DAYS_AGO: dict[str, int | None] = {
     "partner_sharing": None, "lumina_accounts": 45,
 }
 # Their first draft came from the department head, the rest from the DPO.
-DRAFTED_BY = {"recruitment": "chef.rh", "social_sharing": "chef.marketing", "ai_personalisation": "chef.peda",
+DRAFTED_BY = {"recruitment": "chef.rh", "ai_personalisation": "chef.peda",
               "partner_sharing": "chef.peda"}
 
 

@@ -57,7 +57,7 @@ BREACHES = [
     },
     {
         "key": "heatmap", "entity": "SAVELUNARI", "by": "dpo", "activities": ["audience_analytics"],
-        "departments": ["DSI"], "detected": 84, "aware": 80, "started": 24 * 20,
+        "departments": ["SAV-TECH"], "detected": 84, "aware": 80, "started": 24 * 20,
         "title": "Enregistrement de sessions capturant les champs de formulaires",
         "description": "L'outil de cartes de chaleur enregistrait le contenu des champs des formulaires "
                        "d'inscription et de profil (adresse, date de naissance, téléphone) au lieu de les masquer, "
@@ -75,7 +75,7 @@ BREACHES = [
         "risk": ("risk", "Volume important de personnes, données d'identité et de contact hors finalité."),
     },
     {
-        "key": "payment", "entity": "SAVELUNARI", "by": "dpo", "activities": ["payments"], "departments": ["FIN"],
+        "key": "payment", "entity": "SAVELUNARI", "by": "dpo", "activities": ["payments"], "departments": ["SAV-FIN"],
         "detected": 24 * 40 + 6, "aware": 24 * 40, "started": 24 * 41, "ended": 24 * 40 + 2,
         "title": "Incident de sécurité chez le prestataire de paiement",
         "description": "Le prestataire de paiement a signalé un accès non autorisé à son interface de "
@@ -201,7 +201,7 @@ BREACHES = [
     },
     {
         "key": "partner", "entity": "LUMINA", "by": "chef.peda", "activities": ["partner_sharing"],
-        "departments": ["PEDA"], "detected": 24 * 9, "aware": 24 * 9 - 2, "started": 24 * 10, "ended": 24 * 10,
+        "departments": ["LUM-PEDA"], "detected": 24 * 9, "aware": 24 * 9 - 2, "started": 24 * 10, "ended": 24 * 10,
         "title": "Progression d'un apprenant transmise au mauvais organisme partenaire",
         "description": "Le rapport de progression d'un apprenant (modules suivis, scores) a été envoyé à un "
                        "organisme partenaire qui ne finance pas sa formation.",
@@ -217,7 +217,7 @@ BREACHES = [
         "close": "Violation documentée sans notification (risque improbable).",
     },
     {
-        "key": "extranet", "entity": "ADEPIA", "by": "dpo", "activities": ["adepia_members"], "departments": ["SG"],
+        "key": "extranet", "entity": "ADEPIA", "by": "dpo", "activities": ["adepia_members"], "departments": ["ADEPIA-ADH"],
         "detected": 24 * 50, "aware": 24 * 50 - 3, "started": 24 * 52, "ended": 24 * 50,
         "title": "Liste d'adhérents publiée par erreur sur l'extranet de l'association",
         "description": "Une liste d'adhérents (nom, adresse, métier) a été accessible pendant deux jours à tous "

@@ -39,19 +39,32 @@ ENTITIES = [
      "dpo_address": "Délégué à la protection des données, Lumina Apprendre SAS, 3 quai de la Fosse, 44000 Nantes",
      "legal_representative": "Nadia Haddad", "legal_representative_title": "Présidente de Lumina Apprendre SAS"},
 ]
-# The insurer's policy: no transfers of personal data outside the European Union.
+# The insurer's policy (seeds 001), adopted by Médicis and its two associations: no transfers
+# of personal data outside the European Union, and eight points in every processor contract.
 for _entity in ENTITIES[:3]:
     _entity["forbids_non_eu_transfers"] = True
+    _entity["adopts_policy_clauses"] = True
 
+# Each department belongs to one entity (code, name, e-mail, entity). The insurer's
+# directions are Médicis's; its two associations have their members' office; each e-learning
+# platform has its own teams (seeds 000 and 002), so that a head of one entity's department
+# never sees another entity's cases.
 DEPARTMENTS = [
-    ("RH", "Ressources humaines", "rh@mutuelle-medicis.fr"),
-    ("SG", "Secrétariat général", "secretariat.general@mutuelle-medicis.fr"),
-    ("DRC", "Direction de la Relation Client", "relation.client@mutuelle-medicis.fr"),
-    ("DCEM", "Direction de la communication externe et du marketing", "marketing@mutuelle-medicis.fr"),
-    ("DSI", "Direction des systèmes d'information", "dsi@mutuelle-medicis.fr"),
-    ("FIN", "Direction financière et comptable", "comptabilite@mutuelle-medicis.fr"),
-    ("PEDA", "Pédagogie et parcours apprenants", "pedagogie@savelunari.fr"),
-    ("SUPPORT", "Support apprenants", "support@savelunari.fr"),
+    ("RH", "Ressources humaines", "rh@mutuelle-medicis.fr", "MEDICIS"),
+    ("SG", "Secrétariat général", "secretariat.general@mutuelle-medicis.fr", "MEDICIS"),
+    ("DRC", "Direction de la Relation Client", "relation.client@mutuelle-medicis.fr", "MEDICIS"),
+    ("DCEM", "Direction de la communication externe et du marketing", "marketing@mutuelle-medicis.fr", "MEDICIS"),
+    ("DSI", "Direction des systèmes d'information", "dsi@mutuelle-medicis.fr", "MEDICIS"),
+    ("FIN", "Direction financière et comptable", "comptabilite@mutuelle-medicis.fr", "MEDICIS"),
+    ("ADEPIA-ADH", "Vie associative et adhérents (ADEPIA-Médicis)", "adherents@adepia-medicis.fr", "ADEPIA"),
+    ("GERP-ADH", "Vie associative et adhérents (GERP-Médicis)", "adherents@gerp-medicis.fr", "GERP"),
+    ("PEDA", "Pédagogie et parcours apprenants", "pedagogie@savelunari.fr", "SAVELUNARI"),
+    ("SUPPORT", "Support apprenants", "support@savelunari.fr", "SAVELUNARI"),
+    ("SAV-TECH", "Technique et données (Savelunari)", "tech@savelunari.fr", "SAVELUNARI"),
+    ("SAV-FIN", "Administration et facturation (Savelunari)", "facturation@savelunari.fr", "SAVELUNARI"),
+    ("SAV-MKT", "Marketing et communauté (Savelunari)", "marketing@savelunari.fr", "SAVELUNARI"),
+    ("LUM-PEDA", "Pédagogie et partenariats (Lumina Apprendre)", "pedagogie@lumina-apprendre.fr", "LUMINA"),
+    ("LUM-SUPPORT", "Support apprenants (Lumina Apprendre)", "support@lumina-apprendre.fr", "LUMINA"),
 ]
 
 # (username, full name, role, department codes)
@@ -59,9 +72,9 @@ USERS = [
     ("dpo", "Claire Fontaine", Role.DPO, ()),
     ("juriste", "Julien Mercier", Role.LEGAL, ()),
     ("chef.rh", "Sophie Martin", Role.DEPARTMENT_HEAD, ("RH",)),
-    ("chef.relation", "Karim Benali", Role.DEPARTMENT_HEAD, ("DRC",)),
+    ("chef.relation", "Karim Benali", Role.DEPARTMENT_HEAD, ("DRC", "ADEPIA-ADH", "GERP-ADH")),
     ("chef.marketing", "Léa Dubois", Role.DEPARTMENT_HEAD, ("DCEM",)),
-    ("chef.peda", "Hugo Lefèvre", Role.DEPARTMENT_HEAD, ("PEDA", "SUPPORT")),
+    ("chef.peda", "Hugo Lefèvre", Role.DEPARTMENT_HEAD, ("PEDA", "SUPPORT", "LUM-PEDA", "LUM-SUPPORT")),
     ("auditeur", "Marc Lemoine", Role.AUDITOR, ()),
 ]
 
@@ -73,12 +86,11 @@ DEMO_ACCOUNTS = [("dpo", Role.DPO), ("juriste", Role.LEGAL), ("chef.rh", Role.DE
 def seed(session: Session) -> None:
     if session.exec(select(Entity).where(Entity.code == "MEDICIS")).first():
         return
-    for data in ENTITIES:
-        organisation.save_entity(session, SYSTEM, data)
+    entity_ids = {data["code"]: organisation.save_entity(session, SYSTEM, data).id for data in ENTITIES}
     department_ids = {}
-    for code, name, email in DEPARTMENTS:
-        department_ids[code] = organisation.save_department(session, SYSTEM, {"code": code, "name": name,
-                                                                              "email": email}).id
+    for code, name, email, entity in DEPARTMENTS:
+        department_ids[code] = organisation.save_department(session, SYSTEM, {
+            "code": code, "name": name, "email": email, "entity_id": entity_ids[entity]}).id
     for username, full_name, role, codes in USERS:
         users.create_user(session, SYSTEM, {
             "username": username, "full_name": full_name, "role": role, "password": DEMO_PASSWORD,

@@ -25,11 +25,16 @@ from models.org import Department, Entity, User
 # The insurer's policy (seeds, 001): staff → HR, elected members → General Secretariat,
 # members → Customer Relations, prospects → External Communication & Marketing.
 INSURER_ROUTING = {"staff": "RH", "elected_member": "SG", "member": "DRC", "prospect": "DCEM"}
-PLATFORM_ROUTING = {"learner": "SUPPORT", "prospect": "DCEM", "staff": "RH"}
-ROUTING = {"MEDICIS": INSURER_ROUTING, "ADEPIA": INSURER_ROUTING, "GERP": INSURER_ROUTING,
-           "SAVELUNARI": PLATFORM_ROUTING, "LUMINA": PLATFORM_ROUTING}
-HEADS = {"RH": "chef.rh", "DRC": "chef.relation", "DCEM": "chef.marketing", "SUPPORT": "chef.peda",
-         "PEDA": "chef.peda"}
+# Each entity routes to its own departments (a department belongs to one entity): the two
+# associations' members, elected members and prospects go to their members' office.
+ROUTING = {"MEDICIS": INSURER_ROUTING,
+           "ADEPIA": {"member": "ADEPIA-ADH", "elected_member": "ADEPIA-ADH", "prospect": "ADEPIA-ADH"},
+           "GERP": {"member": "GERP-ADH", "elected_member": "GERP-ADH", "prospect": "GERP-ADH"},
+           "SAVELUNARI": {"learner": "SUPPORT", "prospect": "SAV-MKT"},
+           "LUMINA": {"learner": "LUM-SUPPORT", "prospect": "LUM-PEDA"}}
+HEADS = {"RH": "chef.rh", "DRC": "chef.relation", "ADEPIA-ADH": "chef.relation", "GERP-ADH": "chef.relation",
+         "DCEM": "chef.marketing", "SUPPORT": "chef.peda", "PEDA": "chef.peda", "LUM-SUPPORT": "chef.peda",
+         "LUM-PEDA": "chef.peda"}
 
 
 @dataclass

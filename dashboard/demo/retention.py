@@ -36,7 +36,7 @@ SYSTEMS = {
     "it_logs": (("Puits de journaux (SIEM)", "DSI"),),
     "learner_accounts": (("Base des comptes apprenants", "SUPPORT"), ("Outil d'envoi Courriel Lumière", "PEDA")),
     "audience_analytics": (("Plateforme de gestion du consentement", "PEDA"), ("Outil de mesure d'audience", "PEDA")),
-    "lumina_accounts": (("Base des comptes Lumina", "SUPPORT"), ("Centre de préférences", "SUPPORT")),
+    "lumina_accounts": (("Base des comptes Lumina", "LUM-SUPPORT"), ("Centre de préférences", "LUM-SUPPORT")),
 }
 
 PROCEDURES = {

@@ -109,7 +109,7 @@ def _overdue_count(today: date):
 
 def _listing(actor: Actor, flt: DpiaFilter):
     overdue = _overdue_count(paris_today())
-    conditions = [department_filter(actor, ProcessingActivity.department_id)]
+    conditions = [department_filter(actor, ProcessingActivity.department_id, ProcessingActivity.entity_id)]
     if flt.text.strip():
         pattern = f"%{flt.text.strip().lower()}%"
         conditions.append(or_(func.lower(Dpia.reference).like(pattern), func.lower(Dpia.title).like(pattern),

@@ -26,7 +26,7 @@ def evidence_visible(actor: Actor, case_id: ColumnElement) -> ColumnElement[bool
     """Evidence-room hook (dashboard.evidence.VISIBILITY): reports of the DPIAs of the
     actor's departments' activities."""
     return case_id.in_(select(Dpia.id).join(ProcessingActivity, ProcessingActivity.id == Dpia.activity_id)
-                       .where(department_filter(actor, ProcessingActivity.department_id)))
+                       .where(department_filter(actor, ProcessingActivity.department_id, ProcessingActivity.entity_id)))
 
 
 def check(model: type[M], data: dict[str, Any] | BaseModel) -> M:
@@ -58,7 +58,7 @@ def fetch_activity(session: Session, actor: Actor, activity_id: int, *, action: 
     if write:
         require_editor(session, actor, action=action, object_type="processing_activity", object_id=activity_id)
     activity = session.get(ProcessingActivity, activity_id)
-    if activity is None or not actor.covers_department(activity.department_id):
+    if activity is None or not actor.covers_department(activity.department_id, activity.entity_id):
         deny(session, actor, action=action, object_type="processing_activity", object_id=activity_id)
     return activity
 
@@ -70,7 +70,7 @@ def fetch_dpia(session: Session, actor: Actor, dpia_id: int, *, action: str,
         require_editor(session, actor, action=action, object_type=OBJECT_TYPE, object_id=dpia_id)
     dpia = session.get(Dpia, dpia_id)
     activity = session.get(ProcessingActivity, dpia.activity_id) if dpia is not None else None
-    if dpia is None or activity is None or not actor.covers_department(activity.department_id):
+    if dpia is None or activity is None or not actor.covers_department(activity.department_id, activity.entity_id):
         deny(session, actor, action=action, object_type=OBJECT_TYPE, object_id=dpia_id)
     return dpia, activity
 

@@ -14,7 +14,7 @@ from models.processing import ProcessingActivity
 
 def linked_to_activity(session: Session, actor: Actor, activity_id: int) -> list[LinkedCase]:
     activity = session.get(ProcessingActivity, activity_id)
-    if activity is None or not actor.covers_department(activity.department_id):
+    if activity is None or not actor.covers_department(activity.department_id, activity.entity_id):
         return []
     linked = []
     screening = latest_screening(session, activity.id)

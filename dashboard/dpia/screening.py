@@ -111,7 +111,7 @@ def _overview(actor: Actor, text: str, outcome: str):
     last_screening = (select(DpiaScreening.activity_id, func.max(DpiaScreening.id).label("sid"))
                       .group_by(DpiaScreening.activity_id).subquery())
     last_dpia = select(Dpia.activity_id, func.max(Dpia.id).label("did")).group_by(Dpia.activity_id).subquery()
-    conditions = [department_filter(actor, ProcessingActivity.department_id)]
+    conditions = [department_filter(actor, ProcessingActivity.department_id, ProcessingActivity.entity_id)]
     if text.strip():
         pattern = f"%{text.strip().lower()}%"
         conditions.append(or_(func.lower(ProcessingActivity.name).like(pattern),

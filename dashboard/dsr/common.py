@@ -29,7 +29,7 @@ M = TypeVar("M", bound=BaseModel)
 
 def visible(actor: Actor) -> ColumnElement[bool]:
     """SQL condition: the requests the actor may see (heads: their departments')."""
-    return department_filter(actor, DataSubjectRequest.department_id)
+    return department_filter(actor, DataSubjectRequest.department_id, DataSubjectRequest.entity_id)
 
 
 def evidence_visible(actor: Actor, case_id: ColumnElement) -> ColumnElement[bool]:
@@ -48,7 +48,7 @@ def fetch(session: Session, actor: Actor, request_id: int, *, action: str, write
     if staff_only:
         require(session, actor, Capability.WORK_ALL_CASES, action=action, **target)
     request = session.get(DataSubjectRequest, request_id) if isinstance(request_id, int) else None
-    if request is None or not actor.covers_department(request.department_id):
+    if request is None or not actor.covers_department(request.department_id, request.entity_id):
         deny(session, actor, action=action, **target)
     return request
 

@@ -12,13 +12,14 @@ from sqlmodel import Session, select
 
 from dashboard.actor import Actor
 from dashboard.mail import outbox as mail_outbox
+from dashboard import organisation
 from dashboard.dsr import common, routing
 from dashboard.permissions import require, require_writer
 from dashboard.references import next_reference
 from models.clock import paris_date
 from models.dsr import (CHANNELS, DSR_PREFIX, OPEN_STATUSES, RELATIONS, RIGHTS, DataSubjectRequest, DsrActivity,
                         DsrRight, Status, normalise_key)
-from models.org import Department, Entity
+from models.org import Entity
 from models.roles import Capability
 from models.types import as_utc, utcnow
 
@@ -95,9 +96,7 @@ def create_request(session: Session, actor: Actor, data: dict | RequestCreate) -
     if department_id is None:
         department_id = routing.route_for(session, entity.id, data.relation)
     else:
-        department = session.get(Department, department_id)
-        if department is None or not department.active:
-            raise common.field_problem("department_id", "validation.unknown_department")
+        organisation.check_department_of(session, department_id, entity.id, "dsr_department_id")
     activities = common.check_activities(session, entity.id, data.activity_ids)
     request = DataSubjectRequest(
         reference=next_reference(session, DSR_PREFIX),

@@ -1,5 +1,7 @@
 """Routing of requests to departments by entity and the person's relation.
 
+A rule routes an entity's requests to one of that entity's departments only (a rule left
+pointing at a department since moved to another entity, or closed, routes nothing).
 The default is the insurer's policy (staff → HR, elected members → General
 Secretariat, members → Customer Relations, prospects → External Communication &
 Marketing); the DPO edits it in the settings. Without a rule the request stays
@@ -12,7 +14,7 @@ from typing import Literal
 from pydantic import BaseModel
 from sqlmodel import Session, select
 
-from dashboard import audit, concurrency
+from dashboard import audit, concurrency, organisation
 from dashboard.actor import Actor
 from dashboard.dsr.common import field_problem, validate_input
 from dashboard.permissions import require
@@ -39,8 +41,10 @@ class RuleData(BaseModel):
 
 def route_for(session: Session, entity_id: int, relation: str) -> int | None:
     """The department a new request goes to, or None when no rule applies."""
-    return session.exec(select(DsrRoutingRule.department_id).where(
-        DsrRoutingRule.entity_id == entity_id, DsrRoutingRule.relation == relation)).first()
+    return session.exec(select(DsrRoutingRule.department_id)
+                        .join(Department, Department.id == DsrRoutingRule.department_id)
+                        .where(DsrRoutingRule.entity_id == entity_id, DsrRoutingRule.relation == relation,
+                               Department.entity_id == entity_id, Department.active)).first()
 
 
 def routing_table(session: Session, actor: Actor) -> list[RoutingRow]:
@@ -57,9 +61,7 @@ def set_rule(session: Session, actor: Actor, data: dict | RuleData) -> None:
     if session.get(Entity, data.entity_id) is None:
         raise field_problem("entity_id", "validation.unknown_entity")
     if data.department_id is not None:
-        department = session.get(Department, data.department_id)
-        if department is None or not department.active:
-            raise field_problem("department_id", "validation.unknown_department")
+        organisation.check_department_of(session, data.department_id, data.entity_id, "dsr_department_id")
     rule = session.exec(select(DsrRoutingRule).where(DsrRoutingRule.entity_id == data.entity_id,
                                                      DsrRoutingRule.relation == data.relation)).first()
     before = rule.department_id if rule else None

@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 
 from dashboard.actor import Actor
 from dashboard.mail import outbox as mail_outbox
+from dashboard import organisation
 from dashboard.dsr import common
 from dashboard.permissions import deny
 from models import deadlines
@@ -21,7 +22,7 @@ from models.clock import paris_today
 from models.dsr import (IDENTITY_METHODS, OUTCOMES, OUTCOMES_CARRIED_OUT, DataSubjectRequest, DsrActivity, DsrRecipient, DsrSuspension,
                         Status, check_closing, check_transition)
 from models.errors import RuleViolation
-from models.org import Department, Entity, User
+from models.org import Entity, User
 from models.roles import Capability, Role
 from models.types import utcnow
 
@@ -232,9 +233,7 @@ def reassign(session: Session, actor: Actor, request_id: int, version: int, depa
     common.check_version(request, version)
     common.require_open(request)
     if department_id is not None:
-        department = session.get(Department, department_id) if isinstance(department_id, int) else None
-        if department is None or not department.active:
-            raise common.field_problem("department_id", "validation.unknown_department")
+        organisation.check_department_of(session, department_id, request.entity_id, "dsr_department_id")
     if owner_id is not None:
         owner = session.get(User, owner_id) if isinstance(owner_id, int) else None
         if owner is None or not owner.active or owner.role not in (Role.DPO, Role.LEGAL):

@@ -203,7 +203,7 @@ def _objections(session: Session, actor: Actor, flt: OverviewFilter) -> Shape:
 
 
 def activity_scope(actor: Actor, flt: OverviewFilter, entity_column) -> list[ColumnElement[bool]]:
-    conditions = [department_filter(actor, ProcessingActivity.department_id)]
+    conditions = [department_filter(actor, ProcessingActivity.department_id, entity_column)]
     if flt.entity_id:
         conditions.append(entity_column == flt.entity_id)
     if flt.department_id:
@@ -261,7 +261,7 @@ def _retention_tasks(session: Session, actor: Actor, flt: OverviewFilter) -> Sha
     """Open tasks of the yearly data review (the insurer's policy), each seen by the heads of
     the department that owns the activity (dashboard/retention.py). Opens the campaign."""
     t, c = RetentionTask, RetentionCampaign
-    conditions = [department_filter(actor, t.department_id), t.status == "open"]
+    conditions = [department_filter(actor, t.department_id, c.entity_id), t.status == "open"]
     if flt.entity_id:
         conditions.append(c.entity_id == flt.entity_id)
     if flt.department_id:
@@ -277,7 +277,7 @@ def _consent_propagation(session: Session, actor: Actor, flt: OverviewFilter) ->
     """Systems a withdrawal of consent has not reached yet (models.deadlines.
     consent_withdrawal_propagation_due), each seen by the heads of the system's department."""
     w, s = ConsentWithdrawal, WithdrawalStep
-    conditions = [department_filter(actor, s.department_id), s.done_on.is_(None)]
+    conditions = [department_filter(actor, s.department_id, w.entity_id), s.done_on.is_(None)]
     if flt.entity_id:
         conditions.append(w.entity_id == flt.entity_id)
     if flt.department_id:

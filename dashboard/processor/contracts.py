@@ -16,7 +16,8 @@ from models.clock import paris_today
 from models.deadlines import contract_term_end, notice_date, return_or_deletion_due
 from models.org import Entity
 from models.processor import ContractClause, Processor, ProcessorContract
-from models.processor_clauses import ALL_CLAUSES, score_clauses
+from dashboard.processor.policy import clause_policy, score_contract
+from models.processor_clauses import ALL_CLAUSES
 from models.types import utcnow
 
 TERM_FIELDS = ("title", "document_reference", "form", "signed_on", "starts_on", "initial_end", "tacit_renewal",
@@ -61,9 +62,9 @@ def _save_clauses(session: Session, contract: ProcessorContract, data: ContractD
         row.note = data.clause_notes.get(key, row.note).strip()
         session.add(row)
     session.flush()
-    summary = score_clauses({key: row.state for key, row in _clause_rows(session, contract.id).items()})
-    contract.clause_score, contract.missing_clauses, contract.partial_clauses = (
-        summary.score, summary.missing, summary.partial)
+    # Scored over the points asked of this contract: the policy's eight only when one of the
+    # processor's entities adopted it (dashboard/processor/policy.py).
+    score_contract(session, contract, clause_policy(session, contract.processor_id).applies)
 
 
 def _refuse_taken_reference(session: Session, processor_id: int, reference: str, contract) -> None:

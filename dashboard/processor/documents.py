@@ -13,7 +13,9 @@ from dashboard.processor.registry import RegisterFilter, RegisterRow, iter_regis
 from dashboard.processor.scope import OBJECT_TYPE, check_version, require_editor
 from dashboard.validation import problem
 from exports.csv_safe import to_csv
+from dashboard.processor.policy import clause_policy
 from exports.pdf.processor_clause_report import build_clause_report
+from models.processor_clauses import required_clauses
 from exports.pdf.processor_common import ContractFacts, LocationLine, Party, location_text
 from exports.pdf.processor_destruction_certificate import build_destruction_certificate
 from exports.pdf.processor_register import RegisterLine, build_register_extract
@@ -115,12 +117,15 @@ def issue_register_extract(session: Session, actor: Actor, flt: RegisterFilter, 
 
 
 def _facts(session: Session, contract: ProcessorContract) -> ContractFacts:
+    applies = clause_policy(session, contract.processor_id).applies
+    asked = set(required_clauses(applies))
     clauses = {c.clause: (c.state, c.note) for c in session.exec(select(ContractClause)
-                                                                 .where(ContractClause.contract_id == contract.id))}
+                                                                 .where(ContractClause.contract_id == contract.id))
+               if c.clause in asked}
     return ContractFacts(contract.title, contract.document_reference, contract.form, contract.signed_on,
                          contract.starts_on, contract.end_date, contract.tacit_renewal, contract.renewal_months,
                          contract.notice_date, contract.clause_score, contract.missing_clauses,
-                         contract.partial_clauses, clauses)
+                         contract.partial_clauses, clauses, policy_applies=applies)
 
 
 def issue_clause_report(session: Session, actor: Actor, contract_id: int, language: str = "fr") -> EvidenceDocument:

@@ -10,8 +10,9 @@ from sqlmodel import Session, select
 from dashboard import audit, register_consistency
 from dashboard.activities import ActivityChoice
 from dashboard.actor import Actor
-from dashboard.processor import state
+from dashboard.processor import policy, state
 from dashboard.processor.flags import condition, flags_of
+from models.processor_clauses import required_clauses
 from dashboard.processor.forms import ProcessorData, validate_for
 from dashboard.processor.scope import OBJECT_TYPE, can_edit, check_version, fetch, record, require_editor, visible
 from dashboard.references import next_reference
@@ -58,7 +59,7 @@ class RegisterPage:
 @dataclass
 class ContractView:
     contract: ProcessorContract
-    clauses: dict[str, ContractClause]
+    clauses: dict[str, ContractClause]  # the points asked of the contract (see clause_policy)
 
 
 @dataclass
@@ -76,6 +77,7 @@ class ProcessorFile:
     entity_names: dict[int, str] = field(default_factory=dict)
     # activity id -> where that register entry contradicts this file (issue 18)
     contradictions: dict = field(default_factory=dict)
+    clause_policy: policy.ClausePolicy | None = None  # which points the contracts are asked for, and why
 
 
 def _snapshot(session: Session, processor: Processor) -> dict:
@@ -124,6 +126,8 @@ def _apply(session: Session, processor: Processor, data: ProcessorData, entity_i
         session.add(ProcessorActivity(processor_id=processor.id, activity_id=activity_id))
     for location in data.locations:
         session.add(ProcessorLocation(processor_id=processor.id, **location.model_dump()))
+    session.flush()
+    policy.rescore(session, processor_ids=[processor.id])  # its entities decide the points asked
     state.refresh(session, processor)
 
 
@@ -238,11 +242,14 @@ def iter_register(session: Session, actor: Actor, flt: RegisterFilter, batch: in
 def get_processor(session: Session, actor: Actor, processor_id: int) -> ProcessorFile:
     processor = fetch(session, actor, processor_id, action="processor.read")
     pid = processor.id
+    applied = policy.clause_policy(session, pid)
+    asked = set(required_clauses(applied.applies))
     contracts = []
     for contract in session.exec(select(ProcessorContract).where(ProcessorContract.processor_id == pid)
                                  .order_by(ProcessorContract.starts_on.desc(), ProcessorContract.id.desc())):
         clauses = {c.clause: c for c in session.exec(select(ContractClause)
-                                                     .where(ContractClause.contract_id == contract.id))}
+                                                     .where(ContractClause.contract_id == contract.id))
+                   if c.clause in asked}
         contracts.append(ContractView(contract, clauses))
     activities = [ActivityChoice(a.id, a.reference, a.name, a.entity_id, a.department_id, a.status)
                   for a in session.exec(select(ProcessingActivity).join(
@@ -261,5 +268,5 @@ def get_processor(session: Session, actor: Actor, processor_id: int) -> Processo
         audits=list(session.exec(select(ProcessorAudit).where(ProcessorAudit.processor_id == pid)
                                  .order_by(ProcessorAudit.performed_on.desc()))),
         documents=documents, flags=frozenset(flags_of(session, [pid], paris_today())[pid]),
-        editable=can_edit(actor), entity_names=names,
+        editable=can_edit(actor), entity_names=names, clause_policy=applied,
         contradictions=register_consistency.processor_contradictions(session, pid, [a.id for a in activities]))

@@ -1,6 +1,6 @@
 """Who sees which processor, and who may change one (see the package docstring)."""
 
-from sqlalchemy import false, true
+from sqlalchemy import and_, false, true
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, select
 
@@ -8,7 +8,7 @@ from dashboard.activities import activities_of_departments
 from dashboard import audit
 from dashboard.actor import Actor
 from dashboard import concurrency
-from dashboard.permissions import deny, department_filter, require, require_writer
+from dashboard.permissions import deny, department_filter, entity_filter, require, require_writer
 from models.processing import ProcessingActivity
 from models.processor import Processor, ProcessorActivity, ProcessorEntity
 from models.roles import Capability
@@ -27,12 +27,20 @@ def can_edit(actor: Actor) -> bool:
 def visible(session: Session, actor: Actor) -> ColumnElement[bool]:
     """SQL condition on Processor: all of them, or those serving the head's departments' activities."""
     if reads_everything(actor):
-        return true()
+        return _entity_visible(actor)
     activity_ids = activities_of_departments(session, actor.department_ids)
     if not activity_ids:
         return false()
-    return Processor.id.in_(select(ProcessorActivity.processor_id)
-                            .where(ProcessorActivity.activity_id.in_(sorted(activity_ids))))
+    return and_(Processor.id.in_(select(ProcessorActivity.processor_id)
+                                 .where(ProcessorActivity.activity_id.in_(sorted(activity_ids)))),
+                _entity_visible(actor))
+
+
+def _entity_visible(actor: Actor) -> ColumnElement[bool]:
+    """A user limited to some entities sees the processors working for one of them."""
+    if actor.entity_ids is None:
+        return true()
+    return Processor.id.in_(select(ProcessorEntity.processor_id).where(entity_filter(actor, ProcessorEntity.entity_id)))
 
 
 def evidence_visible(actor: Actor, case_id: ColumnElement) -> ColumnElement[bool]:
@@ -40,7 +48,7 @@ def evidence_visible(actor: Actor, case_id: ColumnElement) -> ColumnElement[bool
     the actor's departments' activities (one subquery: the hook has no session)."""
     served = (select(ProcessorActivity.processor_id)
               .join(ProcessingActivity, ProcessingActivity.id == ProcessorActivity.activity_id)
-              .where(department_filter(actor, ProcessingActivity.department_id)))
+              .where(department_filter(actor, ProcessingActivity.department_id, ProcessingActivity.entity_id)))
     return case_id.in_(served)
 
 

@@ -145,7 +145,7 @@ def processor_form(prefix: str, entities: list[Entity], activities: list[Activit
             "audit_interval_months": int(interval), "planned_audit_on": planned}
 
 
-def contract_form(form_key: str, initial: dict | None = None) -> dict | None:
+def contract_form(form_key: str, initial: dict | None = None, policy_applies: bool = True) -> dict | None:
     """The contract's terms and its clause checklist in one st.form; the data on submit."""
     t, initial = ui.t, initial or {}
     with st.form(form_key):
@@ -174,7 +174,9 @@ def contract_form(form_key: str, initial: dict | None = None) -> dict | None:
                                            value=initial.get("notice_days", 0), key=f"{form_key}_notice_d")
         clauses, notes = {}, {}
         current = initial.get("clauses", {})
-        for group, keys in (("art28", ART28_CLAUSES), ("policy", POLICY_CLAUSES)):
+        groups = (("art28", ART28_CLAUSES), ("policy", POLICY_CLAUSES)) if policy_applies else (
+            ("art28", ART28_CLAUSES),)  # the policy's points are asked only where an entity adopted it
+        for group, keys in groups:
             st.markdown(f"**{t(f'processor.clauses.{group}')}**")
             for key in keys:
                 state, note = current.get(key, ("missing", ""))

@@ -42,6 +42,7 @@ class ContractFacts:
     missing_clauses: int
     partial_clauses: int
     clauses: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (state, note)
+    policy_applies: bool = True  # the insurer's eight points are asked of this contract (an entity adopted them)
 
 
 def day(tr: Translator, value: date | None) -> str:

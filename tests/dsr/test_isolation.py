@@ -10,6 +10,7 @@ from dashboard.access import ReasonRequired
 from dashboard.dsr import documents, intake, queries, routing, work, workflow
 from dashboard.errors import NotAllowed
 from dashboard.links import cases_linked_to_activity
+from dashboard.validation import InvalidInput
 from dashboard.demo import activities as demo_activities
 from models.audit import AuditEntry
 from models.clock import paris_today
@@ -190,9 +191,12 @@ def test_routing_rules_are_the_dpos(routed_org):
     with org.work() as session:
         routing.set_rule(session, org.dpo, {"entity_id": medicis, "relation": "member", "department_id": None})
         routing.set_rule(session, org.dpo, {"entity_id": medicis, "relation": "learner",
+                                            "department_id": org.departments["SG"].id})
+    with pytest.raises(InvalidInput), org.work() as session:  # a Savelunari department: not Médicis's to route to
+        routing.set_rule(session, org.dpo, {"entity_id": medicis, "relation": "learner",
                                             "department_id": org.departments["PEDA"].id})
     with org.session() as session:
         table = {(r.entity_id, r.relation): r.department_id for r in routing.routing_table(session, org.dpo)}
-    assert table[(medicis, "member")] is None and table[(medicis, "learner")] == org.departments["PEDA"].id
+    assert table[(medicis, "member")] is None and table[(medicis, "learner")] == org.departments["SG"].id
     assert make_request(org).department_id is None  # the DPO now routes members by hand
-    assert make_request(org, relation="learner").department_id == org.departments["PEDA"].id
+    assert make_request(org, relation="learner").department_id == org.departments["SG"].id
