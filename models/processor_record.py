@@ -16,6 +16,7 @@ the CNIL's model record ("registre des activités de traitement du sous-traitant
 lists them. The transfers reuse the register's rules (models.register.Transfer).
 """
 
+import unicodedata
 from datetime import date, datetime
 from typing import Optional
 
@@ -29,7 +30,22 @@ from models.register import MAX_LIST_ITEMS, Transfer
 from models.types import UTCDateTime, utcnow
 
 TEXT_MAX = 4000
+# The safeguard as people type it (French and English), accents folded -> models.register.SAFEGUARDS
+SAFEGUARD_WORDS = {
+    "adequacy": "adequacy", "adequation": "adequacy", "decision d'adequation": "adequacy",
+    "sccs": "sccs", "scc": "sccs", "cct": "sccs", "clauses contractuelles types": "sccs",
+    "standard contractual clauses": "sccs",
+    "bcrs": "bcrs", "bcr": "bcrs", "regles d'entreprise contraignantes": "bcrs",
+    "code_of_conduct": "code_of_conduct", "code de conduite": "code_of_conduct", "code of conduct": "code_of_conduct",
+    "certification": "certification",
+    "derogation": "derogation",
+}
 LINE_MAX = 300
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    return " ".join("".join(c for c in text if not unicodedata.combining(c)).lower().replace("’", "'").split())
 
 
 def _clean(value: str) -> str:
@@ -83,6 +99,23 @@ class ProcessorRecordContent(BaseModel):
                 seen.append(line)
         return tuple(seen)
 
+    @field_validator("transfers", mode="before")
+    @classmethod
+    def _transfer_lines(cls, value):
+        """Transfers typed one per line: "recipient; country; safeguard; details"."""
+        if not isinstance(value, str):
+            return value
+        rows = []
+        for number, line in enumerate((l for l in _clean(value).splitlines() if l.strip()), start=1):
+            parts = [p.strip() for p in line.split(";", 3)]
+            if len(parts) < 3:
+                raise PydanticCustomError("processor_record.transfers_format", "recipient; country; safeguard; details",
+                                          {"item": number})
+            safeguard = SAFEGUARD_WORDS.get(_fold(parts[2]), parts[2])
+            rows.append({"recipient": parts[0], "country": parts[1], "safeguard": safeguard,
+                         "safeguard_detail": parts[3] if len(parts) > 3 else ""})
+        return rows
+
     @model_validator(mode="after")
     def _dates(self):
         if self.ended_on is not None and self.ended_on < self.started_on:
@@ -92,6 +125,12 @@ class ProcessorRecordContent(BaseModel):
     @property
     def active(self) -> bool:
         return self.ended_on is None
+
+
+def transfers_text(transfers) -> str:
+    """The transfers as the lines the form shows (the reverse of the parsing above)."""
+    return "\n".join("; ".join(p for p in (t.recipient, t.country, t.safeguard, t.safeguard_detail))
+                     for t in transfers)
 
 
 CONTENT_FIELDS = ("department_id", "client_name", "client_address", "client_contact", "client_dpo",
