@@ -54,7 +54,8 @@ _PURPOSE_WORDS: dict[str, tuple[str, ...]] = {
     "automated_decision": ("decision automatisee", "decision automatique", "automated decision",
                            "article 22", "art. 22"),
     "systematic_monitoring": ("videosurveillance", "video protection", "videoprotection", "geolocalisation",
-                              "surveillance", "enregistrement des sessions", "session recording", "cctv",
+                              "surveillance", "enregistrement des sessions", "enregistrement de session",
+                              "session recording", "cartes de chaleur", "carte de chaleur", "heatmap", "cctv",
                               "monitoring", "tracking", "suivi comportemental", "traceur"),
     "matching_datasets": ("croisement", "interconnexion", "rapprochement", "enrichissement", "combinaison",
                           "matching", "combining", "enrichment"),
@@ -74,6 +75,7 @@ class Category:
 class EntryFacts:
     """What a register entry says that bears on the screening, as plain values."""
 
+    name: str = ""
     description: str = ""
     purposes: tuple[str, ...] = ()
     subject_categories: tuple[str, ...] = ()
@@ -132,8 +134,8 @@ def suggest_criteria(facts: EntryFacts) -> list[Suggestion]:
         add("evaluation_scoring", "dpia.suggest.reason.profiling_flag")
     if facts.automated_decision:
         add("automated_decision", "dpia.suggest.reason.automated_decision_flag")
-    texts = [("purpose", p) for p in facts.purposes] + ([("description", facts.description)]
-                                                         if facts.description else [])
+    texts = ([("name", facts.name)] if facts.name else []) + [("purpose", p) for p in facts.purposes] \
+        + ([("description", facts.description)] if facts.description else [])
     for criterion, words in _PURPOSE_WORDS.items():
         if criterion == "automated_decision" and facts.automated_decision is False:
             continue
@@ -143,10 +145,11 @@ def suggest_criteria(facts: EntryFacts) -> list[Suggestion]:
             if _matches(text, words):
                 add(criterion, f"dpia.suggest.reason.{criterion}_{where}", text=text)
                 break
-    # Criterion 4: sensitive data.
-    for category in facts.data_categories:
-        if category.sensitivity in ("art9", "art10", "nir"):
-            add("sensitive_data", f"dpia.suggest.reason.{category.sensitivity}", name=category.name)
+    # Criterion 4: sensitive data; the reason names Art. 9 data first, then Art. 10, then the NIR.
+    for sensitivity in ("art9", "art10", "nir"):
+        for category in facts.data_categories:
+            if category.sensitivity == sensitivity:
+                add("sensitive_data", f"dpia.suggest.reason.{sensitivity}", name=category.name)
     # Criterion 5: scale.
     if facts.people_concerned is not None and facts.people_concerned >= LARGE_SCALE_PEOPLE:
         add("large_scale", "dpia.suggest.reason.large_scale", count=f"{facts.people_concerned:,}".replace(",", " "))
@@ -175,6 +178,7 @@ def facts_from_content(content, *, profiling: bool | None = None, automated_deci
     """The facts of a models.register.ActivityContent (duck-typed: any object with
     its attributes), plus what the register does not hold yet."""
     return EntryFacts(
+        name=getattr(content, "name", "") or "",
         description=content.description or "",
         purposes=tuple(p.description for p in content.purposes),
         subject_categories=tuple(s.name for s in content.subject_categories),

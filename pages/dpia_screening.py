@@ -107,7 +107,7 @@ with screen_tab:
 
                 def criterion_label(code: str) -> str:
                     label = tr(f"dpia.criterion.{code}")
-                    return f"{label} — :orange[{tr('dpia.suggest.badge')}]" if code in suggested else label
+                    return f"{label} — {tr('dpia.suggest.badge')}" if code in suggested else label
 
                 def criterion_help(code: str) -> str:
                     text = tr(f"dpia.criterion.{code}.help")
@@ -116,9 +116,16 @@ with screen_tab:
                         text = tr(s.reason_key, **ui.literal_params(s.params)) + "\n\n" + text
                     return text
 
+                def ticked_first(code: str) -> bool:
+                    """A suggestion comes ticked, unless the last screening rejected it; a criterion
+                    the last screening confirmed stays ticked."""
+                    if previous and (code in previous.criteria or code in previous.rejected):
+                        return code in previous.criteria
+                    return code in suggested
+
                 ticked = [code for code in WP248_CRITERIA
                           if st.checkbox(criterion_label(code), help=criterion_help(code),
-                                         value=code in suggested or bool(previous and code in previous.criteria),
+                                         value=ticked_first(code),
                                          key=forms.key(code))]
                 cnil_types = st.multiselect(tr("dpia.screening.cnil_title"), list(CNIL_LIST),
                                             default=list(previous.cnil_types) if previous else [],
