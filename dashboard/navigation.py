@@ -53,6 +53,8 @@ PAGES: tuple[PageSpec, ...] = (
              "nav.section.cases", hidden=True),
     PageSpec("processor_register.py", "processors", "processor.nav.register", ":material/handshake:",
              "nav.section.cases"),
+    PageSpec("processor_record.py", "processor-record", "processor_record.nav", ":material/work_history:",
+             "nav.section.cases"),
     PageSpec("processor_file.py", "processor", "processor.nav.file", ":material/handshake:", "nav.section.cases",
              hidden=True),
     PageSpec("breach_register.py", "breaches", "breach.nav.register", ":material/gpp_maybe:", "nav.section.cases"),

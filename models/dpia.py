@@ -35,6 +35,9 @@ class DpiaScreening(SQLModel, table=True):
     # Types of the CNIL's list of processing that needs no DPIA (délibération n° 2019-118).
     cnil_exempt_types: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False,
                                                                            server_default="[]"))
+    # What the register entry suggested when the screening was made (models.dpia_suggestions):
+    # [{"criterion", "reason", "params"}]; `criteria` holds what the DPO confirmed.
+    suggestions: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]"))
     outcome: str = Field(max_length=20, index=True)  # models.dpia_screening.ScreeningOutcome
     justification: str = Field(default="", sa_type=Text)
     screened_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

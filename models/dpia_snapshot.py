@@ -92,6 +92,17 @@ class ScreeningView:
     reason_key: str = ""
     reason_params: dict = field(default_factory=dict)
     cnil_exempt_types: tuple[str, ...] = ()  # délibération n° 2019-118
+    # What the register entry suggested ({"criterion", "reason", "params"}), models.dpia_suggestions.
+    suggestions: tuple[dict, ...] = ()
+
+    @property
+    def suggested(self) -> tuple[str, ...]:
+        return tuple(s["criterion"] for s in self.suggestions)
+
+    @property
+    def rejected(self) -> tuple[str, ...]:
+        """Suggested criteria the DPO did not confirm."""
+        return tuple(c for c in self.suggested if c not in self.criteria)
 
 
 @dataclass(frozen=True)

@@ -162,6 +162,8 @@ tabs = st.tabs([tr("dpia.tab.context"), tr("dpia.tab.principles"), tr("dpia.tab.
 
 for tab, items in ((tabs[0], CONTEXT_ITEMS), (tabs[1], PRINCIPLE_ITEMS)):
     with tab:
+        if items is CONTEXT_ITEMS and view.status == "draft" and view.answers and view.can_edit:
+            st.info(tr("dpia.prefilled_notice"), icon=":material/edit_note:")  # untouched since the register filled it
         for item in items:
             if not view.can_edit:
                 show_item(item)

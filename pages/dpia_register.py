@@ -55,6 +55,7 @@ if can_edit(actor):
             activity_id = st.selectbox(tr("dpia.field.activity"), list(labels), format_func=labels.get,
                                        key=new_forms.key("activity"), index=None, placeholder=tr("dpia.field.choose"))
             title = st.text_input(tr("dpia.field.title"), key=new_forms.key("title"), max_chars=300)
+            st.caption(tr("dpia.suggest.create_hint"))
             submitted = st.form_submit_button(tr("common.create"), type="primary")
         if submitted and activity_id is None:
             st.error(tr("dpia.register.choose_activity"))

@@ -65,6 +65,9 @@ with screen_tab:
             show_result(latest)
             if latest.justification:
                 st.markdown(f"**{tr('dpia.screening.justification')}** : {ui.literal(latest.justification)}")
+            if latest.rejected:
+                st.caption(f"{tr('dpia.suggest.rejected')} : "
+                           + ", ".join(tr(f"dpia.criterion.{c}") for c in latest.rejected))
             with st.expander(tr("dpia.screening.history", count=len(history)),
                              key=f"screening_{activity_id}_history_open"):
                 st.dataframe(
@@ -74,6 +77,8 @@ with screen_tab:
                       tr("dpia.col.cnil_list"): ", ".join(tr(f"dpia.cnil_type.{c}") for c in s.cnil_types) or "—",
                       tr("dpia.col.cnil_exempt_list"): ", ".join(tr(f"dpia.cnil_exempt_type.{c}")
                                                                  for c in s.cnil_exempt_types) or "—",
+                      tr("dpia.suggest.history"): ", ".join(tr(f"dpia.criterion.{c}") for c in s.suggested) or "—",
+                      tr("dpia.suggest.rejected"): ", ".join(tr(f"dpia.criterion.{c}") for c in s.rejected) or "—",
                       tr("dpia.screening.justification"): s.justification} for s in history],
                     hide_index=True, width="stretch")
         else:
@@ -81,12 +86,46 @@ with screen_tab:
 
         if can_edit(actor):
             previous = history[0] if history else None
+            found = ui.call(screening.suggestions_for_activity, activity_id, actor=actor).value
+            suggested = {s.criterion: s for s in found.criteria} if found else {}
+            st.markdown(f"**{tr('dpia.suggest.title')}**")
+            if suggested:
+                st.caption(tr("dpia.suggest.intro"))
+                st.info("\n".join(
+                    "- " + tr("dpia.suggest.item", criterion=tr(f"dpia.criterion.{s.criterion}"),
+                              reason=tr(s.reason_key, **ui.literal_params(s.params)))
+                    for s in suggested.values()), icon=":material/lightbulb:")
+            else:
+                st.caption(tr("dpia.suggest.none"))
+            if found and found.observations:
+                st.markdown(f"**{tr('dpia.suggest.observations')}**")
+                for note in found.observations:
+                    st.caption(tr(note.reason_key, **ui.literal_params(note.params)))
             forms = CaseForms("screening", activity_id)  # after a save the form shows the new screening
             with st.form(forms.key("form")):
                 st.markdown(f"**{tr('dpia.screening.criteria_title')}**")
+
+                def criterion_label(code: str) -> str:
+                    label = tr(f"dpia.criterion.{code}")
+                    return f"{label} — {tr('dpia.suggest.badge')}" if code in suggested else label
+
+                def criterion_help(code: str) -> str:
+                    text = tr(f"dpia.criterion.{code}.help")
+                    if code in suggested:
+                        s = suggested[code]
+                        text = tr(s.reason_key, **ui.literal_params(s.params)) + "\n\n" + text
+                    return text
+
+                def ticked_first(code: str) -> bool:
+                    """A suggestion comes ticked, unless the last screening rejected it; a criterion
+                    the last screening confirmed stays ticked."""
+                    if previous and (code in previous.criteria or code in previous.rejected):
+                        return code in previous.criteria
+                    return code in suggested
+
                 ticked = [code for code in WP248_CRITERIA
-                          if st.checkbox(tr(f"dpia.criterion.{code}"), help=tr(f"dpia.criterion.{code}.help"),
-                                         value=bool(previous and code in previous.criteria),
+                          if st.checkbox(criterion_label(code), help=criterion_help(code),
+                                         value=ticked_first(code),
                                          key=forms.key(code))]
                 cnil_types = st.multiselect(tr("dpia.screening.cnil_title"), list(CNIL_LIST),
                                             default=list(previous.cnil_types) if previous else [],
@@ -106,6 +145,7 @@ with screen_tab:
                                     "justification": justification},
                                    actor=actor), "dpia.screening.saved")
             if history and history[0].outcome != ScreeningOutcome.NOT_REQUIRED:
+                st.caption(tr("dpia.suggest.create_hint"))
                 if st.button(tr("dpia.screening.start_dpia"), key=forms.key("start_dpia"), type="primary",
                              icon=":material/assignment_add:"):
                     created = ui.call(cases.create_dpia, {"activity_id": activity_id,

@@ -34,6 +34,7 @@ from dashboard.own_retention import run_own_retention
 from dashboard.processor import documents as processor_documents
 from dashboard.processor.registry import RegisterFilter
 from dashboard.register_io import issue_register_pdf
+from dashboard import processor_record
 from exports.audit_pack import SLIP
 from exports.pdf import base as pdf_base
 from exports.pdf.pdfa import make_pdfa
@@ -217,6 +218,8 @@ def issued(tmp_path_factory, sqlite_template):
                                                                                          language)
                 documents["register_extract", language, "description"] = \
                     issue_register_pdf(session, org.dpo, org.entities["MEDICIS"].id, language=language)
+                documents["processor_record.extract", language, "processing_categories"] = \
+                    processor_record.issue_record_pdf(session, org.dpo, org.entities["LUMINA"].id, language)
                 letter = session.exec(select(AnswerLetter).where(AnswerLetter.request_id == answered[language])).one()
                 documents["dsr.answer_letter", language, "body"] = \
                     answers.issue(session, org.dpo, letter.request_id, letter.version, {"sent_on": paris_today()})
@@ -260,6 +263,7 @@ EXPECTED_END = {  # the long field whose end each kind prints
     "breach.register_pdf": ("breach", "title"),
     "dpia.report": ("dpia_answer", "text"),
     "register_extract": ("processing_activity", "description"),
+    "processor_record.extract": ("processor_record", "processing_categories"),
     "dsr.answer_letter": ("dsr_answer_letter", "body"),
     "retention.task_certificate": ("retention_task", "proof"),
     "retention.campaign_certificate": ("retention_task", "proof"),

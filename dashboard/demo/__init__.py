@@ -9,7 +9,9 @@ deadline screens always have something due and something late) and idempotent
 
 from sqlmodel import Session
 
-from dashboard.demo import activities, attachments, breaches, core, dpia, dsr, evidence, mail, processors, retention
+from dashboard.demo import (
+    activities, attachments, breaches, core, dpia, dsr, evidence, mail, processor_records, processors, retention,
+)
 
 DEMO_PASSWORD = core.DEMO_PASSWORD
 DEMO_ACCOUNTS = core.DEMO_ACCOUNTS
@@ -20,6 +22,7 @@ SEEDERS = (
     activities.seed,
     dsr.seed,
     processors.seed,
+    processor_records.seed,  # the record kept as a processor (Art. 30(2)): the platforms' business clients
     breaches.seed,
     dpia.seed,
     retention.seed,  # the yearly data review and consent withdrawals (after the requests)

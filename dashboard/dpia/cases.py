@@ -11,9 +11,11 @@ from sqlmodel import Session, select
 from dashboard import audit
 from dashboard.actor import Actor
 from dashboard.dpia.common import OBJECT_TYPE, check, check_version, fetch_activity, fetch_dpia
+from dashboard.dpia.prefill import prefill_context
 from dashboard.dpia.screening import latest_screening
 from dashboard.dpia.views import dpia_view
 from dashboard.permissions import department_filter
+from dashboard.register import load_content
 from dashboard.references import next_reference
 from models.clock import paris_today
 from models.dpia import DPIA_PREFIX, Dpia, DpiaMeasure, DpiaRisk
@@ -58,9 +60,12 @@ def create_dpia(session: Session, actor: Actor, data: dict | DpiaCreate) -> Dpia
     data = check(DpiaCreate, data)
     activity = fetch_activity(session, actor, data.activity_id, action="dpia.create", write=True)
     dpia = new_dpia(session, actor, activity, data.title)
+    # The context starts from the register entry (1.1 overview, 1.2 data): a draft to edit.
+    prefilled = prefill_context(session, dpia, activity.name, load_content(session, activity), actor.language)
     audit.record(session, actor, "dpia.create", object_type=OBJECT_TYPE, object_id=dpia.id,
                  object_ref=dpia.reference, entity_id=dpia.entity_id,
-                 details={"activity": activity.reference, "title": dpia.title})
+                 details={"activity": activity.reference, "title": dpia.title,
+                          "prefilled_from_register": prefilled})
     return dpia_view(session, actor, dpia, activity)
 
 

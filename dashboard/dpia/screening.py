@@ -13,8 +13,10 @@ from dashboard.actor import Actor
 from dashboard.dpia.common import check, fetch_activity
 from dashboard.dpia.views import screening_view
 from dashboard.permissions import department_filter
+from dashboard.register import load_content
 from models.dpia import Dpia, DpiaScreening
 from models.dpia_screening import CNIL_EXEMPT_LIST, CNIL_LIST, WP248_CRITERIA, screening_result
+from models.dpia_suggestions import Suggestion, confirmation, facts_from_content, observations, suggest_criteria
 from models.dpia_snapshot import ScreeningView
 from models.org import Entity
 from models.processing import ProcessingActivity
@@ -57,12 +59,41 @@ class ScreeningInput(BaseModel):
         return self
 
 
+@dataclass(frozen=True)
+class EntrySuggestions:
+    """What the register entry suggests for its screening: WP248 criteria to confirm,
+    and observations that are no criterion (transfers outside the EEA)."""
+
+    criteria: tuple[Suggestion, ...]
+    observations: tuple[Suggestion, ...]
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(s.criterion for s in self.criteria)
+
+
+def _entry_suggestions(session: Session, activity: ProcessingActivity) -> EntrySuggestions:
+    facts = facts_from_content(load_content(session, activity))
+    return EntrySuggestions(tuple(suggest_criteria(facts)), tuple(observations(facts)))
+
+
+def suggestions_for_activity(session: Session, actor: Actor, activity_id: int) -> EntrySuggestions:
+    """The criteria that the register entry suggests, each with its reason."""
+    activity = fetch_activity(session, actor, activity_id, action="dpia.suggestions")
+    return _entry_suggestions(session, activity)
+
+
 def screen_activity(session: Session, actor: Actor, activity_id: int, data: dict | ScreeningInput) -> ScreeningView:
+    """Record a screening. The entry's suggestions are computed again here, from the entry
+    as saved, and stored beside the criteria the DPO confirmed: the audit entry says which
+    suggestions were confirmed, which rejected, and which criteria the DPO added."""
     activity = fetch_activity(session, actor, activity_id, action="dpia.screen", write=True)
     data = check(ScreeningInput, data)
     result = screening_result(data.criteria, data.cnil_types, data.cnil_exempt_types)
+    suggested = _entry_suggestions(session, activity)
     row = DpiaScreening(activity_id=activity.id, criteria=data.criteria, cnil_types=data.cnil_types,
                         cnil_exempt_types=data.cnil_exempt_types,
+                        suggestions=[s.as_dict() for s in suggested.criteria],
                         outcome=result.outcome, justification=data.justification,
                         screened_by_id=actor.user_id, screened_by_name=actor.full_name)
     session.add(row)
@@ -71,7 +102,8 @@ def screen_activity(session: Session, actor: Actor, activity_id: int, data: dict
                  object_ref=activity.reference, entity_id=activity.entity_id,
                  details={"outcome": result.outcome, "reason": result.reason_key, "criteria": data.criteria,
                           "cnil_types": data.cnil_types, "cnil_exempt_types": data.cnil_exempt_types,
-                          "justification": data.justification})
+                          "justification": data.justification, "suggested": list(suggested.codes),
+                          **confirmation(suggested.codes, data.criteria)})
     return screening_view(row)
 
 

@@ -20,7 +20,8 @@ def screening_view(row: DpiaScreening) -> ScreeningView:
                          cnil_types=tuple(row.cnil_types), cnil_exempt_types=exempt,
                          justification=row.justification,
                          screened_at=row.screened_at, screened_by_name=row.screened_by_name,
-                         reason_key=result.reason_key, reason_params=dict(result.params))
+                         reason_key=result.reason_key, reason_params=dict(result.params),
+                         suggestions=tuple(row.suggestions or ()))
 
 
 def measure_views(session: Session, dpia_id: int) -> tuple[MeasureView, ...]:

@@ -50,6 +50,10 @@ VALUE_PREFIXES: dict[str, tuple[str, ...]] = {
     "kind": ("breach.step", "dpia.risk.kind"),
     "evaluation": ("dpia.evaluation",),
     "criteria": ("dpia.criterion",),
+    "suggested": ("dpia.criterion",),  # a screening suggested from the register entry
+    "confirmed": ("dpia.criterion",),
+    "rejected": ("dpia.criterion",),
+    "added": ("dpia.criterion",),
     "role": ("role",),
     "authorisation": ("processor.authorisation",),
     "choice": ("processor.end_choice",),

@@ -10,7 +10,7 @@ from tests.conftest import actor_named
 
 REGISTER = {"register_list.py", "register_activity.py"}
 EVIDENCE = {"evidence_documents.py", "evidence_verify.py"}
-PROCESSOR_PAGES = {"processor_register.py", "processor_file.py"}
+PROCESSOR_PAGES = {"processor_register.py", "processor_file.py", "processor_record.py"}
 BREACH_PAGES = {"breach_register.py", "breach_case.py"}
 DPIA_PAGES = {"dpia_register.py", "dpia_screening.py", "dpia_detail.py"}
 RETENTION_PAGES = {"retention_campaigns.py", "consent_withdrawals.py"}

@@ -89,6 +89,12 @@ def test_screening_without_justification_is_refused_in_french(demo_db):
     with demo_db.session() as session:
         recruitment = demo_activities.activity_id(session, "recruitment")
     at.selectbox(key="screening_activity").set_value(recruitment).run()
+    # the entry lists applicants: "vulnerable people" comes pre-ticked as a suggestion; the DPO rejects it
+    suggested = [c for c in at.checkbox if "suggéré — à confirmer" in c.label]
+    assert suggested and all(c.value for c in suggested)
+    assert any("Personnes vulnérables" in c.label for c in suggested)
+    for box in suggested:
+        box.uncheck()
     form_button = next(b for b in at.button if b.label == "Enregistrer la pré-analyse")
     form_button.click().run()
     assert not at.exception

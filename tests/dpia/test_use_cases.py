@@ -104,7 +104,8 @@ def test_heads_and_auditors_read_but_change_nothing(reg):
             new_dpia(reg, "member_management", actor=actor)
         with pytest.raises(NotAllowed):
             run(reg, cases.change_status, view.id, view.version, "archived", actor=actor)
-    assert run(reg, cases.get_dpia, view.id).answers == {}
+    # only the context prefilled from the register entry when the DPIA was opened
+    assert run(reg, cases.get_dpia, view.id).answers == view.answers and "x" not in view.answers.values()
 
 
 # ------------------------------------------------------------------ editing
@@ -125,7 +126,8 @@ def test_saving_answers_starts_the_assessment_and_the_audit_keeps_what_was_repla
     view = new_dpia(reg)
     view = run(reg, content.save_item, view.id, view.version, "2.1", {
         "answers": {211: "Première version"}, "evaluations": {"2.1.211": {"status": "improvable", "comment": "À préciser"}}})
-    assert view.status == "in_progress" and view.answers == {211: "Première version"}
+    assert view.status == "in_progress" and view.answers[211] == "Première version"
+    assert set(view.answers) == {111, 121, 211}  # 111 and 121: prefilled from the register entry
     view = run(reg, content.save_item, view.id, view.version, "2.1", {"answers": {211: "Seconde version"}})
     assert view.evaluations["2.1.211"].status == "improvable"  # untouched evaluations stay
     changes = [e.details["changes"] for e in _audit(reg, "dpia.save_item")]
@@ -142,7 +144,7 @@ def test_a_stale_version_is_refused_and_nothing_is_overwritten(reg):
             actor=reg.dpo)
     with pytest.raises(ConcurrentEdit):
         run(reg, content.save_measure, view.id, view.version, None, {"title": "Chiffrement"}, actor=reg.dpo)
-    assert run(reg, cases.get_dpia, view.id).answers == {111: "Le texte de Julien"}
+    assert run(reg, cases.get_dpia, view.id).answers[111] == "Le texte de Julien"
     assert run(reg, cases.get_dpia, view.id).version == mine.version
 
 
@@ -345,7 +347,8 @@ def test_answers_are_stored_once_per_question(reg):
         view = run(reg, content.save_item, view.id, view.version, "1.1", {"answers": {111: text}})
     with reg.session() as session:
         rows = session.exec(select(DpiaAnswer).where(DpiaAnswer.dpia_id == view.id)).all()
-    assert [(r.question_id, r.text) for r in rows] == [(111, "deux")]
+    assert [(r.question_id, r.text) for r in rows if r.question_id == 111] == [(111, "deux")]
+    assert sorted(r.question_id for r in rows) == [111, 121]  # 121: prefilled from the register entry
 
 
 def test_risks_placed_everywhere_the_same_way(reg):

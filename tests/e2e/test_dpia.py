@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import choose, login, no_traceback, open_page, open_tab, settle, wait_idle
+from tests.e2e.conftest import choose, keyed, login, no_traceback, open_page, open_tab, settle, wait_idle
 from tests.pdf_reading import pdf_text
 
 pytestmark = pytest.mark.browser
@@ -60,9 +60,10 @@ def test_screen_fill_validate_and_download_the_report(page, app_url):
     open_tab(page, "Pré-analyser un traitement")
     choose(page, "screening_activity", "Recrutement des candidats")
     page.get_by_text("Ce traitement n'a pas encore été pré-analysé.").wait_for()
-    for criterion in ("Évaluation ou notation (y compris le profilage et la prédiction)",
-                      "Personnes vulnérables (mineurs, salariés, patients...)"):
-        page.get_by_text(criterion, exact=True).click()
+    # The entry suggests sensitive data (criminal records) and vulnerable people (applicants), pre-ticked:
+    # the DPO adds evaluation, keeps vulnerable people and rejects sensitive data.
+    page.get_by_text("Évaluation ou notation (y compris le profilage et la prédiction)", exact=True).click()
+    page.locator(keyed("screening/sensitive_data")).locator("label").click()
     page.get_by_role("button", name="Enregistrer la pré-analyse").click()
     wait_idle(page)
     page.get_by_text("2 critères des lignes directrices du CEPD").wait_for()

@@ -14,7 +14,8 @@ EVIDENCE = {"Documents émis", "Vérifier un document"}
 BREACHES = {"Violations de données"}
 DPIA = {"Analyses d'impact (AIPD)", "Pré-analyse AIPD"}
 RETENTION = {"Revue annuelle des données", "Consentements et retraits"}
-CASES = {*REGISTER, *BREACHES, "Sous-traitants", *DPIA, *RETENTION, "Plan d'actions"}
+CASES = {*REGISTER, *BREACHES, "Sous-traitants", "Registre sous-traitant (art. 30.2)", *DPIA, *RETENTION,
+         "Plan d'actions"}
 STAFF = {"Modèles de réponse", "Dossiers d'une personne", "Importer un registre externe"}  # DPO and legal
 NAVIGATION = {
     "dpo": {"Accueil", "Journal d'audit", "Utilisateurs", "Entités et directions", "Mon compte", *CASES,
