@@ -65,7 +65,7 @@ def _validate(data: dict | ProcessorRecordContent) -> ProcessorRecordContent:
 
 def _department(session: Session, department_id: int, entity_id: int) -> Department:
     department = session.get(Department, department_id)
-    if department is None:
+    if department is None or department.entity_id != entity_id:  # a department of another entity is unknown here
         raise problem("department", "validation.unknown_department")
     return department
 
@@ -80,7 +80,7 @@ def _view(session: Session, actor: Actor, row: ProcessorRecord) -> RecordView:
 
 def _visible(session: Session, actor: Actor, record_id: int, action: str) -> ProcessorRecord:
     row = session.get(ProcessorRecord, record_id)
-    if row is None or not actor.covers_department(row.department_id):
+    if row is None or not actor.covers_department(row.department_id, row.entity_id):
         deny(session, actor, action=action, object_type=OBJECT_TYPE, object_id=record_id)
     return row
 
@@ -98,7 +98,7 @@ def _snapshot(content: ProcessorRecordContent) -> dict:
 
 def list_records(session: Session, actor: Actor, entity_id: int | None = None) -> list[RecordView]:
     """The records the actor may see, by entity then client."""
-    query = select(ProcessorRecord).where(department_filter(actor, ProcessorRecord.department_id))
+    query = select(ProcessorRecord).where(department_filter(actor, ProcessorRecord.department_id, ProcessorRecord.entity_id))
     if entity_id:
         query = query.where(ProcessorRecord.entity_id == entity_id)
     rows = session.exec(query.order_by(ProcessorRecord.entity_id, ProcessorRecord.client_name,

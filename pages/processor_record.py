@@ -18,6 +18,7 @@ departments = ui.call(organisation.list_departments, actor=actor).value or []
 entity_names = {e.id: e.name for e in entities}
 own_departments = {d.id: d.name for d in departments
                    if processor_record.may_edit(actor, d.id)}
+department_entity = {d.id: d.entity_id for d in departments}
 
 entity_id = st.selectbox(tr("processor_record.entity"), [None, *entity_names], key="precord_entity",
                          format_func=lambda i: tr("processor_record.all_entities") if i is None else entity_names[i])
@@ -30,14 +31,14 @@ def dates_text(content) -> str:
     return tr("processor_record.pdf.since", start=tr.date(content.started_on))
 
 
-def record_form(forms: CaseForms, record=None) -> dict | None:
+def record_form(forms: CaseForms, entity: int, record=None) -> dict | None:
     """The fields of one record; the values the user submitted, or None."""
     c = record.content if record else None
+    choices = [d for d in own_departments if department_entity.get(d) == entity]  # the record's entity's only
     with st.form(forms.key("form")):
-        department = st.selectbox(tr("processor_record.field.department"), list(own_departments),
+        department = st.selectbox(tr("processor_record.field.department"), choices,
                                   format_func=own_departments.get, key=forms.key("department"),
-                                  index=list(own_departments).index(c.department_id)
-                                  if c and c.department_id in own_departments else None,
+                                  index=choices.index(c.department_id) if c and c.department_id in choices else None,
                                   placeholder=tr("dpia.field.choose"))
         name = st.text_input(tr("processor_record.field.client_name"), value=c.client_name if c else "",
                              max_chars=300, key=forms.key("client_name"))
@@ -112,7 +113,7 @@ else:
             if r.can_edit and st.toggle(tr("processor_record.edit"), key=f"precord_{r.id}_edit"):
                 forms = CaseForms(f"precord{r.id}", r.id)
                 version = forms.version("record", r.version)
-                values = record_form(forms, r)
+                values = record_form(forms, r.entity_id, r)
                 if values is not None:
                     forms.done(ui.call(processor_record.update_record, r.id, version, values, actor=actor),
                                "processor_record.saved")
@@ -123,7 +124,7 @@ if own_departments and not actor.is_read_only:
                                  key="precord_new_entity", index=None, placeholder=tr("dpia.field.choose"))
     if create_entity is not None:
         forms = CaseForms("precord_new", create_entity)
-        values = record_form(forms)
+        values = record_form(forms, create_entity)
         if values is not None:
             created = ui.call(processor_record.create_record, create_entity, values, actor=actor)
             forms.done(created, "processor_record.created",

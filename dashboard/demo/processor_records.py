@@ -25,7 +25,7 @@ _HELPNEST = {"recipient": "HelpNest Inc.", "country": "US", "safeguard": "sccs",
 
 # (entity, department, days since the start, days since the end or None, content)
 RECORDS = (
-    ("LUMINA", "PEDA", 540, None, {
+    ("LUMINA", "LUM-PEDA", 540, None, {
         "client_name": "Transports Vernier et Fils SAS",
         "client_address": "14 rue des Docks, 76600 Le Havre",
         "client_contact": "Sandrine Lebreton, responsable formation — formation@transports-vernier.example",
@@ -38,7 +38,7 @@ RECORDS = (
         "transfers": [_HELPNEST],
         "security_measures": _SECURITY,
     }),
-    ("LUMINA", "PEDA", 300, None, {
+    ("LUMINA", "LUM-PEDA", 300, None, {
         "client_name": "Clinique du Parc Montsouris SA",
         "client_address": "42 boulevard Jourdan, 75014 Paris",
         "client_contact": "Direction des ressources humaines — drh@clinique-montsouris.example",
@@ -50,7 +50,7 @@ RECORDS = (
         "transfers": [],
         "security_measures": _SECURITY,
     }),
-    ("LUMINA", "SUPPORT", 820, 60, {
+    ("LUMINA", "LUM-SUPPORT", 820, 60, {
         "client_name": "Boulangeries Maréchal SARL",
         "client_address": "3 place du Marché, 37000 Tours",
         "client_contact": "Hélène Maréchal, gérante — contact@boulangeries-marechal.example",

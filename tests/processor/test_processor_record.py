@@ -19,7 +19,7 @@ from models.processor_record import ProcessorRecordContent, transfers_text
 from tests.pdf_reading import pdf_text
 
 
-def _data(org, department: str = "PEDA", **changes) -> dict:
+def _data(org, department: str = "LUM-PEDA", **changes) -> dict:
     return {"department_id": org.departments[department].id, "client_name": "Transports Ozanne SAS",
             "client_address": "2 quai Perrache, 69002 Lyon", "client_contact": "M. Ozanne — rh@ozanne.example",
             "client_dpo": "dpo@ozanne.example",
@@ -117,8 +117,8 @@ def test_dpo_creates_legal_edits_auditor_reads_and_every_change_is_audited(org):
 
 
 def test_department_heads_see_and_edit_their_departments_records_only(org):
-    hr = _create(org, department="RH", client_name="Client RH SA")
-    peda = _create(org, department="PEDA", client_name="Client pédagogie SA")
+    hr = _create(org, entity="MEDICIS", department="RH", client_name="Client RH SA")
+    peda = _create(org, department="LUM-PEDA", client_name="Client pédagogie SA")
     with org.session() as session:
         seen = {r.id for r in processor_record.list_records(session, org.head_hr)}
         assert hr.id in seen and peda.id not in seen
@@ -128,9 +128,9 @@ def test_department_heads_see_and_edit_their_departments_records_only(org):
         assert processor_record.update_record(session, org.head_hr, hr.id, hr.version,
                                               _data(org, department="RH", client_dpo="nouveau@dpo.example"))
     with pytest.raises(NotAllowed), org.work() as session:  # not into a department that is not theirs
-        processor_record.update_record(session, org.head_hr, hr.id, hr.version + 1, _data(org, department="PEDA"))
+        processor_record.update_record(session, org.head_hr, hr.id, hr.version + 1, _data(org, department="LUM-PEDA"))
     with pytest.raises(NotAllowed), org.work() as session:
-        processor_record.create_record(session, org.head_hr, org.entities["LUMINA"].id, _data(org, department="PEDA"))
+        processor_record.create_record(session, org.head_hr, org.entities["LUMINA"].id, _data(org, department="LUM-PEDA"))
 
 
 def test_two_people_edit_the_same_record_and_the_second_is_refused_with_who(org):
@@ -179,3 +179,9 @@ def test_the_record_is_issued_as_a_pdf_in_the_evidence_registry(org, language):
     assert ("Art. 30.2 c)" if language == "fr" else "Art. 30(2)(c)") in text
     with pytest.raises(NotAllowed), org.work() as session:
         processor_record.issue_record_pdf(session, org.head_hr, org.entities["LUMINA"].id, language)
+
+
+def test_a_record_s_department_belongs_to_its_entity(org):
+    """Group rule (issue 18): a Lumina record cannot be kept by a Médicis department."""
+    with pytest.raises(InvalidInput), org.work() as session:
+        processor_record.create_record(session, org.dpo, org.entities["LUMINA"].id, _data(org, department="RH"))

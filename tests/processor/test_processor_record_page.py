@@ -50,7 +50,7 @@ def test_the_dpo_sees_every_client_edits_and_issues_the_pdf(records_org):
 def test_legal_counsel_records_a_new_client_through_the_form(records_org):
     at = _open(records_org, "juriste")
     at.selectbox(key="precord_new_entity").set_value(records_org.entities["LUMINA"].id).run()
-    at.selectbox(key=form_key(at, "precord_new/department")).set_value(records_org.departments["PEDA"].id)
+    at.selectbox(key=form_key(at, "precord_new/department")).set_value(records_org.departments["LUM-PEDA"].id)
     at.text_input(key=form_key(at, "precord_new/client_name")).input("Menuiseries Ollivier SAS")
     at.text_area(key=form_key(at, "precord_new/categories")).input("Comptes apprenants des salariés")
     at.text_area(key=form_key(at, "precord_new/transfers")).input("HelpNest Inc.; US; CCT; module 3")
@@ -64,7 +64,7 @@ def test_legal_counsel_records_a_new_client_through_the_form(records_org):
 def test_a_bad_transfer_line_is_refused_in_french_and_nothing_is_saved(records_org):
     at = _open(records_org, "juriste")
     at.selectbox(key="precord_new_entity").set_value(records_org.entities["LUMINA"].id).run()
-    at.selectbox(key=form_key(at, "precord_new/department")).set_value(records_org.departments["PEDA"].id)
+    at.selectbox(key=form_key(at, "precord_new/department")).set_value(records_org.departments["LUM-PEDA"].id)
     at.text_input(key=form_key(at, "precord_new/client_name")).input("Client refusé SAS")
     at.text_area(key=form_key(at, "precord_new/categories")).input("Comptes apprenants")
     at.text_area(key=form_key(at, "precord_new/transfers")).input("HelpNest Inc.; FR; CCT")
