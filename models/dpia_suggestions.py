@@ -185,10 +185,18 @@ def facts_from_content(content, *, profiling: bool | None = None, automated_deci
         data_categories=tuple(Category(c.name, c.sensitivity) for c in content.data_categories),
         transfer_countries=tuple(t.country for t in content.transfers),
         profiling=_first_set(profiling, getattr(content, "profiling", None)),
-        automated_decision=_first_set(automated_decision, getattr(content, "automated_decision", None)),
-        people_concerned=people_concerned,
+        # the register's Art. 22 box: ticked is a fact; unticked may only mean "not filled in",
+        # so it does not silence what the purposes' words suggest
+        automated_decision=_first_set(automated_decision, True if getattr(content, "automated_decisions", False)
+                                      else getattr(content, "automated_decision", None)),
+        people_concerned=people_concerned if people_concerned is not None else
+        PEOPLE_COUNT_LOW_END.get(getattr(content, "people_count", "") or ""),
         new_technology=new_technology,
     )
+
+
+# The register's ranges of people concerned (models.register.PEOPLE_COUNTS), by their low end.
+PEOPLE_COUNT_LOW_END = {"1k_10k": 1_000, "10k_100k": 10_000, "100k_1m": 100_000, "gt_1m": 1_000_000}
 
 
 def _first_set(*values):

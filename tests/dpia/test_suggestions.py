@@ -85,6 +85,17 @@ def test_facts_come_from_a_register_entry_content():
     assert facts_from_content(content).profiling is None
 
 
+def test_the_register_s_art22_box_and_people_range_feed_the_suggestions():
+    base = dict(name="Tarification", department_id=1, description="", purposes=(), subject_categories=(),
+                data_categories=(), transfers=())
+    ticked = ActivityContent.model_construct(**base, automated_decisions=True, people_count="100k_1m")
+    codes = _codes(facts_from_content(ticked))
+    assert "automated_decision" in codes and "large_scale" in codes
+    unticked = ActivityContent.model_construct(**base, automated_decisions=False, people_count="1k_10k")
+    facts = facts_from_content(unticked)
+    assert facts.automated_decision is None and "large_scale" not in _codes(facts)  # unticked is not "no"
+
+
 def test_confirmation_says_what_was_confirmed_rejected_and_added():
     assert confirmation(["sensitive_data", "vulnerable_people"], ["vulnerable_people", "large_scale"]) == {
         "confirmed": ["vulnerable_people"], "rejected": ["sensitive_data"], "added": ["large_scale"]}
