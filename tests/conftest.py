@@ -64,27 +64,35 @@ def sqlite_template(tmp_path_factory) -> str:
     return str(path)
 
 
-@pytest.fixture(scope="session")
-def postgres_url():
-    """A throwaway database on the server, migrated with Alembic, dropped at the end."""
+def throwaway_postgres(prefix: str):
+    """A new empty database on the TEST_DATABASE_URL server, dropped at the end (a generator
+    for fixtures); a missing or unreachable server is reported, not hidden."""
     if not PG_URL:
         service_missing("PostgreSQL not configured: set TEST_DATABASE_URL=postgresql+psycopg://user@host:5432/db")
     admin = db.make_engine(PG_URL).execution_options(isolation_level="AUTOCOMMIT")
-    name = f"dpo_test_{uuid.uuid4().hex[:12]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     try:
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
     except Exception as exc:  # noqa: BLE001 - any connection problem means "not reachable"
         admin.dispose()
         service_missing(f"PostgreSQL at TEST_DATABASE_URL not reachable: {exc.__class__.__name__}")
-    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    engine = db.make_engine(url)
-    db.migrate(engine)
-    engine.dispose()
-    yield url
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A throwaway database on the server, migrated with Alembic, dropped at the end."""
+    for url in throwaway_postgres("dpo_test"):
+        engine = db.make_engine(url)
+        db.migrate(engine)
+        engine.dispose()
+        yield url
 
 
 def _reset_postgres(engine) -> None:

@@ -15,12 +15,10 @@ that it is still there and still runs on PostgreSQL.
 Needs PostgreSQL (TEST_DATABASE_URL), nginx and Chromium: each missing one is a skip that says
 which (a failure in CI)."""
 
-import uuid
 from types import SimpleNamespace
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import make_url, text
 from sqlmodel import select
 
 from dashboard import auth, db
@@ -29,7 +27,7 @@ from deploy import cluster as cluster_module
 from models.breach import Breach
 from models.org import Department, Entity, User
 from tests.breach.factories import facts
-from tests.conftest import PG_URL, service_missing
+from tests.conftest import service_missing, throwaway_postgres
 from tests.e2e.conftest import PASSWORD, keyed, wait_idle
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
@@ -40,22 +38,9 @@ REFUSED = "dpo a modifié ce dossier"  # the audit trail names the first person 
 @pytest.fixture(scope="module")
 def cluster_database():
     """A throwaway PostgreSQL database of its own (the cluster seeds it with the demo), dropped at the end."""
-    if not PG_URL:
-        service_missing("PostgreSQL not configured: set TEST_DATABASE_URL=postgresql+psycopg://user@host:5432/db")
     if not cluster_module.nginx_available():
         service_missing(f"nginx not found at {cluster_module.NGINX} (apt-get install nginx-light)")
-    admin = db.make_engine(PG_URL).execution_options(isolation_level="AUTOCOMMIT")
-    name = f"dpo_cluster_{uuid.uuid4().hex[:10]}"
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # noqa: BLE001 - any connection problem means "not reachable"
-        admin.dispose()
-        service_missing(f"PostgreSQL at TEST_DATABASE_URL not reachable: {exc.__class__.__name__}")
-    yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    yield from throwaway_postgres("dpo_cluster")
 
 
 @pytest.fixture(scope="module")
