@@ -131,7 +131,8 @@ with tabs[1]:
 with tabs[2]:
     applied = pfile.clause_policy
     if applied is not None:  # which points the contracts are asked for, and why
-        served = ", ".join(applied.adopting if applied.applies else applied.entities) or tr("group.policy.no_entity")
+        served = ", ".join(ui.literal(name) for name in (applied.adopting if applied.applies else applied.entities)) \
+            or tr("group.policy.no_entity")
         st.info(tr("group.policy.applies" if applied.applies else "group.policy.not_applies", entities=served),
                 icon=":material/policy:")
     for view in pfile.contracts:

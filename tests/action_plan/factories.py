@@ -55,7 +55,7 @@ def breach(session, org, department: str, steps: list[tuple[str, str, datetime |
 
 def processor(session, org, act: ProcessingActivity, audits: list[tuple[date, str, str]],
               next_audit: date | None) -> Processor:
-    row = Processor(reference=_ref("ST"), entity_id=act.entity_id, status="active", legal_name="Hébergeur Test",
+    row = Processor(reference=_ref("ST"), entity_id=act.entity_id, status="approved", legal_name="Hébergeur Test",
                     country_code="FR", contact_name="Contact sous-traitant", next_audit_date=next_audit)
     session.add(row)
     session.flush()

@@ -36,6 +36,7 @@ def test_head_proposes_dpo_edits_and_issues_the_answer(page, app_url, e2e_databa
     # The DPO records an HR request (a staff member asking for a rectification) and starts it.
     login(page, app_url, "dpo")
     open_page(page, "Nouvelle demande")
+    choose(page, "dsr_new_entity", "Mutuelle Médicis")  # routing rules are per entity (issue 18)
     page.locator(keyed("dsr_new/name") + " input").fill("Hugo Réponse-Testeur")
     page.locator(keyed("dsr_new/contact") + " input").fill("7 rue des Essais, 75011 Paris")
     choose(page, "dsr_new/relation", "Collaborateur", exact=True)

@@ -46,7 +46,9 @@ def test_search_by_who_what_record_entity_and_period(org, trail):
     assert _actions(_search(org, action="breach.create")) == ["breach.create"]
     assert _actions(_search(org, record="dsr-2026-004")) == ["personal_data.view", "dsr.update"]
     assert _actions(_search(org, record="breach")) == ["breach.create"]  # by record type too
-    assert _actions(_search(org, entity_id=trail["gerp"])) == ["breach.create", "organisation.save_entity"]
+    # GERP's own department (issue 18: departments belong to an entity) is GERP's entry too
+    assert _actions(_search(org, entity_id=trail["gerp"])) == ["breach.create", "organisation.save_department",
+                                                               "organisation.save_entity"]
     with_unscoped = _actions(_search(org, entity_id=trail["gerp"], include_unscoped=True))
     assert "breach.create" in with_unscoped and "auth.login" in with_unscoped and "dsr.update" not in with_unscoped
     today = paris_today()
