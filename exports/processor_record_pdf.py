@@ -11,18 +11,9 @@ from collections.abc import Sequence
 from reportlab.platypus import KeepTogether, PageBreak
 
 from exports.pdf.base import CONTENT_WIDTH, build_pdf, grid_table, heading, key_value_table, markup, para, spacer, text
+from exports.register_pdf import dpo_block, entity_block
 from exports.stamp import DocumentStamp, Translator
 from models.clock import paris_date
-
-
-def _entity_block(tr: Translator, entity) -> str:
-    parts = [entity.legal_name, entity.address,
-             tr("register.pdf.registration", number=entity.registration_number) if entity.registration_number else ""]
-    return "\n".join(p for p in parts if p)
-
-
-def _dpo(entity) -> str:
-    return "\n".join(p for p in (entity.dpo_name, entity.dpo_email, entity.dpo_phone, entity.dpo_address) if p)
 
 
 def _dates(tr: Translator, content) -> str:
@@ -38,10 +29,10 @@ def _cover(entity, records: Sequence, tr: Translator, stamp: DocumentStamp) -> l
         para(tr("processor_record.pdf.subtitle"), "subtitle"),
         spacer(6),
         key_value_table([
-            (tr("processor_record.pdf.processor"), _entity_block(tr, entity)),
+            (tr("processor_record.pdf.processor"), entity_block(tr, entity)),
             (tr("register.pdf.representative"),
              ", ".join(p for p in (entity.legal_representative, entity.legal_representative_title) if p) or "—"),
-            (tr("register.pdf.dpo"), _dpo(entity) or "—"),
+            (tr("register.pdf.dpo"), dpo_block(entity) or "—"),
             (tr("register.pdf.extract_date"), tr.date(paris_date(stamp.issued_at), long=True)),
             (tr("register.pdf.extract_by"), stamp.issued_by),
         ]),
@@ -64,12 +55,12 @@ def _section(entity, record, tr: Translator) -> list:
                          (tr("processor_record.col.dates"), _dates(tr, c))]),
         heading(tr(art + "a")),
         key_value_table([
-            (tr("processor_record.pdf.processor"), _entity_block(tr, entity)),
+            (tr("processor_record.pdf.processor"), entity_block(tr, entity)),
             (tr("processor_record.field.client_name"), c.client_name),
             (tr("processor_record.field.client_address"), c.client_address or "—"),
             (tr("processor_record.field.client_contact"), c.client_contact or "—"),
             (tr("processor_record.field.client_dpo"), c.client_dpo or "—"),
-            (tr("processor_record.pdf.processor_dpo"), _dpo(entity) or "—"),
+            (tr("processor_record.pdf.processor_dpo"), dpo_block(entity) or "—"),
         ]),
         heading(tr(art + "b")),
         key_value_table([(tr("processor_record.field.processing_categories"), c.processing_categories)]),

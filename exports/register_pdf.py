@@ -30,13 +30,14 @@ def _status(tr: Translator, entry: RegisterEntry) -> str:
     return tr("register.pdf.draft")
 
 
-def _controller(tr: Translator, entity: Entity) -> str:
+def entity_block(tr: Translator, entity: Entity) -> str:
+    """The entity's name, address and registration number, one per line (also the Art. 30(2) record's)."""
     parts = [entity.legal_name, entity.address, tr("register.pdf.registration", number=entity.registration_number)
              if entity.registration_number else ""]
     return "\n".join(p for p in parts if p)
 
 
-def _dpo(entity: Entity) -> str:
+def dpo_block(entity: Entity) -> str:
     return "\n".join(p for p in (entity.dpo_name, entity.dpo_email, entity.dpo_phone, entity.dpo_address) if p)
 
 
@@ -54,9 +55,9 @@ def _cover(entity: Entity, entries: Sequence[RegisterEntry], tr: Translator, sta
         para(tr("register.pdf.subtitle"), "subtitle"),
         spacer(6),
         key_value_table([
-            (tr("register.pdf.controller"), _controller(tr, entity)),
+            (tr("register.pdf.controller"), entity_block(tr, entity)),
             (tr("register.pdf.representative"), _representative(tr, entity)),
-            (tr("register.pdf.dpo"), _dpo(entity)),
+            (tr("register.pdf.dpo"), dpo_block(entity)),
             (tr("register.pdf.extract_date"), tr.date(paris_date(stamp.issued_at), long=True)),
             (tr("register.pdf.extract_by"), stamp.issued_by),
             (tr("register.pdf.entries"), tr("register.pdf.entries_count", total=len(entries), validated=validated,
@@ -115,9 +116,9 @@ def _section(entity: Entity, entry: RegisterEntry, tr: Translator) -> list:
         ]),
         heading(tr(art + "a")),
         key_value_table([
-            (tr("register.pdf.controller"), _controller(tr, entity)),
+            (tr("register.pdf.controller"), entity_block(tr, entity)),
             (tr("register.col.joint_controllers"), content.joint_controllers or tr("register.pdf.none_joint")),
-            (tr("register.pdf.dpo"), _dpo(entity)),
+            (tr("register.pdf.dpo"), dpo_block(entity)),
         ]),
         heading(tr(art + "b")),
         _list_or_none(tr, [tr("register.field.purpose"), tr("register.field.legal_basis"),
