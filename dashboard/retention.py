@@ -14,8 +14,10 @@ Generating twice adds only the lines that are new (a rule or a system added sinc
 campaign never holds a task twice. Every change is an audit entry; every edit carries the
 version the user saw.
 
-For the mail worker: `reminders_due(session, as_of)` lists the open tasks (and the open
-steps of consent withdrawals) due within a week or late, with their recipients.
+Reminders: the open tasks are a deadline source of the overview (dashboard/overview/
+sources.py, kind "retention_task"), which the mail worker reads like every other one
+(models/mail.py SOURCE_EVENTS: the "data_review" event, for the DPO and the heads of the
+task's department).
 """
 
 from collections import Counter, defaultdict
@@ -33,10 +35,9 @@ from dashboard.permissions import deny, department_filter, require, require_any,
 from dashboard.references import next_reference
 from dashboard.register import load_content
 from dashboard.validation import problem, validate_in_area
-from models import deadlines
 from models.clock import paris_today
 from models.errors import RuleViolation
-from models.org import Department, Entity, User, UserDepartment
+from models.org import Department, Entity
 from models.processing import ProcessingActivity
 from models.retention import (CAMPAIGN_PREFIX, DEFAULT_DUE_DAYS, MAX_YEAR_SPAN, ActivitySystem, RetentionCampaign,
                               RetentionTask, TaskClosure, TaskException, review_lines, task_is_late)
@@ -47,7 +48,6 @@ OBJECT_TYPE = "retention_campaign"
 TASK_OBJECT = "retention_task"
 SYSTEM_OBJECT = "activity_system"
 READERS = {Capability.WORK_ALL_CASES, Capability.READ_ALL_CASES, Capability.WORK_DEPARTMENT_CASES}
-REMINDER_SOON_DAYS = 7
 
 
 # ------------------------------------------------------------------ permissions
@@ -394,56 +394,3 @@ def reopen_task(session: Session, actor: Actor, task_id: int, expected_version: 
     task.kept_until, task.exception_ground, task.exception_detail = None, "", ""
     task.closed_at, task.closed_by_id, task.closed_by_name = None, None, ""
     return _saved(session, actor, "retention.reopen", task, campaign, before, reason=stated)
-
-
-# ------------------------------------------------------------------ reminders (mail worker)
-
-
-@dataclass(frozen=True)
-class Reminder:
-    kind: str  # "retention_task" or "consent_step"
-    item_id: int  # RetentionTask.id or WithdrawalStep.id
-    reference: str  # the campaign's or the withdrawal's reference
-    title: str  # the activity's name (and system)
-    entity_id: int
-    department_id: int
-    due_on: date
-    overdue: bool
-    recipients: tuple[str, ...]  # e-mail addresses of the department's active heads, else the department's
-
-
-def _recipients(session: Session) -> dict[int, tuple[str, ...]]:
-    heads: dict[int, list[str]] = defaultdict(list)
-    for department_id, email in session.exec(
-            select(UserDepartment.department_id, User.email).join(User, User.id == UserDepartment.user_id)
-            .where(User.active == True, User.email != "")):  # noqa: E712
-        heads[department_id].append(email)
-    return {d.id: tuple(sorted(heads.get(d.id) or ([d.email] if d.email else [])))
-            for d in session.exec(select(Department))}
-
-
-def reminders_due(session: Session, as_of: date, soon_days: int = REMINDER_SOON_DAYS) -> list[Reminder]:
-    """What the mail worker reminds the department heads of on `as_of` (a Paris day): open
-    review tasks and open withdrawal steps due within `soon_days` days or already late,
-    earliest first. A system function (no actor): it reads no personal data — references,
-    activity names, systems and dates only."""
-    from models.consent import ConsentWithdrawal, WithdrawalStep
-
-    limit = as_of + timedelta(days=max(0, soon_days))
-    recipients = _recipients(session)
-    out = []
-    t, c, a = RetentionTask, RetentionCampaign, ProcessingActivity
-    for task, reference, entity_id, name in session.exec(
-            select(t, c.reference, c.entity_id, a.name).join(c, c.id == t.campaign_id).join(a, a.id == t.activity_id)
-            .where(t.status == "open", t.due_on <= limit)):
-        title = f"{name} — {task.system}" if task.system else name
-        out.append(Reminder("retention_task", task.id, reference, title, entity_id, task.department_id, task.due_on,
-                            deadlines.is_late(task.due_on, as_of), recipients.get(task.department_id, ())))
-    w, s = ConsentWithdrawal, WithdrawalStep
-    for step, reference, entity_id, due_on, name in session.exec(
-            select(s, w.reference, w.entity_id, w.due_on, a.name).join(w, w.id == s.withdrawal_id)
-            .join(a, a.id == w.activity_id).where(s.done_on.is_(None), w.due_on <= limit)):
-        out.append(Reminder("consent_step", step.id, reference, f"{name} — {step.system_name}", entity_id,
-                            step.department_id, due_on, deadlines.is_late(due_on, as_of),
-                            recipients.get(step.department_id, ())))
-    return sorted(out, key=lambda r: (r.due_on, r.kind, r.item_id))

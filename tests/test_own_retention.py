@@ -297,6 +297,20 @@ def test_the_certificate_at_maximum_lengths_says_what_went_and_what_is_kept(lang
     assert list(tmp_path.glob("page*.png"))
 
 
+@pytest.mark.parametrize("language, expected", [
+    ("fr", "Au moins 24 mois après la date de chaque entrée ; supprimées seulement quand le propriétaire de la base"
+           " lance manage.py purge-audit"),
+    ("en", "At least 24 months after each entry's date; removed only when the database owner runs"
+           " manage.py purge-audit")], ids=["fr", "en"])
+def test_the_certificate_does_not_promise_that_audit_entries_go_by_themselves(language, expected):
+    """Nothing removes audit entries unless the owner runs purge-audit (README, "Retention of
+    the trail"): the certificate's "until when" says so instead of a date that may pass."""
+    facts_ = own_retention_certificate.Facts(run_at=ENDS, lines=(own_retention_certificate.Line(
+        "dsr", 60, 1, CLOSED, CLOSED, 1, 0, ("DSR-2021-0001",)),), legacy_documents=(), audit_months=24)
+    body = " ".join(pdf_text(own_retention_certificate.build(Translator(language), _stamp(language), facts_)).split())
+    assert expected in body
+
+
 def test_the_certificate_in_the_registry_names_legacy_documents_kept_in_clear(org, closed_request):
     request, _ = closed_request
     with org.engine.begin() as conn:  # a document issued before encryption (migration 0024): in clear
@@ -332,6 +346,20 @@ def test_the_command_is_a_dry_run_unless_confirmed_and_verification_passes_after
     assert cli.main(["verify-audit", "--full"]) == 0
     assert cli.main(["verify-documents"]) == 0
     assert "1 document(s) détruit(s)" in capsys.readouterr().out
+
+
+def test_the_workers_daily_job_pseudonymises_what_is_due(org, closed_request):
+    """The scheduled job (dashboard/jobs, `manage.py worker`), not only the command."""
+    from dashboard.jobs import find, runner
+
+    request, _ = closed_request
+    job = find("own_retention.pseudonymise")
+    assert job.seconds == 24 * 3600
+    assert runner.run_once(org.engine, [job.name], now=ENDS - timedelta(days=1))[job.name].count == 0
+    report = runner.run_once(org.engine, [job.name], now=ENDS)[job.name]
+    assert [d.due.reference for d in report.done] == [request.reference] and report.certificate_number
+    with org.session() as session:
+        assert session.get(DataSubjectRequest, request.id).requester_name == request.reference
 
 
 def test_the_command_sets_an_entitys_period_and_refuses_one_out_of_bounds(org, monkeypatch, capsys):
@@ -509,3 +537,51 @@ def test_tampering_with_an_encrypted_attachments_stored_bytes_is_detected(org, w
         with pytest.raises(case_keys.Tampered):
             attachments.download(session, org.dpo, row.id, "Contrôle")
 
+
+
+def _columns_holding(org, secrets: tuple[str, ...]) -> set[str]:
+    """The table.column names whose text or JSON holds one of `secrets` (case-folded)."""
+    import json
+
+    from sqlmodel import SQLModel
+
+    found = set()
+    with org.engine.connect() as conn:
+        for table in SQLModel.metadata.sorted_tables:
+            for row in conn.execute(table.select()):
+                for column, value in zip(table.columns, row, strict=True):
+                    if isinstance(value, (dict, list)):
+                        value = json.dumps(value, ensure_ascii=False)
+                    if isinstance(value, str) and any(secret in value.casefold() for secret in secrets):
+                        found.add(f"{table.name}.{column.name}")
+    return found
+
+
+def test_after_the_period_the_requester_is_found_nowhere_in_the_database_in_clear(org):
+    """A request worked through (description, search notes and proposed answer naming the
+    person, an acknowledgement issued), then every column of every table before and after
+    the run: the requester's name and address no longer appear in clear anywhere (the
+    encrypted parts are checked above)."""
+    from dashboard.dsr import work, workflow
+    from models.clock import paris_today
+
+    request = make_request(org, requester_name="Inès Moreau", requester_contact="ines@example.org",
+                           description="Mme Inès Moreau demande la copie de son dossier.")
+    with org.work() as session:
+        request = workflow.start_work(session, org.dpo, request.id, request.version)
+    with org.work() as session:
+        work.add_search(session, org.dpo, request.id, request.version,
+                        {"system": "CRM", "found": True, "searched_on": paris_today(),
+                         "notes": "Fiche Moreau trouvée, contrat 2019."})
+    with org.work() as session:
+        request = workflow.propose_answer(session, org.dpo, request.id, request.version + 1,
+                                          {"outcome": "granted", "answer": "Madame Moreau, voici votre dossier."})
+    with org.work() as session:
+        dsr_documents.issue_acknowledgement(session, org.dpo, request.id)
+    _close(org, "dsr_request", request.id)
+    secrets = ("moreau", "ines@example.org")
+    before = _columns_holding(org, secrets)
+    assert {"dsr_request.requester_name", "dsr_request.requester_contact", "dsr_request.description",
+            "dsr_search.notes", "dsr_request.proposed_answer"} <= before, before
+    own_retention.run_own_retention(org.engine, ENDS)
+    assert _columns_holding(org, secrets) == set()

@@ -95,6 +95,21 @@ def _controller_table(tr: Translator, controller: Controller, campaign: Campaign
     ]
 
 
+def _statement(tr: Translator, controller: Controller, destroyed: list[ReviewLine], kept: list[ReviewLine],
+               pending: list[ReviewLine]) -> str:
+    """The signed statement, sentence by sentence from the sections the document holds:
+    destruction only of the destroyed lines, keeping only of the archived or excepted ones,
+    nothing about the open tasks."""
+    sentences = [tr("retention.pdf.cert.statement", controller=controller.legal_name, count=len(destroyed))
+                 if destroyed else tr("retention.pdf.cert.statement_none", controller=controller.legal_name)]
+    if kept:
+        sentences.append(tr("retention.pdf.cert.statement_kept"))
+    if pending:
+        sentences.append(tr("retention.pdf.cert.statement_pending", count=len(pending)))
+    sentences.append(tr("retention.pdf.cert.statement_scope"))
+    return " ".join(sentences)
+
+
 def build_certificate(tr: Translator, stamp: DocumentStamp, controller: Controller, campaign: CampaignFacts,
                       lines: list[ReviewLine]) -> bytes:
     title = tr("retention.pdf.cert.title")
@@ -135,10 +150,9 @@ def build_certificate(tr: Translator, stamp: DocumentStamp, controller: Controll
                   grid_table([tr("retention.col.what"), tr("retention.col.department"), tr("retention.col.due_on")],
                              [[_what(tr, l), l.department, day(tr, l.due_on)] for l in pending],
                              widths=[CONTENT_WIDTH - 80 * mm, 50 * mm, 30 * mm])]
-    statement = "retention.pdf.cert.statement" if destroyed else "retention.pdf.cert.statement_none"
     story.append(KeepTogether([
         heading(tr("retention.pdf.cert.statement_title")),
-        para(tr(statement, controller=controller.legal_name, count=len(destroyed))),
+        para(_statement(tr, controller, destroyed, archived + kept, pending)),
         spacer(2),
         para(tr("retention.pdf.cert.backups"), "small"),
         spacer(2),

@@ -98,6 +98,29 @@ def test_a_certificate_without_destruction_certifies_none(language):
     assert "FINMOTIF3" in text and tr("retention.pdf.cert.destroyed") + " " not in text.split("FINMOTIF3")[1]
 
 
+def _attestation(tr: Translator, lines: list[ReviewLine]) -> str:
+    text = pdf_text(build_certificate(tr, _stamp(tr.language), _controller(), FACTS, lines))
+    return " ".join(text.split(tr("retention.pdf.cert.statement_title"))[-1].split())
+
+
+@pytest.mark.parametrize("language, kept, pending, backups", [
+    ("fr", "conserv", "non encore traitées", "cycle de rotation"),
+    ("en", "kept", "not yet handled", "rotation cycle")])
+def test_the_attestation_says_kept_or_pending_only_of_what_the_document_lists(language, kept, pending, backups):
+    """The signed statement claims nothing the records do not say: a certificate of
+    destroyed lines only says nothing is kept; one with open tasks says they are not
+    covered, rather than calling them kept "for the grounds and until the dates stated";
+    and nothing is claimed about when backups expire (DPO Desk does not know it)."""
+    tr = Translator(language)
+    destroyed_only = _attestation(tr, [LINES[0]])
+    assert kept not in destroyed_only.casefold() and pending not in destroyed_only
+    everything = _attestation(tr, LINES)
+    assert kept in everything.casefold() and pending in everything
+    pending_only = _attestation(tr, [LINES[3]])
+    assert kept not in pending_only.casefold() and pending in pending_only
+    assert backups not in everything
+
+
 @pytest.mark.parametrize("language", ["fr", "en"])
 def test_board_report_counts_per_department_late_tasks_and_exceptions(language):
     tr = Translator(language)

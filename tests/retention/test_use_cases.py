@@ -1,8 +1,8 @@
 """Review campaigns and consent withdrawals on SQLite and PostgreSQL: generation is
-idempotent, who sees and closes what, exceptions, versions, audit entries, reminders for
-the mail worker, and the overview's two deadline kinds."""
+idempotent, who sees and closes what, exceptions, versions, audit entries, the mail
+worker's reminders, and the overview's two deadline kinds (figures and timeline)."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
 from sqlmodel import select
@@ -10,12 +10,15 @@ from sqlmodel import select
 from dashboard import consent, db, retention, retention_documents
 from dashboard.errors import ConcurrentEdit, NotAllowed
 from dashboard.evidence_room import download
+from dashboard.mail import worker
 from dashboard.overview import figures
 from dashboard.overview.scope import OverviewFilter
 from dashboard.validation import InvalidInput
+from models import mail
 from models.audit import AuditEntry
-from models.clock import paris_today
+from models.clock import PARIS, paris_today
 from models.errors import RuleViolation
+from models.mail import MailOutbox
 from models.retention import RetentionTask
 from tests.retention.factories import activity_with_systems, consent_activity, generate, record
 
@@ -152,19 +155,48 @@ def test_certificates_go_to_the_registry_and_heads_download_only_their_tasks(org
     assert again.supersedes_id == cr_doc.id
 
 
-def test_reminders_list_what_is_due_within_a_week_or_late(org):
+def paris_morning(day: date) -> datetime:
+    return datetime.combine(day, time(9, 0), tzinfo=PARIS).astimezone(timezone.utc)
+
+
+def _data_review_mails(org, kind):
+    with org.session() as session:
+        return list(session.exec(select(MailOutbox).where(MailOutbox.event == mail.DATA_REVIEW,
+                                                          MailOutbox.kind == kind).order_by(MailOutbox.id)))
+
+
+def test_the_mail_worker_reminds_heads_and_the_dpo_of_tasks_and_steps_due_or_late(org):
+    """The reminders come from the overview's sources (dashboard/mail/worker.py), like every
+    other deadline: a week before, three days, one day, then once late; a closed task or a
+    ticked step is no longer reminded."""
     activity_with_systems(org, ("CRM",))
     campaign_id, _ = generate(org, due_on=date(2027, 1, 31))
+    assert worker.schedule_reminders(org.engine, paris_morning(date(2027, 1, 20))) == 0  # 11 days ahead
+    worker.schedule_reminders(org.engine, paris_morning(date(2027, 1, 28)))
+    soon = _data_review_mails(org, "retention_task")
+    assert {(m.recipient_id, m.case_type, m.case_id, m.threshold) for m in soon} == {
+        (who.user_id, "retention", campaign_id, "retention_task:d-3:2027-01-31") for who in (org.dpo, org.head_cr)}
+    for task in _tasks(org, campaign_id):
+        _call(org, retention.close_task, org.dpo, task.id, task.version, CLOSE)
+    assert worker.schedule_reminders(org.engine, paris_morning(date(2027, 2, 1))) == 0  # nothing open is late
+
+    activity = consent_activity(org, systems=("CRM",), department="DRC")
+    withdrawal_id = record(org, activity.id, received_on=paris_today() - timedelta(days=9))  # due two days ago
+    worker.schedule_reminders(org.engine, paris_morning(paris_today()))
+    late = _data_review_mails(org, "consent_propagation")
+    assert {(m.recipient_id, m.case_type, m.case_id, m.threshold.split(":")[1]) for m in late} == {
+        (who.user_id, "consent", withdrawal_id, "overdue") for who in (org.dpo, org.head_cr)}
+
+
+def test_the_timeline_shows_review_tasks_and_withdrawal_steps(org):
+    activity_with_systems(org, ("CRM",))
+    generate(org, as_of=paris_today() - timedelta(days=40), due_on=paris_today() + timedelta(days=20))
+    record(org, consent_activity(org).id, received_on=paris_today() - timedelta(days=1))
     with org.session() as session:
-        assert retention.reminders_due(session, date(2027, 1, 20)) == []
-        soon = retention.reminders_due(session, date(2027, 1, 25))
-        late = retention.reminders_due(session, date(2027, 2, 1))
-    assert len(soon) == 2 and not any(r.overdue for r in soon)
-    assert all(r.overdue for r in late) and late[0].kind == "retention_task"
-    task = _tasks(org, campaign_id)[0]
-    _call(org, retention.close_task, org.dpo, task.id, task.version, CLOSE)
-    with org.session() as session:
-        assert len(retention.reminders_due(session, date(2027, 2, 1))) == 1
+        timeline = figures.upcoming_items(session, org.dpo, OverviewFilter())
+        heads = figures.upcoming_items(session, org.head_cr, OverviewFilter())
+    assert {i.kind for i in timeline} >= {"retention_task", "consent_propagation"}
+    assert {i.kind for i in heads} == {"retention_task"}  # the withdrawal's systems belong to DCEM
 
 
 def test_overview_shows_tasks_and_withdrawal_steps_within_each_ones_scope(org):
