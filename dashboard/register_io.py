@@ -23,7 +23,7 @@ from sqlmodel import Session, select
 from dashboard import audit, i18n
 from dashboard.actor import Actor
 from dashboard.evidence import issue_document
-from dashboard.permissions import require, require_writer
+from dashboard.permissions import require, require_entity, require_writer
 from dashboard.register import (content_limit_problems, content_problems, create_activity, load_content,
                                 register_entries, snapshot, status_after_change, update_activity)
 from dashboard.validation import problem
@@ -72,6 +72,7 @@ def issue_register_pdf(session: Session, actor: Actor, entity_id: int, include_d
     evidence registry."""
     require(session, actor, Capability.WORK_ALL_CASES, action="register.pdf", object_type="entity",
             object_id=entity_id)
+    require_entity(session, actor, entity_id, action="register.pdf", object_type="entity", object_id=entity_id)
     entity = session.get(Entity, entity_id)
     if entity is None:
         raise problem("entity_id", "validation.unknown_entity")
