@@ -20,9 +20,12 @@ from dashboard.dsr import documents as dsr_documents
 from dashboard.errors import NotAllowed
 from dashboard.evidence_room import DocumentFilter
 from exports.audit_pack import TRAIL_FILE
+from models import mail
 from models.audit import AuditEntry
 from models.clock import paris_today
+from models.mail import MailOutbox
 from models.roles import Role
+from tests.breach.factories import declare
 from tests.dsr.conftest import make_request, routed_org  # noqa: F401 (a fixture)
 from tests.register.factories import create as create_activity
 from tests.retention.factories import consent_activity, generate
@@ -169,3 +172,17 @@ def test_campaigns_and_withdrawals_of_other_entities_stay_out_of_a_limited_users
     assert offered == [] and [r.id for r in dpo_offered] == [request.id]
     with org.work() as session:
         assert retention.get_campaign(session, local, sav_campaign).entity.id == sav
+
+
+# ------------------------------------------------------------------ mails
+
+
+def test_a_breach_alert_goes_to_a_local_correspondent_of_its_entity_only(org):
+    local = _user(org, "correspondant.sav", Role.LEGAL, entities=("SAVELUNARI",))
+    medicis = declare(org)
+    savelunari = declare(org, entity_id=org.entities["SAVELUNARI"].id)
+    with org.session() as session:
+        alerted = {(m.case_id, m.recipient_id) for m in session.exec(
+            select(MailOutbox).where(MailOutbox.event == mail.BREACH_DECLARED))}
+    assert (savelunari.id, local.user_id) in alerted and (medicis.id, local.user_id) not in alerted
+    assert (medicis.id, org.dpo.user_id) in alerted  # the group's DPO, for every entity
