@@ -13,12 +13,14 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from dashboard import annual_report, audit_pack, audit_trail, consent, evidence_room, processor_record, register_io, \
-    retention
+from dashboard import alarms, annual_report, audit_pack, audit_trail, consent, evidence_room, navigation, organisation, \
+    processor_record, register, register_io, retention, users
 from dashboard.audit_trail import TrailFilter
 from dashboard.dsr import documents as dsr_documents
 from dashboard.errors import NotAllowed
 from dashboard.evidence_room import DocumentFilter
+from dashboard.mail import log as mail_log
+from dashboard.processor import registry as processor_registry
 from exports.audit_pack import TRAIL_FILE
 from models import mail
 from models.audit import AuditEntry
@@ -27,7 +29,10 @@ from models.mail import MailOutbox
 from models.roles import Role
 from tests.breach.factories import declare
 from tests.dsr.conftest import make_request, routed_org  # noqa: F401 (a fixture)
+from tests.conftest import actor_named
+from tests.processor.conftest import processor_data
 from tests.register.factories import create as create_activity
+from tests.register.test_consistency_use_cases import FRANCE, MOROCCO, RECIPIENTS, _call, _call_centre, _entry, _reload
 from tests.retention.factories import consent_activity, generate
 from tests.test_group_entities import _user, gorg  # noqa: F401 (a fixture)
 
@@ -186,3 +191,36 @@ def test_a_breach_alert_goes_to_a_local_correspondent_of_its_entity_only(org):
             select(MailOutbox).where(MailOutbox.event == mail.BREACH_DECLARED))}
     assert (savelunari.id, local.user_id) in alerted and (medicis.id, local.user_id) not in alerted
     assert (medicis.id, org.dpo.user_id) in alerted  # the group's DPO, for every entity
+
+
+def test_a_returned_register_entry_is_mailed_to_the_dpos_who_see_it(org):
+    limited = _user(org, "dpo.medicis", Role.DPO, entities=("MEDICIS",))
+    activity = _entry(org, org.head_cr, recipients=RECIPIENTS)  # Savelunari's
+    processor = _call_centre(org, activity, locations=(FRANCE,))
+    _call(org, register.validate_activity, org.dpo, activity.id, _reload(org, activity.id).version)
+    data = processor_data(org, entity="SAVELUNARI", activities=(), activity_ids=[activity.id],
+                          legal_name="Atlas Appels SARL", country_code="MA", locations=[FRANCE, MOROCCO])
+    _call(org, processor_registry.update_processor, org.legal, processor.id, processor.version, data)
+    with org.session() as session:
+        recipients = {m.recipient_id for m in session.exec(select(MailOutbox).where(
+            MailOutbox.case_type == "register", MailOutbox.case_id == activity.id))}
+    assert org.dpo.user_id in recipients and limited.user_id not in recipients
+
+
+# ------------------------------------------------------------------ the group's administration
+
+
+def test_a_limited_dpo_does_not_administer_the_group_nor_lift_his_own_limit(org):
+    limited = _user(org, "dpo.medicis", Role.DPO, entities=("MEDICIS",))
+    _refused(org, lambda s: users.list_users(s, limited))
+    _refused(org, lambda s: users.update_user(s, limited, limited.user_id, {
+        "full_name": "Personne", "role": Role.DPO, "entity_ids": []}))
+    _refused(org, lambda s: organisation.save_entity(s, limited, {}, org.entities["GERP"].id,
+                                                     org.entities["GERP"].version))
+    _refused(org, lambda s: mail_log.mail_log(s, limited))
+    assert {"users", "organisation", "dsr-routing", "mail"}.isdisjoint(
+        {p.url_path for p in navigation.pages_for(limited)})
+    assert {"users", "organisation", "dsr-routing", "mail"} <= {p.url_path for p in navigation.pages_for(org.dpo)}
+    with org.session() as session:
+        assert alarms.security_alarms(session, limited) == []
+    assert actor_named(org.engine, "dpo.medicis").entity_ids == {org.entities["MEDICIS"].id}  # unchanged
