@@ -17,6 +17,7 @@ from dashboard import alarms, annual_report, audit_pack, audit_trail, consent, e
     processor_record, register, register_io, retention, users
 from dashboard.audit_trail import TrailFilter
 from dashboard.dsr import documents as dsr_documents
+from dashboard.dsr import intake
 from dashboard.errors import NotAllowed
 from dashboard.evidence_room import DocumentFilter
 from dashboard.mail import log as mail_log
@@ -224,3 +225,25 @@ def test_a_limited_dpo_does_not_administer_the_group_nor_lift_his_own_limit(org)
     with org.session() as session:
         assert alarms.security_alarms(session, limited) == []
     assert actor_named(org.engine, "dpo.medicis").entity_ids == {org.entities["MEDICIS"].id}  # unchanged
+
+
+# ------------------------------------------------------------------ writing into another entity
+
+
+def test_a_limited_user_neither_finds_nor_records_another_entitys_cases(routed_org):
+    org = routed_org
+    local = _user(org, "correspondant.sav", Role.LEGAL, entities=("SAVELUNARI",))
+    medicis = make_request(org)  # Jeanne Morel, at Médicis
+    with org.session() as session:
+        assert [h.id for h in intake.possible_duplicates(session, org.dpo, "Jeanne Morel")] == [medicis.id]
+        assert intake.possible_duplicates(session, local, "Jeanne Morel") == []
+    with pytest.raises(NotAllowed):
+        make_request(org, actor=local)
+    with pytest.raises(NotAllowed):
+        declare(org, actor=local)
+    _refused(org, lambda s: processor_registry.create_processor(s, local, processor_data(org, activities=())))
+    with org.session() as session:
+        assert session.exec(select(func.count()).select_from(AuditEntry).where(
+            AuditEntry.action == "access.denied", AuditEntry.actor_name == local.username)).one() == 3
+    own = make_request(org, actor=local, entity="SAVELUNARI", relation="learner", requester_name="Inès Moreau")
+    assert own.entity_id == org.entities["SAVELUNARI"].id

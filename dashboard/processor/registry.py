@@ -14,6 +14,7 @@ from dashboard.processor import policy, state
 from dashboard.processor.flags import condition, flags_of
 from models.processor_clauses import required_clauses
 from dashboard.processor.forms import ProcessorData, validate_for
+from dashboard.permissions import require_entity
 from dashboard.processor.scope import OBJECT_TYPE, can_edit, check_version, fetch, record, require_editor, visible
 from dashboard.references import next_reference
 from dashboard.validation import problem
@@ -134,6 +135,8 @@ def _apply(session: Session, processor: Processor, data: ProcessorData, entity_i
 def create_processor(session: Session, actor: Actor, data: dict) -> Processor:
     require_editor(session, actor, action="processor.create")
     data = validate_for(actor, ProcessorData, data)
+    require_entity(session, actor, data.entity_id, action="processor.create", object_type="entity",
+                   object_id=data.entity_id)
     entity_ids = _check_links(session, data)
     processor = Processor(reference=next_reference(session, PROCESSOR_PREFIX), entity_id=data.entity_id,
                           status=data.status, owner_id=actor.user_id, legal_name=data.legal_name,
