@@ -55,8 +55,11 @@ REMINDER_SOON_DAYS = 7
 
 
 def task_visible(actor: Actor) -> ColumnElement[bool]:
-    """SQL condition: the tasks the actor sees (a department head: his departments')."""
-    return department_filter(actor, RetentionTask.department_id)  # limited users: the department's entity
+    """SQL condition: the tasks the actor sees (a department head: his departments'; a user
+    limited to some entities: the campaign's entity, as `_task` checks it by id)."""
+    campaign_entity = (select(RetentionCampaign.entity_id).where(RetentionCampaign.id == RetentionTask.campaign_id)
+                       .scalar_subquery())
+    return department_filter(actor, RetentionTask.department_id, campaign_entity)
 
 
 def evidence_visible(actor: Actor, case_id: ColumnElement) -> ColumnElement[bool]:

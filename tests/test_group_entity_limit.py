@@ -27,6 +27,7 @@ from models import mail
 from models.audit import AuditEntry
 from models.clock import paris_today
 from models.mail import MailOutbox
+from models.retention import RetentionTask
 from models.roles import Role
 from tests.breach.factories import declare
 from tests.dsr.conftest import make_request, routed_org  # noqa: F401 (a fixture)
@@ -34,7 +35,7 @@ from tests.conftest import actor_named
 from tests.processor.conftest import processor_data
 from tests.register.factories import create as create_activity
 from tests.register.test_consistency_use_cases import FRANCE, MOROCCO, RECIPIENTS, _call, _call_centre, _entry, _reload
-from tests.retention.factories import consent_activity, generate
+from tests.retention.factories import activity_with_systems, consent_activity, generate
 from tests.test_group_entities import _user, gorg  # noqa: F401 (a fixture)
 
 UNKNOWN = 10**9
@@ -247,3 +248,24 @@ def test_a_limited_user_neither_finds_nor_records_another_entitys_cases(routed_o
             AuditEntry.action == "access.denied", AuditEntry.actor_name == local.username)).one() == 3
     own = make_request(org, actor=local, entity="SAVELUNARI", relation="learner", requester_name="Inès Moreau")
     assert own.entity_id == org.entities["SAVELUNARI"].id
+
+
+def test_review_tasks_follow_their_campaigns_entity_in_lists_as_by_id(org):
+    """A department moved to another entity after the campaign: the task stays the campaign's."""
+    activity_with_systems(org)  # Médicis, customer relations
+    campaign_id, added = generate(org)
+    assert added
+    drc = org.departments["DRC"]
+    with org.work() as session:
+        organisation.save_department(session, org.dpo, {"code": "DRC", "name": drc.name,
+                                                        "entity_id": org.entities["SAVELUNARI"].id}, drc.id, drc.version)
+    for code in ("MEDICIS", "SAVELUNARI"):
+        local = _user(org, f"juriste.{code.lower()}", Role.LEGAL, entities=(code,))
+        with org.session() as session:
+            tasks = session.exec(select(RetentionTask)).all()
+            listed = set(session.exec(select(RetentionTask.id).where(retention.task_visible(local))))
+            shown = {row.task.id for row in retention.get_campaign(session, local, campaign_id).tasks} \
+                if code == "MEDICIS" else set()
+        expected = {t.id for t in tasks if local.covers_department(t.department_id, org.entities["MEDICIS"].id)}
+        assert listed == expected and (code == "SAVELUNARI" or shown == expected)
+        assert bool(expected) == (code == "MEDICIS")
