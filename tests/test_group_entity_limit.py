@@ -27,6 +27,7 @@ from models import mail
 from models.audit import AuditEntry
 from models.clock import paris_today
 from models.mail import MailOutbox
+from models.processing import ProcessingActivity
 from models.retention import RetentionTask
 from models.roles import Role
 from tests.breach.factories import declare
@@ -36,7 +37,7 @@ from tests.processor.conftest import processor_data
 from tests.register.factories import create as create_activity
 from tests.register.test_consistency_use_cases import FRANCE, MOROCCO, RECIPIENTS, _call, _call_centre, _entry, _reload
 from tests.retention.factories import activity_with_systems, consent_activity, generate
-from tests.test_group_entities import _user, gorg  # noqa: F401 (a fixture)
+from tests.test_group_entities import _activity, _user, gorg  # noqa: F401 (a fixture)
 
 UNKNOWN = 10**9
 REASON = "Contrôle interne de l'entité"
@@ -269,3 +270,20 @@ def test_review_tasks_follow_their_campaigns_entity_in_lists_as_by_id(org):
         expected = {t.id for t in tasks if local.covers_department(t.department_id, org.entities["MEDICIS"].id)}
         assert listed == expected and (code == "SAVELUNARI" or shown == expected)
         assert bool(expected) == (code == "MEDICIS")
+
+
+def test_a_limited_users_register_import_neither_reads_nor_writes_another_entitys_entries(gorg):
+    org = gorg
+    local = _user(org, "correspondant.sav", Role.LEGAL, entities=("SAVELUNARI",))
+    with org.work() as session:  # the DPO's export of Médicis's register, a name changed
+        sheet = register_io.export_register(session, org.dpo, "csv", org.entities["MEDICIS"].id).data
+    lines = sheet.decode("utf-8-sig").split("\r\n")
+    member = _activity(org, "member_management")
+    with org.session() as session:
+        name = session.get(ProcessingActivity, member).name
+    changed = "\r\n".join([lines[0], *(line.replace(name, "Renommé par un autre") for line in lines[1:])])
+    with pytest.raises(register_io.ImportRejected) as rejected, org.work() as session:
+        register_io.preview_register_import(session, local, "r.csv", changed.encode("utf-8-sig"))
+    assert {p.key for p in rejected.value.problems} == {"register.import.unknown_entity"}
+    with org.session() as session:
+        assert session.get(ProcessingActivity, member).name == name
