@@ -287,3 +287,25 @@ def test_a_limited_users_register_import_neither_reads_nor_writes_another_entity
     assert {p.key for p in rejected.value.problems} == {"register.import.unknown_entity"}
     with org.session() as session:
         assert session.get(ProcessingActivity, member).name == name
+
+
+def test_a_local_correspondent_edits_a_shared_processor_but_not_its_other_entities_links(gorg):
+    org = gorg
+    local = _user(org, "correspondant.lumina", Role.LEGAL, entities=("LUMINA",))
+    lumina, medicis = org.entities["LUMINA"].id, org.entities["MEDICIS"].id
+
+    def shared(**overrides):
+        return processor_data(org, entity="SAVELUNARI", activities=("learner_accounts", "lumina_accounts"),
+                              **{"entity_ids": [lumina], **overrides})
+
+    with org.work() as session:
+        processor = processor_registry.create_processor(session, org.dpo, shared())
+    for changed in (shared(entity_ids=[lumina, medicis]),  # a link to Médicis added
+                    processor_data(org, entity="SAVELUNARI", activities=("lumina_accounts",),
+                                   entity_ids=[lumina])):  # Savelunari's activity unlinked
+        _refused(org, lambda s, d=changed: processor_registry.update_processor(s, local, processor.id,
+                                                                               processor.version, d))
+    with org.work() as session:  # his own edit of the shared file goes through
+        edited = processor_registry.update_processor(session, local, processor.id, processor.version,
+                                                     shared(services="Hébergement des comptes"))
+    assert edited.version == processor.version + 1

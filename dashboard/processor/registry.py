@@ -148,6 +148,23 @@ def create_processor(session: Session, actor: Actor, data: dict) -> Processor:
     return processor
 
 
+def _require_links_in_scope(session: Session, actor: Actor, processor: Processor, before: dict, data: ProcessorData,
+                            entity_ids: list[int]) -> None:
+    """A local correspondent edits a processor shared with other entities, but never its links
+    to them: the entities and activities he adds or removes are of his entities."""
+    if actor.entity_ids is None:
+        return
+    touched = set(before["entity_ids"]) ^ set(entity_ids)
+    if before["entity_id"] != data.entity_id:
+        touched |= {before["entity_id"], data.entity_id}
+    moved = set(before["activity_ids"]) ^ set(data.activity_ids)
+    if moved:
+        touched |= set(session.exec(select(ProcessingActivity.entity_id).where(ProcessingActivity.id.in_(moved))))
+    for entity_id in sorted(touched):
+        require_entity(session, actor, entity_id, action="processor.update", object_type=OBJECT_TYPE,
+                       object_id=processor.id)
+
+
 def update_processor(session: Session, actor: Actor, processor_id: int, version: int, data: dict) -> Processor:
     require_editor(session, actor, action="processor.update", object_id=processor_id)
     processor = fetch(session, actor, processor_id, action="processor.update")
@@ -155,6 +172,7 @@ def update_processor(session: Session, actor: Actor, processor_id: int, version:
     data = validate_for(actor, ProcessorData, data)
     entity_ids = _check_links(session, data)
     before = _snapshot(session, processor)
+    _require_links_in_scope(session, actor, processor, before, data, entity_ids)
     served_before = register_consistency.before_change(session, processor.id)
     _apply(session, processor, data, entity_ids)
     session.flush()
