@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from dashboard import alarms, annual_report, audit_pack, audit_trail, consent, evidence_room, navigation, organisation, \
-    processor_record, register, register_io, retention, users
+from dashboard import (alarms, annual_report, audit_pack, audit_trail, consent, evidence_room, navigation,
+                       organisation, processor_record, register, register_io, retention, users)
 from dashboard.audit_trail import TrailFilter
 from dashboard.dsr import documents as dsr_documents
 from dashboard.dsr import intake
@@ -258,8 +258,8 @@ def test_review_tasks_follow_their_campaigns_entity_in_lists_as_by_id(org):
     assert added
     drc = org.departments["DRC"]
     with org.work() as session:
-        organisation.save_department(session, org.dpo, {"code": "DRC", "name": drc.name,
-                                                        "entity_id": org.entities["SAVELUNARI"].id}, drc.id, drc.version)
+        moved = {"code": "DRC", "name": drc.name, "entity_id": org.entities["SAVELUNARI"].id}
+        organisation.save_department(session, org.dpo, moved, drc.id, drc.version)
     for code in ("MEDICIS", "SAVELUNARI"):
         local = _user(org, f"juriste.{code.lower()}", Role.LEGAL, entities=(code,))
         with org.session() as session:

@@ -79,7 +79,8 @@ def possible_duplicates(session: Session, actor: Actor, requester_name: str,
     if not matches:
         return []
     rows = session.exec(select(DataSubjectRequest).where(
-        or_(*matches), DataSubjectRequest.status.in_(OPEN_STATUSES), common.visible(actor)).order_by(DataSubjectRequest.received_on)
+        or_(*matches), DataSubjectRequest.status.in_(OPEN_STATUSES), common.visible(actor))
+        .order_by(DataSubjectRequest.received_on)
         .limit(20)).all()
     return [DuplicateHint(r.id, r.reference, r.status, r.received_on, r.requester_name_key == name_key,
                           bool(contact_key) and r.requester_contact_key == contact_key) for r in rows]
