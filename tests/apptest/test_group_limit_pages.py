@@ -33,3 +33,11 @@ def test_a_local_correspondent_reports_on_his_entity_not_the_group(demo_org):
     assert not at.exception and not at.error
     assert list(at.selectbox(key="ar_scope").options) == ["Lumina Apprendre"]
     assert translate("annual.group", "fr") not in list(at.selectbox(key="ar_scope").options)
+
+
+def test_a_local_auditor_packs_one_of_his_entities(demo_org):
+    _local(demo_org, "auditeur.lumina", Role.AUDITOR)
+    at = app_as(demo_org, "auditeur.lumina")
+    at.switch_page(page_path("evidence_pack.py")).run()
+    assert not at.exception and not at.error
+    assert list(at.selectbox(key="pack_entity").options) == ["Lumina Apprendre"]
