@@ -52,7 +52,7 @@ def main(entries: int = 20000, documents: int = 200) -> None:
     with db.new_session(engine) as session:
         status = timed("verify the chain", lambda: audit_trail.chain_status(session))
         content, rows = timed("export the whole trail as CSV", lambda: audit_trail.trail_export(
-            session, audit_trail.TrailFilter(), "fr"))
+            session, SYSTEM, audit_trail.TrailFilter(), "fr"))
     print(f"chain intact: {status.intact}, {status.checked} entries; CSV {len(content) // 1024} KB for {rows} rows")
     auditor = actor_named(engine, "auditeur")
     with db.unit_of_work(engine) as session:

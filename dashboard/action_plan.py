@@ -141,7 +141,7 @@ def _register_reviews(session: Session, actor: Actor, af: ActionFilter, today: d
 
 def _retention_tasks(session: Session, actor: Actor, af: ActionFilter, today: date) -> list[Action]:
     t, c = RetentionTask, RetentionCampaign
-    conditions = [department_filter(actor, t.department_id)]
+    conditions = [department_filter(actor, t.department_id, c.entity_id)]  # the campaign's entity, as the overview
     if af.entity_id:
         conditions.append(c.entity_id == af.entity_id)
     if af.department_id:

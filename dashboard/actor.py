@@ -5,6 +5,10 @@ from dataclasses import dataclass, field
 
 from models.roles import Capability, Role, has_capability
 
+# The group's administration: accounts (and their entity limits), entities, departments,
+# routing, the mail log. A user limited to some entities is refused them whatever his role.
+GROUP_CAPABILITIES = frozenset({Capability.MANAGE_USERS, Capability.MANAGE_SETTINGS})
+
 
 @dataclass(frozen=True)
 class Actor:
@@ -21,6 +25,8 @@ class Actor:
     session_id: int | None = None  # the log-in session this request came with
 
     def can(self, capability: Capability) -> bool:
+        if capability in GROUP_CAPABILITIES and self.entity_ids is not None:
+            return False  # a local correspondent never administers the group (nor lifts his own limit)
         return has_capability(self.role, capability)
 
     @property

@@ -17,7 +17,7 @@ from dashboard import action_plan, evidence
 from dashboard.actor import Actor
 from dashboard.evidence import issue_document
 from dashboard.i18n import Translator
-from dashboard.permissions import require, require_any
+from dashboard.permissions import deny, require, require_any, require_entity
 from exports.pdf.annual_report import AnnualFigures, build_annual_report
 from exports.pdf.dsr_common import Controller
 from models.breach import Breach
@@ -66,6 +66,7 @@ def figures(session: Session, actor: Actor, year: int, entity_id: int | None = N
             today: date | None = None) -> AnnualFigures:
     """The year's figures for one entity (None: the whole group), for the DPO, legal and auditors."""
     require_any(session, actor, READERS_OF_ALL, action="annual_report.read")
+    _require_scope(session, actor, entity_id, "annual_report.read")
     today = today or paris_today()
     check_year(year, today)
     first, last, start, end = _bounds(year)
@@ -132,6 +133,11 @@ def _controller(session: Session, entity_id: int | None, tr: Translator) -> Cont
                       first.dpo_address if first else "")
 
 
+def _require_scope(session: Session, actor: Actor, entity_id: int | None, action: str) -> None:
+    """A local correspondent reports on his entities only: never on the whole group."""
+    require_entity(session, actor, entity_id, action=action, object_type="entity", object_id=entity_id)
+
+
 def case_ref(session: Session, year: int, entity_id: int | None) -> str:
     code = session.get(Entity, entity_id).code if entity_id else "GROUPE"
     return f"RA-{year}-{code}"
@@ -140,6 +146,7 @@ def case_ref(session: Session, year: int, entity_id: int | None) -> str:
 def latest(session: Session, actor: Actor, year: int, entity_id: int | None) -> EvidenceDocument | None:
     """The last report issued for this year and scope (the page passes its id back when issuing)."""
     require_any(session, actor, READERS_OF_ALL, action="annual_report.read")
+    _require_scope(session, actor, entity_id, "annual_report.read")
     ref = case_ref(session, year, entity_id)
     return session.exec(select(EvidenceDocument).options(defer(EvidenceDocument.content)).where(
         EvidenceDocument.kind == REPORT_KIND, EvidenceDocument.case_ref == ref).order_by(EvidenceDocument.id.desc())).first()
@@ -152,6 +159,7 @@ def issue(session: Session, actor: Actor, year: int, entity_id: int | None, seen
     since (a double click, or a colleague), that one is returned and nothing is issued:
     the report of an afternoon is issued once."""
     require(session, actor, Capability.WORK_ALL_CASES, action="annual_report.issue")
+    _require_scope(session, actor, entity_id, "annual_report.issue")
     if entity_id is not None and session.get(Entity, entity_id) is None:
         raise RuleViolation("annual.error.entity")
     check_year(year, today)
@@ -183,10 +191,13 @@ class IssuedReport:
 
 
 def issued_reports(session: Session, actor: Actor, limit: int = 20) -> list[IssuedReport]:
-    """The reports issued, newest first, for those who read the evidence (DPO, legal, auditors)."""
+    """The reports issued, newest first, for those who read the evidence (DPO, legal, auditors;
+    a local correspondent: his entities' reports, not the group's)."""
     require(session, actor, Capability.READ_EVIDENCE, action="annual_report.list")
     d = EvidenceDocument
-    rows = session.exec(select(d).options(defer(d.content)).where(d.kind == REPORT_KIND).order_by(d.id.desc()).limit(limit))
+    rows = session.exec(select(d).options(defer(d.content))
+                        .where(d.kind == REPORT_KIND, evidence.visible_condition(actor))
+                        .order_by(d.id.desc()).limit(limit))
     return [IssuedReport(r.id, r.number, r.title, r.case_ref, r.language, r.issued_at, r.issued_by_name, r.sha256)
             for r in rows]
 
@@ -195,7 +206,10 @@ def download(session: Session, actor: Actor, document_id: int) -> EvidenceDocume
     """An issued annual report, byte for byte (an audit entry "evidence.download"). It holds
     aggregate figures only, so no reason is asked, unlike the documents of a case."""
     require(session, actor, Capability.READ_EVIDENCE, action="annual_report.download", object_id=document_id)
-    kind = session.exec(select(EvidenceDocument.kind).where(EvidenceDocument.id == document_id)).first()
+    kind = session.exec(select(EvidenceDocument.kind).where(EvidenceDocument.id == document_id,
+                                                            evidence.visible_condition(actor))).first()
+    if kind is None:  # unknown, or not the actor's (another entity's, the group's): one answer
+        deny(session, actor, action="annual_report.download", object_type="evidence_document", object_id=document_id)
     if kind != REPORT_KIND:
         raise RuleViolation("annual.error.not_a_report")
     return evidence.download_document(session, actor, document_id)

@@ -33,7 +33,7 @@ from dashboard.actor import Actor
 from dashboard.errors import RuleViolation
 from dashboard.evidence_room import stated_reason
 from dashboard.i18n import Translator
-from dashboard.permissions import require
+from dashboard.permissions import require, require_entity
 from dashboard.sql_filters import paris_day_range
 from dashboard.validation import problem, validate
 from exports.audit_pack import (DOCUMENTS_DIR, REGISTERS_DIR, TRAIL_FILE, PackFile, PackInfo, build_pack, pack_listing,
@@ -150,6 +150,9 @@ def build_audit_pack(session: Session, actor: Actor, request: dict) -> PackResul
     require(session, actor, Capability.READ_AUDIT_TRAIL, action="evidence.audit_pack")
     data = validate(PackRequest, request)
     reason = stated_reason(actor, data.reason)
+    # a local correspondent packs one of his entities, never the whole group's (nor another's)
+    require_entity(session, actor, data.entity_id, action="evidence.audit_pack", object_type="entity",
+                   object_id=data.entity_id)
     entity = session.get(Entity, data.entity_id) if data.entity_id is not None else None
     if data.entity_id is not None and entity is None:
         raise problem("entity_id", "evidence.pack.unknown_entity")
@@ -161,7 +164,7 @@ def build_audit_pack(session: Session, actor: Actor, request: dict) -> PackResul
     tr = Translator(actor.language)
     trail_filter = audit_trail.TrailFilter(entity_id=data.entity_id, include_unscoped=True,
                                            date_from=data.date_from, date_to=data.date_to)
-    trail, trail_entries = audit_trail.trail_export(session, trail_filter, tr.language)
+    trail, trail_entries = audit_trail.trail_export(session, actor, trail_filter, tr.language)
     chain = _chain_sentence(tr, audit_trail.chain_status(session))
     entity_name = entity.name if entity else tr("evidence.pack.all_entities")
     period = {"date_from": tr.date(data.date_from), "date_to": tr.date(data.date_to)}

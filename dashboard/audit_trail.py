@@ -5,7 +5,7 @@ everyone who works the cases, legal included, so it is kept to the DPO, who answ
 for the processing, and to the auditors, who check it.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy import func, or_
@@ -15,7 +15,7 @@ from dashboard import audit, audit_anchor, case_keys
 from dashboard.actor import Actor
 from dashboard.errors import RuleViolation
 from dashboard.i18n import Translator
-from dashboard.permissions import require
+from dashboard.permissions import deny, entity_filter, require
 from dashboard.sql_filters import contains_text, paris_day_range
 from exports.audit_trail import trail_csv
 from models.audit import AuditEntry, AuditHead, is_authentic
@@ -62,8 +62,10 @@ class ChainStatus:
     from_seq: int = 0  # the checkpoint the verification started from (0: the whole chain)
 
 
-def _conditions(flt: TrailFilter) -> list:
+def _conditions(actor: Actor, flt: TrailFilter) -> list:
     conditions = paris_day_range(flt.date_from, flt.date_to, AuditEntry.at)
+    if actor.entity_ids is not None:  # a reader limited to some entities: theirs only, no group-wide entry
+        conditions.append(entity_filter(actor, AuditEntry.entity_id))
     if flt.text.strip():
         conditions.append(or_(*(contains_text(column, flt.text) for column in
                                 (AuditEntry.actor_name, AuditEntry.action, AuditEntry.object_ref, AuditEntry.reason))))
@@ -84,7 +86,7 @@ def _conditions(flt: TrailFilter) -> list:
 
 def count(session: Session, actor: Actor, flt: TrailFilter) -> int:
     require(session, actor, Capability.READ_AUDIT_TRAIL, action="audit.search")
-    return session.exec(select(func.count()).select_from(AuditEntry).where(*_conditions(flt))).one()
+    return session.exec(select(func.count()).select_from(AuditEntry).where(*_conditions(actor, flt))).one()
 
 
 def search(session: Session, actor: Actor, flt: TrailFilter, page: int = 1, page_size: int = 50) -> TrailPage:
@@ -92,7 +94,7 @@ def search(session: Session, actor: Actor, flt: TrailFilter, page: int = 1, page
     total = count(session, actor, flt)
     page = max(1, page)
     entries = session.exec(
-        select(AuditEntry).where(*_conditions(flt)).order_by(AuditEntry.seq.desc())
+        select(AuditEntry).where(*_conditions(actor, flt)).order_by(AuditEntry.seq.desc())
         .offset((page - 1) * page_size).limit(page_size)
     ).all()
     return TrailPage(list(entries), total, page, page_size)
@@ -108,33 +110,34 @@ def log_search(session: Session, actor: Actor, flt: TrailFilter) -> None:
 
 def list_actions(session: Session, actor: Actor) -> list[str]:
     require(session, actor, Capability.READ_AUDIT_TRAIL, action="audit.search")
-    return list(session.exec(select(AuditEntry.action).distinct().order_by(AuditEntry.action)))
+    return list(session.exec(select(AuditEntry.action).where(*_conditions(actor, TrailFilter()))
+                             .distinct().order_by(AuditEntry.action)))
 
 
-def _csv_rows(session: Session, flt: TrailFilter):
+def _csv_rows(session: Session, actor: Actor, flt: TrailFilter):
     """Entries in chain order as plain rows: streamed, never held as ORM objects."""
     columns = [AuditEntry.seq, AuditEntry.at, AuditEntry.actor_name, AuditEntry.actor_role, AuditEntry.action,
                AuditEntry.object_type, AuditEntry.object_id, AuditEntry.object_ref, AuditEntry.entity_id,
                AuditEntry.reason, AuditEntry.details, AuditEntry.hash]
-    query = select(*columns).where(*_conditions(flt)).order_by(AuditEntry.seq).execution_options(yield_per=2000)
+    query = select(*columns).where(*_conditions(actor, flt)).order_by(AuditEntry.seq).execution_options(yield_per=2000)
     yield from session.execute(query)
 
 
-def trail_export(session: Session, flt: TrailFilter, language: str) -> tuple[bytes, int]:
-    """The CSV of the matching entries and their number; the caller has checked the
-    permission. Refuses an export larger than EXPORT_MAX_ROWS."""
-    total = session.exec(select(func.count()).select_from(AuditEntry).where(*_conditions(flt))).one()
+def trail_export(session: Session, actor: Actor, flt: TrailFilter, language: str) -> tuple[bytes, int]:
+    """The CSV of the matching entries the actor may read and their number; the caller has
+    checked the permission. Refuses an export larger than EXPORT_MAX_ROWS."""
+    total = session.exec(select(func.count()).select_from(AuditEntry).where(*_conditions(actor, flt))).one()
     if total > EXPORT_MAX_ROWS:
         raise RuleViolation("audit.export_too_large", count=total, limit=EXPORT_MAX_ROWS)
     tr = Translator(language)
     codes = dict(session.exec(select(Entity.id, Entity.code)).all())
-    return trail_csv(_csv_rows(session, flt), tr, entity_codes=codes, reason_text=tr.maybe), total
+    return trail_csv(_csv_rows(session, actor, flt), tr, entity_codes=codes, reason_text=tr.maybe), total
 
 
 def export_csv(session: Session, actor: Actor, flt: TrailFilter, language: str = "fr") -> bytes:
     """The audit trail matching the filter as CSV (formula-safe); the export is an audit entry."""
     require(session, actor, Capability.READ_AUDIT_TRAIL, action="audit.export")
-    content, total = trail_export(session, flt, language)
+    content, total = trail_export(session, actor, flt, language)
     audit.record(session, actor, "audit.export", entity_id=flt.entity_id,
                  details={"rows": total, "filter": {k: v for k, v in vars(flt).items() if v not in ("", None, False)}})
     return content
@@ -174,10 +177,19 @@ def chain_status(session: Session, *, full: bool = False, checkpoint: bool = Tru
                        from_seq=report.from_seq)
 
 
+def _readable(actor: Actor, status: ChainStatus) -> ChainStatus:
+    """The status as the actor may read it: the broken entry itself only when it is of his
+    entities (a local correspondent learns that the chain is broken and where, not what
+    another entity's entry says)."""
+    if status.entry is not None and not actor.covers_entity(status.entry.entity_id):
+        return replace(status, entry=None)
+    return status
+
+
 def verify(session: Session, actor: Actor, *, full: bool = True) -> ChainStatus:
     """The verification asked for on the page: the whole chain unless `full=False`."""
     require(session, actor, Capability.READ_AUDIT_TRAIL, action="audit.verify")
-    status = chain_status(session, full=full)
+    status = _readable(actor, chain_status(session, full=full))
     audit.record(session, actor, "audit.verify", details={"intact": status.intact, "checked": status.checked,
                                                           "broken_seq": status.broken_seq, "full": full})
     return status
@@ -206,7 +218,7 @@ def alarm(session: Session, actor: Actor) -> ChainStatus | None:
             audit_anchor.database_label(session), key).last is None:
         return None  # a long trail never verified: too long for every page (the trail's page verifies it)
     status = chain_status(session, checkpoint=False)
-    return None if status.intact else status
+    return None if status.intact else _readable(actor, status)
 
 
 @dataclass(frozen=True)
@@ -238,8 +250,10 @@ def sealed_part(session: Session, actor: Actor, seq: int) -> dict:
     require(session, actor, Capability.READ_AUDIT_TRAIL, action="audit.sealed.read", object_type="audit_entry",
             object_id=seq)
     entry = session.exec(select(AuditEntry).where(AuditEntry.seq == seq)).first() if isinstance(seq, int) else None
+    if entry is None or not actor.covers_entity(entry.entity_id):  # unknown or another entity's: one answer
+        deny(session, actor, action="audit.sealed.read", object_type="audit_entry", object_id=seq)
     try:
-        part = audit.open_sealed(session, entry) if entry is not None else None
+        part = audit.open_sealed(session, entry)
     except case_keys.Shredded as gone:  # said of an audit entry, not of a document
         raise case_keys.Shredded("own_retention.sealed_shredded", **gone.params) from None
     if part is None:

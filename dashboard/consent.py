@@ -21,6 +21,7 @@ from sqlmodel import Session, select
 
 from dashboard import audit, concurrency, config
 from dashboard.actor import Actor
+from dashboard.dsr import common as dsr_common
 from dashboard.permissions import deny, department_filter, entity_filter, require, require_any, require_writer
 from dashboard.references import next_reference
 from dashboard.register import load_content
@@ -158,7 +159,10 @@ def record_withdrawal(session: Session, actor: Actor, data: dict, *, propagation
     _manager(session, actor, "consent.withdrawal", object_type=OBJECT_TYPE)
     found = validate_in_area("consent", WithdrawalData, {"today": paris_today(), **data})
     activity = session.get(ProcessingActivity, found.activity_id)
-    if activity is None or not load_content(session, activity).uses_consent:
+    if activity is None or not actor.covers_department(activity.department_id, activity.entity_id):
+        deny(session, actor, action="consent.withdrawal", object_type="processing_activity",
+             object_id=found.activity_id)  # unknown, or another entity's: one answer
+    if not load_content(session, activity).uses_consent:
         raise problem("consent_activity_id", "consent.not_consent_based")
     systems = list(session.exec(select(ActivitySystem).where(ActivitySystem.activity_id == activity.id,
                                                              ActivitySystem.active == True)  # noqa: E712
@@ -305,7 +309,7 @@ def withdrawal_requests(session: Session, actor: Actor, entity_id: int) -> list[
     require(session, actor, Capability.WORK_ALL_CASES, action="consent.requests", object_type=OBJECT_TYPE)
     r = DataSubjectRequest
     rows = session.exec(select(r.id, r.reference, r.received_on).where(
-        r.entity_id == entity_id,
+        r.entity_id == entity_id, dsr_common.visible(actor),
         exists().where(DsrRight.request_id == r.id, DsrRight.right == DSR_RIGHT),
         ~exists().where(ConsentWithdrawal.dsr_id == r.id)).order_by(r.received_on.desc()).limit(200))
     return [RequestChoice(*row) for row in rows]

@@ -16,7 +16,9 @@ the actor may see, e.g. for the requests
         return case_id.in_(select(Request.id).where(department_filter(actor, Request.department_id)))
 
 Documents of a case type without an entry, and documents of no case, are not shown
-to department heads.
+to department heads. A user limited to some entities (a local correspondent) sees a
+case's documents when he sees the case, and any other document only when it is of one
+of his entities: a document of no entity is the whole group's (`_entity_scope`).
 
 Documents of the case types in SEALED_CASE_TYPES hold the person's data (a requester's
 name and address, a letter to the people of a breach): they are stored encrypted under
@@ -43,7 +45,7 @@ from sqlmodel import Session, select
 from dashboard import audit, case_keys
 from dashboard.actor import Actor
 from dashboard.errors import RuleViolation
-from dashboard.permissions import deny, require_writer
+from dashboard.permissions import deny, entity_filter, require_writer
 from dashboard.references import next_reference
 from exports.stamp import Builder, DocumentStamp
 from models.evidence import EvidenceDocument, new_verification_code, normalise_code
@@ -75,10 +77,22 @@ def _hook(path: str) -> VisibilityHook:
     return getattr(importlib.import_module(module), function)
 
 
+def _entity_scope(actor: Actor) -> ColumnElement[bool]:
+    """A user limited to some entities: a case's documents when he sees the case (its case
+    type's hook), any other document when it is of one of his entities — never a document
+    of no entity (a whole-group annual report, an all-entities audit pack)."""
+    doc = EvidenceDocument
+    of_a_case = and_(doc.case_type.in_(sorted(VISIBILITY)), doc.case_id.is_not(None))
+    return or_(and_(of_a_case, or_(false(), *(and_(doc.case_type == case_type, _hook(path)(actor, doc.case_id))
+                                              for case_type, path in VISIBILITY.items()))),
+               and_(~of_a_case, entity_filter(actor, doc.entity_id)))
+
+
 def visible_condition(actor: Actor) -> ColumnElement[bool]:
     """SQL condition on EvidenceDocument: the documents this actor may find and download."""
     if actor.can(Capability.READ_EVIDENCE):
-        return true() if actor.can(Capability.READ_AUDIT_TRAIL) else EvidenceDocument.kind != PACK_KIND
+        condition = true() if actor.can(Capability.READ_AUDIT_TRAIL) else EvidenceDocument.kind != PACK_KIND
+        return condition if actor.entity_ids is None else and_(condition, _entity_scope(actor))
     if not actor.can(Capability.WORK_DEPARTMENT_CASES):
         return false()
     return or_(false(), *(and_(EvidenceDocument.case_type == case_type, _hook(path)(actor, EvidenceDocument.case_id))

@@ -66,6 +66,14 @@ def entity_filter(actor: Actor, entity_column) -> ColumnElement[bool]:
     return entity_column.in_(sorted(actor.entity_ids))
 
 
+def require_entity(session: Session, actor: Actor, entity_id: int | None, *, action: str, **target) -> None:
+    """Refuse (logged, NotAllowed) a record of an entity the actor is not limited to — and,
+    for a local correspondent, a group-wide one (`entity_id` None): the Python twin of
+    entity_filter, for the records that belong to an entity and no department."""
+    if not actor.covers_entity(entity_id):
+        deny(session, actor, action=action, details={"entity_id": entity_id}, **target)
+
+
 def department_filter(actor: Actor, department_column, entity_column=None) -> ColumnElement[bool]:
     """SQL condition limiting a list to the cases the actor may see: the scope of every list
     and of every fetch by id (dashboard.actor.Actor.covers_department is its twin in Python).

@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 from dashboard import audit, concurrency, i18n
 from dashboard.actor import Actor
 from dashboard.evidence import issue_document
-from dashboard.permissions import deny, department_filter, require, require_writer
+from dashboard.permissions import deny, department_filter, require, require_entity, require_writer
 from dashboard.register import content_problems, may_edit  # noqa: F401 (may_edit: the page asks it too)
 from dashboard.validation import InvalidInput, problem
 from exports.processor_record_pdf import build_processor_record_pdf
@@ -114,6 +114,8 @@ def create_record(session: Session, actor: Actor, entity_id: int,
                   data: dict | ProcessorRecordContent) -> RecordView:
     content = _validate(data)
     _require_editor(session, actor, content.department_id, "processor_record.create")
+    require_entity(session, actor, entity_id, action="processor_record.create", object_type="entity",
+                   object_id=entity_id)
     if session.get(Entity, entity_id) is None:
         raise problem("entity_id", "validation.unknown_entity")
     _department(session, content.department_id, entity_id)
@@ -156,6 +158,8 @@ def issue_record_pdf(session: Session, actor: Actor, entity_id: int,
     the DPO and legal counsel issue it."""
     require(session, actor, Capability.WORK_ALL_CASES, action="processor_record.export", object_type="entity",
             object_id=entity_id)
+    require_entity(session, actor, entity_id, action="processor_record.export", object_type="entity",
+                   object_id=entity_id)
     entity = session.get(Entity, entity_id)
     if entity is None:
         raise problem("entity_id", "validation.unknown_entity")

@@ -33,7 +33,7 @@ from dashboard.actor import Actor
 from dashboard import concurrency
 from dashboard import register_consistency
 from dashboard.links import LinkedCase, cases_linked_to_activity
-from dashboard.permissions import deny, department_filter, require, require_writer
+from dashboard.permissions import deny, department_filter, require, require_entity, require_writer
 from dashboard.references import next_reference
 from dashboard.validation import FieldProblem, InvalidInput, from_pydantic, problem, validate
 from models import input_limits
@@ -216,6 +216,7 @@ def create_activity(session: Session, actor: Actor, entity_id: int, data: dict |
     """A new entry, as a draft for the DPO to validate."""
     content = validate_content(data)
     _require_editor(session, actor, content.department_id, "register.create")
+    require_entity(session, actor, entity_id, action="register.create", object_type="entity", object_id=entity_id)
     _entity(session, entity_id)
     _department(session, content.department_id)
     activity = ProcessingActivity(reference=next_reference(session, ACTIVITY_PREFIX), entity_id=entity_id,

@@ -202,7 +202,10 @@ def send_back_affected(session: Session, actor: Actor, processor: Processor,
 def _mail_the_dpo(session: Session, activity: ProcessingActivity) -> None:
     from dashboard.mail import outbox
 
-    dpos = list(session.exec(select(User).where(User.role == Role.DPO, User.active).order_by(User.id)).all())
+    from dashboard.auth import actor_for
+
+    dpos = [user for user in session.exec(select(User).where(User.role == Role.DPO, User.active).order_by(User.id))
+            if actor_for(session, user).covers_department(activity.department_id, activity.entity_id)]
     for person in outbox.wanted_by(session, dpos, mail.REGISTER_REVIEW):
         outbox.claim(session, event=mail.REGISTER_REVIEW, case_type="register", case_id=activity.id,
                      case_reference=activity.reference, threshold=f"returned:v{activity.version}:processor",

@@ -23,7 +23,7 @@ from sqlmodel import Session, select
 from dashboard import audit, i18n
 from dashboard.actor import Actor
 from dashboard.evidence import issue_document
-from dashboard.permissions import require, require_writer
+from dashboard.permissions import department_filter, entity_filter, require, require_entity, require_writer
 from dashboard.register import (content_limit_problems, content_problems, create_activity, load_content,
                                 register_entries, snapshot, status_after_change, update_activity)
 from dashboard.validation import problem
@@ -72,6 +72,7 @@ def issue_register_pdf(session: Session, actor: Actor, entity_id: int, include_d
     evidence registry."""
     require(session, actor, Capability.WORK_ALL_CASES, action="register.pdf", object_type="entity",
             object_id=entity_id)
+    require_entity(session, actor, entity_id, action="register.pdf", object_type="entity", object_id=entity_id)
     entity = session.get(Entity, entity_id)
     if entity is None:
         raise problem("entity_id", "validation.unknown_entity")
@@ -250,11 +251,14 @@ def _plan(session: Session, actor: Actor, filename: str, data: bytes) -> list[_P
         raise ImportRejected(problems)
     if not rows:
         raise ImportRejected([SheetProblem(1, "", "register.import.empty_file")])
-    entities = {e.code.upper(): e for e in session.exec(select(Entity).where(Entity.active))}
+    # a local correspondent's sheet names his entities and entries only: another's are unknown here
+    entities = {e.code.upper(): e for e in session.exec(select(Entity).where(Entity.active,
+                                                                             entity_filter(actor, Entity.id)))}
     departments = {d.code.upper(): d for d in session.exec(select(Department).where(Department.active))}
     references = [r.values.get("reference", "") for r in rows if r.values.get("reference")]
     existing = {a.reference: a for a in session.exec(
-        select(ProcessingActivity).where(ProcessingActivity.reference.in_(references)))} if references else {}
+        select(ProcessingActivity).where(ProcessingActivity.reference.in_(references), department_filter(
+            actor, ProcessingActivity.department_id, ProcessingActivity.entity_id)))} if references else {}
     planned, seen = [], {}
     for row in rows:
         reference = row.values.get("reference", "")

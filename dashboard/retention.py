@@ -31,7 +31,8 @@ from sqlmodel import Session, select
 
 from dashboard import audit, concurrency
 from dashboard.actor import Actor
-from dashboard.permissions import deny, department_filter, require, require_any, require_writer
+from dashboard.permissions import (deny, department_filter, entity_filter, require, require_any, require_entity,
+                                  require_writer)
 from dashboard.references import next_reference
 from dashboard.register import load_content
 from dashboard.validation import problem, validate_in_area
@@ -54,8 +55,11 @@ READERS = {Capability.WORK_ALL_CASES, Capability.READ_ALL_CASES, Capability.WORK
 
 
 def task_visible(actor: Actor) -> ColumnElement[bool]:
-    """SQL condition: the tasks the actor sees (a department head: his departments')."""
-    return department_filter(actor, RetentionTask.department_id)  # limited users: the department's entity
+    """SQL condition: the tasks the actor sees (a department head: his departments'; a user
+    limited to some entities: the campaign's entity, as `_task` checks it by id)."""
+    campaign_entity = (select(RetentionCampaign.entity_id).where(RetentionCampaign.id == RetentionTask.campaign_id)
+                       .scalar_subquery())
+    return department_filter(actor, RetentionTask.department_id, campaign_entity)
 
 
 def evidence_visible(actor: Actor, case_id: ColumnElement) -> ColumnElement[bool]:
@@ -202,6 +206,9 @@ def generate_campaign(session: Session, actor: Actor, entity_id: int, as_of: dat
     line of every retention rule of the entity's register entries that is not there yet.
     Returns the campaign and how many tasks were added (0 on a second run)."""
     _manager(session, actor, "retention.generate", object_type=OBJECT_TYPE)
+    if isinstance(entity_id, int):  # a local correspondent reviews his entities only (validation says the rest)
+        require_entity(session, actor, entity_id, action="retention.generate", object_type="entity",
+                       object_id=entity_id)
     today = today or paris_today()
     data = validate_in_area("retention", CampaignData, {"entity_id": entity_id, "as_of": as_of,
                                    "due_on": due_on or as_of + timedelta(days=DEFAULT_DUE_DAYS)})
@@ -260,7 +267,8 @@ def list_campaigns(session: Session, actor: Actor) -> list[CampaignRow]:
     everyone = actor.can(Capability.READ_ALL_CASES) or actor.can(Capability.WORK_ALL_CASES)
     entities = {e.id: e.name for e in session.exec(select(Entity))}
     rows = []
-    for campaign in session.exec(select(RetentionCampaign).order_by(RetentionCampaign.year.desc(),
+    for campaign in session.exec(select(RetentionCampaign).where(entity_filter(actor, RetentionCampaign.entity_id))
+                                 .order_by(RetentionCampaign.year.desc(),
                                                                     RetentionCampaign.id.desc())):
         c = counts.get(campaign.id, Counter())
         if not everyone and not c:

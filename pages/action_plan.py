@@ -85,7 +85,8 @@ if actor.can(Capability.WORK_ALL_CASES) or actor.can(Capability.READ_ALL_CASES):
     top = st.columns(3)
     year = top[0].selectbox(tr("annual.year"), years, index=1 if len(years) > 1 else 0, key="ar_year",
                             placeholder=tr("common.choose"))
-    scope = top[1].selectbox(tr("annual.scope"), [None, *entities], key="ar_scope", placeholder=tr("common.choose"),
+    scopes = [*([None] if actor.entity_ids is None else []), *entities]  # a local correspondent: his entities
+    scope = top[1].selectbox(tr("annual.scope"), scopes, key="ar_scope", placeholder=tr("common.choose"),
                              format_func=lambda i: tr("annual.group") if i is None else entities[i])
     language = top[2].selectbox(tr("annual.language"), ["fr", "en"], key="ar_lang", placeholder=tr("common.choose"),
                                 format_func=lambda l: tr(f"annual.lang.{l}"))

@@ -13,7 +13,8 @@ st.caption(tr("evidence.pack.intro"))
 entities = {e.id: e.name for e in ui.call(organisation.list_entities, True, actor=actor).value or []}
 start, end = audit_pack.default_period(paris_today())
 with st.form("audit_pack"):
-    entity_id = st.selectbox(tr("evidence.filter.entity"), [None, *entities], key="pack_entity",
+    scopes = [*([None] if actor.entity_ids is None else []), *entities]  # a local auditor: one of his entities
+    entity_id = st.selectbox(tr("evidence.filter.entity"), scopes, key="pack_entity",
                              format_func=lambda i: tr("evidence.pack.all_entities") if i is None else entities[i])
     left, right = st.columns(2)
     date_from = left.date_input(tr("common.from"), value=start, key="pack_from", format="DD/MM/YYYY")

@@ -17,7 +17,7 @@ from dashboard.mail import outbox as mail_outbox
 from dashboard.actor import Actor
 from dashboard.breach.forms import BreachFacts, checked, refuse_if
 from dashboard import concurrency
-from dashboard.permissions import deny, entity_filter, require, require_any, require_writer
+from dashboard.permissions import deny, entity_filter, require, require_any, require_entity, require_writer
 from dashboard.processor.scope import processor_entities
 from dashboard.references import next_reference
 from dashboard.validation import problem
@@ -207,6 +207,8 @@ def declare(session: Session, actor: Actor, data: dict | BreachFacts) -> Breach:
     require_any(session, actor, {Capability.WORK_ALL_CASES, Capability.WORK_DEPARTMENT_CASES},
                 action="breach.declare", object_type=CASE_TYPE)
     facts = checked(BreachFacts, data)
+    require_entity(session, actor, facts.entity_id, action="breach.declare", object_type="entity",
+                   object_id=facts.entity_id)
     _check_facts(session, facts)
     now = utcnow()
     breach = Breach(reference=next_reference(session, BREACH_PREFIX, now), status=BreachStatus.DECLARED,

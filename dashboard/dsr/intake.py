@@ -14,7 +14,7 @@ from dashboard.actor import Actor
 from dashboard.mail import outbox as mail_outbox
 from dashboard import organisation
 from dashboard.dsr import common, routing
-from dashboard.permissions import require, require_writer
+from dashboard.permissions import require, require_entity, require_writer
 from dashboard.references import next_reference
 from models.clock import paris_date
 from models.dsr import (CHANNELS, DSR_PREFIX, OPEN_STATUSES, RELATIONS, RIGHTS, DataSubjectRequest, DsrActivity,
@@ -79,7 +79,8 @@ def possible_duplicates(session: Session, actor: Actor, requester_name: str,
     if not matches:
         return []
     rows = session.exec(select(DataSubjectRequest).where(
-        or_(*matches), DataSubjectRequest.status.in_(OPEN_STATUSES)).order_by(DataSubjectRequest.received_on)
+        or_(*matches), DataSubjectRequest.status.in_(OPEN_STATUSES), common.visible(actor))
+        .order_by(DataSubjectRequest.received_on)
         .limit(20)).all()
     return [DuplicateHint(r.id, r.reference, r.status, r.received_on, r.requester_name_key == name_key,
                           bool(contact_key) and r.requester_contact_key == contact_key) for r in rows]
@@ -89,6 +90,7 @@ def create_request(session: Session, actor: Actor, data: dict | RequestCreate) -
     require_writer(session, actor, action="dsr.create")
     require(session, actor, Capability.WORK_ALL_CASES, action="dsr.create")
     data = common.validate_input(RequestCreate, data)
+    require_entity(session, actor, data.entity_id, action="dsr.create", object_type="entity", object_id=data.entity_id)
     entity = session.get(Entity, data.entity_id)
     if entity is None or not entity.active:
         raise common.field_problem("entity_id", "validation.unknown_entity")

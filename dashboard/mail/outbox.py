@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
+from dashboard.auth import actor_for
 from models import mail
 from models.mail import MailOutbox, MailPreference
 from models.org import User, UserDepartment
@@ -68,9 +69,11 @@ def request_routed(session: Session, request) -> int:
 
 
 def breach_declared(session: Session, breach) -> int:
-    """A breach was declared: at once to the DPO and the legal team (the 72-hour clock)."""
-    staff = list(session.exec(select(User).where(User.role.in_([Role.DPO, Role.LEGAL]), User.active)
-                              .order_by(User.id)).all())
+    """A breach was declared: at once to the DPO and the legal team (the 72-hour clock) —
+    a local correspondent only for a breach of his entities."""
+    staff = [user for user in session.exec(select(User).where(User.role.in_([Role.DPO, Role.LEGAL]), User.active)
+                                           .order_by(User.id)).all()
+             if actor_for(session, user).covers_entity(breach.entity_id)]
     count = 0
     due = breach.notification_deadline.isoformat() if breach.notification_deadline else ""
     for person in wanted_by(session, staff, mail.BREACH_DECLARED):

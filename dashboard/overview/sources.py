@@ -135,7 +135,7 @@ def _processors_visible(session: Session, actor: Actor) -> ColumnElement[bool]:
     them once per kind of processor deadline (a dozen times a run), and for a department head each
     asking was a query of the departments' activities and a new subquery. The overview only reads,
     so the answer holds for its whole unit of work."""
-    key = ("overview.processors_visible", actor.user_id, actor.role, frozenset(actor.department_ids))
+    key = ("overview.processors_visible", actor.user_id, actor.role, frozenset(actor.department_ids), actor.entity_ids)
     condition = session.info.get(key)
     if condition is None:
         condition = session.info[key] = processor_visible(session, actor)

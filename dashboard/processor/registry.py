@@ -14,6 +14,7 @@ from dashboard.processor import policy, state
 from dashboard.processor.flags import condition, flags_of
 from models.processor_clauses import required_clauses
 from dashboard.processor.forms import ProcessorData, validate_for
+from dashboard.permissions import require_entity
 from dashboard.processor.scope import OBJECT_TYPE, can_edit, check_version, fetch, record, require_editor, visible
 from dashboard.references import next_reference
 from dashboard.validation import problem
@@ -134,6 +135,8 @@ def _apply(session: Session, processor: Processor, data: ProcessorData, entity_i
 def create_processor(session: Session, actor: Actor, data: dict) -> Processor:
     require_editor(session, actor, action="processor.create")
     data = validate_for(actor, ProcessorData, data)
+    require_entity(session, actor, data.entity_id, action="processor.create", object_type="entity",
+                   object_id=data.entity_id)
     entity_ids = _check_links(session, data)
     processor = Processor(reference=next_reference(session, PROCESSOR_PREFIX), entity_id=data.entity_id,
                           status=data.status, owner_id=actor.user_id, legal_name=data.legal_name,
@@ -145,6 +148,23 @@ def create_processor(session: Session, actor: Actor, data: dict) -> Processor:
     return processor
 
 
+def _require_links_in_scope(session: Session, actor: Actor, processor: Processor, before: dict, data: ProcessorData,
+                            entity_ids: list[int]) -> None:
+    """A local correspondent edits a processor shared with other entities, but never its links
+    to them: the entities and activities he adds or removes are of his entities."""
+    if actor.entity_ids is None:
+        return
+    touched = set(before["entity_ids"]) ^ set(entity_ids)
+    if before["entity_id"] != data.entity_id:
+        touched |= {before["entity_id"], data.entity_id}
+    moved = set(before["activity_ids"]) ^ set(data.activity_ids)
+    if moved:
+        touched |= set(session.exec(select(ProcessingActivity.entity_id).where(ProcessingActivity.id.in_(moved))))
+    for entity_id in sorted(touched):
+        require_entity(session, actor, entity_id, action="processor.update", object_type=OBJECT_TYPE,
+                       object_id=processor.id)
+
+
 def update_processor(session: Session, actor: Actor, processor_id: int, version: int, data: dict) -> Processor:
     require_editor(session, actor, action="processor.update", object_id=processor_id)
     processor = fetch(session, actor, processor_id, action="processor.update")
@@ -152,6 +172,7 @@ def update_processor(session: Session, actor: Actor, processor_id: int, version:
     data = validate_for(actor, ProcessorData, data)
     entity_ids = _check_links(session, data)
     before = _snapshot(session, processor)
+    _require_links_in_scope(session, actor, processor, before, data, entity_ids)
     served_before = register_consistency.before_change(session, processor.id)
     _apply(session, processor, data, entity_ids)
     session.flush()
