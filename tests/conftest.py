@@ -23,6 +23,12 @@ os.environ["DPO_AUDIT_CHECKPOINT_FILE"] = os.path.join(_AUDIT_DIR, "audit-checkp
 os.environ["DPO_CASE_MASTER_KEY_FILE"] = os.path.join(_AUDIT_DIR, "case-master.key")  # crypto-shredding
 
 import pytest  # noqa: E402
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+# Speed targets live in benchmarks, never in timed tests: hypothesis's per-example deadline and its
+# "generation too slow" check are timings, and fail on a loaded two-core CI machine.
+settings.register_profile("dpo_desk", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("dpo_desk")
 from sqlalchemy import inspect, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from sqlmodel import select  # noqa: E402
