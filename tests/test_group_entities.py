@@ -172,6 +172,35 @@ def test_a_local_correspondent_sees_only_his_entities_cases_everywhere(gorg, rou
         register.get_activity(session, local, _activity(org, "payments"))
 
 
+def test_a_local_correspondents_person_search_finds_only_his_entities_cases(gorg, routed_org):
+    """Issue 16: "results only within scope" — legal counsel limited to one entity searching
+    a name borne by requests and breaches of two entities finds his entity's cases only, and
+    the audit entry lists only what was disclosed."""
+    from dashboard import person_search
+    from tests.breach.factories import declare
+
+    org = gorg
+    local = _user(org, "correspondant.sav", Role.LEGAL, entities=("SAVELUNARI",))
+    make_request(org, requester_name="Inès Moreau")  # Médicis
+    own = make_request(org, entity="SAVELUNARI", relation="learner", requester_name="Inès MOREAU")
+    declare(org, description="Le relevé de Mme Inès Moreau a été envoyé à un autre adhérent.")  # Médicis
+    own_breach = declare(org, entity_id=org.entities["SAVELUNARI"].id,
+                         description="L'attestation de Mme Ines Moreau a été publiée par erreur.")
+    reason = "Demande d'accès : vérifier les demandes antérieures de la personne"
+    with org.work() as session:
+        everything = person_search.search_person(session, org.dpo, "ines moreau", reason)
+    assert len([h for h in everything if h.case_type == "dsr"]) == 2 and \
+        len([h for h in everything if h.case_type == "breach"]) == 2  # the group's DPO sees both entities
+    with org.work() as session:
+        hits = person_search.search_person(session, local, "ines moreau", reason)
+    assert {(h.case_type, h.case_id) for h in hits} == {("dsr", own.id), ("breach", own_breach.id)}
+    assert {h.entity_name for h in hits} == {"Savelunari"}
+    with org.session() as session:
+        entry = session.exec(select(AuditEntry).where(AuditEntry.action == person_search.ACTION,
+                                                      AuditEntry.actor_id == local.user_id)).one()
+    assert sorted(entry.details["results"]) == sorted([own.reference, own_breach.reference])
+
+
 def test_a_limited_auditor_and_processors_follow_the_entities(gorg):
     org = gorg
     with org.work() as session:

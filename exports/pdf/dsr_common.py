@@ -88,14 +88,15 @@ def rights_text(tr: Translator, rights: tuple[str, ...]) -> str:
 
 
 def letterhead(tr: Translator, controller: Controller, facts: RequestFacts, stamp: DocumentStamp,
-               subject: str) -> list[Flowable]:
-    """Sender on the left, addressee on the right, place and date, subject line."""
+               subject: str, dated: date | None = None) -> list[Flowable]:
+    """Sender on the left, addressee on the right, place and date, subject line. The letter
+    is dated `dated` (the day an answer was sent) or else the day the PDF is issued."""
     sender = markup(f"<b>{text(controller.legal_name)}</b><br/>{text(controller.dpo_address or controller.address)}"
                     f"<br/>{text(controller.dpo_email)}", "cell")
     addressee = markup(f"<b>{text(facts.requester_name)}</b><br/>{text(facts.requester_contact)}", "cell")
     table = Table([[sender, addressee]], colWidths=[CONTENT_WIDTH * 0.55, CONTENT_WIDTH * 0.45])
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 6)]))
-    issued = paris_date(stamp.issued_at)
+    issued = dated or paris_date(stamp.issued_at)
     return [
         table,
         spacer(8),

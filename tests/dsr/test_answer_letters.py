@@ -139,6 +139,14 @@ def test_refusal_letters_carry_the_article_12_4_wording():
     for item in ("{{ purposes }}", "{{ data_categories }}", "{{ recipients }}", "{{ retention }}", "rectification",
                  "effacement", "limitation", "opposer", "CNIL", "{{ source }}", "article 22", "{{ transfers }}"):
         assert item in access, item
+    access = DEFAULTS["access", "en"]  # the English letter lists the same Art. 15(1)-(2) items
+    for item in ("{{ purposes }}", "{{ data_categories }}", "{{ recipients }}", "{{ retention }}", "rectification",
+                 "erasure", "restriction", "object", "CNIL", "{{ source }}", "Article 22", "{{ transfers }}"):
+        assert item in access, item
+    for language, article in (("fr", "articles 11, paragraphe 2"), ("en", "Articles 11(2)"), ("fr", "article 12, paragraphe 5"),
+                              ("en", "Article 12(5)")):  # the Art. 11 and Art. 12(5) answers name their article
+        kind = "cannot_identify" if "11" in article else "unfounded_excessive"
+        assert article in DEFAULTS[kind, language], (kind, language)
 
 
 # ------------------------------------------------------------------ templates in the database
@@ -341,6 +349,12 @@ def test_issue_records_the_pdf_and_the_sent_date_once(staff_request):
     for expected in ("Thomas Roux", "12 rue des Lilas", request.reference, "Claire Fontaine",
                      "Réponse à votre demande d'accès", document.verification_code):
         assert expected in content, expected
+    # The letter is dated the day it was sent, not the day its PDF was filed (the footer says that).
+    months = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+              "novembre", "décembre")
+    assert f"Le {sent_on.day} {months[sent_on.month - 1]} {sent_on.year}" in content
+    today = paris_today()
+    assert f"Le {today.day} {months[today.month - 1]} {today.year}" not in content
     actions = [e.action for e in entries]
     assert {"dsr.answer.propose", "dsr.answer.edit", "dsr.answer.issue", "dsr.document"} <= set(actions)
     for entry in entries:
@@ -395,6 +409,36 @@ def test_hostile_answer_text_is_refused_or_stored_as_is(staff_request):
 def _words(length: int, marker: str) -> str:
     body = "Texte très long é à ç & <balise> **gras** pour éprouver la mise en page ; "
     return (body * (length // len(body) + 1))[:length - len(marker) - 1].rstrip() + " " + marker
+
+
+def test_the_signature_never_opens_a_page_without_the_text_it_signs():
+    """Whatever the letter's length, the DPO's signature shares its page with the letter's last
+    paragraph: a page holding the signature alone could be put behind any text."""
+    from io import BytesIO
+
+    from dashboard.i18n import Translator
+    from exports.pdf import dsr_answer_letter
+    from exports.pdf.dsr_common import Controller, RequestFacts
+    from exports.stamp import DocumentStamp
+    from models.types import utcnow
+    from pypdf import PdfReader
+
+    controller = Controller("Mutuelle Médicis", "Médicis, mutuelle", "24 boulevard de Courcelles, 75017 Paris",
+                            "912345678", "Signataire Délégué", "dpo@example.org", "75017 Paris")
+    facts = RequestFacts(reference="DSR-2026-0042", requester_name="Thomas Roux", requester_contact="75011 Paris",
+                         channel="letter", received_on=paris_today(), rights=("access",),
+                         legal_due_on=paris_today(), due_on=paris_today())
+    stamp = DocumentStamp(number="DOC-2026-0042", verification_code="ABCD-EFGH-JKMN", issued_at=utcnow(),
+                          issued_by="Claire Fontaine", language="fr")
+    multi_page = 0
+    for count in range(24, 62, 2):  # every position of the page break near the end of the letter
+        body = "\n\n".join([f"Paragraphe {n} de la réponse." for n in range(count)] + ["Dernier paragraphe signé."])
+        content = dsr_answer_letter.build(Translator("fr"), stamp, controller, facts, "access", body, paris_today())
+        pages = [page.extract_text() for page in PdfReader(BytesIO(content)).pages]
+        multi_page += len(pages) > 1
+        [signed] = [text for text in pages if "Signataire Délégué" in text]
+        assert "Dernier paragraphe signé." in signed, count
+    assert multi_page  # the sweep did reach a second page
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])

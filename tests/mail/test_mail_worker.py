@@ -273,6 +273,69 @@ def test_register_review_and_processor_audit_reminders_come_from_the_overview_so
     assert audit[0].kind == "processor_audit" and audit[0].case_type == "processor"
 
 
+def test_contract_notice_objection_window_dpia_review_and_measure_reminders(org, smtp_server):
+    """The other deadlines the issue names: a contract's notice date and a sub-processor
+    objection window (the DPO), a DPIA's review date and an action-plan measure (the DPO and
+    the heads of the DPIA's department), each read from the overview's sources and mailed
+    with the case reference and link, not the measure's or sub-processor's wording."""
+    from dashboard.demo import activities as demo_activities
+    from dashboard.demo import dpia as demo_dpia
+    from dashboard.demo import processors as demo_processors
+    from dashboard.mail import outbox
+    from models.clock import paris_today
+    from models.dpia import Dpia, DpiaMeasure
+    from models.dpia_rules import OPEN_ACTION_STATUSES
+    from models.processing import ProcessingActivity
+    from models.processor import Processor, ProcessorContract, SubProcessor
+
+    with org.work() as session:
+        demo_activities.seed(session)
+        demo_processors.seed(session)
+        demo_dpia.seed(session)
+    due = paris_today() + timedelta(days=60)  # far from the demo's own dates
+    with org.work() as session:
+        contract = session.exec(select(ProcessorContract).where(ProcessorContract.status == "active")
+                                .order_by(ProcessorContract.id)).first()
+        contract.notice_date = due
+        sub = session.exec(select(SubProcessor).order_by(SubProcessor.id)).first()
+        sub.status, sub.notified_on, sub.objection_deadline = "notified", paris_today(), due
+        reviewed = session.exec(select(Dpia).where(Dpia.status == "validated").order_by(Dpia.id)).first()
+        reviewed.review_date = due
+        measure = session.exec(select(DpiaMeasure).join(Dpia, Dpia.id == DpiaMeasure.dpia_id).where(
+            DpiaMeasure.status.in_(sorted(OPEN_ACTION_STATUSES)), Dpia.status != "archived")
+            .order_by(DpiaMeasure.id)).first()
+        measure.due_date = due
+        session.add_all([contract, sub, reviewed, measure])
+        session.flush()
+        secrets = (sub.name, measure.title)
+        expected = {"contract_notice": (contract.processor_id, {org.dpo.user_id}),
+                    "objection_window": (sub.processor_id, {org.dpo.user_id})}
+        for kind, dpia_id in (("dpia_review", reviewed.id), ("dpia_measure", measure.dpia_id)):
+            dpia = session.get(Dpia, dpia_id)
+            department_id = session.get(ProcessingActivity, dpia.activity_id).department_id
+            heads = {u.id for u in outbox.department_heads(session, department_id)}
+            assert heads, kind  # the demo's DPIAs belong to departments with a head
+            expected[kind] = (dpia_id, {org.dpo.user_id} | heads)
+        references = {"processor": session.get(Processor, contract.processor_id).reference}
+    moment = paris_morning(due - timedelta(days=3))
+    worker.schedule_reminders(org.engine, moment)
+    events = {"contract_notice": mail.CONTRACT, "objection_window": mail.OBJECTION_WINDOW,
+              "dpia_review": mail.DPIA, "dpia_measure": mail.DPIA}
+    threshold_rows = {}
+    for kind, (case_id, recipients) in expected.items():
+        found = [r for r in rows(org, event=events[kind], kind=kind) if r.case_id == case_id
+                 and r.threshold == f"{kind}:d-3:{due.isoformat()}"]
+        assert {r.recipient_id for r in found} == recipients, kind
+        threshold_rows[kind] = found
+    assert worker.schedule_reminders(org.engine, moment + timedelta(hours=2)) == 0  # at most once
+    worker.deliver(org.engine, moment, settings=smtp_server.settings(), base_url=BASE)
+    notice = [m for m in smtp_server.to("dpo@mutuelle-medicis.fr") if references["processor"] in m.subject]
+    assert notice and any(f"{BASE}/processor?id={expected['contract_notice'][0]}" in m.body for m in notice)
+    for received in smtp_server.messages:
+        for secret in secrets:
+            assert secret not in received.raw
+
+
 def test_an_unexpected_error_fails_that_mail_and_the_others_still_go(routed, smtp_server, monkeypatch):
     from dashboard.mail import compose as compose_module
 
