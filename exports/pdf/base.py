@@ -299,12 +299,12 @@ class _Table(Table):
     reportlab measures a table again each time it is placed: before the page break to see
     whether it fits (at any height), then at the room left (with and without the space
     before it), and each time it measures every row from the first (with its long-table
-    shortcut: until the rows fill the room). The rows' cells are paragraphs at fixed column
-    widths, whose height does not depend on the room: a row measured once keeps its height,
-    and a later measure is made from the remembered heights as reportlab makes it (the same
-    rows, the same sums, the same stopping row). A measure that needs a row not measured yet
-    is reportlab's own, and its rows are remembered. The pieces of a split table are new
-    tables of this class (reportlab builds them with `self.__class__`)."""
+    shortcut, which stops early only for spanned cells). The rows' cells are paragraphs at
+    fixed column widths, whose height does not depend on the room: a row measured once keeps
+    its height, and a later measure is made from the remembered heights as reportlab makes it
+    (the same rows, the same compensated sum). A table with spanned cells, or a measure that
+    needs a row not measured yet, is reportlab's own, and its rows are remembered. The pieces
+    of a split table are new tables of this class (reportlab builds them with `self.__class__`)."""
 
     def _calc_height(self, availHeight, availWidth, H=None, W=None):
         fixed = self._argH
@@ -313,7 +313,7 @@ class _Table(Table):
         widths = tuple(W or _calc_pc(self._argW, availWidth))
         key = (widths, tuple(fixed), id(self._cellvalues), id(self._cellStyles))
         known = self.__dict__.get("_known_rows")
-        if known is not None and known[0] == key and self._measured(known[1], availHeight):
+        if known is not None and known[0] == key and self._measured(known[1]):
             return
         super()._calc_height(availHeight, availWidth, H=H, W=W)
         rows = known[1] if known is not None and known[0] == key else {}
@@ -322,25 +322,20 @@ class _Table(Table):
                 rows[i] = height
         self._known_rows = (key, rows)
 
-    def _measured(self, rows: dict, availHeight) -> bool:
-        """reportlab's Table._calc_height (5.x) with the rows' heights taken from `rows`;
-        False, and nothing set, if it needs a row that is not there."""
+    def _measured(self, rows: dict) -> bool:
+        """reportlab's Table._calc_height (5.x) for a table without spanned cells, with the rows'
+        heights taken from `rows`; False, and nothing set, if a row is not there. Without spans
+        its long-table shortcut never stops early (it stops only once spanned rows are
+        complete): every row is measured whatever the room, and the room changes nothing."""
         H = list(self._argH)
-        hmax = lim = len(H)
-        long_table = self._longTableOptimize
         minimum = self._minRowHeights
-        while None in H:
-            i = H.index(None)
-            height = rows.get(i)
-            if height is None:
-                return False
-            H[i] = max(minimum[i], height) if minimum else height
-            if long_table:
-                hmax = i + 1
-                if sum(H[:hmax]) > availHeight:
-                    break
-        if None not in H:
-            hmax = lim
+        for i, given in enumerate(H):
+            if given is None:
+                height = rows.get(i)
+                if height is None:
+                    return False
+                H[i] = max(minimum[i], height) if minimum else height
+        hmax = len(H)
         self._rowHeights = H
         self._rowpositions = positions = []
         height = c = 0

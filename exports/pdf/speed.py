@@ -27,6 +27,11 @@ A frame is deep-copied each time platypus measures a group of flowables kept tog
 makes the same copy (a new frame whose attributes are the same numbers and strings, and deep
 copies of anything else).
 
+A long array of numbers (the glyph widths of each font subset, a few hundred numbers per
+document, each formatted by its own calls) is formatted once per process: the bytes of an
+array depend on its numbers (and their types), its layout flag and reportlab's `pdfMultiLine`
+setting, all in the key; at most 256 arrays are kept.
+
 `rl_config.useA85 = 0`: streams are compressed (Flate) without the extra ASCII85 text
 encoding, which made every page and font program a quarter larger and took time to write;
 PDF/A allows either.
@@ -179,6 +184,30 @@ def _frame_deepcopy(self, memo):
     return copy
 
 
+def _memo_number_array(original):
+    table: dict = {}
+
+    def format(self, document, IND=b"\n "):
+        sequence = self.sequence
+        if len(sequence) < 8:
+            return original(self, document, IND)
+        types = tuple(map(type, sequence))
+        if not set(types) <= _NUMBERS:
+            return original(self, document, IND)
+        key = (tuple(sequence), types, self.multiline, IND, rl_config.pdfMultiLine)
+        value = table.get(key)
+        if value is None:
+            if len(table) >= 256:
+                table.clear()
+            value = table[key] = original(self, document, IND)
+        return value
+    format.table = table
+    return format
+
+
+_NUMBERS = frozenset((int, float))
+
+
 def install() -> None:
     """Idempotent; does nothing where the C accelerator is installed."""
     global _installed
@@ -189,6 +218,7 @@ def install() -> None:
     from reportlab.pdfbase.ttfonts import TTFontFace
     TTFontFace.makeSubset = _memo_subset(TTFontFace.makeSubset)
     TTFontFace.addSubsetObjects = _compress_font_programs(TTFontFace.addSubsetObjects, _FontProgramCompress())
+    pdfdoc.PDFArray.format = _memo_number_array(pdfdoc.PDFArray.format)
     from reportlab.platypus.frames import Frame
     if "__deepcopy__" not in vars(Frame) and "__reduce_ex__" not in vars(Frame) and "__getstate__" not in vars(Frame):
         Frame.__deepcopy__ = _frame_deepcopy
