@@ -11,8 +11,9 @@ sRGB output intent, the real date of issue and the file ID while reportlab write
 
 Speed: exports/pdf/speed.py memoises reportlab's number formatting and word widths (its C
 accelerator is not installed); a paragraph measured twice at the same width (a table
-measures its cells, then a page break measures them again) keeps its first measure;
-`printable` remembers the labels it has cleaned. benchmarks/pdf_cost.py has the figures.
+measures its cells, then a page break measures them again) keeps its first measure; so does
+each row of a table (`_Table`) placed several times; `printable` remembers the labels it has
+cleaned. benchmarks/pdf_cost.py has the figures.
 
 Font: DejaVu Sans (exports/pdf/fonts/, Bitstream Vera licence, LICENSE.txt there),
 embedded and subsetted: Latin, Greek, Cyrillic, Hebrew, Arabic letters, arrows and

@@ -19,8 +19,10 @@ both one character at a time in Python. A document's assignments never change on
 character keeps its code in that document), so each document's font state gets a translation
 table of the characters it has already assigned in its first subset, and a line made only of
 those is mapped by `str.translate`; any other line goes through reportlab's own code, which
-assigns the new codes, and the table learns them. The escape of bytes is `bytes.translate`-like
-(a 256-entry table, reportlab's own). Same codes, same bytes.
+assigns the new codes, and the table learns them. The table has at most 256 entries (the first
+subset's codes) and lives in the document's font state, which reportlab drops with the document.
+The escape of bytes goes through a 256-entry translation table (reportlab's own escapes).
+Same codes, same bytes.
 
 A frame is deep-copied each time platypus measures a group of flowables kept together
 (`_listWrapOn`); `copy.deepcopy` walks its two dozen numbers one by one. `Frame.__deepcopy__`
