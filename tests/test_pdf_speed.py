@@ -119,3 +119,80 @@ def test_long_free_texts_are_not_kept_in_the_tables():
     assert not any(len(key[1]) > 100 for key in type(face).stringWidth.table)
     assert base.printable("x" * 400) == "x" * 400
     assert base._printable_short.cache_info().currsize <= 4096
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.text(max_size=40), min_size=1, max_size=12))
+def test_subset_codes_by_table_are_reportlab_s(lines):
+    """Each document's lines mapped to their font-subset codes with the remembered table give
+    what reportlab's own splitString gives for the same lines in the same order."""
+    from reportlab.pdfbase.pdfdoc import PDFDocument
+    font = pdfmetrics.getFont(base.FONT)
+    original = type(font).splitString.original
+    ours, theirs = PDFDocument(), PDFDocument()
+    for line in lines * 2:  # the second time round, from the table
+        assert font.splitString(line, ours) == original(font, line, theirs)
+    assert font.state[ours].assignments == font.state[theirs].assignments
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=200))
+def test_the_pdf_escape_by_table_is_reportlab_s(raw):
+    from reportlab.pdfgen import canvas
+    assert canvas.escapePDF(raw) == rl_accel._py_escapePDF(raw)
+    assert rl_accel.escapePDF("(a\\b) é") == rl_accel._py_escapePDF("(a\\b) é")  # text: reportlab's own
+
+
+def test_a_frame_copies_like_deepcopy():
+    import copy
+    from reportlab.platypus.frames import Frame
+    frame = Frame(10, 20, 300, 400, id="f", showBoundary=0)
+    frame._frameBGs = [("bg", [1, 2])]
+    ours = copy.deepcopy(frame)
+    del Frame.__deepcopy__
+    try:
+        theirs = copy.deepcopy(frame)
+    finally:
+        from exports.pdf.speed import _frame_deepcopy
+        Frame.__deepcopy__ = _frame_deepcopy
+    assert type(ours) is type(theirs) and ours.__dict__ == theirs.__dict__
+    assert ours._frameBGs is not frame._frameBGs and ours._frameBGs[0][1] is not frame._frameBGs[0][1]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(-10**6, 10**6) | st.floats(-1e6, 1e6, allow_nan=False), min_size=8, max_size=40),
+       st.booleans())
+def test_a_remembered_number_array_is_formatted_as_reportlab_formats_it(numbers, multiline):
+    from reportlab.pdfbase import pdfdoc
+    ours = pdfdoc.PDFArray(numbers)
+    ours.multiline = multiline
+    original = pdfdoc.PDFArray.format.__closure__
+    expected = next(c.cell_contents for c in original if callable(c.cell_contents))(ours, None)
+    assert ours.format(None) == expected
+    assert ours.format(None) == expected  # remembered
+    assert pdfdoc.PDFArray([float(n) for n in numbers]).format(None) == pdfdoc.PDFArray(
+        [float(n) for n in numbers]).format(None)
+    assert len(pdfdoc.PDFArray.format.table) <= 256
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.text(max_size=300), st.text(max_size=60)), min_size=1, max_size=30),
+       st.lists(st.floats(20, 900), min_size=1, max_size=6))
+def test_a_table_measured_from_remembered_rows_is_measured_like_reportlab_s(rows, rooms):
+    """A table placed several times (any room, in any order) gets the row heights, row positions,
+    height and last row reportlab computes for each room, and splits at the same rows."""
+    from reportlab.platypus import Table
+    from reportlab.platypus.tables import TableStyle
+
+    def make(cls):
+        table = cls([[para(a, "cell_bold"), para(b, "cell")] for a, b in rows], colWidths=[150, CONTENT_WIDTH - 150])
+        table.setStyle(TableStyle([("TOPPADDING", (0, 0), (-1, -1), 3)]))
+        return table
+    ours, theirs = make(base._Table), make(Table)
+    for room in [*rooms, 10_000, *rooms]:
+        assert ours.wrap(CONTENT_WIDTH, room) == theirs.wrap(CONTENT_WIDTH, room)
+        assert (ours._rowHeights, ours._rowpositions, ours._height, ours._hmax) == (
+            theirs._rowHeights, theirs._rowpositions, theirs._height, theirs._hmax)
+        our_pieces, their_pieces = ours.split(CONTENT_WIDTH, room), theirs.split(CONTENT_WIDTH, room)
+        assert [len(p._cellvalues) for p in our_pieces] == [len(p._cellvalues) for p in their_pieces]
+        assert all(type(p) is base._Table for p in our_pieces)

@@ -11,8 +11,9 @@ sRGB output intent, the real date of issue and the file ID while reportlab write
 
 Speed: exports/pdf/speed.py memoises reportlab's number formatting and word widths (its C
 accelerator is not installed); a paragraph measured twice at the same width (a table
-measures its cells, then a page break measures them again) keeps its first measure;
-`printable` remembers the labels it has cleaned. benchmarks/pdf_cost.py has the figures.
+measures its cells, then a page break measures them again) keeps its first measure; so does
+each row of a table (`_Table`) placed several times; `printable` remembers the labels it has
+cleaned. benchmarks/pdf_cost.py has the figures.
 
 Font: DejaVu Sans (exports/pdf/fonts/, Bitstream Vera licence, LICENSE.txt there),
 embedded and subsetted: Latin, Greek, Cyrillic, Hebrew, Arabic letters, arrows and
@@ -43,7 +44,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import _listWrapOn
-from reportlab.platypus.tables import CellStyle
+from reportlab.platypus.tables import CellStyle, _calc_pc
 
 from exports.pdf import speed
 from exports.pdf.pdfa import add_pdfa_parts, make_pdfa
@@ -85,6 +86,7 @@ def _register_fonts() -> frozenset[int]:
 # text would not find it. Such characters get a stand-in too.
 # Control characters are left out too (the font maps some of them to empty glyphs).
 _COVERED = frozenset(c for c in _register_fonts() if 0x20 <= c <= 0xFFFF and not 0x7F <= c < 0xA0)
+_KEPT = frozenset(map(chr, _COVERED)) | {"\n", "\t"}  # the characters `_printable` keeps as they are
 _ASCII_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 # A table sets its cells' default font (Helvetica, a base-14 font that is never embedded,
 # which PDF/A forbids) on the canvas even when every cell is a Paragraph, and so does a
@@ -104,6 +106,8 @@ def _printable(value: str) -> str:
     code points ("[U+5F20 U+4F1F]"); controls, skin-tone modifiers and other marks the font
     lacks are left out, and so are the joiners and variation selectors of an emoji sequence."""
     if value.isascii() and not _ASCII_CONTROLS.search(value):
+        return value
+    if _KEPT.issuperset(value):  # every character drawn as it is: what the loop below returns
         return value
     out: list[str] = []
     letters: list[str] = []
@@ -290,6 +294,65 @@ def _shown(value: object) -> str:
     return "—" if value is None or value == "" else str(value)
 
 
+class _Table(Table):
+    """A table that remembers the height of each row it has measured.
+
+    reportlab measures a table again each time it is placed: before the page break to see
+    whether it fits (at any height), then at the room left (with and without the space
+    before it), and each time it measures every row from the first (with its long-table
+    shortcut, which stops early only for spanned cells). The rows' cells are paragraphs at
+    fixed column widths, whose height does not depend on the room: a row measured once keeps
+    its height, and a later measure is made from the remembered heights as reportlab makes it
+    (the same rows, the same compensated sum). A table with spanned cells, or a measure that
+    needs a row not measured yet, is reportlab's own, and its rows are remembered. The pieces
+    of a split table are new tables of this class (reportlab builds them with `self.__class__`)."""
+
+    def _calc_height(self, availHeight, availWidth, H=None, W=None):
+        fixed = self._argH
+        if self._spanCmds or None not in fixed:
+            return super()._calc_height(availHeight, availWidth, H=H, W=W)
+        widths = tuple(W or _calc_pc(self._argW, availWidth))
+        key = (widths, tuple(fixed), id(self._cellvalues), id(self._cellStyles))
+        known = self.__dict__.get("_known_rows")
+        if known is not None and known[0] == key and self._measured(known[1]):
+            return
+        super()._calc_height(availHeight, availWidth, H=H, W=W)
+        rows = known[1] if known is not None and known[0] == key else {}
+        for i, (given, height) in enumerate(zip(fixed, self._rowHeights)):
+            if given is None and height is not None:
+                rows[i] = height
+        self._known_rows = (key, rows)
+
+    def _measured(self, rows: dict) -> bool:
+        """reportlab's Table._calc_height (5.x) for a table without spanned cells, with the rows'
+        heights taken from `rows`; False, and nothing set, if a row is not there. Without spans
+        its long-table shortcut never stops early (it stops only once spanned rows are
+        complete): every row is measured whatever the room, and the room changes nothing."""
+        H = list(self._argH)
+        minimum = self._minRowHeights
+        for i, given in enumerate(H):
+            if given is None:
+                height = rows.get(i)
+                if height is None:
+                    return False
+                H[i] = max(minimum[i], height) if minimum else height
+        hmax = len(H)
+        self._rowHeights = H
+        self._rowpositions = positions = []
+        height = c = 0
+        for i in range(hmax - 1, -1, -1):  # reportlab's compensated sum, from the last row
+            positions.append(height)
+            y = H[i] - c
+            t = height + y
+            c = (t - height) - y
+            height = t
+        positions.append(height)
+        self._height = height
+        positions.reverse()
+        self._hmax = hmax
+        return True
+
+
 def key_value_table(rows: Sequence[tuple[str, object]], label_width: float = 55 * mm) -> Table:
     """Two columns, label and value: the usual body of a certificate or a notice. A long
     value continues on further rows under an empty label, so the table splits across pages."""
@@ -297,7 +360,7 @@ def key_value_table(rows: Sequence[tuple[str, object]], label_width: float = 55 
     for label, value in rows:
         for i, piece in enumerate(_pieces(_shown(value), CONTENT_WIDTH - label_width - 12)):
             data.append([para(label if i == 0 else "", "cell_bold"), para(piece, "cell")])
-    table = Table(data, colWidths=[label_width, CONTENT_WIDTH - label_width])
+    table = _Table(data, colWidths=[label_width, CONTENT_WIDTH - label_width])
     table.setStyle(TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("BACKGROUND", (0, 0), (0, -1), SHADE),
@@ -322,7 +385,7 @@ def grid_table(header: Sequence[str], rows: Sequence[Sequence[object]],
     widths = widths or [CONTENT_WIDTH / len(header)] * len(header)
     data = [[para(h, "cell_bold") for h in header]]
     data += [[para(v, "cell") for v in piece] for row in rows for piece in split_row(row, widths)]
-    table = Table(data, colWidths=widths, repeatRows=1)
+    table = _Table(data, colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("BACKGROUND", (0, 0), (-1, 0), SHADE),
@@ -341,7 +404,7 @@ def signature_block(tr: Translator, signatories: Sequence[tuple[str, str]],
              [para(name, "cell") for _, name in signatories],
              [para(tr("pdf.signature_date"), "small") for _ in signatories]]
     width = CONTENT_WIDTH / max(1, len(signatories))
-    table = Table(cells, colWidths=[width] * len(signatories), rowHeights=[None, None, 22 * mm])
+    table = _Table(cells, colWidths=[width] * len(signatories), rowHeights=[None, None, 22 * mm])
     table.setStyle(TableStyle([
         ("BOX", (0, 0), (-1, -1), 0.6, RULE),
         ("INNERGRID", (0, 0), (-1, -1), 0.4, RULE),

@@ -13,6 +13,27 @@ built once per process: documents of one kind draw the same letters, and subsett
 whole font program each time (a tenth of a certificate); so is its compressed form. At most 256
 subsets are kept (some 20 MB at worst; a certificate's are 20-60 KB each).
 
+Drawing a line of text in the embedded font: reportlab maps each character to its code in the
+document's font subset (`TTFont.splitString`) and escapes the bytes for the page (`escapePDF`),
+both one character at a time in Python. A document's assignments never change once made (a
+character keeps its code in that document), so each document's font state gets a translation
+table of the characters it has already assigned in its first subset, and a line made only of
+those is mapped by `str.translate`; any other line goes through reportlab's own code, which
+assigns the new codes, and the table learns them. The table has at most 256 entries (the first
+subset's codes) and lives in the document's font state, which reportlab drops with the document.
+The escape of bytes goes through a 256-entry translation table (reportlab's own escapes).
+Same codes, same bytes.
+
+A frame is deep-copied each time platypus measures a group of flowables kept together
+(`_listWrapOn`); `copy.deepcopy` walks its two dozen numbers one by one. `Frame.__deepcopy__`
+makes the same copy (a new frame whose attributes are the same numbers and strings, and deep
+copies of anything else).
+
+A long array of numbers (the glyph widths of each font subset, a few hundred numbers per
+document, each formatted by its own calls) is formatted once per process: the bytes of an
+array depend on its numbers (and their types), its layout flag and reportlab's `pdfMultiLine`
+setting, all in the key; at most 256 arrays are kept.
+
 `rl_config.useA85 = 0`: streams are compressed (Flate) without the extra ASCII85 text
 encoding, which made every page and font program a quarter larger and took time to write;
 PDF/A allows either.
@@ -22,6 +43,7 @@ the effect (`--plain` leaves it out).
 """
 
 import zlib
+from copy import deepcopy
 
 from reportlab import rl_config
 from reportlab.lib import rl_accel
@@ -112,6 +134,82 @@ def _compress_font_programs(original, compress):
     return add_subset_objects
 
 
+def _fast_split_string(original):
+    """TTFont.splitString, with a per-document table of what is already assigned (see above)."""
+
+    def split_string(self, text, doc, encoding="utf-8"):
+        state = self.state.get(doc) if isinstance(text, str) and text else None
+        if state is not None:
+            known = state.__dict__.get("_dpo_known")
+            if known is not None and known[0].issuperset(text):
+                return [(0, text.translate(known[1]).encode("latin-1"))]
+        result = original(self, text, doc, encoding)
+        if isinstance(text, str) and text:
+            state = self.state[doc]
+            known = state.__dict__.get("_dpo_known")
+            if known is None:
+                known = state._dpo_known = (set(), {})
+            assignments = state.assignments
+            for char in set(text) - known[0]:
+                code = ord(char)
+                n = assignments.get(32 if code == 0xA0 else code)  # reportlab prints a no-break space as a space
+                if n is not None and n < 256:  # the first subset; a character it lacks is left to reportlab
+                    known[0].add(char)
+                    known[1][code] = chr(n)
+        return result
+    split_string.original = original
+    return split_string
+
+
+def _fast_escape(original, escapes: dict):
+    """rl_accel's escapePDF: bytes (what the canvas escapes) through a 256-entry table."""
+    table = {code: escapes[code] for code in range(256)}
+
+    def escape_pdf(value):
+        if isinstance(value, bytes):
+            return value.decode("latin-1").translate(table)
+        return original(value)
+    escape_pdf.original = original
+    return escape_pdf
+
+
+_ATOMIC = frozenset((int, float, str, bool, type(None), bytes))
+
+
+def _frame_deepcopy(self, memo):
+    """What copy.deepcopy makes of a Frame (reportlab defines no copy hooks for it): a new
+    instance, its attributes deep-copied (numbers, strings and None are their own copies)."""
+    copy = self.__class__.__new__(self.__class__)
+    memo[id(self)] = copy
+    copy.__dict__.update({key: value if type(value) in _ATOMIC else deepcopy(value, memo)
+                          for key, value in self.__dict__.items()})
+    return copy
+
+
+def _memo_number_array(original):
+    table: dict = {}
+
+    def format(self, document, IND=b"\n "):
+        sequence = self.sequence
+        if len(sequence) < 8:
+            return original(self, document, IND)
+        types = tuple(map(type, sequence))
+        if not set(types) <= _NUMBERS:
+            return original(self, document, IND)
+        key = (tuple(sequence), types, self.multiline, IND, rl_config.pdfMultiLine)
+        value = table.get(key)
+        if value is None:
+            if len(table) >= 256:
+                table.clear()
+            value = table[key] = original(self, document, IND)
+        return value
+    format.table = table
+    return format
+
+
+_NUMBERS = frozenset((int, float))
+
+
 def install() -> None:
     """Idempotent; does nothing where the C accelerator is installed."""
     global _installed
@@ -122,6 +220,19 @@ def install() -> None:
     from reportlab.pdfbase.ttfonts import TTFontFace
     TTFontFace.makeSubset = _memo_subset(TTFontFace.makeSubset)
     TTFontFace.addSubsetObjects = _compress_font_programs(TTFontFace.addSubsetObjects, _FontProgramCompress())
+    pdfdoc.PDFArray.format = _memo_number_array(pdfdoc.PDFArray.format)
+    from reportlab.platypus.frames import Frame
+    if "__deepcopy__" not in vars(Frame) and "__reduce_ex__" not in vars(Frame) and "__getstate__" not in vars(Frame):
+        Frame.__deepcopy__ = _frame_deepcopy
+    from reportlab.pdfbase.ttfonts import TTFont as _TTFont
+    _TTFont.splitString = _fast_split_string(_TTFont.splitString)
+    if rl_accel.escapePDF is getattr(rl_accel, "_py_escapePDF", None):
+        import reportlab.pdfbase.pdfdoc
+        import reportlab.pdfgen.canvas
+
+        fast_escape = _fast_escape(rl_accel.escapePDF, rl_accel._ESCAPEDICT)
+        for module in (rl_accel, reportlab.pdfgen.canvas, reportlab.pdfbase.pdfdoc):
+            module.escapePDF = fast_escape
     if rl_accel.fp_str is getattr(rl_accel, "_py_fp_str", None):
         import reportlab.graphics.shapes
         import reportlab.lib.colors
