@@ -18,7 +18,6 @@ import logging
 from types import SimpleNamespace
 
 import pandas as pd
-
 import pytest
 from streamlit.runtime.state.common import user_key_from_element_id
 from streamlit.testing.v1 import AppTest
@@ -35,7 +34,7 @@ ROLES = ("dpo", "juriste", "chef.rh", "auditeur")
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory, sqlite_template):
-    """The whole demo, read by the walks (a walk opens pages, it changes nothing)."""
+    """The whole demo, read by the walks (they open pages and press nothing)."""
     url, org = demo_sqlite(tmp_path_factory, sqlite_template)
     with app_database(url):
         yield org
