@@ -85,7 +85,7 @@ def test_the_dpo_issues_the_report_once_and_the_auditor_reads_it(app_org, plan):
 @pytest.mark.parametrize(("language", "foreign"), [("fr", "ENGLISH"), ("en", "FRENCH")])
 def test_the_page_speaks_one_language(app_org, plan, language, foreign):
     from dashboard import ui
-    from tests.e2e import test_french_everywhere as walk
+    from tests import language_check as walk
 
     at = app_as(app_org, "dpo")
     at.session_state[ui.LANG_KEY] = language

@@ -11,7 +11,7 @@ from dashboard import demo
 from models.dsr import DataSubjectRequest
 from models.evidence import EvidenceDocument
 from models.processing import ProcessingActivity
-from tests.e2e.test_french_everywhere import ENGLISH, catalogue_keys, foreign_words
+from tests.language_check import ENGLISH, catalogue_keys, foreign_words
 from tests.page_support import app_as, page_path
 
 ISO_DAY = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
