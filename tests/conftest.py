@@ -202,6 +202,16 @@ def demo_sqlite(tmp_path_factory, sqlite_template) -> tuple[str, Org]:
     return url, org
 
 
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory, sqlite_template):
+    """SQLite with the whole demo (every seeder), built once per module, the pages (AppTest)
+    pointed at it; tests must not change it."""
+    url, org = demo_sqlite(tmp_path_factory, sqlite_template)
+    with app_database(url):
+        yield org
+    org.engine.dispose()
+
+
 def pytest_make_parametrize_id(config, val, argname):
     """Bytes parameters are named by their argument, not their content: a ZIP built at
     collection carries the second it was made (and its size varies with it), and xdist

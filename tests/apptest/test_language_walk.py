@@ -25,20 +25,13 @@ from streamlit.testing.v1.element_tree import ElementTree
 
 from dashboard import i18n, navigation, ui
 from dashboard.i18n import catalogue
-from tests.conftest import actor_named, app_database, demo_sqlite
+from tests.conftest import actor_named
 from tests.language_check import ENGLISH, FRENCH, _table_text, catalogue_keys, findings, foreign_words, page_text
 from tests.page_support import APP, app_as, page_path, signed_in_token
 
 ROLES = ("dpo", "juriste", "chef.rh", "auditeur")
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory, sqlite_template):
-    """The whole demo, read by the walks (they open pages and press nothing)."""
-    url, org = demo_sqlite(tmp_path_factory, sqlite_template)
-    with app_database(url):
-        yield org
-    org.engine.dispose()
 
 
 def _keyed_tab_bars(at) -> list[tuple[str, list[str]]]:
@@ -111,9 +104,9 @@ def walk(org, username: str, language: str, files: set[str] | None = None) -> li
 
 @pytest.mark.parametrize("language", ["fr", "en"])
 @pytest.mark.parametrize("username", ROLES)
-def test_every_page_of_every_role_speaks_one_language(demo, caplog, username, language):
+def test_every_page_of_every_role_speaks_one_language(demo_db, caplog, username, language):
     with caplog.at_level(logging.WARNING, logger="dashboard.i18n"):
-        problems = walk(demo, username, language)
+        problems = walk(demo_db, username, language)
     problems += [f"{username}/{language}: {r.getMessage()}" for r in caplog.records if r.name == "dashboard.i18n"]
     assert not problems, "\n".join(problems)
 
@@ -158,18 +151,18 @@ INJECTED = [
 
 @pytest.mark.parametrize(("how", "key", "file", "username", "language", "expected"), INJECTED,
                          ids=[f"{how}-{key}" for how, key, *_ in INJECTED])
-def test_the_walk_reports_a_raw_key_or_the_other_language(demo, monkeypatch, how, key, file, username, language,
+def test_the_walk_reports_a_raw_key_or_the_other_language(demo_db, monkeypatch, how, key, file, username, language,
                                                           expected):
-    assert not walk(demo, username, language, {file})  # the page is clean as it is
+    assert not walk(demo_db, username, language, {file})  # the page is clean as it is
     (_drop if how == "drop" else _english_in_french)(monkeypatch, key)
-    problems = walk(demo, username, language, {file})
+    problems = walk(demo_db, username, language, {file})
     assert any(expected in problem for problem in problems), problems
 
 
-def test_the_reader_reads_table_cells_as_the_browser_shows_them(demo):
+def test_the_reader_reads_table_cells_as_the_browser_shows_them(demo_db):
     """A table's headers and cells are read; an empty cell reads "None" (as st.dataframe
     draws it), a column's label replaces its name, a hidden column is not read."""
-    at = app_as(demo, "dpo")
+    at = app_as(demo_db, "dpo")
     at.switch_page(page_path("audit_trail.py")).run()
     text = page_text(at, "fr")
     frame = at.dataframe[0].value

@@ -9,7 +9,7 @@ from dashboard.demo import activities as demo_activities
 from dashboard.dpia import cases, content, decision
 from models.clock import paris_today
 from models.dpia_rules import TEXT_ITEMS
-from tests.conftest import Org, app_database, demo_sqlite
+from tests.conftest import Org
 
 
 @pytest.fixture
@@ -78,10 +78,3 @@ def yesterday() -> date:
     return paris_today() - timedelta(days=1)
 
 
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory, sqlite_template):
-    """SQLite with the whole demo (every seeder), built once per module; tests must not change it."""
-    url, org = demo_sqlite(tmp_path_factory, sqlite_template)
-    with app_database(url):
-        yield org
-    org.engine.dispose()
