@@ -4,9 +4,8 @@ A job is a function `(engine, now) -> object` named "module:function", run every
 `seconds` by the scheduler (APScheduler 3, one process, one run of a job at a time;
 a run that is late is run once, not many times). Jobs must be safe when two workers run
 them at once (claim rows first: see dashboard/mail/outbox.py) and must not import
-streamlit. To add one, append a line to JOBS:
-
-    Job("retention.purge", 24 * 3600, "dashboard.retention:purge_job"),
+streamlit. To add one, append a line to JOBS: a name, an interval in seconds and
+"module:function" (as `own_retention.pseudonymise` below).
 """
 
 import importlib
