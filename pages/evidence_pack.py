@@ -33,9 +33,11 @@ if pack is not None:
                   trail=pack.trail_entries), icon=":material/verified:")
     st.markdown(tr("evidence.pack.fingerprint", sha256=pack.sha256, code=pack.verification_code,
                    size=evidence_ui.size_text(pack.size)))
-    # A callable: the bytes reach Streamlit's media store only when the button is clicked, and
-    # the stored copy is dropped at the next clean-up; the launcher serves /media/ to a live session only.
-    st.download_button(tr("evidence.documents.save", filename=pack.filename), data=lambda: pack.content,
+    # A callable: the ZIP is read from the registry only when the button is clicked (the session
+    # keeps the pack's facts, not its bytes), and Streamlit's media store drops its copy at the next
+    # clean-up; the launcher serves /media/ to a live session only.
+    st.download_button(tr("evidence.documents.save", filename=pack.filename),
+                       data=lambda: ui.call(audit_pack.pack_content, pack.document_id, actor=actor).value or b"",
                        file_name=pack.filename, mime="application/zip", key="pack_save", on_click="ignore",
                        type="primary", icon=":material/save:")
 
