@@ -23,6 +23,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import chain as chained
 
 from pydantic import BaseModel, Field, model_validator
 from pydantic_core import PydanticCustomError
@@ -172,8 +173,9 @@ def build_audit_pack(session: Session, actor: Actor, request: dict) -> PackResul
     counted: dict[str, int] = {"document": 0, "register": 0}
 
     def files(scope: PackScope) -> Iterator[PackFile]:
-        for file in (*_documents(session, conditions, tr), PackFile(TRAIL_FILE, trail, "trail"),
-                     PackFile(CHECKPOINTS_FILE, checkpoints, "anchor"), *_registers(session, actor, scope)):
+        # chained, not unpacked into a tuple: the documents are read one at a time as the ZIP is written
+        for file in chained(_documents(session, conditions, tr), (PackFile(TRAIL_FILE, trail, "trail"),
+                          PackFile(CHECKPOINTS_FILE, checkpoints, "anchor")), _registers(session, actor, scope)):
             counted[file.source] = counted.get(file.source, 0) + 1
             yield file
 
