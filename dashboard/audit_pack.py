@@ -19,9 +19,11 @@ them as files of this pack.
 """
 
 import importlib
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import chain as chained
 
 from pydantic import BaseModel, Field, model_validator
 from pydantic_core import PydanticCustomError
@@ -33,11 +35,10 @@ from dashboard.actor import Actor
 from dashboard.errors import RuleViolation
 from dashboard.evidence_room import stated_reason
 from dashboard.i18n import Translator
-from dashboard.permissions import require, require_entity
+from dashboard.permissions import deny, require, require_entity
 from dashboard.sql_filters import paris_day_range
 from dashboard.validation import problem, validate
-from exports.audit_pack import (DOCUMENTS_DIR, REGISTERS_DIR, TRAIL_FILE, PackFile, PackInfo, build_pack, pack_listing,
-                                safe_name)
+from exports.audit_pack import DOCUMENTS_DIR, REGISTERS_DIR, TRAIL_FILE, Listed, PackFile, PackInfo, safe_name, write_pack
 from exports.stamp import DocumentStamp
 from models.evidence import EvidenceDocument, EvidencePackFile
 from models.org import Entity
@@ -54,6 +55,7 @@ CONTRIBUTORS: list[str] = [
 CHECKPOINTS_FILE = "journal-audit-points-de-controle.log"  # the chain's signed checkpoints (audit_anchor)
 MAX_DOCUMENTS_BYTES = 200 * 1024 * 1024  # the period's documents; beyond, narrow the period
 MAX_PERIOD_DAYS = 3 * 366
+IN_MEMORY_BYTES = 8 * 1024 * 1024  # a pack up to this size is built in memory, a larger one in a temporary file
 
 
 @dataclass(frozen=True)
@@ -91,8 +93,7 @@ class PackResult:
     verification_code: str
     filename: str
     sha256: str
-    size: int
-    content: bytes
+    size: int  # the ZIP itself stays in the registry: pack_content() reads it back for the download
     documents: int
     registers: int
     trail_entries: int
@@ -175,12 +176,15 @@ def build_audit_pack(session: Session, actor: Actor, request: dict) -> PackResul
     counted: dict[str, int] = {"document": 0, "register": 0}
 
     def files(scope: PackScope) -> Iterator[PackFile]:
-        for file in (*_documents(session, conditions, tr), PackFile(TRAIL_FILE, trail, "trail"),
-                     PackFile(CHECKPOINTS_FILE, checkpoints, "anchor"), *_registers(session, actor, scope)):
+        # chained, not unpacked into a tuple: the documents are read one at a time as the ZIP is written
+        for file in chained(_documents(session, conditions, tr), (PackFile(TRAIL_FILE, trail, "trail"),
+                          PackFile(CHECKPOINTS_FILE, checkpoints, "anchor")), _registers(session, actor, scope)):
             counted[file.source] = counted.get(file.source, 0) + 1
             yield file
 
-    def build(stamp: DocumentStamp) -> bytes:
+    listing: list[Listed] = []
+
+    def build(stamp: DocumentStamp) -> evidence.FileContent:
         scope = PackScope(data.date_from, data.date_to, data.entity_id, tr.language, stamp)
         info = PackInfo(stamp=stamp, zip_name=zip_name, title=title,
                         header=organisation.issuer_name(session, data.entity_id),
@@ -189,22 +193,39 @@ def build_audit_pack(session: Session, actor: Actor, request: dict) -> PackResul
                         signatories=((tr("evidence.pack.sign.dpo"), entity.dpo_name if entity else ""),
                                      (tr("evidence.pack.sign.recipient"),
                                       actor.full_name if actor.is_read_only else "")))
-        return build_pack(files(scope), info, tr)
+        listing.extend(write_pack(files(scope), info, tr, target))
+        return evidence.FileContent.of(target)
 
-    document = evidence.issue_document(
-        session, actor, kind=evidence.PACK_KIND, title=title[:300], filename=zip_name, media_type="application/zip",
-        build=build, language=tr.language, entity_id=data.entity_id, reason=reason, handover=True)
-    record_pack_files(session, document)
+    # The ZIP goes to a temporary file, then into the registry a chunk at a time: the process
+    # holds one of the pack's files at a time (and the trail's export), never the pack.
+    with tempfile.SpooledTemporaryFile(max_size=IN_MEMORY_BYTES) as target:
+        document = evidence.issue_document(
+            session, actor, kind=evidence.PACK_KIND, title=title[:300], filename=zip_name,
+            media_type="application/zip", build=build, language=tr.language, entity_id=data.entity_id,
+            reason=reason, handover=True)
+    record_pack_files(session, document, listing)
     return PackResult(document.id, document.number, document.verification_code, document.filename, document.sha256,
-                      document.size, document.content, counted["document"], counted["register"], trail_entries)
+                      document.size, counted["document"], counted["register"], trail_entries)
 
 
-def record_pack_files(session: Session, pack: EvidenceDocument) -> None:
+def record_pack_files(session: Session, pack: EvidenceDocument, listing: list[Listed]) -> None:
     """Register the SHA-256 of every file of the pack, the manifests included, so that the
     verification page recognises each of them as part of this pack."""
-    for name, digest, size in pack_listing(pack.content):
-        session.add(EvidencePackFile(pack_id=pack.id, name=name[:300], sha256=digest, size=size))
+    for file in listing:
+        session.add(EvidencePackFile(pack_id=pack.id, name=file.name[:300], sha256=file.sha256, size=file.size))
     session.flush()
+
+
+def pack_content(session: Session, actor: Actor, document_id: int) -> bytes:
+    """The ZIP of a pack this actor has just built, for the save button of the page that built
+    it (the issue is its audit entry; any other copy is a logged download of the evidence room).
+    Read from the registry by chunks: one copy in memory, the one handed to the browser."""
+    require(session, actor, Capability.READ_EVIDENCE, action="evidence.audit_pack")
+    require(session, actor, Capability.READ_AUDIT_TRAIL, action="evidence.audit_pack")
+    pack = evidence.get_visible(session, actor, document_id, action="evidence.audit_pack")
+    if pack.kind != evidence.PACK_KIND or pack.issued_by_id != actor.user_id:
+        deny(session, actor, action="evidence.audit_pack", object_type="evidence_document", object_id=document_id)
+    return evidence.stored_content(session, document_id)
 
 
 def default_period(today: date) -> tuple[date, date]:

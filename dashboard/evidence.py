@@ -32,11 +32,12 @@ which rule the content was destroyed.
 
 import hashlib
 import importlib
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterator
+from io import BytesIO
+from typing import Any, BinaryIO
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, false, or_, true
+from sqlalchemy import and_, false, func, or_, text, true
 from sqlalchemy.orm import defer
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.elements import ColumnElement
@@ -66,6 +67,31 @@ SEALED_CASE_TYPES = frozenset({"dsr", "breach"})  # their documents name the peo
 PACK_KIND = "evidence.audit_pack"  # audit packs hold the audit trail: READ_AUDIT_TRAIL only
 
 VisibilityHook = Callable[[Actor, ColumnElement], ColumnElement[bool]]
+CHUNK = 1 << 20  # a large document is stored and read back a MiB at a time
+
+
+@dataclass(frozen=True)
+class FileContent:
+    """A document built into a file rather than in memory (an audit pack, up to its size
+    limit): `issue_document` stores it a chunk at a time, never holding it whole."""
+    file: BinaryIO
+    size: int
+    sha256: str
+
+    @classmethod
+    def of(cls, file: BinaryIO) -> "FileContent":
+        """The file as written (read again from its start to hash it)."""
+        file.seek(0)
+        digest, size = hashlib.sha256(), 0
+        while chunk := file.read(CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+        return cls(file, size, digest.hexdigest())
+
+    def chunks(self) -> Iterator[bytes]:
+        self.file.seek(0)
+        while chunk := self.file.read(CHUNK):
+            yield chunk
 
 
 def sha256_hex(data: bytes) -> str:
@@ -165,8 +191,13 @@ def issue_document(
         language=language,
     )
     content = build(stamp)
-    stored, envelope_sha256 = content, None
-    if case_type in SEALED_CASE_TYPES and case_id is not None:
+    streamed = isinstance(content, FileContent)
+    stored, envelope_sha256, large_object = content, None, None
+    if streamed:
+        if case_type in SEALED_CASE_TYPES and case_id is not None:
+            raise ValueError("a document stored encrypted is built in memory")
+        stored, large_object = _placeholder(session, content)
+    elif case_type in SEALED_CASE_TYPES and case_id is not None:
         stored = case_keys.seal(session, case_type, case_id, purpose(stamp.number), content)
         envelope_sha256 = sha256_hex(stored)
     document = EvidenceDocument(
@@ -181,8 +212,8 @@ def issue_document(
         filename=filename,
         media_type=media_type,
         language=language,
-        size=len(content),
-        sha256=sha256_hex(content),
+        size=content.size if streamed else len(content),
+        sha256=content.sha256 if streamed else sha256_hex(content),
         envelope_sha256=envelope_sha256,
         content=stored,
         issued_at=issued_at,
@@ -192,6 +223,8 @@ def issue_document(
     )
     session.add(document)
     session.flush()
+    if streamed:
+        _write_streamed(session, document, content, large_object)
     audit.record(
         session,
         actor,
@@ -207,6 +240,69 @@ def issue_document(
     if envelope_sha256 is not None:  # the caller hands the document as issued to its user, never written back
         set_committed_value(document, "content", content)
     return document
+
+
+def _is_sqlite(session: Session) -> bool:
+    return session.get_bind().dialect.name == "sqlite"
+
+
+def _placeholder(session: Session, content: FileContent) -> tuple[ColumnElement, int | None]:
+    """What the INSERT puts in `content` before the bytes are written a chunk at a time (the
+    row is immutable once written, so the bytes cannot be appended to it by UPDATEs): on
+    SQLite a blob of zeros of the right size, filled through SQLite's incremental blob I/O;
+    on PostgreSQL the value of a large object filled beforehand by chunks (then unlinked).
+    Either way the document is never in this process's memory whole."""
+    if _is_sqlite(session):
+        return func.zeroblob(content.size), None
+    connection = session.connection()
+    oid = connection.execute(text("SELECT lo_create(0)")).scalar_one()
+    for offset, chunk in zip(range(0, content.size, CHUNK), content.chunks()):
+        connection.execute(text("SELECT lo_put(:oid, :offset, :chunk)"),
+                           {"oid": oid, "offset": offset, "chunk": chunk})
+    return func.lo_get(oid), oid
+
+
+def _sqlite_blob(session: Session, document_id: int, *, readonly: bool):
+    raw = session.connection().connection.driver_connection
+    return raw.blobopen(EvidenceDocument.__tablename__, "content", document_id, readonly=readonly)
+
+
+def _write_streamed(session: Session, document: EvidenceDocument, content: FileContent,
+                    large_object: int | None) -> None:
+    if large_object is None:
+        with _sqlite_blob(session, document.id, readonly=False) as blob:
+            for chunk in content.chunks():
+                blob.write(chunk)
+    else:
+        session.connection().execute(text("SELECT lo_unlink(:oid)"), {"oid": large_object})
+    stored = session.exec(select(func.length(EvidenceDocument.content))
+                          .where(EvidenceDocument.id == document.id)).one()
+    if stored != content.size:
+        raise RuntimeError(f"{document.number}: {stored} bytes stored, {content.size} built")
+
+
+def content_chunks(session: Session, document_id: int) -> Iterator[bytes]:
+    """The stored bytes of a document, a chunk at a time (what `content` holds: the envelope
+    of a document stored encrypted)."""
+    if _is_sqlite(session):
+        with _sqlite_blob(session, document_id, readonly=True) as blob:
+            while chunk := blob.read(CHUNK):
+                yield chunk
+        return
+    size = session.exec(select(func.length(EvidenceDocument.content))
+                        .where(EvidenceDocument.id == document_id)).one()
+    for offset in range(0, size, CHUNK):  # slices of a value stored uncompressed are read without the rest
+        yield bytes(session.exec(select(func.substring(EvidenceDocument.content, offset + 1, CHUNK))
+                                 .where(EvidenceDocument.id == document_id)).one())
+
+
+def stored_content(session: Session, document_id: int) -> bytes:
+    """The stored bytes of a (large) document read by chunks: the one copy returned, without
+    the driver's intermediate copies of a single large value."""
+    buffer = BytesIO()
+    for chunk in content_chunks(session, document_id):
+        buffer.write(chunk)
+    return buffer.getvalue()
 
 
 def purpose(number: str) -> str:

@@ -34,7 +34,6 @@ from dashboard import audit, evidence
 from dashboard.actor import Actor
 from dashboard.evidence_room import MAX_UPLOAD_BYTES, PDF_MAGIC
 from dashboard.validation import problem
-from exports.audit_pack import pack_hashes
 from models.evidence import EvidenceDocument, EvidencePackFile, normalise_code
 from models.org import Entity
 
@@ -163,8 +162,11 @@ def _in_pack(session: Session, actor: Actor, digest: str, via: str, size: int = 
 
 
 def _pack_file(session: Session, pack: EvidenceDocument, digest: str) -> str:
-    content = session.exec(select(EvidenceDocument.content).where(EvidenceDocument.id == pack.id)).one()
-    return pack_hashes(content).get(digest, "")
+    """The file of this pack with that SHA-256, from the files recorded when it was built
+    (the pack itself, up to the size limit, is not read)."""
+    return session.exec(select(EvidencePackFile.name).where(EvidencePackFile.pack_id == pack.id,
+                                                            EvidencePackFile.sha256 == digest)
+                        .order_by(EvidencePackFile.id)).first() or ""
 
 
 def _check_pdf(session: Session, actor: Actor, content: bytes, digest: str) -> Verification:

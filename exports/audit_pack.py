@@ -7,8 +7,9 @@ every other file with its SHA-256: manifest.csv for a spreadsheet, SHA256SUMS.tx
 for `sha256sum -c`. The ZIP's own SHA-256 cannot be inside it: the evidence
 registry records it under the pack's number.
 
-Files are written as they come (only their names and hashes are kept), so a pack
-of many documents never holds them all in memory twice.
+Files are written as they come (only their names and hashes are kept) into a file the
+caller gives (a temporary file), so a pack holds in memory one of its files at a time,
+never the whole ZIP.
 """
 
 import hashlib
@@ -18,7 +19,7 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from io import BytesIO
+from typing import BinaryIO
 
 from reportlab.lib.units import mm
 
@@ -61,6 +62,14 @@ class PackInfo:
     chain: str  # the audit chain's verification, as a sentence
     trail_entries: int
     signatories: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One file of a written pack: its path inside the ZIP, SHA-256 and size."""
+    name: str
+    sha256: str
+    size: int
 
 
 @dataclass(frozen=True)
@@ -155,49 +164,34 @@ def _checksums(listed: list[_Listed]) -> bytes:
     return "".join(f"{item.sha256}  {item.name}\n" for item in listed).encode("utf-8")
 
 
-def build_pack(files: Iterable[PackFile], info: PackInfo, tr: Translator) -> bytes:
-    buffer = BytesIO()
+def write_pack(files: Iterable[PackFile], info: PackInfo, tr: Translator, target: BinaryIO) -> list[Listed]:
+    """Write the pack's ZIP into `target` (a temporary file: a pack at the size limit is never
+    held in memory) and return what it holds, in the ZIP's order: (name, SHA-256, size) of every
+    file, the manifests included (they cannot list their own hash: the registry records it, see
+    EvidencePackFile). Each file is hashed as it is written, so the ZIP is never read back."""
     listed: list[_Listed] = []
+    everything: list[Listed] = []
     used = {MANIFEST, CHECKSUMS, README, SLIP}
     when = info.stamp.issued_at
 
+    def put(archive: zipfile.ZipFile, name: str, content: bytes) -> str:
+        _write(archive, name, content, when)
+        digest = hashlib.sha256(content).hexdigest()
+        everything.append(Listed(name, digest, len(content)))
+        return digest
+
     def add(archive: zipfile.ZipFile, file: PackFile) -> None:
         name = _unique(file.name, used) if file.source not in ("slip", "readme") else file.name
-        _write(archive, name, file.content, when)
-        listed.append(_Listed(name, hashlib.sha256(file.content).hexdigest(), len(file.content), file.source,
-                              file.number, file.title, file.issued_at, file.issued_by))
+        digest = put(archive, name, file.content)
+        listed.append(_Listed(name, digest, len(file.content), file.source, file.number, file.title, file.issued_at,
+                              file.issued_by))
 
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
         for file in files:
             add(archive, file)
         add(archive, PackFile(SLIP, _slip(listed, info, tr), "slip", info.stamp.number,
                               tr("evidence.pack.slip.title"), when, info.stamp.issued_by))
         add(archive, PackFile(README, _readme(listed, info, tr), "readme"))
-        _write(archive, MANIFEST, _manifest(listed, tr), when)
-        _write(archive, CHECKSUMS, _checksums(listed), when)
-    return buffer.getvalue()
-
-
-def pack_listing(content: bytes) -> list[tuple[str, str, int]]:
-    """[(name, sha256, size)] of every file of a pack as built, the manifests included
-    (they cannot list their own hash: the registry records it, see EvidencePackFile)."""
-    listing = []
-    with zipfile.ZipFile(BytesIO(content)) as archive:
-        for info in archive.infolist():
-            digest, size = hashlib.sha256(), 0
-            with archive.open(info) as member:
-                while chunk := member.read(1 << 20):
-                    digest.update(chunk)
-                    size += len(chunk)
-            listing.append((info.filename, digest.hexdigest(), size))
-    return listing
-
-
-def pack_hashes(content: bytes) -> dict[str, str]:
-    """{sha256: file name} of a pack's files, read from its SHA256SUMS.txt ({} if it has none)."""
-    try:
-        with zipfile.ZipFile(BytesIO(content)) as archive:
-            lines = archive.read(CHECKSUMS).decode("utf-8").splitlines()
-    except (zipfile.BadZipFile, KeyError, UnicodeDecodeError):
-        return {}
-    return dict(line.split("  ", 1) for line in lines if "  " in line)
+        put(archive, MANIFEST, _manifest(listed, tr))
+        put(archive, CHECKSUMS, _checksums(listed))
+    return everything

@@ -28,15 +28,26 @@ with st.form("audit_pack"):
         if built.ok:
             st.session_state[PACK_KEY] = built.value
 
+
+def _zip(document_id: int) -> bytes:
+    """Run by Streamlit outside the page's run, when the button is clicked: a failure is logged
+    and the browser told the file could not be made (never an empty ZIP)."""
+    read = ui.call(audit_pack.pack_content, document_id, actor=actor, quiet=True)
+    if not read.ok:
+        raise RuntimeError(f"audit pack {document_id} could not be read back")
+    return read.value
+
+
 pack = st.session_state.get(PACK_KEY)
 if pack is not None:
     st.success(tr("evidence.pack.built_ok", number=pack.number, documents=pack.documents, registers=pack.registers,
                   trail=pack.trail_entries), icon=":material/verified:")
     st.markdown(tr("evidence.pack.fingerprint", sha256=pack.sha256, code=pack.verification_code,
                    size=evidence_ui.size_text(pack.size)))
-    # A callable: the bytes reach Streamlit's media store only when the button is clicked, and
-    # the stored copy is dropped at the next clean-up; the launcher serves /media/ to a live session only.
-    st.download_button(tr("evidence.documents.save", filename=pack.filename), data=lambda: pack.content,
+    # A callable: the ZIP is read from the registry only when the button is clicked (the session
+    # keeps the pack's facts, not its bytes), and Streamlit's media store drops its copy at the next
+    # clean-up; the launcher serves /media/ to a live session only.
+    st.download_button(tr("evidence.documents.save", filename=pack.filename), data=lambda: _zip(pack.document_id),
                        file_name=pack.filename, mime="application/zip", key="pack_save", on_click="ignore",
                        type="primary", icon=":material/save:")
 

@@ -237,6 +237,7 @@ def issued(tmp_path_factory, sqlite_template):
             pack = audit_pack.build_audit_pack(session, org.auditor, {
                 "date_from": paris_today() - timedelta(days=30), "date_to": paris_today(),
                 "entity_id": org.entities["MEDICIS"].id, "reason": _long(PACK_REASON, "packfinx")})
+            zipped = audit_pack.pack_content(session, org.auditor, pack.document_id)
         # DPO Desk's own retention job (French only), on a request closed beyond its period.
         with org.work() as session:
             session.execute(DataSubjectRequest.__table__.update().where(DataSubjectRequest.id == expired.id)
@@ -247,7 +248,7 @@ def issued(tmp_path_factory, sqlite_template):
             documents["own_retention.certificate", "fr", "references"] = readable(session, session.exec(
                 select(EvidenceDocument).where(EvidenceDocument.number == report.certificate_number)).one())
     org.engine.dispose()
-    slip = zipfile.ZipFile(BytesIO(pack.content)).read(SLIP)
+    slip = zipfile.ZipFile(BytesIO(zipped)).read(SLIP)
     return markers, documents, built, slip
 
 

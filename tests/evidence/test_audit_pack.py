@@ -5,7 +5,9 @@ import csv
 import hashlib
 import io
 import json
+import os
 import zipfile
+from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
@@ -22,7 +24,7 @@ from dashboard.validation import InvalidInput
 from exports.pdf.base import build_pdf, para
 from models.audit import AuditEntry, checkpoint_mac
 from models.clock import paris_today
-from models.evidence import EvidenceDocument
+from models.evidence import EvidenceDocument, EvidencePackFile
 from tests.evidence.conftest import issue
 
 REASON = "Contrôle CNIL du 12 mars"
@@ -47,9 +49,22 @@ def _request(org, entity="MEDICIS", days_back=0, **overrides):
             "entity_id": org.entities[entity].id if entity else None, "reason": REASON, **overrides}
 
 
+@dataclass(frozen=True)
+class Built:
+    """What build_audit_pack returned, and the ZIP the page's save button hands over."""
+    result: audit_pack.PackResult
+    content: bytes
+
+    def __getattr__(self, name):
+        return getattr(self.result, name)
+
+
 def _build(org, actor=None, **kwargs):
+    actor = actor or org.auditor
     with org.work() as session:
-        return audit_pack.build_audit_pack(session, actor or org.auditor, _request(org, **kwargs))
+        result = audit_pack.build_audit_pack(session, actor, _request(org, **kwargs))
+    with org.work() as session:
+        return Built(result, audit_pack.pack_content(session, actor, result.document_id))
 
 
 def _manifest(archive: zipfile.ZipFile) -> list[dict[str, str]]:
@@ -111,6 +126,7 @@ def test_the_pack_is_in_the_registry_with_its_own_hash(org, contributors):
         entry = session.exec(select(AuditEntry).where(AuditEntry.action == "evidence.issue",
                                                       AuditEntry.object_id == pack.document_id)).one()
     assert recorded.sha256 == hashlib.sha256(pack.content).hexdigest() == pack.sha256
+    assert bytes(recorded.content) == pack.content and recorded.size == pack.size == len(pack.content)
     assert (recorded.kind, recorded.entity_id, recorded.issued_by_name, recorded.media_type) == (
         evidence.PACK_KIND, org.entities["MEDICIS"].id, "Marc Lemoine", "application/zip")
     assert (entry.actor_name, entry.reason) == ("auditeur", REASON)
@@ -221,3 +237,38 @@ def test_a_pack_file_stays_withheld_from_who_may_not_see_the_pack(org, contribut
         result = verify_file(session, org.legal, "journal-audit.csv", trail)
     assert (result.outcome, result.withheld, result.document, result.pack_file) == (
         Outcome.IN_PACK, True, None, "")
+
+
+@pytest.mark.parametrize("in_memory", [True, False])
+def test_a_pack_written_through_a_temporary_file_is_stored_and_read_back_whole(org, contributors, monkeypatch,
+                                                                                in_memory):
+    """A large pack goes to a temporary file and into the registry (then back) by chunks: with
+    chunks of 4 KiB, documents of 20 KiB (incompressible) each cross several of them."""
+    monkeypatch.setattr(evidence, "CHUNK", 4096)
+    monkeypatch.setattr(audit_pack, "IN_MEMORY_BYTES", 10**9 if in_memory else 0)
+    documents = [issue(org, case_id=n, build=lambda stamp: os.urandom(20_000)) for n in range(1, 4)]
+    pack = _build(org)
+    archive = zipfile.ZipFile(io.BytesIO(pack.content))
+    assert archive.testzip() is None
+    for document in documents:
+        assert archive.read(f"documents/{document.number}_certificat.pdf") == document.content
+    with org.session() as session:
+        recorded = session.get(EvidenceDocument, pack.document_id)
+        files = session.exec(select(EvidencePackFile).where(EvidencePackFile.pack_id == pack.document_id)
+                             .order_by(EvidencePackFile.id)).all()
+        assert evidence.verify_documents(session).intact
+    assert bytes(recorded.content) == pack.content and len(pack.content) == pack.size > 3 * 20_000
+    assert hashlib.sha256(pack.content).hexdigest() == pack.sha256 == recorded.sha256
+    assert [(f.name, f.sha256, f.size) for f in files] == [
+        (info.filename, hashlib.sha256(archive.read(info)).hexdigest(), info.file_size) for info in archive.infolist()]
+
+
+def test_only_who_built_the_pack_gets_it_from_the_save_button(org, contributors):
+    issue(org)
+    pack = _build(org)
+    with org.work() as session:
+        plain = evidence.issue_document(session, org.dpo, kind="test.note", title="Note", filename="note.txt",
+                                        media_type="text/plain", build=lambda stamp: b"note").id
+    for actor, document_id in ((org.dpo, pack.document_id), (org.legal, pack.document_id), (org.dpo, plain)):
+        with pytest.raises(NotAllowed), org.work() as session:
+            audit_pack.pack_content(session, actor, document_id)
