@@ -4,9 +4,13 @@ late red, due within a week orange, on track blue.
 
 Figures are written as plain specifications and built in one validated step: plotly's
 incremental `update_layout` / `add_vline` calls cost ten times more, and the page draws
-its chart on every rerun (see benchmarks/overview.py)."""
+its chart on every rerun (see benchmarks/overview.py). A built figure is kept, keyed on
+everything it shows (language, data, day), so that a rerun on the same data builds none
+(issue 19): plotly's validation of a figure was the largest part of drawing a chart."""
 
-from collections.abc import Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 
 import plotly.graph_objects as go
@@ -18,6 +22,27 @@ ANSWERED = "#2d5b9a"
 RECEIVED = "#9fb8d9"
 RATE = "#2e7d32"
 GRID = "#eee"
+
+
+KEPT = 64  # figures kept, least recently used dropped
+_kept: OrderedDict = OrderedDict()
+_lock = threading.Lock()
+
+
+def _kept_figure(key: tuple, build: Callable[[], go.Figure]) -> go.Figure:
+    """The figure for `key` (hashable: everything the figure shows), built once. Kept figures
+    are only read (st.plotly_chart copies them), never changed."""
+    with _lock:
+        figure = _kept.get(key)
+        if figure is not None:
+            _kept.move_to_end(key)
+            return figure
+    figure = build()
+    with _lock:
+        _kept[key] = figure
+        while len(_kept) > KEPT:
+            _kept.popitem(last=False)
+    return figure
 
 
 def _figure(title: str, height: int, data: list[dict], **layout) -> go.Figure:
@@ -34,7 +59,13 @@ def _vertical_line(x, colour: str = "#222", dash: str = "solid") -> dict:
 
 def timeline_figure(tr, items: Sequence, today: date, group_of, horizon: date) -> go.Figure:
     """Open cases as bars from their start to their deadline, grouped (case type or
-    department: `group_of(item) -> str`), today marked. `items`: DeadlineItem."""
+    department: `group_of(item) -> str`), today marked. `items`: DeadlineItem (hashable)."""
+    items = tuple(items)
+    key = ("timeline", tr.language, items, tuple(group_of(i) for i in items), today, horizon)
+    return _kept_figure(key, lambda: _timeline_figure(tr, items, today, group_of, horizon))
+
+
+def _timeline_figure(tr, items: Sequence, today: date, group_of, horizon: date) -> go.Figure:
     user_group = group_of
     group_of = lambda item: chart_text(user_group(item))  # noqa: E731 - department names are user text
     ordered = sorted(items, key=lambda i: (group_of(i), i.due, i.reference))
@@ -91,6 +122,11 @@ def date_ticks(tr, left: date, right: date) -> list[tuple[date, str]]:
 
 def monthly_figure(tr, months: Sequence) -> go.Figure:
     """Requests received and answered per month, and the share answered in time. `months`: MonthRow."""
+    months = tuple(months)
+    return _kept_figure(("monthly_figure", tr.language, months), lambda: _monthly_figure(tr, months))
+
+
+def _monthly_figure(tr, months: Sequence) -> go.Figure:
     labels = [month_label(tr, m.month) for m in months]
     rates = [None if m.on_time_rate is None else round(100 * m.on_time_rate, 1) for m in months]
     return _figure(
@@ -111,6 +147,11 @@ def monthly_figure(tr, months: Sequence) -> go.Figure:
 
 def department_figure(tr, loads: Sequence) -> go.Figure:
     """Open requests per department, split into late, due within a week and the rest. `loads`: DepartmentLoad."""
+    loads = tuple(loads)
+    return _kept_figure(("department_figure", tr.language, loads), lambda: _department_figure(tr, loads))
+
+
+def _department_figure(tr, loads: Sequence) -> go.Figure:
     names = [chart_text(d.name) if d.department_id is not None else tr("overview.unrouted") for d in loads]
     parts = (("late", [d.late for d in loads]), ("soon", [d.soon for d in loads]),
              ("on_track", [d.open - d.late - d.soon for d in loads]))
@@ -124,6 +165,11 @@ def department_figure(tr, loads: Sequence) -> go.Figure:
 
 def ages_figure(tr, ages: Sequence[tuple[str, int]]) -> go.Figure:
     """Open requests by days since receipt; past 30 days a request is past its usual month."""
+    ages = tuple(ages)
+    return _kept_figure(("ages_figure", tr.language, ages), lambda: _ages_figure(tr, ages))
+
+
+def _ages_figure(tr, ages: Sequence[tuple[str, int]]) -> go.Figure:
     colours = [URGENCY_COLOURS["on_track"] if label in ("0_7", "8_14", "15_30") else URGENCY_COLOURS["late"]
                for label, _ in ages]
     return _figure(
