@@ -19,7 +19,7 @@ from sqlmodel import Session
 from dashboard.actor import Actor
 from dashboard.breach.records import visible as breach_visible
 from dashboard.dsr.common import visible as dsr_visible
-from dashboard.overview.scope import OverviewFilter, day_start  # noqa: F401 - day_start: the overview's users import it here
+from dashboard.overview.scope import OverviewFilter, day_start  # noqa: F401 - day_start: imported from here
 from dashboard.permissions import department_filter
 from dashboard.processor.scope import visible_in_sql as processor_visible
 from models.breach import AuthorityNotification, Breach, BreachDepartment, BreachStep, StepKind

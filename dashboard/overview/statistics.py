@@ -169,8 +169,9 @@ def compliance(session: Session, actor: Actor, flt: OverviewFilter, months: list
             .where(*breaches, b.notified_at >= since),
             select(func.count()).select_from(r).where(*request_scope(actor, flt), r.is_open == true(),
                                                       r.suspended_since.is_(None), r.due_on < today),
-            select(func.count()).select_from(b).where(*breaches, b.authority_notification == AuthorityNotification.PENDING,
-                                                      b.notification_deadline < flt.param("now")),
+            select(func.count()).select_from(b).where(
+                *breaches, b.authority_notification == AuthorityNotification.PENDING,
+                b.notification_deadline < flt.param("now")),
             select(func.count(), _count_if(ProcessorContract.missing_clauses == 0))
             .select_from(ProcessorContract).join(Processor, Processor.id == ProcessorContract.processor_id)
             .where(*processor_scope(session, actor, flt), ProcessorContract.status == "active"),
