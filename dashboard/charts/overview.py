@@ -8,13 +8,12 @@ its chart on every rerun (see benchmarks/overview.py). A built figure is kept, k
 everything it shows (language, data, day), so that a rerun on the same data builds none
 (issue 19): plotly's validation of a figure was the largest part of drawing a chart."""
 
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
 import plotly.graph_objects as go
 
+from dashboard.kept import Kept
 from dashboard.markdown import chart_text
 
 URGENCY_COLOURS = {"late": "#c62828", "clock": "#d84315", "soon": "#ef8f00", "on_track": "#2d5b9a"}
@@ -24,25 +23,7 @@ RATE = "#2e7d32"
 GRID = "#eee"
 
 
-KEPT = 64  # figures kept, least recently used dropped
-_kept: OrderedDict = OrderedDict()
-_lock = threading.Lock()
-
-
-def _kept_figure(key: tuple, build: Callable[[], go.Figure]) -> go.Figure:
-    """The figure for `key` (hashable: everything the figure shows), built once. Kept figures
-    are only read (st.plotly_chart copies them), never changed."""
-    with _lock:
-        figure = _kept.get(key)
-        if figure is not None:
-            _kept.move_to_end(key)
-            return figure
-    figure = build()
-    with _lock:
-        _kept[key] = figure
-        while len(_kept) > KEPT:
-            _kept.popitem(last=False)
-    return figure
+_FIGURES: Kept[go.Figure] = Kept(64)  # only read once built (st.plotly_chart copies them), never changed
 
 
 def _figure(title: str, height: int, data: list[dict], **layout) -> go.Figure:
@@ -62,7 +43,7 @@ def timeline_figure(tr, items: Sequence, today: date, group_of, horizon: date) -
     department: `group_of(item) -> str`), today marked. `items`: DeadlineItem (hashable)."""
     items = tuple(items)
     key = ("timeline", tr.language, items, tuple(group_of(i) for i in items), today, horizon)
-    return _kept_figure(key, lambda: _timeline_figure(tr, items, today, group_of, horizon))
+    return _FIGURES.get(key, lambda: _timeline_figure(tr, items, today, group_of, horizon))
 
 
 def _timeline_figure(tr, items: Sequence, today: date, group_of, horizon: date) -> go.Figure:
@@ -123,7 +104,7 @@ def date_ticks(tr, left: date, right: date) -> list[tuple[date, str]]:
 def monthly_figure(tr, months: Sequence) -> go.Figure:
     """Requests received and answered per month, and the share answered in time. `months`: MonthRow."""
     months = tuple(months)
-    return _kept_figure(("monthly_figure", tr.language, months), lambda: _monthly_figure(tr, months))
+    return _FIGURES.get(("monthly_figure", tr.language, months), lambda: _monthly_figure(tr, months))
 
 
 def _monthly_figure(tr, months: Sequence) -> go.Figure:
@@ -148,7 +129,7 @@ def _monthly_figure(tr, months: Sequence) -> go.Figure:
 def department_figure(tr, loads: Sequence) -> go.Figure:
     """Open requests per department, split into late, due within a week and the rest. `loads`: DepartmentLoad."""
     loads = tuple(loads)
-    return _kept_figure(("department_figure", tr.language, loads), lambda: _department_figure(tr, loads))
+    return _FIGURES.get(("department_figure", tr.language, loads), lambda: _department_figure(tr, loads))
 
 
 def _department_figure(tr, loads: Sequence) -> go.Figure:
@@ -166,7 +147,7 @@ def _department_figure(tr, loads: Sequence) -> go.Figure:
 def ages_figure(tr, ages: Sequence[tuple[str, int]]) -> go.Figure:
     """Open requests by days since receipt; past 30 days a request is past its usual month."""
     ages = tuple(ages)
-    return _kept_figure(("ages_figure", tr.language, ages), lambda: _ages_figure(tr, ages))
+    return _FIGURES.get(("ages_figure", tr.language, ages), lambda: _ages_figure(tr, ages))
 
 
 def _ages_figure(tr, ages: Sequence[tuple[str, int]]) -> go.Figure:

@@ -13,20 +13,17 @@ read from the database when the statement was built), so a kept statement stays 
 data change. Always run a kept statement with `run`: it passes the values of the day.
 """
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import TypeVar
 
 from sqlmodel import Session
 
 from dashboard.actor import Actor
+from dashboard.kept import Kept
 from dashboard.overview.scope import OverviewFilter
 
-KEPT = 1024  # statements kept (least recently used dropped): a few per user and filter shape
 T = TypeVar("T")
-_kept: OrderedDict = OrderedDict()
-_lock = threading.Lock()
+_kept: Kept = Kept(1024)  # a few statements per user and filter shape
 
 
 def actor_key(actor: Actor) -> tuple:
@@ -37,18 +34,7 @@ def actor_key(actor: Actor) -> tuple:
 def statement(name: str, actor: Actor, flt: OverviewFilter, build: Callable[[], T], *more) -> T:
     """The statement `name` for this actor and shape of filter (and `more`, e.g. a kind of
     deadline), built by `build()` the first time."""
-    key = (name, actor_key(actor), flt.shape(), *more)
-    with _lock:
-        kept = _kept.get(key)
-        if kept is not None:
-            _kept.move_to_end(key)
-            return kept
-    built = build()
-    with _lock:
-        _kept[key] = built
-        while len(_kept) > KEPT:
-            _kept.popitem(last=False)
-    return built
+    return _kept.get((name, actor_key(actor), flt.shape(), *more), build)
 
 
 def run(session: Session, statement, flt: OverviewFilter, **more):
@@ -58,5 +44,4 @@ def run(session: Session, statement, flt: OverviewFilter, **more):
 
 def forget() -> None:
     """Drop every kept statement (tests)."""
-    with _lock:
-        _kept.clear()
+    _kept.clear()
