@@ -435,7 +435,8 @@ def _caller() -> str:
     root = str(ROOT) + os.sep
     while frame:
         path = frame.f_code.co_filename
-        if path.startswith(root) and os.sep + ".venv" + os.sep not in path and not path.endswith("dashboard/db.py"):
+        if (path.startswith(root) and os.sep + ".venv" + os.sep not in path
+                and not path.endswith(("dashboard/db.py", "dashboard/overview/prepared.py"))):
             return f"{os.path.relpath(path, ROOT)}:{frame.f_code.co_name}"
         frame = frame.f_back
     return "?"
