@@ -20,6 +20,16 @@ set to the largest entity:
   page runs too — the log-in check — are counted once, in the empty page), replayed on a raw
   DBAPI connection with their parameters and fetched (median). Page, empty page and replay are
   timed in interleaved rounds, so that a busy neighbour slows all three alike;
+- wall and CPU: every figure above is wall-clock time (what a user waits for on a quiet
+  machine). On a shared, loaded machine wall time is inflated by whatever else runs, so each
+  round also records CPU time, the work each part does whatever the load: for the page and the
+  empty page, the CPU time of the thread that runs the script (`time.thread_time` in Streamlit's
+  script thread: the app's own work, SQLite's included as it runs in that thread; not AppTest's
+  polling and tree parsing in the main thread); for the SQL, the replaying thread's. On
+  PostgreSQL the server's CPU time is added to each (the backends serving the benchmark's
+  database, from Linux's /proc/<pid>/schedstat: the server runs on the same machine; where it
+  cannot be read, the replay's wall time stands for the SQL and the page/floor CPU ratio is not
+  given). page / floor (CPU) = page CPU / (empty CPU + SQL CPU);
 - baseline: the common Streamlit pattern, `pd.read_sql("SELECT * FROM <table>")` of every table
   the page reads, then the same figures in pandas (open, late, due within 7 days and within the
   horizon per kind of deadline, the timeline's first items, requests per month, per department,
@@ -59,6 +69,7 @@ import streamlit.logger  # noqa: E402
 from sqlalchemy import event, insert, text  # noqa: E402
 from sqlalchemy.engine import Engine  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
+from streamlit.testing.v1 import local_script_runner  # noqa: E402
 
 import models  # noqa: E402
 from dashboard import db, i18n, navigation, ui  # noqa: E402
@@ -424,7 +435,8 @@ def _caller() -> str:
     root = str(ROOT) + os.sep
     while frame:
         path = frame.f_code.co_filename
-        if path.startswith(root) and os.sep + ".venv" + os.sep not in path and not path.endswith("dashboard/db.py"):
+        if (path.startswith(root) and os.sep + ".venv" + os.sep not in path
+                and not path.endswith(("dashboard/db.py", "dashboard/overview/prepared.py"))):
             return f"{os.path.relpath(path, ROOT)}:{frame.f_code.co_name}"
         frame = frame.f_back
     return "?"
@@ -459,9 +471,50 @@ def page_only(page: list[Statement], empty: list[Statement]) -> list[Statement]:
     return kept
 
 
-def replay(raw, statements: list[Statement]) -> tuple[float, list[float]]:
-    """Run the statements on a raw DBAPI connection, fetching every row; rolled back."""
+class ServerClock:
+    """CPU seconds used so far by the PostgreSQL backends serving this database (the pool's and
+    the replay's connections): /proc/<pid>/schedstat, nanoseconds on the CPU. None on SQLite, or
+    when the server's processes cannot be read (another machine)."""
+
+    def __init__(self, raw, backend: str):
+        self.raw, self.pids = raw, None
+        if backend == "postgresql":
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Find the backends again (the pool may have opened a connection): outside timed windows."""
+        cursor = self.raw.cursor()
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+        self.pids = [pid for (pid,) in cursor.fetchall()]
+        cursor.close()
+        self.raw.rollback()
+        if self.read() is None:
+            self.pids = []
+
+    def read(self) -> float | None:
+        if not self.pids:
+            return None
+        try:
+            return sum(int(Path(f"/proc/{pid}/schedstat").read_text().split()[0]) for pid in self.pids) / 1e9
+        except (OSError, ValueError, IndexError):
+            return None
+
+
+def _with_server(clock: ServerClock, fn, cpu: list):
+    """Run fn(cpu); add the server's CPU time during it to the figure fn appended to `cpu`."""
+    before = clock.read()
+    result = fn(cpu)
+    after = clock.read()
+    if before is not None and after is not None:
+        cpu[-1] += after - before
+    return result
+
+
+def replay(raw, statements: list[Statement], cpu: list | None = None) -> tuple[float, list[float]]:
+    """Run the statements on a raw DBAPI connection, fetching every row; rolled back. Its
+    CPU time (this thread's) appended to `cpu`."""
     each = []
+    cpu_start = time.thread_time()
     start = time.perf_counter()
     cursor = raw.cursor()
     for s in statements:
@@ -475,7 +528,10 @@ def replay(raw, statements: list[Statement]) -> tuple[float, list[float]]:
         each.append(time.perf_counter() - t0)
     cursor.close()
     raw.rollback()
-    return time.perf_counter() - start, each
+    elapsed = time.perf_counter() - start
+    if cpu is not None:
+        cpu.append(time.thread_time() - cpu_start)
+    return elapsed, each
 
 
 def explain(raw, backend: str, s: Statement) -> str:
@@ -509,10 +565,29 @@ class EmptyPage:
         navigation.PAGES = self.original
 
 
-def app_run(at: AppTest) -> float:
+SCRIPT_CPU: list[float] = []  # CPU time of each script run, in the thread that ran it
+_run_script_thread = local_script_runner.LocalScriptRunner._run_script_thread
+
+
+def _timed_script_thread(self) -> None:
+    start = time.thread_time()
+    try:
+        _run_script_thread(self)
+    finally:
+        SCRIPT_CPU.append(time.thread_time() - start)
+
+
+local_script_runner.LocalScriptRunner._run_script_thread = _timed_script_thread
+
+
+def app_run(at: AppTest, cpu: list | None = None) -> float:
+    """One run's wall time; its script thread's CPU time appended to `cpu`."""
+    runs = len(SCRIPT_CPU)
     start = time.perf_counter()
     at.run(timeout=TIMEOUT)
     elapsed = time.perf_counter() - start
+    if cpu is not None:
+        cpu.append(sum(SCRIPT_CPU[runs:]))
     unexpected = i18n.translate("error.unexpected", "fr")
     if at.exception or any(e.value == unexpected for e in at.error):
         raise RuntimeError(f"the page failed: {[e.value for e in at.exception] or [e.value for e in at.error]}")
@@ -678,10 +753,24 @@ class Row:
     baseline_ms: float
     baseline_mb: float
     top: list = field(default_factory=list)  # (ms, caller, sql, plan) of the slowest statements
+    # CPU time (see the module's docstring): the script thread's for the pages, the replaying thread's
+    # for the SQL, plus the PostgreSQL server's for each (`cpu_complete` False: the server's could not
+    # be read, the SQL figure is the replay's wall time and there is no CPU ratio)
+    page_cpu_ms: float = 0.0
+    empty_cpu_ms: float = 0.0
+    sql_cpu_ms: float = 0.0
+    cpu_complete: bool = True
 
     @property
     def floor_ms(self) -> float:
         return self.empty_ms + self.sql_ms
+
+    @property
+    def cpu_ratio(self) -> float:
+        """page / floor in CPU time (nan when the server's CPU time could not be read)."""
+        if not self.cpu_complete:
+            return float("nan")
+        return self.page_cpu_ms / (self.empty_cpu_ms + self.sql_cpu_ms)
 
 
 def measure(backend: str, size: int, folder: Path, empty_page: Path, repeat: int, explain_top: bool,
@@ -736,12 +825,16 @@ def _measure_persona(engine, org, backend, size, username, persona, entity, empt
     try:
         replay(raw, statements)  # warm-up
         page_times, empty_times, sql_times, each = [], [], [], []
+        page_cpu, empty_cpu, sql_cpu = [], [], []
+        server = ServerClock(raw, backend)
         for _ in range(repeat):  # interleaved: a busy neighbour slows all three alike
             gc.collect()
-            page_times.append(app_run(page))
+            if backend == "postgresql":
+                server.refresh()
+            page_times.append(_with_server(server, lambda cpu: app_run(page, cpu), page_cpu))
             with EmptyPage(empty_page):
-                empty_times.append(app_run(empty))
-            total, per_statement = replay(raw, statements)
+                empty_times.append(_with_server(server, lambda cpu: app_run(empty, cpu), empty_cpu))
+            total, per_statement = _with_server(server, lambda cpu: replay(raw, statements, cpu), sql_cpu)
             sql_times.append(total)
             each.append(per_statement)
         peak = peak_mb(lambda: app_run(page))
@@ -765,9 +858,14 @@ def _measure_persona(engine, org, backend, size, username, persona, entity, empt
     check = "same" if shown == figures["requests_open"] else f"DIFFERENT (page {shown})"
     row = Row(backend, size, persona, ms(statistics.median(page_times)), peak, ms(statistics.median(empty_times)),
               ms(statistics.median(sql_times)), len(statements), ms(statistics.median(baseline_times)), baseline_peak,
-              [(ms(t), s.caller, " ".join(s.sql.split()), plan) for (t, s), plan in zip(top, plans)])
+              [(ms(t), s.caller, " ".join(s.sql.split()), plan) for (t, s), plan in zip(top, plans)],
+              ms(statistics.median(page_cpu)), ms(statistics.median(empty_cpu)),
+              ms(statistics.median(sql_cpu if backend == "sqlite" or server.pids else sql_times)),
+              backend == "sqlite" or bool(server.pids))
     say(f"[{backend} {size:>9}] {persona:13} page {row.page_ms:7.0f} ms, empty {row.empty_ms:5.0f} ms, "
         f"SQL {row.sql_ms:6.0f} ms ({row.statements} statements), baseline {row.baseline_ms:8.0f} ms; "
+        f"CPU: page {row.page_cpu_ms:.1f}, empty {row.empty_cpu_ms:.1f}, SQL {row.sql_cpu_ms:.1f} ms, "
+        f"page/floor {row.cpu_ratio:.2f} (load {os.getloadavg()[0]:.1f}); "
         f"open requests {figures['requests_open']} (page: {check})")
     return row
 
@@ -782,18 +880,22 @@ def verdict(ok: bool) -> str:
 def report(rows: list[Row], sizes: list[int]) -> None:
     say("")
     say("Medians; page, empty page and raw SQL timed in interleaved rounds. Peak = Python heap during one "
-        "run (tracemalloc).")
+        "run (tracemalloc). Wall-clock ms first; then CPU ms (the script's thread, the replay's thread, "
+        "and on PostgreSQL the server's backends) and page/floor in CPU time.")
     for backend in dict.fromkeys(r.backend for r in rows):
         mine = [r for r in rows if r.backend == backend]
         say(f"\n== {backend}")
         say(f"{'requests':>9} {'overview of':13} {'page ms':>8} {'peak MB':>8} {'empty ms':>9} {'SQL ms':>8} "
-            f"{'stmts':>5} {'floor ms':>9} {'page/floor':>10} {'baseline ms':>12} {'base MB':>8} {'base/page':>9}")
+            f"{'stmts':>5} {'floor ms':>9} {'page/floor':>10} {'baseline ms':>12} {'base MB':>8} {'base/page':>9} "
+            f"| {'page CPU':>8} {'empty CPU':>9} {'SQL CPU':>7} {'page/floor CPU':>14}")
         for r in mine:
             ratio = r.page_ms / r.floor_ms
             gain = r.baseline_ms / r.page_ms
             say(f"{r.size:>9} {r.persona:13} {r.page_ms:8.0f} {r.peak_mb:8.1f} {r.empty_ms:9.0f} {r.sql_ms:8.1f} "
                 f"{r.statements:5} {r.floor_ms:9.0f} {ratio:6.2f} {'ok' if ratio <= TARGET_FLOOR else '--':>3} "
-                f"{r.baseline_ms:12.0f} {r.baseline_mb:8.0f} {gain:6.1f}{' ok' if gain >= TARGET_BASELINE else ' --'}")
+                f"{r.baseline_ms:12.0f} {r.baseline_mb:8.0f} {gain:6.1f}{' ok' if gain >= TARGET_BASELINE else ' --'} "
+                f"| {r.page_cpu_ms:8.1f} {r.empty_cpu_ms:9.1f} {r.sql_cpu_ms:7.1f} {r.cpu_ratio:11.2f}"
+                f" {'ok' if r.cpu_ratio <= TARGET_FLOOR else '--'}")
         small, large = min(sizes), max(sizes)
         for _, persona, _ in PERSONAS:
             a = next((r for r in mine if r.persona == persona and r.size == small), None)
@@ -805,6 +907,9 @@ def report(rows: list[Row], sizes: list[int]) -> None:
         floor_ok = all(r.page_ms / r.floor_ms <= TARGET_FLOOR for r in mine)
         say(f"target page/floor <= {TARGET_FLOOR}: {verdict(floor_ok)} "
             f"(worst {max(r.page_ms / r.floor_ms for r in mine):.2f})")
+        cpu_ok = all(r.cpu_ratio <= TARGET_FLOOR for r in mine)
+        say(f"target page/floor <= {TARGET_FLOOR} in CPU time: {verdict(cpu_ok)} "
+            f"(worst {max(r.cpu_ratio for r in mine):.2f})")
         at_large = [r for r in mine if r.size == large]
         if large >= 1_000_000:
             say(f"target baseline/page >= {TARGET_BASELINE:g} at {large}: "
@@ -854,6 +959,7 @@ def main() -> None:
                 rows += measure(backend, size, folder, empty_page, args.repeat, args.explain, size == max(sizes))
     finally:
         report(rows, sizes)
+        say(f"\nload average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
         changed = [name for name, mtime in code_state().items() if code.get(name) != mtime]
         if changed:
             say(f"\nWARNING: code changed during the run, figures mix versions: {', '.join(changed)}")

@@ -25,6 +25,7 @@ from sqlmodel import Session, select
 from dashboard import audit
 from dashboard.actor import Actor
 from dashboard.i18n import Translator
+from dashboard.overview import prepared
 from dashboard.overview.scope import READERS, OverviewFilter
 from dashboard.overview.sources import activity_scope, breach_scope, processor_scope
 from dashboard.permissions import department_filter, require_any
@@ -80,14 +81,21 @@ def _flt(af: ActionFilter) -> OverviewFilter:
     return OverviewFilter(entity_id=af.entity_id, department_id=af.department_id)
 
 
+def _rows(session: Session, actor: Actor, af: ActionFilter, name: str, build) -> list:
+    """The rows of statement `name`, built once per actor and filter shape (the overview's
+    kept statements: dashboard/overview/prepared.py; the entity and department are parameters)."""
+    flt = _flt(af)
+    return prepared.run(session, prepared.statement(f"action_plan.{name}", actor, flt, lambda: build(flt)), flt).all()
+
+
 def _dpia_measures(session: Session, actor: Actor, af: ActionFilter, today: date) -> list[Action]:
     d, m = Dpia, DpiaMeasure
-    rows = session.exec(
+    rows = _rows(session, actor, af, "dpia_measure", lambda flt: (
         select(d.id, d.reference, d.entity_id, ProcessingActivity.department_id, m.title, m.owner, m.due_date,
                m.status)
         .select_from(m).join(d, d.id == m.dpia_id).join(ProcessingActivity, ProcessingActivity.id == d.activity_id)
-        .where(*activity_scope(actor, _flt(af), d.entity_id), d.status != DpiaStatus.ARCHIVED,
-               m.status.in_(sorted(ACTION_STATUSES)))).all()
+        .where(*activity_scope(actor, flt, d.entity_id), d.status != DpiaStatus.ARCHIVED,
+               m.status.in_(sorted(ACTION_STATUSES)))))
     return [Action("dpia_measure", "dpia", i, ref, title, owner, dep, ent, due,
                    _status(status == MeasureStatus.DONE, due, today))
             for i, ref, ent, dep, title, owner, due, status in rows]
@@ -99,11 +107,11 @@ def _audit_findings(session: Session, actor: Actor, af: ActionFilter, today: dat
     superseded = exists().where(later.processor_id == a.processor_id,
                                 (later.performed_on > a.performed_on)
                                 | and_(later.performed_on == a.performed_on, later.id > a.id))
-    rows = session.exec(
+    rows = _rows(session, actor, af, "audit_finding", lambda flt: (
         select(p.id, p.reference, p.entity_id, p.legal_name, p.contact_name, p.next_audit_date, a.findings,
                a.outcome, a.performed_on, superseded.label("done"))
         .select_from(a).join(p, p.id == a.processor_id)
-        .where(*processor_scope(session, actor, _flt(af)), a.outcome.in_(FINDING_OUTCOMES))).all()
+        .where(*processor_scope(session, actor, flt), a.outcome.in_(FINDING_OUTCOMES))))
     return [Action("audit_finding", "processor", i, ref, findings or name, contact or name, None, ent,
                    None if done else due, _status(bool(done), due, today))
             for i, ref, ent, name, contact, due, findings, outcome, performed, done in rows]
@@ -111,10 +119,10 @@ def _audit_findings(session: Session, actor: Actor, af: ActionFilter, today: dat
 
 def _breach_remediation(session: Session, actor: Actor, af: ActionFilter, today: date) -> list[Action]:
     b, s = Breach, BreachStep
-    rows = session.exec(
+    rows = _rows(session, actor, af, "breach_remediation", lambda flt: (
         select(b.id, b.reference, b.entity_id, s.description, s.owner_name, s.due_at, s.done_at)
         .select_from(s).join(b, b.id == s.breach_id)
-        .where(*breach_scope(actor, _flt(af)), s.kind == StepKind.REMEDIATION)).all()
+        .where(*breach_scope(actor, flt), s.kind == StepKind.REMEDIATION)))
     actions = []
     for i, ref, ent, text, owner, due_at, done_at in rows:
         due = paris_date(due_at) if due_at else None
@@ -125,32 +133,34 @@ def _breach_remediation(session: Session, actor: Actor, af: ActionFilter, today:
 
 def _register_reviews(session: Session, actor: Actor, af: ActionFilter, today: date) -> list[Action]:
     a = ProcessingActivity
-    scope = activity_scope(actor, _flt(af), a.entity_id)
     actions = [Action("register_review", "register", i, ref, name, "", dep, ent, due, _status(False, due, today))
-               for i, ref, name, ent, dep, due in session.exec(
+               for i, ref, name, ent, dep, due in _rows(session, actor, af, "register_review", lambda flt: (
                    select(a.id, a.reference, a.name, a.entity_id, a.department_id, a.next_review_on)
-                   .where(*scope, a.next_review_on.is_not(None))).all()]
+                   .where(*activity_scope(actor, flt, a.entity_id), a.next_review_on.is_not(None))))]
     if "done" in af.statuses:
         r = RegisterReview
         actions += [Action("register_review", "register", i, ref, name, who, dep, ent, day, "done", day)
-                    for i, ref, name, ent, dep, who, day in session.exec(
+                    for i, ref, name, ent, dep, who, day in _rows(session, actor, af, "register_reviewed", lambda flt: (
                         select(a.id, a.reference, a.name, a.entity_id, a.department_id, r.reviewer_name,
-                               r.reviewed_on).select_from(r).join(a, a.id == r.activity_id).where(*scope)).all()]
+                               r.reviewed_on).select_from(r).join(a, a.id == r.activity_id)
+                        .where(*activity_scope(actor, flt, a.entity_id))))]
     return actions
 
 
 def _retention_tasks(session: Session, actor: Actor, af: ActionFilter, today: date) -> list[Action]:
     t, c = RetentionTask, RetentionCampaign
-    conditions = [department_filter(actor, t.department_id, c.entity_id)]  # the campaign's entity, as the overview
-    if af.entity_id:
-        conditions.append(c.entity_id == af.entity_id)
-    if af.department_id:
-        conditions.append(t.department_id == af.department_id)
-    rows = session.exec(
-        select(c.id, c.reference, c.entity_id, t.department_id, ProcessingActivity.name, t.system, t.due_on,
-               t.status, t.done_by, t.done_on)
-        .select_from(t).join(c, c.id == t.campaign_id).join(ProcessingActivity, ProcessingActivity.id == t.activity_id)
-        .where(*conditions)).all()
+
+    def build(flt: OverviewFilter):
+        conditions = [department_filter(actor, t.department_id, c.entity_id)]  # the campaign's entity, as the overview
+        if flt.entity_id:
+            conditions.append(c.entity_id == flt.param("entity_id"))
+        if flt.department_id:
+            conditions.append(t.department_id == flt.param("department_id"))
+        return (select(c.id, c.reference, c.entity_id, t.department_id, ProcessingActivity.name, t.system, t.due_on,
+                       t.status, t.done_by, t.done_on)
+                .select_from(t).join(c, c.id == t.campaign_id)
+                .join(ProcessingActivity, ProcessingActivity.id == t.activity_id).where(*conditions))
+    rows = _rows(session, actor, af, "retention_task", build)
     return [Action("retention_task", "retention", i, ref, f"{name} — {system}" if system else name, done_by, dep,
                    ent, due, _status(status != "open", due, today), done_on)
             for i, ref, ent, dep, name, system, due, status, done_by, done_on in rows]

@@ -17,7 +17,7 @@ HERE = Path(__file__).parent
 CASE_PAGES = {"dsr": "dsr_case.py", "breach": "breach_case.py", "processor": "processor_file.py",
               "dpia": "dpia_detail.py", "register": "register_activity.py",
               "retention": "retention_campaigns.py", "consent": "consent_withdrawals.py"}
-FOCUS = "overview_focus"
+FOCUS = "ov_focus"  # the kind of deadline whose list is shown
 
 actor = ui.page_actor(page="home")
 tr = ui.tr()
@@ -82,10 +82,6 @@ if not late and not view.clocks:
     st.success(tr("overview.alert.none_late"), icon=":material/check_circle:")
 
 
-def _focus(kind: str) -> None:
-    st.session_state[FOCUS] = kind
-
-
 def _signal(kind: str, late: int, soon: int) -> tuple[str, str]:
     """The line under a figure: what is late stands out in red, what is due within a week
     (a 72-hour clock: within its 72 hours) in orange."""
@@ -97,30 +93,28 @@ def _signal(kind: str, late: int, soon: int) -> tuple[str, str]:
     return tr("overview.metric.clear"), "green"
 
 
-cells = []  # (key, label, value, (delta, colour), help, kind whose list the button shows)
+cells = []  # (key, label, value, (delta, colour), help, whether the card links to the processor register)
 if "dsr" in flt.case_types:
     cells.append(("dsr_open", tr("overview.metric.dsr_open"), head.requests_open,
                   (tr("overview.metric.suspended", count=head.requests_suspended), "gray"),
-                  tr("overview.metric.dsr_open_help", suspended=head.requests_suspended), "dsr_answer"))
+                  tr("overview.metric.dsr_open_help", suspended=head.requests_suspended), False))
 for kind, counts in head.kinds.items():
     cells.append((kind, tr(f"overview.metric.{kind}"), counts.late + counts.upcoming,
                   _signal(kind, counts.late, counts.soon),
                   tr("overview.metric.clock_help" if kind in figures.INSTANT_KINDS else "overview.metric.upcoming_help",
-                     kind=tr(f"overview.kind.{kind}"), days=flt.horizon_days, soon=counts.soon), kind))
+                     kind=tr(f"overview.kind.{kind}"), days=flt.horizon_days, soon=counts.soon), False))
 if "processor" in flt.case_types:
     cells.append(("contracts_incomplete", tr("overview.metric.contracts_incomplete"), head.contracts_incomplete,
                   (tr("overview.metric.to_complete"), "red") if head.contracts_incomplete else
-                  (tr("overview.metric.clear"), "green"), tr("overview.metric.contracts_incomplete_help"), None))
+                  (tr("overview.metric.clear"), "green"), tr("overview.metric.contracts_incomplete_help"), True))
+# One bordered metric per figure (no container, no button each: the lists behind them are chosen
+# below, in one control; issue 19: the cards were a quarter of what the page drew on its own).
 for start in range(0, len(cells), 4):
     columns = st.columns(4)
-    for column, (key, label, value, (delta, colour), help_text, kind) in zip(columns, cells[start:start + 4]):
-        with column.container(border=True):
-            st.metric(label, value, delta=delta, delta_color=colour, delta_arrow="off", help=help_text)
-            if kind:
-                st.button(tr("overview.show_list"), key=f"ov_show_{key}", type="tertiary",
-                          icon=":material/list:", on_click=_focus, args=(kind,))
-            else:
-                st.page_link(str(HERE / "processor_register.py"), label=tr("overview.show_list"),
+    for column, (_, label, value, (delta, colour), help_text, register) in zip(columns, cells[start:start + 4]):
+        column.metric(label, value, delta=delta, delta_color=colour, delta_arrow="off", help=help_text, border=True)
+        if register:
+            column.page_link(str(HERE / "processor_register.py"), label=tr("overview.show_list"),
                              icon=":material/list:")
 
 # ------------------------------------------------------------------ the action plan
@@ -152,19 +146,15 @@ kinds = [k for k in KINDS if k in head.kinds]
 if kinds:
     default = next((k for k in kinds if head.kinds[k].late), None) or next(
         (k for k in kinds if head.kinds[k].upcoming), kinds[0])
-    if st.session_state.get(FOCUS) not in kinds:
+    if st.session_state.get(FOCUS) not in kinds:  # first run, or the filters took that kind away
         st.session_state[FOCUS] = default
     st.subheader(tr("overview.list.title", kind=tr(f"overview.kind.{st.session_state[FOCUS]}")))
-    top = st.columns([3, 2])
-    focus_key = "ov_focus"
-    st.session_state[focus_key] = st.session_state[FOCUS]  # the buttons above choose it too
-    focus = top[0].selectbox(tr("overview.col.kind"), kinds, key=focus_key, placeholder=tr("common.choose"),
-                             on_change=lambda: _focus(st.session_state[focus_key]),
-                             format_func=lambda k: f"{tr(f'overview.kind.{k}')} ({head.kinds[k].late} · "
-                                                   f"{head.kinds[k].upcoming})")
-    urgency = top[1].segmented_control(tr("overview.list.urgency"), ["late", "soon", "upcoming"],
-                                       key="ov_list_urgency",
-                                       format_func=lambda u: figures.urgency_label(tr, focus, u)) or ""
+    focus = st.pills(tr("overview.show_list"), kinds, key=FOCUS, required=True,
+                     format_func=lambda k: f"{tr(f'overview.kind.{k}')} ({head.kinds[k].late} · "
+                                           f"{head.kinds[k].upcoming})")
+    urgency = st.segmented_control(tr("overview.list.urgency"), ["late", "soon", "upcoming"],
+                                   key="ov_list_urgency",
+                                   format_func=lambda u: figures.urgency_label(tr, focus, u)) or ""
     page_size = 25
     total = head.kinds[focus].late + head.kinds[focus].upcoming if not urgency else getattr(head.kinds[focus],
                                                                                                urgency)

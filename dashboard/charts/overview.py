@@ -4,13 +4,16 @@ late red, due within a week orange, on track blue.
 
 Figures are written as plain specifications and built in one validated step: plotly's
 incremental `update_layout` / `add_vline` calls cost ten times more, and the page draws
-its chart on every rerun (see benchmarks/overview.py)."""
+its chart on every rerun (see benchmarks/overview.py). A built figure is kept, keyed on
+everything it shows (language, data, day), so that a rerun on the same data builds none
+(issue 19): plotly's validation of a figure was the largest part of drawing a chart."""
 
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
 import plotly.graph_objects as go
 
+from dashboard.kept import Kept
 from dashboard.markdown import chart_text
 
 URGENCY_COLOURS = {"late": "#c62828", "clock": "#d84315", "soon": "#ef8f00", "on_track": "#2d5b9a"}
@@ -18,6 +21,9 @@ ANSWERED = "#2d5b9a"
 RECEIVED = "#9fb8d9"
 RATE = "#2e7d32"
 GRID = "#eee"
+
+
+_FIGURES: Kept[go.Figure] = Kept(64)  # only read once built (st.plotly_chart copies them), never changed
 
 
 def _figure(title: str, height: int, data: list[dict], **layout) -> go.Figure:
@@ -34,7 +40,13 @@ def _vertical_line(x, colour: str = "#222", dash: str = "solid") -> dict:
 
 def timeline_figure(tr, items: Sequence, today: date, group_of, horizon: date) -> go.Figure:
     """Open cases as bars from their start to their deadline, grouped (case type or
-    department: `group_of(item) -> str`), today marked. `items`: DeadlineItem."""
+    department: `group_of(item) -> str`), today marked. `items`: DeadlineItem (hashable)."""
+    items = tuple(items)
+    key = ("timeline", tr.language, items, tuple(group_of(i) for i in items), today, horizon)
+    return _FIGURES.get(key, lambda: _timeline_figure(tr, items, today, group_of, horizon))
+
+
+def _timeline_figure(tr, items: Sequence, today: date, group_of, horizon: date) -> go.Figure:
     user_group = group_of
     group_of = lambda item: chart_text(user_group(item))  # noqa: E731 - department names are user text
     ordered = sorted(items, key=lambda i: (group_of(i), i.due, i.reference))
@@ -91,6 +103,11 @@ def date_ticks(tr, left: date, right: date) -> list[tuple[date, str]]:
 
 def monthly_figure(tr, months: Sequence) -> go.Figure:
     """Requests received and answered per month, and the share answered in time. `months`: MonthRow."""
+    months = tuple(months)
+    return _FIGURES.get(("monthly_figure", tr.language, months), lambda: _monthly_figure(tr, months))
+
+
+def _monthly_figure(tr, months: Sequence) -> go.Figure:
     labels = [month_label(tr, m.month) for m in months]
     rates = [None if m.on_time_rate is None else round(100 * m.on_time_rate, 1) for m in months]
     return _figure(
@@ -111,6 +128,11 @@ def monthly_figure(tr, months: Sequence) -> go.Figure:
 
 def department_figure(tr, loads: Sequence) -> go.Figure:
     """Open requests per department, split into late, due within a week and the rest. `loads`: DepartmentLoad."""
+    loads = tuple(loads)
+    return _FIGURES.get(("department_figure", tr.language, loads), lambda: _department_figure(tr, loads))
+
+
+def _department_figure(tr, loads: Sequence) -> go.Figure:
     names = [chart_text(d.name) if d.department_id is not None else tr("overview.unrouted") for d in loads]
     parts = (("late", [d.late for d in loads]), ("soon", [d.soon for d in loads]),
              ("on_track", [d.open - d.late - d.soon for d in loads]))
@@ -124,6 +146,11 @@ def department_figure(tr, loads: Sequence) -> go.Figure:
 
 def ages_figure(tr, ages: Sequence[tuple[str, int]]) -> go.Figure:
     """Open requests by days since receipt; past 30 days a request is past its usual month."""
+    ages = tuple(ages)
+    return _FIGURES.get(("ages_figure", tr.language, ages), lambda: _ages_figure(tr, ages))
+
+
+def _ages_figure(tr, ages: Sequence[tuple[str, int]]) -> go.Figure:
     colours = [URGENCY_COLOURS["on_track"] if label in ("0_7", "8_14", "15_30") else URGENCY_COLOURS["late"]
                for label, _ in ages]
     return _figure(

@@ -3,10 +3,11 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import String, case, func, literal, true, union_all
+from sqlalchemy import Integer, String, and_, bindparam, case, func, literal, true, union_all
 from sqlmodel import Session, select
 
 from dashboard.actor import Actor
+from dashboard.overview import prepared
 from dashboard.overview.scope import READERS, OverviewFilter
 from dashboard.overview.sources import (DAY_JUDGED_KINDS, KINDS, Shape, Source, processor_scope, request_scope,
                                        source, sources_for, urgency_conditions, within_horizon)
@@ -97,24 +98,29 @@ def _counts(src: Source, shape: Shape, flt: OverviewFilter):
 
 def headline(session: Session, actor: Actor, flt: OverviewFilter) -> Headline:
     """What is late, what falls due within a week and within the horizon, per kind of
-    deadline, within what the actor may see."""
+    deadline, within what the actor may see. (Its statements are built once: prepared.)"""
     require_any(session, actor, set(READERS), action="overview.read")
     wanted = sources_for(flt)
     counted = {}
     if wanted:  # every kind in one statement: one round trip to the database, not eleven
-        counts = union_all(*(_counts(src, src.build(session, actor, flt), flt) for src in wanted))
-        counted = {kind: numbers for kind, *numbers in session.exec(counts)}
+        counts = prepared.statement("headline.kinds", actor, flt, lambda: union_all(
+            *(_counts(src, src.build(session, actor, flt), flt) for src in wanted)))
+        counted = {kind: numbers for kind, *numbers in prepared.run(session, counts, flt)}
     kinds = {src.kind: KindCounts(src.kind, src.case_type, *counted[src.kind]) for src in wanted}
     opened = suspended = 0
     if flt.wants("dsr"):
         r = DataSubjectRequest
-        opened, suspended = session.exec(
-            select(func.count(), func.coalesce(func.sum(case((r.suspended_since.is_not(None), 1), else_=0)), 0))
-            .select_from(r).where(*request_scope(actor, flt), r.is_open == true())).one()
+        requests = prepared.statement("headline.requests", actor, flt, lambda: select(
+            func.count(), func.coalesce(func.sum(case((r.suspended_since.is_not(None), 1), else_=0)), 0))
+            .select_from(r).where(*request_scope(actor, flt), r.is_open == true()))
+        opened, suspended = prepared.run(session, requests, flt).one()
     incomplete = 0
     if flt.wants("processor"):
-        missing = contracts_with_missing_clauses(session, actor).where(*processor_scope(session, actor, flt))
-        incomplete = session.exec(select(func.count()).select_from(missing.subquery())).one()
+        def incomplete_contracts():
+            scope = and_(*processor_scope(session, actor, flt))
+            return select(func.count()).select_from(contracts_with_missing_clauses(session, actor, scope).subquery())
+        incomplete = prepared.run(session, prepared.statement("headline.contracts", actor, flt,
+                                                              incomplete_contracts), flt).one()
     return Headline(flt.today(), flt.instant(), kinds, opened, suspended, incomplete)
 
 
@@ -145,13 +151,17 @@ def deadline_list(session: Session, actor: Actor, flt: OverviewFilter, kind: str
     src = source(kind)
     if not flt.wants(src.case_type):
         return DeadlinePage([], 0)
-    shape = src.build(session, actor, flt)
-    condition = urgency_conditions(shape, flt)[urgency] if urgency else within_horizon(shape, flt)
-    total = session.exec(shape.query.with_only_columns(func.count(), maintain_column_froms=True)
-                         .where(condition)).one()[0]
+
+    def build():
+        shape = src.build(session, actor, flt)
+        condition = urgency_conditions(shape, flt)[urgency] if urgency else within_horizon(shape, flt)
+        return (shape.query.with_only_columns(func.count(), maintain_column_froms=True).where(condition),
+                shape.query.where(condition).order_by(shape.due, shape.query.selected_columns.case_id)
+                .offset(bindparam("ov_offset", type_=Integer)).limit(bindparam("ov_limit", type_=Integer)))
+    count, listing = prepared.statement("deadline_list", actor, flt, build, kind, urgency)
+    total = prepared.run(session, count, flt).one()[0]
     page = max(1, page)
-    rows = session.exec(shape.query.where(condition).order_by(shape.due, shape.query.selected_columns.case_id)
-                        .offset((page - 1) * page_size).limit(page_size)).all()
+    rows = prepared.run(session, listing, flt, ov_offset=(page - 1) * page_size, ov_limit=page_size).all()
     return DeadlinePage([_item(src, row, flt) for row in rows], total)
 
 
@@ -160,16 +170,17 @@ def upcoming_items(session: Session, actor: Actor, flt: OverviewFilter, limit: i
     the timeline and the calendar. (How many there are in all: `headline`.)"""
     require_any(session, actor, set(READERS), action="overview.list")
     items: list[DeadlineItem] = []
-    # One statement for the date deadlines (the first kind's column types read every row),
-    # one per instant deadline (the breach clock).
-    by_type: dict[bool, list] = {False: [], True: []}
-    for src in sources_for(flt):
-        shape = src.build(session, actor, flt)
-        nearest = shape.query.where(within_horizon(shape, flt)).order_by(shape.due).limit(limit).subquery()
-        by_type[shape.instant].append(select(literal(src.kind, String).label("kind"), *nearest.c))
-    for selects in by_type.values():
-        if selects:
-            statement = union_all(*selects) if len(selects) > 1 else selects[0]
-            items += [_item(source(row.kind), row, flt) for row in session.exec(statement)]
+
+    def build() -> list:
+        # One statement for the date deadlines (the first kind's column types read every row),
+        # one for the instant deadlines (the breach clock).
+        by_type: dict[bool, list] = {False: [], True: []}
+        for src in sources_for(flt):
+            shape = src.build(session, actor, flt)
+            nearest = shape.query.where(within_horizon(shape, flt)).order_by(shape.due).limit(limit).subquery()
+            by_type[shape.instant].append(select(literal(src.kind, String).label("kind"), *nearest.c))
+        return [union_all(*selects) if len(selects) > 1 else selects[0] for selects in by_type.values() if selects]
+    for statement in prepared.statement("upcoming_items", actor, flt, build, limit):
+        items += [_item(source(row.kind), row, flt) for row in prepared.run(session, statement, flt)]
     items.sort(key=lambda i: (i.due, i.due_at is None, i.kind, i.reference))
     return items[:limit]

@@ -1,17 +1,28 @@
 """What the overview is asked for: the filter a page sets, and the clock it reads."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
-from models.clock import paris_date
+from sqlalchemy import Date, Integer, bindparam
+from sqlalchemy.sql.elements import BindParameter
+
+from models.clock import PARIS, paris_date
 from models.roles import Capability
-from models.types import as_utc, utcnow
+from models.types import UTCDateTime, as_utc, utcnow
 
 READERS = frozenset({Capability.WORK_ALL_CASES, Capability.READ_ALL_CASES, Capability.WORK_DEPARTMENT_CASES})
 CASE_TYPES = ("dsr", "breach", "processor", "dpia", "register", "retention", "consent")
 PERIODS = (3, 6, 12, 24)  # months of statistics the page offers
 SOON_DAYS = 7  # "due within 7 days"
 HORIZONS = (30, 90, 180, 365)  # how far ahead the deadline lists look
+
+# The filter's values as the statements' bind parameters (name -> SQL type): the overview's
+# statements are built once per actor and shape of filter and run again with the values of the
+# day (dashboard/overview/prepared.py). Dates are Paris calendar days; the instants are
+# midnight in Paris at the start of a day (`*_start`) or at the end of one (`*_end`).
+PARAMETERS = {"today": Date, "soon": Date, "horizon": Date, "period_start": Date, "now": UTCDateTime,
+              "today_start": UTCDateTime, "soon_end": UTCDateTime, "horizon_end": UTCDateTime,
+              "period_since": UTCDateTime, "entity_id": Integer, "department_id": Integer}
 
 
 @dataclass(frozen=True)
@@ -44,4 +55,29 @@ class OverviewFilter:
 
     def wants(self, case_type: str) -> bool:
         return case_type in self.case_types
+
+    def shape(self) -> tuple:
+        """What decides a statement's form; the rest are its parameters (`values`)."""
+        return bool(self.entity_id), bool(self.department_id), tuple(self.case_types)
+
+    def values(self) -> dict[str, object]:
+        """Every bind parameter's value for this filter, now (keys: "ov_" + PARAMETERS' names)."""
+        now = self.instant()
+        today = paris_date(now)
+        soon, horizon = today + timedelta(days=SOON_DAYS), today + timedelta(days=max(0, self.horizon_days))
+        period = self.period_start()
+        return {"ov_today": today, "ov_soon": soon, "ov_horizon": horizon, "ov_period_start": period,
+                "ov_now": now, "ov_today_start": day_start(today), "ov_soon_end": day_start(soon + timedelta(days=1)),
+                "ov_horizon_end": day_start(horizon + timedelta(days=1)), "ov_period_since": day_start(period),
+                "ov_entity_id": self.entity_id, "ov_department_id": self.department_id}
+
+    def param(self, name: str) -> BindParameter:
+        """The bind parameter `name` (of PARAMETERS), carrying this filter's value: a statement
+        built with it runs as it is, or again later with another filter's `values()`."""
+        return bindparam(f"ov_{name}", self.values()[f"ov_{name}"], type_=PARAMETERS[name])
+
+
+def day_start(day: date) -> datetime:
+    """Midnight in Paris at the start of `day`, as an instant."""
+    return datetime.combine(day, time.min, tzinfo=PARIS)
 

@@ -10,7 +10,6 @@ own lists (dashboard/dsr, breach, processor, dpia, register).
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import Date, Integer, String, and_, cast, exists, literal, null, or_, select, true
 from sqlalchemy.sql import Select
@@ -20,12 +19,11 @@ from sqlmodel import Session
 from dashboard.actor import Actor
 from dashboard.breach.records import visible as breach_visible
 from dashboard.dsr.common import visible as dsr_visible
-from dashboard.overview.scope import OverviewFilter
+from dashboard.overview.scope import OverviewFilter, day_start  # noqa: F401 - day_start: imported from here
 from dashboard.permissions import department_filter
-from dashboard.processor.scope import visible as processor_visible
+from dashboard.processor.scope import visible_in_sql as processor_visible
 from models.breach import AuthorityNotification, Breach, BreachDepartment, BreachStep, StepKind
 from models.consent import ConsentWithdrawal, WithdrawalStep
-from models.clock import PARIS
 from models.dpia import Dpia, DpiaMeasure
 from models.dpia_rules import OPEN_ACTION_STATUSES, DpiaStatus
 from models.dsr import DataSubjectRequest
@@ -76,9 +74,9 @@ def request_scope(actor: Actor, flt: OverviewFilter) -> list[ColumnElement[bool]
     r = DataSubjectRequest
     conditions = [dsr_visible(actor)]
     if flt.entity_id:
-        conditions.append(r.entity_id == flt.entity_id)
+        conditions.append(r.entity_id == flt.param("entity_id"))
     if flt.department_id:
-        conditions.append(r.department_id == flt.department_id)
+        conditions.append(r.department_id == flt.param("department_id"))
     return conditions
 
 
@@ -98,10 +96,10 @@ def breach_scope(actor: Actor, flt: OverviewFilter) -> list[ColumnElement[bool]]
     """The breaches the actor sees, within the filter's entity and department."""
     conditions = [breach_visible(actor)]
     if flt.entity_id:
-        conditions.append(Breach.entity_id == flt.entity_id)
+        conditions.append(Breach.entity_id == flt.param("entity_id"))
     if flt.department_id:
         conditions.append(exists().where(BreachDepartment.breach_id == Breach.id,
-                                         BreachDepartment.department_id == flt.department_id))
+                                         BreachDepartment.department_id == flt.param("department_id")))
     return conditions
 
 
@@ -130,27 +128,18 @@ def _breach_remediation(session: Session, actor: Actor, flt: OverviewFilter) -> 
 # ------------------------------------------------------------------ processors
 
 
-def _processors_visible(session: Session, actor: Actor) -> ColumnElement[bool]:
-    """The processors the actor may see, worked out once per unit of work: the overview asks for
-    them once per kind of processor deadline (a dozen times a run), and for a department head each
-    asking was a query of the departments' activities and a new subquery. The overview only reads,
-    so the answer holds for its whole unit of work."""
-    key = ("overview.processors_visible", actor.user_id, actor.role, frozenset(actor.department_ids), actor.entity_ids)
-    condition = session.info.get(key)
-    if condition is None:
-        condition = session.info[key] = processor_visible(session, actor)
-    return condition
-
-
 def processor_scope(session: Session, actor: Actor, flt: OverviewFilter) -> list[ColumnElement[bool]]:
-    conditions = [_processors_visible(session, actor)]
+    """The processors the actor sees (the processor lists' rule, in SQL: no query of its own, so
+    that a statement built with it stays right when a department's activities change), within
+    the filter's entity and department."""
+    conditions = [processor_visible(actor)]
     if flt.entity_id:
         conditions.append(exists().where(ProcessorEntity.processor_id == Processor.id,
-                                         ProcessorEntity.entity_id == flt.entity_id))
+                                         ProcessorEntity.entity_id == flt.param("entity_id")))
     if flt.department_id:
         conditions.append(exists().where(ProcessorActivity.processor_id == Processor.id,
                                          ProcessorActivity.activity_id == ProcessingActivity.id,
-                                         ProcessingActivity.department_id == flt.department_id))
+                                         ProcessingActivity.department_id == flt.param("department_id")))
     return conditions
 
 
@@ -172,7 +161,7 @@ def _contract_end_conditions(flt: OverviewFilter) -> list:
 
 def _notice_conditions(flt: OverviewFilter) -> list:
     """Notice not yet too late: a passed notice date cannot be acted on any more."""
-    return [ProcessorContract.status == "active", ProcessorContract.notice_date >= flt.today()]
+    return [ProcessorContract.status == "active", ProcessorContract.notice_date >= flt.param("today")]
 
 
 def _destruction_conditions(flt: OverviewFilter) -> list:
@@ -195,7 +184,7 @@ def _objections(session: Session, actor: Actor, flt: OverviewFilter) -> Shape:
                               s.notified_on, s.objection_deadline))
              .join(Processor, Processor.id == s.processor_id)
              .where(*processor_scope(session, actor, flt), s.status == "notified",
-                    s.objection_deadline >= flt.today()))
+                    s.objection_deadline >= flt.param("today")))
     return Shape(query, s.objection_deadline)
 
 
@@ -205,9 +194,9 @@ def _objections(session: Session, actor: Actor, flt: OverviewFilter) -> Shape:
 def activity_scope(actor: Actor, flt: OverviewFilter, entity_column) -> list[ColumnElement[bool]]:
     conditions = [department_filter(actor, ProcessingActivity.department_id, entity_column)]
     if flt.entity_id:
-        conditions.append(entity_column == flt.entity_id)
+        conditions.append(entity_column == flt.param("entity_id"))
     if flt.department_id:
-        conditions.append(ProcessingActivity.department_id == flt.department_id)
+        conditions.append(ProcessingActivity.department_id == flt.param("department_id"))
     return conditions
 
 
@@ -241,7 +230,7 @@ def _cnil_answers(session: Session, actor: Actor, flt: OverviewFilter) -> Shape:
                               d.cnil_consulted_on, d.cnil_answer_due))
              .join(ProcessingActivity, ProcessingActivity.id == d.activity_id)
              .where(*activity_scope(actor, flt, d.entity_id), d.status != DpiaStatus.ARCHIVED,
-                    d.cnil_answer_due >= flt.today()))
+                    d.cnil_answer_due >= flt.param("today")))
     return Shape(query, d.cnil_answer_due)
 
 
@@ -263,9 +252,9 @@ def _retention_tasks(session: Session, actor: Actor, flt: OverviewFilter) -> Sha
     t, c = RetentionTask, RetentionCampaign
     conditions = [department_filter(actor, t.department_id, c.entity_id), t.status == "open"]
     if flt.entity_id:
-        conditions.append(c.entity_id == flt.entity_id)
+        conditions.append(c.entity_id == flt.param("entity_id"))
     if flt.department_id:
-        conditions.append(t.department_id == flt.department_id)
+        conditions.append(t.department_id == flt.param("department_id"))
     query = (select(*_columns(c.id, c.reference, ProcessingActivity.name, c.entity_id, t.department_id, c.as_of,
                               t.due_on))
              .select_from(t).join(c, c.id == t.campaign_id)
@@ -279,9 +268,9 @@ def _consent_propagation(session: Session, actor: Actor, flt: OverviewFilter) ->
     w, s = ConsentWithdrawal, WithdrawalStep
     conditions = [department_filter(actor, s.department_id, w.entity_id), s.done_on.is_(None)]
     if flt.entity_id:
-        conditions.append(w.entity_id == flt.entity_id)
+        conditions.append(w.entity_id == flt.param("entity_id"))
     if flt.department_id:
-        conditions.append(s.department_id == flt.department_id)
+        conditions.append(s.department_id == flt.param("department_id"))
     query = (select(*_columns(w.id, w.reference, s.system_name, w.entity_id, s.department_id, w.received_on,
                               w.due_on))
              .select_from(s).join(w, w.id == s.withdrawal_id).where(*conditions))
@@ -319,29 +308,26 @@ def source(kind: str) -> Source:
 # ------------------------------------------------------------------ urgency
 
 
-def day_start(day: date) -> datetime:
-    """Midnight in Paris at the start of `day`, as an instant."""
-    return datetime.combine(day, time.min, tzinfo=PARIS)
-
-
 def urgency_conditions(shape: Shape, flt: OverviewFilter) -> dict[str, ColumnElement[bool]]:
     """late / soon (within SOON_DAYS) / upcoming (within the horizon), on the source's deadline.
     Dates are Paris calendar days: due today is not late, due yesterday is; a breach clock is
-    late from the instant its 72 hours have run."""
+    late from the instant its 72 hours have run. (The days and instants are the filter's bind
+    parameters: dashboard/overview/scope.py.)"""
+    soon_end, horizon_end = flt.param("soon_end"), flt.param("horizon_end")
     if shape.paris_day:  # late once the Paris day of the instant is over, as a date deadline is
-        today = day_start(flt.today())
+        today = flt.param("today_start")
         return {"late": shape.due < today,
-                "soon": and_(shape.due >= today, shape.due < day_start(flt.soon() + timedelta(days=1))),
-                "upcoming": and_(shape.due >= today, shape.due < day_start(flt.horizon() + timedelta(days=1)))}
+                "soon": and_(shape.due >= today, shape.due < soon_end),
+                "upcoming": and_(shape.due >= today, shape.due < horizon_end)}
     if shape.instant:
-        now = flt.instant()
+        now = flt.param("now")
         return {"late": shape.due < now,
-                "soon": and_(shape.due >= now, shape.due < day_start(flt.soon() + timedelta(days=1))),
-                "upcoming": and_(shape.due >= now, shape.due < day_start(flt.horizon() + timedelta(days=1)))}
-    today = flt.today()
+                "soon": and_(shape.due >= now, shape.due < soon_end),
+                "upcoming": and_(shape.due >= now, shape.due < horizon_end)}
+    today = flt.param("today")
     return {"late": shape.due < today,
-            "soon": and_(shape.due >= today, shape.due <= flt.soon()),
-            "upcoming": and_(shape.due >= today, shape.due <= flt.horizon())}
+            "soon": and_(shape.due >= today, shape.due <= flt.param("soon")),
+            "upcoming": and_(shape.due >= today, shape.due <= flt.param("horizon"))}
 
 
 def within_horizon(shape: Shape, flt: OverviewFilter) -> ColumnElement[bool]:

@@ -5,12 +5,13 @@ reads. Each is one grouped SQL query within what the actor may see."""
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import case, func, true
+from sqlalchemy import Date, bindparam, case, func, true
 from sqlmodel import Session, select
 
 from dashboard.actor import Actor
+from dashboard.overview import prepared
 from dashboard.overview.scope import READERS, OverviewFilter
-from dashboard.overview.sources import activity_scope, breach_scope, day_start, processor_scope, request_scope
+from dashboard.overview.sources import activity_scope, breach_scope, processor_scope, request_scope
 from dashboard.permissions import require_any
 from dashboard.sql_filters import year_month
 from models.breach import AuthorityNotification, Breach
@@ -54,17 +55,18 @@ def requests_per_month(session: Session, actor: Actor, flt: OverviewFilter) -> l
     came in time (Art. 12(3)); months without any are zeros."""
     require_any(session, actor, set(READERS), action="overview.read")
     r = DataSubjectRequest
-    start = flt.period_start()
-    scope = request_scope(actor, flt)
-    received_month = year_month(r.received_on)
-    received = dict(session.exec(select(received_month, func.count()).where(*scope, r.received_on >= start)
-                                 .group_by(received_month)).all())
-    answered_month = year_month(r.answered_on)
-    answered = {month: (count, on_time) for month, count, on_time in session.exec(
-        select(answered_month, func.count(), _count_if(r.answered_on <= r.due_on))
-        .where(*scope, r.answered_on >= start).group_by(answered_month))}
+
+    def build():
+        start, scope = flt.param("period_start"), request_scope(actor, flt)
+        received_month, answered_month = year_month(r.received_on), year_month(r.answered_on)
+        return (select(received_month, func.count()).where(*scope, r.received_on >= start).group_by(received_month),
+                select(answered_month, func.count(), _count_if(r.answered_on <= r.due_on))
+                .where(*scope, r.answered_on >= start).group_by(answered_month))
+    received_query, answered_query = prepared.statement("requests_per_month", actor, flt, build)
+    received = dict(prepared.run(session, received_query, flt).all())
+    answered = {month: (count, on_time) for month, count, on_time in prepared.run(session, answered_query, flt)}
     return [MonthRow(month, received.get(month, 0), *answered.get(month, (0, 0)))
-            for month in _months(start, flt.today())]
+            for month in _months(flt.period_start(), flt.today())]
 
 
 @dataclass(frozen=True)
@@ -76,17 +78,22 @@ class DepartmentLoad:
     soon: int
 
 
+_DEPARTMENT_NAMES = select(Department.id, Department.name)
+
+
 def load_per_department(session: Session, actor: Actor, flt: OverviewFilter) -> list[DepartmentLoad]:
     """Open requests per department: how many, how many late, how many due within a week."""
     require_any(session, actor, set(READERS), action="overview.read")
     r = DataSubjectRequest
-    today, soon = flt.today(), flt.soon()
-    running = r.suspended_since.is_(None)
-    rows = session.exec(
-        select(r.department_id, func.count(), _count_if(running & (r.due_on < today)),
-               _count_if(running & (r.due_on >= today) & (r.due_on <= soon)))
-        .where(*request_scope(actor, flt), r.is_open == true()).group_by(r.department_id)).all()
-    names = dict(session.exec(select(Department.id, Department.name)).all())
+
+    def build():
+        today, soon = flt.param("today"), flt.param("soon")
+        running = r.suspended_since.is_(None)
+        return (select(r.department_id, func.count(), _count_if(running & (r.due_on < today)),
+                       _count_if(running & (r.due_on >= today) & (r.due_on <= soon)))
+                .where(*request_scope(actor, flt), r.is_open == true()).group_by(r.department_id))
+    rows = prepared.run(session, prepared.statement("load_per_department", actor, flt, build), flt).all()
+    names = dict(session.exec(_DEPARTMENT_NAMES).all())
     loads = [DepartmentLoad(department_id, names.get(department_id, ""), count, late, due_soon)
              for department_id, count, late, due_soon in rows]
     return sorted(loads, key=lambda d: (-d.late, -d.open, d.name))
@@ -96,11 +103,15 @@ def open_request_ages(session: Session, actor: Actor, flt: OverviewFilter) -> li
     """Open requests by age (days since receipt), youngest bucket first."""
     require_any(session, actor, set(READERS), action="overview.read")
     r = DataSubjectRequest
+
+    def build():
+        bucket = case(*[(r.received_on >= bindparam(f"ov_age_{days}", type_=Date), label)
+                        for days, label in AGE_BUCKETS], else_=AGE_OLDEST)
+        return select(bucket, func.count()).where(*request_scope(actor, flt), r.is_open == true()).group_by(bucket)
     today = flt.today()
-    bucket = case(*[(r.received_on >= today - timedelta(days=days), label) for days, label in AGE_BUCKETS],
-                  else_=AGE_OLDEST)
-    counts = dict(session.exec(select(bucket, func.count()).where(*request_scope(actor, flt), r.is_open == true())
-                               .group_by(bucket)).all())
+    ages = {f"ov_age_{days}": today - timedelta(days=days) for days, _ in AGE_BUCKETS}
+    counts = dict(prepared.run(session, prepared.statement("open_request_ages", actor, flt, build), flt,
+                               **ages).all())
     return [(label, counts.get(label, 0)) for label in (*(b for _, b in AGE_BUCKETS), AGE_OLDEST)]
 
 
@@ -147,32 +158,32 @@ def compliance(session: Session, actor: Actor, flt: OverviewFilter, months: list
     """`months`: requests_per_month for the same filter, when the caller already has it."""
     require_any(session, actor, set(READERS), action="overview.read")
     months = requests_per_month(session, actor, flt) if months is None else months
-    since = day_start(flt.period_start())
-    b = Breach
-    breaches = breach_scope(actor, flt)
-    recorded = session.exec(select(func.count()).select_from(b).where(*breaches, b.detected_at >= since)).one()
-    notified, notified_on_time = session.exec(
-        select(func.count(), _count_if(b.notified_at <= b.notification_deadline))
-        .where(*breaches, b.notified_at >= since)).one()
-    r = DataSubjectRequest
-    requests_overdue = session.exec(select(func.count()).select_from(r).where(
-        *request_scope(actor, flt), r.is_open == true(), r.suspended_since.is_(None),
-        r.due_on < flt.today())).one()
-    breaches_overdue = session.exec(select(func.count()).select_from(b).where(
-        *breaches, b.authority_notification == AuthorityNotification.PENDING,
-        b.notification_deadline < flt.instant())).one()
-    contracts, complete = session.exec(
-        select(func.count(), _count_if(ProcessorContract.missing_clauses == 0))
-        .select_from(ProcessorContract).join(Processor, Processor.id == ProcessorContract.processor_id)
-        .where(*processor_scope(session, actor, flt), ProcessorContract.status == "active")).one()
-    dpias, validated = session.exec(
-        select(func.count(), _count_if(Dpia.status == DpiaStatus.VALIDATED))
-        .select_from(Dpia).join(ProcessingActivity, ProcessingActivity.id == Dpia.activity_id)
-        .where(*activity_scope(actor, flt, Dpia.entity_id), Dpia.status != DpiaStatus.ARCHIVED)).one()
-    a = ProcessingActivity
-    activities, activities_validated, overdue = session.exec(
-        select(func.count(), _count_if(a.status == "validated"), _count_if(a.next_review_on < flt.today()))
-        .where(*activity_scope(actor, flt, a.entity_id))).one()
+    b, r, a = Breach, DataSubjectRequest, ProcessingActivity
+
+    def build():
+        since, today = flt.param("period_since"), flt.param("today")
+        breaches = breach_scope(actor, flt)
+        return (
+            select(func.count()).select_from(b).where(*breaches, b.detected_at >= since),
+            select(func.count(), _count_if(b.notified_at <= b.notification_deadline))
+            .where(*breaches, b.notified_at >= since),
+            select(func.count()).select_from(r).where(*request_scope(actor, flt), r.is_open == true(),
+                                                      r.suspended_since.is_(None), r.due_on < today),
+            select(func.count()).select_from(b).where(
+                *breaches, b.authority_notification == AuthorityNotification.PENDING,
+                b.notification_deadline < flt.param("now")),
+            select(func.count(), _count_if(ProcessorContract.missing_clauses == 0))
+            .select_from(ProcessorContract).join(Processor, Processor.id == ProcessorContract.processor_id)
+            .where(*processor_scope(session, actor, flt), ProcessorContract.status == "active"),
+            select(func.count(), _count_if(Dpia.status == DpiaStatus.VALIDATED))
+            .select_from(Dpia).join(ProcessingActivity, ProcessingActivity.id == Dpia.activity_id)
+            .where(*activity_scope(actor, flt, Dpia.entity_id), Dpia.status != DpiaStatus.ARCHIVED),
+            select(func.count(), _count_if(a.status == "validated"), _count_if(a.next_review_on < today))
+            .where(*activity_scope(actor, flt, a.entity_id)))
+    statements = prepared.statement("compliance", actor, flt, build)
+    (recorded, (notified, notified_on_time), requests_overdue, breaches_overdue, (contracts, complete),
+     (dpias, validated), (activities, activities_validated, overdue)) = (
+        prepared.run(session, statement, flt).one() for statement in statements)
     return Compliance(
         requests_answered=sum(m.answered for m in months), requests_on_time=sum(m.answered_on_time for m in months),
         breaches_recorded=recorded, breaches_notified=notified, breaches_notified_on_time=notified_on_time,

@@ -83,11 +83,13 @@ def count_flags(session: Session, actor: Actor, today: date | None = None) -> Fl
     return FlagCounts(counts, total)
 
 
-def contracts_with_missing_clauses(session: Session, actor: Actor) -> Select:
+def contracts_with_missing_clauses(session: Session, actor: Actor, scope: ColumnElement[bool] | None = None
+                                   ) -> Select:
     """The active contracts lacking at least one required clause, within the actor's
-    scope: a query the dashboard can count, page or join."""
+    scope: a query the dashboard can count, page or join. `scope`: the caller's condition on
+    the processors, when it has one of the same rule (the overview's, built once: scope.visible_in_sql)."""
     return (select(ProcessorContract)
             .join(Processor, Processor.id == ProcessorContract.processor_id)
-            .where(visible(session, actor), ProcessorContract.status == "active",
+            .where(visible(session, actor) if scope is None else scope, ProcessorContract.status == "active",
                    ProcessorContract.missing_clauses > 0)
             .order_by(ProcessorContract.missing_clauses.desc(), ProcessorContract.id))

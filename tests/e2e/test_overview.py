@@ -21,7 +21,8 @@ def test_the_dpo_sees_every_deadline_and_opens_the_list_behind_a_figure(page, ap
     login(page, app_url, "dpo")
     page.get_by_role("heading", name="Échéances").wait_for()
     assert _metric(page, "Demandes ouvertes") > 0
-    page.locator(".st-key-ov_show_register_review button").click()
+    register_review = re.compile(r"^Revue annuelle d'une fiche du registre \(")  # (late · due)
+    page.locator(".st-key-ov_focus").get_by_text(register_review).click()
     settle(page)
     page.get_by_role("heading", name="Liste : Revue annuelle d'une fiche du registre").wait_for()
     grid = page.get_by_test_id("stDataFrame").first

@@ -63,10 +63,16 @@ def test_the_auditor_reads_compliance_first(demo_app):
 
 def test_show_list_switches_the_list_behind_the_figures(demo_app):
     at = app_as(demo_app, "dpo")
-    at.button(key="ov_show_register_review").click().run()
+    chooser = at.button_group(key="ov_focus")
+    assert chooser.label == "Voir la liste"
+    assert any(o.startswith("Revue annuelle d'une fiche du registre (") for o in chooser.options)  # (late · due)
+    chooser.set_value("register_review").run()
     assert not at.exception
-    assert at.selectbox(key="ov_focus").value == "register_review"
+    assert at.button_group(key="ov_focus").value == "register_review"
+    assert [s.value for s in at.subheader][0] == "Liste : Revue annuelle d'une fiche du registre"
     assert any("TRT-" in str(row) for row in at.dataframe[0].value.iloc[:, 0])
+    at.run()  # the choice holds over a rerun
+    assert at.button_group(key="ov_focus").value == "register_review"
 
 
 def test_the_page_in_english(demo_app):

@@ -1,0 +1,148 @@
+"""The overview's statements are built once per actor and shape of filter and run again
+(dashboard/overview/prepared.py): a statement run again must give what a statement built
+afresh gives — for another day, another entity or department, another horizon or period —
+and must not keep what the data said when it was built (a department head's processors are
+those serving the departments' activities *now*). On SQLite and PostgreSQL."""
+
+from dataclasses import replace
+from datetime import date, datetime, timedelta, timezone
+
+from sqlalchemy import event, update
+
+from dashboard import overview
+from dashboard.demo import activities as demo_activities
+from dashboard.overview import figures, prepared
+from dashboard.overview.scope import OverviewFilter
+from dashboard.processor.contracts import save_contract
+from dashboard.processor.registry import create_processor
+from dashboard.processor.scope import visible, visible_in_sql
+from models.clock import paris_today
+from models.processing import ProcessingActivity
+from models.processor import Processor
+from sqlmodel import select
+from tests.overview import factories as make
+from tests.processor.conftest import contract_data, porg, processor_data  # noqa: F401 - fixture
+
+FILTER = OverviewFilter(horizon_days=365)
+
+
+def _processors(porg):  # noqa: F811
+    """A payroll processor (HR's activity) whose contract ends within the horizon, and one serving
+    another department's activity (member management)."""
+    today = paris_today()
+    with porg.work() as session:
+        payroll = create_processor(session, porg.dpo, processor_data(porg, activities=("hr_payroll",)))
+        save_contract(session, porg.dpo, payroll.id, contract_data(initial_end=today + timedelta(days=40)))
+        other = create_processor(session, porg.dpo, processor_data(porg, activities=("member_management",),
+                                                                   legal_name="Adhésions SAS"))
+        save_contract(session, porg.dpo, other.id, contract_data(initial_end=today + timedelta(days=50)))
+
+
+def _build(org, actor, flt=FILTER):
+    """The overview, and the statements that read activity ids on their own while building it."""
+    seen = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().startswith("SELECT processing_activity.id"):
+            seen.append(statement)
+    event.listen(org.engine, "before_cursor_execute", count)
+    try:
+        with org.session() as session:
+            view = overview.build(session, actor, flt)
+    finally:
+        event.remove(org.engine, "before_cursor_execute", count)
+    return view, seen
+
+
+def test_a_head_sees_the_processors_of_the_processor_lists_without_a_query_of_their_own(porg):  # noqa: F811
+    _processors(porg)
+    view, seen = _build(porg, porg.head_hr)
+    assert seen == []  # the departments' activities are a subquery, not ids read when the statement is built
+    assert view.headline.kinds["contract_end"].upcoming == 1  # the payroll contract only
+    dpo_view, _ = _build(porg, porg.dpo)
+    assert dpo_view.headline.kinds["contract_end"].upcoming == 2
+    with porg.session() as session:  # the same processors as the processor lists' rule
+        for actor in (porg.head_hr, porg.dpo):
+            assert set(session.exec(select(Processor.id).where(visible_in_sql(actor)))) == set(
+                session.exec(select(Processor.id).where(visible(session, actor))))
+
+
+def test_a_kept_statement_sees_an_activity_that_moved_to_the_head_s_department(porg):  # noqa: F811
+    _processors(porg)
+    before, _ = _build(porg, porg.head_hr)
+    assert before.headline.kinds["contract_end"].upcoming == 1
+    with porg.work() as session:  # member management moves to Human Resources
+        session.exec(update(ProcessingActivity)
+                     .where(ProcessingActivity.id == demo_activities.activity_id(session, "member_management"))
+                     .values(department_id=porg.departments["RH"].id))
+    after, _ = _build(porg, porg.head_hr)
+    assert after.headline.kinds["contract_end"].upcoming == 2
+
+
+def test_the_processors_a_head_sees_are_not_shared_with_another_actor(porg):  # noqa: F811
+    _processors(porg)
+    with porg.session() as session:
+        head = overview.build(session, porg.head_hr, FILTER).headline
+        dpo = overview.build(session, porg.dpo, FILTER).headline
+        head_again = overview.build(session, porg.head_hr, FILTER).headline
+    assert head.kinds["contract_end"].upcoming == 1 == head_again.kinds["contract_end"].upcoming
+    assert dpo.kinds["contract_end"].upcoming == 2
+
+
+# 10 March 2026 in the evening in Paris, then the next days: requests, breaches and register
+# entries around them, in two entities and two departments.
+EVENING = datetime(2026, 3, 10, 20, 0, tzinfo=timezone.utc)
+H = timedelta(hours=1)
+
+
+def _cases(org):
+    with org.work() as session:
+        for received, department in ((date(2026, 2, 10), "DRC"), (date(2026, 2, 18), "RH"), (date(2026, 1, 12), "RH"),
+                                     (date(2026, 3, 9), None), (date(2026, 2, 28), "DRC"), (date(2025, 12, 1), "DRC")):
+            make.request(session, org, received, department)
+        make.request(session, org, date(2026, 2, 2), status="closed", answered_on=date(2026, 2, 20))
+        make.request(session, org, date(2025, 11, 2), status="closed", answered_on=date(2026, 1, 10), department="RH")
+        make.breach(session, org, EVENING - 80 * H)
+        make.breach(session, org, EVENING - 30 * H, department="RH")
+        make.breach(session, org, EVENING - 60 * H, notified_at=EVENING - 20 * H)
+        make.activity(session, org, "RH", date(2026, 3, 12))
+        make.activity(session, org, "DRC", date(2026, 4, 20), status="draft")
+
+
+def _filters(org):
+    drc, rh, medicis = org.departments["DRC"].id, org.departments["RH"].id, org.entities["MEDICIS"].id
+    other = next(e.id for code, e in org.entities.items() if code != "MEDICIS")
+    return [OverviewFilter(now=EVENING), OverviewFilter(now=EVENING + 4 * H),  # midnight passed in Paris
+            OverviewFilter(now=EVENING + 24 * 9 * H), OverviewFilter(now=EVENING, horizon_days=30),
+            OverviewFilter(now=EVENING + 24 * 40 * H, months=3),
+            OverviewFilter(now=EVENING, department_id=drc), OverviewFilter(now=EVENING, department_id=rh),
+            OverviewFilter(now=EVENING, entity_id=medicis), OverviewFilter(now=EVENING, entity_id=other),
+            OverviewFilter(now=EVENING, case_types=("dsr", "breach"))]
+
+
+def _everything(org, actor, flt):
+    with org.session() as session:
+        view = overview.build(session, actor, flt)
+        lists = {(kind, urgency, page): figures.deadline_list(session, actor, flt, kind, urgency, page, 2)
+                 for kind in ("dsr_answer", "breach_notification", "register_review")
+                 for urgency in ("", "late", "soon", "upcoming") for page in (1, 2)}
+    return view, lists
+
+
+def test_statements_run_again_give_what_statements_built_afresh_give(org):
+    _cases(org)
+    filters = _filters(org)
+    views = {}
+    for actor in (org.dpo, org.head_hr):
+        prepared.forget()
+        kept = [_everything(org, actor, flt) for flt in filters]  # built for the first of each shape, then run again
+        for flt, (view, lists) in zip(filters, kept):
+            prepared.forget()
+            fresh_view, fresh_lists = _everything(org, actor, flt)
+            assert view == replace(fresh_view, headline=replace(fresh_view.headline, now=view.headline.now)), flt
+            assert lists == fresh_lists, flt
+        views[actor.username] = [view for view, _ in kept]
+    dpo = views[org.dpo.username]  # the filters do change the figures (else the comparison would prove little)
+    assert dpo[0].headline.late_total() < dpo[1].headline.late_total()  # midnight in Paris
+    assert dpo[5].headline.requests_open != dpo[6].headline.requests_open  # two departments
+    assert dpo[0].headline.requests_open > views[org.head_hr.username][0].headline.requests_open
