@@ -3,11 +3,13 @@ recently used dropped) for what is costly to build and never changed once built 
 overview's statements, its chart figures)."""
 
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
+_EVERY: "weakref.WeakSet[Kept]" = weakref.WeakSet()
 
 
 class Kept(Generic[T]):
@@ -15,6 +17,7 @@ class Kept(Generic[T]):
         self.size = size
         self._items: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
+        _EVERY.add(self)
 
     def get(self, key: Hashable, build: Callable[[], T]) -> T:
         """The thing kept under `key`, built by `build()` the first time (two threads may both
@@ -34,3 +37,10 @@ class Kept(Generic[T]):
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+
+
+def forget_everything() -> None:
+    """Empty every store: what they keep was built from the catalogue and code of the time
+    (tests that change the catalogue)."""
+    for kept in list(_EVERY):
+        kept.clear()
