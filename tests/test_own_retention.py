@@ -281,11 +281,13 @@ def test_the_certificate_at_maximum_lengths_says_what_went_and_what_is_kept(lang
         lines=(own_retention_certificate.Line("dsr", 120, len(references), CLOSED, CLOSED + timedelta(days=300),
                                               9999, 99999, references),
                own_retention_certificate.Line("breach", 12, 2, CLOSED, CLOSED, 0, 3, ("BRE-2021-0001", "BRE-2021-0002"))),
-        legacy_documents=tuple(f"DOC-2025-{n:04d}" for n in range(1, 201)), audit_months=24)
+        legacy_documents=tuple(f"DOC-2025-{n:04d}" for n in range(1, 201)), audit_months=24,
+        register_extracts=tuple(f"DOC-2026-{n:04d}" for n in range(1, 201)))
     tr = Translator(language)
     content = own_retention_certificate.build(tr, _stamp(language), facts_)
     body = pdf_text(content)
-    for expected in (tr("own_retention.pdf.title"), "DSR-2026-0400", "BRE-2021-0002", "DOC-2025-0200",
+    for expected in (tr("own_retention.pdf.title"), "DSR-2026-0400", "BRE-2021-0002", "DOC-2025-0200", "DOC-2026-0200",
+                     tr("own_retention.pdf.extracts", count=200),
                      tr("own_retention.pdf.kept.case_record_why"), tr("own_retention.pdf.kept.audit_until", months=24),
                      "Code civil" if language == "fr" else "Civil Code", "9999", "99999", "ABCD-EFGH-JKMN"):
         assert expected in body, expected
