@@ -654,6 +654,19 @@ def test_a_register_extract_printing_a_breach_is_destroyed_when_that_breach_reac
     assert own_retention.run_own_retention(org.engine, ENDS).count == 0  # nothing left to destroy
 
 
+def test_the_command_counts_the_register_extracts_it_made_unreadable(org, monkeypatch, capsys):
+    from dashboard.breach import documents as breach_documents
+
+    _closed_breach(org, "M. Jean Dupont a reçu le tableau de Mme Lefèvre.")
+    with org.work() as session:
+        breach_documents.issue_register(session, org.dpo, records.BreachFilter(), "fr", "pdf")
+    monkeypatch.setenv("DATABASE_URL", org.engine.url.render_as_string(hide_password=False))
+    assert cli.main(["purge-personal-data", "--yes"]) == 0
+    assert "1 dossier(s) pseudonymisé(s) ; 1 document(s) rendus illisibles" in capsys.readouterr().out
+    assert cli.main(["verify-documents"]) == 0
+    assert "1 document(s) détruit(s)" in capsys.readouterr().out
+
+
 def test_an_empty_register_extract_is_kept_in_clear_and_an_older_one_is_listed_as_kept_in_clear(org):
     from dashboard.breach import documents as breach_documents
 
