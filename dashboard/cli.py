@@ -251,7 +251,7 @@ def cmd_purge_personal_data(args) -> int:
                  closed=_day(item.closed_at), months=item.months, ended=_day(item.ended_at))
         return 0
     _say("own_retention.cli.done", count=report.count, number=report.certificate_number,
-         documents=sum(done.documents_shredded for done in report.done))
+         documents=sum(done.documents_shredded + len(done.extracts_shredded) for done in report.done))
     return 0
 
 

@@ -63,7 +63,8 @@ VISIBILITY: dict[str, str] = {
     # register extracts cover a whole entity: not shown to department heads
 }
 
-SEALED_CASE_TYPES = frozenset({"dsr", "breach"})  # their documents name the people concerned
+# their documents name the people concerned; a breach register extract has a key of its own
+SEALED_CASE_TYPES = frozenset({"dsr", "breach", "breach_register_extract"})
 PACK_KIND = "evidence.audit_pack"  # audit packs hold the audit trail: READ_AUDIT_TRAIL only
 
 VisibilityHook = Callable[[Actor, ColumnElement], ColumnElement[bool]]

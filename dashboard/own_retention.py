@@ -16,6 +16,9 @@ For each closed request or breach whose period ended and that is not yet pseudon
 2. its key is destroyed (dashboard/case_keys.py): its documents in the evidence registry,
    its attachments and the sealed parts of its audit entries become unreadable, their
    SHA-256 and the audit chain still verify (`verify-documents`, `verify-audit --full`);
+   so are the keys of the breach register extracts that print a breach (each sealed under
+   a key of its own, dashboard/breach/documents.py): an extract goes as soon as any breach
+   it covers reaches its period;
 3. an `own_retention.pseudonymise` audit entry names the case, the period and the counts.
 
 When a run did anything, a retention certificate (PDF, French) goes into the evidence
@@ -37,7 +40,7 @@ from dashboard.i18n import Translator
 from exports.pdf import own_retention_certificate
 from models.answer_letter import AnswerLetter
 from models.attachment import CaseAttachment
-from models.breach import Breach
+from models.breach import EXTRACT_CASE_TYPE, Breach, BreachRegisterCover
 from models.dsr import DataSubjectRequest, DsrRecipient, DsrSearch, DsrSuspension
 from models.errors import RuleViolation
 from models.evidence import EvidenceDocument
@@ -70,6 +73,7 @@ class Done:
     documents_shredded: int
     sealed_parts: int
     legacy_documents: tuple[str, ...]
+    extracts_shredded: tuple[str, ...] = ()  # numbers of the breach register extracts destroyed with it
 
 
 @dataclass
@@ -176,6 +180,40 @@ def _documents(session: Session, item: Due) -> tuple[int, tuple[str, ...]]:
     return sealed, legacy
 
 
+REGISTER_KINDS = ("breach.register_pdf", "breach.register_csv")
+
+
+def _shred_extracts(session: Session, item: Due, now: datetime) -> tuple[str, ...]:
+    """Destroy the keys of the register extracts printing this breach that are still
+    readable; the numbers of their documents (a signed copy filed with one included)."""
+    if item.kind != "breach":
+        return ()
+    covering = session.exec(select(BreachRegisterCover.extract_id).where(BreachRegisterCover.breach_id == item.case_id)
+                            .order_by(BreachRegisterCover.extract_id)).all()
+    rule = case_keys.rule_text(item.kind, item.months)
+    destroyed = [extract_id for extract_id in covering
+                 if case_keys.destroy(session, EXTRACT_CASE_TYPE, extract_id, at=now, rule=rule)]
+    if not destroyed:
+        return ()
+    return tuple(session.exec(select(EvidenceDocument.number).where(EvidenceDocument.case_type == EXTRACT_CASE_TYPE,
+                                                                    EvidenceDocument.case_id.in_(destroyed))
+                              .order_by(EvidenceDocument.id)).all())
+
+
+def _legacy_extracts(session: Session, item: Due) -> tuple[str, ...]:
+    """The register extracts issued in clear before extracts were sealed (case type
+    "breach", no case) that may print this breach: issued since it was recorded, for its
+    entity or for all entities."""
+    if item.kind != "breach":
+        return ()
+    created = session.exec(select(Breach.created_at).where(Breach.id == item.case_id)).one()
+    doc = EvidenceDocument
+    return tuple(session.exec(select(doc.number).where(
+        doc.kind.in_(REGISTER_KINDS), doc.case_type == item.kind, doc.case_id.is_(None), doc.envelope_sha256.is_(None),
+        doc.issued_at >= created, (doc.entity_id.is_(None)) | (doc.entity_id == item.entity_id))
+        .order_by(doc.id)).all())
+
+
 def _sealed_parts(session: Session, item: Due) -> int:
     key = case_keys.find(session, item.kind, item.case_id)
     if key is None or key.id is None:
@@ -199,16 +237,18 @@ def run_own_retention(engine, now: datetime | None = None, *, dry_run: bool = Fa
             if not _claim(session, item, now):
                 continue  # another run took it first
             shredded, legacy = _documents(session, item)
+            legacy += _legacy_extracts(session, item)
             sealed = _sealed_parts(session, item)
             case_keys.destroy(session, item.kind, item.case_id, at=now,
                               rule=case_keys.rule_text(item.kind, item.months))
-            done = Done(item, shredded, sealed, legacy)
+            extracts = _shred_extracts(session, item, now)
+            done = Done(item, shredded, sealed, legacy, extracts)
             report.done.append(done)
             audit.record(session, SYSTEM, ACTION, object_type=item.kind, object_id=item.case_id,
                          object_ref=item.reference, entity_id=item.entity_id, actor_name="system (own retention)",
                          details={"months": item.months, "closed_at": item.closed_at, "period_ended": item.ended_at,
                                   "documents_shredded": shredded, "sealed_audit_parts": sealed,
-                                  "legacy_documents": list(legacy)})
+                                  "legacy_documents": list(legacy), "register_extracts_shredded": list(extracts)})
         if report.done:
             report.certificate_number = _certificate(session, report).number
     return report
@@ -224,9 +264,10 @@ def certificate_facts(report: RunReport) -> own_retention_certificate.Facts:
         documents_shredded=sum(d.documents_shredded for d in items),
         sealed_parts=sum(d.sealed_parts for d in items),
         references=tuple(d.due.reference for d in items)) for (kind, months), items in sorted(groups.items()))
-    legacy = tuple(number for done in report.done for number in done.legacy_documents)
+    legacy = tuple(dict.fromkeys(number for done in report.done for number in done.legacy_documents))
+    extracts = tuple(number for done in report.done for number in done.extracts_shredded)
     return own_retention_certificate.Facts(run_at=report.now, lines=lines, legacy_documents=legacy,
-                                           audit_months=_audit_months())
+                                           audit_months=_audit_months(), register_extracts=extracts)
 
 
 def _audit_months() -> int:

@@ -14,6 +14,11 @@ def next_reference(session: Session, prefix: str, at: datetime | None = None) ->
     """Atomically take the next number for (prefix, year in Paris): an upsert, so two
     users opening a case at the same moment never get the same reference."""
     year = paris_date(at or utcnow()).year
+    return format_reference(prefix, year, next_number(session, prefix, year))
+
+
+def next_number(session: Session, prefix: str, year: int) -> int:
+    """The next number of the (prefix, year) counter, taken atomically (never reused)."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     table = ReferenceCounter.__table__
@@ -23,5 +28,4 @@ def next_reference(session: Session, prefix: str, at: datetime | None = None) ->
         .on_conflict_do_update(index_elements=["prefix", "year"], set_={"last": table.c.last + 1})
         .returning(table.c.last)
     )
-    number = session.execute(statement).scalar_one()
-    return format_reference(prefix, year, number)
+    return session.execute(statement).scalar_one()

@@ -248,3 +248,20 @@ class BreachDepartment(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     breach_id: int = Field(foreign_key="breach.id", index=True)
     department_id: int = Field(foreign_key="department.id", index=True)
+
+
+EXTRACT_CASE_TYPE = "breach_register_extract"  # the key of one register extract (dashboard/breach/documents.py)
+
+
+class BreachRegisterCover(SQLModel, table=True):
+    """A breach printed in a register extract (PDF or CSV). The extract prints the breach's
+    narrative, which the own-retention job erases at the end of its period: the extract is
+    stored encrypted under a key of its own (case key `breach_register_extract`,
+    `extract_id`), destroyed as soon as any breach it covers reaches its period."""
+
+    __tablename__ = "breach_register_cover"
+    __table_args__ = (UniqueConstraint("extract_id", "breach_id"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    extract_id: int = Field(index=True)  # the case id of the extract's key and document
+    breach_id: int = Field(foreign_key="breach.id", index=True)

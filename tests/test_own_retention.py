@@ -281,11 +281,13 @@ def test_the_certificate_at_maximum_lengths_says_what_went_and_what_is_kept(lang
         lines=(own_retention_certificate.Line("dsr", 120, len(references), CLOSED, CLOSED + timedelta(days=300),
                                               9999, 99999, references),
                own_retention_certificate.Line("breach", 12, 2, CLOSED, CLOSED, 0, 3, ("BRE-2021-0001", "BRE-2021-0002"))),
-        legacy_documents=tuple(f"DOC-2025-{n:04d}" for n in range(1, 201)), audit_months=24)
+        legacy_documents=tuple(f"DOC-2025-{n:04d}" for n in range(1, 201)), audit_months=24,
+        register_extracts=tuple(f"DOC-2026-{n:04d}" for n in range(1, 201)))
     tr = Translator(language)
     content = own_retention_certificate.build(tr, _stamp(language), facts_)
     body = pdf_text(content)
-    for expected in (tr("own_retention.pdf.title"), "DSR-2026-0400", "BRE-2021-0002", "DOC-2025-0200",
+    for expected in (tr("own_retention.pdf.title"), "DSR-2026-0400", "BRE-2021-0002", "DOC-2025-0200", "DOC-2026-0200",
+                     tr("own_retention.pdf.extracts", count=200),
                      tr("own_retention.pdf.kept.case_record_why"), tr("own_retention.pdf.kept.audit_until", months=24),
                      "Code civil" if language == "fr" else "Civil Code", "9999", "99999", "ABCD-EFGH-JKMN"):
         assert expected in body, expected
@@ -376,24 +378,30 @@ def test_the_command_sets_an_entitys_period_and_refuses_one_out_of_bounds(org, m
 
 # ------------------------------------------------------------------ the page
 
-def test_downloading_a_shredded_document_says_when_and_under_which_rule_it_was_destroyed(app_org):
+def _fetch_on_the_evidence_page(app_org, document_id: int) -> str:
+    """The legal officer asks for a document on the evidence page: the errors shown (no
+    download offered)."""
     from tests.page_support import app_as, page_path
 
+    at = app_as(app_org, "juriste")
+    at.switch_page(page_path("evidence_documents.py")).run()
+    at.selectbox(key="ev_open").select(document_id).run()
+    at.text_input(key="ev_reason").input("Contrôle annuel du registre").run()
+    at.button(key=f"ev_doc_{document_id}_fetch").click().run()
+    assert not at.exception, at.exception
+    assert not at.get("download_button")
+    return " ".join(element.value for element in at.error)
+
+
+def test_downloading_a_shredded_document_says_when_and_under_which_rule_it_was_destroyed(app_org):
     request = make_request(app_org, requester_name="Inès Moreau")
     with app_org.work() as session:
         document = dsr_documents.issue_acknowledgement(session, app_org.dpo, request.id)
     _close(app_org, "dsr_request", request.id)
     own_retention.run_own_retention(app_org.engine, ENDS)
-    at = app_as(app_org, "juriste")
-    at.switch_page(page_path("evidence_documents.py")).run()
-    at.selectbox(key="ev_open").select(document.id).run()
-    at.text_input(key="ev_reason").input("Contrôle annuel du registre").run()
-    at.button(key=f"ev_doc_{document.id}_fetch").click().run()
-    assert not at.exception, at.exception
-    errors = " ".join(element.value for element in at.error)
+    errors = _fetch_on_the_evidence_page(app_org, document.id)
     assert "Ce document a été détruit le 31/03/2026" in errors and "Demandes d'exercice de droits" in errors
     assert "Traceback" not in errors and "own_retention" not in errors
-    assert not at.get("download_button")
 
 
 def test_the_dpo_reads_a_sealed_audit_part_until_its_case_key_is_destroyed(app_org):
@@ -585,3 +593,111 @@ def test_after_the_period_the_requester_is_found_nowhere_in_the_database_in_clea
             "dsr_search.notes", "dsr_request.proposed_answer"} <= before, before
     own_retention.run_own_retention(org.engine, ENDS)
     assert _columns_holding(org, secrets) == set()
+
+
+# ------------------------------------------------------------------ breach register extracts
+
+def _readable_text(session, document) -> str | None:
+    """The text of a stored document as anyone with the key could read it; None when shredded."""
+    try:
+        content = evidence.readable(session, document).content
+    except case_keys.Shredded:
+        return None
+    return pdf_text(content) if document.media_type == "application/pdf" else bytes(content).decode("utf-8-sig")
+
+
+def test_a_register_extract_printing_a_breach_is_destroyed_when_that_breach_reaches_its_period(org):
+    """Extracts print each breach's narrative: sealed under a key of their own, destroyed as
+    soon as any breach they cover reaches its period; one covering only breaches not yet due
+    stays readable; the registry still verifies; the name is found nowhere readable."""
+    from dashboard.breach import documents as breach_documents
+
+    declare(org, description="Le dossier de Mme Zoé Marchand a été perdu.")  # open: never due
+    with org.work() as session:
+        only_open = breach_documents.issue_register(session, org.dpo, records.BreachFilter(), "fr", "pdf")
+        only_open_content = only_open.content
+    breach = _closed_breach(org, "M. Jean Dupont a reçu le tableau de Mme Lefèvre.")
+    with org.work() as session:
+        pdf = breach_documents.issue_register(session, org.dpo, records.BreachFilter(), "fr", "pdf")
+        csv = breach_documents.issue_register(session, org.dpo, records.BreachFilter(), "fr", "csv")
+        issued = {pdf.id: (pdf.number, pdf.sha256, pdf.content), csv.id: (csv.number, csv.sha256, csv.content)}
+    assert "Dupont" in pdf_text(issued[pdf.id][2]) and "Marchand" in pdf_text(only_open_content)
+    with org.session() as session:  # stored encrypted, readable until the period ends
+        for document_id in (only_open.id, pdf.id, csv.id):
+            assert session.get(EvidenceDocument, document_id).envelope_sha256 is not None
+        assert breach.reference in _readable_text(session, session.get(EvidenceDocument, csv.id))
+
+    early = own_retention.run_own_retention(org.engine, ENDS - timedelta(days=1))
+    assert early.count == 0
+    report = own_retention.run_own_retention(org.engine, ENDS)
+    assert [d.due.case_id for d in report.done] == [breach.id]
+    assert report.done[0].extracts_shredded == (pdf.number, csv.number)
+
+    with org.session() as session:
+        for document_id, (number, sha, _) in issued.items():
+            stored = session.get(EvidenceDocument, document_id)
+            assert (stored.number, stored.sha256) == (number, sha)  # number, fingerprint, metadata kept
+            with pytest.raises(case_keys.Shredded):
+                evidence.readable(session, stored)
+        kept = session.get(EvidenceDocument, only_open.id)
+        assert evidence.readable(session, kept).content == only_open_content
+        readable = [text for document in session.exec(select(EvidenceDocument)).all()
+                    if (text := _readable_text(session, document)) is not None]
+        certificate = evidence.find_by_number(session, report.certificate_number)
+        body = pdf_text(evidence.readable(session, certificate).content)
+    assert readable and not any("dupont" in text.casefold() for text in readable)
+    assert pdf.number in body and csv.number in body and "Dupont" not in body
+    assert _columns_holding(org, ("dupont",)) == set()
+    chain, docs = _verify_all(org)
+    assert chain.intact, chain
+    assert docs.intact and docs.shredded == 2, docs
+    assert own_retention.run_own_retention(org.engine, ENDS).count == 0  # nothing left to destroy
+
+
+def test_the_command_counts_the_register_extracts_it_made_unreadable(org, monkeypatch, capsys):
+    from dashboard.breach import documents as breach_documents
+
+    _closed_breach(org, "M. Jean Dupont a reçu le tableau de Mme Lefèvre.")
+    with org.work() as session:
+        breach_documents.issue_register(session, org.dpo, records.BreachFilter(), "fr", "pdf")
+    monkeypatch.setenv("DATABASE_URL", org.engine.url.render_as_string(hide_password=False))
+    assert cli.main(["purge-personal-data", "--yes"]) == 0
+    assert "1 dossier(s) pseudonymisé(s) ; 1 document(s) rendus illisibles" in capsys.readouterr().out
+    assert cli.main(["verify-documents"]) == 0
+    assert "1 document(s) détruit(s)" in capsys.readouterr().out
+
+
+def test_an_empty_register_extract_is_kept_in_clear_and_an_older_one_is_listed_as_kept_in_clear(org):
+    from dashboard.breach import documents as breach_documents
+
+    with org.work() as session:
+        empty = breach_documents.issue_register(session, org.dpo, records.BreachFilter(status="closed"), "fr", "pdf")
+    breach = _closed_breach(org, "M. Jean Dupont a reçu le tableau de Mme Lefèvre.")
+    with org.engine.begin() as conn:  # an extract issued before extracts were sealed: in clear, no case
+        conn.execute(text("INSERT INTO evidence_document (number, verification_code, kind, title, case_type, case_id,"
+                          " case_ref, entity_id, filename, media_type, language, size, sha256, content, issued_at,"
+                          " issued_by_name) VALUES ('DOC-2025-0001', 'AAAA-BBBB-CCCC', 'breach.register_pdf', 't',"
+                          " 'breach', NULL, '', NULL, 'r.pdf', 'application/pdf', 'fr', 4, :sha, :content, :at, '')"),
+                     {"content": b"%PDF", "sha": evidence.sha256_hex(b"%PDF"),
+                      "at": datetime(2099, 1, 1) if org.engine.dialect.name == "sqlite"
+                      else datetime(2099, 1, 1, tzinfo=timezone.utc)})
+    report = own_retention.run_own_retention(org.engine, ENDS)
+    assert [d.due.case_id for d in report.done] == [breach.id]
+    assert report.done[0].legacy_documents == ("DOC-2025-0001",) and report.done[0].extracts_shredded == ()
+    with org.session() as session:
+        stored = session.get(EvidenceDocument, empty.id)
+        assert stored.envelope_sha256 is None and evidence.readable(session, stored).content == empty.content
+        body = pdf_text(evidence.find_by_number(session, report.certificate_number).content)
+    assert "DOC-2025-0001" in body and empty.number not in body
+
+
+def test_downloading_a_shredded_register_extract_says_when_and_under_which_rule_it_was_destroyed(app_org):
+    from dashboard.breach import documents as breach_documents
+
+    _closed_breach(app_org, "M. Jean Dupont a reçu le tableau de Mme Lefèvre.")
+    with app_org.work() as session:
+        document = breach_documents.issue_register(session, app_org.dpo, records.BreachFilter(), "fr", "pdf")
+    own_retention.run_own_retention(app_org.engine, ENDS)
+    errors = _fetch_on_the_evidence_page(app_org, document.id)
+    assert "Ce document a été détruit le 31/03/2026" in errors and "Violations de données" in errors
+    assert "Traceback" not in errors and "own_retention" not in errors

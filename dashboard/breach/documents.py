@@ -13,13 +13,14 @@ from dashboard.actor import Actor
 from dashboard.breach.records import BreachFilter, conditions, detail, fetch, sees_everything
 from dashboard.i18n import Translator
 from dashboard.permissions import require, require_writer
+from dashboard.references import next_number
 from dashboard.validation import FieldProblem, InvalidInput
 from exports.breach_register_csv import build_register_csv
 from exports.pdf.breach_letter import build_people_letter
 from exports.pdf.breach_notice import NoticeInput, build_authority_notice, document_phase, notice_title
 from exports.pdf.breach_register import RegisterEntry, build_register_extract
-from models.breach import (CASE_TYPE, LETTER_REQUIRED_FIELDS, LETTER_TEXT_FIELDS, LONG_TEXT, AuthorityNotification, Breach,
-                           BreachNotification)
+from models.breach import (CASE_TYPE, EXTRACT_CASE_TYPE, LETTER_REQUIRED_FIELDS, LETTER_TEXT_FIELDS, LONG_TEXT,
+                           AuthorityNotification, Breach, BreachNotification, BreachRegisterCover)
 from models.evidence import EvidenceDocument
 from models.org import Entity
 from models.roles import Capability
@@ -153,23 +154,43 @@ def _scope(session: Session, actor: Actor, tr: Translator, flt: BreachFilter) ->
 def issue_register(session: Session, actor: Actor, flt: BreachFilter = BreachFilter(), language: str = "fr",
                    fmt: str = "pdf") -> EvidenceDocument:
     """The register extract for an inspection, of the breaches the actor may see (a
-    department head's covers his or her departments' and says so)."""
+    department head's covers his or her departments' and says so).
+
+    An extract that prints breaches prints their narrative (description, the people's
+    information...), which the own-retention job erases at the end of each breach's period:
+    it is stored encrypted under a key of its own, and the breaches it covers recorded
+    (BreachRegisterCover), so that the job destroys it as soon as any of them reaches its
+    period (dashboard/own_retention.py). An empty extract names nobody: stored in clear.
+    Extracts issued before (case type "breach", no case) stay in clear: the retention
+    certificate lists them."""
     require_writer(session, actor, action="breach.issue_register", object_type=CASE_TYPE)
     entries = _register_entries(session, actor, flt)
     tr = Translator(language)
     scope, header, entity_id = _scope(session, actor, tr, flt)
     stamp_day = utcnow().strftime("%Y%m%d")
+    sealing = _extract_key(session, entries)
     if fmt == "csv":
         return evidence.issue_document(
             session, actor, kind="breach.register_csv", title=tr("breach.register.title"),
             filename=f"breach-register-{stamp_day}.csv", media_type=CSV,
-            build=lambda stamp: build_register_csv(tr, entries), language=tr.language, case_type=CASE_TYPE,
-            entity_id=entity_id)
+            build=lambda stamp: build_register_csv(tr, entries), language=tr.language, entity_id=entity_id,
+            **sealing)
     return evidence.issue_document(
         session, actor, kind="breach.register_pdf", title=tr("breach.register.title"),
         filename=f"breach-register-{stamp_day}.pdf", media_type=PDF,
         build=lambda stamp: build_register_extract(stamp, tr, entries, scope=scope, organisation=header),
-        language=tr.language, case_type=CASE_TYPE, entity_id=entity_id)
+        language=tr.language, entity_id=entity_id, **sealing)
+
+
+def _extract_key(session: Session, entries: list[RegisterEntry]) -> dict:
+    """The case an extract is filed under: a key of its own covering its breaches (recorded
+    before it is issued, in the same transaction), or none for an empty extract."""
+    if not entries:  # filed as an extract all the same: not taken for one issued before sealing
+        return {"case_type": EXTRACT_CASE_TYPE}
+    extract_id = next_number(session, "BRX", 0)  # one counter for all years: the key's case id
+    session.add_all(BreachRegisterCover(extract_id=extract_id, breach_id=entry.breach.id) for entry in entries)
+    session.flush()
+    return {"case_type": EXTRACT_CASE_TYPE, "case_id": extract_id}
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ class Facts:
     lines: tuple[Line, ...]
     legacy_documents: tuple[str, ...]  # numbers of the documents stored in clear (issued before encryption)
     audit_months: int = 12  # the audit trail's retention (DPO_AUDIT_RETENTION_MONTHS)
+    register_extracts: tuple[str, ...] = ()  # numbers of the breach register extracts destroyed (key erased)
 
 
 def _day(tr: Translator, value: datetime) -> str:
@@ -73,6 +74,10 @@ def build(tr: Translator, stamp: DocumentStamp, facts: Facts) -> bytes:
                              months=line.months)),
                   para(", ".join(line.references)),
                   para(tr(f"own_retention.source.{line.kind}"), "small")]
+    if facts.register_extracts:
+        story += [heading(tr("own_retention.pdf.extracts", count=len(facts.register_extracts))),
+                  para(", ".join(facts.register_extracts)),
+                  para(tr("own_retention.pdf.extracts_what"), "small")]
     story += [
         heading(tr("own_retention.pdf.kept")),
         grid_table([tr("own_retention.pdf.col.what"), tr("own_retention.pdf.col.why"),
