@@ -1,6 +1,6 @@
 """Register extracts of breaches sealed under a key of their own: the breaches each covers.
 
-Revision ID: 0034
+Revision ID: 0032
 Revises: 0031
 Create Date: 2026-12-03 16:10:00.000000
 
@@ -14,7 +14,7 @@ Create Date: 2026-12-03 16:10:00.000000
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0034'
+revision = '0032'
 down_revision = "0031"
 branch_labels = None
 depends_on = None
