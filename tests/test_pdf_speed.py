@@ -1,6 +1,8 @@
 """The speed-ups of the PDF builder change nothing of what is drawn (exports/pdf/speed.py, the
-paragraph of exports/pdf/base.py, the PDF/A parts written by reportlab in exports/pdf/pdfa.py)."""
+paragraph, the table and the table cells drawn as strings of exports/pdf/base.py, the PDF/A
+parts written by reportlab in exports/pdf/pdfa.py)."""
 
+from datetime import UTC, datetime
 from io import BytesIO
 
 import pikepdf
@@ -8,11 +10,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from reportlab.lib import rl_accel
+from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Paragraph
 
-from exports.pdf import base, pdfa
+from exports.pdf import base, pdfa, speed
 from exports.pdf.base import CONTENT_WIDTH, STYLES, markup, para
+from exports.stamp import DocumentStamp
 from tests.pdfa_check import pdfa_problems
 
 
@@ -135,6 +139,28 @@ def test_subset_codes_by_table_are_reportlab_s(lines):
     assert font.state[ours].assignments == font.state[theirs].assignments
 
 
+def test_a_to_unicode_map_is_made_and_compressed_once_as_reportlab_makes_it():
+    """A subset's ToUnicode map (how copied text gets its characters back) is reportlab's own
+    text, made once, and its stream is that text compressed as reportlab's Flate filter does."""
+    import zlib
+    from reportlab.pdfbase import ttfonts
+    from reportlab.pdfbase.pdfdoc import PDFZCompress
+    subset = [0, *map(ord, "Zoé → ≥ Дмитрий")]
+    first = ttfonts.makeToUnicodeCMap("AAAAAA+DPOSans", subset)
+    assert first == ttfonts.makeToUnicodeCMap.original("AAAAAA+DPOSans", list(subset))
+    assert ttfonts.makeToUnicodeCMap("AAAAAA+DPOSans", list(subset)) is first
+    assert ttfonts.makeToUnicodeCMap("AAAAAB+DPOSans", subset) != first  # another subset's name
+    compress = speed._FontProgramCompress()
+    assert compress.encode(first) == PDFZCompress.encode(first) == zlib.compress(first.encode("utf8"))
+    assert compress.encode(first) is compress.encode(first)
+    from tests.evidence.conftest import certificate_builder
+    build = certificate_builder()
+    content = build(DocumentStamp("DOC-2026-0001", "AAAA-BBBB-CCCC", datetime(2026, 12, 3, 9, tzinfo=UTC), "Z", "fr"))
+    with pikepdf.open(BytesIO(content)) as pdf:
+        maps = [font.ToUnicode.read_bytes().decode() for page in pdf.pages for font in page.Resources.Font.values()]
+    assert maps and all("beginbfchar" in m for m in maps)
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.binary(max_size=200))
 def test_the_pdf_escape_by_table_is_reportlab_s(raw):
@@ -196,3 +222,117 @@ def test_a_table_measured_from_remembered_rows_is_measured_like_reportlab_s(rows
         our_pieces, their_pieces = ours.split(CONTENT_WIDTH, room), theirs.split(CONTENT_WIDTH, room)
         assert [len(p._cellvalues) for p in our_pieces] == [len(p._cellvalues) for p in their_pieces]
         assert all(type(p) is base._Table for p in our_pieces)
+
+
+# --- Table cells drawn as plain strings (exports/pdf/base.py `cell`) ------------------------
+
+_WORDS = ["Zoé", "Дмитрий", "Ζωή", "→", "≥", "—", "&", "<b>gras</b>", "DSR-2026-0042", "20 octobre 2026", "W" * 30,
+          "m" * 12, "שלום", "مرحبا", "🎉", "张伟", "sou\u00adple", "zéro\u200blargeur", "a\xa0b", "  ", "\t", "\n", ""]
+_CELL_TEXT = st.lists(st.sampled_from(_WORDS) | st.text(max_size=8), max_size=10).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_CELL_TEXT, st.sampled_from(["cell", "cell_bold", "small"]), st.floats(30, CONTENT_WIDTH))
+def test_a_cell_left_as_a_string_is_the_one_line_its_paragraph_draws(value, style, width):
+    """A cell becomes a plain string only when reportlab's paragraph of the same text, in the
+    column's room, is one line of exactly that text; anything else is that paragraph."""
+    ours = base.cell(value, style, width)
+    theirs = Paragraph(base.text(value), STYLES[style])
+    theirs.wrap(width - 12, 10_000)
+    if isinstance(ours, str):
+        assert ours == base.printable(value)
+        assert len(theirs.blPara.lines) == 1 and _line_text(theirs.blPara.lines[0]) == ours
+        assert theirs.height == STYLES[style].leading
+    else:
+        assert isinstance(ours, Paragraph) and ours.text == theirs.text and ours.style is theirs.style
+
+
+def _line_text(line) -> str:
+    """The text of one line of a measured paragraph: its words (one style), or its fragments
+    (markup, or text the parser cut at an entity such as &amp;)."""
+    return " ".join(line[1]) if isinstance(line, tuple) else "".join(f.text for f in line.words)
+
+
+def test_ordinary_labels_and_values_are_drawn_as_strings():
+    assert base.cell("Référence de la demande", "cell_bold", 55 * mm) == "Référence de la demande"
+    assert base.cell("Dupont & <Fils> → Дмитрий", "cell", 100 * mm) == "Dupont & <Fils> → Дмитрий"
+    for kept in ("Gestion des adhérents (Ζωή)", "a  b", " a", "a\nb", "sou\u00adple", "שלום", ""):
+        assert isinstance(base.cell(kept, "cell", 36 * mm), Paragraph), kept
+
+
+def _tables(rows, names):
+    """The three kinds of table of exports/pdf/base.py, built from the same texts."""
+    return [base.key_value_table(rows), base.key_value_table(rows, label_width=30 * mm),
+            base.grid_table(["Système", "Catégorie de données", "Date"], [[a, b, "20 octobre 2026"] for a, b in rows],
+                            widths=[36 * mm, 48 * mm, CONTENT_WIDTH - 84 * mm]),
+            base.signature_block(lambda key, **kwargs: "Date et signature :", names)._content[-1]]
+
+
+def _as_paragraphs(monkeypatch):
+    """reportlab's own way: every cell a paragraph, as before the shortcut."""
+    monkeypatch.setattr(base, "cell", lambda value, style, width: para(value, style))
+
+
+def _drawn(flowables) -> tuple[bytes, list[float]]:
+    from reportlab.platypus import SimpleDocTemplate
+    from reportlab.lib.pagesizes import A4
+    buffer = BytesIO()
+    heights = [f.wrap(CONTENT_WIDTH, 10_000)[1] for f in flowables]
+    SimpleDocTemplate(buffer, pagesize=A4, leftMargin=base.MARGIN, rightMargin=base.MARGIN, invariant=1,
+                      initialFontName=base.FONT).build(flowables)
+    return buffer.getvalue(), heights
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(_CELL_TEXT, _CELL_TEXT), min_size=1, max_size=6),
+       st.lists(st.tuples(_CELL_TEXT, _CELL_TEXT), min_size=1, max_size=3))
+def test_tables_with_string_cells_are_laid_out_and_drawn_as_with_paragraphs(rows, names):
+    """Row heights, table heights, and every run of text drawn (its text, position, size and
+    weight) are those of the same tables whose cells are all reportlab paragraphs."""
+    from tests.pdf_reading import read_pdf
+    ours, our_heights = _drawn(_tables(rows, names))
+    with pytest.MonkeyPatch.context() as patch:
+        _as_paragraphs(patch)
+        theirs, their_heights = _drawn(_tables(rows, names))
+    assert our_heights == their_heights
+    (our_text, our_pages), (their_text, their_pages) = read_pdf(ours), read_pdf(theirs)
+    assert our_text == their_text
+    assert _placed(our_pages) == _placed(their_pages)
+
+
+def _placed(pages) -> list:
+    """Each run's text, weight and size, and its position to a hundredth of a point (the two
+    ways write the same coordinates as one sum or as two terms, rounded apart)."""
+    return [[(r.text, r.bold, r.size, round(r.x, 2), round(r.y, 2)) for r in runs] for runs in pages]
+
+
+SAMPLE_ROWS = [("Raison sociale", "Mutuelle Médicis (mutuelle régie par le livre II du code de la mutualité)"),
+               ("Adresse", "12 rue de la Santé, 75013 Paris"), ("Délégué(e) à la protection des données", "Zoé — z@x.fr"),
+               ("Dupont & <Fils>", "Дмитрий Иванов → ≥ 🎉 张伟"), ("Hébreu", "שלום עולם"), ("Espaces", "deux  espaces"),
+               ("Vide", ""), ("Long", "Texte très long é à ç & <balise> pour éprouver la mise en page ; " * 4)]
+
+
+def test_tables_with_string_cells_render_pixel_identical_to_paragraph_tables(tmp_path, monkeypatch):
+    """What a reader sees, colours included: the pages of the shortcut's tables and of
+    reportlab's paragraph tables render to the same pixels (pdftoppm, 100 dpi)."""
+    import shutil
+    import subprocess
+    from PIL import Image, ImageChops
+    from tests.conftest import service_missing
+    if shutil.which("pdftoppm") is None:
+        service_missing("pdftoppm not installed (Debian: apt-get install poppler-utils)")
+    names = [("Effacement réalisé par", "Service adhésions"), ("Vérifié par", ""), ("Visa du DPO", "Zoé Lefèvre")]
+    ours, _ = _drawn(_tables(SAMPLE_ROWS, names))
+    _as_paragraphs(monkeypatch)
+    theirs, _ = _drawn(_tables(SAMPLE_ROWS, names))
+    assert ours != theirs  # the shortcut was taken
+    pages = {}
+    for name, content in (("ours", ours), ("theirs", theirs)):
+        (tmp_path / f"{name}.pdf").write_bytes(content)
+        subprocess.run(["pdftoppm", "-png", "-r", "100", str(tmp_path / f"{name}.pdf"), str(tmp_path / name)],
+                       check=True, capture_output=True, timeout=120)
+        pages[name] = sorted(tmp_path.glob(f"{name}-*.png"))
+    assert len(pages["ours"]) == len(pages["theirs"]) >= 1
+    for mine, reference in zip(pages["ours"], pages["theirs"]):
+        assert ImageChops.difference(Image.open(mine).convert("RGB"), Image.open(reference).convert("RGB")).getbbox() \
+            is None, mine.name

@@ -12,8 +12,9 @@ sRGB output intent, the real date of issue and the file ID while reportlab write
 Speed: exports/pdf/speed.py memoises reportlab's number formatting and word widths (its C
 accelerator is not installed); a paragraph measured twice at the same width (a table
 measures its cells, then a page break measures them again) keeps its first measure; so does
-each row of a table (`_Table`) placed several times; `printable` remembers the labels it has
-cleaned. benchmarks/pdf_cost.py has the figures.
+each row of a table (`_Table`) placed several times; a table cell that fits on one line is
+drawn as a plain string, as reportlab draws it, not as a paragraph (`cell`); `printable`
+remembers the labels it has cleaned. benchmarks/pdf_cost.py has the figures.
 
 Font: DejaVu Sans (exports/pdf/fonts/, Bitstream Vera licence, LICENSE.txt there),
 embedded and subsetted: Latin, Greek, Cyrillic, Hebrew, Arabic letters, arrows and
@@ -196,7 +197,12 @@ class _KeepWithNext(KeepTogether):
 def text(value: object) -> str:
     """Escape a user string for Paragraph markup ("Dupont & <Fils>" stays intact),
     keeping line breaks."""
-    return escape(printable("" if value is None else str(value))).replace("\n", "<br/>")
+    return _escaped(printable("" if value is None else str(value)))
+
+
+def _escaped(shown: str) -> str:
+    """Printable text as paragraph markup."""
+    return escape(shown).replace("\n", "<br/>")
 
 
 _PARSED: dict = {}  # (markup, style) -> what reportlab's parser made of it; bounded
@@ -256,6 +262,42 @@ def markup(raw_markup: str, style: str = "body") -> Paragraph:
 
 def heading(value: str) -> Paragraph:
     return para(value, "h2")
+
+
+# A table cell whose text fits on one line of its column is handed to the table as a plain
+# string: reportlab draws it with drawString (no parse, no line breaking, no text object in
+# a graphics state of its own), which is most of a certificate's cells. It is drawn where and
+# as its paragraph would be: reportlab puts a string's baseline one font size below the top
+# padding, as a paragraph puts its first line's (rl_config.paraFontSizeHeightOffset), at the
+# same left padding; a string row is one leading tall, as a one-line paragraph is; and the
+# cell's font, size, leading and colour are the paragraph style's (`_text_style`). Only text
+# a paragraph draws as it is: words between single spaces (a paragraph collapses any other
+# whitespace and breaks at it), no soft hyphen or zero-width space (break points), no
+# right-to-left script (a paragraph may reorder it), no line break; and narrower than the
+# column by a hair, so that reportlab's own measure of a line (word by word) could not
+# differ. Anything else stays a paragraph. tests/test_pdf_speed.py compares both.
+_CELL_PADDING = CellStyle.leftPadding + CellStyle.rightPadding  # reportlab's, which our tables keep
+_FIT_SLACK = 0.01  # points
+_NOT_PLAIN = re.compile("[\u00ad\u0590-\u08ff\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufb1d-\ufdff\ufe70-\ufeff]")
+
+
+def cell(value: object, style: str, width: float) -> str | Paragraph:
+    """A table cell in paragraph style `style`, in a column `width` points wide (with
+    reportlab's default padding): the plain string when it fits on one line, else a paragraph.
+    The table must give the cell the style's text attributes (`_text_style`)."""
+    shown = printable("" if value is None else str(value))
+    if len(shown) <= 200 and shown.split() == shown.split(" ") and not _NOT_PLAIN.search(shown):
+        look = STYLES[style]
+        if pdfmetrics.stringWidth(shown, look.fontName, look.fontSize) <= width - _CELL_PADDING - _FIT_SLACK:
+            return shown
+    return _Paragraph(_escaped(shown), STYLES[style])
+
+
+def _text_style(style: str, start: tuple[int, int], stop: tuple[int, int]) -> list[tuple]:
+    """Table style commands giving the cells from `start` to `stop` the font, size, leading
+    and colour of paragraph style `style`, for the cells `cell` leaves as plain strings."""
+    look = STYLES[style]
+    return [("FONT", start, stop, look.fontName, look.fontSize, look.leading), ("TEXTCOLOR", start, stop, look.textColor)]
 
 
 # A table cell cannot be split across pages: reportlab stops with a LayoutError when
@@ -357,11 +399,14 @@ def key_value_table(rows: Sequence[tuple[str, object]], label_width: float = 55 
     """Two columns, label and value: the usual body of a certificate or a notice. A long
     value continues on further rows under an empty label, so the table splits across pages."""
     data = []
+    value_width = CONTENT_WIDTH - label_width
     for label, value in rows:
-        for i, piece in enumerate(_pieces(_shown(value), CONTENT_WIDTH - label_width - 12)):
-            data.append([para(label if i == 0 else "", "cell_bold"), para(piece, "cell")])
-    table = _Table(data, colWidths=[label_width, CONTENT_WIDTH - label_width])
+        for i, piece in enumerate(_pieces(_shown(value), value_width - 12)):
+            data.append([cell(label if i == 0 else "", "cell_bold", label_width), cell(piece, "cell", value_width)])
+    table = _Table(data, colWidths=[label_width, value_width])
     table.setStyle(TableStyle([
+        *_text_style("cell_bold", (0, 0), (0, -1)),
+        *_text_style("cell", (1, 0), (1, -1)),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("BACKGROUND", (0, 0), (0, -1), SHADE),
         ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
@@ -383,10 +428,12 @@ def grid_table(header: Sequence[str], rows: Sequence[Sequence[object]],
                widths: Sequence[float] | None = None) -> Table:
     """A table with a shaded header row, repeated on every page it spans."""
     widths = widths or [CONTENT_WIDTH / len(header)] * len(header)
-    data = [[para(h, "cell_bold") for h in header]]
-    data += [[para(v, "cell") for v in piece] for row in rows for piece in split_row(row, widths)]
+    data = [[cell(h, "cell_bold", w) for h, w in zip(header, widths)]]
+    data += [[cell(v, "cell", w) for v, w in zip(piece, widths)] for row in rows for piece in split_row(row, widths)]
     table = _Table(data, colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle([
+        *_text_style("cell_bold", (0, 0), (-1, 0)),
+        *_text_style("cell", (0, 1), (-1, -1)),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("BACKGROUND", (0, 0), (-1, 0), SHADE),
         ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
@@ -400,12 +447,15 @@ def signature_block(tr: Translator, signatories: Sequence[tuple[str, str]],
                     lead_in: Sequence[Flowable] = ()) -> Flowable:
     """Boxes for (role, name) to sign and date by hand, never split across two pages and
     never alone at the top of one: kept with `lead_in`, the text the signatories sign under."""
-    cells = [[para(role, "cell_bold") for role, _ in signatories],
-             [para(name, "cell") for _, name in signatories],
-             [para(tr("pdf.signature_date"), "small") for _ in signatories]]
     width = CONTENT_WIDTH / max(1, len(signatories))
+    cells = [[cell(role, "cell_bold", width) for role, _ in signatories],
+             [cell(name, "cell", width) for _, name in signatories],
+             [cell(tr("pdf.signature_date"), "small", width) for _ in signatories]]
     table = _Table(cells, colWidths=[width] * len(signatories), rowHeights=[None, None, 22 * mm])
     table.setStyle(TableStyle([
+        *_text_style("cell_bold", (0, 0), (-1, 0)),
+        *_text_style("cell", (0, 1), (-1, 1)),
+        *_text_style("small", (0, 2), (-1, 2)),
         ("BOX", (0, 0), (-1, -1), 0.6, RULE),
         ("INNERGRID", (0, 0), (-1, -1), 0.4, RULE),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),

@@ -11,7 +11,10 @@ ones reportlab computes, so the bytes of a document are unchanged.
 A font subset (the glyphs a document draws from one face, in the order it first drew them) is
 built once per process: documents of one kind draw the same letters, and subsetting reads the
 whole font program each time (a tenth of a certificate); so is its compressed form. At most 256
-subsets are kept (some 20 MB at worst; a certificate's are 20-60 KB each).
+subsets are kept (some 20 MB at worst; a certificate's are 20-60 KB each). So is each subset's
+ToUnicode map (the text that maps its codes back to characters, for copying and searching) and
+its compressed form: a pure function of the subset's name and characters (at most 256 kept, a
+few KB each).
 
 Drawing a line of text in the embedded font: reportlab maps each character to its code in the
 document's font subset (`TTFont.splitString`) and escapes the bytes for the page (`escapePDF`),
@@ -108,28 +111,48 @@ def _memo_subset(original):
     return make_subset
 
 
+def _memo_to_unicode(original):
+    maps: dict = {}
+
+    def make_to_unicode_cmap(fontname, subset):
+        key = (fontname, tuple(subset))
+        text = maps.get(key)
+        if text is None:
+            if len(maps) >= 256:
+                maps.clear()
+            text = maps[key] = original(fontname, subset)
+        return text
+    make_to_unicode_cmap.table = maps
+    make_to_unicode_cmap.original = original
+    return make_to_unicode_cmap
+
+
 class _FontProgramCompress:
-    """reportlab's Flate filter for a font program, remembering what it compressed."""
+    """reportlab's Flate filter (PDFStreamFilterZCompress) for a font program or a ToUnicode
+    map, remembering what it compressed."""
     pdfname = "FlateDecode"
 
     def __init__(self):
         self.table: dict = {}
 
-    def encode(self, program: bytes) -> bytes:
-        packed = self.table.get(program)  # the memoised subset: the same object, its hash kept
+    def encode(self, program: bytes | str) -> bytes:
+        packed = self.table.get(program)  # the memoised subset or map: the same object, its hash kept
         if packed is None:
             if len(self.table) >= 256:
                 self.table.clear()
-            packed = self.table[program] = zlib.compress(program)
+            packed = self.table[program] = zlib.compress(program.encode("utf8") if isinstance(program, str)
+                                                         else program)
         return packed
 
 
 def _compress_font_programs(original, compress):
     def add_subset_objects(self, doc, fontname, subset):
         reference = original(self, doc, fontname, subset)
-        program = doc.idToObject.get(f"fontFile:{self.filename}({fontname})")
-        if program is not None and program.filters and program.filters[-1] is pdfdoc.PDFZCompress:
-            program.filters = [*program.filters[:-1], compress]
+        # TTFont.addObjects registers the subset's ToUnicode map just before its font program.
+        for key in (f"fontFile:{self.filename}({fontname})", f"toUnicodeCMap:{fontname}"):
+            stream = doc.idToObject.get(key)
+            if stream is not None and stream.filters and stream.filters[-1] is pdfdoc.PDFZCompress:
+                stream.filters = [*stream.filters[:-1], compress]
         return reference
     return add_subset_objects
 
@@ -217,8 +240,10 @@ def install() -> None:
         return
     _installed = True
     rl_config.useA85 = 0
+    from reportlab.pdfbase import ttfonts
     from reportlab.pdfbase.ttfonts import TTFontFace
     TTFontFace.makeSubset = _memo_subset(TTFontFace.makeSubset)
+    ttfonts.makeToUnicodeCMap = _memo_to_unicode(ttfonts.makeToUnicodeCMap)
     TTFontFace.addSubsetObjects = _compress_font_programs(TTFontFace.addSubsetObjects, _FontProgramCompress())
     pdfdoc.PDFArray.format = _memo_number_array(pdfdoc.PDFArray.format)
     from reportlab.platypus.frames import Frame
