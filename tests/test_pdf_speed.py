@@ -125,18 +125,41 @@ def test_long_free_texts_are_not_kept_in_the_tables():
     assert base._printable_short.cache_info().currsize <= 4096
 
 
-@settings(max_examples=150, deadline=None)
-@given(st.lists(st.text(max_size=40), min_size=1, max_size=12))
+# Lines that share letters (the usual case), with no-break spaces and characters the font lacks
+# (the test after this one goes past the 256 codes of a first subset).
+_LINE = st.text(alphabet=st.sampled_from("aé zàç→≥Д\xa0") | st.characters(blacklist_categories=("Cs",)),
+                max_size=40)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_LINE, min_size=1, max_size=30))
 def test_subset_codes_by_table_are_reportlab_s(lines):
     """Each document's lines mapped to their font-subset codes with the remembered table give
-    what reportlab's own splitString gives for the same lines in the same order."""
+    what reportlab's own splitString gives for the same lines in the same order, and leave the
+    document's subsets as reportlab leaves them."""
+    _codes_are_reportlab_s(lines)
+
+
+def test_subset_codes_past_the_first_subset_are_reportlab_s():
+    """600 characters the font draws: past the 256 codes of the first subset, lines mix codes
+    of both subsets and are reportlab's own, as are lines mixing known and new characters."""
+    covered = [chr(c) for c in sorted(base._COVERED) if c > 0x20][:600]
+    lines = ["".join(covered[i:i + 40]) + " é" for i in range(0, 600, 40)]
+    lines += [first[:20] + later[20:] for first, later in zip(lines, lines[3:])]
+    assert _codes_are_reportlab_s(lines).nextCode > 512
+
+
+def _codes_are_reportlab_s(lines):
     from reportlab.pdfbase.pdfdoc import PDFDocument
     font = pdfmetrics.getFont(base.FONT)
     original = type(font).splitString.original
     ours, theirs = PDFDocument(), PDFDocument()
     for line in lines * 2:  # the second time round, from the table
         assert font.splitString(line, ours) == original(font, line, theirs)
-    assert font.state[ours].assignments == font.state[theirs].assignments
+    mine, reference = font.state[ours], font.state[theirs]
+    assert (mine.assignments, mine.subsets, mine.nextCode) == (reference.assignments, reference.subsets,
+                                                              reference.nextCode)
+    return mine
 
 
 def test_a_to_unicode_map_is_made_and_compressed_once_as_reportlab_makes_it():
