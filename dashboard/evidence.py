@@ -28,16 +28,21 @@ document as issued (what the audit trail, the verification page and a recipient'
 match); `envelope_sha256` is that of the stored bytes, which `verify_documents` checks —
 still true after the key is gone. A download decrypts (`readable`), or says when and under
 which rule the content was destroyed.
+
+A document built into a file (`FileContent`: an audit pack, up to 200 MiB) is stored a MiB per
+row (models.evidence.EvidenceChunk), its row's `content` empty; `content_chunks` reads any
+document's stored bytes (its `content`, then its chunks) a MiB at a time, `verify_documents`
+hashes them so.
 """
 
 import hashlib
 import importlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from io import BytesIO
 from typing import Any, BinaryIO
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, false, func, or_, text, true
+from sqlalchemy import and_, false, func, insert, or_, true
 from sqlalchemy.orm import defer
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.elements import ColumnElement
@@ -49,7 +54,7 @@ from dashboard.errors import RuleViolation
 from dashboard.permissions import deny, entity_filter, require_writer
 from dashboard.references import next_reference
 from exports.stamp import Builder, DocumentStamp
-from models.evidence import EvidenceDocument, new_verification_code, normalise_code
+from models.evidence import EvidenceChunk, EvidenceDocument, new_verification_code, normalise_code
 from models.roles import Capability
 from models.types import utcnow
 
@@ -71,10 +76,20 @@ VisibilityHook = Callable[[Actor, ColumnElement], ColumnElement[bool]]
 CHUNK = 1 << 20  # a large document is stored and read back a MiB at a time
 
 
+def _digest(chunks: Iterable[bytes]) -> tuple[str, int]:
+    """SHA-256 (hex) and size of bytes read a chunk at a time."""
+    digest, size = hashlib.sha256(), 0
+    for chunk in chunks:
+        digest.update(chunk)
+        size += len(chunk)
+    return digest.hexdigest(), size
+
+
 @dataclass(frozen=True)
 class FileContent:
     """A document built into a file rather than in memory (an audit pack, up to its size
-    limit): `issue_document` stores it a chunk at a time, never holding it whole."""
+    limit): `issue_document` stores it a chunk per row (models.evidence.EvidenceChunk), never
+    holding it whole."""
     file: BinaryIO
     size: int
     sha256: str
@@ -83,11 +98,8 @@ class FileContent:
     def of(cls, file: BinaryIO) -> "FileContent":
         """The file as written (read again from its start to hash it)."""
         file.seek(0)
-        digest, size = hashlib.sha256(), 0
-        while chunk := file.read(CHUNK):
-            digest.update(chunk)
-            size += len(chunk)
-        return cls(file, size, digest.hexdigest())
+        sha256, size = _digest(iter(lambda: file.read(CHUNK), b""))
+        return cls(file, size, sha256)
 
     def chunks(self) -> Iterator[bytes]:
         self.file.seek(0)
@@ -193,11 +205,11 @@ def issue_document(
     )
     content = build(stamp)
     streamed = isinstance(content, FileContent)
-    stored, envelope_sha256, large_object = content, None, None
+    stored, envelope_sha256 = content, None
     if streamed:
         if case_type in SEALED_CASE_TYPES and case_id is not None:
             raise ValueError("a document stored encrypted is built in memory")
-        stored, large_object = _placeholder(session, content)
+        stored = b""  # its bytes go into EvidenceChunk rows once the row has its id
     elif case_type in SEALED_CASE_TYPES and case_id is not None:
         stored = case_keys.seal(session, case_type, case_id, purpose(stamp.number), content)
         envelope_sha256 = sha256_hex(stored)
@@ -225,7 +237,7 @@ def issue_document(
     session.add(document)
     session.flush()
     if streamed:
-        _write_streamed(session, document, content, large_object)
+        _store_chunks(session, document, content)
     audit.record(
         session,
         actor,
@@ -247,54 +259,52 @@ def _is_sqlite(session: Session) -> bool:
     return session.get_bind().dialect.name == "sqlite"
 
 
-def _placeholder(session: Session, content: FileContent) -> tuple[ColumnElement, int | None]:
-    """What the INSERT puts in `content` before the bytes are written a chunk at a time (the
-    row is immutable once written, so the bytes cannot be appended to it by UPDATEs): on
-    SQLite a blob of zeros of the right size, filled through SQLite's incremental blob I/O;
-    on PostgreSQL the value of a large object filled beforehand by chunks (then unlinked).
-    Either way the document is never in this process's memory whole."""
-    if _is_sqlite(session):
-        return func.zeroblob(content.size), None
-    connection = session.connection()
-    oid = connection.execute(text("SELECT lo_create(0)")).scalar_one()
-    for offset, chunk in zip(range(0, content.size, CHUNK), content.chunks()):
-        connection.execute(text("SELECT lo_put(:oid, :offset, :chunk)"),
-                           {"oid": oid, "offset": offset, "chunk": chunk})
-    return func.lo_get(oid), oid
-
-
-def _sqlite_blob(session: Session, document_id: int, *, readonly: bool):
+def _sqlite_blob(session: Session, document_id: int):
     raw = session.connection().connection.driver_connection
-    return raw.blobopen(EvidenceDocument.__tablename__, "content", document_id, readonly=readonly)
+    return raw.blobopen(EvidenceDocument.__tablename__, "content", document_id, readonly=True)
 
 
-def _write_streamed(session: Session, document: EvidenceDocument, content: FileContent,
-                    large_object: int | None) -> None:
-    if large_object is None:
-        with _sqlite_blob(session, document.id, readonly=False) as blob:
-            for chunk in content.chunks():
-                blob.write(chunk)
-    else:
-        session.connection().execute(text("SELECT lo_unlink(:oid)"), {"oid": large_object})
-    stored = session.exec(select(func.length(EvidenceDocument.content))
-                          .where(EvidenceDocument.id == document.id)).one()
+def _store_chunks(session: Session, document: EvidenceDocument, content: FileContent) -> None:
+    """A document built into a file, into the registry a chunk per row (models.evidence.EvidenceChunk):
+    never whole in this process's memory, nor in SQLite's (whose BEFORE INSERT trigger on
+    `evidence_document` would hold a value inserted whole, zeroblob or not). Core inserts: the
+    session keeps no chunk."""
+    connection = session.connection()
+    for seq, chunk in enumerate(content.chunks()):
+        connection.execute(insert(EvidenceChunk).values(document_id=document.id, seq=seq, data=chunk))
+    stored = session.exec(select(func.coalesce(func.sum(func.length(EvidenceChunk.data)), 0))
+                          .where(EvidenceChunk.document_id == document.id)).one()
     if stored != content.size:
         raise RuntimeError(f"{document.number}: {stored} bytes stored, {content.size} built")
 
 
-def content_chunks(session: Session, document_id: int) -> Iterator[bytes]:
-    """The stored bytes of a document, a chunk at a time (what `content` holds: the envelope
-    of a document stored encrypted)."""
+def _chunk_ids(session: Session, document_id: int) -> list[int]:
+    return list(session.exec(select(EvidenceChunk.id).where(EvidenceChunk.document_id == document_id)
+                             .order_by(EvidenceChunk.seq)))
+
+
+def _row_content_chunks(session: Session, document_id: int) -> Iterator[bytes]:
+    """The row's own `content` a chunk at a time (a pack issued before migration 0033 is there whole)."""
+    size = session.exec(select(func.length(EvidenceDocument.content)).where(EvidenceDocument.id == document_id)).one()
+    if not size:
+        return
     if _is_sqlite(session):
-        with _sqlite_blob(session, document_id, readonly=True) as blob:
+        with _sqlite_blob(session, document_id) as blob:
             while chunk := blob.read(CHUNK):
                 yield chunk
         return
-    size = session.exec(select(func.length(EvidenceDocument.content))
-                        .where(EvidenceDocument.id == document_id)).one()
     for offset in range(0, size, CHUNK):  # slices of a value stored uncompressed are read without the rest
         yield bytes(session.exec(select(func.substring(EvidenceDocument.content, offset + 1, CHUNK))
                                  .where(EvidenceDocument.id == document_id)).one())
+
+
+def content_chunks(session: Session, document_id: int) -> Iterator[bytes]:
+    """The stored bytes of a document, a chunk at a time (what `content` holds: the envelope
+    of a document stored encrypted): its row's `content`, then its EvidenceChunk rows in order
+    (a document built into a file has only those; any other, only `content`)."""
+    yield from _row_content_chunks(session, document_id)
+    for chunk_id in _chunk_ids(session, document_id):  # one row in memory at a time
+        yield bytes(session.exec(select(EvidenceChunk.data).where(EvidenceChunk.id == chunk_id)).one())
 
 
 def stored_content(session: Session, document_id: int) -> bytes:
@@ -317,6 +327,8 @@ def readable(session: Session, document: EvidenceDocument) -> EvidenceDocument:
     end of the retention period, case_keys.Tampered when the stored bytes or the key
     were changed behind the application's back."""
     if document.envelope_sha256 is None:
+        if len(document.content) != document.size:  # built into a file: stored in chunks (models.evidence)
+            set_committed_value(document, "content", stored_content(session, document.id))  # never flushed
         return document
     stored = bytes(document.content)
     if sha256_hex(stored) == document.sha256:  # already the issued bytes (issued or read in this session)
@@ -403,18 +415,22 @@ def verify_documents(session: Session, batch: int = 50) -> DocumentCheck:
         ).all()
         if not rows:
             return report
+        chunked = set(session.exec(select(EvidenceChunk.document_id).distinct()
+                                   .where(EvidenceChunk.document_id.in_([row[0] for row in rows]))))
         for document_id, number, recorded, size, content, envelope, case_type, case_id in rows:
-            if envelope is not None:
-                mismatch = _sealed_mismatch(session, number, recorded, size, bytes(content), envelope, case_type,
+            if envelope is None:  # a chunked document is hashed as read, never whole in memory
+                actual, length = (_digest(content_chunks(session, document_id)) if document_id in chunked
+                                  else (sha256_hex(bytes(content)), len(content)))
+                if actual != recorded.lower() or length != size:
+                    report.mismatches.append(Mismatch(number, recorded, actual))
+            else:  # chunks of a sealed document: added behind the app's back, part of what is checked
+                stored = stored_content(session, document_id) if document_id in chunked else bytes(content)
+                mismatch = _sealed_mismatch(session, number, recorded, size, stored, envelope, case_type,
                                             case_id, purpose(number))
                 if mismatch is not None:
                     report.mismatches.append(mismatch)
-                elif _is_shredded(session, bytes(content)):
+                elif _is_shredded(session, stored):
                     report.shredded += 1
-            else:
-                actual = sha256_hex(bytes(content))
-                if actual != recorded.lower() or len(content) != size:
-                    report.mismatches.append(Mismatch(number, recorded, actual))
             report.checked += 1
             last_id = document_id
 

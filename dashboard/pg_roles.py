@@ -17,9 +17,10 @@ import re
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-# Rows that nobody changes or removes once written (the audit trail, the evidence registry and
-# the files of its audit packs, the versions of the answer-letter templates, case attachments).
-APPEND_ONLY = ("audit_entry", "evidence_document", "evidence_pack_file", "dsr_answer_template", "case_attachment")
+# Rows that nobody changes or removes once written (the audit trail, the evidence registry, the
+# chunks of its large documents and the files of its audit packs, the versions of the answer-letter templates, case attachments).
+APPEND_ONLY = ("audit_entry", "evidence_document", "evidence_chunk", "evidence_pack_file", "dsr_answer_template",
+               "case_attachment")
 # Tables the app reads and never writes: the permit that opens a retention purge (manage.py purge-audit).
 READ_ONLY = ("audit_purge_permit",)
 _ROLE = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")

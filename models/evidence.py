@@ -3,13 +3,18 @@
 Rows are never updated nor deleted: migration 0004 installs database triggers that
 refuse both, so that even a direct SQL statement cannot rewrite or remove evidence.
 A correction is a new row that `supersedes` the older one.
+
+A document built into a file (an audit pack, up to 200 MiB) is stored in `EvidenceChunk`
+rows, a MiB each, its row's `content` empty: whatever the table, a document's stored bytes
+are its `content` followed by its chunks in `seq` order (dashboard/evidence.py reads and
+verifies them so).
 """
 
 import secrets
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import Column, LargeBinary
+from sqlalchemy import Column, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.types import UTCDateTime
@@ -46,6 +51,22 @@ class EvidenceDocument(SQLModel, table=True):
     # so the versions of a document form a single line, never a fork.
     supersedes_id: Optional[int] = Field(default=None, foreign_key="evidence_document.id", unique=True,
                                          index=True)
+
+
+class EvidenceChunk(SQLModel, table=True):
+    """A MiB of a document built into a file, in order. Inserted with its document, never
+    changed (migration 0033's triggers refuse UPDATE, DELETE and a replacing INSERT, as for the
+    document). Why not the document's own `content`: SQLite cannot insert a large value a piece at
+    a time into a row that has a BEFORE INSERT trigger (the registry's, against REPLACE) without
+    holding all of it in memory; a row per MiB is an ordinary insert on both databases."""
+
+    __tablename__ = "evidence_chunk"
+    __table_args__ = (UniqueConstraint("document_id", "seq"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="evidence_document.id")  # indexed by the unique (document_id, seq)
+    seq: int  # 0, 1, 2...: the order of the bytes
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
 
 
 class EvidencePackFile(SQLModel, table=True):

@@ -6,7 +6,7 @@ import sqlite3
 
 from sqlalchemy import text
 
-PROTECTED = ("audit_entry", "audit_head", "evidence_document", "case_attachment")
+PROTECTED = ("audit_entry", "audit_head", "evidence_document", "evidence_chunk", "case_attachment")
 
 
 def as_owner(engine, statement: str, **params) -> None:

@@ -1,18 +1,22 @@
-"""No statement rewrites a stored row of the evidence registry or of the audit trail
-(issue 14, item 1): UPDATE, DELETE, REPLACE, INSERT OR REPLACE, UPSERT on SQLite — also
+"""No statement rewrites a stored row of the evidence registry (its large documents' chunks
+included, issue 19) or of the audit trail (issue 14, item 1): UPDATE, DELETE, REPLACE,
+INSERT OR REPLACE, UPSERT on SQLite — also
 from a bare sqlite3 connection, as an attacker holding the file would use — and
 UPDATE, DELETE, INSERT ... ON CONFLICT DO UPDATE and MERGE on PostgreSQL. Each is
 refused by the database and leaves the row as it was."""
 
+import io
 import re
 import sqlite3
 
 import pytest
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import DatabaseError
+from sqlmodel import select
 
-from dashboard import audit
+from dashboard import audit, evidence
 from dashboard.actor import SYSTEM
+from models.evidence import EvidenceChunk
 from tests.evidence.conftest import issue
 
 REFUSED = re.compile(r"never (changed|deleted|replaced)|only moves forward")
@@ -22,6 +26,7 @@ TABLES = {
     "evidence_document": ("content", "X'666f72676564'", "'\\x666f72676564'::bytea", "number"),
     "audit_entry": ("reason", "'falsifié'", "'falsifié'", "seq"),
     "audit_head": ("seq", "0", "0", "id"),
+    "evidence_chunk": ("data", "X'666f72676564'", "'\\x666f72676564'::bytea", "document_id, seq"),
 }
 
 
@@ -66,14 +71,23 @@ def _postgres_statements(engine, table: str) -> dict[str, str]:
     }
 
 
+def _issue_in_chunks(org) -> int:
+    """A document built into a file (an audit pack's way): the id of its first chunk row."""
+    document = issue(org, build=lambda _stamp: evidence.FileContent.of(io.BytesIO(b"%PDF-1.4 " * 3)))
+    with org.session() as session:
+        return session.exec(select(EvidenceChunk.id).where(EvidenceChunk.document_id == document.id)).first()
+
+
 @pytest.fixture
 def stored(org) -> dict[str, int]:
     """One stored row of each protected table: its id."""
     document = issue(org)
     issue(org, title="Autre certificat")  # a second row, so that a conflict is not the only row
+    chunk = _issue_in_chunks(org)
+    _issue_in_chunks(org)
     with org.work() as session:
         entry = audit.record(session, SYSTEM, "test.event", reason="genuine")
-    return {"evidence_document": document.id, "audit_entry": entry.id, "audit_head": 1}
+    return {"evidence_document": document.id, "audit_entry": entry.id, "audit_head": 1, "evidence_chunk": chunk}
 
 
 def _snapshot(engine, ids: dict[str, int]) -> dict:
@@ -99,8 +113,10 @@ def test_every_form_of_rewrite_is_refused_from_a_bare_sqlite3_connection(sqlite_
     """The attacker's connection: no PRAGMA recursive_triggers, no application code."""
     from tests.conftest import build_org
     org = build_org(sqlite_engine)
-    ids = {"evidence_document": issue(org).id, "audit_entry": 1, "audit_head": 1}
+    ids = {"evidence_document": issue(org).id, "audit_entry": 1, "audit_head": 1,
+           "evidence_chunk": _issue_in_chunks(org)}
     issue(org, title="Autre certificat")
+    _issue_in_chunks(org)
     before = _snapshot(sqlite_engine, ids)
     with sqlite3.connect(sqlite_engine.url.database) as conn:
         assert conn.execute("PRAGMA recursive_triggers").fetchone()[0] == 0
