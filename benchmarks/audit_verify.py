@@ -6,8 +6,9 @@ from the last checkpoint after M new ones.
 
 For each database and size: a throwaway database (SQLite in a temp folder; PostgreSQL as in
 throwaway_db.py), migrated; N entries chained as `dashboard.audit.record` chains them (HMAC
-under the key, each naming its predecessor's hash) but inserted 5 000 at a time (the recorder
-takes ~5-30 ms an entry on the shared machine: a million would take hours), the head row set,
+under the key, each naming its predecessor's hash) but inserted 5 000 at a time (COPY on
+PostgreSQL, see bulk.py; the recorder takes ~5-30 ms an entry on the shared machine: a million
+would take hours), the head row set,
 and a checkpoint of the last entry written, as the recorder writes one every CHECKPOINT_EVERY
 entries. Then:
 
@@ -36,12 +37,13 @@ os.environ["DPO_AUDIT_KEY_FILE"] = os.path.join(_DIR, "audit.key")
 os.environ["DPO_AUDIT_CHECKPOINT_FILE"] = os.path.join(_DIR, "audit-checkpoints.log")
 os.environ.setdefault("DPO_PASSWORD_PROFILE", "cheap")
 
-from sqlalchemy import insert, update  # noqa: E402
+from sqlalchemy import update  # noqa: E402
 
 import models  # noqa: E402
 from dashboard import audit, audit_anchor, db  # noqa: E402
 from models.audit import AuditEntry, AuditHead, entry_hash  # noqa: E402
 from models.types import utcnow  # noqa: E402
+from bulk import insert_rows  # noqa: E402
 from throwaway_db import postgres_database  # noqa: E402
 
 models.load_all()
@@ -69,7 +71,7 @@ def record(engine, count: int, batch: int = 5000) -> float:
             entry.hash = previous = entry_hash(entry, key if seq >= keyed_from else None)
             rows.append({column.name: getattr(entry, column.name) for column in table.columns if column.name != "id"})
         with engine.begin() as connection:
-            connection.execute(insert(table), rows)
+            insert_rows(connection, table, rows)
             connection.execute(update(AuditHead.__table__).where(AuditHead.id == 1).values(seq=seq, hash=previous))
     return time.perf_counter() - began, database, Checkpoint_of(seq, previous, keyed_from), key
 
