@@ -7,10 +7,11 @@ as the DPO and as a department head.
 ("postgresql": a throwaway database on BENCH_DATABASE_URL's server, see throwaway_db.py,
 dropped at the end. A DATABASE_URL is the caller's and stays: a run on a database that already
 holds N requests from an earlier run skips the filling, so that the queries can be timed again
-after a change. PostgreSQL is filled by COPY, see bulk.py.)
+after a change; BENCH_AUDIT_KEY_FILE then names the audit key that run created, printed at its start. PostgreSQL is filled by COPY, see bulk.py.)
 
 Prints one line per query: the filter, the rows matched, and the milliseconds for
-count + page 1 and for page 200 (offset pagination's deep end).
+count + page 1 and for page 200 (offset pagination's deep end), wall time and this process's
+CPU time (on SQLite the whole work, steadier than wall time on a loaded machine).
 """
 
 import os
@@ -35,6 +36,8 @@ from tests.conftest import build_org  # noqa: E402
 from bulk import insert_rows  # noqa: E402
 
 models.load_all()
+if os.environ.get("BENCH_AUDIT_KEY_FILE"):  # a reused database keeps the audit key it was made with
+    os.environ["DPO_AUDIT_KEY_FILE"] = os.environ["BENCH_AUDIT_KEY_FILE"]
 
 
 def fill(engine, org, n: int, batch: int = 20_000) -> None:
@@ -75,6 +78,13 @@ def timed(fn) -> tuple[object, float]:
     start = time.perf_counter()
     value = fn()
     return value, (time.perf_counter() - start) * 1000
+
+
+def timed_cpu(fn) -> tuple[object, float, float]:
+    """(value, wall ms, CPU ms of this process: SQLite's whole work, only the client's on PostgreSQL)."""
+    cpu = time.process_time()
+    value, wall = timed(fn)
+    return value, wall, (time.process_time() - cpu) * 1000
 
 
 def main() -> None:
@@ -120,10 +130,10 @@ def run(n: int, url: str) -> None:
     for actor_name, actor in (("dpo", org.dpo), ("head RH", org.head_hr)):
         for label, flt in filters.items():
             with db.new_session(engine) as session:
-                page, first_ms = timed(lambda: queries.list_requests(session, actor, flt, 1, 50))
-                _, deep_ms = timed(lambda: queries.list_requests(session, actor, flt, 200, 50))
-            print(f"{actor_name:8} {label:24} {page.total:>9} rows  page 1: {first_ms:7.1f} ms  "
-                  f"page 200: {deep_ms:7.1f} ms")
+                page, first_ms, first_cpu = timed_cpu(lambda: queries.list_requests(session, actor, flt, 1, 50))
+                _, deep_ms, deep_cpu = timed_cpu(lambda: queries.list_requests(session, actor, flt, 200, 50))
+            print(f"{actor_name:8} {label:24} {page.total:>9} rows  page 1: {first_ms:7.1f} ms ({first_cpu:6.1f} CPU)  "
+                  f"page 200: {deep_ms:7.1f} ms ({deep_cpu:6.1f} CPU)", flush=True)
     engine.dispose()
 
 

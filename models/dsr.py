@@ -115,7 +115,9 @@ class DataSubjectRequest(CaseBase, table=True):
         # deadlines, and an IN list would make the database walk past all of them.
         # suspended_since last: "late" and "due within" are answered from the index alone.
         Index("ix_dsr_request_open_due_on", "is_open", "due_on", "id", "suspended_since"),
-        Index("ix_dsr_request_department_open_due_on", "department_id", "is_open", "due_on", "suspended_since"),
+        # id after due_on, as in the list's order: a head's deep pages of open requests then come
+        # from the index in order, not from a sort or from the index below (migration 0034).
+        Index("ix_dsr_request_department_open_due_on", "department_id", "is_open", "due_on", "id", "suspended_since"),
         Index("ix_dsr_request_entity_open_due_on", "entity_id", "is_open", "due_on"),
         Index("ix_dsr_request_status_due_on", "status", "due_on"),
         # A department's requests of every status in list order (a head's "all statuses", paged
