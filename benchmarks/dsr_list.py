@@ -35,6 +35,7 @@ from models.dsr import OPEN_STATUSES, RIGHTS, STATUSES, DataSubjectRequest, DsrR
 from tests.conftest import build_org  # noqa: E402
 
 from bulk import insert_rows  # noqa: E402
+from cpu import backend_pid, server_cpu_s  # noqa: E402
 
 models.load_all()
 if os.environ.get("BENCH_AUDIT_KEY_FILE"):  # a reused database keeps the audit key it was made with
@@ -79,14 +80,6 @@ def timed(fn) -> tuple[object, float]:
     start = time.perf_counter()
     value = fn()
     return value, (time.perf_counter() - start) * 1000
-
-
-def server_cpu_s(pid: int | None) -> float:
-    """CPU seconds of a PostgreSQL backend on this machine (/proc/<pid>/schedstat), 0 if unknown."""
-    try:
-        return int(Path(f"/proc/{pid}/schedstat").read_text().split()[0]) / 1e9 if pid else 0.0
-    except (OSError, ValueError, IndexError):
-        return 0.0
 
 
 def timed_cpu(fn, server_pid: int | None = None) -> tuple[object, float, float]:
@@ -142,8 +135,7 @@ def run(n: int, url: str) -> None:
     for actor_name, actor in (("dpo", org.dpo), ("head RH", org.head_hr)):
         for label, flt in filters.items():
             with db.new_session(engine) as session:
-                pid = (session.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar()
-                       if engine.dialect.name == "postgresql" else None)
+                pid = backend_pid(session.connection())
                 page, first_ms, first_cpu = timed_cpu(lambda: queries.list_requests(session, actor, flt, 1, 50), pid)
                 _, deep_ms, deep_cpu = timed_cpu(lambda: queries.list_requests(session, actor, flt, 200, 50), pid)
             print(f"{actor_name:8} {label:24} {page.total:>9} rows  page 1: {first_ms:7.1f} ms ({first_cpu:6.1f} CPU)  "
