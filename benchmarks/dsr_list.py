@@ -7,7 +7,8 @@ as the DPO and as a department head.
 ("postgresql": a throwaway database on BENCH_DATABASE_URL's server, see throwaway_db.py,
 dropped at the end. A DATABASE_URL is the caller's and stays: a run on a database that already
 holds N requests from an earlier run skips the filling, so that the queries can be timed again
-after a change; BENCH_AUDIT_KEY_FILE then names the audit key that run created, printed at its start. PostgreSQL is filled by COPY, see bulk.py.)
+after a change; BENCH_AUDIT_KEY_FILE then names the audit key that run created, printed at its
+start. PostgreSQL is filled by COPY, see bulk.py.)
 
 Prints one line per query: the filter, the rows matched, and the milliseconds for
 count + page 1 and for page 200 (offset pagination's deep end), wall time and CPU time (this
