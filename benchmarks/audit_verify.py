@@ -6,8 +6,9 @@ from the last checkpoint after M new ones.
 
 For each database and size: a throwaway database (SQLite in a temp folder; PostgreSQL as in
 throwaway_db.py), migrated; N entries chained as `dashboard.audit.record` chains them (HMAC
-under the key, each naming its predecessor's hash) but inserted 5 000 at a time (the recorder
-takes ~5-30 ms an entry on the shared machine: a million would take hours), the head row set,
+under the key, each naming its predecessor's hash) but inserted 5 000 at a time (COPY on
+PostgreSQL, see bulk.py; the recorder takes ~5-30 ms an entry on the shared machine: a million
+would take hours), the head row set,
 and a checkpoint of the last entry written, as the recorder writes one every CHECKPOINT_EVERY
 entries. Then:
 
@@ -36,12 +37,14 @@ os.environ["DPO_AUDIT_KEY_FILE"] = os.path.join(_DIR, "audit.key")
 os.environ["DPO_AUDIT_CHECKPOINT_FILE"] = os.path.join(_DIR, "audit-checkpoints.log")
 os.environ.setdefault("DPO_PASSWORD_PROFILE", "cheap")
 
-from sqlalchemy import insert, update  # noqa: E402
+from sqlalchemy import update  # noqa: E402
 
 import models  # noqa: E402
 from dashboard import audit, audit_anchor, db  # noqa: E402
 from models.audit import AuditEntry, AuditHead, entry_hash  # noqa: E402
 from models.types import utcnow  # noqa: E402
+from bulk import insert_rows  # noqa: E402
+from cpu import backend_pid, server_cpu_s  # noqa: E402
 from throwaway_db import postgres_database  # noqa: E402
 
 models.load_all()
@@ -69,7 +72,7 @@ def record(engine, count: int, batch: int = 5000) -> float:
             entry.hash = previous = entry_hash(entry, key if seq >= keyed_from else None)
             rows.append({column.name: getattr(entry, column.name) for column in table.columns if column.name != "id"})
         with engine.begin() as connection:
-            connection.execute(insert(table), rows)
+            insert_rows(connection, table, rows)
             connection.execute(update(AuditHead.__table__).where(AuditHead.id == 1).values(seq=seq, hash=previous))
     return time.perf_counter() - began, database, Checkpoint_of(seq, previous, keyed_from), key
 
@@ -78,12 +81,17 @@ def Checkpoint_of(seq: int, hash_: str, keyed_from: int):  # noqa: N802
     return audit_anchor.Checkpoint(seq, hash_, keyed_from, audit_anchor.now())
 
 
-def verify(engine, **kwargs) -> tuple[audit.ChainReport, float]:
+def verify(engine, **kwargs) -> tuple[audit.ChainReport, float, float]:
+    """(report, wall seconds, CPU seconds: this process's plus, for PostgreSQL on this machine,
+    the session's backend's; steadier than wall time on a loaded machine)."""
     with db.unit_of_work(engine) as session:
+        pid = backend_pid(session.connection())
+        cpu = time.process_time() + server_cpu_s(pid)
         began = time.perf_counter()
         report = audit.verify_chain(session, **kwargs)
         seconds = time.perf_counter() - began
-    return report, seconds
+        cpu = time.process_time() + server_cpu_s(pid) - cpu
+    return report, seconds, cpu
 
 
 def run(url: str, label: str, n: int, news: list[int], whole_chain: bool = True) -> None:
@@ -95,16 +103,16 @@ def run(url: str, label: str, n: int, news: list[int], whole_chain: bool = True)
     audit_anchor.append(database, checkpoint, key)  # as the recorder does every CHECKPOINT_EVERY entries
     print(f"{label:<13} {n:>9} entries chained and inserted in {seconds:6.1f} s", flush=True)
     if whole_chain:
-        report, whole = verify(engine, full=True)
+        report, whole, cpu = verify(engine, full=True)
         assert report.intact, report
-        print(f"{label:<13} {n:>9} whole chain: {report.checked:>9} entries checked in {whole * 1000:8.1f} ms",
-              flush=True)
+        print(f"{label:<13} {n:>9} whole chain: {report.checked:>9} entries checked in {whole * 1000:8.1f} ms "
+              f"({cpu * 1000:8.1f} ms CPU)", flush=True)
     for new in news:
         record(engine, new)
-        report, seconds = verify(engine)
+        report, seconds, cpu = verify(engine)
         assert report.intact, report
         print(f"{label:<13} {n:>9} from checkpoint {report.from_seq:>9} after {new:>6} new: "
-              f"{report.checked:>6} checked in {seconds * 1000:8.1f} ms", flush=True)
+              f"{report.checked:>6} checked in {seconds * 1000:8.1f} ms ({cpu * 1000:7.1f} ms CPU)", flush=True)
     engine.dispose()
 
 

@@ -5,10 +5,15 @@ as the DPO and as a department head.
     .venv/bin/python benchmarks/dsr_list.py [N] [DATABASE_URL | postgresql]
 
 ("postgresql": a throwaway database on BENCH_DATABASE_URL's server, see throwaway_db.py,
-dropped at the end.)
+dropped at the end. A DATABASE_URL is the caller's and stays: a run on a database that already
+holds N requests from an earlier run skips the filling, so that the queries can be timed again
+after a change; BENCH_AUDIT_KEY_FILE then names the audit key that run created, printed at its
+start. PostgreSQL is filled by COPY, see bulk.py.)
 
 Prints one line per query: the filter, the rows matched, and the milliseconds for
-count + page 1 and for page 200 (offset pagination's deep end).
+count + page 1 and for page 200 (offset pagination's deep end), wall time and CPU time (this
+process's: on SQLite the whole work; on PostgreSQL plus the session's backend's when the server
+runs on this machine; steadier than wall time on a loaded machine).
 """
 
 import os
@@ -22,7 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DPO_PASSWORD_PROFILE", "cheap")
 
-from sqlalchemy import insert  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
 
 import models  # noqa: E402
 from dashboard import db  # noqa: E402
@@ -30,7 +35,12 @@ from dashboard.dsr import queries  # noqa: E402
 from models.dsr import OPEN_STATUSES, RIGHTS, STATUSES, DataSubjectRequest, DsrRight  # noqa: E402
 from tests.conftest import build_org  # noqa: E402
 
+from bulk import insert_rows  # noqa: E402
+from cpu import backend_pid, server_cpu_s  # noqa: E402
+
 models.load_all()
+if os.environ.get("BENCH_AUDIT_KEY_FILE"):  # a reused database keeps the audit key it was made with
+    os.environ["DPO_AUDIT_KEY_FILE"] = os.environ["BENCH_AUDIT_KEY_FILE"]
 
 
 def fill(engine, org, n: int, batch: int = 20_000) -> None:
@@ -63,14 +73,22 @@ def fill(engine, org, n: int, batch: int = 20_000) -> None:
                 for right in rng.sample(RIGHTS, rng.choice((1, 1, 2))):
                     rights.append(dict(request_id=next_id, right=right))
                 next_id += 1
-            conn.execute(insert(request_table), rows)
-            conn.execute(insert(right_table), rights)
+            insert_rows(conn, request_table, rows)
+            insert_rows(conn, right_table, rights)
 
 
 def timed(fn) -> tuple[object, float]:
     start = time.perf_counter()
     value = fn()
     return value, (time.perf_counter() - start) * 1000
+
+
+def timed_cpu(fn, server_pid: int | None = None) -> tuple[object, float, float]:
+    """(value, wall ms, CPU ms): this process's (SQLite's whole work) plus, for PostgreSQL on
+    this machine, the session's backend's; steadier than wall time on a loaded machine."""
+    cpu = time.process_time() + server_cpu_s(server_pid)
+    value, wall = timed(fn)
+    return value, wall, (time.process_time() + server_cpu_s(server_pid) - cpu) * 1000
 
 
 def main() -> None:
@@ -93,10 +111,20 @@ def run(n: int, url: str) -> None:
     with db.unit_of_work(engine) as session:
         db.ensure_baseline(session)
     org = build_org(engine)
-    _, fill_ms = timed(lambda: fill(engine, org, n))
-    print(f"{n} requests inserted in {fill_ms / 1000:.0f} s ({engine.url.get_backend_name()})")
-    with engine.begin() as conn:
-        conn.exec_driver_sql("ANALYZE")
+    with engine.connect() as conn:
+        present = conn.execute(select(func.count()).select_from(DataSubjectRequest.__table__)).scalar_one()
+    if present == n:  # a database filled by an earlier run with the same N (URL given): reused
+        print(f"{n} requests already there ({engine.url.get_backend_name()}), reused", flush=True)
+    else:
+        assert present == 0, f"{present} requests already in the database, {n} asked"
+        cpu = time.process_time()
+        _, fill_ms = timed(lambda: fill(engine, org, n))
+        print(f"{n} requests inserted in {fill_ms / 1000:.0f} s, {time.process_time() - cpu:.0f} s CPU here "
+              f"({engine.url.get_backend_name()})", flush=True)
+    # What autovacuum does to a table after a bulk load (it had not come by in these runs): the
+    # statistics, and on PostgreSQL the visibility map, without which a count reads the heap.
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE")
     filters = {
         "open, all": queries.ListFilter(),
         "late": queries.ListFilter(deadline="late"),
@@ -108,10 +136,11 @@ def run(n: int, url: str) -> None:
     for actor_name, actor in (("dpo", org.dpo), ("head RH", org.head_hr)):
         for label, flt in filters.items():
             with db.new_session(engine) as session:
-                page, first_ms = timed(lambda: queries.list_requests(session, actor, flt, 1, 50))
-                _, deep_ms = timed(lambda: queries.list_requests(session, actor, flt, 200, 50))
-            print(f"{actor_name:8} {label:24} {page.total:>9} rows  page 1: {first_ms:7.1f} ms  "
-                  f"page 200: {deep_ms:7.1f} ms")
+                pid = backend_pid(session.connection())
+                page, first_ms, first_cpu = timed_cpu(lambda: queries.list_requests(session, actor, flt, 1, 50), pid)
+                _, deep_ms, deep_cpu = timed_cpu(lambda: queries.list_requests(session, actor, flt, 200, 50), pid)
+            print(f"{actor_name:8} {label:24} {page.total:>9} rows  page 1: {first_ms:7.1f} ms ({first_cpu:6.1f} CPU)  "
+                  f"page 200: {deep_ms:7.1f} ms ({deep_cpu:6.1f} CPU)", flush=True)
     engine.dispose()
 
 

@@ -56,6 +56,29 @@ def test_pagination_is_server_side(org):
     assert [r.due_on for r in first.rows] == sorted(r.due_on for r in first.rows)
 
 
+def test_a_head_paging_through_all_statuses_sees_each_request_once_in_deadline_order(org):
+    """Pages of a head's list over every status, with many requests sharing a deadline: together
+    they hold each of the department's requests exactly once, by deadline then id (the order
+    ix_dsr_request_department_due_on gives, migration 0034), and the count is the department's."""
+    today = paris_today()
+    hr, other = org.departments["RH"].id, org.departments["SG"].id
+    mine = [make_request(org, department_id=hr, requester_name=f"Personne {n}",
+                         received_at=paris_noon(today - timedelta(days=(10, 40, 3)[n % 3])))
+            for n in range(11)]
+    make_request(org, department_id=other, received_at=paris_noon(today - timedelta(days=10)))
+    with org.work() as session:
+        for request in mine[::4]:
+            workflow.withdraw(session, org.dpo, request.id, 1, {"withdrawn_on": today})
+    flt = queries.ListFilter(status="")
+    with org.session() as session:
+        pages = [queries.list_requests(session, org.head_hr, flt, page=p, page_size=4) for p in (1, 2, 3, 4)]
+    paged = [(row.due_on, row.id) for page in pages for row in page.rows]
+    assert [len(page.rows) for page in pages] == [4, 4, 3, 0]
+    assert {page.total for page in pages} == {11}
+    assert paged == sorted((request.due_on, request.id) for request in mine)
+    assert len({row.status for page in pages for row in page.rows}) == 2  # open and withdrawn
+
+
 def test_csv_export_is_safe_and_holds_no_requester_data(org):
     with org.work() as session:
         organisation.save_department(session, org.dpo, {"code": "EVIL", "name": "=HYPERLINK(\"http://x\")"})
