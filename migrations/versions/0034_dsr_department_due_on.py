@@ -14,14 +14,14 @@ page 200 of the open list went from 13 to 98 ms of CPU. The department's open in
 after the deadline, as the overall open index has it: both lists are then read in order.
 
 Revision ID: 0034
-Revises: 0032
+Revises: 0033
 Create Date: 2026-12-03 18:40:00.000000
 """
 
 from alembic import op
 
 revision = '0034'
-down_revision = '0032'
+down_revision = '0033'
 branch_labels = None
 depends_on = None
 
