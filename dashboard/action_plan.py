@@ -103,15 +103,17 @@ def _dpia_measures(session: Session, actor: Actor, af: ActionFilter, today: date
 
 def _audit_findings(session: Session, actor: Actor, af: ActionFilter, today: date) -> list[Action]:
     a, p = ProcessorAudit, Processor
-    later = aliased(ProcessorAudit)
-    superseded = exists().where(later.processor_id == a.processor_id,
-                                (later.performed_on > a.performed_on)
-                                | and_(later.performed_on == a.performed_on, later.id > a.id))
-    rows = _rows(session, actor, af, "audit_finding", lambda flt: (
-        select(p.id, p.reference, p.entity_id, p.legal_name, p.contact_name, p.next_audit_date, a.findings,
-               a.outcome, a.performed_on, superseded.label("done"))
-        .select_from(a).join(p, p.id == a.processor_id)
-        .where(*processor_scope(session, actor, flt), a.outcome.in_(FINDING_OUTCOMES))))
+
+    def build(flt: OverviewFilter):  # the alias and its subquery too: building them cost more than the run
+        later = aliased(ProcessorAudit)
+        superseded = exists().where(later.processor_id == a.processor_id,
+                                    (later.performed_on > a.performed_on)
+                                    | and_(later.performed_on == a.performed_on, later.id > a.id))
+        return (select(p.id, p.reference, p.entity_id, p.legal_name, p.contact_name, p.next_audit_date, a.findings,
+                       a.outcome, a.performed_on, superseded.label("done"))
+                .select_from(a).join(p, p.id == a.processor_id)
+                .where(*processor_scope(session, actor, flt), a.outcome.in_(FINDING_OUTCOMES)))
+    rows = _rows(session, actor, af, "audit_finding", build)
     return [Action("audit_finding", "processor", i, ref, findings or name, contact or name, None, ent,
                    None if done else due, _status(bool(done), due, today))
             for i, ref, ent, name, contact, due, findings, outcome, performed, done in rows]

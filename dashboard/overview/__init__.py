@@ -37,12 +37,13 @@ class Overview:
 def build(session: Session, actor: Actor, flt: OverviewFilter) -> Overview:
     """Everything the overview page shows, in one unit of work. The compliance figures
     cover every case type whatever the filter's case types: they are a whole."""
+    flt = flt.at_one_instant()
     months = statistics.requests_per_month(session, actor, flt)
     requests = flt.wants("dsr")
     return Overview(
         headline=figures.headline(session, actor, flt),
         timeline=figures.upcoming_items(session, actor, flt, TIMELINE_ITEMS),
-        clocks=figures.deadline_list(session, actor, flt, "breach_notification", "", 1, CLOCKS_SHOWN).items,
+        clocks=figures.deadline_items(session, actor, flt, "breach_notification", "", 1, CLOCKS_SHOWN),
         months=months if requests else [],
         departments=statistics.load_per_department(session, actor, flt) if requests else [],
         ages=statistics.open_request_ages(session, actor, flt) if requests else [],
