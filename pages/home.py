@@ -6,8 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import action_plan, alarms, calendar_feed, group_view, organisation, overview, ui
-from dashboard.action_plan import ActionFilter
+from dashboard import alarms, calendar_feed, group_view, organisation, overview, ui
 from dashboard.charts import overview as charts
 from dashboard.overview import figures
 from dashboard.overview.scope import CASE_TYPES, HORIZONS, PERIODS, OverviewFilter
@@ -26,10 +25,10 @@ lang = ui.lang()
 st.title(tr("overview.title"))
 ui.show_alarms(ui.call(alarms.security_alarms, actor=actor, quiet=True).value)  # the DPO's security alarms
 
-entities = {e.id: e.name for e in ui.call(organisation.list_entities, actor=actor).value or []}
-department_rows = ui.call(organisation.list_departments, actor=actor).value or []
-departments = {d.id: d.name for d in department_rows}
-own_departments = {d.id: d.name for d in department_rows if actor.covers_department(d.id, d.entity_id)}
+names = ui.call(organisation.names, actor=actor).value or organisation.Names({}, [])
+entities = names.entities
+departments = {d: name for d, name, _ in names.departments}
+own_departments = {d: name for d, name, entity in names.departments if actor.covers_department(d, entity)}
 
 row = st.columns(4)
 entity_id = row[0].selectbox(tr("overview.filter.entity"), [None, *entities], key="ov_entity",
@@ -50,7 +49,7 @@ case_types = st.pills(tr("overview.filter.case_types"), list(CASE_TYPES), select
 flt = OverviewFilter(entity_id=entity_id, department_id=department_id,  # one clock for every figure of the run
                      case_types=tuple(case_types) or CASE_TYPES, months=months, horizon_days=horizon).at_one_instant()
 
-view = ui.call(overview.build, flt, actor=actor).value
+view = ui.call(overview.build, flt, with_actions=True, actor=actor).value
 if view is None:
     st.stop()
 head = view.headline
@@ -117,8 +116,7 @@ for start in range(0, len(cells), 4):
                              icon=":material/list:")
 
 # ------------------------------------------------------------------ the action plan
-plan = ui.call(action_plan.summary, ActionFilter(entity_id=entity_id, department_id=department_id), actor=actor,
-               quiet=True).value
+plan = view.actions
 if plan is not None:
     with st.container(border=True, key="ov_action_plan"):
         left, right = st.columns([3, 2], vertical_alignment="center")
