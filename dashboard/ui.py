@@ -508,6 +508,9 @@ def paginator(key: str, total: int, page_size: int) -> int:
     state_key = f"_page_{key}"
     page = min(max(1, st.session_state.get(state_key, 1)), pages)
     st.session_state[state_key] = page
+    if pages == 1:  # everything on one page: its count, without two buttons that could not be used
+        st.caption(t("common.page_of", page=page, pages=pages, total=total))
+        return page
     left, middle, right = st.columns([1, 3, 1])
     left.button(t("common.previous"), key=f"{key}_prev", disabled=page <= 1,
                 on_click=_step_page, args=(state_key, -1))
