@@ -1,12 +1,12 @@
 """The deadline overview: what is late and what falls due, for every case type, within
 what the user may see; the lists behind each figure; the charts."""
 
+from dataclasses import replace
 from pathlib import Path
 
 import streamlit as st
 
-from dashboard import action_plan, alarms, calendar_feed, group_view, organisation, overview, ui, users
-from dashboard.action_plan import ActionFilter
+from dashboard import alarms, calendar_feed, group_view, organisation, overview, ui
 from dashboard.charts import overview as charts
 from dashboard.overview import figures
 from dashboard.overview.scope import CASE_TYPES, HORIZONS, PERIODS, OverviewFilter
@@ -23,14 +23,12 @@ actor = ui.page_actor(page="home")
 tr = ui.tr()
 lang = ui.lang()
 st.title(tr("overview.title"))
-if ui.call(users.must_change_password, actor=actor, quiet=True).value:
-    st.warning(tr("auth.must_change_password"))
 ui.show_alarms(ui.call(alarms.security_alarms, actor=actor, quiet=True).value)  # the DPO's security alarms
 
-entities = {e.id: e.name for e in ui.call(organisation.list_entities, actor=actor).value or []}
-department_rows = ui.call(organisation.list_departments, actor=actor).value or []
-departments = {d.id: d.name for d in department_rows}
-own_departments = {d.id: d.name for d in department_rows if actor.covers_department(d.id, d.entity_id)}
+names = ui.call(organisation.names, actor=actor).value or organisation.Names({}, [])
+entities = names.entities
+departments = {d: name for d, name, _ in names.departments}
+own_departments = {d: name for d, name, entity in names.departments if actor.covers_department(d, entity)}
 
 row = st.columns(4)
 entity_id = row[0].selectbox(tr("overview.filter.entity"), [None, *entities], key="ov_entity",
@@ -48,10 +46,10 @@ horizon = row[3].selectbox(tr("overview.filter.horizon"), HORIZONS, index=HORIZO
 case_types = st.pills(tr("overview.filter.case_types"), list(CASE_TYPES), selection_mode="multi",
                       default=list(CASE_TYPES), key="ov_case_types",
                       format_func=lambda c: tr(f"overview.case_type.{c}"))
-flt = OverviewFilter(entity_id=entity_id, department_id=department_id,
-                     case_types=tuple(case_types) or CASE_TYPES, months=months, horizon_days=horizon)
+flt = OverviewFilter(entity_id=entity_id, department_id=department_id,  # one clock for every figure of the run
+                     case_types=tuple(case_types) or CASE_TYPES, months=months, horizon_days=horizon).at_one_instant()
 
-view = ui.call(overview.build, flt, actor=actor).value
+view = ui.call(overview.build, flt, with_actions=True, actor=actor).value
 if view is None:
     st.stop()
 head = view.headline
@@ -64,8 +62,8 @@ base_url = ui.base_url()
 export.download_button(tr("overview.download_ics"), key="ov_ics", icon=":material/calendar_month:",
                        mime="text/calendar", file_name="echeances-dpo-desk.ics", on_click="ignore",
                        help=tr("overview.download_ics_help"),
-                       data=lambda: ui.call(calendar_feed.calendar_file, flt, lang, base_url=base_url,
-                                            actor=actor, quiet=True).value or b"")
+                       data=lambda: ui.call(calendar_feed.calendar_file, replace(flt, now=None),  # the click's clock
+                                            lang, base_url=base_url, actor=actor, quiet=True).value or b"")
 
 # ------------------------------------------------------------------ what stands out
 late = head.late_total()
@@ -118,8 +116,7 @@ for start in range(0, len(cells), 4):
                              icon=":material/list:")
 
 # ------------------------------------------------------------------ the action plan
-plan = ui.call(action_plan.summary, ActionFilter(entity_id=entity_id, department_id=department_id), actor=actor,
-               quiet=True).value
+plan = view.actions
 if plan is not None:
     with st.container(border=True, key="ov_action_plan"):
         left, right = st.columns([3, 2], vertical_alignment="center")
@@ -159,8 +156,8 @@ if kinds:
     total = head.kinds[focus].late + head.kinds[focus].upcoming if not urgency else getattr(head.kinds[focus],
                                                                                                urgency)
     page = ui.paginator(f"ov_{focus}_{urgency}", total, page_size)
-    listed = ui.call(figures.deadline_list, flt, focus, urgency, page, page_size, actor=actor).value
-    if listed and listed.items:
+    listed = ui.call(figures.deadline_items, flt, focus, urgency, page, page_size, actor=actor).value  # count: total
+    if listed:
         def state(item) -> str:
             if item.due_at:
                 left = item.due_at - head.now
@@ -171,17 +168,17 @@ if kinds:
                 return tr("overview.days_late", days=-days)
             return tr("overview.due_today") if days == 0 else tr("overview.days_left", days=days)
 
-        table = st.dataframe(
+        table = st.dataframe(ui.arrow_rows(
             [{tr("overview.col.reference"): i.reference,
               tr("overview.col.due"): tr.datetime(i.due_at) if i.due_at else tr.date(i.due),
               tr("overview.col.state"): f"{figures.urgency_label(tr, i.kind, i.shown_urgency)} — {state(i)}",
               tr("overview.col.title"): i.title, tr("overview.col.entity"): entities.get(i.entity_id, ""),
-              tr("overview.col.department"): figures.group_label(tr, i, departments)} for i in listed.items],
+              tr("overview.col.department"): figures.group_label(tr, i, departments)} for i in listed]),
             hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row", key="ov_table")
         st.caption(tr("overview.list.hint"))
         picked = table.selection.rows if table and table.selection else []
         if picked:
-            item = listed.items[picked[0]]
+            item = listed[picked[0]]
             st.switch_page(str(HERE / CASE_PAGES[source(item.kind).case_type]),
                            query_params={"id": str(item.case_id)})
     else:

@@ -23,14 +23,27 @@ RATE = "#2e7d32"
 GRID = "#eee"
 
 
-_FIGURES: Kept[go.Figure] = Kept(64)  # only read once built (st.plotly_chart copies them), never changed
+class BuiltFigure(go.Figure):
+    """A figure never changed once built: its plain form (`to_dict`, a deep copy of the whole
+    figure that st.plotly_chart asks for on every draw, most of a kept chart's drawing time)
+    is made once and given again. Read it, never change it."""
+
+    _plain: dict | None = None
+
+    def to_dict(self) -> dict:
+        if self._plain is None:
+            self._plain = super().to_dict()
+        return self._plain
 
 
-def _figure(title: str, height: int, data: list[dict], **layout) -> go.Figure:
+_FIGURES: Kept[BuiltFigure] = Kept(64)  # only read once built, never changed
+
+
+def _figure(title: str, height: int, data: list[dict], **layout) -> BuiltFigure:
     base = {"title": {"text": title, "x": 0, "xanchor": "left"}, "height": height, "font": {"size": 13},
             "margin": {"l": 10, "r": 10, "t": 60, "b": 10}, "plot_bgcolor": "white",
             "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 1, "xanchor": "right"}}
-    return go.Figure({"data": data, "layout": {**base, **layout}})
+    return BuiltFigure({"data": data, "layout": {**base, **layout}})
 
 
 def _vertical_line(x, colour: str = "#222", dash: str = "solid") -> dict:
@@ -38,7 +51,7 @@ def _vertical_line(x, colour: str = "#222", dash: str = "solid") -> dict:
             "line": {"color": colour, "width": 2, "dash": dash}}
 
 
-def timeline_figure(tr, items: Sequence, today: date, group_of, horizon: date) -> go.Figure:
+def timeline_figure(tr, items: Sequence, today: date, group_of, horizon: date) -> BuiltFigure:
     """Open cases as bars from their start to their deadline, grouped (case type or
     department: `group_of(item) -> str`), today marked. `items`: DeadlineItem (hashable)."""
     items = tuple(items)
@@ -46,7 +59,7 @@ def timeline_figure(tr, items: Sequence, today: date, group_of, horizon: date) -
     return _FIGURES.get(key, lambda: _timeline_figure(tr, items, today, group_of, horizon))
 
 
-def _timeline_figure(tr, items: Sequence, today: date, group_of, horizon: date) -> go.Figure:
+def _timeline_figure(tr, items: Sequence, today: date, group_of, horizon: date) -> BuiltFigure:
     user_group = group_of
     group_of = lambda item: chart_text(user_group(item))  # noqa: E731 - department names are user text
     ordered = sorted(items, key=lambda i: (group_of(i), i.due, i.reference))
@@ -101,13 +114,13 @@ def date_ticks(tr, left: date, right: date) -> list[tuple[date, str]]:
     return ticks
 
 
-def monthly_figure(tr, months: Sequence) -> go.Figure:
+def monthly_figure(tr, months: Sequence) -> BuiltFigure:
     """Requests received and answered per month, and the share answered in time. `months`: MonthRow."""
     months = tuple(months)
     return _FIGURES.get(("monthly_figure", tr.language, months), lambda: _monthly_figure(tr, months))
 
 
-def _monthly_figure(tr, months: Sequence) -> go.Figure:
+def _monthly_figure(tr, months: Sequence) -> BuiltFigure:
     labels = [month_label(tr, m.month) for m in months]
     rates = [None if m.on_time_rate is None else round(100 * m.on_time_rate, 1) for m in months]
     return _figure(
@@ -126,13 +139,13 @@ def _monthly_figure(tr, months: Sequence) -> go.Figure:
                 "range": [0, 105], "tickvals": [0, 25, 50, 75, 100], "showgrid": False, "ticksuffix": " %"})
 
 
-def department_figure(tr, loads: Sequence) -> go.Figure:
+def department_figure(tr, loads: Sequence) -> BuiltFigure:
     """Open requests per department, split into late, due within a week and the rest. `loads`: DepartmentLoad."""
     loads = tuple(loads)
     return _FIGURES.get(("department_figure", tr.language, loads), lambda: _department_figure(tr, loads))
 
 
-def _department_figure(tr, loads: Sequence) -> go.Figure:
+def _department_figure(tr, loads: Sequence) -> BuiltFigure:
     names = [chart_text(d.name) if d.department_id is not None else tr("overview.unrouted") for d in loads]
     parts = (("late", [d.late for d in loads]), ("soon", [d.soon for d in loads]),
              ("on_track", [d.open - d.late - d.soon for d in loads]))
@@ -144,13 +157,13 @@ def _department_figure(tr, loads: Sequence) -> go.Figure:
         xaxis={"title": {"text": tr("overview.chart.open_requests")}, "gridcolor": GRID})
 
 
-def ages_figure(tr, ages: Sequence[tuple[str, int]]) -> go.Figure:
+def ages_figure(tr, ages: Sequence[tuple[str, int]]) -> BuiltFigure:
     """Open requests by days since receipt; past 30 days a request is past its usual month."""
     ages = tuple(ages)
     return _FIGURES.get(("ages_figure", tr.language, ages), lambda: _ages_figure(tr, ages))
 
 
-def _ages_figure(tr, ages: Sequence[tuple[str, int]]) -> go.Figure:
+def _ages_figure(tr, ages: Sequence[tuple[str, int]]) -> BuiltFigure:
     colours = [URGENCY_COLOURS["on_track"] if label in ("0_7", "8_14", "15_30") else URGENCY_COLOURS["late"]
                for label, _ in ages]
     return _figure(
@@ -162,7 +175,7 @@ def _ages_figure(tr, ages: Sequence[tuple[str, int]]) -> go.Figure:
         xaxis={"title": {"text": tr("overview.chart.age_axis")}})
 
 
-def breach_clock_figure(tr, clocks: Sequence, now: datetime) -> go.Figure:
+def breach_clock_figure(tr, clocks: Sequence, now: datetime) -> BuiltFigure:
     """Hours left before each running 72-hour deadline (negative: hours over). `clocks`: DeadlineItem."""
     hours = [round((c.due_at - now).total_seconds() / 3600, 1) for c in clocks]
     colours = [URGENCY_COLOURS["late"] if h < 0 else URGENCY_COLOURS["soon"] if h < 24 else

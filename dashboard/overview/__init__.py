@@ -32,19 +32,26 @@ class Overview:
     departments: list[statistics.DepartmentLoad]
     ages: list[tuple[str, int]]
     compliance: statistics.Compliance
+    actions: "action_plan.Summary | None" = None  # the action plan's card, when asked for
 
 
-def build(session: Session, actor: Actor, flt: OverviewFilter) -> Overview:
-    """Everything the overview page shows, in one unit of work. The compliance figures
-    cover every case type whatever the filter's case types: they are a whole."""
+def build(session: Session, actor: Actor, flt: OverviewFilter, with_actions: bool = False) -> Overview:
+    """Everything the overview page shows, in one unit of work (`with_actions`: the action
+    plan's card too, for the same entity and department). The compliance figures cover every
+    case type whatever the filter's case types: they are a whole."""
+    from dashboard import action_plan  # it reads the overview's scopes: imported when used
+
+    flt = flt.at_one_instant()
     months = statistics.requests_per_month(session, actor, flt)
     requests = flt.wants("dsr")
     return Overview(
         headline=figures.headline(session, actor, flt),
         timeline=figures.upcoming_items(session, actor, flt, TIMELINE_ITEMS),
-        clocks=figures.deadline_list(session, actor, flt, "breach_notification", "", 1, CLOCKS_SHOWN).items,
+        clocks=figures.deadline_items(session, actor, flt, "breach_notification", "", 1, CLOCKS_SHOWN),
         months=months if requests else [],
         departments=statistics.load_per_department(session, actor, flt) if requests else [],
         ages=statistics.open_request_ages(session, actor, flt) if requests else [],
         compliance=statistics.compliance(session, actor, flt, months),
+        actions=action_plan.summary(session, actor, action_plan.ActionFilter(flt.entity_id, flt.department_id))
+        if with_actions else None,
     )

@@ -1,5 +1,6 @@
 """The headline figures of the overview and the lists behind them (use cases)."""
 
+import heapq
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -13,6 +14,7 @@ from dashboard.overview.sources import (DAY_JUDGED_KINDS, KINDS, Shape, Source, 
                                        source, sources_for, urgency_conditions, within_horizon)
 from dashboard.permissions import require_any
 from dashboard.processor.flags import contracts_with_missing_clauses
+from dashboard.sql_filters import one_row
 from models.clock import paris_date
 from models.dsr import DataSubjectRequest
 
@@ -85,7 +87,7 @@ def group_label(tr, item: "DeadlineItem", departments: dict[int, str]) -> str:
 @dataclass(frozen=True)
 class DeadlinePage:
     items: list[DeadlineItem]
-    total: int
+    total: int | None  # None: not counted (deadline_items)
 
 
 def _counts(src: Source, shape: Shape, flt: OverviewFilter):
@@ -100,6 +102,7 @@ def headline(session: Session, actor: Actor, flt: OverviewFilter) -> Headline:
     """What is late, what falls due within a week and within the horizon, per kind of
     deadline, within what the actor may see. (Its statements are built once: prepared.)"""
     require_any(session, actor, set(READERS), action="overview.read")
+    flt = flt.at_one_instant()
     wanted = sources_for(flt)
     counted = {}
     if wanted:  # every kind in one statement: one round trip to the database, not eleven
@@ -107,20 +110,26 @@ def headline(session: Session, actor: Actor, flt: OverviewFilter) -> Headline:
             *(_counts(src, src.build(session, actor, flt), flt) for src in wanted)))
         counted = {kind: numbers for kind, *numbers in prepared.run(session, counts, flt)}
     kinds = {src.kind: KindCounts(src.kind, src.case_type, *counted[src.kind]) for src in wanted}
-    opened = suspended = 0
-    if flt.wants("dsr"):
-        r = DataSubjectRequest
-        requests = prepared.statement("headline.requests", actor, flt, lambda: select(
-            func.count(), func.coalesce(func.sum(case((r.suspended_since.is_not(None), 1), else_=0)), 0))
-            .select_from(r).where(*request_scope(actor, flt), r.is_open == true()))
-        opened, suspended = prepared.run(session, requests, flt).one()
-    incomplete = 0
-    if flt.wants("processor"):
-        def incomplete_contracts():
-            scope = and_(*processor_scope(session, actor, flt))
-            return select(func.count()).select_from(contracts_with_missing_clauses(session, actor, scope).subquery())
-        incomplete = prepared.run(session, prepared.statement("headline.contracts", actor, flt,
-                                                              incomplete_contracts), flt).one()
+    opened = suspended = incomplete = 0
+    requests, contracts = flt.wants("dsr"), flt.wants("processor")
+    if requests or contracts:  # the open requests and the incomplete contracts: one statement
+        def counts():
+            parts = []
+            if requests:
+                r = DataSubjectRequest
+                parts.append(select(func.count(), func.coalesce(func.sum(case((r.suspended_since.is_not(None), 1),
+                                                                             else_=0)), 0))
+                             .select_from(r).where(*request_scope(actor, flt), r.is_open == true()))
+            if contracts:
+                scope = and_(*processor_scope(session, actor, flt))
+                parts.append(select(func.count()).select_from(
+                    contracts_with_missing_clauses(session, actor, scope).subquery()))
+            return one_row(*parts)
+        row = list(prepared.run(session, prepared.statement("headline.counts", actor, flt, counts), flt).one())
+        if requests:
+            opened, suspended = row.pop(0), row.pop(0)
+        if contracts:
+            incomplete = row.pop(0)
     return Headline(flt.today(), flt.instant(), kinds, opened, suspended, incomplete)
 
 
@@ -134,9 +143,9 @@ def _item(src: Source, row, flt: OverviewFilter) -> DeadlineItem:
         start = paris_date(start)
     if start is None or start > due:
         start = due - timedelta(days=src.lead_days)
-    today = flt.today()
-    late = due_at < flt.instant() if due_at else due < today
-    urgency = "late" if late else ("soon" if due <= flt.soon() else "on_track")
+    clock = flt.values()  # the filter's day and instant (computed once for a fixed clock)
+    late = due_at < clock["ov_now"] if due_at else due < clock["ov_today"]
+    urgency = "late" if late else ("soon" if due <= clock["ov_soon"] else "on_track")
     return DeadlineItem(src.kind, src.case_type, row.case_id, row.reference, row.title or "", row.entity_id,
                         row.department_id, start, due, due_at, urgency)
 
@@ -144,8 +153,21 @@ def _item(src: Source, row, flt: OverviewFilter) -> DeadlineItem:
 def deadline_list(session: Session, actor: Actor, flt: OverviewFilter, kind: str, urgency: str = "",
                   page: int = 1, page_size: int = 50) -> DeadlinePage:
     """The items behind one figure, earliest deadline first: `urgency` "late", "soon",
-    "upcoming", or "" for late and upcoming together."""
+    "upcoming", or "" for late and upcoming together; and how many there are in all."""
+    return _deadlines(session, actor, flt, kind, urgency, page, page_size, counted=True)
+
+
+def deadline_items(session: Session, actor: Actor, flt: OverviewFilter, kind: str, urgency: str = "",
+                   page: int = 1, page_size: int = 50) -> list[DeadlineItem]:
+    """The items of `deadline_list` without counting them all: for a caller that has the count
+    already (the overview's headline holds it), one statement instead of two."""
+    return _deadlines(session, actor, flt, kind, urgency, page, page_size, counted=False).items
+
+
+def _deadlines(session: Session, actor: Actor, flt: OverviewFilter, kind: str, urgency: str, page: int,
+               page_size: int, *, counted: bool) -> DeadlinePage:
     require_any(session, actor, set(READERS), action="overview.list")
+    flt = flt.at_one_instant()
     if kind not in KINDS or urgency not in ("", *URGENCIES):
         raise ValueError(kind)
     src = source(kind)
@@ -159,7 +181,7 @@ def deadline_list(session: Session, actor: Actor, flt: OverviewFilter, kind: str
                 shape.query.where(condition).order_by(shape.due, shape.query.selected_columns.case_id)
                 .offset(bindparam("ov_offset", type_=Integer)).limit(bindparam("ov_limit", type_=Integer)))
     count, listing = prepared.statement("deadline_list", actor, flt, build, kind, urgency)
-    total = prepared.run(session, count, flt).one()[0]
+    total = prepared.run(session, count, flt).one()[0] if counted else None
     page = max(1, page)
     rows = prepared.run(session, listing, flt, ov_offset=(page - 1) * page_size, ov_limit=page_size).all()
     return DeadlinePage([_item(src, row, flt) for row in rows], total)
@@ -169,7 +191,7 @@ def upcoming_items(session: Session, actor: Actor, flt: OverviewFilter, limit: i
     """The `limit` most pressing items of every kind, late ones first, then by deadline:
     the timeline and the calendar. (How many there are in all: `headline`.)"""
     require_any(session, actor, set(READERS), action="overview.list")
-    items: list[DeadlineItem] = []
+    flt = flt.at_one_instant()
 
     def build() -> list:
         # One statement for the date deadlines (the first kind's column types read every row),
@@ -180,7 +202,16 @@ def upcoming_items(session: Session, actor: Actor, flt: OverviewFilter, limit: i
             nearest = shape.query.where(within_horizon(shape, flt)).order_by(shape.due).limit(limit).subquery()
             by_type[shape.instant].append(select(literal(src.kind, String).label("kind"), *nearest.c))
         return [union_all(*selects) if len(selects) > 1 else selects[0] for selects in by_type.values() if selects]
-    for statement in prepared.statement("upcoming_items", actor, flt, build, limit):
-        items += [_item(source(row.kind), row, flt) for row in prepared.run(session, statement, flt)]
-    items.sort(key=lambda i: (i.due, i.due_at is None, i.kind, i.reference))
-    return items[:limit]
+    rows = [row for statement in prepared.statement("upcoming_items", actor, flt, build, limit)
+            for row in prepared.run(session, statement, flt)]
+    # The first `limit` in the items' order, chosen before the items are made (up to `limit` rows
+    # of each kind come back: most are not shown).
+    return [_item(source(row.kind), row, flt) for row in heapq.nsmallest(limit, rows, key=_rank)]
+
+
+def _rank(row) -> tuple:
+    """Where an item made of `row` comes in the timeline: by Paris day, an instant deadline
+    before a day deadline of the same day, then kind and reference (as `_item` makes it)."""
+    if isinstance(row.due, datetime):
+        return paris_date(row.due), row.kind in DAY_JUDGED_KINDS, row.kind, row.reference
+    return row.due, True, row.kind, row.reference

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from sqlmodel import Session
+from sqlmodel.sql.expression import SelectOfScalar
 
 from dashboard.actor import Actor
 from dashboard.kept import Kept
@@ -38,8 +39,12 @@ def statement(name: str, actor: Actor, flt: OverviewFilter, build: Callable[[], 
 
 
 def run(session: Session, statement, flt: OverviewFilter, **more):
-    """Run a kept statement with this filter's values (and `more` parameters)."""
-    return session.exec(statement, params={**flt.values(), **more})
+    """Run a kept statement with this filter's values (and `more` parameters), on the
+    session's connection: the statements select plain columns, so the ORM's layer (its
+    compile state, its result wrapping: a third of a statement's time) has nothing to add.
+    As `session.exec`, a statement of one column gives its values."""
+    result = session.connection().execute(statement, {**flt.values(), **more})
+    return result.scalars() if isinstance(statement, SelectOfScalar) else result
 
 
 def forget() -> None:

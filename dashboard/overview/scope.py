@@ -1,7 +1,8 @@
 """What the overview is asked for: the filter a page sets, and the clock it reads."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 
 from sqlalchemy import Date, Integer, bindparam
 from sqlalchemy.sql.elements import BindParameter
@@ -34,12 +35,18 @@ class OverviewFilter:
     horizon_days: int = 90
     now: datetime | None = None  # tests fix the clock; else the current instant
 
+    def at_one_instant(self) -> "OverviewFilter":
+        """This filter with its clock read now, once: every figure of a page run (or of a use
+        case) is then counted at the same instant, and the day's values are computed once
+        (issue 19: they were computed again for each statement and each listed item)."""
+        return self if self.now is not None else replace(self, now=utcnow())
+
     def instant(self) -> datetime:
-        return as_utc(self.now) if self.now else utcnow()
+        return self._values["ov_now"] if self.now is not None else utcnow()
 
     def today(self) -> date:
         """The Paris calendar day: a deadline falls due at midnight in France, not in UTC."""
-        return paris_date(self.instant())
+        return self._values["ov_today"] if self.now is not None else paris_date(utcnow())
 
     def soon(self) -> date:
         return self.today() + timedelta(days=SOON_DAYS)
@@ -49,9 +56,7 @@ class OverviewFilter:
 
     def period_start(self) -> date:
         """First day of the first month of the period (the current month is the last)."""
-        today = self.today()
-        index = today.year * 12 + today.month - 1 - (max(1, self.months) - 1)
-        return date(index // 12, index % 12 + 1, 1)
+        return _period_start(self.today(), self.months)
 
     def wants(self, case_type: str) -> bool:
         return case_type in self.case_types
@@ -61,15 +66,13 @@ class OverviewFilter:
         return bool(self.entity_id), bool(self.department_id), tuple(self.case_types)
 
     def values(self) -> dict[str, object]:
-        """Every bind parameter's value for this filter, now (keys: "ov_" + PARAMETERS' names)."""
-        now = self.instant()
-        today = paris_date(now)
-        soon, horizon = today + timedelta(days=SOON_DAYS), today + timedelta(days=max(0, self.horizon_days))
-        period = self.period_start()
-        return {"ov_today": today, "ov_soon": soon, "ov_horizon": horizon, "ov_period_start": period,
-                "ov_now": now, "ov_today_start": day_start(today), "ov_soon_end": day_start(soon + timedelta(days=1)),
-                "ov_horizon_end": day_start(horizon + timedelta(days=1)), "ov_period_since": day_start(period),
-                "ov_entity_id": self.entity_id, "ov_department_id": self.department_id}
+        """Every bind parameter's value for this filter, now (keys: "ov_" + PARAMETERS' names).
+        A filter with a fixed clock (`now`) computes them once; callers must not change them."""
+        return self._values if self.now is not None else _values(self, utcnow())
+
+    @cached_property
+    def _values(self) -> dict[str, object]:  # only read when `now` is fixed: then they never change
+        return _values(self, as_utc(self.now))
 
     def param(self, name: str) -> BindParameter:
         """The bind parameter `name` (of PARAMETERS), carrying this filter's value: a statement
@@ -81,3 +84,17 @@ def day_start(day: date) -> datetime:
     """Midnight in Paris at the start of `day`, as an instant."""
     return datetime.combine(day, time.min, tzinfo=PARIS)
 
+
+def _period_start(today: date, months: int) -> date:
+    index = today.year * 12 + today.month - 1 - (max(1, months) - 1)
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _values(flt: OverviewFilter, now: datetime) -> dict[str, object]:
+    today = paris_date(now)
+    soon, horizon = today + timedelta(days=SOON_DAYS), today + timedelta(days=max(0, flt.horizon_days))
+    period = _period_start(today, flt.months)
+    return {"ov_today": today, "ov_soon": soon, "ov_horizon": horizon, "ov_period_start": period,
+            "ov_now": now, "ov_today_start": day_start(today), "ov_soon_end": day_start(soon + timedelta(days=1)),
+            "ov_horizon_end": day_start(horizon + timedelta(days=1)), "ov_period_since": day_start(period),
+            "ov_entity_id": flt.entity_id, "ov_department_id": flt.department_id}

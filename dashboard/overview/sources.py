@@ -301,8 +301,11 @@ def sources_for(flt: OverviewFilter) -> list[Source]:
     return [s for s in SOURCES if flt.wants(s.case_type)]
 
 
+_BY_KIND = {s.kind: s for s in SOURCES}
+
+
 def source(kind: str) -> Source:
-    return next(s for s in SOURCES if s.kind == kind)
+    return _BY_KIND[kind]
 
 
 # ------------------------------------------------------------------ urgency

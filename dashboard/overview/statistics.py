@@ -5,7 +5,7 @@ reads. Each is one grouped SQL query within what the actor may see."""
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Date, bindparam, case, func, true
+from sqlalchemy import Date, Integer, String, bindparam, case, func, literal, literal_column, true, union_all
 from sqlmodel import Session, select
 
 from dashboard.actor import Actor
@@ -13,7 +13,7 @@ from dashboard.overview import prepared
 from dashboard.overview.scope import READERS, OverviewFilter
 from dashboard.overview.sources import activity_scope, breach_scope, processor_scope, request_scope
 from dashboard.permissions import require_any
-from dashboard.sql_filters import year_month
+from dashboard.sql_filters import one_row, year_month
 from models.breach import AuthorityNotification, Breach
 from models.dpia import Dpia
 from models.dpia_rules import DpiaStatus
@@ -54,17 +54,24 @@ def requests_per_month(session: Session, actor: Actor, flt: OverviewFilter) -> l
     """Requests received and answered in each month of the period, and how many answers
     came in time (Art. 12(3)); months without any are zeros."""
     require_any(session, actor, set(READERS), action="overview.read")
+    flt = flt.at_one_instant()
     r = DataSubjectRequest
 
-    def build():
+    def build():  # both counts in one statement: one round trip
         start, scope = flt.param("period_start"), request_scope(actor, flt)
         received_month, answered_month = year_month(r.received_on), year_month(r.answered_on)
-        return (select(received_month, func.count()).where(*scope, r.received_on >= start).group_by(received_month),
-                select(answered_month, func.count(), _count_if(r.answered_on <= r.due_on))
-                .where(*scope, r.answered_on >= start).group_by(answered_month))
-    received_query, answered_query = prepared.statement("requests_per_month", actor, flt, build)
-    received = dict(prepared.run(session, received_query, flt).all())
-    answered = {month: (count, on_time) for month, count, on_time in prepared.run(session, answered_query, flt)}
+        return union_all(
+            select(literal("received", String), received_month, func.count(), literal_column("0", Integer))
+            .where(*scope, r.received_on >= start).group_by(received_month),
+            select(literal("answered", String), answered_month, func.count(), _count_if(r.answered_on <= r.due_on))
+            .where(*scope, r.answered_on >= start).group_by(answered_month))
+    received, answered = {}, {}
+    for what, month, count, on_time in prepared.run(session, prepared.statement("requests_per_month", actor, flt,
+                                                                                 build), flt):
+        if what == "received":
+            received[month] = count
+        else:
+            answered[month] = (count, on_time)
     return [MonthRow(month, received.get(month, 0), *answered.get(month, (0, 0)))
             for month in _months(flt.period_start(), flt.today())]
 
@@ -78,30 +85,32 @@ class DepartmentLoad:
     soon: int
 
 
-_DEPARTMENT_NAMES = select(Department.id, Department.name)
-
-
 def load_per_department(session: Session, actor: Actor, flt: OverviewFilter) -> list[DepartmentLoad]:
     """Open requests per department: how many, how many late, how many due within a week."""
     require_any(session, actor, set(READERS), action="overview.read")
+    flt = flt.at_one_instant()
     r = DataSubjectRequest
 
     def build():
         today, soon = flt.param("today"), flt.param("soon")
         running = r.suspended_since.is_(None)
-        return (select(r.department_id, func.count(), _count_if(running & (r.due_on < today)),
-                       _count_if(running & (r.due_on >= today) & (r.due_on <= soon)))
-                .where(*request_scope(actor, flt), r.is_open == true()).group_by(r.department_id))
+        counts = (select(r.department_id, func.count().label("open"),
+                         _count_if(running & (r.due_on < today)).label("late"),
+                         _count_if(running & (r.due_on >= today) & (r.due_on <= soon)).label("soon"))
+                  .where(*request_scope(actor, flt), r.is_open == true()).group_by(r.department_id).subquery())
+        # the names in the same statement (a department's name may change: read with the counts)
+        return (select(counts.c.department_id, Department.name, counts.c.open, counts.c.late, counts.c.soon)
+                .select_from(counts).outerjoin(Department, Department.id == counts.c.department_id))
     rows = prepared.run(session, prepared.statement("load_per_department", actor, flt, build), flt).all()
-    names = dict(session.exec(_DEPARTMENT_NAMES).all())
-    loads = [DepartmentLoad(department_id, names.get(department_id, ""), count, late, due_soon)
-             for department_id, count, late, due_soon in rows]
+    loads = [DepartmentLoad(department_id, name or "", count, late, due_soon)
+             for department_id, name, count, late, due_soon in rows]
     return sorted(loads, key=lambda d: (-d.late, -d.open, d.name))
 
 
 def open_request_ages(session: Session, actor: Actor, flt: OverviewFilter) -> list[tuple[str, int]]:
     """Open requests by age (days since receipt), youngest bucket first."""
     require_any(session, actor, set(READERS), action="overview.read")
+    flt = flt.at_one_instant()
     r = DataSubjectRequest
 
     def build():
@@ -157,13 +166,14 @@ def compliance(session: Session, actor: Actor, flt: OverviewFilter, months: list
                ) -> Compliance:
     """`months`: requests_per_month for the same filter, when the caller already has it."""
     require_any(session, actor, set(READERS), action="overview.read")
+    flt = flt.at_one_instant()
     months = requests_per_month(session, actor, flt) if months is None else months
     b, r, a = Breach, DataSubjectRequest, ProcessingActivity
 
     def build():
         since, today = flt.param("period_since"), flt.param("today")
         breaches = breach_scope(actor, flt)
-        return (
+        return one_row(
             select(func.count()).select_from(b).where(*breaches, b.detected_at >= since),
             select(func.count(), _count_if(b.notified_at <= b.notification_deadline))
             .where(*breaches, b.notified_at >= since),
@@ -180,10 +190,9 @@ def compliance(session: Session, actor: Actor, flt: OverviewFilter, months: list
             .where(*activity_scope(actor, flt, Dpia.entity_id), Dpia.status != DpiaStatus.ARCHIVED),
             select(func.count(), _count_if(a.status == "validated"), _count_if(a.next_review_on < today))
             .where(*activity_scope(actor, flt, a.entity_id)))
-    statements = prepared.statement("compliance", actor, flt, build)
-    (recorded, (notified, notified_on_time), requests_overdue, breaches_overdue, (contracts, complete),
-     (dpias, validated), (activities, activities_validated, overdue)) = (
-        prepared.run(session, statement, flt).one() for statement in statements)
+    (recorded, notified, notified_on_time, requests_overdue, breaches_overdue, contracts, complete, dpias, validated,
+     activities, activities_validated, overdue) = prepared.run(
+        session, prepared.statement("compliance", actor, flt, build), flt).one()
     return Compliance(
         requests_answered=sum(m.answered for m in months), requests_on_time=sum(m.answered_on_time for m in months),
         breaches_recorded=recorded, breaches_notified=notified, breaches_notified_on_time=notified_on_time,

@@ -104,6 +104,45 @@ def test_summary_counts_open_late_and_done(org, plan):
     assert s.by_kind["breach_remediation"] == (1, 1)
 
 
+def test_the_summary_counts_what_the_plan_lists(org, plan):
+    """The card counts in SQL what the plan lists in Python (issue 19): the same actions, the
+    same "late" (the Paris day, the breach's instant judged on its Paris day) and "done"; for
+    each actor, filter, day and choice of kinds, kept statements run again included."""
+    from datetime import timedelta
+
+    from sqlmodel import select
+
+    from models.breach import BreachStep
+
+    medicis = org.entities["MEDICIS"].id
+    filters = [{}, {"department_id": org.departments["RH"].id}, {"department_id": org.departments["DRC"].id},
+               {"entity_id": medicis}, {"kinds": ("breach_remediation", "register_review")}]
+    days = [TODAY, TODAY - timedelta(days=1), date(2026, 5, 2), date(2025, 1, 1)]
+
+    def check():
+        for actor in (org.dpo, org.head_hr, org.auditor):
+            for kw in filters:
+                for day in days:
+                    af = ActionFilter(today=day, statuses=action_plan.STATUSES, **kw)
+                    with org.session() as session:
+                        listed = action_plan.actions(session, actor, af)
+                        counted = action_plan.summary(session, actor, af)
+                    kinds = af.kinds
+                    expected = {k: (sum(a.kind == k and a.status == "open" for a in listed),
+                                    sum(a.kind == k and a.status == "late" for a in listed)) for k in kinds}
+                    assert counted.by_kind == expected, (actor.username, kw, day)
+                    assert (counted.open, counted.late, counted.done) == tuple(
+                        sum(a.status == s for a in listed) for s in ("open", "late", "done")), (actor.username, kw, day)
+    check()
+    with org.work() as session:  # a measure done: the kept statements see it
+        step = session.exec(select(BreachStep).where(BreachStep.description == "Changer les mots de passe")).one()
+        step.done_at = datetime(2026, 3, 11, 9, tzinfo=timezone.utc)
+        session.add(step)
+    check()
+    with org.session() as session:
+        assert action_plan.summary(session, org.dpo, ActionFilter(today=TODAY)).by_kind["breach_remediation"] == (1, 0)
+
+
 def test_the_auditor_reads_the_plan(org, plan):
     assert _actions(org, org.auditor)
 

@@ -146,3 +146,48 @@ def test_statements_run_again_give_what_statements_built_afresh_give(org):
     assert dpo[0].headline.late_total() < dpo[1].headline.late_total()  # midnight in Paris
     assert dpo[5].headline.requests_open != dpo[6].headline.requests_open  # two departments
     assert dpo[0].headline.requests_open > views[org.head_hr.username][0].headline.requests_open
+
+
+def test_the_filters_names_follow_the_actor_s_entities_and_the_data(org):
+    """organisation.names keeps its statements per entity limit (issue 19): a user limited to one
+    entity never gets another's names, whoever asked first; a renamed department is read anew."""
+    from models.org import Department
+
+    from dashboard import organisation
+
+    medicis = org.entities["MEDICIS"].id
+    limited = replace(org.dpo, entity_ids=frozenset({medicis}))
+
+    def expected(actor):
+        with org.session() as session:
+            return ({e.id: e.name for e in organisation.list_entities(session, actor)},
+                    [(d.id, d.name, d.entity_id) for d in organisation.list_departments(session, actor)])
+
+    for actor in (limited, org.dpo, limited, org.head_hr):
+        with org.session() as session:
+            names = organisation.names(session, actor)
+        assert (names.entities, names.departments) == expected(actor), actor.entity_ids
+    assert set(expected(limited)[0]) == {medicis} and len(expected(org.dpo)[0]) > 1
+    with org.work() as session:
+        department = session.get(Department, org.departments["RH"].id)
+        department.name = "Ressources humaines et paie"
+        session.add(department)
+    with org.session() as session:
+        assert (org.departments["RH"].id, "Ressources humaines et paie", medicis) in organisation.names(
+            session, org.dpo).departments
+
+
+def test_a_built_chart_gives_the_json_plotly_gives():
+    """The overview's charts hand st.plotly_chart a plain form made once (issue 19): the same JSON
+    as plotly's own figure, and the same object on each draw."""
+    import plotly.graph_objects as go
+    import plotly.io
+    import plotly.tools
+
+    from dashboard.charts.overview import BuiltFigure
+
+    spec = {"data": [{"type": "bar", "x": ["a", "b"], "y": [1, 2]}], "layout": {"title": {"text": "T"}}}
+    built = BuiltFigure(spec)
+    drawn = plotly.tools.return_figure_from_figure_or_data(built, validate_figure=True)  # as st.plotly_chart does
+    assert drawn is built.to_dict()
+    assert plotly.io.to_json(drawn, validate=False) == plotly.io.to_json(go.Figure(spec), validate=False)
