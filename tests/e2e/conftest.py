@@ -261,14 +261,18 @@ def script_runs(page) -> ScriptRuns:
 def let_a_minute_pass(app_url, app_clock):
     """A slow person: `let_a_minute_pass(page)` once the run the last keystroke started is over
     sets the served app's clock a minute on, so the next run's "now" is in another clock minute
-    than the page's first draw and the typing (a minute later is always another minute). A form
-    whose "now" moved with the clock would be drawn anew then, as after a real minute's wait,
-    which took 30 s on average (to the next minute) and up to a minute. The clock is set back
-    after the test: the tests after it share the app."""
+    than the page's first draw and the typing (a minute later is always another minute), as after
+    a real minute's wait, which took 30 s on average (to the next minute) and up to a minute. The
+    clock is set back after the test: the tests after it share the app."""
+
+    def set_clock(seconds: float) -> None:
+        spare = app_clock.with_suffix(".new")  # replaced whole: the server never reads half a number
+        spare.write_text(str(seconds))
+        spare.replace(app_clock)
 
     def let_pass(page) -> None:
         settle(page)
-        app_clock.write_text(str(float(app_clock.read_text() or 0) + 60))
+        set_clock(float(app_clock.read_text() or 0) + 60)
 
     yield let_pass
-    app_clock.write_text("0")
+    set_clock(0)
