@@ -22,15 +22,18 @@ def free_port() -> int:
 
 
 @contextmanager
-def served_app(database_url: str, folder: Path, *, port: int | None = None, args: tuple[str, ...] = ()):
+def served_app(database_url: str, folder: Path, *, port: int | None = None, args: tuple[str, ...] = (),
+               clock: Path | None = None):
     """Yield the base URL once /_stcore/health answers; the server's log goes to folder/streamlit.log.
-    `args`: more `streamlit run` options (e.g. `--secrets.files`)."""
+    `args`: more `streamlit run` options (e.g. `--secrets.files`). `clock`: a file holding how many
+    seconds the app's clock runs ahead, which a test may change (tests/app_clock.py)."""
     env = {**os.environ, "DATABASE_URL": database_url, "DPO_PASSWORD_PROFILE": "cheap"}
     port = port or free_port()
     log_path = folder / "streamlit.log"
     with open(log_path, "w") as log:
+        launcher = ["tests.app_clock", str(clock)] if clock else ["streamlit"]
         server = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "server.py"), "--server.headless",
+            [sys.executable, "-m", *launcher, "run", str(ROOT / "dashboard" / "server.py"), "--server.headless",
              "true", "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats",
              "false", "--server.fileWatcherType", "none", *args],
             env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)

@@ -51,3 +51,18 @@ def test_every_registered_page_exists():
     for spec in (*PAGES, LOGIN_PAGE):
         assert (ROOT / "pages" / spec.file).exists(), spec.file
     assert len({spec.url_path for spec in PAGES}) == len(PAGES)
+
+
+def test_the_app_reads_the_time_through_one_clock():
+    """Every "now" of the app comes from `models.types.utcnow`: one place that says the time is
+    UTC, and the one the browser tests move forward to let a minute pass (tests/app_clock.py),
+    so a form default computed from another clock would escape them."""
+    other_clocks = re.compile(r"\b(?:datetime\.(?:now|today|utcnow)|date\.today|time\.(?:time|time_ns|localtime|gmtime)"
+                              r")\(|\bfunc\.now\(|CURRENT_TIMESTAMP")
+    allowed = {"models/types.py": 1,  # utcnow itself
+               "dashboard/cli.py": 1}  # a backup file's name in the local time of whoever runs the command
+    for folder in ("dashboard", "models", "pages", "exports"):
+        for path in (ROOT / folder).rglob("*.py"):
+            name = path.relative_to(ROOT).as_posix()
+            found = len(other_clocks.findall(path.read_text(encoding="utf-8")))
+            assert found == allowed.get(name, 0), f"{name} reads the time {found} times without models.types.utcnow"

@@ -35,7 +35,8 @@ def test_wrong_password_and_unknown_user_get_the_same_error(org):
         _login(org, "nobody", "not-the-password")
     assert wrong.value.key == unknown.value.key == "auth.login_failed"
     with org.session() as session:
-        failures = session.exec(select(AuditEntry).where(AuditEntry.action == "auth.login_failed")).all()
+        failures = session.exec(select(AuditEntry).where(AuditEntry.action == "auth.login_failed")
+                               .order_by(AuditEntry.seq)).all()
     assert [f.actor_name for f in failures] == ["dpo", "nobody"]
 
 

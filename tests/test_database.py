@@ -62,3 +62,29 @@ def test_sqlite_enforces_foreign_keys(sqlite_engine):
 
     with pytest.raises(IntegrityError), sqlite_engine.begin() as conn:
         conn.execute(text("INSERT INTO user_department (user_id, department_id) VALUES (999, 999)"))
+
+
+@pytest.mark.postgres
+def test_each_postgresql_test_starts_on_a_freshly_migrated_database(postgres_url):
+    """The reset between PostgreSQL tests (tests/conftest.py) empties every table the last test
+    filled, the append-only audit trail too, and restarts the ids: no test sees another's rows."""
+    from tests.conftest import _reset_postgres, build_org
+
+    engine = db.make_engine(postgres_url)
+    try:
+        _reset_postgres(engine)
+        build_org(engine)
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM audit_entry")).scalar() > 0
+            assert conn.execute(text("SELECT count(*) FROM app_user")).scalar() > 0
+        _reset_postgres(engine)
+        with engine.connect() as conn:
+            tables = [t for t in inspect(engine).get_table_names() if t not in ("alembic_version", "audit_head")]
+            filled = [t for t in tables if conn.execute(text(f'SELECT count(*) FROM "{t}"')).scalar()]
+            used = conn.execute(text("SELECT sequencename FROM pg_sequences WHERE schemaname = current_schema() "
+                                     "AND last_value IS NOT NULL")).scalars().all()
+            head = conn.execute(text("SELECT id, seq FROM audit_head")).all()
+        assert (filled, used, head) == ([], [], [(1, 0)])
+        build_org(engine)  # and the next test seeds the demo organisation again without a clash
+    finally:
+        engine.dispose()

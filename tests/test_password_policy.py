@@ -111,7 +111,8 @@ def test_changing_ones_password_is_throttled_and_every_attempt_logged(org):
         users.change_own_password(session, actor, DEMO_PASSWORD, STRONG)  # even the right one, for now
     with org.session() as session:
         actions = [e.action for e in session.exec(select(AuditEntry).where(AuditEntry.actor_name == "auditeur",
-                                                                          AuditEntry.action.like("users.%")))]
+                                                                          AuditEntry.action.like("users.%"))
+                                                  .order_by(AuditEntry.seq))]  # in the order they happened
         user = session.exec(select(User).where(User.username == "auditeur")).one()
     assert actions == ["users.change_own_password_failed"] * 5 + ["users.change_own_password_throttled"]
     assert auth.verify_password(user.password_hash, DEMO_PASSWORD)

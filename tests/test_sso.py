@@ -51,7 +51,8 @@ def test_first_sign_on_creates_a_linked_account_and_later_ones_follow_the_groups
     assert _departments(org, user_id) == []
     with org.session() as session:
         actions = [e.action for e in session.exec(select(AuditEntry).where(AuditEntry.object_id == user_id,
-                                                                           AuditEntry.object_type == "user"))]
+                                                                           AuditEntry.object_type == "user")
+                                                  .order_by(AuditEntry.seq))]
         login = session.exec(select(AuditEntry).where(AuditEntry.action == "auth.login")).all()[-1]
     assert actions.count("sso.account_created") == 1 and "sso.account_updated" in actions
     assert login.details == {"via": "oidc"}

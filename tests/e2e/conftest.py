@@ -34,14 +34,23 @@ def e2e_database_url(tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="session")
-def app_url(e2e_database_url):
+def app_clock(e2e_database_url) -> Path:
+    """How many seconds the served app's clock runs ahead (tests/app_clock.py): none but while a
+    test lets a minute pass (`let_a_minute_pass`)."""
+    path = Path(e2e_database_url.removeprefix("sqlite:///")).with_name("clock-shift")
+    path.write_text("0")
+    return path
+
+
+@pytest.fixture(scope="session")
+def app_url(e2e_database_url, app_clock):
     """The demo database, seeded by the CLI, served on a free port by the launcher that
     `manage.py serve` uses (dashboard/server.py: the app and the calendar feed route)."""
     folder = Path(e2e_database_url.removeprefix("sqlite:///")).parent
     env = {**os.environ, "DATABASE_URL": e2e_database_url, "DPO_PASSWORD_PROFILE": "cheap"}
     subprocess.run([sys.executable, "-m", "dashboard.cli", "seed-demo"], env=env, check=True, cwd=ROOT,
                    capture_output=True)
-    with served_app(e2e_database_url, folder) as url:
+    with served_app(e2e_database_url, folder, clock=app_clock) as url:
         yield url
 
 
@@ -248,12 +257,22 @@ def script_runs(page) -> ScriptRuns:
     return runs
 
 
-def wait_for_the_next_minute(page, margin: float = 1.5) -> None:
-    """A slow person: wait until the clock minute has changed since now (plus a margin for the
-    server's clock reading), rather than a fixed 65 s. A form whose "now" moved with the clock
-    would be drawn anew with the next minute's "now" at the next run: the same test as a
-    minute's wait, in half of it on average. (The app server runs on this machine's clock;
-    Paris and UTC minutes change together.) The run the last keystroke started is over first."""
-    settle(page)
-    now = time.time()
-    page.wait_for_timeout((60 - now % 60 + margin) * 1000)
+@pytest.fixture
+def let_a_minute_pass(app_url, app_clock):
+    """A slow person: `let_a_minute_pass(page)` once the run the last keystroke started is over
+    sets the served app's clock a minute on, so the next run's "now" is in another clock minute
+    than the page's first draw and the typing (a minute later is always another minute), as after
+    a real minute's wait, which took 30 s on average (to the next minute) and up to a minute. The
+    clock is set back after the test: the tests after it share the app."""
+
+    def set_clock(seconds: float) -> None:
+        spare = app_clock.with_suffix(".new")  # replaced whole: the server never reads half a number
+        spare.write_text(str(seconds))
+        spare.replace(app_clock)
+
+    def let_pass(page) -> None:
+        settle(page)
+        set_clock(float(app_clock.read_text() or 0) + 60)
+
+    yield let_pass
+    set_clock(0)

@@ -24,7 +24,7 @@ from models.breach import Breach
 from models.clock import paris_time, paris_today
 from models.org import Department, Entity, User
 from tests.breach.factories import facts
-from tests.e2e.conftest import keyed, login, open_page, open_tab, wait_for_the_next_minute, wait_idle
+from tests.e2e.conftest import keyed, login, open_page, open_tab, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -182,7 +182,7 @@ def _type_when(page, key: str, when: datetime) -> None:
     page.keyboard.press("Tab")
 
 
-def test_a_slow_person_keeps_the_detection_and_awareness_times_typed(users, app_url, database):
+def test_a_slow_person_keeps_the_detection_and_awareness_times_typed(users, app_url, database, let_a_minute_pass):
     """Issue 13 item 1: the default "now" no longer replaces what was typed a minute before the submit."""
     a, _ = users
     open_page(a, "Violations de données")
@@ -194,7 +194,7 @@ def test_a_slow_person_keeps_the_detection_and_awareness_times_typed(users, app_
     a.locator(keyed("breach_declare/confidentiality")).get_by_text("Confidentialité").click()
     _type_when(a, "breach_declare/detected", detected)
     _type_when(a, "breach_declare/aware", aware)
-    wait_for_the_next_minute(a)  # a slow person: the clock minute the form was drawn and typed in has passed
+    let_a_minute_pass(a)  # a slow person: the clock minute the form was drawn and typed in has passed
     a.get_by_role("button", name="Déclarer la violation").click()
     expect(a.get_by_role("heading", name="Fuite de test : déclarée lentement")).to_be_visible()
 

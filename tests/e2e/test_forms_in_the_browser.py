@@ -13,8 +13,7 @@ from dashboard import db
 from models.clock import paris_time, paris_today
 from models.dsr import DataSubjectRequest
 from models.processor import Processor, ProcessorContract
-from tests.e2e.conftest import (CHROMIUM, choose, keyed, login, open_page, open_tab, settle, wait_for_the_next_minute,
-                                wait_idle)
+from tests.e2e.conftest import CHROMIUM, choose, keyed, login, open_page, open_tab, settle, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -34,7 +33,7 @@ def _processor_id(url: str, name: str) -> int:
         engine.dispose()
 
 
-def test_a_slow_person_keeps_the_reception_time_typed(page, app_url, e2e_database_url):
+def test_a_slow_person_keeps_the_reception_time_typed(page, app_url, e2e_database_url, let_a_minute_pass):
     """Typed 09:15, thought for over a minute, submitted: 09:15 is stored (Art. 12(3): the
     month runs from receipt, so the time typed is evidence)."""
     login(page, app_url, "juriste")
@@ -54,7 +53,7 @@ def test_a_slow_person_keeps_the_reception_time_typed(page, app_url, e2e_databas
     page.locator(keyed("dsr_new/text") + " textarea").fill("Je souhaite accéder à mes données.")
     choose(page, "dsr_new/rights", "Accès", exact=True)
     page.keyboard.press("Escape")
-    wait_for_the_next_minute(page)  # the clock minute of the page's first draw and of the typing is gone
+    let_a_minute_pass(page)  # the clock minute of the page's first draw and of the typing is gone
     page.get_by_role("button", name="Enregistrer la demande", exact=True).click()
     page.get_by_text(re.compile(r"^Demande DSR-\d{4}-\d{4} enregistrée\.$")).wait_for()
     engine = db.make_engine(e2e_database_url)

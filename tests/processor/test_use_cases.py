@@ -188,7 +188,8 @@ def test_department_heads_see_only_processors_of_their_departments_activities(po
     with pytest.raises(NotAllowed), porg.work() as session:
         registry.get_processor(session, porg.head_hr, 999999)
     with porg.session() as session:
-        denied = session.exec(select(AuditEntry).where(AuditEntry.action == "access.denied")).all()
+        denied = session.exec(select(AuditEntry).where(AuditEntry.action == "access.denied")
+                               .order_by(AuditEntry.seq)).all()
         assert [(e.actor_name, e.object_id) for e in denied] == [("chef.rh", members.id), ("chef.rh", 999999)]
         linked = cases_linked_to_activity(session, porg.head_cr, activity(porg, "member_management"))
         assert [(c.case_type, c.reference, c.url_path) for c in linked] == [

@@ -52,7 +52,7 @@ def test_generating_twice_adds_nothing_and_a_new_system_adds_only_its_lines(org)
     nir = next(t for t in tasks if t.category == "NIR" and t.system == "CRM")
     assert (nir.duration, nir.unit, nir.cutoff_on) == (13, "months", date(2025, 11, 2))
     actions = [e.action for e in _call(org, lambda s: list(s.exec(select(AuditEntry).where(
-        AuditEntry.object_type == retention.OBJECT_TYPE))))]
+        AuditEntry.object_type == retention.OBJECT_TYPE).order_by(AuditEntry.seq))))]
     assert actions == ["retention.generate", "retention.regenerate", "retention.regenerate"]
 
 
