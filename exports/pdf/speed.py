@@ -96,35 +96,30 @@ def _memo_ttf_width():
     return string_width
 
 
-def _memo_subset(original):
-    subsets: dict = {}
+def _memo_last_256(original, key):
+    """`original` kept for its last 256 distinct `key(*args)`: a font's subset program and its
+    ToUnicode map depend only on the font and the subset, and every document rebuilds them."""
+    kept: dict = {}
 
-    def make_subset(self, subset):
-        key = (self.filename, tuple(subset))
-        program = subsets.get(key)
-        if program is None:
-            if len(subsets) >= 256:
-                subsets.clear()
-            program = subsets[key] = original(self, subset)
-        return program
-    make_subset.table = subsets
-    return make_subset
+    def memoised(*args):
+        k = key(*args)
+        value = kept.get(k)
+        if value is None:
+            if len(kept) >= 256:
+                kept.clear()
+            value = kept[k] = original(*args)
+        return value
+    memoised.table = kept
+    memoised.original = original
+    return memoised
+
+
+def _memo_subset(original):
+    return _memo_last_256(original, lambda face, subset: (face.filename, tuple(subset)))
 
 
 def _memo_to_unicode(original):
-    maps: dict = {}
-
-    def make_to_unicode_cmap(fontname, subset):
-        key = (fontname, tuple(subset))
-        text = maps.get(key)
-        if text is None:
-            if len(maps) >= 256:
-                maps.clear()
-            text = maps[key] = original(fontname, subset)
-        return text
-    make_to_unicode_cmap.table = maps
-    make_to_unicode_cmap.original = original
-    return make_to_unicode_cmap
+    return _memo_last_256(original, lambda fontname, subset: (fontname, tuple(subset)))
 
 
 class _FontProgramCompress:
