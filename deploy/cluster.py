@@ -3,7 +3,7 @@ against DATABASE_URL: the production layout of README "Deploying on several serv
 machine, for local trials, the browser tests (tests/e2e/test_cluster.py) and the load script
 (benchmarks/load_sessions.py).
 
-nginx runs unprivileged in the foreground with its own prefix in a temporary folder, from
+nginx runs in the foreground with its own prefix in a temporary folder, from
 deploy/nginx.conf.template, with a self-signed certificate made by openssl for 127.0.0.1. The
 app servers are `streamlit run dashboard/server.py` (what `manage.py serve` runs), each on
 127.0.0.1 and a port of its own. The schema is migrated once before any server starts (two
@@ -13,7 +13,9 @@ Local only: nginx adds a response header X-DPO-Upstream (which app server answer
 test can pin a browser to a server (`route_to`); the production template has none.
 """
 
+import grp
 import os
+import pwd
 import secrets
 import shutil
 import signal
@@ -58,19 +60,52 @@ def render(template: str, **values: str) -> str:
     return text
 
 
+TEMP_KINDS = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+
+
+def _upstream_servers(app_ports: list[int]) -> str:
+    return "\n".join(f"        server 127.0.0.1:{port} max_fails=3 fail_timeout=10s;" for port in app_ports)
+
+
+@dataclass
+class WorkerFiles:
+    """Where nginx's workers write what does not fit in memory (a large response, an upload), and
+    the `user` line that names who they run as."""
+    temp: Path
+    user_directive: str = ""
+    own_folder: bool = False  # outside the cluster's folder: removed on its own
+
+
+def worker_files(folder: Path) -> WorkerFiles:
+    """Started as root (a container, CI), nginx runs its workers as `nobody`, who cannot enter a
+    private folder such as pytest's or mkdtemp's: a large response or an upload would then fail
+    with "Permission denied". Their temporary files go to a folder of their own, which they own."""
+    if os.geteuid() != 0:
+        files = WorkerFiles(folder / "nginx-temp")
+        for kind in TEMP_KINDS:
+            (files.temp / kind).mkdir(parents=True, exist_ok=True)
+        return files
+    nobody = pwd.getpwnam("nobody")
+    files = WorkerFiles(Path(tempfile.mkdtemp(prefix="dpo-nginx-temp-")),
+                        f"user {nobody.pw_name} {grp.getgrgid(nobody.pw_gid).gr_name};", own_folder=True)
+    files.temp.chmod(0o711)  # nobody may pass through, not list
+    for kind in TEMP_KINDS:
+        (files.temp / kind).mkdir()
+        os.chown(files.temp / kind, nobody.pw_uid, nobody.pw_gid)
+    return files
+
+
 def nginx_config(folder: Path, *, app_ports: list[int], https_port: int, http_port: int,
-                 certificate: Path, key: Path) -> str:
+                 certificate: Path, key: Path, workers: WorkerFiles) -> str:
     """The template filled for a loopback cluster whose nginx files live in `folder`."""
-    temp = folder / "nginx-temp"
     return render(
         TEMPLATE.read_text(),
-        main_directives=f"daemon off;\npid {folder / 'nginx.pid'};",
+        main_directives="\n".join(filter(None, ["daemon off;", f"pid {folder / 'nginx.pid'};",
+                                                 workers.user_directive])),
         error_log=str(folder / "nginx-error.log"),
         access_log=str(folder / "nginx-access.log"),
-        http_directives="\n".join(f"    {kind}_temp_path {temp / kind};"
-                                  for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")),
-        upstream_servers="\n".join(f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=10s;"
-                                   for port in app_ports),
+        http_directives="\n".join(f"    {kind}_temp_path {workers.temp / kind};" for kind in TEMP_KINDS),
+        upstream_servers=_upstream_servers(app_ports),
         http_listen=f"127.0.0.1:{http_port}",
         https_listen=f"127.0.0.1:{https_port}",
         server_name="127.0.0.1 localhost",
@@ -91,8 +126,7 @@ def production_config(*, app_ports: list[int], server_name: str = "dpo.example.f
         error_log="/var/log/nginx/error.log",
         access_log="/var/log/nginx/access.log",
         http_directives="    include /etc/nginx/mime.types;",
-        upstream_servers="\n".join(f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=10s;"
-                                   for port in app_ports),
+        upstream_servers=_upstream_servers(app_ports),
         http_listen="80", https_listen="443", server_name=server_name, public_host="$host",
         ssl_certificate=certificate, ssl_certificate_key=key, server_directives="")
 
@@ -231,10 +265,9 @@ def running_cluster(database_url: str, folder: Path | None = None, *, servers: i
         prepare_database(database_url, env=full_env)  # the schema first, once
     certificate, key = self_signed_certificate(folder)
     conf = folder / "nginx.conf"
+    nginx_workers = worker_files(folder)
     conf.write_text(nginx_config(folder, app_ports=app_ports, https_port=https_port, http_port=http_port,
-                                 certificate=certificate, key=key))
-    for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
-        (folder / "nginx-temp" / kind).mkdir(parents=True, exist_ok=True)
+                                 certificate=certificate, key=key, workers=nginx_workers))
     app_servers: list[AppServer] = []
     nginx = None
     workers: list[subprocess.Popen] = []
@@ -267,6 +300,8 @@ def running_cluster(database_url: str, folder: Path | None = None, *, servers: i
         if nginx is not None:
             with suppress(Exception):
                 _stop(nginx, timeout=10)
+        if nginx_workers.own_folder:
+            shutil.rmtree(nginx_workers.temp, ignore_errors=True)
         if own_folder:
             shutil.rmtree(folder, ignore_errors=True)
 

@@ -2,6 +2,7 @@
 and the PostgreSQL pool settings read from the environment (README, "Deploying on several servers")."""
 
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -23,7 +24,7 @@ def test_the_production_config_is_complete_and_every_proxied_location_forwards_t
     conf = cluster.production_config(app_ports=[8601, 8602, 8603])
     assert "{{" not in conf and "X-DPO-Upstream" not in conf  # the local debug header stays local
     assert "hash $dpo_route consistent;" in conf
-    assert conf.count("max_fails=1 fail_timeout=10s;") == 3
+    assert conf.count("max_fails=3 fail_timeout=10s;") == 3  # one stray error moves no browser off its session
     assert "return 301 https://$host$request_uri;" in conf and "listen 443 ssl;" in conf
     locations = _locations(conf)
     assert set(locations) == {"/", "= /_stcore/stream", "/api/calendar/", "/auth/"}
@@ -46,13 +47,26 @@ def test_a_template_field_left_unfilled_is_an_error():
 def test_nginx_accepts_the_local_config(tmp_path):
     cert, key = cluster.self_signed_certificate(tmp_path)
     conf = tmp_path / "nginx.conf"
+    workers = cluster.worker_files(tmp_path)
     conf.write_text(cluster.nginx_config(tmp_path, app_ports=[18601, 18602], https_port=18443, http_port=18080,
-                                         certificate=cert, key=key))
-    for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
-        (tmp_path / "nginx-temp" / kind).mkdir(parents=True)
+                                         certificate=cert, key=key, workers=workers))
     checked = subprocess.run([cluster.NGINX, "-t", "-p", str(tmp_path), "-c", str(conf), "-e",
                               str(tmp_path / "error.log")], capture_output=True, text=True)
+    if workers.own_folder:
+        shutil.rmtree(workers.temp)
     assert checked.returncode == 0, checked.stderr
+
+
+def test_nginx_closes_an_idle_connection_to_an_app_server_before_the_server_does():
+    """Else a request sent on a connection the app server is closing fails, and counts against a
+    healthy server: sticky browsers would move off their Streamlit sessions (a stale routing)."""
+    import uvicorn
+    from streamlit.web.server.starlette import starlette_server
+
+    server_side = uvicorn.Config(app=None, **starlette_server._get_uvicorn_config_kwargs()).timeout_keep_alive
+    upstream = re.search(r"upstream dpo_desk \{(.*?)\n    \}", cluster.production_config(app_ports=[8601]), re.S)
+    nginx_side = re.search(r"^\s*keepalive_timeout (\d+)s;", upstream.group(1), re.M)
+    assert nginx_side and int(nginx_side.group(1)) < server_side
 
 
 @pytest.mark.parametrize("unit", ["dpo-desk@.service", "dpo-desk-worker.service"])

@@ -15,10 +15,14 @@ that it is still there and still runs on PostgreSQL.
 Needs PostgreSQL (TEST_DATABASE_URL), nginx and Chromium: each missing one is a skip that says
 which (a failure in CI)."""
 
+import urllib.error
+import urllib.request
 import warnings
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+import streamlit
 from playwright.sync_api import expect
 from sqlmodel import select
 
@@ -88,6 +92,12 @@ def served_by(page, url: str) -> str:
     return response.headers.get(cluster_module.UPSTREAM_HEADER.lower(), "").split(",")[-1].strip()
 
 
+def nginx_errors(cluster) -> str:
+    """Why a browser left its server, when it did: nginx logs each upstream it gave up on."""
+    log = cluster.folder / "nginx-error.log"
+    return "nginx's error log ends with:\n" + "\n".join(log.read_text(errors="replace").splitlines()[-15:])
+
+
 def log_in(page, cluster, username: str) -> None:
     """tests/e2e/conftest.login, without clearing the routing cookie."""
     page.goto(cluster.url)
@@ -111,7 +121,7 @@ def people(browser, cluster):
 
 
 def _open_facts(page, cluster, breach_id, server) -> None:
-    assert served_by(page, f"{cluster.url}/breach?id={breach_id}") == server.address
+    assert served_by(page, f"{cluster.url}/breach?id={breach_id}") == server.address, nginx_errors(cluster)
     _expand_facts(page)
 
 
@@ -138,7 +148,7 @@ def test_an_edit_through_server_a_is_read_on_server_b(people, cluster, breach_id
     _save(a, title)
     expect(a.get_by_text("Enregistré.")).to_be_visible()
 
-    assert served_by(b, f"{cluster.url}/breach?id={breach_id}") == cluster.servers[1].address
+    assert served_by(b, f"{cluster.url}/breach?id={breach_id}") == cluster.servers[1].address, nginx_errors(cluster)
     expect(b.get_by_role("heading", name="Fuite de test : écrite sur le serveur A")).to_be_visible()
 
 
@@ -164,6 +174,31 @@ def test_a_stale_save_is_refused_across_servers(people, cluster, breach_id, data
         assert stored.description != "Description réécrite sur B"
 
 
+def _fetch(url: str, *, method: str = "GET", body: bytes | None = None) -> tuple[int, bytes]:
+    request = urllib.request.Request(url, data=body, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=60, context=cluster_module._insecure_context()) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as refused:
+        return refused.code, refused.read()
+
+
+def test_a_large_response_and_an_upload_pass_through_nginx(cluster):
+    """Both go beyond nginx's memory buffers into its temporary files, written by its workers (as
+    `nobody` when nginx starts as root): the chart library and an attachment must arrive whole."""
+    static = Path(streamlit.__file__).parent / "static" / "static" / "js"
+    largest = max(static.glob("*.js"), key=lambda path: path.stat().st_size)
+    path = f"/static/js/{largest.name}"
+    assert _fetch(cluster.url + path) == _fetch(cluster.servers[0].url + path) == (200, largest.read_bytes())
+
+    # The app refuses an upload to an unknown session before reading it (a large body sent to it
+    # directly may meet a closed socket); through nginx, the body is first read whole.
+    upload = "/_stcore/upload_file/no-such-session/no-such-file"
+    refused, _ = _fetch(cluster.servers[0].url + upload, method="PUT", body=b"x")
+    assert refused != 500
+    assert _fetch(cluster.url + upload, method="PUT", body=b"x" * (2 * 1024 * 1024))[0] == refused  # not nginx's 500
+
+
 def test_jobs_run_once_across_servers_is_the_mail_tests_two_worker_processes():
     """Not repeated here: the two-process test of the mail worker, on PostgreSQL too (`org`)."""
     from tests.mail import test_concurrent_workers as workers
@@ -185,7 +220,8 @@ def test_a_server_stopped_mid_session_costs_a_reload_not_data(browser, cluster, 
 
         # The user reloads: nginx sends the same routing cookie to the server still running, where
         # the log-in session (in PostgreSQL) resumes, with the data committed before the stop.
-        assert served_by(page, f"{cluster.url}/breach?id={breach_id}") == cluster.servers[0].address
+        assert served_by(page, f"{cluster.url}/breach?id={breach_id}") == cluster.servers[0].address, \
+            nginx_errors(cluster)
         expect(page.get_by_text("Connecté(e) :")).to_be_visible()
         expect(page.get_by_role("heading", name="Fuite de test : enregistrée avant l'arrêt")).to_be_visible()
 
