@@ -13,6 +13,7 @@ For each closed request or breach whose period ended and that is not yet pseudon
    rerun later finds nothing either;
    With it, a request's answer letter loses its text (the issued PDF is sealed) and a
    breach's person-search text (`search_text`) is recomputed from the fields left;
+   its attachments keep a neutral file name (`PJ-<id>.<type>`) and no description;
 2. its key is destroyed (dashboard/case_keys.py): its documents in the evidence registry,
    its attachments and the sealed parts of its audit entries become unreadable, their
    SHA-256 and the audit chain still verify (`verify-documents`, `verify-audit --full`);
@@ -39,7 +40,7 @@ from dashboard.actor import SYSTEM
 from dashboard.i18n import Translator
 from exports.pdf import own_retention_certificate
 from models.answer_letter import AnswerLetter
-from models.attachment import CaseAttachment
+from models.attachment import CaseAttachment, pseudonymised_filename
 from models.breach import EXTRACT_CASE_TYPE, Breach, BreachRegisterCover
 from models.dsr import DataSubjectRequest, DsrRecipient, DsrSearch, DsrSuspension
 from models.errors import RuleViolation
@@ -151,6 +152,13 @@ def _claim(session: Session, item: Due, now: datetime) -> bool:
         return False
     for child, column in _CHILDREN.get(item.kind, ()):
         session.execute(update(child).where(child.request_id == item.case_id).values({column: ""})
+                        .execution_options(synchronize_session=False))
+    # An attachment's bytes are sealed under the case key; its name and description ("courrier
+    # Moreau.pdf") go here.
+    for attachment_id, file_type in session.exec(select(CaseAttachment.id, CaseAttachment.file_type).where(
+            CaseAttachment.case_type == item.kind, CaseAttachment.case_id == item.case_id)).all():
+        session.execute(update(CaseAttachment).where(CaseAttachment.id == attachment_id)
+                        .values(filename=pseudonymised_filename(attachment_id, file_type), description="")
                         .execution_options(synchronize_session=False))
     if item.kind == "dsr":  # the answer letter's text names the person and their address; its PDF is sealed
         session.execute(update(AnswerLetter).where(AnswerLetter.request_id == item.case_id)

@@ -21,6 +21,9 @@ from sqlalchemy.engine import Engine
 # chunks of its large documents and the files of its audit packs, the versions of the answer-letter templates, case attachments).
 APPEND_ONLY = ("audit_entry", "evidence_document", "evidence_chunk", "evidence_pack_file", "dsr_answer_template",
                "case_attachment")
+# Columns of append-only tables the app may still overwrite: the own retention job gives an
+# attachment a neutral name (its trigger lets through nothing else, migration 0035).
+PSEUDONYMISED_COLUMNS = {"case_attachment": ("filename", "description")}
 # Tables the app reads and never writes: the permit that opens a retention purge (manage.py purge-audit).
 READ_ONLY = ("audit_purge_permit",)
 _ROLE = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
@@ -61,6 +64,9 @@ def statements(app: str, database: str, schema: str = "public", append_only: tup
     for table in append_only:
         if existing_tables is None or table in existing_tables:
             sql.append(f"REVOKE UPDATE, DELETE ON TABLE {s}.{_ident(table)} FROM {a}")
+            if table in PSEUDONYMISED_COLUMNS:
+                columns = ", ".join(_ident(column) for column in PSEUDONYMISED_COLUMNS[table])
+                sql.append(f"GRANT UPDATE ({columns}) ON TABLE {s}.{_ident(table)} TO {a}")
     for table in READ_ONLY:
         if existing_tables is None or table in existing_tables:
             sql.append(f"REVOKE INSERT, UPDATE, DELETE ON TABLE {s}.{_ident(table)} FROM {a}")

@@ -590,13 +590,23 @@ def test_after_the_period_the_requester_is_found_nowhere_in_the_database_in_clea
                                           {"outcome": "granted", "answer": "Madame Moreau, voici votre dossier."})
     with org.work() as session:
         dsr_documents.issue_acknowledgement(session, org.dpo, request.id)
+    from dashboard import attachments
+    from tests.attachments.files import pdf
+
+    with org.work() as session:  # a file named after the person, and described so
+        attachments.upload(session, org.dpo, "dsr", request.id, filename="courrier Moreau.pdf", content=pdf(),
+                           kind="incoming_letter", description="Lettre de Mme Moreau", reason="Instruction")
     _close(org, "dsr_request", request.id)
     secrets = ("moreau", "ines@example.org")
     before = _columns_holding(org, secrets)
     assert {"dsr_request.requester_name", "dsr_request.requester_contact", "dsr_request.description",
-            "dsr_search.notes", "dsr_request.proposed_answer"} <= before, before
+            "dsr_search.notes", "dsr_request.proposed_answer", "case_attachment.filename",
+            "case_attachment.description"} <= before, before
     own_retention.run_own_retention(org.engine, ENDS)
     assert _columns_holding(org, secrets) == set()
+    with org.session() as session:  # what the case page lists instead
+        listed = attachments.list_attachments(session, org.dpo, "dsr", request.id).rows
+    assert [(row.filename, row.description) for row in listed] == [(f"PJ-{listed[0].id}.pdf", "")]
 
 
 # ------------------------------------------------------------------ breach register extracts
@@ -705,3 +715,28 @@ def test_downloading_a_shredded_register_extract_says_when_and_under_which_rule_
     errors = _fetch_on_the_evidence_page(app_org, document.id)
     assert "Ce document a été détruit le 31/03/2026" in errors and "Violations de données" in errors
     assert "Traceback" not in errors and "own_retention" not in errors
+
+
+def test_the_migration_renames_the_attachments_of_cases_pseudonymised_before_it(org):
+    """Migration 0035: a case the old job pseudonymised loses its attachments' names then;
+    another case's attachments keep theirs."""
+    from alembic import command
+
+    from dashboard import db
+    from models.attachment import CaseAttachment
+
+    done, kept = (make_request(org, requester_name=name) for name in ("Inès Moreau", "Paul Durand"))
+    rows = {request.id: _attach(org, request.id) for request in (done, kept)}
+    cfg = db.alembic_config()
+    with org.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0034")
+    with org.engine.begin() as conn:  # what the job before 0035 left: the case pseudonymised, its files named
+        conn.execute(text("UPDATE dsr_request SET pseudonymised_at = :t WHERE id = :i"), {"t": ENDS, "i": done.id})
+    with org.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+    with org.session() as session:
+        names = {a.case_id: (a.filename, a.description) for a in session.exec(select(CaseAttachment))}
+    assert names[done.id] == (f"PJ-{rows[done.id].id}.pdf", "")
+    assert names[kept.id] == ("courrier Moreau.pdf", rows[kept.id].description)

@@ -87,11 +87,21 @@ def test_the_app_role_starts_without_migrating_and_does_its_work(app_engine):
     "DELETE FROM audit_entry",
     "INSERT INTO audit_purge_permit (id, up_to_seq) VALUES (1, 1000000)",  # opening a purge is the owner's
     "UPDATE alembic_version SET version_num = '0001'",
+    "UPDATE case_attachment SET kind = 'other' WHERE id = -1",  # only its name and description, see below
 ])
 def test_the_app_role_is_refused(app_engine, statement):
     with pytest.raises(ProgrammingError, match="permission denied|must be owner|must be the owner"):
         with app_engine.begin() as conn:
             conn.execute(text(statement))
+
+
+def test_the_app_role_may_write_an_attachments_name_and_description_only(app_engine):
+    """The own retention job (run by the app) pseudonymises them; the table's trigger then allows
+    only the neutral name (tests/attachments/test_use_cases.py)."""
+    with app_engine.begin() as conn:
+        conn.execute(text("UPDATE case_attachment SET filename = filename, description = description WHERE id = -1"))
+    with pytest.raises(ProgrammingError, match="permission denied"), app_engine.begin() as conn:
+        conn.execute(text("UPDATE case_attachment SET filename = filename, content = content WHERE id = -1"))
 
 
 def test_the_app_role_cannot_migrate(app_engine):

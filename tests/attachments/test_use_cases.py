@@ -18,7 +18,7 @@ from dashboard.dpia import cases as dpia_cases
 from dashboard.errors import NotAllowed, RuleViolation
 from dashboard.processor import registry
 from dashboard.validation import InvalidInput
-from models.attachment import CaseAttachment
+from models.attachment import CaseAttachment, pseudonymised_filename
 from models.audit import AuditEntry
 from tests.attachments.files import CSV, EML, pdf
 from tests.breach.factories import declare
@@ -187,13 +187,32 @@ def test_any_description_and_name_is_kept_literally_or_refused_in_words(org, cas
 
 
 def test_the_database_refuses_to_change_or_delete_an_attachment(org, cases):
-    row = _upload(org, org.dpo, "dsr", cases["dsr"])
+    """Insert-only, but for the own retention job's one change: the neutral name and no
+    description (dashboard/own_retention.py, migration 0035)."""
+    row = _upload(org, org.dpo, "dsr", cases["dsr"], description="Lettre de Mme Moreau")
+    neutral = pseudonymised_filename(row.id, row.file_type)
     for statement in ("UPDATE case_attachment SET content = :c WHERE id = :i",
-                      "DELETE FROM case_attachment WHERE id = :i"):
+                      "DELETE FROM case_attachment WHERE id = :i",
+                      "UPDATE case_attachment SET filename = 'autre nom.pdf' WHERE id = :i",
+                      "UPDATE case_attachment SET description = 'autre description' WHERE id = :i",
+                      "UPDATE case_attachment SET filename = :n WHERE id = :i",  # the description stays
+                      "UPDATE case_attachment SET filename = :n, description = 'x' WHERE id = :i",
+                      "UPDATE case_attachment SET filename = :n, description = '', kind = 'other' WHERE id = :i",
+                      "UPDATE case_attachment SET filename = :n, description = '', content = :c WHERE id = :i",
+                      "UPDATE case_attachment SET filename = :n, description = '', case_id = case_id + 1 "
+                      "WHERE id = :i"):
         with pytest.raises(DBAPIError), org.engine.begin() as conn:
-            conn.execute(text(statement), {"c": b"forged", "i": row.id})
+            conn.execute(text(statement), {"c": b"forged", "i": row.id, "n": neutral})
+    with org.session() as session:
+        stored = session.get(CaseAttachment, row.id)
+        assert (stored.filename, stored.description) == (row.filename, "Lettre de Mme Moreau")
+    with org.engine.begin() as conn:
+        conn.execute(text("UPDATE case_attachment SET filename = :n, description = '' WHERE id = :i"),
+                     {"n": neutral, "i": row.id})
     with org.work() as session:
         assert attachments.verify(session, org.dpo, row.id).intact
+        assert [(a.filename, a.description) for a in attachments.list_attachments(
+            session, org.dpo, "dsr", cases["dsr"]).rows] == [(neutral, "")]
 
 
 @pytest.mark.parametrize("tampering", ["bytes", "hash"])
