@@ -57,8 +57,17 @@ def test_the_app_reads_the_time_through_one_clock():
     """Every "now" of the app comes from `models.types.utcnow`: one place that says the time is
     UTC, and the one the browser tests move forward to let a minute pass (tests/app_clock.py),
     so a form default computed from another clock would escape them."""
-    other_clocks = re.compile(r"\b(?:datetime\.(?:now|today|utcnow)|date\.today|time\.(?:time|time_ns|localtime|gmtime)"
-                              r")\(|\bfunc\.now\(|CURRENT_TIMESTAMP")
+    # A clock named without a call counts too (`default_factory=datetime.utcnow`), and so do the
+    # database's clock (a server default) and an import that hides the module's name.
+    other_clocks = re.compile(r"\b(?:datetime\.(?:now|today|utcnow)|date\.today|Timestamp\.(?:now|today|utcnow)"
+                              r"|time\.(?:time|time_ns|localtime|gmtime|ctime|asctime))\b"
+                              r"|\bfunc\.(?:now|current_timestamp|current_date|localtimestamp)\("
+                              r"|\bCURRENT_(?:TIMESTAMP|DATE)\b"
+                              r"|^\s*from time import|^\s*from datetime import [^\n]*\bas\b", re.MULTILINE)
+    for hidden in ("Field(default_factory=datetime.utcnow)", "datetime.datetime.now()", "pd.Timestamp.now()",
+                   "time.time_ns()", "server_default=func.current_timestamp()", "text('CURRENT_DATE')",
+                   "from time import time", "from datetime import datetime as dt"):
+        assert other_clocks.search(hidden), hidden
     allowed = {"models/types.py": 1,  # utcnow itself
                "dashboard/cli.py": 1}  # a backup file's name in the local time of whoever runs the command
     for folder in ("dashboard", "models", "pages", "exports"):

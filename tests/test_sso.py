@@ -53,7 +53,8 @@ def test_first_sign_on_creates_a_linked_account_and_later_ones_follow_the_groups
         actions = [e.action for e in session.exec(select(AuditEntry).where(AuditEntry.object_id == user_id,
                                                                            AuditEntry.object_type == "user")
                                                   .order_by(AuditEntry.seq))]
-        login = session.exec(select(AuditEntry).where(AuditEntry.action == "auth.login")).all()[-1]
+        login = session.exec(select(AuditEntry).where(AuditEntry.action == "auth.login")
+                             .order_by(AuditEntry.seq.desc())).first()  # the last one
     assert actions.count("sso.account_created") == 1 and "sso.account_updated" in actions
     assert login.details == {"via": "oidc"}
     with org.work() as session:  # its password is random: no local log-in

@@ -135,6 +135,15 @@ def keyed(key: str) -> str:
     return f".st-key-{key}"
 
 
+def labelled(page, test_id: str, label: str):
+    """The widget of this kind (its data-testid, e.g. "stTimeInput") that shows `label`, found as
+    a person finds it, not by its key. For the slow-person tests: the key is what keeps a typed
+    time when a form computes its "now" default again (Streamlit hashes an unkeyed widget's
+    default into its identity, so a new default is a new, blank widget), and a test that finds
+    the widget by its key cannot run against a form that lost the key."""
+    return page.get_by_test_id(test_id).filter(has=page.get_by_text(label, exact=True))
+
+
 def choose(page, key: str, text: str, exact: bool = False) -> None:
     """Pick, in the selectbox or multiselect with this widget key, the option showing `text`
     (exactly, or containing it): typed first, since long option lists are virtualised. A

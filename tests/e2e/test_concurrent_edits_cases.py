@@ -24,7 +24,7 @@ from models.breach import Breach
 from models.clock import paris_time, paris_today
 from models.org import Department, Entity, User
 from tests.breach.factories import facts
-from tests.e2e.conftest import keyed, login, open_page, open_tab, wait_idle
+from tests.e2e.conftest import keyed, labelled, login, open_page, open_tab, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -164,11 +164,11 @@ def test_register_entry_a_stale_save_is_refused_and_keeps_the_input(users, app_u
     assert after.name == before.name
 
 
-def _type_when(page, key: str, when: datetime) -> None:
-    """Type a date and time into the datetime widget with this key, one segment at a time."""
+def _type_when(page, label: str, when: datetime) -> None:
+    """Type a date and time into the datetime widget shown with this label, one segment at a time."""
     values = {"day": f"{when:%d}", "month": f"{when:%m}", "year": f"{when:%Y}", "hour": f"{when:%H}",
               "minute": f"{when:%M}"}
-    segments = page.locator(keyed(key)).locator("[role='spinbutton']")
+    segments = labelled(page, "stDateTimeInput", label).locator("[role='spinbutton']")
     expect(segments.first).to_be_visible()
     labels = [(segment.get_attribute("aria-label") or "").lower() for segment in segments.all()]
     typed = 0
@@ -192,8 +192,8 @@ def test_a_slow_person_keeps_the_detection_and_awareness_times_typed(users, app_
     a.locator(keyed("breach_declare/title") + " input").fill("Fuite de test : déclarée lentement")
     a.locator(keyed("breach_declare/description") + " textarea").fill("Déclarée par une personne qui prend son temps.")
     a.locator(keyed("breach_declare/confidentiality")).get_by_text("Confidentialité").click()
-    _type_when(a, "breach_declare/detected", detected)
-    _type_when(a, "breach_declare/aware", aware)
+    _type_when(a, "Détection", detected)
+    _type_when(a, "Prise de connaissance (début du délai de 72 h)", aware)
     let_a_minute_pass(a)  # a slow person: the clock minute the form was drawn and typed in has passed
     a.get_by_role("button", name="Déclarer la violation").click()
     expect(a.get_by_role("heading", name="Fuite de test : déclarée lentement")).to_be_visible()

@@ -13,7 +13,7 @@ from dashboard import db
 from models.clock import paris_time, paris_today
 from models.dsr import DataSubjectRequest
 from models.processor import Processor, ProcessorContract
-from tests.e2e.conftest import CHROMIUM, choose, keyed, login, open_page, open_tab, settle, wait_idle
+from tests.e2e.conftest import CHROMIUM, choose, keyed, labelled, login, open_page, open_tab, settle, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -39,11 +39,11 @@ def test_a_slow_person_keeps_the_reception_time_typed(page, app_url, e2e_databas
     login(page, app_url, "juriste")
     open_page(page, "Nouvelle demande")
     yesterday = paris_today() - timedelta(days=1)  # 09:15 today may still be ahead
-    day_box = page.locator(keyed("dsr_new/day"))
+    day_box = labelled(page, "stDateInput", "Reçue le (arrivée sur un canal officiel)")
     day_box.get_by_role("spinbutton").first.click()  # day, month, year segments
     page.keyboard.type(yesterday.strftime("%d%m%Y"))
     page.keyboard.press("Tab")
-    time_box = page.locator(keyed("dsr_new/time"))
+    time_box = labelled(page, "stTimeInput", "Heure de réception (Paris)")
     time_box.get_by_role("spinbutton").first.click()  # hours, then minutes (react-aria segments)
     page.keyboard.type("0915")
     page.keyboard.press("Tab")

@@ -17,15 +17,16 @@ HOSTILE = st.one_of(st.sampled_from(mail.EVENTS), st.text(max_size=50),
 @given(enabled=st.one_of(st.lists(HOSTILE, max_size=8), st.text(max_size=20), st.none(), st.integers()),
        language=st.one_of(st.sampled_from(["fr", "en"]), st.text(max_size=5), st.none()))
 def test_preferences_accept_or_refuse_never_crash(org, enabled, language):
+    stored = select(MailPreference).order_by(MailPreference.id)  # read twice, compared in order
     with org.session() as session:
-        before = [(r.disabled_events, r.language) for r in session.exec(select(MailPreference))]
+        before = [(r.disabled_events, r.language) for r in session.exec(stored)]
     try:
         with org.work() as session:
             saved = preferences.save_preferences(session, org.head_hr, {"enabled": enabled, "language": language})
     except InvalidInput as refused:
         assert refused.problems and all(p.key for p in refused.problems)
         with org.session() as session:
-            assert [(r.disabled_events, r.language) for r in session.exec(select(MailPreference))] == before
+            assert [(r.disabled_events, r.language) for r in session.exec(stored)] == before
     else:
         assert saved.enabled <= set(saved.offered) and saved.language in ("fr", "en")
         assert set(enabled) <= set(mail.EVENTS)
