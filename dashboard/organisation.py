@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel, EmailStr, Field
 from sqlmodel import Session, select
 
-from dashboard import audit, concurrency
+from dashboard import audit, concurrency, direct
 from dashboard.actor import Actor
 from dashboard.errors import NotAllowed
 from dashboard.kept import Kept
@@ -92,9 +92,8 @@ def names(session: Session, actor: Actor) -> Names:
         select(Entity.id, Entity.name).where(entity_filter(actor, Entity.id), Entity.active).order_by(Entity.name),
         select(Department.id, Department.name, Department.entity_id)
         .where(entity_filter(actor, Department.entity_id), Department.active).order_by(Department.name)))
-    connection = session.connection()
-    return Names(dict(connection.execute(entities).all()),
-                 [tuple(row) for row in connection.execute(departments).all()])
+    return Names(dict(direct.execute(session, entities, {})),  # below SQLAlchemy's execution (dashboard/direct.py)
+                 [tuple(row) for row in direct.execute(session, departments, {})])
 
 
 def main_entity_id(session: Session) -> int | None:

@@ -18,6 +18,7 @@ CASE_PAGES = {"dsr": "dsr_case.py", "breach": "breach_case.py", "processor": "pr
               "dpia": "dpia_detail.py", "register": "register_activity.py",
               "retention": "retention_campaigns.py", "consent": "consent_withdrawals.py"}
 FOCUS = "ov_focus"  # the kind of deadline whose list is shown
+CARD_WIDTH = 220  # pixels: four cards a row beside the sidebar on a 1400-pixel screen, more on a wider one
 
 actor = ui.page_actor(page="home")
 tr = ui.tr()
@@ -30,19 +31,20 @@ entities = names.entities
 departments = {d: name for d, name, _ in names.departments}
 own_departments = {d: name for d, name, entity in names.departments if actor.covers_department(d, entity)}
 
-row = st.columns(4)
-entity_id = row[0].selectbox(tr("overview.filter.entity"), [None, *entities], key="ov_entity",
-                             placeholder=tr("common.choose"),
-                             format_func=lambda i: tr("common.all") if i is None else entities[i])
-department_id = row[1].selectbox(tr("overview.filter.department"), [None, *own_departments],
-                                 key="ov_department", placeholder=tr("common.choose"),
-                                 format_func=lambda i: tr("common.all") if i is None else own_departments[i])
-months = row[2].selectbox(tr("overview.filter.months"), PERIODS, index=PERIODS.index(12), key="ov_months",
+# One row of four filters (a horizontal container: one block where st.columns drew five)
+row = st.container(horizontal=True, gap="small", wrap=False)
+entity_id = row.selectbox(tr("overview.filter.entity"), [None, *entities], key="ov_entity",
                           placeholder=tr("common.choose"),
-                          format_func=lambda m: tr("overview.filter.months_value", months=m))
-horizon = row[3].selectbox(tr("overview.filter.horizon"), HORIZONS, index=HORIZONS.index(90), key="ov_horizon",
-                           placeholder=tr("common.choose"),
-                           format_func=lambda d: tr("overview.filter.horizon_value", days=d))
+                          format_func=lambda i: tr("common.all") if i is None else entities[i])
+department_id = row.selectbox(tr("overview.filter.department"), [None, *own_departments],
+                              key="ov_department", placeholder=tr("common.choose"),
+                              format_func=lambda i: tr("common.all") if i is None else own_departments[i])
+months = row.selectbox(tr("overview.filter.months"), PERIODS, index=PERIODS.index(12), key="ov_months",
+                       placeholder=tr("common.choose"),
+                       format_func=lambda m: tr("overview.filter.months_value", months=m))
+horizon = row.selectbox(tr("overview.filter.horizon"), HORIZONS, index=HORIZONS.index(90), key="ov_horizon",
+                        placeholder=tr("common.choose"),
+                        format_func=lambda d: tr("overview.filter.horizon_value", days=d))
 case_types = st.pills(tr("overview.filter.case_types"), list(CASE_TYPES), selection_mode="multi",
                       default=list(CASE_TYPES), key="ov_case_types",
                       format_func=lambda c: tr(f"overview.case_type.{c}"))
@@ -56,14 +58,14 @@ head = view.headline
 caption = tr("overview.caption", date=tr.date(head.today, long=True))
 if actor.role == Role.DEPARTMENT_HEAD:
     caption += " " + tr("overview.scope.department_head", departments=", ".join(ui.literal(d) for d in own_departments.values()) or "—")
-info, export = st.columns([4, 1])
-info.caption(caption)
+line = st.container(horizontal=True, vertical_alignment="center", wrap=False)  # the caption, the calendar at its right
+line.caption(caption)
 base_url = ui.base_url()
-export.download_button(tr("overview.download_ics"), key="ov_ics", icon=":material/calendar_month:",
-                       mime="text/calendar", file_name="echeances-dpo-desk.ics", on_click="ignore",
-                       help=tr("overview.download_ics_help"),
-                       data=lambda: ui.call(calendar_feed.calendar_file, replace(flt, now=None),  # the click's clock
-                                            lang, base_url=base_url, actor=actor, quiet=True).value or b"")
+line.download_button(tr("overview.download_ics"), key="ov_ics", icon=":material/calendar_month:",
+                     mime="text/calendar", file_name="echeances-dpo-desk.ics", on_click="ignore",
+                     help=tr("overview.download_ics_help"),
+                     data=lambda: ui.call(calendar_feed.calendar_file, replace(flt, now=None),  # the click's clock
+                                          lang, base_url=base_url, actor=actor, quiet=True).value or b"")
 
 # ------------------------------------------------------------------ what stands out
 late = head.late_total()
@@ -106,24 +108,24 @@ if "processor" in flt.case_types:
                   (tr("overview.metric.to_complete"), "red") if head.contracts_incomplete else
                   (tr("overview.metric.clear"), "green"), tr("overview.metric.contracts_incomplete_help"), True))
 # One bordered metric per figure (no container, no button each: the lists behind them are chosen
-# below, in one control; issue 19: the cards were a quarter of what the page drew on its own).
-for start in range(0, len(cells), 4):
-    columns = st.columns(4)
-    for column, (_, label, value, (delta, colour), help_text, register) in zip(columns, cells[start:start + 4]):
-        column.metric(label, value, delta=delta, delta_color=colour, delta_arrow="off", help=help_text, border=True)
-        if register:
-            column.page_link(str(HERE / "processor_register.py"), label=tr("overview.show_list"),
-                             icon=":material/list:")
+# below, in one control), side by side in one row that wraps (issue 19: a grid of st.columns drew
+# five blocks per row of four cards; the cards were a quarter of what the page drew on its own).
+cards = st.container(horizontal=True, gap="small", key="ov_cards")
+for _, label, value, (delta, colour), help_text, register in cells:
+    card = cards.container(width=CARD_WIDTH) if register else cards  # the card and its link, one above the other
+    card.metric(label, value, delta=delta, delta_color=colour, delta_arrow="off", help=help_text, border=True,
+                width="stretch" if register else CARD_WIDTH)
+    if register:
+        card.page_link(str(HERE / "processor_register.py"), label=tr("overview.show_list"), icon=":material/list:")
 
 # ------------------------------------------------------------------ the action plan
 plan = view.actions
 if plan is not None:
-    with st.container(border=True, key="ov_action_plan"):
-        left, right = st.columns([3, 2], vertical_alignment="center")
-        left.metric(tr("action_plan.card.title"), tr("action_plan.card.value", open=plan.open + plan.late),
-                    delta=tr("action_plan.card.late", late=plan.late) if plan.late else tr("action_plan.card.clear"),
-                    delta_color="red" if plan.late else "green", delta_arrow="off", help=tr("action_plan.card.help"))
-        right.page_link(str(HERE / "action_plan.py"), label=tr("action_plan.card.open"), icon=":material/checklist_rtl:")
+    with st.container(border=True, key="ov_action_plan", horizontal=True, vertical_alignment="center"):
+        st.metric(tr("action_plan.card.title"), tr("action_plan.card.value", open=plan.open + plan.late),
+                  delta=tr("action_plan.card.late", late=plan.late) if plan.late else tr("action_plan.card.clear"),
+                  delta_color="red" if plan.late else "green", delta_arrow="off", help=tr("action_plan.card.help"))
+        st.page_link(str(HERE / "action_plan.py"), label=tr("action_plan.card.open"), icon=":material/checklist_rtl:")
 
 # ------------------------------------------------------------------ the group, entity by entity
 if entity_id is None and len(entities) > 1:  # the group DPO's consolidated view

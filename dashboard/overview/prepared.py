@@ -17,8 +17,8 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from sqlmodel import Session
-from sqlmodel.sql.expression import SelectOfScalar
 
+from dashboard import direct
 from dashboard.actor import Actor
 from dashboard.kept import Kept
 from dashboard.overview.scope import OverviewFilter
@@ -40,13 +40,13 @@ def statement(name: str, actor: Actor, flt: OverviewFilter, build: Callable[[], 
 
 def run(session: Session, statement, flt: OverviewFilter, **more):
     """Run a kept statement with this filter's values (and `more` parameters), on the
-    session's connection: the statements select plain columns, so the ORM's layer (its
-    compile state, its result wrapping: a third of a statement's time) has nothing to add.
-    As `session.exec`, a statement of one column gives its values."""
-    result = session.connection().execute(statement, {**flt.values(), **more})
-    return result.scalars() if isinstance(statement, SelectOfScalar) else result
+    session's connection and in its transaction (dashboard/direct.py: below SQLAlchemy's
+    execution, through the same type processors). As `session.exec`, a statement of one column
+    gives its values; rows have the statement's column names as attributes."""
+    return direct.execute(session, statement, {**flt.values(), **more})
 
 
 def forget() -> None:
     """Drop every kept statement (tests)."""
     _kept.clear()
+    direct.forget()

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import event, update
 
-from dashboard import overview
+from dashboard import direct, overview
 from dashboard.demo import activities as demo_activities
 from dashboard.overview import figures, prepared
 from dashboard.overview.scope import OverviewFilter
@@ -146,6 +146,71 @@ def test_statements_run_again_give_what_statements_built_afresh_give(org):
     assert dpo[0].headline.late_total() < dpo[1].headline.late_total()  # midnight in Paris
     assert dpo[5].headline.requests_open != dpo[6].headline.requests_open  # two departments
     assert dpo[0].headline.requests_open > views[org.head_hr.username][0].headline.requests_open
+
+
+def _everything_and_plan(org, actor, flt):
+    from dashboard import action_plan
+
+    view, lists = _everything(org, actor, flt)
+    with org.session() as session:
+        af = action_plan.ActionFilter(flt.entity_id, flt.department_id)
+        return (view, lists, overview.build(session, actor, flt, with_actions=True).actions,
+                action_plan.actions(session, actor, af), figures.upcoming_items(session, actor, flt, 3))
+
+
+def test_kept_statements_run_on_the_connection_give_what_sqlalchemy_gives(org, monkeypatch):
+    """A kept statement runs below SQLAlchemy (dashboard/direct.py: its final SQL, its parameters
+    through the same type processors, its rows through the same result processors): every figure,
+    list and action it gives is what SQLAlchemy's own execution gives, to the type (a day is a
+    date, an instant an aware datetime, on SQLite too)."""
+    _cases(org)
+    items = []
+    for actor in (org.dpo, org.head_hr):
+        for flt in _filters(org):
+            prepared.forget()
+            monkeypatch.setattr(direct, "ENABLED", False)
+            expected = _everything_and_plan(org, actor, flt)
+            monkeypatch.setattr(direct, "ENABLED", True)
+            below = _everything_and_plan(org, actor, flt)
+            assert below == expected, flt
+            items += below[4]
+    assert items and all(isinstance(i.due, date) and not isinstance(i.due, datetime) for i in items)
+    assert any(i.due_at for i in items) and all(i.due_at is None or i.due_at.tzinfo is not None for i in items)
+
+
+def test_a_kept_statement_run_on_the_connection_sends_what_sqlalchemy_sends(org, monkeypatch):
+    """The same SQL and the same parameter values, processed by the same types (an instant on
+    SQLite is UTC text as SQLAlchemy writes it: compared as text with the stored values), as
+    SQLAlchemy's own execution; the day's values stay bind parameters; a listener on the engine
+    (the benchmark's capture, a log) sees each statement."""
+    from dashboard import action_plan
+
+    _cases(org)
+
+    def sent(enabled: bool) -> list:
+        seen = []
+
+        def capture(conn, cursor, statement, parameters, context, executemany):
+            seen.append((statement, list(parameters.values()) if isinstance(parameters, dict) else list(parameters)))
+        monkeypatch.setattr(direct, "ENABLED", enabled)
+        event.listen(org.engine, "before_cursor_execute", capture)
+        try:
+            for actor in (org.dpo, org.head_hr):
+                with org.session() as session:
+                    overview.build(session, actor, OverviewFilter(now=EVENING), with_actions=True)
+                    action_plan.actions(session, actor, action_plan.ActionFilter())
+        finally:
+            event.remove(org.engine, "before_cursor_execute", capture)
+        return [s for s in seen if "ov_" in s[0] or "ap_" in s[0] or "UNION" in s[0] or "?" in s[0]]
+
+    prepared.forget()
+    expected = sent(False)
+    prepared.forget()
+    below = sent(True)
+    assert below == expected
+    kinds = [params for sql, params in below if "UNION ALL" in sql]
+    assert kinds and all("2026-03-10" not in sql for sql, _ in below)
+    assert any("2026-03-10" in str(value) for params in kinds for value in params)
 
 
 def test_the_filters_names_follow_the_actor_s_entities_and_the_data(org):
