@@ -86,6 +86,11 @@ class _Plan:
             if events:
                 connection.dispatch.after_cursor_execute(connection, cursor, self.sql, parameters, None, False)
             fetched = cursor.fetchall()
+        except connection.dialect.loaded_dbapi.Error as error:
+            # As SQLAlchemy's own execution: a lost connection is invalidated, and the error is
+            # SQLAlchemy's (the pages' "database unavailable" and error handling read those).
+            connection._handle_dbapi_exception(error, self.sql, parameters, cursor, None)
+            raise
         finally:
             cursor.close()
         make = self.row._make

@@ -7,6 +7,7 @@ those serving the departments' activities *now*). On SQLite and PostgreSQL."""
 from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 
+import pytest
 from sqlalchemy import event, update
 
 from dashboard import direct, overview
@@ -256,3 +257,16 @@ def test_a_built_chart_gives_the_json_plotly_gives():
     drawn = plotly.tools.return_figure_from_figure_or_data(built, validate_figure=True)  # as st.plotly_chart does
     assert drawn is built.to_dict()
     assert plotly.io.to_json(drawn, validate=False) == plotly.io.to_json(go.Figure(spec), validate=False)
+
+
+def test_a_database_error_below_sqlalchemy_is_sqlalchemy_s_error(org):
+    """The pages tell "database unavailable" and other database errors apart by SQLAlchemy's
+    exceptions: a statement run on the connection raises those too, never the driver's own."""
+    from sqlalchemy import Column, Integer, MetaData, Table
+    from sqlalchemy.exc import DBAPIError
+
+    missing = Table("no_such_table", MetaData(), Column("id", Integer))
+    statement = select(missing.c.id).where(missing.c.id > 0)
+    with org.session() as session, pytest.raises(DBAPIError) as error:
+        direct.execute(session, statement, {})
+    assert "no_such_table" in str(error.value.orig)
