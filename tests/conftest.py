@@ -7,7 +7,10 @@ or unreachable PostgreSQL is a failure.
 """
 
 import os
+import queue
 import shutil
+import sys
+import threading
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -157,6 +160,75 @@ def engine(request, tmp_path):
     engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def postgres_demo_template():
+    """A database on the server holding the whole demo, built once per worker, never opened
+    after: each `demo_org` test gets its own copy (CREATE DATABASE ... TEMPLATE, ~0.4 s)."""
+    for url in throwaway_postgres("dpo_demo"):
+        engine = db.make_engine(url)
+        db.migrate(engine)
+        with db.unit_of_work(engine) as session:
+            demo_core.seed(session)
+            seed_demo(session)
+        engine.dispose()  # CREATE DATABASE ... TEMPLATE refuses a template anyone is connected to
+        yield url
+
+
+class _Dropper:
+    """Drops the PostgreSQL copies in a thread of its own: a DROP DATABASE takes one to two
+    seconds (its files unlinked), which the next test need not wait for."""
+
+    def __init__(self, admin_url: str):
+        self.admin = db.make_engine(admin_url).execution_options(isolation_level="AUTOCOMMIT")
+        self.names: queue.Queue = queue.Queue()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while (name := self.names.get()) is not None:
+            try:
+                with self.admin.connect() as conn:
+                    conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            except Exception as exc:  # noqa: BLE001 - a copy left behind must not stop the next drops
+                print(f"could not drop the test database {name}: {exc}", file=sys.stderr)
+
+    def close(self) -> None:
+        self.names.put(None)
+        self.thread.join()
+        self.admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_dropper():
+    dropper = _Dropper(PG_URL)
+    yield dropper
+    dropper.close()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def demo_org(request, tmp_path):
+    """The whole demo data set (every case type, as `manage.py demo` builds it) in a database
+    of this test's own: a copy of the worker's demo database, so a test may write to it."""
+    if request.param == "sqlite":
+        path = tmp_path / "demo.sqlite3"
+        shutil.copyfile(request.getfixturevalue("sqlite_demo_template"), path)
+        engine = db.make_engine(f"sqlite:///{path}")
+        yield build_org(engine)
+        engine.dispose()
+        return
+    template = make_url(request.getfixturevalue("postgres_demo_template"))
+    dropper = request.getfixturevalue("postgres_dropper")
+    name = f"dpo_copy_{uuid.uuid4().hex[:12]}"
+    with dropper.admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template.database}"'))
+    engine = db.make_engine(template.set(database=name).render_as_string(hide_password=False))
+    try:
+        yield build_org(engine)
+    finally:
+        engine.dispose()
+        dropper.names.put(name)
+
+
 @pytest.fixture
 def sqlite_engine(tmp_path, sqlite_template):
     """SQLite only: for tests that edit the database file behind the app's back."""
@@ -224,16 +296,37 @@ def app_database(url: str):
             os.environ["DATABASE_URL"] = previous
 
 
+_SQLITE_DEMO_FILES: dict[str, str] = {}  # migrated template -> the whole demo built on a copy of it
+
+
+def sqlite_demo_file(tmp_path_factory, sqlite_template) -> str:
+    """A SQLite file holding the whole demo (every seeder), built once per worker: seeding takes
+    ~12 s, copying the file a few milliseconds. Copy it; never open it."""
+    path = _SQLITE_DEMO_FILES.get(sqlite_template)
+    if path is None:
+        path = str(tmp_path_factory.mktemp("demo-template") / "demo.sqlite3")
+        shutil.copyfile(sqlite_template, path)
+        engine = db.make_engine(f"sqlite:///{path}")
+        with db.unit_of_work(engine) as session:
+            demo_core.seed(session)
+            seed_demo(session)
+        engine.dispose()  # the last connection folds the write-ahead log into the file: a copy is whole
+        _SQLITE_DEMO_FILES[sqlite_template] = path
+    return path
+
+
+@pytest.fixture(scope="session")
+def sqlite_demo_template(tmp_path_factory, sqlite_template) -> str:
+    return sqlite_demo_file(tmp_path_factory, sqlite_template)
+
+
 def demo_sqlite(tmp_path_factory, sqlite_template) -> tuple[str, Org]:
-    """A SQLite database with the whole demo (every seeder), for module-scoped fixtures
-    whose tests only read it: its URL and its personas."""
+    """A SQLite database with the whole demo (every seeder), a copy of this worker's demo
+    file, for module-scoped fixtures whose tests only read it: its URL and its personas."""
     path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
-    shutil.copyfile(sqlite_template, path)
+    shutil.copyfile(sqlite_demo_file(tmp_path_factory, sqlite_template), path)
     url = f"sqlite:///{path}"
-    org = build_org(db.make_engine(url))
-    with org.work() as session:
-        seed_demo(session)
-    return url, org
+    return url, build_org(db.make_engine(url))
 
 
 @pytest.fixture(scope="module")
@@ -258,23 +351,26 @@ def pytest_make_parametrize_id(config, val, argname):
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    """Under xdist (`manage.py test` runs `-n 2 --dist loadgroup`), the browser tests run
-    one after the other on one worker, sharing its app server and Chromium, while the
-    other tests share both workers. First among the hooks: xdist's worker reads the group
-    marker in its own hook, and a marker added after it would leave the group empty."""
+    """Under xdist (`manage.py test` runs `-n 2 --dist loadgroup`), each browser test file is
+    one group: its tests run one after the other on one worker, and the two workers share the
+    files, each with its own app server and Chromium (session fixtures of tests/e2e). xdist
+    hands out the largest groups first, so both workers start on browser files and the other
+    tests fill in after: one worker running every browser test took longer than all the rest.
+    First among the hooks: xdist's worker reads the group marker in its own hook, and a marker
+    added after it would leave the group empty."""
     for item in items:
         if item.get_closest_marker("browser"):
-            item.add_marker(pytest.mark.xdist_group("browser"))
+            item.add_marker(pytest.mark.xdist_group(f"browser-{item.path.stem}"))
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_finish(session):
     """xdist groups by a suffix it writes into each test's node id; pytest 9.2 ignores that
-    write, and the browser tests then ran on both workers, two app servers and two
-    Chromiums at once (CI failures under load). Refuse to run rather than split them."""
+    write, and the browser tests then ran one by one on either worker, a file's tests split
+    between the two (CI failures under load). Refuse to run rather than split them."""
     if getattr(session.config.option, "loadgroup", False):
         split = [item.nodeid for item in session.items
-                 if item.get_closest_marker("browser") and not item.nodeid.endswith("@browser")]
+                 if item.get_closest_marker("browser") and not item.nodeid.endswith(f"@browser-{item.path.stem}")]
         if split:
             raise pytest.UsageError(f"xdist would not group the browser tests (pytest {pytest.__version__} "
                                     f"ignores the group suffix), e.g. {split[0]}: pin a pytest that keeps it")

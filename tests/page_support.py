@@ -2,6 +2,7 @@
 tests have its fixtures): the real entry script and pages, in process, on a SQLite
 database holding the demo organisation."""
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,17 @@ PASSWORD = "demo-dpo-desk-2026"
 def app_org(sqlite_engine, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", sqlite_engine.url.render_as_string(hide_password=False))
     return build_org(sqlite_engine)
+
+
+@pytest.fixture
+def app_demo_org(tmp_path, sqlite_demo_template, monkeypatch):
+    """The pages on a copy of the whole demo data set (every seeder), this test's own."""
+    path = tmp_path / "demo.sqlite3"
+    shutil.copyfile(sqlite_demo_template, path)
+    engine = db.make_engine(f"sqlite:///{path}")
+    monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    yield build_org(engine)
+    engine.dispose()
 
 
 def signed_in_token(org, username: str) -> str:

@@ -7,7 +7,6 @@ import re
 import pytest
 from sqlmodel import select
 
-from dashboard import demo
 from models.dsr import DataSubjectRequest
 from models.evidence import EvidenceDocument
 from models.processing import ProcessingActivity
@@ -15,13 +14,6 @@ from tests.language_check import ENGLISH, catalogue_keys, foreign_words
 from tests.page_support import app_as, page_path
 
 ISO_DAY = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
-
-
-@pytest.fixture
-def demo_app(app_org):
-    with app_org.work() as session:
-        demo.seed(session)
-    return app_org
 
 
 def _first(org, column, *where):
@@ -48,16 +40,16 @@ def _draw(org, file, query=None, state=None):
     return at
 
 
-def test_tables_read_in_french(demo_app):
-    request_id = _first(demo_app, DataSubjectRequest.id)
-    activity_id = _first(demo_app, ProcessingActivity.id)
-    pages = [("evidence_documents.py", {}, {"ev_open": _first(demo_app, EvidenceDocument.id)}),
+def test_tables_read_in_french(app_demo_org):
+    request_id = _first(app_demo_org, DataSubjectRequest.id)
+    activity_id = _first(app_demo_org, ProcessingActivity.id)
+    pages = [("evidence_documents.py", {}, {"ev_open": _first(app_demo_org, EvidenceDocument.id)}),
              ("audit_trail.py", {}, {}),
              ("dsr_case.py", {"id": str(request_id)}, {f"dsr_reason_{request_id}": "Contrôle interne"}),
              ("register_activity.py", {"id": str(activity_id)}, {})]
     problems = {}
     for file, query, state in pages:
-        text = _cells(_draw(demo_app, file, query, state))
+        text = _cells(_draw(app_demo_org, file, query, state))
         assert text, file
         if file == "dsr_case.py":  # the history was drawn, in words
             assert "Demande enregistrée" in text and "Canal : " in text, text[:500]
@@ -67,8 +59,8 @@ def test_tables_read_in_french(demo_app):
     assert not problems, problems
 
 
-def test_document_kinds_read_in_words_in_the_evidence_room(demo_app):
-    at = _draw(demo_app, "evidence_documents.py")
+def test_document_kinds_read_in_words_in_the_evidence_room(app_demo_org):
+    at = _draw(app_demo_org, "evidence_documents.py")
     kinds = set(at.dataframe[0].value["Nature"])
     assert "Accusé de réception" in kinds and not any("." in k for k in kinds)
     assert "dsr.destruction_certificate" not in at.selectbox(key="ev_kind").options

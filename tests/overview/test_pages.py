@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from dashboard import demo, ui
+from dashboard import ui
 from models.types import utcnow
 from tests.overview import factories as make
 from tests.page_support import app_as
@@ -15,13 +15,12 @@ TABS = ("Calendrier des échéances", "Demandes par mois", "Par direction", "Anc
 
 
 @pytest.fixture
-def demo_app(app_org):
+def demo_app(app_demo_org):
     """The demo data set, plus a running 72-hour clock in Human Resources so that the HR
     head has a breach-clock chart too."""
-    with app_org.work() as session:
-        demo.seed(session)
-        make.breach(session, app_org, utcnow() - timedelta(hours=30), department="RH")
-    return app_org
+    with app_demo_org.work() as session:
+        make.breach(session, app_demo_org, utcnow() - timedelta(hours=30), department="RH")
+    return app_demo_org
 
 
 def _metric(at, label: str) -> int:

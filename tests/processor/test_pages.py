@@ -4,18 +4,10 @@ the scope of a department head, recording a processor through the form."""
 import pytest
 from sqlmodel import select
 
-from dashboard import demo
 from models.processor import Processor
 from tests.page_support import app_as, form_key, page_path
 
 REGISTER, FILE = page_path("processor_register.py"), page_path("processor_file.py")
-
-
-@pytest.fixture
-def demo_org(app_org):  # noqa: F811
-    with app_org.work() as session:
-        demo.seed(session)
-    return app_org
 
 
 def _processor_id(org, name: str) -> int:
@@ -35,8 +27,8 @@ def _texts(at) -> str:
                     + [t.value for t in at.title] + [c.value for c in at.caption])
 
 
-def test_register_lists_the_demo_processors_with_their_flags(demo_org):
-    at = app_as(demo_org, "juriste")
+def test_register_lists_the_demo_processors_with_their_flags(app_demo_org):
+    at = app_as(app_demo_org, "juriste")
     at.switch_page(REGISTER).run()
     assert not at.exception and not at.error
     assert at.title[0].value == "Registre des sous-traitants"
@@ -48,8 +40,8 @@ def test_register_lists_the_demo_processors_with_their_flags(demo_org):
     assert "Transfert hors UE interdit par l'entité" in flags["MailPilot Inc."]
 
 
-def test_file_shows_the_forbidden_transfer_and_the_contract_checklist(demo_org):
-    at = _open_file(demo_org, "dpo", _processor_id(demo_org, "MailPilot Inc."))
+def test_file_shows_the_forbidden_transfer_and_the_contract_checklist(app_demo_org):
+    at = _open_file(app_demo_org, "dpo", _processor_id(app_demo_org, "MailPilot Inc."))
     assert not at.exception
     assert at.title[0].value.endswith("MailPilot Inc.")
     assert any("dont la politique interdit tout transfert hors UE" in e.value for e in at.error)
@@ -59,16 +51,16 @@ def test_file_shows_the_forbidden_transfer_and_the_contract_checklist(demo_org):
     assert len(clauses) == 21  # Art. 28(3): five opening points, (a)-(h), the policy's eight
 
 
-def test_department_head_cannot_open_a_processor_outside_his_scope(demo_org):
-    at = _open_file(demo_org, "chef.rh", _processor_id(demo_org, "MailPilot Inc."))
+def test_department_head_cannot_open_a_processor_outside_his_scope(app_demo_org):
+    at = _open_file(app_demo_org, "chef.rh", _processor_id(app_demo_org, "MailPilot Inc."))
     assert not at.exception
     assert [e.value for e in at.error][0].startswith("Accès refusé")
-    at = _open_file(demo_org, "chef.rh", _processor_id(demo_org, "PaieConnect SAS"))
+    at = _open_file(app_demo_org, "chef.rh", _processor_id(app_demo_org, "PaieConnect SAS"))
     assert not at.error and "Modifier la fiche" not in _texts(at)
 
 
-def test_dpo_records_a_processor_whose_us_transfer_needs_a_tool(demo_org):
-    at = app_as(demo_org, "dpo")
+def test_dpo_records_a_processor_whose_us_transfer_needs_a_tool(app_demo_org):
+    at = app_as(app_demo_org, "dpo")
     at.switch_page(REGISTER).run()
     at.text_input(key=form_key(at, "new_processor/legal_name")).input("Sondages Express Inc.")
     at.text_area(key=form_key(at, "new_processor/services")).input("Enquêtes de satisfaction")
@@ -76,7 +68,7 @@ def test_dpo_records_a_processor_whose_us_transfer_needs_a_tool(demo_org):
     at.run()
     at.button(key=form_key(at, "new_processor/create")).click().run()
     assert any("hors de l'EEE : indiquez l'outil de transfert" in e.value for e in at.error)
-    with demo_org.session() as session:
+    with app_demo_org.session() as session:
         assert session.exec(select(Processor).where(Processor.legal_name == "Sondages Express Inc.")).first() is None
     at.selectbox(key=form_key(at, "new_processor/tool_US")).select("scc").run()
     at.selectbox(key=form_key(at, "new_processor/scc_US")).select(2)
@@ -87,4 +79,4 @@ def test_dpo_records_a_processor_whose_us_transfer_needs_a_tool(demo_org):
         "Aucun contrat de sous-traitance en vigueur : l'article 28.3 RGPD exige un contrat écrit.",
         "Ce sous-traitant traite ou stocke des données hors de l'Union européenne pour une entité dont la "
         "politique interdit tout transfert hors UE."}  # the first entity offered is the insurer's association
-    assert _processor_id(demo_org, "Sondages Express Inc.")
+    assert _processor_id(app_demo_org, "Sondages Express Inc.")
