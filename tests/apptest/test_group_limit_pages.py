@@ -5,7 +5,6 @@ from dashboard import users
 from dashboard.actor import SYSTEM
 from dashboard.i18n import translate
 from models.roles import Role
-from tests.apptest.test_group_pages import demo_org  # noqa: F401 (a fixture)
 from tests.page_support import app_as, page_path
 
 
@@ -16,9 +15,9 @@ def _local(org, username, role) -> None:
             "entity_ids": [org.entities["LUMINA"].id]}, demo_seed=True)
 
 
-def test_a_local_auditor_reads_his_entitys_trail_only(demo_org):
-    _local(demo_org, "auditeur.lumina", Role.AUDITOR)
-    at = app_as(demo_org, "auditeur.lumina")
+def test_a_local_auditor_reads_his_entitys_trail_only(app_demo_org):
+    _local(app_demo_org, "auditeur.lumina", Role.AUDITOR)
+    at = app_as(app_demo_org, "auditeur.lumina")
     at.switch_page(page_path("audit_trail.py")).run()
     assert not at.exception and not at.error
     entries = next(d.value for d in at.dataframe if "Entité" in d.value.columns)
@@ -26,18 +25,18 @@ def test_a_local_auditor_reads_his_entitys_trail_only(demo_org):
     assert list(at.selectbox(key="audit_entity").options) == ["Tous", "Lumina Apprendre"]
 
 
-def test_a_local_correspondent_reports_on_his_entity_not_the_group(demo_org):
-    _local(demo_org, "correspondant.lumina", Role.LEGAL)
-    at = app_as(demo_org, "correspondant.lumina")
+def test_a_local_correspondent_reports_on_his_entity_not_the_group(app_demo_org):
+    _local(app_demo_org, "correspondant.lumina", Role.LEGAL)
+    at = app_as(app_demo_org, "correspondant.lumina")
     at.switch_page(page_path("action_plan.py")).run()
     assert not at.exception and not at.error
     assert list(at.selectbox(key="ar_scope").options) == ["Lumina Apprendre"]
     assert translate("annual.group", "fr") not in list(at.selectbox(key="ar_scope").options)
 
 
-def test_a_local_auditor_packs_one_of_his_entities(demo_org):
-    _local(demo_org, "auditeur.lumina", Role.AUDITOR)
-    at = app_as(demo_org, "auditeur.lumina")
+def test_a_local_auditor_packs_one_of_his_entities(app_demo_org):
+    _local(app_demo_org, "auditeur.lumina", Role.AUDITOR)
+    at = app_as(app_demo_org, "auditeur.lumina")
     at.switch_page(page_path("evidence_pack.py")).run()
     assert not at.exception and not at.error
     assert list(at.selectbox(key="pack_entity").options) == ["Lumina Apprendre"]
