@@ -48,7 +48,7 @@ def main(argv: list[str]) -> int:
     ensure_environment()
     os.chdir(ROOT)
     if argv[:1] == ["test"]:
-        # The whole suite on both cores: browser tests on one worker (tests/conftest.py), the rest shared.
+        # The whole suite on both cores: each browser test file on one worker (tests/conftest.py), the rest shared.
         parallel = [] if argv[1:] else ["-n", "2", "--dist", "loadgroup"]
         command = [str(PYTHON), "-m", "pytest", *parallel, *argv[1:]]
     else:

@@ -351,23 +351,26 @@ def pytest_make_parametrize_id(config, val, argname):
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    """Under xdist (`manage.py test` runs `-n 2 --dist loadgroup`), the browser tests run
-    one after the other on one worker, sharing its app server and Chromium, while the
-    other tests share both workers. First among the hooks: xdist's worker reads the group
-    marker in its own hook, and a marker added after it would leave the group empty."""
+    """Under xdist (`manage.py test` runs `-n 2 --dist loadgroup`), each browser test file is
+    one group: its tests run one after the other on one worker, and the two workers share the
+    files, each with its own app server and Chromium (session fixtures of tests/e2e). xdist
+    hands out the largest groups first, so both workers start on browser files and the other
+    tests fill in after: one worker running every browser test took longer than all the rest.
+    First among the hooks: xdist's worker reads the group marker in its own hook, and a marker
+    added after it would leave the group empty."""
     for item in items:
         if item.get_closest_marker("browser"):
-            item.add_marker(pytest.mark.xdist_group("browser"))
+            item.add_marker(pytest.mark.xdist_group(f"browser-{item.path.stem}"))
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_finish(session):
     """xdist groups by a suffix it writes into each test's node id; pytest 9.2 ignores that
-    write, and the browser tests then ran on both workers, two app servers and two
-    Chromiums at once (CI failures under load). Refuse to run rather than split them."""
+    write, and the browser tests then ran one by one on either worker, a file's tests split
+    between the two (CI failures under load). Refuse to run rather than split them."""
     if getattr(session.config.option, "loadgroup", False):
         split = [item.nodeid for item in session.items
-                 if item.get_closest_marker("browser") and not item.nodeid.endswith("@browser")]
+                 if item.get_closest_marker("browser") and not item.nodeid.endswith(f"@browser-{item.path.stem}")]
         if split:
             raise pytest.UsageError(f"xdist would not group the browser tests (pytest {pytest.__version__} "
                                     f"ignores the group suffix), e.g. {split[0]}: pin a pytest that keeps it")

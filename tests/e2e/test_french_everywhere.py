@@ -153,7 +153,7 @@ def _back_to_french(e2e_database_url: str, username: str) -> None:
         engine.dispose()
 
 
-@pytest.mark.browser  # the test below needs no browser: it runs beside the browser group
+@pytest.mark.browser  # the test below needs no browser: it runs beside the browser tests
 @pytest.mark.parametrize("username", ROLES)
 def test_every_page_speaks_one_language_in_the_browser(page, app_url, e2e_database_url, username):
     """One log-in per role: every page in French, then the switch to English and every page
