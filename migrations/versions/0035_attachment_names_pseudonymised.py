@@ -26,7 +26,14 @@ depends_on = None
 # Every column but the two that go (SQLite compares them one by one; PostgreSQL compares rows).
 _KEPT = ("id", "case_type", "case_id", "case_ref", "entity_id", "kind", "file_type", "media_type", "size", "sha256",
          "envelope_sha256", "content", "uploaded_at", "uploaded_by_id", "uploaded_by_name")
-_NEUTRAL = "'PJ-' || OLD.id || '.' || OLD.file_type"
+
+
+def _neutral(row: str = "") -> str:
+    """models.attachment.pseudonymised_filename in SQL, for `row` (e.g. "OLD.") or the table."""
+    return f"'PJ-' || {row}id || '.' || {row}file_type"
+
+
+_NEUTRAL = _neutral("OLD.")
 
 _SQLITE_UPDATE = f"""CREATE TRIGGER case_attachment_no_update BEFORE UPDATE ON case_attachment
     WHEN NOT (NEW.filename = {_NEUTRAL} AND NEW.description = ''
@@ -64,7 +71,7 @@ def upgrade() -> None:
         op.execute(_SQLITE_UPDATE)
     for case_type, table in (("dsr", "dsr_request"), ("breach", "breach")):
         op.execute(sa.text(
-            f"UPDATE case_attachment SET filename = 'PJ-' || id || '.' || file_type, description = '' "
+            f"UPDATE case_attachment SET filename = {_neutral()}, description = '' "
             f"WHERE case_type = :t AND case_id IN (SELECT id FROM {table} WHERE pseudonymised_at IS NOT NULL)"
         ).bindparams(t=case_type))
 
