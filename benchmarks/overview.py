@@ -1,7 +1,7 @@
 """How the deadline overview (pages/home.py, dashboard/overview/) holds at scale.
 
     .venv/bin/python benchmarks/overview.py [--sizes 10000,100000,1000000] [--database sqlite|postgresql|both]
-                                            [--repeat 5] [--explain]
+                                            [--repeat 5] [--explain] [--profile]
 
 For each database and size: a throwaway database (SQLite in a temp folder; on PostgreSQL
 `dpo_bench_<random>` created beside BENCH_DATABASE_URL's database, default
@@ -41,9 +41,16 @@ set to the largest entity:
 Targets (issue 8): page / floor <= 1.5; baseline / page >= 10 at 1 000 000 requests; growth
 from 10 000 to 1 000 000 <= x3. Then the five slowest statements of the page at the largest
 size (`--explain`: with their query plans).
+
+`--profile`: where the page's CPU time goes, statement by statement: the page run `--repeat`
+more times as a copy of pages/home.py that reads the script thread's CPU clock before each of
+its top-level statements (a block such as `if kinds:` counts whole); the median of each, the
+largest first. No profiler: cProfile's cost per call inflated Streamlit's many small calls
+several times over and misplaced where the time went.
 """
 
 import argparse
+import ast
 import gc
 import os
 import random
@@ -52,6 +59,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
+import types
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
@@ -554,7 +562,8 @@ def explain(raw, backend: str, s: Statement) -> str:
 
 @dataclass
 class EmptyPage:
-    """Swap the overview for a page that draws nothing (same url, same place in the navigation)."""
+    """Swap the overview for a page that draws nothing (same url, same place in the navigation);
+    or for another file in its place (`--profile`'s copy of the page)."""
 
     path: Path
     original: tuple = field(default=navigation.PAGES)
@@ -601,6 +610,43 @@ def app_run(at: AppTest, cpu: list | None = None) -> float:
     if at.exception or any(e.value == unexpected for e in at.error):
         raise RuntimeError(f"the page failed: {[e.value for e in at.exception] or [e.value for e in at.error]}")
     return elapsed
+
+
+# `--profile`: the page's copy reads the script thread's CPU clock before each top-level statement.
+_CLOCK = types.ModuleType("_overview_clock")
+_CLOCK.marks = []  # (line of pages/home.py, CPU time), in the order the page ran
+_CLOCK.mark = lambda line: _CLOCK.marks.append((line, time.thread_time()))
+sys.modules[_CLOCK.__name__] = _CLOCK
+END = 0  # the mark after the page's last statement
+
+
+def clocked_page(folder: Path) -> Path:
+    """A copy of pages/home.py marking the clock before each top-level statement and at its end;
+    its links point at the real pages."""
+    source = (ROOT / "pages" / "home.py").read_text()
+    lines = source.splitlines()
+    for node in reversed(ast.parse(source).body):
+        first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
+        lines.insert(first - 1, f"_overview_clock.mark({first})")
+    text = "\n".join(["import _overview_clock", *lines, f"_overview_clock.mark({END})", ""])
+    text = text.replace("Path(__file__).parent", f"Path({str(ROOT / 'pages')!r})")
+    path = folder / "clocked_overview.py"
+    path.write_text(text)
+    return path
+
+
+def page_profile(at: AppTest, clocked: Path, repeat: int) -> list[tuple[float, int, str]]:
+    """(median CPU ms, line, its source) of each top-level statement of the page, over `repeat` runs."""
+    spent: dict[int, list[float]] = {}
+    with EmptyPage(clocked):
+        for _ in range(repeat):
+            _CLOCK.marks.clear()
+            app_run(at)
+            for (line, start), (_, end) in zip(_CLOCK.marks, _CLOCK.marks[1:]):
+                spent.setdefault(line, []).append(end - start)
+    source = (ROOT / "pages" / "home.py").read_text().splitlines()
+    return sorted(((ms(statistics.median(times)), line, source[line - 1].strip())
+                   for line, times in spent.items()), reverse=True)
 
 
 def peak_mb(fn) -> float:
@@ -783,7 +829,7 @@ class Row:
 
 
 def measure(backend: str, size: int, folder: Path, empty_page: Path, repeat: int, explain_top: bool,
-            largest: bool) -> list[Row]:
+            largest: bool, clocked: Path | None = None) -> list[Row]:
     database = create_database(backend, size, folder)
     engine = db.make_engine(database.url)
     rows = []
@@ -800,7 +846,7 @@ def measure(backend: str, size: int, folder: Path, empty_page: Path, repeat: int
         st.cache_resource.clear()
         for username, persona, entity in PERSONAS:
             rows.append(_measure_persona(engine, org, backend, size, username, persona, entity, empty_page, repeat,
-                                         explain_top and largest))
+                                         explain_top and largest, clocked))
     finally:
         st.cache_resource.clear()
         gc.collect()
@@ -809,7 +855,8 @@ def measure(backend: str, size: int, folder: Path, empty_page: Path, repeat: int
     return rows
 
 
-def _measure_persona(engine, org, backend, size, username, persona, entity, empty_page, repeat, explain_top) -> Row:
+def _measure_persona(engine, org, backend, size, username, persona, entity, empty_page, repeat, explain_top,
+                     clocked: Path | None = None) -> Row:
     streamlit.logger.set_log_level("error")  # "missing ScriptRunContext" when the state is set between runs
     token = signed_in_token(org, username)
     page, empty = AppTest.from_file(APP, default_timeout=TIMEOUT), AppTest.from_file(APP, default_timeout=TIMEOUT)
@@ -847,6 +894,7 @@ def _measure_persona(engine, org, backend, size, username, persona, entity, empt
             sql_times.append(total)
             each.append(per_statement)
         peak = peak_mb(lambda: app_run(page))
+        profile = page_profile(page, clocked, repeat) if clocked else []
         medians = [statistics.median(times) for times in zip(*each)] if each else []
         top = sorted(zip(medians, statements), key=lambda t: -t[0])[:5]
         plans = [explain(raw, backend, s) if explain_top else "" for _, s in top]
@@ -876,6 +924,12 @@ def _measure_persona(engine, org, backend, size, username, persona, entity, empt
         f"CPU: page {row.page_cpu_ms:.1f}, empty {row.empty_cpu_ms:.1f}, SQL {row.sql_cpu_ms:.1f} ms, "
         f"page/floor {row.cpu_ratio:.2f} (load {os.getloadavg()[0]:.1f}); "
         f"open requests {figures['requests_open']} (page: {check})")
+    if profile:
+        say(f"    where the page's CPU goes (pages/home.py, median of {repeat} runs; "
+            f"{sum(t for t, *_ in profile):.1f} ms in all):")
+        for spent, line, text in profile:
+            if spent >= 0.1:
+                say(f"    {spent:6.2f} ms  line {line:3}: {text[:90]}")
     return row
 
 
@@ -952,12 +1006,14 @@ def main() -> None:
     parser.add_argument("--database", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--explain", action="store_true", help="query plans of the slowest statements")
+    parser.add_argument("--profile", action="store_true", help="the page's CPU time, statement by statement")
     args = parser.parse_args()
     sizes = sorted(int(s.replace("_", "")) for s in args.sizes.split(","))
     backends = ("sqlite", "postgresql") if args.database == "both" else (args.database,)
     folder = Path(tempfile.mkdtemp(prefix="overview_bench_"))
     empty_page = folder / "empty_overview.py"
     empty_page.write_text(EMPTY_PAGE)
+    clocked = clocked_page(folder) if args.profile else None
     say(f"overview benchmark: sizes {sizes}, {', '.join(backends)}, {args.repeat} rounds, "
         f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; horizon {OverviewFilter().horizon_days} "
         f"days of {HORIZONS}")
@@ -965,7 +1021,8 @@ def main() -> None:
     try:
         for backend in backends:
             for size in sizes:
-                rows += measure(backend, size, folder, empty_page, args.repeat, args.explain, size == max(sizes))
+                rows += measure(backend, size, folder, empty_page, args.repeat, args.explain, size == max(sizes),
+                                clocked)
     finally:
         report(rows, sizes)
         say(f"\nload average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")

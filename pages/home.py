@@ -112,9 +112,11 @@ if "processor" in flt.case_types:
 # five blocks per row of four cards; the cards were a quarter of what the page drew on its own).
 cards = st.container(horizontal=True, gap="small", key="ov_cards")
 for _, label, value, (delta, colour), help_text, register in cells:
-    card = cards.container(width=CARD_WIDTH) if register else cards  # the card and its link, one above the other
-    card.metric(label, value, delta=delta, delta_color=colour, delta_arrow="off", help=help_text, border=True,
-                width="stretch" if register else CARD_WIDTH)
+    # the card with a link: its figure and the link inside one border (a link under a bordered
+    # figure read as a row of its own under the grid)
+    card = cards.container(width=CARD_WIDTH, border=True, gap=None) if register else cards
+    card.metric(label, value, delta=delta, delta_color=colour, delta_arrow="off", help=help_text,
+                border=not register, width="stretch" if register else CARD_WIDTH)
     if register:
         card.page_link(str(HERE / "processor_register.py"), label=tr("overview.show_list"), icon=":material/list:")
 
