@@ -146,18 +146,85 @@ def _reset_postgres(engine) -> None:
         db.ensure_baseline(session)
 
 
+# The demo organisation (entities, departments, users: ~240 statements, 0.4 s a test, in some 800
+# tests) is seeded once per worker: on SQLite into a template file that `org` tests copy, on
+# PostgreSQL into a schema of copies that `org` tests put back after the reset (rows, sequences),
+# triggers and foreign keys off as in the reset (a superuser's; another user seeds every time).
+CORE_SCHEMA = "core_snapshot"
+_SNAPSHOT_CORE = f"""
+DO $$
+DECLARE t text; found boolean;
+BEGIN
+  EXECUTE 'DROP SCHEMA IF EXISTS {CORE_SCHEMA} CASCADE';
+  EXECUTE 'CREATE SCHEMA {CORE_SCHEMA}';
+  FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename <> 'alembic_version' LOOP
+    EXECUTE format('SELECT EXISTS (SELECT FROM %I.%I)', current_schema(), t) INTO found;
+    IF found THEN EXECUTE format('CREATE TABLE {CORE_SCHEMA}.%I AS TABLE %I.%I', t, current_schema(), t); END IF;
+  END LOOP;
+  CREATE TABLE {CORE_SCHEMA}._sequences AS
+    SELECT format('%I.%I', schemaname, sequencename) AS name, last_value FROM pg_sequences
+    WHERE schemaname = current_schema() AND last_value IS NOT NULL;
+END $$
+"""
+_RESTORE_CORE = f"""
+DO $$
+DECLARE t text; s record;
+BEGIN
+  SET LOCAL session_replication_role = replica;
+  FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = '{CORE_SCHEMA}' AND tablename <> '_sequences' LOOP
+    EXECUTE format('INSERT INTO %I.%I SELECT * FROM {CORE_SCHEMA}.%I', current_schema(), t, t);
+  END LOOP;
+  SET LOCAL session_replication_role = origin;
+  FOR s IN SELECT name, last_value FROM {CORE_SCHEMA}._sequences LOOP PERFORM setval(s.name, s.last_value); END LOOP;
+END $$
+"""
+_POSTGRES_CORE: set[str] = set()  # the databases whose schema of copies holds the seeded organisation
+
+
+def _reset_postgres_to_core(engine) -> None:
+    """Back to a freshly migrated database holding the demo organisation only (what `build_org` seeds)."""
+    url = engine.url.render_as_string(hide_password=False)
+    with engine.connect() as conn:
+        superuser = conn.execute(text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")).scalar()
+    if not superuser:
+        _reset_postgres(engine)
+        return
+    if url not in _POSTGRES_CORE:
+        _reset_postgres(engine)
+        build_org(engine)
+        with engine.begin() as conn:
+            conn.execute(text(_SNAPSHOT_CORE))
+        _POSTGRES_CORE.add(url)
+    with engine.begin() as conn:
+        conn.execute(text(_RESET_POSTGRES))
+        conn.execute(text(_RESTORE_CORE))
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def engine(request, tmp_path):
-    """A migrated, empty database (but for the audit chain's head)."""
+    """A migrated, empty database (but for the audit chain's head); for a test that uses `org`,
+    one that holds the demo organisation already."""
+    with_org = "org" in request.fixturenames
     if request.param == "sqlite":
         path = tmp_path / "test.sqlite3"
-        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        shutil.copyfile(request.getfixturevalue("sqlite_core_template" if with_org else "sqlite_template"), path)
         engine = db.make_engine(f"sqlite:///{path}")
     else:
         engine = db.make_engine(request.getfixturevalue("postgres_url"))
-        _reset_postgres(engine)
+        (_reset_postgres_to_core if with_org else _reset_postgres)(engine)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_core_template(tmp_path_factory, sqlite_template) -> str:
+    """The migrated template with the demo organisation seeded. Copy it; never open it."""
+    path = tmp_path_factory.mktemp("core-template") / "core.sqlite3"
+    shutil.copyfile(sqlite_template, path)
+    engine = db.make_engine(f"sqlite:///{path}")
+    build_org(engine)
+    engine.dispose()  # the last connection folds the write-ahead log into the file: a copy is whole
+    return str(path)
 
 
 @pytest.fixture(scope="session")
@@ -361,6 +428,14 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.xdist_group(f"browser-{item.path.stem}"))
+        elif config.pluginmanager.hasplugin("xdist") and _shares_a_module_fixture(item):
+            # on one worker, the module's fixture is built once (each PDF at its limits: 75 s a worker)
+            item.add_marker(pytest.mark.xdist_group(f"module-{item.nodeid.split('::')[0]}"))
+
+
+def _shares_a_module_fixture(item) -> bool:
+    fixtures = getattr(item, "_fixtureinfo", None)
+    return bool(fixtures) and any(d.scope == "module" for defs in fixtures.name2fixturedefs.values() for d in defs)
 
 
 @pytest.hookimpl(trylast=True)

@@ -9,15 +9,13 @@ in CI (CI=true) that is a failure.
 import os
 import re
 import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from tests.app_server import served_app
-from tests.conftest import service_missing
+from tests.conftest import service_missing, sqlite_demo_file
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -43,14 +41,13 @@ def app_clock(e2e_database_url) -> Path:
 
 
 @pytest.fixture(scope="session")
-def app_url(e2e_database_url, app_clock):
-    """The demo database, seeded by the CLI, served on a free port by the launcher that
-    `manage.py serve` uses (dashboard/server.py: the app and the calendar feed route)."""
-    folder = Path(e2e_database_url.removeprefix("sqlite:///")).parent
-    env = {**os.environ, "DATABASE_URL": e2e_database_url, "DPO_PASSWORD_PROFILE": "cheap"}
-    subprocess.run([sys.executable, "-m", "dashboard.cli", "seed-demo"], env=env, check=True, cwd=ROOT,
-                   capture_output=True)
-    with served_app(e2e_database_url, folder, clock=app_clock) as url:
+def app_url(e2e_database_url, app_clock, tmp_path_factory, sqlite_template):
+    """The demo database (a copy of the worker's demo file: the seeders `manage.py seed-demo`
+    runs, built once per worker), served on a free port by the launcher that `manage.py serve` uses
+    (dashboard/server.py: the app and the calendar feed route)."""
+    path = Path(e2e_database_url.removeprefix("sqlite:///"))
+    shutil.copyfile(sqlite_demo_file(tmp_path_factory, sqlite_template), path)
+    with served_app(e2e_database_url, path.parent, clock=app_clock) as url:
         yield url
 
 
