@@ -101,12 +101,20 @@ MFA_PAGE = PageSpec("mfa_enrol.py", "second-factor", "nav.second_factor", ":mate
 
 def pages_for(actor: Actor | None) -> list[PageSpec]:
     if actor is None:
-        return [LOGIN_PAGE]
+        return _gate(LOGIN_PAGE)
     if actor.must_change_password:  # a temporary password: nothing else until it is changed
-        return [PASSWORD_PAGE]
+        return _gate(PASSWORD_PAGE)
     if actor.needs_second_factor:  # the role requires a second factor: nothing else until it is set
-        return [MFA_PAGE]
+        return _gate(MFA_PAGE)
     return [spec for spec in PAGES if spec.visible_to(actor)]
+
+
+def _gate(page: PageSpec) -> list[PageSpec]:
+    """The one page a user must pass, also answering at every address of the app (hidden): a link
+    followed before signing in (a mail's, a bookmark) shows the gate and keeps its address, and the
+    page asked for opens once through, instead of Streamlit's "Page not found" and the overview."""
+    return [page, *(PageSpec(page.file, spec.url_path, page.title_key, page.icon, page.section_key, hidden=True)
+                    for spec in PAGES if not spec.default)]
 
 
 def spec_for_file(file: str) -> PageSpec:

@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
@@ -282,10 +282,11 @@ def current_actor() -> Actor | None:
 
 def _here() -> str:
     try:
-        parts = urlsplit(st.context.url)
+        path = urlsplit(st.context.url).path
+        query = urlencode(st.query_params.to_dict())  # st.context.url has no query: a case's ?id= comes from here
     except Exception:  # no browser connection (bare mode)
         return "/"
-    return web_session.safe_next(parts.path + (f"?{parts.query}" if parts.query else ""))
+    return web_session.safe_next(path + (f"?{query}" if query else ""))
 
 
 def sign_in(username: str, password: str) -> bool:

@@ -39,6 +39,15 @@ def test_anonymous_visitor_gets_only_the_login_form(app_org):
         at.switch_page(page_path("home.py"))
 
 
+def test_every_address_shows_a_signed_out_visitor_the_login_form_only():
+    """A link followed before signing in (a mail's) keeps its address behind the log-in form
+    (the page opens once signed in: tests/e2e/test_mail.py), and runs no other page."""
+    gate = navigation.pages_for(None)
+    assert {spec.file for spec in gate} == {"login.py"}
+    assert {spec.url_path for spec in navigation.PAGES if not spec.default} <= {spec.url_path for spec in gate}
+    assert [spec.hidden for spec in gate].count(False) == 1  # one entry, the form itself
+
+
 def test_login_form_signs_in_and_wrong_password_is_refused(app_org):
     at = app_as(app_org, None)
     at.text_input(key="login_username").input("dpo")

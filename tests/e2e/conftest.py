@@ -92,9 +92,11 @@ def wait_idle(page) -> None:
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
 
 
-def login(page, app_url: str, username: str, password: str = PASSWORD) -> None:
+def login(page, app_url: str, username: str, password: str = PASSWORD, *, at: str = "") -> None:
+    """Sign in on the log-in form that the address `at` ("dsr-case?id=3", a mail's link) shows to
+    someone signed out; that page opens once signed in (the overview for the app's root)."""
     page.context.clear_cookies()  # a session cookie would resume the previous user's session
-    page.goto(app_url)
+    page.goto(f"{app_url}/{at.removeprefix(app_url).lstrip('/')}")
     wait_idle(page)
     page.locator(".st-key-login_username input").fill(username)
     page.locator(".st-key-login_password input").fill(password)

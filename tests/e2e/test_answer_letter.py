@@ -129,9 +129,7 @@ def test_head_proposes_dpo_edits_and_issues_the_answer(page, app_url, e2e_databa
     assert issued == [number]
 
     # The auditor sees the issued answer, read-only.
-    login(page, app_url, "auditeur")
-    page.goto(f"{app_url}/dsr-case?id={request_id}")
-    wait_idle(page)
+    login(page, app_url, "auditeur", at=f"dsr-case?id={request_id}")
     page.locator(".st-key-dsr_reason_input input").fill("Contrôle des réponses envoyées")
     _submit(page, "Afficher le dossier")
     expect(page.get_by_test_id("stMain")).to_contain_text(f"Réponse émise ({number}) et envoyée le {sent}.")

@@ -41,9 +41,7 @@ def _attach(page, name: str, content: bytes, kind: str, description: str) -> Non
 
 def test_an_attachment_is_uploaded_listed_downloaded_and_verified(page, app_url, e2e_database_url, tmp_path):
     request_id, reference = _request_id(e2e_database_url, "Bernard Lefort")
-    login(page, app_url, "dpo")
-    page.goto(f"{app_url}/dsr-case?id={request_id}")
-    wait_idle(page)
+    login(page, app_url, "dpo", at=f"dsr-case?id={request_id}")
     expect(page.get_by_role("heading", level=1)).to_contain_text(reference)
     open_tab(page, "Documents")
     main = page.get_by_test_id("stMain")

@@ -74,9 +74,7 @@ def test_two_people_on_one_processor_file_the_second_save_is_refused_and_kept_on
     first, second = _new_page(browser), _new_page(browser)
     try:
         for who, page in (("dpo", first), ("juriste", second)):
-            login(page, app_url, who)
-            page.goto(url)
-            wait_idle(page)
+            login(page, app_url, who, at=url)
             page.get_by_text("Modifier la fiche").click()
             settle(page)
         # The legal counsel saves a new address first.
@@ -148,9 +146,7 @@ def test_after_a_page_load_the_open_tab_and_expander_stay_and_a_double_click_fil
 def _two_pages(browser, app_url, first_user: str, second_user: str, url: str):
     pages = (_new_page(browser), _new_page(browser))
     for who, page in zip((first_user, second_user), pages):
-        login(page, app_url, who)
-        page.goto(url)
-        wait_idle(page)
+        login(page, app_url, who, at=url)
     return pages
 
 

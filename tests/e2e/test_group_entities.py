@@ -61,9 +61,7 @@ def test_a_savelunari_department_is_invisible_to_the_medicis_marketing_head(page
     no_traceback(page)
 
     # The head of Savelunari's teams sees the request his department works.
-    login(page, app_url, "chef.peda")
-    page.goto(f"{app_url}/dsr-case?id={savelunari[0][0]}")
-    wait_idle(page)
+    login(page, app_url, "chef.peda", at=f"dsr-case?id={savelunari[0][0]}")
     expect(page.get_by_role("heading", level=1)).to_contain_text(savelunari[0][1])
 
 

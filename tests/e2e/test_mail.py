@@ -87,9 +87,8 @@ def test_a_request_routed_in_the_app_mails_its_head_without_personal_data(page, 
         assert "Apolline" not in message.raw and "courrielle@example.org" not in message.raw
     with db.new_session(e2e_engine) as session:  # another browser test may have changed a head's address
         head = session.exec(select(User.username).where(User.email == heads[0])).first()
-    login(page, app_url, head)  # the head follows the mail's link
-    page.goto(link_in(received[0].body))
-    wait_idle(page)
+    login(page, app_url, head, at=link_in(received[0].body))  # the head, signed out, follows the mail's link
+    expect(page).to_have_url(link_in(received[0].body))  # and is on the case once signed in
     expect(page.get_by_role("heading", level=1).filter(has_text=reference)).to_be_visible()
     no_traceback(page)
 
@@ -111,9 +110,7 @@ def test_a_deadline_reminder_reaches_the_head_and_its_link_opens_the_case(page, 
     run_worker(e2e_engine, smtp_server, app_url)  # the next pass: not again
     assert len([m for m in mails_about(smtp_server, reference) if "échéance" in m.subject]) == len(reminders)
 
-    login(page, app_url, reminders[0].to[0].split("@")[0])
-    page.goto(link_in(reminders[0].body))
-    wait_idle(page)
+    login(page, app_url, reminders[0].to[0].split("@")[0], at=link_in(reminders[0].body))
     expect(page.get_by_role("heading", level=1).filter(has_text=reference)).to_be_visible()
 
 
