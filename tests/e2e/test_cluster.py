@@ -140,7 +140,8 @@ def _save(page, field, answer) -> None:
     """Click the form's "Enregistrer" and see `answer`. On a loaded machine, about one run in ten,
     the first click on a page just loaded through nginx does nothing: the WebSocket trace of the
     browser shows no message sent after the click (the server never hears of it) while the typed
-    text stays in the field. Not yet explained, never seen on one server. What the user does
+    text stays in the field. Not yet explained; a tab click on one server once did the same
+    (tests/e2e/conftest.open_tab). What the user does
     then, click again, must save it, with nothing lost: said by a warning, not hidden."""
     button = page.get_by_test_id("stForm").filter(has=field).get_by_role("button", name="Enregistrer", exact=True)
     typed = field.input_value()
