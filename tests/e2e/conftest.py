@@ -168,12 +168,29 @@ def choose(page, key: str, text: str, exact: bool = False) -> None:
     settle(page)
 
 
+def click_until(button, answer, what: str) -> None:
+    """Click `button` and see `answer`. A click made just after a page load or a change in the
+    same form sometimes does nothing in Streamlit's frontend: no message reaches the server (a
+    WebSocket trace of the browser in the cluster tests shows none) and what was typed stays on
+    screen; not yet explained. What the user does then, click again, must work: said by a
+    warning, not hidden. A second click after a slow first one is harmless: a save moves the
+    form's generation on (dashboard/form_state.py), a refusal is shown again."""
+    from playwright.sync_api import expect
+
+    button.click()
+    try:
+        expect(answer).to_be_visible(timeout=15_000)
+    except AssertionError:
+        warnings.warn(f"{what}: the click sent nothing; clicked again")
+        button.click()
+        expect(answer).to_be_visible()
+
+
 def open_tab(page, name: str) -> None:
     """Click a tab once the script has finished: while a rerun runs, Streamlit can show the
     previous run's tab bar beside the new one (then the newest, last, is the live one).
-    A click made just after a page load sometimes does nothing in Streamlit's frontend (seen in
-    CI: the tab not chosen; see tests/e2e/test_cluster._save): then the user clicks
-    again, said by a warning."""
+    A click made just after a page load sometimes does nothing (see `click_until`): then the
+    user clicks again, said by a warning."""
     from playwright.sync_api import expect
 
     settle(page)

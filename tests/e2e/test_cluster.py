@@ -17,7 +17,6 @@ which (a failure in CI)."""
 
 import urllib.error
 import urllib.request
-import warnings
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -33,7 +32,7 @@ from models.breach import Breach
 from models.org import Department, Entity, User
 from tests.breach.factories import facts
 from tests.conftest import service_missing, throwaway_postgres
-from tests.e2e.conftest import PASSWORD, keyed, settle, wait_idle
+from tests.e2e.conftest import PASSWORD, click_until, keyed, settle, wait_idle
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
 
@@ -137,22 +136,10 @@ def _expand_facts(page) -> None:
 
 
 def _save(page, field, answer) -> None:
-    """Click the form's "Enregistrer" and see `answer`. On a loaded machine, about one run in ten,
-    the first click on a page just loaded through nginx does nothing: the WebSocket trace of the
-    browser shows no message sent after the click (the server never hears of it) while the typed
-    text stays in the field. Not yet explained; a tab click on one server once did the same
-    (tests/e2e/conftest.open_tab). What the user does
-    then, click again, must save it, with nothing lost: said by a warning, not hidden."""
+    """Save the form holding `field` and see `answer` (the saved value is then read back from
+    PostgreSQL or through the other server)."""
     button = page.get_by_test_id("stForm").filter(has=field).get_by_role("button", name="Enregistrer", exact=True)
-    typed = field.input_value()
-    button.click()
-    try:
-        expect(answer).to_be_visible(timeout=15_000)
-    except AssertionError:
-        warnings.warn("cluster: the first save click after a page load sent nothing; clicked again")
-        expect(field).to_have_value(typed)
-        button.click()
-        expect(answer).to_be_visible()
+    click_until(button, answer, "cluster save")
 
 
 def test_an_edit_through_server_a_is_read_on_server_b(people, cluster, breach_id, database):

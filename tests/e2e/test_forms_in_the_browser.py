@@ -13,7 +13,7 @@ from dashboard import db
 from models.clock import paris_time, paris_today
 from models.dsr import DataSubjectRequest
 from models.processor import Processor, ProcessorContract
-from tests.e2e.conftest import CHROMIUM, choose, keyed, labelled, login, open_page, open_tab, settle, wait_idle
+from tests.e2e.conftest import CHROMIUM, choose, click_until, keyed, labelled, login, open_page, open_tab, settle, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -150,8 +150,12 @@ def _two_pages(browser, app_url, first_user: str, second_user: str, url: str):
     return pages
 
 
+def _refusal(page, who: str):
+    return page.get_by_text(re.compile(f"{re.escape(who)} a modifié ce dossier")).first
+
+
 def _refused(page, who: str) -> None:
-    expect(page.get_by_text(re.compile(f"{re.escape(who)} a modifié ce dossier")).first).to_be_visible()
+    expect(_refusal(page, who)).to_be_visible()
 
 
 def test_two_people_on_one_request_and_one_contract(browser, app_url, e2e_database_url):
@@ -177,9 +181,8 @@ def test_two_people_on_one_request_and_one_contract(browser, app_url, e2e_databa
         second.get_by_text("Aiguillage et complexité").click()
         complex_box = second.get_by_text("Demande complexe ou nombreuses demandes")
         complex_box.click()
-        second.locator("[data-testid='stForm']").filter(has=complex_box).get_by_role("button", name="Enregistrer") \
-            .click()
-        _refused(second, "dpo")
+        click_until(second.locator("[data-testid='stForm']").filter(has=complex_box)
+                    .get_by_role("button", name="Enregistrer"), _refusal(second, "dpo"), "second person's save")
     finally:
         first.context.close()
         second.context.close()
