@@ -64,20 +64,29 @@ def browser():
         browser.close()
 
 
+def new_page(browser, **options):
+    """A page in a browser context of its own (its own cookies: another person), as the tests
+    see the app: a wide window, French, patient timeouts. Its script runs and the clicks that
+    reach the app are counted from the start (`script_runs`, `press`)."""
+    context = browser.new_context(**{"viewport": {"width": 1400, "height": 900}, "locale": "fr-FR", **options})
+    context.set_default_timeout(30_000)  # CI's 2 cores can be slow
+    page = context.new_page()
+    script_runs(page)
+    return page
+
+
 @pytest.fixture
 def page(browser, request):
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="fr-FR", accept_downloads=True)
-    context.set_default_timeout(30_000)  # CI's 2 cores can be slow
     from playwright.sync_api import expect
 
     expect.set_options(timeout=30_000)  # expect(...) waits 5 s by default: too short on a loaded machine
-    page = context.new_page()
+    page = new_page(browser, accept_downloads=True)
     yield page
     failed = getattr(request.node, "rep_call", None)
     if failed is not None and failed.failed:
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
-    context.close()
+    page.context.close()
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -101,7 +110,7 @@ def login(page, app_url: str, username: str, password: str = PASSWORD, *, at: st
     wait_idle(page)
     page.locator(".st-key-login_username input").fill(username)
     page.locator(".st-key-login_password input").fill(password)
-    page.get_by_role("button", name="Se connecter").click()
+    press(page.get_by_role("button", name="Se connecter"), "log in")
     page.get_by_text("Connecté(e) :").wait_for()
     wait_idle(page)
 
@@ -116,7 +125,7 @@ def no_traceback(page) -> None:
 
 def open_page(page, title: str) -> None:
     """Follow a link of the sidebar navigation."""
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name=title).click()
+    press(page.get_by_test_id("stSidebarNav").get_by_role("link", name=title), f"the link {title!r}")
     wait_idle(page)
 
 
@@ -168,28 +177,30 @@ def choose(page, key: str, text: str, exact: bool = False) -> None:
     settle(page)
 
 
-def click_until(button, answer, what: str) -> None:
-    """Click `button` and see `answer`. A click made just after a page load or a change in the
-    same form sometimes does nothing in Streamlit's frontend: no message reaches the server (a
-    WebSocket trace of the browser in the cluster tests shows none) and what was typed stays on
-    screen; not yet explained. What the user does then, click again, must work: said by a
-    warning, not hidden. A second click after a slow first one is harmless: a save moves the
-    form's generation on (dashboard/form_state.py), a refusal is shown again."""
-    from playwright.sync_api import expect
-
-    button.click()
-    try:
-        expect(answer).to_be_visible(timeout=15_000)
-    except AssertionError:
-        warnings.warn(f"{what}: the click sent nothing; clicked again")
+def press(button, what: str = "") -> None:
+    """Click a button that makes the app run its script (a form's submit, a button, a link of
+    the navigation) and see the click reach the app. A click made just after a page load or a
+    change in the same form sometimes does nothing in Streamlit's frontend: the browser sends no
+    message (a WebSocket trace shows none) and what was typed stays on screen; not yet explained.
+    What the user does then, click again, must work: said by a warning, not hidden. Nothing was
+    sent, so the second click cannot file twice. The page must come from `new_page` (or have
+    `script_runs` attached before it opened the app)."""
+    runs = getattr(button.page, "_dpo_script_runs", None)
+    if runs is None:
+        raise RuntimeError("press: the page's messages are not followed; make it with new_page")
+    for _ in range(2):
+        sent = runs.sent
         button.click()
-        expect(answer).to_be_visible()
+        if runs._until(lambda: runs.sent > sent, 10):
+            return
+        warnings.warn(f"{what or button}: the click sent nothing; clicked again")
+    raise AssertionError(f"{what or button}: two clicks sent nothing to the app")
 
 
 def open_tab(page, name: str) -> None:
     """Click a tab once the script has finished: while a rerun runs, Streamlit can show the
     previous run's tab bar beside the new one (then the newest, last, is the live one).
-    A click made just after a page load sometimes does nothing (see `click_until`): then the
+    A click made just after a page load sometimes does nothing (see `press`): then the
     user clicks again, said by a warning."""
     from playwright.sync_api import expect
 
@@ -217,11 +228,24 @@ class ScriptRuns:
         self.started = 0
         self.finished = 0
         self.page_path = None  # the url path of the page the last run drew (its navigation message)
+        self.sent = 0  # the runs the browser asked for (a click, a widget change, a page change)
         page.on("websocket", self._socket)
 
     def _socket(self, socket) -> None:
         if socket.url.split("?", 1)[0].endswith("/_stcore/stream"):
             socket.on("framereceived", self._frame)
+            socket.on("framesent", self._sent)
+
+    def _sent(self, payload) -> None:
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+
+        message = BackMsg()
+        try:
+            message.ParseFromString(bytes(payload) if isinstance(payload, bytes | bytearray) else payload.encode())
+        except Exception:  # not a message of ours: nothing to count
+            return
+        if message.WhichOneof("type") == "rerun_script":
+            self.sent += 1
 
     def _frame(self, payload) -> None:
         from streamlit.proto.ForwardMsg_pb2 import ForwardMsg

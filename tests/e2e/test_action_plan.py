@@ -16,7 +16,7 @@ from sqlmodel import select
 from dashboard import db
 from models.org import Department, Entity
 from tests.action_plan import factories as make
-from tests.e2e.conftest import login, no_traceback, open_page, settle, wait_idle
+from tests.e2e.conftest import login, no_traceback, open_page, press, settle, wait_idle
 
 pytestmark = pytest.mark.browser
 PAGE = "Plan d'actions"
@@ -83,7 +83,7 @@ def test_the_plan_lists_three_case_types_and_each_line_opens_its_case(page, app_
 def test_the_annual_report_is_issued_and_downloaded_as_pdf(page, app_url, tmp_path):
     login(page, app_url, "dpo")
     open_page(page, PAGE)
-    page.get_by_role("button", name="Émettre le rapport annuel").click()
+    press(page.get_by_role("button", name="Émettre le rapport annuel"))
     wait_idle(page)
     message = page.get_by_text(re.compile(r"Rapport annuel émis : DOC-\d{4}-\d{4}\."))
     expect(message).to_be_visible()

@@ -13,7 +13,7 @@ from sqlmodel import select
 from dashboard import db
 from models.clock import paris_today
 from models.evidence import EvidenceDocument
-from tests.e2e.conftest import choose, keyed, login, no_traceback, open_page, open_tab, script_runs, wait_idle
+from tests.e2e.conftest import choose, keyed, login, no_traceback, open_page, open_tab, press, script_runs, wait_idle
 from tests.pdf_reading import pdf_text
 
 pytestmark = pytest.mark.browser
@@ -30,7 +30,7 @@ _NOTE_MESSAGES = """() => {
 
 
 def _submit(page, label: str) -> None:
-    page.get_by_role("button", name=label, exact=True).click()
+    press(page.get_by_role("button", name=label, exact=True))
     wait_idle(page)
     page.wait_for_timeout(300)
     wait_idle(page)
@@ -102,7 +102,7 @@ def test_head_proposes_dpo_edits_and_issues_the_answer(page, app_url, e2e_databa
     assert any(f"Réponse émise : {number}." in message for message in shown), shown  # the flash, with the number
 
     open_tab(page, "Réponse")
-    page.locator("[class*='st-key-dsr_answer_dl_'][class*='_fetch']").get_by_role("button").click()
+    press(page.locator("[class*='st-key-dsr_answer_dl_'][class*='_fetch']").get_by_role("button"))
     wait_idle(page)
     with page.expect_download() as download_info:
         page.locator("[class*='st-key-dsr_answer_dl_'][class*='_save']").get_by_role("button").click()

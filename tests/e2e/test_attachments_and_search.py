@@ -14,7 +14,7 @@ from models.audit import AuditEntry
 from models.dsr import DataSubjectRequest
 from models.person_search import query_fingerprint
 from tests.attachments.files import pdf
-from tests.e2e.conftest import choose, keyed, login, no_traceback, open_tab, settle, wait_idle
+from tests.e2e.conftest import choose, keyed, login, no_traceback, open_tab, press, settle, wait_idle
 
 pytestmark = pytest.mark.browser
 WHY = "Nouvelle demande de Mme Haddad : vérifier ses demandes antérieures"
@@ -35,7 +35,7 @@ def _attach(page, name: str, content: bytes, kind: str, description: str) -> Non
     settle(page)
     choose(page, "att_dsr/kind", kind, exact=True)
     page.locator(keyed("att_dsr/description") + " input").fill(description)
-    page.get_by_role("button", name="Joindre le fichier").click()
+    press(page.get_by_role("button", name="Joindre le fichier"))
     wait_idle(page)
 
 
@@ -61,7 +61,7 @@ def test_an_attachment_is_uploaded_listed_downloaded_and_verified(page, app_url,
     expect(main).to_contain_text("courrier_lefort.pdf")
     expect(main).to_contain_text(hashlib.sha256(letter).hexdigest()[:12])
 
-    page.locator("[class*='st-key-att_dsr_'][class*='_fetch'] button").last.click()
+    press(page.locator("[class*='st-key-att_dsr_'][class*='_fetch'] button").last)
     wait_idle(page)
     with page.expect_download() as info:
         page.locator("[class*='st-key-att_dsr_'][class*='_save'] button").last.click()
@@ -69,7 +69,7 @@ def test_an_attachment_is_uploaded_listed_downloaded_and_verified(page, app_url,
     info.value.save_as(saved)
     assert info.value.suggested_filename == "courrier_lefort.pdf" and saved.read_bytes() == letter
 
-    page.locator("[class*='st-key-att_dsr_'][class*='_verify'] button").last.click()
+    press(page.locator("[class*='st-key-att_dsr_'][class*='_verify'] button").last)
     wait_idle(page)
     expect(main).to_contain_text("« courrier_lefort.pdf » est intact")
     no_traceback(page)
@@ -89,12 +89,12 @@ def test_a_search_by_person_with_a_reason_opens_the_case(page, app_url, e2e_data
     page.goto(f"{app_url}/person-search")
     wait_idle(page)
     page.locator(".st-key-person_search_query input").fill("nadia HADDÂD")
-    page.get_by_role("button", name=re.compile("Rechercher")).click()
+    press(page.get_by_role("button", name=re.compile("Rechercher")))
     wait_idle(page)
     main = page.get_by_test_id("stMain")
     expect(main).to_contain_text("Indiquez le motif de la recherche")  # no reason, no search
     page.locator(".st-key-person_search_reason input").fill(WHY)
-    page.get_by_role("button", name=re.compile("Rechercher")).click()
+    press(page.get_by_role("button", name=re.compile("Rechercher")))
     wait_idle(page)
     expect(main).to_contain_text("dossier(s) trouvé(s)")
     expect(main).not_to_contain_text("nadia.haddad@")  # the list shows no personal data

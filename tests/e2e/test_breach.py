@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from tests.e2e.conftest import keyed, login, no_traceback, open_page, open_tab, wait_idle
+from tests.e2e.conftest import keyed, login, no_traceback, open_page, open_tab, press, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -20,12 +20,12 @@ TITLE = "Clé USB non chiffrée perdue lors d'un salon"
 def _submit(page, form_field_key: str) -> None:
     """Click the submit button of the form holding the widget with this key (see `keyed`)."""
     form = page.get_by_test_id("stForm").filter(has=page.locator(keyed(form_field_key)))
-    form.get_by_test_id("stBaseButton-primaryFormSubmit").click()
+    press(form.get_by_test_id("stBaseButton-primaryFormSubmit"))
     wait_idle(page)
 
 
 def _download(page, issue_button: str, download_key: str) -> str:
-    page.get_by_role("button", name=issue_button).click()
+    press(page.get_by_role("button", name=issue_button))
     wait_idle(page)
     with page.expect_download() as download:
         page.locator(f".st-key-{download_key} button").click()

@@ -32,7 +32,7 @@ from models.breach import Breach
 from models.org import Department, Entity, User
 from tests.breach.factories import facts
 from tests.conftest import service_missing, throwaway_postgres
-from tests.e2e.conftest import PASSWORD, click_until, keyed, settle, wait_idle
+from tests.e2e.conftest import PASSWORD, keyed, new_page, press, settle, wait_idle
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
 
@@ -76,11 +76,10 @@ def breach_id(database):
 def pinned(browser, cluster, index: int):
     """A browser whose routing cookie sends it to app server `index` (through nginx)."""
     expect.set_options(timeout=30_000)  # as tests/e2e/conftest.page: 5 s is short on a loaded machine
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="fr-FR", ignore_https_errors=True)
-    context.set_default_timeout(30_000)
-    context.add_cookies([{"name": cluster_module.ROUTE_COOKIE, "value": cluster.route_to(index), "url": cluster.url,
-                          "secure": True, "httpOnly": True}])
-    return context.new_page()
+    page = new_page(browser, ignore_https_errors=True)
+    page.context.add_cookies([{"name": cluster_module.ROUTE_COOKIE, "value": cluster.route_to(index),
+                               "url": cluster.url, "secure": True, "httpOnly": True}])
+    return page
 
 
 def served_by(page, url: str) -> str:
@@ -103,7 +102,7 @@ def log_in(page, cluster, username: str) -> None:
     wait_idle(page)
     page.locator(".st-key-login_username input").fill(username)
     page.locator(".st-key-login_password input").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    press(page.get_by_role("button", name="Se connecter"))
     page.get_by_text("Connecté(e) :").wait_for()
     wait_idle(page)
 
@@ -139,7 +138,8 @@ def _save(page, field, answer) -> None:
     """Save the form holding `field` and see `answer` (the saved value is then read back from
     PostgreSQL or through the other server)."""
     button = page.get_by_test_id("stForm").filter(has=field).get_by_role("button", name="Enregistrer", exact=True)
-    click_until(button, answer, "cluster save")
+    press(button, "cluster save")
+    expect(answer).to_be_visible()
 
 
 def test_an_edit_through_server_a_is_read_on_server_b(people, cluster, breach_id, database):

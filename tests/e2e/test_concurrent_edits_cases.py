@@ -24,7 +24,7 @@ from models.breach import Breach
 from models.clock import paris_time, paris_today
 from models.org import Department, Entity, User
 from tests.breach.factories import facts
-from tests.e2e.conftest import keyed, labelled, login, open_page, open_tab, wait_idle
+from tests.e2e.conftest import keyed, labelled, login, new_page, open_page, open_tab, press, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -64,9 +64,7 @@ def users(browser, app_url):
     """User A (the DPO) and user B (the lawyer), each logged in in a browser of their own."""
     pages = {}
     for username in ("dpo", "juriste"):
-        context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="fr-FR")
-        context.set_default_timeout(30_000)
-        pages[username] = context.new_page()
+        pages[username] = new_page(browser)
         login(pages[username], app_url, username)
     yield pages["dpo"], pages["juriste"]
     for page in pages.values():
@@ -79,7 +77,7 @@ def _open(page, url: str) -> None:
 
 
 def _save(form) -> None:
-    form.get_by_role("button", name="Enregistrer", exact=True).click()
+    press(form.get_by_role("button", name="Enregistrer", exact=True), "save")
 
 
 def _refused(page, field, typed: str) -> None:
@@ -195,7 +193,7 @@ def test_a_slow_person_keeps_the_detection_and_awareness_times_typed(users, app_
     _type_when(a, "Détection", detected)
     _type_when(a, "Prise de connaissance (début du délai de 72 h)", aware)
     let_a_minute_pass(a)  # a slow person: the clock minute the form was drawn and typed in has passed
-    a.get_by_role("button", name="Déclarer la violation").click()
+    press(a.get_by_role("button", name="Déclarer la violation"))
     expect(a.get_by_role("heading", name="Fuite de test : déclarée lentement")).to_be_visible()
 
     with db.new_session(database) as session:

@@ -9,7 +9,7 @@ from sqlalchemy.engine import make_url
 from dashboard import db
 from tests.app_server import served_app
 from tests.conftest import _reset_postgres, build_org
-from tests.e2e.conftest import PASSWORD, wait_idle
+from tests.e2e.conftest import PASSWORD, press, wait_idle
 from tests.tcp_switch import TcpSwitch
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
@@ -45,11 +45,11 @@ def test_pages_say_the_database_is_down_and_come_back_by_themselves(page, switch
 
     page.locator(".st-key-login_username input").fill("dpo")
     page.locator(".st-key-login_password input").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    press(page.get_by_role("button", name="Se connecter"))
     expect(page.get_by_text("Connecté(e) :")).to_be_visible()
     wait_idle(page)
     switch.off()
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Demandes de droits").click()
+    press(page.get_by_test_id("stSidebarNav").get_by_role("link", name="Demandes de droits"))
     _expect_down_page_without_internals(page, url)
     switch.on()
     expect(page.get_by_role("heading", name="Demandes d'exercice de droits")).to_be_visible(timeout=40_000)

@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import choose, keyed, login, no_traceback, open_page, open_tab, settle, wait_idle
+from tests.e2e.conftest import choose, keyed, login, no_traceback, open_page, open_tab, press, settle, wait_idle
 from tests.pdf_reading import pdf_text
 
 pytestmark = pytest.mark.browser
@@ -39,7 +39,7 @@ def _saved(page) -> None:
 
 
 def _save(form, label: str = "Enregistrer") -> None:
-    form.get_by_role("button", name=label, exact=True).click()
+    press(form.get_by_role("button", name=label, exact=True))
     _saved(form.page)
 
 
@@ -64,11 +64,11 @@ def test_screen_fill_validate_and_download_the_report(page, app_url):
     # the DPO adds evaluation, keeps vulnerable people and rejects sensitive data.
     page.get_by_text("Évaluation ou notation (y compris le profilage et la prédiction)", exact=True).click()
     page.locator(keyed("screening/sensitive_data")).locator("label").click()
-    page.get_by_role("button", name="Enregistrer la pré-analyse").click()
+    press(page.get_by_role("button", name="Enregistrer la pré-analyse"))
     wait_idle(page)
     page.get_by_text("2 critères des lignes directrices du CEPD").wait_for()
 
-    page.get_by_role("button", name="Ouvrir l'AIPD de ce traitement").click()
+    press(page.get_by_role("button", name="Ouvrir l'AIPD de ce traitement"))
     wait_idle(page)
     heading = page.get_by_role("heading", name="Recrutement des candidats")
     expect(heading).to_have_text(re.compile(r"^\s*AIPD-\d{4}-\d{4} — "))
@@ -114,13 +114,13 @@ def test_screen_fill_validate_and_download_the_report(page, app_url):
     decided_by = decision.get_by_label("Décision prise par (nom, fonction)")
     decided_by.fill("Bernard Lacombe, directeur général")
     expect(decided_by).to_have_value("Bernard Lacombe, directeur général")
-    decision.get_by_role("button", name="Valider l'AIPD").click()
+    press(decision.get_by_role("button", name="Valider l'AIPD"))
     _saved(page)
     expect(page.get_by_test_id("stMetric").first).to_contain_text("Validée")
     no_traceback(page)
 
     open_tab(page, "Documents")
-    page.get_by_role("button", name="Émettre le rapport").click()
+    press(page.get_by_role("button", name="Émettre le rapport"))
     wait_idle(page)
     page.get_by_text("émis (code de vérification").wait_for()
     with page.expect_download() as download:

@@ -9,7 +9,7 @@ test; what is checked is found by its own text, not by counts."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import choose, keyed, login, no_traceback, open_page, open_tab, settle, wait_idle
+from tests.e2e.conftest import choose, keyed, login, no_traceback, open_page, open_tab, press, settle, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -37,7 +37,7 @@ def test_dpo_screens_from_the_register_entry_and_confirms_the_suggested_criteria
 
     vulnerable.locator("label").click()  # the DPO rejects "vulnerable people", confirms sensitive data
     expect(vulnerable.get_by_role("checkbox")).not_to_be_checked()
-    page.get_by_role("button", name="Enregistrer la pré-analyse").click()
+    press(page.get_by_role("button", name="Enregistrer la pré-analyse"))
     wait_idle(page)
     page.get_by_text("Suggestions rejetées : Personnes vulnérables").first.wait_for()
     # the next screening starts from this one: the rejected suggestion is no longer pre-ticked
@@ -46,7 +46,7 @@ def test_dpo_screens_from_the_register_entry_and_confirms_the_suggested_criteria
     no_traceback(page)
     settle(page)
 
-    page.get_by_role("button", name="Ouvrir l'AIPD de ce traitement").click()
+    press(page.get_by_role("button", name="Ouvrir l'AIPD de ce traitement"))
     wait_idle(page)
     expect(page.get_by_role("heading", name=ENTRY).first).to_be_visible()
     settle(page)

@@ -8,14 +8,14 @@ import pytest
 from playwright.sync_api import expect
 
 from models.clock import paris_today
-from tests.e2e.conftest import choose, keyed, login, no_traceback, open_page, open_tab, wait_idle
+from tests.e2e.conftest import choose, keyed, login, no_traceback, open_page, open_tab, press, wait_idle
 from tests.pdf_reading import pdf_text
 
 pytestmark = pytest.mark.browser
 
 
 def _submit(page, label: str) -> None:
-    page.get_by_role("button", name=label, exact=True).click()
+    press(page.get_by_role("button", name=label, exact=True))
     wait_idle(page)
     page.wait_for_timeout(300)
     wait_idle(page)
@@ -46,8 +46,8 @@ def test_erasure_request_from_intake_to_destruction_certificate(page, app_url):
     page.locator(keyed("dsr/erasure_system") + " input").fill("Base comptes adhérents")
     page.locator(keyed("dsr/erasure_category") + " input").fill("Identité et coordonnées")
     page.locator(keyed("dsr/erasure_by") + " input").fill("Nicolas Aubert (DSI)")
-    page.locator("[data-testid='stForm']").filter(has=page.locator(keyed("dsr/erasure_system"))) \
-        .get_by_role("button", name="Enregistrer").click()
+    press(page.locator("[data-testid='stForm']").filter(has=page.locator(keyed("dsr/erasure_system")))
+          .get_by_role("button", name="Enregistrer"))
     page.wait_for_timeout(300)
     wait_idle(page)
     page.get_by_text("Enregistré.", exact=True).wait_for()

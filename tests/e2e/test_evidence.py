@@ -16,7 +16,7 @@ from sqlmodel import select
 
 from dashboard import db
 from models.evidence import EvidenceDocument
-from tests.e2e.conftest import choose, login, no_traceback, open_page, wait_idle
+from tests.e2e.conftest import choose, login, no_traceback, open_page, press, wait_idle
 
 pytestmark = pytest.mark.browser
 REASON = "Audit interne annuel 2026"
@@ -83,7 +83,7 @@ def test_auditor_downloads_verifies_a_certificate_and_downloads_a_pack(page, app
     code = _footer_code(downloaded)
     assert code == certificate.verification_code
     page.locator(".st-key-verify_reference_text input").fill(code.lower().replace("-", " "))  # as typed off paper
-    page.get_by_role("button", name="Vérifier", exact=True).click()
+    press(page.get_by_role("button", name="Vérifier", exact=True))
     wait_idle(page)
     page.get_by_text(f"Code valide : il correspond au document {certificate.number}", exact=False).wait_for()
 
@@ -91,7 +91,7 @@ def test_auditor_downloads_verifies_a_certificate_and_downloads_a_pack(page, app
     # Stated once per session. A value set from the session state reaches the input an
     # instant after it is drawn (empty at first): wait for it rather than read it once.
     expect(page.locator(".st-key-pack_reason input")).to_have_value(REASON)
-    page.get_by_role("button", name="Constituer le dossier").click()
+    press(page.get_by_role("button", name="Constituer le dossier"))
     page.get_by_text("Dossier DOC-", exact=False).wait_for()
     save = page.get_by_role("button", name="Enregistrer dossier-audit_", exact=False)
     with page.expect_download() as info:

@@ -13,15 +13,10 @@ from dashboard import db
 from models.clock import paris_time, paris_today
 from models.dsr import DataSubjectRequest
 from models.processor import Processor, ProcessorContract
-from tests.e2e.conftest import CHROMIUM, choose, click_until, keyed, labelled, login, open_page, open_tab, settle, wait_idle
+from tests.e2e.conftest import (CHROMIUM, choose, keyed, labelled, login, new_page, open_page, open_tab, press, settle,
+                                wait_idle)
 
 pytestmark = pytest.mark.browser
-
-
-def _new_page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="fr-FR")
-    context.set_default_timeout(30_000)
-    return context.new_page()
 
 
 def _processor_id(url: str, name: str) -> int:
@@ -54,7 +49,7 @@ def test_a_slow_person_keeps_the_reception_time_typed(page, app_url, e2e_databas
     choose(page, "dsr_new/rights", "Accès", exact=True)
     page.keyboard.press("Escape")
     let_a_minute_pass(page)  # the clock minute of the page's first draw and of the typing is gone
-    page.get_by_role("button", name="Enregistrer la demande", exact=True).click()
+    press(page.get_by_role("button", name="Enregistrer la demande", exact=True))
     page.get_by_text(re.compile(r"^Demande DSR-\d{4}-\d{4} enregistrée\.$")).wait_for()
     engine = db.make_engine(e2e_database_url)
     try:
@@ -71,7 +66,7 @@ def test_two_people_on_one_processor_file_the_second_save_is_refused_and_kept_on
                                                                                       e2e_database_url):
     processor_id = _processor_id(e2e_database_url, "PaieConnect SAS")
     url = f"{app_url}/processor?id={processor_id}"
-    first, second = _new_page(browser), _new_page(browser)
+    first, second = new_page(browser), new_page(browser)
     try:
         for who, page in (("dpo", first), ("juriste", second)):
             login(page, app_url, who, at=url)
@@ -79,12 +74,12 @@ def test_two_people_on_one_processor_file_the_second_save_is_refused_and_kept_on
             settle(page)
         # The legal counsel saves a new address first.
         second.locator(keyed("processor/edit_address") + " input").fill("8 quai des Paies, Lyon")
-        second.locator(keyed("processor/edit_save") + " button").click()
+        press(second.locator(keyed("processor/edit_save") + " button"))
         expect(second.get_by_text("Enregistré.", exact=True)).to_be_visible()
         # The DPO, who opened the file before that save, changes the DPO contact and saves.
         dpo_box = first.locator(keyed("processor/edit_dpo_contact") + " input")
         dpo_box.fill("dpo@paieconnect.example")
-        first.locator(keyed("processor/edit_save") + " button").click()
+        press(first.locator(keyed("processor/edit_save") + " button"))
         refusal = first.get_by_text(re.compile("juriste a modifié ce dossier"))
         expect(refusal).to_be_visible()
         expect(refusal).to_contain_text("Adresse")
@@ -97,7 +92,7 @@ def test_two_people_on_one_processor_file_the_second_save_is_refused_and_kept_on
             engine.dispose()
         assert stored.address == "8 quai des Paies, Lyon" and stored.dpo_contact != "dpo@paieconnect.example"
         # Reloading the case shows the legal counsel's version, ready for the DPO's change.
-        first.get_by_role("button", name="Recharger le dossier (abandonner ma saisie)").click()
+        press(first.get_by_role("button", name="Recharger le dossier (abandonner ma saisie)"))
         settle(first)
         first.get_by_text("Modifier la fiche").click()
         settle(first)
@@ -144,18 +139,14 @@ def test_after_a_page_load_the_open_tab_and_expander_stay_and_a_double_click_fil
 
 
 def _two_pages(browser, app_url, first_user: str, second_user: str, url: str):
-    pages = (_new_page(browser), _new_page(browser))
+    pages = (new_page(browser), new_page(browser))
     for who, page in zip((first_user, second_user), pages):
         login(page, app_url, who, at=url)
     return pages
 
 
-def _refusal(page, who: str):
-    return page.get_by_text(re.compile(f"{re.escape(who)} a modifié ce dossier")).first
-
-
 def _refused(page, who: str) -> None:
-    expect(_refusal(page, who)).to_be_visible()
+    expect(page.get_by_text(re.compile(f"{re.escape(who)} a modifié ce dossier")).first).to_be_visible()
 
 
 def test_two_people_on_one_request_and_one_contract(browser, app_url, e2e_database_url):
@@ -173,16 +164,17 @@ def test_two_people_on_one_request_and_one_contract(browser, app_url, e2e_databa
         for page in (first, second):
             if page.get_by_role("button", name="Afficher le dossier").count():  # a stated reason, logged
                 page.locator(".st-key-dsr_reason_input input").fill("Contrôle qualité")
-                page.get_by_role("button", name="Afficher le dossier").click()
+                press(page.get_by_role("button", name="Afficher le dossier"))
                 wait_idle(page)
             open_tab(page, "Étapes")
-        first.get_by_role("button", name="Prendre en charge").click()
+        press(first.get_by_role("button", name="Prendre en charge"))
         expect(first.get_by_text("Enregistré.", exact=True)).to_be_visible()
         second.get_by_text("Aiguillage et complexité").click()
         complex_box = second.get_by_text("Demande complexe ou nombreuses demandes")
         complex_box.click()
-        click_until(second.locator("[data-testid='stForm']").filter(has=complex_box)
-                    .get_by_role("button", name="Enregistrer"), _refusal(second, "dpo"), "second person's save")
+        press(second.locator("[data-testid='stForm']").filter(has=complex_box)
+              .get_by_role("button", name="Enregistrer"), "the second person's save")
+        _refused(second, "dpo")
     finally:
         first.context.close()
         second.context.close()

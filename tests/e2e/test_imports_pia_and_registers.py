@@ -13,7 +13,7 @@ from sqlmodel import select
 from dashboard import db, register
 from models.dpia import Dpia
 from models.processing import ProcessingActivity
-from tests.e2e.conftest import choose, login, no_traceback, open_page, settle, wait_idle
+from tests.e2e.conftest import choose, login, no_traceback, open_page, press, settle, wait_idle
 from tests.register.sources import cnil_model
 
 pytestmark = pytest.mark.browser
@@ -30,13 +30,13 @@ def test_a_pia_file_of_the_cnil_software_is_previewed_then_imported(page, app_ur
     page.locator("[class*='st-key-dpia_import-g'][class*='__file'] input[type='file']").set_input_files(
         {"name": "captoo.json", "mimeType": "application/json", "buffer": EXAMPLE.read_bytes()})
     wait_idle(page)
-    page.get_by_role("button", name="Lire le fichier").click()
+    press(page.get_by_role("button", name="Lire le fichier"))
     expect(page.get_by_text("Aperçu de l'import")).to_be_visible()
     expect(page.get_by_text("23 mesures", exact=False)).to_be_visible()
     engine = db.make_engine(e2e_database_url)
     with db.new_session(engine) as session:  # the preview wrote nothing
         assert session.exec(select(Dpia).where(Dpia.title == "Captoo")).first() is None
-    page.get_by_role("button", name="Importer", exact=True).click()
+    press(page.get_by_role("button", name="Importer", exact=True))
     expect(page.get_by_text("PIA importé : AIPD")).to_be_visible(timeout=90_000)
     with db.new_session(engine) as session:
         dpia = session.exec(select(Dpia).where(Dpia.title == "Captoo")).one()
@@ -55,7 +55,7 @@ def test_the_cnil_model_register_is_mapped_completed_and_saved(page, app_url, e2
         {"name": "modele-registre-cnil.ods", "mimeType": "application/vnd.oasis.opendocument.spreadsheet",
          "buffer": data})
     wait_idle(page)
-    page.locator(".st-key-src_read button").click()
+    press(page.locator(".st-key-src_read button"))
     expect(page.get_by_text("Modèle de la CNIL : 2 fiche(s) d'activité lue(s).")).to_be_visible()
     save = page.locator(".st-key-src_save button")
     expect(save).to_be_disabled()  # nothing can be saved before every activity is complete
@@ -77,7 +77,7 @@ def test_the_cnil_model_register_is_mapped_completed_and_saved(page, app_url, e2
     page.locator(f".st-key-src_{digest}_1_proof_2 input").press("Enter")
     settle(page)
     expect(save).to_be_enabled(timeout=30_000)
-    save.click()
+    press(save)
     expect(page.get_by_text("2 fiche(s) créée(s) en brouillon")).to_be_visible(timeout=60_000)
     engine = db.make_engine(e2e_database_url)
     with db.new_session(engine) as session:

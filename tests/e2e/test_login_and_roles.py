@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import login, no_traceback, open_page, wait_idle
+from tests.e2e.conftest import login, no_traceback, open_page, press, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -47,7 +47,7 @@ def test_wrong_password_is_refused_with_a_french_message(page, app_url):
     wait_idle(page)
     page.locator(".st-key-login_username input").fill("dpo")
     page.locator(".st-key-login_password input").fill("not the password")
-    page.get_by_role("button", name="Se connecter").click()
+    press(page.get_by_role("button", name="Se connecter"))
     page.get_by_text("Identifiant ou mot de passe incorrect.").wait_for()
     no_traceback(page)
 
@@ -65,22 +65,22 @@ def test_department_head_forging_the_users_url_gets_nothing(page, app_url):
 
 def test_dpo_checks_the_audit_chain(page, app_url):
     login(page, app_url, "dpo")
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Journal d'audit").click()
+    press(page.get_by_test_id("stSidebarNav").get_by_role("link", name="Journal d'audit"))
     wait_idle(page)
-    page.get_by_role("button", name="Vérifier l'intégrité de la chaîne").click()
+    press(page.get_by_role("button", name="Vérifier l'intégrité de la chaîne"))
     # The result, and earlier checks' entries in the table below it ("Chaîne intacte : Oui").
     page.get_by_text(re.compile(r"^Chaîne intacte : .+ entrée")).wait_for()
 
 
 def test_language_switch_redraws_the_page_and_is_remembered(page, app_url):
     login(page, app_url, "auditeur")
-    page.get_by_test_id("stSidebar").get_by_text("EN", exact=True).click()
+    press(page.get_by_test_id("stSidebar").get_by_text("EN", exact=True))
     page.get_by_role("heading", name="Deadlines").wait_for()
     expect(page.get_by_test_id("stSidebarNav").get_by_role("link", name="Audit trail")).to_be_visible()
     open_page(page, "Issued documents")
     entity_filter = page.locator(".st-key-ev_entity input")
     expect(entity_filter).to_have_value("All")
-    page.get_by_test_id("stSidebar").get_by_text("FR", exact=True).click()
+    press(page.get_by_test_id("stSidebar").get_by_text("FR", exact=True))
     expect(entity_filter).to_have_value("Tous")  # a filter's chosen option follows the language too
     page.get_by_role("heading", name="Documents émis").wait_for()
     login(page, app_url, "auditeur")
@@ -92,7 +92,7 @@ def test_a_reload_keeps_the_session_and_log_out_ends_it(page, app_url):
     page.reload()
     wait_idle(page)
     page.get_by_text("Connecté(e) :").wait_for()  # still signed in after F5
-    page.get_by_role("button", name="Se déconnecter").click()
+    press(page.get_by_role("button", name="Se déconnecter"))
     page.get_by_role("button", name="Se connecter").wait_for()
     wait_idle(page)
     page.reload()

@@ -17,7 +17,7 @@ from models.mail import MailPreference
 from models.org import Entity, User
 from models.types import utcnow
 from tests.conftest import actor_named
-from tests.e2e.conftest import choose, keyed, login, no_traceback, open_tab, wait_idle
+from tests.e2e.conftest import choose, keyed, login, no_traceback, open_tab, press, wait_idle
 from tests.mail.smtp_server import SmtpServer, free_port
 
 pytestmark = pytest.mark.browser
@@ -71,7 +71,7 @@ def test_a_request_routed_in_the_app_mails_its_head_without_personal_data(page, 
     page.locator(keyed("dsr_new/contact") + " input").fill("apolline.courrielle@example.org")
     choose(page, "dsr_new/rights", "Accès", exact=True)
     page.keyboard.press("Escape")
-    page.get_by_role("button", name="Enregistrer la demande", exact=True).click()
+    press(page.get_by_role("button", name="Enregistrer la demande", exact=True))
     wait_idle(page)
     page.get_by_text(re.compile(r"^Demande DSR-\d{4}-\d{4} enregistrée\.$")).wait_for()
     heading = page.get_by_role("heading", level=1).filter(has_text=re.compile(r"^DSR-\d{4}-\d{4} — "))
@@ -122,8 +122,8 @@ def test_a_breach_declared_by_a_head_alerts_the_dpo_and_legal(page, app_url, e2e
     page.locator(keyed("breach_declare/title") + " input").fill(title)
     page.locator(keyed("breach_declare/description") + " textarea").fill("Dossiers de Mme Lemaire consultables.")
     page.locator(keyed("breach_declare/confidentiality")).get_by_text("Confidentialité").click()
-    page.get_by_test_id("stForm").filter(has=page.locator(keyed("breach_declare/title"))) \
-        .get_by_test_id("stBaseButton-primaryFormSubmit").click()
+    press(page.get_by_test_id("stForm").filter(has=page.locator(keyed("breach_declare/title")))
+          .get_by_test_id("stBaseButton-primaryFormSubmit"))
     wait_idle(page)
     heading = page.get_by_role("heading", name=title)
     expect(heading).to_have_text(re.compile(r"^VIO-\d{4}-\d{4} — "))
@@ -147,7 +147,7 @@ def test_the_preference_form_switches_an_event_off(page, app_url, e2e_engine, sm
     expect(box.locator("input")).to_be_checked()
     box.get_by_text("Demande confiée à mon service").click()
     page.locator(".st-key-mail_pref_language").get_by_text("Anglais").click()
-    page.get_by_role("button", name="Enregistrer mes préférences").click()
+    press(page.get_by_role("button", name="Enregistrer mes préférences"))
     wait_idle(page)
     expect(page.get_by_text("Préférences de courriel enregistrées.")).to_be_visible()
     page.reload()

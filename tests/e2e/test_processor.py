@@ -5,7 +5,7 @@ new processor's file shows it flagged."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import choose, keyed, login, no_traceback, open_page, wait_idle
+from tests.e2e.conftest import choose, keyed, login, no_traceback, open_page, press, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -19,11 +19,11 @@ def test_dpo_records_a_processor_with_a_non_eu_transfer_and_sees_it_flagged(page
     choose(page, "new_processor/processing", "États-Unis", exact=True)
     page.keyboard.press("Escape")
     page.get_by_text("Transfert vers États-Unis (US)").wait_for()
-    page.locator(keyed("new_processor/create") + " button").click()  # no transfer tool yet: refused
+    press(page.locator(keyed("new_processor/create") + " button"))  # no transfer tool yet: refused
     page.get_by_text("indiquez l'outil de transfert").wait_for()
     choose(page, "new_processor/tool_US", "Clauses contractuelles types (art. 46.2.c)", exact=True)
     choose(page, "new_processor/scc_US", "Module 2 (responsable vers sous-traitant)", exact=True)
-    page.locator(keyed("new_processor/create") + " button").click()
+    press(page.locator(keyed("new_processor/create") + " button"))
     page.get_by_role("heading", name="Sondages Outre-Atlantique Inc.").wait_for()
     wait_idle(page)
     main = page.get_by_test_id("stMain")

@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import choose, keyed, login, open_page, wait_idle
+from tests.e2e.conftest import choose, keyed, login, open_page, press, wait_idle
 from tests.pdf_reading import pdf_text
 
 pytestmark = pytest.mark.browser
@@ -21,7 +21,7 @@ NAME = "Gestion des badges d'accès aux locaux"
 
 def _download(page, button: str) -> bytes:
     with page.expect_download() as info:
-        page.get_by_role("button", name=button).click()
+        press(page.get_by_role("button", name=button))
     with open(info.value.path(), "rb") as handle:
         return handle.read()
 
@@ -35,7 +35,7 @@ def _request_concerning(page, activity: str) -> str:
     page.keyboard.press("Escape")
     choose(page, "dsr_new/activities", activity)
     page.keyboard.press("Escape")
-    page.get_by_role("button", name="Enregistrer la demande", exact=True).click()
+    press(page.get_by_role("button", name="Enregistrer la demande", exact=True))
     wait_idle(page)
     heading = page.get_by_role("heading", level=1).filter(has_text=re.compile(r"^DSR-\d{4}-\d{4} — "))
     expect(heading).to_be_visible()
@@ -45,11 +45,11 @@ def _request_concerning(page, activity: str) -> str:
 def test_create_an_entry_then_export_the_register(page, app_url, e2e_database_url):
     login(page, app_url, "chef.rh")
     open_page(page, "Registre des traitements")
-    page.locator(".st-key-reg_new button").click()
+    press(page.locator(".st-key-reg_new button"))
     wait_idle(page)
     page.locator(keyed("register_new/name") + " input").fill(NAME)
     page.locator(keyed("register_new/description") + " textarea").fill("Contrôle d'accès aux bureaux par badge")
-    page.get_by_role("button", name="Créer la fiche (projet)").click()
+    press(page.get_by_role("button", name="Créer la fiche (projet)"))
     wait_idle(page)
     page.get_by_text("créée en projet").wait_for()
     page.get_by_role("heading", name=NAME).wait_for()
@@ -58,7 +58,7 @@ def test_create_an_entry_then_export_the_register(page, app_url, e2e_database_ur
     page.get_by_text("Aucun dossier lié pour l'instant.").wait_for()
 
     open_page(page, "Registre des traitements")
-    page.get_by_role("button", name="Préparer l'export CSV").click()
+    press(page.get_by_role("button", name="Préparer l'export CSV"))
     wait_idle(page)
     rows = list(csv.reader(io.StringIO(_download(page, "Télécharger le CSV").decode("utf-8-sig")), delimiter=";"))
     names = {row[rows[0].index("Nom du traitement")] for row in rows[1:]}
@@ -68,13 +68,13 @@ def test_create_an_entry_then_export_the_register(page, app_url, e2e_database_ur
     reference = _request_concerning(page, NAME)
     open_page(page, "Registre des traitements")
     choose(page, "reg_open_choice", NAME)
-    page.locator(".st-key-reg_open button").click()
+    press(page.locator(".st-key-reg_open button"))
     wait_idle(page)
     page.get_by_role("tab", name="Dossiers liés").click()
     page.get_by_text(reference).first.wait_for(state="attached")  # a cell of the linked-cases table
 
     open_page(page, "Registre des traitements")
-    page.get_by_role("button", name="Préparer l'export XLSX").click()
+    press(page.get_by_role("button", name="Préparer l'export XLSX"))
     wait_idle(page)
     sheet = load_workbook(io.BytesIO(_download(page, "Télécharger le XLSX"))).active
     assert NAME in [cell.value for cell in sheet["E"]]
@@ -83,7 +83,7 @@ def test_create_an_entry_then_export_the_register(page, app_url, e2e_database_ur
     with sqlite3.connect(e2e_database_url.removeprefix("sqlite:///")) as db:
         entries = db.execute("SELECT count(*) FROM processing_activity").fetchone()[0]
     assert sheet.max_row == 1 + entries
-    page.get_by_role("button", name="Éditer le registre (PDF)").click()
+    press(page.get_by_role("button", name="Éditer le registre (PDF)"))
     wait_idle(page)
     page.get_by_text(re.compile(r"^Document DOC-\d{4}-\d{4} enregistré")).wait_for()
     text = pdf_text(_download(page, "Télécharger (PDF)"))

@@ -12,7 +12,7 @@ from dashboard import auth, db, register
 from dashboard.processor import registry
 from models.org import Department, Entity, User
 from models.processing import ProcessingActivity
-from tests.e2e.conftest import login, no_traceback, wait_idle
+from tests.e2e.conftest import login, no_traceback, press, wait_idle
 from tests.register.factories import complete
 
 pytestmark = pytest.mark.browser
@@ -72,13 +72,13 @@ def test_a_contradiction_with_the_processor_file_blocks_the_validation(page, app
     no_traceback(page)
     assert _status(e2e_database_url, activity_id) == "draft"
 
-    page.get_by_role("button", name="Compléter d'après les fiches des sous-traitants").click()  # the entry now states the transfer
+    press(page.get_by_role("button", name="Compléter d'après les fiches des sous-traitants"))  # the entry now states the transfer
     wait_idle(page)
     expect(page.get_by_text("Fiche enregistrée").first).to_be_visible()
     expect(page.locator(".st-key-act_contradictions")).to_have_count(0)
     validate = page.locator(".st-key-act_validate button")
     expect(validate).to_be_enabled()
-    validate.click()
+    press(validate)
     wait_idle(page)
     expect(page.get_by_text("Validée par Claire Fontaine").first).to_be_visible()
     no_traceback(page)

@@ -8,7 +8,7 @@ from sqlmodel import select
 from dashboard import db, register_io
 from models.processing import ProcessingActivity
 from tests.conftest import actor_named
-from tests.e2e.conftest import login, open_page, wait_idle
+from tests.e2e.conftest import login, open_page, press, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -27,11 +27,11 @@ def test_an_import_shows_each_change_then_saves_it_on_confirmation(page, app_url
     page.locator(".st-key-reg_upload input[type='file']").set_input_files(
         {"name": "registre.csv", "mimeType": "text/csv", "buffer": edited})
     wait_idle(page)
-    page.locator(".st-key-reg_import button").click()
+    press(page.locator(".st-key-reg_import button"))
     expect(page.get_by_text("Rien n'est enregistré avant votre confirmation")).to_be_visible()
     with db.new_session(engine) as session:  # the preview saved nothing
         assert session.get(ProcessingActivity, entry.id).name == name
-    page.locator(".st-key-reg_import_confirm button").click()
+    press(page.locator(".st-key-reg_import_confirm button"))
     expect(page.get_by_text("Import terminé : 0 fiche(s) créée(s), 1 mise(s) à jour")).to_be_visible()
     with db.new_session(engine) as session:
         assert session.get(ProcessingActivity, entry.id).name == name + " (revu en 2026)"

@@ -13,7 +13,7 @@ from sqlmodel import select
 from dashboard import db
 from models.org import Entity
 from models.retention import RetentionCampaign, RetentionTask
-from tests.e2e.conftest import choose, keyed, login, no_traceback, open_page, open_tab, settle, wait_idle
+from tests.e2e.conftest import choose, keyed, login, no_traceback, open_page, open_tab, press, settle, wait_idle
 
 pytestmark = pytest.mark.browser
 PAGE = "Revue annuelle des données"
@@ -37,7 +37,7 @@ def test_from_rules_to_a_downloaded_certificate(page, app_url, e2e_database_url,
     open_page(page, PAGE)
     page.get_by_text("Générer ou compléter une campagne").click()
     choose(page, "retention_generate/entity", "Lumina Apprendre")
-    page.get_by_role("button", name="Générer la campagne").click()
+    press(page.get_by_role("button", name="Générer la campagne"))
     wait_idle(page)
     expect(page.get_by_text(re.compile(r"Campagne REV-\d{4}-\d{4} : \d+ tâche\(s\) ajoutée\(s\)"))).to_be_visible()
     no_traceback(page)
@@ -50,7 +50,7 @@ def test_from_rules_to_a_downloaded_certificate(page, app_url, e2e_database_url,
     choose(page, f"ret_task_{campaign_id}", f"#{task_id} ")
     page.locator(f"{keyed('retention_task/proof')} textarea").fill(PROOF)
     page.locator(f"{keyed('retention_task/proof_reference')} input").fill("JOB-8841")
-    page.get_by_role("button", name="Clore avec cette preuve").click()
+    press(page.get_by_role("button", name="Clore avec cette preuve"))
     wait_idle(page)
     expect(page.get_by_text("Tâche close.")).to_be_visible()
     expect(page.get_by_text(re.compile(r"Suppression le .* par Hugo Lefèvre"))).to_be_visible()
@@ -62,7 +62,7 @@ def test_from_rules_to_a_downloaded_certificate(page, app_url, e2e_database_url,
     open_page(page, PAGE)
     choose(page, "ret_campaign", "Lumina Apprendre")
     choose(page, f"ret_task_{campaign_id}", f"#{task_id} ")
-    page.get_by_role("button", name="Émettre le certificat de la tâche").click()
+    press(page.get_by_role("button", name="Émettre le certificat de la tâche"))
     wait_idle(page)
     expect(page.get_by_text(re.compile(r"Document DOC-\d{4}-\d{4} émis"))).to_be_visible()
     open_tab(page, "Certificats et rapport")

@@ -14,7 +14,7 @@ from dashboard import db, users
 from dashboard.actor import SYSTEM
 from dashboard.web_session import SESSION_COOKIE
 from tests.app_server import served_app
-from tests.e2e.conftest import wait_idle
+from tests.e2e.conftest import press, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -43,12 +43,12 @@ def _password_step(page, url: str) -> None:
     wait_idle(page)
     page.locator(".st-key-login_username input").fill(USERNAME)
     page.locator(".st-key-login_password input").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    press(page.get_by_role("button", name="Se connecter"))
 
 
 def _code_step(page, code: str) -> None:
     page.locator(".st-key-login_code input").fill(code)
-    page.get_by_role("button", name="Se connecter").click()
+    press(page.get_by_role("button", name="Se connecter"))
 
 
 def test_enrol_then_sign_in_with_a_code(page, mfa_app_url):
@@ -59,7 +59,7 @@ def test_enrol_then_sign_in_with_a_code(page, mfa_app_url):
     secret = parse_qs(urlsplit(uri).query)["secret"][0]
     totp = pyotp.TOTP(secret)
     page.locator(".st-key-mfa_enrol_code input").fill(totp.now())
-    page.get_by_role("button", name="Confirmer").click()
+    press(page.get_by_role("button", name="Confirmer"))
     expect(page.get_by_test_id("stSidebarNav").get_by_role("link", name="Journal d'audit")).to_be_visible()
 
     _password_step(page, mfa_app_url)  # a new browser session; the password alone: the code is asked, nothing open

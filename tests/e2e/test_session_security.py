@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from dashboard.web_session import SESSION_COOKIE
-from tests.e2e.conftest import login, open_page, wait_idle
+from tests.e2e.conftest import login, open_page, press, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -26,7 +26,7 @@ def test_the_session_cookie_is_httponly_strict_and_goes_with_log_out(page, app_u
     assert (cookie["httpOnly"], cookie["sameSite"], cookie["path"]) == (True, "Strict", "/")
     assert cookie["expires"] > 0  # an absolute lifetime, not only "until the browser closes"
     assert SESSION_COOKIE not in page.evaluate("document.cookie")  # no script can read it
-    page.get_by_role("button", name="Se déconnecter").click()
+    press(page.get_by_role("button", name="Se déconnecter"))
     page.get_by_role("button", name="Se connecter").wait_for()
     expect(page.get_by_role("button", name="Se connecter")).to_be_visible()
     assert _session_cookies(page.context) == []  # gone in the same tab
@@ -67,7 +67,7 @@ def test_a_ticket_link_sent_to_someone_else_opens_nothing(browser, page, app_url
     wait_idle(page)
     page.locator(".st-key-login_username input").fill("chef.rh")
     page.locator(".st-key-login_password input").fill("demo-dpo-desk-2026")
-    page.get_by_role("button", name="Se connecter").click()
+    press(page.get_by_role("button", name="Se connecter"))
     page.wait_for_event("requestfailed")
     victim = browser.new_context(locale="fr-FR")
     try:
@@ -91,7 +91,7 @@ def test_a_planted_cookie_is_never_adopted_at_log_in(page, app_url):
     page.get_by_text("cette session n'existe pas").wait_for()
     page.locator(".st-key-login_username input").fill("juriste")
     page.locator(".st-key-login_password input").fill("demo-dpo-desk-2026")
-    page.get_by_role("button", name="Se connecter").click()
+    press(page.get_by_role("button", name="Se connecter"))
     page.get_by_text("Connecté(e) :").wait_for()
     [cookie] = _session_cookies(page.context)
     assert cookie["value"] != "chosen-by-the-attacker" and cookie["httpOnly"]

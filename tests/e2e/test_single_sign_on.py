@@ -14,7 +14,7 @@ from dashboard import db
 from dashboard.web_session import SESSION_COOKIE, STREAMLIT_IDENTITY_COOKIES
 from models.org import Department, User, UserDepartment
 from tests.app_server import free_port, served_app
-from tests.e2e.conftest import PASSWORD, wait_idle
+from tests.e2e.conftest import PASSWORD, press, wait_idle
 
 pytestmark = pytest.mark.browser
 oidc_provider_mock = pytest.importorskip("oidc_provider_mock")
@@ -52,7 +52,7 @@ def _sso(page, url: str, subject: str) -> None:
     page.context.clear_cookies()
     page.goto(url)
     wait_idle(page)
-    page.get_by_role("button", name="Se connecter avec le compte de l'organisation (SSO)").click()
+    press(page.get_by_role("button", name="Se connecter avec le compte de l'organisation (SSO)"))
     page.get_by_role("button", name=subject).click()  # the provider's page: one of its accounts
 
 
@@ -72,7 +72,7 @@ def test_sign_on_maps_groups_to_role_and_departments(page, sso_app_url, e2e_data
     engine.dispose()
     assert (user.role, departments) == ("department_head", ["RH"])
     assert user.oidc_subject.startswith("http://localhost:") and user.oidc_subject.endswith(f"|{HEAD}")
-    page.get_by_role("button", name="Se déconnecter").click()
+    press(page.get_by_role("button", name="Se déconnecter"))
     expect(page.get_by_role("button", name="Se connecter", exact=True)).to_be_visible()
 
 
@@ -82,5 +82,5 @@ def test_no_mapped_group_no_access_and_local_accounts_still_work(page, sso_app_u
     expect(page.get_by_text("Connecté(e) :")).to_have_count(0)
     page.locator(".st-key-login_username input").fill("juriste")  # the local account, same tab
     page.locator(".st-key-login_password input").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter", exact=True).click()
+    press(page.get_by_role("button", name="Se connecter", exact=True))
     expect(page.get_by_text("Connecté(e) :")).to_be_visible()
