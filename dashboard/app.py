@@ -5,6 +5,7 @@ It lives in dashboard/, not beside the top-level pages/ folder: Streamlit would
 otherwise serve every file of a sibling pages/ folder as a page, logged in or not.
 """
 
+import functools
 import logging
 import sys
 from pathlib import Path
@@ -58,8 +59,12 @@ if actor is not None:
         st.rerun()
 
 sections: dict[str, list] = {}
-for spec in navigation.pages_for(actor):
-    page = st.Page(str(ROOT / "pages" / spec.file), title=ui.t(spec.title_key), icon=spec.icon,
+for spec in navigation.routes_for(actor):
+    # A page outside the user's role keeps its address but runs a refusal instead (a link meant
+    # for another role, a forged URL): said in the user's language and logged, where Streamlit
+    # would say "Page not found" in English and open the overview.
+    source = functools.partial(ui.refuse_page, spec.url_path) if spec.refused else str(ROOT / "pages" / spec.file)
+    page = st.Page(source, title=ui.t(spec.title_key), icon=spec.icon,
                    url_path=spec.url_path, default=spec.default,
                    visibility="hidden" if spec.hidden else "visible")
     sections.setdefault(ui.t(spec.section_key), []).append(page)

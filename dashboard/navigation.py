@@ -3,7 +3,7 @@ objects. Showing a page is convenience only: every page re-checks, and every use
 case checks again when it touches a record."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from dashboard.actor import Actor
 from models.roles import Capability
@@ -31,6 +31,7 @@ class PageSpec:
     visible_to: Callable[[Actor], bool] = _everyone
     default: bool = False
     hidden: bool = False  # routable (links, st.switch_page) but not listed in the sidebar
+    refused: bool = False  # outside the user's role: its address answers with a logged refusal, the page never runs
 
 
 PAGES: tuple[PageSpec, ...] = (
@@ -99,14 +100,30 @@ MFA_PAGE = PageSpec("mfa_enrol.py", "second-factor", "nav.second_factor", ":mate
                     "nav.section.general", default=True)
 
 
-def pages_for(actor: Actor | None) -> list[PageSpec]:
+def _gate_for(actor: Actor | None) -> PageSpec | None:
+    """The one page a user must pass before any other, if any."""
     if actor is None:
-        return _gate(LOGIN_PAGE)
+        return LOGIN_PAGE
     if actor.must_change_password:  # a temporary password: nothing else until it is changed
-        return _gate(PASSWORD_PAGE)
+        return PASSWORD_PAGE
     if actor.needs_second_factor:  # the role requires a second factor: nothing else until it is set
-        return _gate(MFA_PAGE)
+        return MFA_PAGE
+    return None
+
+
+def pages_for(actor: Actor | None) -> list[PageSpec]:
+    """The pages this user may open."""
+    if (gate := _gate_for(actor)) is not None:
+        return _gate(gate)
     return [spec for spec in PAGES if spec.visible_to(actor)]
+
+
+def routes_for(actor: Actor | None) -> list[PageSpec]:
+    """Every address of the app for this user: their pages, and the address of each other page,
+    hidden, answering with a refusal that is logged (`refused`: the page itself never runs)."""
+    if _gate_for(actor) is not None:  # the gate already answers at every address
+        return pages_for(actor)
+    return [spec if spec.visible_to(actor) else replace(spec, hidden=True, refused=True) for spec in PAGES]
 
 
 def _gate(page: PageSpec) -> list[PageSpec]:

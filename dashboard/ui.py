@@ -479,14 +479,24 @@ def page_actor(capability: Capability | None = None, *, page: str = "") -> Actor
         st.stop()
     _opening(page)
     if capability is not None and not actor.can(capability):
-        try:
-            with db.unit_of_work(engine()) as session:
-                deny(session, actor, action=f"page:{page}", details={"capability": str(capability)})
-        except NotAllowed:
-            pass
-        st.error(t("error.page_not_allowed"))
-        st.stop()
+        refuse_page(page, {"capability": str(capability)})
     return actor
+
+
+def refuse_page(page: str, details: dict | None = None) -> None:
+    """The page at this address is not the user's: the attempt is logged, the user told in
+    their language, and nothing of the page runs."""
+    actor = current_actor()
+    if actor is None:
+        st.rerun()
+    _opening(page)
+    try:
+        with db.unit_of_work(engine()) as session:
+            deny(session, actor, action=f"page:{page}", details=details or {})
+    except NotAllowed:
+        pass
+    st.error(t("error.page_not_allowed"))
+    st.stop()
 
 
 # ------------------------------------------------------------------ widgets

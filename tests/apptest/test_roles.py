@@ -2,10 +2,11 @@
 
 import pytest
 from sqlmodel import select
+from streamlit.testing.v1 import AppTest
 
 from dashboard import auth, db, navigation, ui
 from models.audit import AuditEntry
-from tests.page_support import PASSWORD, app_as, form_key, page_path
+from tests.page_support import PASSWORD, app_as, form_key, page_path, signed_in_token
 from tests.conftest import actor_named
 
 REGISTER = {"register_list.py", "register_activity.py"}
@@ -84,6 +85,35 @@ def test_a_page_run_outside_its_navigation_refuses_and_logs(app_org, username, p
     with app_org.session() as session:
         denied = session.exec(select(AuditEntry).where(AuditEntry.action == "access.denied")).all()
     assert [(d.actor_name, d.details["attempted"]) for d in denied] == [(username, f"page:{page[:-3].replace('admin_', '').replace('_', '-')}")]
+
+
+def test_every_address_opens_a_signed_in_users_page_or_a_logged_refusal(app_org):
+    """A link meant for another role (a bookmark, a forged URL) keeps its address and is refused
+    in the user's language (tests/e2e/test_login_and_roles.py), not Streamlit's English "Page
+    not found" and the overview; the refused page's own script is never run."""
+    for username, expected in EXPECTED_PAGES.items():
+        routes = navigation.routes_for(actor_named(app_org.engine, username))
+        assert [spec.url_path for spec in routes] == [spec.url_path for spec in navigation.PAGES]
+        assert {spec.file for spec in routes if not spec.refused} == expected
+        assert all(spec.hidden for spec in routes if spec.refused)
+    assert navigation.routes_for(None) == navigation.pages_for(None)  # signed out: the log-in form everywhere
+
+
+def _users_address_run_by_the_app():
+    from dashboard import ui
+
+    ui.refuse_page("users")
+
+
+def test_the_refusal_at_another_roles_address_is_worded_and_logged(app_org):
+    at = AppTest.from_function(_users_address_run_by_the_app, default_timeout=30)
+    at.session_state[ui.TOKEN_KEY] = signed_in_token(app_org, "chef.rh")
+    at.run()
+    assert [e.value for e in at.error] == ["Vous n'avez pas accès à cette page. La tentative a été journalisée."]
+    assert not at.exception and not at.dataframe
+    with app_org.session() as session:
+        denied = session.exec(select(AuditEntry).where(AuditEntry.action == "access.denied")).all()
+    assert [(d.actor_name, d.details["attempted"]) for d in denied] == [("chef.rh", "page:users")]
 
 
 def test_a_forged_session_value_grants_nothing_and_is_logged(app_org):

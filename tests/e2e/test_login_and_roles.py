@@ -4,7 +4,10 @@ import re
 
 import pytest
 from playwright.sync_api import expect
+from sqlmodel import select
 
+from dashboard import db
+from models.audit import AuditEntry
 from tests.e2e.conftest import login, no_traceback, open_page, press, wait_idle
 
 pytestmark = pytest.mark.browser
@@ -52,15 +55,32 @@ def test_wrong_password_is_refused_with_a_french_message(page, app_url):
     no_traceback(page)
 
 
-def test_department_head_forging_the_users_url_gets_nothing(page, app_url):
+def test_department_head_forging_the_users_url_is_refused_in_french_and_logged(page, app_url, e2e_database_url):
+    """The address stays, the refusal is in French (not Streamlit's "Page not found" and the
+    overview), nothing of the page shows, and the attempt is in the audit trail."""
     login(page, app_url, "chef.rh")
+    attempts = len(_refused_pages(e2e_database_url))
     page.goto(f"{app_url}/users")
     wait_idle(page)
-    expect(page.get_by_role("heading", name="Échéances")).to_be_visible()  # the default page instead
-    assert "Utilisateurs" not in _navigation(page, len(NAVIGATION["chef.rh"]))
     main = page.get_by_test_id("stMain")
+    expect(main.get_by_text("Vous n'avez pas accès à cette page. La tentative a été journalisée.")).to_be_visible()
+    assert page.url.rstrip("/").endswith("/users")
+    expect(page.get_by_text("Page not found")).to_have_count(0)
+    assert "Utilisateurs" not in _navigation(page, len(NAVIGATION["chef.rh"]))
     expect(main).not_to_contain_text("claire.fontaine")
     expect(main).not_to_contain_text("Créer un utilisateur")
+    assert _refused_pages(e2e_database_url)[attempts:] == [("chef.rh", "page:users")]
+
+
+def _refused_pages(url: str) -> list[tuple[str, str]]:
+    engine = db.make_engine(url)
+    try:
+        with db.new_session(engine) as session:
+            entries = session.exec(select(AuditEntry).where(AuditEntry.action == "access.denied")
+                                   .order_by(AuditEntry.id)).all()
+            return [(e.actor_name, e.details.get("attempted")) for e in entries]
+    finally:
+        engine.dispose()
 
 
 def test_dpo_checks_the_audit_chain(page, app_url):
