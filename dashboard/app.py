@@ -63,7 +63,8 @@ for spec in navigation.routes_for(actor):
     # A page outside the user's role keeps its address but runs a refusal instead (a link meant
     # for another role, a forged URL): said in the user's language and logged, where Streamlit
     # would say "Page not found" in English and open the overview.
-    source = functools.partial(ui.refuse_page, spec.url_path) if spec.refused else str(ROOT / "pages" / spec.file)
+    source = (functools.partial(ui.refuse_page, actor, spec.url_path) if spec.refused
+              else str(ROOT / "pages" / spec.file))
     page = st.Page(source, title=ui.t(spec.title_key), icon=spec.icon,
                    url_path=spec.url_path, default=spec.default,
                    visibility="hidden" if spec.hidden else "visible")

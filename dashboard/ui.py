@@ -479,16 +479,13 @@ def page_actor(capability: Capability | None = None, *, page: str = "") -> Actor
         st.stop()
     _opening(page)
     if capability is not None and not actor.can(capability):
-        refuse_page(page, {"capability": str(capability)})
+        refuse_page(actor, page, {"capability": str(capability)})
     return actor
 
 
-def refuse_page(page: str, details: dict | None = None) -> None:
-    """The page at this address is not the user's: the attempt is logged, the user told in
-    their language, and nothing of the page runs."""
-    actor = current_actor()
-    if actor is None:
-        st.rerun()
+def refuse_page(actor: Actor, page: str, details: dict | None = None) -> None:
+    """The page at this address is not the signed-in `actor`'s: the attempt is logged, the user
+    told in their language, and nothing of the page runs."""
     _opening(page)
     try:
         with db.unit_of_work(engine()) as session:

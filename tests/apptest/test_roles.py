@@ -102,7 +102,7 @@ def test_every_address_opens_a_signed_in_users_page_or_a_logged_refusal(app_org)
 def _users_address_run_by_the_app():
     from dashboard import ui
 
-    ui.refuse_page("users")
+    ui.refuse_page(ui.current_actor(), "users")
 
 
 def test_the_refusal_at_another_roles_address_is_worded_and_logged(app_org):
