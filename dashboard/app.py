@@ -15,7 +15,7 @@ if str(ROOT) not in sys.path:  # `streamlit run` puts dashboard/ first on the pa
     sys.path.insert(0, str(ROOT))
 
 import streamlit as st  # noqa: E402
-from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException  # noqa: E402
+from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException, StopException  # noqa: E402
 
 from dashboard import audit_banner, form_state, i18n, navigation, ui, users  # noqa: E402
 
@@ -86,10 +86,14 @@ with st.container():
 form_state.begin_page(current.url_path + "?" + "&".join(f"{k}={v}" for k, v in sorted(st.query_params.items())))
 try:
     current.run()
+except StopException:
+    ui.flash_seen()
+    raise
 except ScriptControlException:
-    raise  # st.stop / st.rerun / st.switch_page
+    raise  # st.rerun / st.switch_page, or a newer run (a second click) cutting this one short
 except Exception as error:
     if ui.is_database_down(error):
         ui.database_down(error)
     logging.getLogger("dpo_desk").exception("page %s failed", current.url_path)
     st.error(ui.t("error.unexpected"))
+ui.flash_seen()

@@ -28,6 +28,7 @@ _RESUMED = "_resumed_cookie_token"
 REDIRECT_KEY = "_redirect_to"
 LANG_KEY = "_lang"
 FLASH_KEY = "_flash"
+FLASH_DRAWN_KEY = "_flash_drawn"
 PASSWORD_PAGE = "password"
 MFA_PAGE = "second-factor"
 _SSO_TRIED = "_sso_tried"
@@ -214,10 +215,22 @@ def flash(key: str, **params) -> None:
 
 
 def show_flash() -> None:
-    item = st.session_state.pop(FLASH_KEY, None)
+    """Draw the pending flash. It stays pending until the run that drew it ends whole
+    (`flash_seen`): a run cut short by a newer one (a double click) would otherwise take
+    it away before the browser ever showed it."""
+    item = st.session_state.get(FLASH_KEY)
+    st.session_state[FLASH_DRAWN_KEY] = item
     if item:
         key, params, *kind = item
         (st.error if kind == ["error"] else st.success)(t(key, **params))
+
+
+def flash_seen() -> None:
+    """The run ended whole (or by st.stop): the flash it drew has reached the page. A flash
+    set during the run, for the next one, is a different object and stays."""
+    drawn = st.session_state.pop(FLASH_DRAWN_KEY, None)
+    if drawn is not None and st.session_state.get(FLASH_KEY) is drawn:
+        del st.session_state[FLASH_KEY]
 
 
 # ------------------------------------------------------------------ identity

@@ -24,7 +24,6 @@ st.title(tr("action_plan.title"))
 st.caption(tr("action_plan.intro"))
 if actor.role == Role.DEPARTMENT_HEAD:
     st.caption(tr("action_plan.scope.department_head"))
-ui.show_flash()
 
 entities = {e.id: e.name for e in ui.call(organisation.list_entities, actor=actor).value or []}
 departments = {d.id: d.name for d in ui.call(organisation.list_departments, actor=actor).value or []}

@@ -20,7 +20,6 @@ tr = ui.tr()
 manager = actor.can(Capability.WORK_ALL_CASES) and not actor.is_read_only
 st.title(tr("consent.title"))
 st.caption(tr("consent.intro", days=config.consent_propagation_days()))
-ui.show_flash()
 
 activities = ui.call(consent.consent_activities, actor=actor).value or []
 by_id = {a.activity.id: a for a in activities}

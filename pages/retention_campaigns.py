@@ -17,7 +17,6 @@ tr = ui.tr()
 manager = actor.can(Capability.WORK_ALL_CASES) and not actor.is_read_only
 st.title(tr("retention.title"))
 st.caption(tr("retention.intro"))
-ui.show_flash()
 
 
 def _what(task) -> str:

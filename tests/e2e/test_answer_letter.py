@@ -88,9 +88,10 @@ def test_head_proposes_dpo_edits_and_issues_the_answer(page, app_url, e2e_databa
     expect(page.get_by_test_id("stMain")).to_contain_text("Dernière modification par")
     # A double click: the first click's run issues the letter and reruns to show the flash;
     # the second click's run comes after it (the form is gone by then: nothing more is
-    # issued) and, drawing no flash, takes it off the page when it ends. The flash is
-    # therefore on screen for a moment only, shorter still under load: it is noted as the
-    # page draws it, and the lasting state (issued, number and day sent) is what is waited for.
+    # issued). If it cuts the flash's run short, it draws the flash itself (ui.flash_seen);
+    # if not, it takes the flash off the page when it ends. The flash may therefore be on
+    # screen for a moment only: it is noted as the page draws it, and the lasting state
+    # (issued, number and day sent) is what is waited for.
     page.evaluate(_NOTE_MESSAGES)
     runs.follow(page.get_by_role("button", name="Émettre la réponse (PDF)", exact=True).dblclick)
     sent = paris_today().strftime("%d/%m/%Y")
