@@ -229,6 +229,7 @@ class ScriptRuns:
         self.finished = 0
         self.page_path = None  # the url path of the page the last run drew (its navigation message)
         self.sent = 0  # the runs the browser asked for (a click, a widget change, a page change)
+        self.received: list[bytes] | None = None  # the app's messages, kept while a test sets a list here
         page.on("websocket", self._socket)
 
     def _socket(self, socket) -> None:
@@ -252,6 +253,8 @@ class ScriptRuns:
 
         if not isinstance(payload, bytes | bytearray):
             return
+        if self.received is not None:
+            self.received.append(bytes(payload))
         message = ForwardMsg()
         try:
             message.ParseFromString(bytes(payload))
