@@ -224,7 +224,7 @@ def start_app_server(port: int, folder: Path, env: dict) -> AppServer:
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "server.py"), "--server.headless",
              "true", "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats",
-             "false", "--server.fileWatcherType", "none"],
+             "false"],
             env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
     return AppServer(port, process, log)
 

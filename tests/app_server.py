@@ -35,7 +35,7 @@ def served_app(database_url: str, folder: Path, *, port: int | None = None, args
         server = subprocess.Popen(
             [sys.executable, "-m", *launcher, "run", str(ROOT / "dashboard" / "server.py"), "--server.headless",
              "true", "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats",
-             "false", "--server.fileWatcherType", "none", *args],
+             "false", *args],
             env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
         url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 90

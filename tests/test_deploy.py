@@ -107,3 +107,17 @@ def test_the_load_script_refuses_more_than_50_sessions_and_other_hosts():
             load_sessions.main(argv)
         assert exit_.value.code == 2
     assert make_url("postgresql+psycopg://x@127.0.0.1/y").host in load_sessions.LOOPBACK
+
+
+def test_the_served_app_watches_no_source_file(monkeypatch):
+    """As Streamlit reads .streamlit/config.toml where every server starts (the repository
+    root): no source watcher, which resolved every loaded module's path after each run."""
+    from streamlit import config as streamlit_config
+
+    monkeypatch.chdir(ROOT)
+    try:
+        streamlit_config.get_config_options(force_reparse=True)
+        assert streamlit_config.get_option("server.fileWatcherType") == "none"
+        assert streamlit_config.get_option("server.runOnSave") is False
+    finally:
+        streamlit_config.get_config_options(force_reparse=True)
