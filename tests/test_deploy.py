@@ -109,9 +109,10 @@ def test_the_load_script_refuses_more_than_50_sessions_and_other_hosts():
     assert make_url("postgresql+psycopg://x@127.0.0.1/y").host in load_sessions.LOOPBACK
 
 
-def test_the_served_app_watches_no_source_file(monkeypatch):
+def test_the_served_app_does_no_heap_wide_work_after_each_run(monkeypatch):
     """As Streamlit reads .streamlit/config.toml where every server starts (the repository
-    root): no source watcher, which resolved every loaded module's path after each run."""
+    root): no source watcher, which resolved every loaded module's path after each run, and
+    no full garbage collection after each run, which walked the whole heap (README, Benchmarks)."""
     from streamlit import config as streamlit_config
 
     monkeypatch.chdir(ROOT)
@@ -119,5 +120,6 @@ def test_the_served_app_watches_no_source_file(monkeypatch):
         streamlit_config.get_config_options(force_reparse=True)
         assert streamlit_config.get_option("server.fileWatcherType") == "none"
         assert streamlit_config.get_option("server.runOnSave") is False
+        assert streamlit_config.get_option("runner.postScriptGC") is False
     finally:
         streamlit_config.get_config_options(force_reparse=True)
