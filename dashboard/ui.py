@@ -490,9 +490,9 @@ def page_actor(capability: Capability | None = None, *, page: str = "") -> Actor
     if actor.needs_second_factor and not actor.must_change_password and page != MFA_PAGE:
         st.error(t("mfa.enrol_first"))
         st.stop()
-    _opening(page)
     if capability is not None and not actor.can(capability):
-        refuse_page(actor, page, {"capability": str(capability)})
+        refuse_page(actor, page, {"capability": str(capability)})  # opens the page itself, then stops
+    _opening(page)
     return actor
 
 
