@@ -15,13 +15,21 @@ breach register...) lists in CONTRIBUTORS a function
 names and contents for the period and entity, limited to what the actor may see.
 It must not write: the actor may be an auditor. PDFs it builds may carry the pack's
 own stamp (scope.stamp) in their footer: the verification page then recognises
-them as files of this pack.
+them as files of this pack. A contributor that prints a request's or a breach's
+personal data adds the case to `scope.covers`.
+
+The pack holds, decrypted, what the retention job later destroys (documents of
+requests and breaches, breach narratives): it is stored encrypted under a key of its
+own (case type "audit_pack", a number of the APK counter), and the cases it holds are
+recorded (models.evidence.AuditPackCover), so that the job destroys the pack's key as
+soon as any of them reaches the end of its period (dashboard/own_retention.py). A pack
+during whose build the job pseudonymised a case it read is refused (`_refuse_if_retained`).
 """
 
 import importlib
 import tempfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import chain as chained
 
@@ -40,7 +48,10 @@ from dashboard.sql_filters import paris_day_range
 from dashboard.validation import problem, validate
 from exports.audit_pack import DOCUMENTS_DIR, REGISTERS_DIR, TRAIL_FILE, Listed, PackFile, PackInfo, safe_name, write_pack
 from exports.stamp import DocumentStamp
-from models.evidence import EvidenceDocument, EvidencePackFile
+from dashboard.references import next_number
+from models.breach import EXTRACT_CASE_TYPE, Breach, BreachRegisterCover
+from models.dsr import DataSubjectRequest
+from models.evidence import PACK_CASE_TYPE, AuditPackCover, EvidenceDocument, EvidencePackFile
 from models.org import Entity
 from models.roles import Capability
 
@@ -65,6 +76,7 @@ class PackScope:
     entity_id: int | None  # None: every entity
     language: str
     stamp: DocumentStamp  # the pack's number and verification code
+    covers: set[tuple[str, int]] = field(default_factory=set)  # (case type, id) whose personal data it holds
 
 
 Contributor = Callable[[Session, Actor, PackScope], list[tuple[str, bytes]]]
@@ -112,13 +124,15 @@ def _document_conditions(actor: Actor, data: PackRequest) -> list:
     return conditions
 
 
-def _documents(session: Session, conditions: list, tr: Translator) -> Iterator[PackFile]:
+def _documents(session: Session, conditions: list, tr: Translator, covers: set) -> Iterator[PackFile]:
     """Every document of the period as issued, read one at a time (decrypted when stored
-    encrypted; a document destroyed at the end of its retention period is a short note)."""
+    encrypted; a document destroyed at the end of its retention period is a short note).
+    The cases whose documents it decrypts go into `covers`."""
     doc = EvidenceDocument
-    listing = session.exec(select(doc.id, doc.number, doc.filename, doc.title, doc.issued_at, doc.issued_by_name)
+    listing = session.exec(select(doc.id, doc.number, doc.filename, doc.title, doc.issued_at, doc.issued_by_name,
+                                  doc.case_type, doc.case_id, doc.envelope_sha256)
                            .where(*conditions).order_by(doc.issued_at, doc.id)).all()
-    for document_id, number, filename, title, issued_at, issued_by in listing:
+    for document_id, number, filename, title, issued_at, issued_by, case_type, case_id, envelope in listing:
         document = session.get(doc, document_id)
         try:
             content = evidence.readable(session, document).content
@@ -128,9 +142,21 @@ def _documents(session: Session, conditions: list, tr: Translator) -> Iterator[P
                            "document", number, title, issued_at, issued_by)
             session.expunge(document)
             continue
+        if envelope is not None:
+            covers.update(_cases_of(session, case_type, case_id))
         yield PackFile(f"{DOCUMENTS_DIR}/{number}_{safe_name(filename)}", bytes(content), "document", number, title,
                        issued_at, issued_by)
         session.expunge(document)  # a long period is read in constant memory
+
+
+def _cases_of(session: Session, case_type: str, case_id: int | None) -> set[tuple[str, int]]:
+    """The requests and breaches whose data a sealed document holds: its own case, or the
+    breaches a register extract prints (their narrative, unless pseudonymised)."""
+    if case_type == EXTRACT_CASE_TYPE:
+        return {("breach", breach_id) for breach_id in session.exec(
+            select(BreachRegisterCover.breach_id).join(Breach, Breach.id == BreachRegisterCover.breach_id)
+            .where(BreachRegisterCover.extract_id == case_id, Breach.pseudonymised_at.is_(None)))}
+    return {(case_type, case_id)} if case_type in ("dsr", "breach") and case_id is not None else set()
 
 
 def _registers(session: Session, actor: Actor, scope: PackScope) -> Iterator[PackFile]:
@@ -177,15 +203,16 @@ def build_audit_pack(session: Session, actor: Actor, request: dict) -> PackResul
 
     def files(scope: PackScope) -> Iterator[PackFile]:
         # chained, not unpacked into a tuple: the documents are read one at a time as the ZIP is written
-        for file in chained(_documents(session, conditions, tr), (PackFile(TRAIL_FILE, trail, "trail"),
+        for file in chained(_documents(session, conditions, tr, scope.covers), (PackFile(TRAIL_FILE, trail, "trail"),
                           PackFile(CHECKPOINTS_FILE, checkpoints, "anchor")), _registers(session, actor, scope)):
             counted[file.source] = counted.get(file.source, 0) + 1
             yield file
 
     listing: list[Listed] = []
+    covers: set[tuple[str, int]] = set()
 
     def build(stamp: DocumentStamp) -> evidence.FileContent:
-        scope = PackScope(data.date_from, data.date_to, data.entity_id, tr.language, stamp)
+        scope = PackScope(data.date_from, data.date_to, data.entity_id, tr.language, stamp, covers)
         info = PackInfo(stamp=stamp, zip_name=zip_name, title=title,
                         header=organisation.issuer_name(session, data.entity_id),
                         entity=entity_name, date_from=data.date_from, date_to=data.date_to, reason=reason,
@@ -198,14 +225,40 @@ def build_audit_pack(session: Session, actor: Actor, request: dict) -> PackResul
 
     # The ZIP goes to a temporary file, then into the registry a chunk at a time: the process
     # holds one of the pack's files at a time (and the trail's export), never the pack.
+    pack_key = next_number(session, "APK", 0)  # one counter for all years: the key's case id
     with tempfile.SpooledTemporaryFile(max_size=IN_MEMORY_BYTES) as target:
         document = evidence.issue_document(
             session, actor, kind=evidence.PACK_KIND, title=title[:300], filename=zip_name,
             media_type="application/zip", build=build, language=tr.language, entity_id=data.entity_id,
-            reason=reason, handover=True)
+            reason=reason, handover=True, case_type=PACK_CASE_TYPE, case_id=pack_key)
+    _refuse_if_retained(session, covers)
+    session.add_all(AuditPackCover(pack_key=pack_key, case_type=case_type, case_id=case_id)
+                    for case_type, case_id in sorted(covers))
     record_pack_files(session, document, listing)
     return PackResult(document.id, document.number, document.verification_code, document.filename, document.sha256,
                       document.size, counted["document"], counted["register"], trail_entries)
+
+
+RETAINED = (("dsr", DataSubjectRequest), ("breach", Breach))
+LOCK_BATCH = 1000
+
+
+def _refuse_if_retained(session: Session, covers: set[tuple[str, int]]) -> None:
+    """The pack covers only cases it read before their retention (a pseudonymised case's
+    documents are notes, its narrative empty). One pseudonymised since, by a retention run
+    during the build, was read in clear: the pack is refused, nothing recorded, and built
+    again holds the notes. The rows are locked for share first (PostgreSQL; SQLite runs one
+    writer at a time): a run that has not committed either waits for this pack, then finds
+    its cover and destroys its key, or has committed and is seen here."""
+    for kind, table in RETAINED:
+        ids = sorted(case_id for case_type, case_id in covers if case_type == kind)
+        for start in range(0, len(ids), LOCK_BATCH):
+            # every covered row, not only the pseudonymised ones: a row a run is claiming matches
+            # no filter on the value this statement's snapshot has
+            states = session.exec(select(table.pseudonymised_at).where(table.id.in_(ids[start:start + LOCK_BATCH]))
+                                  .order_by(table.id).with_for_update(read=True)).all()
+            if any(state is not None for state in states):
+                raise RuleViolation("evidence.pack.retained_meanwhile")
 
 
 def record_pack_files(session: Session, pack: EvidenceDocument, listing: list[Listed]) -> None:
@@ -219,13 +272,14 @@ def record_pack_files(session: Session, pack: EvidenceDocument, listing: list[Li
 def pack_content(session: Session, actor: Actor, document_id: int) -> bytes:
     """The ZIP of a pack this actor has just built, for the save button of the page that built
     it (the issue is its audit entry; any other copy is a logged download of the evidence room).
-    Read from the registry by chunks: one copy in memory, the one handed to the browser."""
+    Read from the registry and decrypted a chunk at a time: one copy in memory, the one
+    handed to the browser."""
     require(session, actor, Capability.READ_EVIDENCE, action="evidence.audit_pack")
     require(session, actor, Capability.READ_AUDIT_TRAIL, action="evidence.audit_pack")
     pack = evidence.get_visible(session, actor, document_id, action="evidence.audit_pack")
     if pack.kind != evidence.PACK_KIND or pack.issued_by_id != actor.user_id:
         deny(session, actor, action="evidence.audit_pack", object_type="evidence_document", object_id=document_id)
-    return evidence.stored_content(session, document_id)
+    return bytes(evidence.readable(session, pack).content)
 
 
 def default_period(today: date) -> tuple[date, date]:

@@ -32,11 +32,14 @@ which rule the content was destroyed.
 A document built into a file (`FileContent`: an audit pack, up to 200 MiB) is stored a MiB per
 row (models.evidence.EvidenceChunk), its row's `content` empty; `content_chunks` reads any
 document's stored bytes (its `content`, then its chunks) a MiB at a time, `verify_documents`
-hashes them so.
+hashes them so. Sealed and built into a file (an audit pack, under a key of its own), each
+chunk is an envelope of its own, bound to the document's number and the chunk's place
+(`chunk_purpose`): it is sealed, read and checked a MiB at a time too.
 """
 
 import hashlib
 import importlib
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from io import BytesIO
 from typing import Any, BinaryIO
@@ -54,7 +57,7 @@ from dashboard.errors import RuleViolation
 from dashboard.permissions import deny, entity_filter, require_writer
 from dashboard.references import next_reference
 from exports.stamp import Builder, DocumentStamp
-from models.evidence import EvidenceChunk, EvidenceDocument, new_verification_code, normalise_code
+from models.evidence import PACK_CASE_TYPE, EvidenceChunk, EvidenceDocument, new_verification_code, normalise_code
 from models.roles import Capability
 from models.types import utcnow
 
@@ -68,8 +71,8 @@ VISIBILITY: dict[str, str] = {
     # register extracts cover a whole entity: not shown to department heads
 }
 
-# their documents name the people concerned; a breach register extract has a key of its own
-SEALED_CASE_TYPES = frozenset({"dsr", "breach", "breach_register_extract"})
+# their documents name the people concerned; a breach register extract and an audit pack have a key of their own
+SEALED_CASE_TYPES = frozenset({"dsr", "breach", "breach_register_extract", PACK_CASE_TYPE})
 PACK_KIND = "evidence.audit_pack"  # audit packs hold the audit trail: READ_AUDIT_TRAIL only
 
 VisibilityHook = Callable[[Actor, ColumnElement], ColumnElement[bool]]
@@ -205,12 +208,14 @@ def issue_document(
     )
     content = build(stamp)
     streamed = isinstance(content, FileContent)
-    stored, envelope_sha256 = content, None
+    sealed = case_type in SEALED_CASE_TYPES and case_id is not None
+    stored, envelope_sha256, chunks = content, None, content
     if streamed:
-        if case_type in SEALED_CASE_TYPES and case_id is not None:
-            raise ValueError("a document stored encrypted is built in memory")
         stored = b""  # its bytes go into EvidenceChunk rows once the row has its id
-    elif case_type in SEALED_CASE_TYPES and case_id is not None:
+        if sealed:  # sealed first: the row, insert-only, carries the hash of the envelopes
+            chunks = _seal_chunks(session, case_type, case_id, stamp.number, content)
+            envelope_sha256 = chunks.sha256
+    elif sealed:
         stored = case_keys.seal(session, case_type, case_id, purpose(stamp.number), content)
         envelope_sha256 = sha256_hex(stored)
     document = EvidenceDocument(
@@ -237,7 +242,11 @@ def issue_document(
     session.add(document)
     session.flush()
     if streamed:
-        _store_chunks(session, document, content)
+        try:
+            _store_chunks(session, document, chunks)
+        finally:
+            if chunks is not content:
+                chunks.file.close()
     audit.record(
         session,
         actor,
@@ -250,8 +259,8 @@ def issue_document(
         details={"kind": kind, "sha256": document.sha256, "size": document.size, "case_ref": case_ref,
                  "supersedes": supersedes.number if supersedes else None},
     )
-    if envelope_sha256 is not None:  # the caller hands the document as issued to its user, never written back
-        set_committed_value(document, "content", content)
+    if envelope_sha256 is not None and not streamed:  # the caller hands the document as issued to its user
+        set_committed_value(document, "content", content)  # never written back
     return document
 
 
@@ -264,7 +273,41 @@ def _sqlite_blob(session: Session, document_id: int):
     return raw.blobopen(EvidenceDocument.__tablename__, "content", document_id, readonly=True)
 
 
-def _store_chunks(session: Session, document: EvidenceDocument, content: FileContent) -> None:
+def chunk_purpose(number: str, seq: int) -> str:
+    """What the envelope of one chunk of a sealed document built into a file is bound to:
+    its document and its place (a chunk moved, dropped or copied does not open)."""
+    return f"{purpose(number)}#{seq}"
+
+
+@dataclass(frozen=True)
+class SealedFile:
+    """The envelopes of a document built into a file, a chunk each, in a temporary file."""
+    file: BinaryIO
+    lengths: tuple[int, ...]
+    sha256: str  # of the envelopes one after the other: the stored bytes
+
+    @property
+    def size(self) -> int:
+        return sum(self.lengths)
+
+    def chunks(self) -> Iterator[bytes]:
+        self.file.seek(0)
+        for length in self.lengths:
+            yield self.file.read(length)
+
+
+def _seal_chunks(session: Session, case_type: str, case_id: int, number: str, content: FileContent) -> SealedFile:
+    target = tempfile.SpooledTemporaryFile(max_size=8 * CHUNK)
+    digest, lengths = hashlib.sha256(), []
+    for seq, chunk in enumerate(content.chunks()):
+        envelope = case_keys.seal(session, case_type, case_id, chunk_purpose(number, seq), chunk)
+        digest.update(envelope)
+        lengths.append(len(envelope))
+        target.write(envelope)
+    return SealedFile(target, tuple(lengths), digest.hexdigest())
+
+
+def _store_chunks(session: Session, document: EvidenceDocument, content: FileContent | SealedFile) -> None:
     """A document built into a file, into the registry a chunk per row (models.evidence.EvidenceChunk):
     never whole in this process's memory, nor in SQLite's (whose BEFORE INSERT trigger on
     `evidence_document` would hold a value inserted whole, zeroblob or not). Core inserts: the
@@ -329,6 +372,16 @@ def readable(session: Session, document: EvidenceDocument) -> EvidenceDocument:
     if document.envelope_sha256 is None:
         if len(document.content) != document.size:  # built into a file: stored in chunks (models.evidence)
             set_committed_value(document, "content", stored_content(session, document.id))  # never flushed
+        return document
+    if _sealed_in_chunks(document.content, document.size):
+        opened = _open_chunks(session, document.id, document.number, document.case_type, document.case_id, keep=True)
+        if opened.stored_sha256 != document.envelope_sha256 or isinstance(opened.failure, case_keys.Tampered):
+            raise case_keys.Tampered(what=document.number)
+        if opened.failure is not None:
+            raise opened.failure
+        if opened.plain_sha256 != document.sha256:
+            raise case_keys.Tampered(what=document.number)
+        set_committed_value(document, "content", opened.plain)  # never flushed: the row is immutable
         return document
     stored = bytes(document.content)
     if sha256_hex(stored) == document.sha256:  # already the issued bytes (issued or read in this session)
@@ -423,6 +476,12 @@ def verify_documents(session: Session, batch: int = 50) -> DocumentCheck:
                                   else (sha256_hex(bytes(content)), len(content)))
                 if actual != recorded.lower() or length != size:
                     report.mismatches.append(Mismatch(number, recorded, actual))
+            elif document_id in chunked and _sealed_in_chunks(content, size):
+                mismatch, shredded = _chunks_mismatch(session, document_id, number, recorded, size, envelope,
+                                                      case_type, case_id)
+                if mismatch is not None:
+                    report.mismatches.append(mismatch)
+                report.shredded += shredded
             else:  # chunks of a sealed document: added behind the app's back, part of what is checked
                 stored = stored_content(session, document_id) if document_id in chunked else bytes(content)
                 mismatch = _sealed_mismatch(session, number, recorded, size, stored, envelope, case_type,
@@ -433,6 +492,59 @@ def verify_documents(session: Session, batch: int = 50) -> DocumentCheck:
                     report.shredded += 1
             report.checked += 1
             last_id = document_id
+
+
+def _sealed_in_chunks(content: bytes, size: int) -> bool:
+    """A sealed document built into a file: its envelopes are its chunks, its row's content empty."""
+    return len(content) == 0 and size > 0
+
+
+@dataclass
+class _Opened:
+    stored_sha256: str
+    plain_sha256: str
+    plain_size: int
+    plain: bytes | None  # kept when asked for
+    failure: case_keys.Shredded | case_keys.Tampered | None
+
+
+def _open_chunks(session: Session, document_id: int, number: str, case_type: str, case_id: int | None, *,
+                 keep: bool) -> _Opened:
+    """A sealed document built into a file read a chunk at a time: the hash of its stored
+    bytes (always whole, even when a chunk does not open), and of what its envelopes hold."""
+    stored, plain, size = hashlib.sha256(), hashlib.sha256(), 0
+    kept = BytesIO() if keep else None
+    failure = None
+    for seq, chunk_id in enumerate(_chunk_ids(session, document_id)):  # one chunk in memory at a time
+        blob = bytes(session.exec(select(EvidenceChunk.data).where(EvidenceChunk.id == chunk_id)).one())
+        stored.update(blob)
+        if failure is not None:
+            continue
+        try:
+            opened = case_keys.open_envelope(session, blob, chunk_purpose(number, seq), case_type, case_id)
+        except (case_keys.Shredded, case_keys.Tampered) as error:
+            failure = error
+            continue
+        plain.update(opened)
+        size += len(opened)
+        if kept is not None:
+            kept.write(opened)
+    return _Opened(stored.hexdigest(), plain.hexdigest(), size, kept.getvalue() if kept is not None else None, failure)
+
+
+def _chunks_mismatch(session: Session, document_id: int, number: str, recorded: str, size: int, envelope: str,
+                     case_type: str, case_id: int | None) -> tuple[Mismatch | None, bool]:
+    """`_sealed_mismatch` for a document sealed a chunk at a time; (mismatch, shredded)."""
+    opened = _open_chunks(session, document_id, number, case_type, case_id, keep=False)
+    if opened.stored_sha256 != envelope.lower():
+        return Mismatch(number, envelope, opened.stored_sha256), False
+    if isinstance(opened.failure, case_keys.Shredded):
+        return None, True
+    if opened.failure is not None:
+        return Mismatch(number, recorded, "key-or-envelope-altered"), False
+    if opened.plain_sha256 != recorded.lower() or opened.plain_size != size:
+        return Mismatch(number, recorded, opened.plain_sha256), False
+    return None, False
 
 
 def _is_shredded(session: Session, stored: bytes) -> bool:

@@ -19,7 +19,8 @@ For each closed request or breach whose period ended and that is not yet pseudon
    SHA-256 and the audit chain still verify (`verify-documents`, `verify-audit --full`);
    so are the keys of the breach register extracts that print a breach (each sealed under
    a key of its own, dashboard/breach/documents.py): an extract goes as soon as any breach
-   it covers reaches its period;
+   it covers reaches its period; and the keys of the audit packs that hold the case's
+   documents or narrative (dashboard/audit_pack.py), likewise;
 3. an `own_retention.pseudonymise` audit entry names the case, the period and the counts.
 
 When a run did anything, a retention certificate (PDF, French) goes into the evidence
@@ -44,7 +45,7 @@ from models.attachment import CaseAttachment, pseudonymised_filename
 from models.breach import EXTRACT_CASE_TYPE, Breach, BreachRegisterCover
 from models.dsr import DataSubjectRequest, DsrRecipient, DsrSearch, DsrSuspension
 from models.errors import RuleViolation
-from models.evidence import EvidenceDocument
+from models.evidence import PACK_CASE_TYPE, AuditPackCover, EvidenceDocument
 from models.org import Entity
 from models.person_search import SEARCH_TEXT_FIELDS, breach_search_text
 from models.own_retention import (BREACH_CLEARED, BREACH_CLEARED_JSON, DEFAULT_MONTHS, DSR_CLEARED, KINDS,
@@ -75,6 +76,7 @@ class Done:
     sealed_parts: int
     legacy_documents: tuple[str, ...]
     extracts_shredded: tuple[str, ...] = ()  # numbers of the breach register extracts destroyed with it
+    packs_shredded: tuple[str, ...] = ()  # numbers of the audit packs destroyed with it
 
 
 @dataclass
@@ -198,12 +200,17 @@ def _shred_extracts(session: Session, item: Due, now: datetime) -> tuple[str, ..
         return ()
     covering = session.exec(select(BreachRegisterCover.extract_id).where(BreachRegisterCover.breach_id == item.case_id)
                             .order_by(BreachRegisterCover.extract_id)).all()
+    return _shred_keys(session, item, now, EXTRACT_CASE_TYPE, covering)
+
+
+def _shred_keys(session: Session, item: Due, now: datetime, case_type: str, case_ids) -> tuple[str, ...]:
+    """Destroy the keys (case_type, id) still there, under the item's rule; the numbers of the
+    documents sealed under them."""
     rule = case_keys.rule_text(item.kind, item.months)
-    destroyed = [extract_id for extract_id in covering
-                 if case_keys.destroy(session, EXTRACT_CASE_TYPE, extract_id, at=now, rule=rule)]
+    destroyed = [case_id for case_id in case_ids if case_keys.destroy(session, case_type, case_id, at=now, rule=rule)]
     if not destroyed:
         return ()
-    return tuple(session.exec(select(EvidenceDocument.number).where(EvidenceDocument.case_type == EXTRACT_CASE_TYPE,
+    return tuple(session.exec(select(EvidenceDocument.number).where(EvidenceDocument.case_type == case_type,
                                                                     EvidenceDocument.case_id.in_(destroyed))
                               .order_by(EvidenceDocument.id)).all())
 
@@ -220,6 +227,27 @@ def _legacy_extracts(session: Session, item: Due) -> tuple[str, ...]:
         doc.kind.in_(REGISTER_KINDS), doc.case_type == item.kind, doc.case_id.is_(None), doc.envelope_sha256.is_(None),
         doc.issued_at >= created, (doc.entity_id.is_(None)) | (doc.entity_id == item.entity_id))
         .order_by(doc.id)).all())
+
+
+def _shred_packs(session: Session, item: Due, now: datetime) -> tuple[str, ...]:
+    """Destroy the keys of the audit packs holding this case's documents or narrative that are
+    still readable; the numbers of the packs."""
+    covering = session.exec(select(AuditPackCover.pack_key).where(AuditPackCover.case_type == item.kind,
+                                                                  AuditPackCover.case_id == item.case_id)
+                            .order_by(AuditPackCover.pack_key)).all()
+    return _shred_keys(session, item, now, PACK_CASE_TYPE, covering)
+
+
+def _legacy_packs(session: Session, item: Due) -> tuple[str, ...]:
+    """The audit packs stored in clear before packs were sealed (migration 0036) that may hold
+    this case: built since it was recorded, for its entity or for all entities."""
+    table = _TABLES[item.kind]
+    recorded = session.exec(select(table.created_at if item.kind == "breach" else table.received_at)
+                            .where(table.id == item.case_id)).one()
+    doc = EvidenceDocument
+    return tuple(session.exec(select(doc.number).where(
+        doc.kind == evidence.PACK_KIND, doc.envelope_sha256.is_(None), doc.issued_at >= recorded,
+        (doc.entity_id.is_(None)) | (doc.entity_id == item.entity_id)).order_by(doc.id)).all())
 
 
 def _sealed_parts(session: Session, item: Due) -> int:
@@ -245,18 +273,20 @@ def run_own_retention(engine, now: datetime | None = None, *, dry_run: bool = Fa
             if not _claim(session, item, now):
                 continue  # another run took it first
             shredded, legacy = _documents(session, item)
-            legacy += _legacy_extracts(session, item)
+            legacy += _legacy_extracts(session, item) + _legacy_packs(session, item)
             sealed = _sealed_parts(session, item)
             case_keys.destroy(session, item.kind, item.case_id, at=now,
                               rule=case_keys.rule_text(item.kind, item.months))
             extracts = _shred_extracts(session, item, now)
-            done = Done(item, shredded, sealed, legacy, extracts)
+            packs = _shred_packs(session, item, now)
+            done = Done(item, shredded, sealed, legacy, extracts, packs)
             report.done.append(done)
             audit.record(session, SYSTEM, ACTION, object_type=item.kind, object_id=item.case_id,
                          object_ref=item.reference, entity_id=item.entity_id, actor_name="system (own retention)",
                          details={"months": item.months, "closed_at": item.closed_at, "period_ended": item.ended_at,
                                   "documents_shredded": shredded, "sealed_audit_parts": sealed,
-                                  "legacy_documents": list(legacy), "register_extracts_shredded": list(extracts)})
+                                  "legacy_documents": list(legacy), "register_extracts_shredded": list(extracts),
+                                  "audit_packs_shredded": list(packs)})
         if report.done:
             report.certificate_number = _certificate(session, report).number
     return report
@@ -274,8 +304,10 @@ def certificate_facts(report: RunReport) -> own_retention_certificate.Facts:
         references=tuple(d.due.reference for d in items)) for (kind, months), items in sorted(groups.items()))
     legacy = tuple(dict.fromkeys(number for done in report.done for number in done.legacy_documents))
     extracts = tuple(number for done in report.done for number in done.extracts_shredded)
+    packs = tuple(number for done in report.done for number in done.packs_shredded)
     return own_retention_certificate.Facts(run_at=report.now, lines=lines, legacy_documents=legacy,
-                                           audit_months=_audit_months(), register_extracts=extracts)
+                                           audit_months=_audit_months(), register_extracts=extracts,
+                                           audit_packs=packs)
 
 
 def _audit_months() -> int:

@@ -7,14 +7,16 @@ A correction is a new row that `supersedes` the older one.
 A document built into a file (an audit pack, up to 200 MiB) is stored in `EvidenceChunk`
 rows, a MiB each, its row's `content` empty: whatever the table, a document's stored bytes
 are its `content` followed by its chunks in `seq` order (dashboard/evidence.py reads and
-verifies them so).
+verifies them so). A document sealed under a case key and built into a file (an audit pack,
+since migration 0036) has one envelope per chunk, each bound to the document's number and the
+chunk's place.
 """
 
 import secrets
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import Column, LargeBinary, UniqueConstraint
+from sqlalchemy import Column, Index, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.types import UTCDateTime
@@ -82,6 +84,27 @@ class EvidencePackFile(SQLModel, table=True):
     name: str = Field(max_length=300)  # path inside the ZIP
     sha256: str = Field(max_length=64, index=True)
     size: int
+
+
+PACK_CASE_TYPE = "audit_pack"  # the key an audit pack is sealed under (dashboard/audit_pack.py)
+
+
+class AuditPackCover(SQLModel, table=True):
+    """A request or a breach whose personal data an audit pack holds: one of its documents
+    (decrypted into the pack), or its narrative in a breach register printed into it. The
+    pack is stored encrypted under a key of its own (case key `audit_pack`, `pack_key`),
+    which the own-retention job destroys as soon as any case it covers reaches the end of
+    its period (dashboard/own_retention.py). Written once with the pack."""
+
+    __tablename__ = "audit_pack_cover"
+    # the job looks a case up
+    __table_args__ = (UniqueConstraint("pack_key", "case_type", "case_id"),
+                      Index("ix_audit_pack_cover_case", "case_type", "case_id"))
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    pack_key: int = Field(index=True)  # the case id of the pack's key and document
+    case_type: str = Field(max_length=40)  # "dsr" or "breach"
+    case_id: int
 
 
 def new_verification_code() -> str:

@@ -1,8 +1,11 @@
 """DPO Desk's own retention (issue 17 part 3): pseudonymisation at the end of the period,
 crypto-shredding of documents and sealed audit parts, the certificate, the command."""
 
+import io
 import subprocess
+import sys
 import threading
+import zipfile
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -19,7 +22,8 @@ from models.audit import AuditEntry
 from models.breach import Breach
 from models.dsr import DataSubjectRequest
 from models.errors import RuleViolation
-from models.evidence import EvidenceDocument
+from models.clock import paris_today
+from models.evidence import AuditPackCover, EvidenceDocument, EvidencePackFile
 from models.own_retention import AuditSealed, CaseKey, add_months, is_due
 from tests.breach.factories import declare, facts
 from tests.dsr.conftest import make_request
@@ -282,20 +286,21 @@ def test_the_certificate_at_maximum_lengths_says_what_went_and_what_is_kept(lang
                                               9999, 99999, references),
                own_retention_certificate.Line("breach", 12, 2, CLOSED, CLOSED, 0, 3, ("BRE-2021-0001", "BRE-2021-0002"))),
         legacy_documents=tuple(f"DOC-2025-{n:04d}" for n in range(1, 201)), audit_months=24,
-        register_extracts=tuple(f"DOC-2026-{n:04d}" for n in range(1, 201)))
+        register_extracts=tuple(f"DOC-2026-{n:04d}" for n in range(1, 201)),
+        audit_packs=tuple(f"DOC-2026-{n:04d}" for n in range(201, 401)))
     tr = Translator(language)
     content = own_retention_certificate.build(tr, _stamp(language), facts_)
     body = pdf_text(content)
     for expected in (tr("own_retention.pdf.title"), "DSR-2026-0400", "BRE-2021-0002", "DOC-2025-0200", "DOC-2026-0200",
-                     tr("own_retention.pdf.extracts", count=200),
+                     tr("own_retention.pdf.extracts", count=200), tr("own_retention.pdf.packs", count=200),
+                     "DOC-2026-0400", tr("own_retention.pdf.packs_what")[:40],
                      tr("own_retention.pdf.kept.case_record_why"), tr("own_retention.pdf.kept.audit_until", months=24),
                      "Code civil" if language == "fr" else "Civil Code", "9999", "99999", "ABCD-EFGH-JKMN"):
         assert expected in body, expected
     assert ("Demandes d'exercice de droits" in body) == (language == "fr")
     path = tmp_path / f"certificate_{language}.pdf"
     path.write_bytes(content)
-    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(path), str(tmp_path / "page")],
-                   check=True)
+    subprocess.run(["pdftoppm", "-png", "-r", "60", str(path), str(tmp_path / "page")], check=True)
     assert list(tmp_path.glob("page*.png"))
 
 
@@ -740,3 +745,115 @@ def test_the_migration_renames_the_attachments_of_cases_pseudonymised_before_it(
         names = {a.case_id: (a.filename, a.description) for a in session.exec(select(CaseAttachment))}
     assert names[done.id] == (f"PJ-{rows[done.id].id}.pdf", "")
     assert names[kept.id] == ("courrier Moreau.pdf", rows[kept.id].description)
+
+
+# ------------------------------------------------------------------ audit packs
+
+def _pack(org, entity: str):
+    """A pack of today's documents for one entity, built by the auditor."""
+    from dashboard import audit_pack
+
+    today = paris_today()
+    with org.work() as session:
+        result = audit_pack.build_audit_pack(session, org.auditor, {
+            "date_from": today, "date_to": today, "entity_id": org.entities[entity].id, "reason": "Contrôle CNIL"})
+        return session.get(EvidenceDocument, result.document_id)
+
+
+def _pack_text(session, pack) -> str:
+    """Everything a pack's files say, PDFs read as text; raises Shredded once its key is gone."""
+    archive = zipfile.ZipFile(io.BytesIO(evidence.readable(session, pack).content))
+    return "\n".join(pdf_text(archive.read(name)) if name.endswith(".pdf") else
+                     archive.read(name).decode("utf-8", "replace") for name in archive.namelist())
+
+
+def test_an_audit_pack_holding_a_case_is_destroyed_when_that_case_reaches_its_period(org, closed_request):
+    """A pack holds, decrypted, a request's documents and the breach register's narratives:
+    stored encrypted under a key of its own, the cases it holds recorded; its key goes when any
+    of them reaches its period. A pack of another entity stays readable, the registry verifies,
+    the certificate names the pack, and the files handed over keep their fingerprints."""
+    request, acknowledgement = closed_request
+    breach = _closed_breach(org, "M. Jean Dupont a reçu le tableau de Mme Lefèvre.")
+    still_open = declare(org, description="Le dossier de Mme Zoé Marchand a été perdu.")
+    medicis, lumina = _pack(org, "MEDICIS"), _pack(org, "LUMINA")
+    with org.session() as session:
+        text_ = _pack_text(session, medicis)
+        covers = set(session.exec(select(AuditPackCover.case_type, AuditPackCover.case_id)
+                                  .where(AuditPackCover.pack_key == medicis.case_id)).all())
+        stored = evidence.stored_content(session, medicis.id)
+        files = session.exec(select(EvidencePackFile.name, EvidencePackFile.sha256)
+                             .where(EvidencePackFile.pack_id == medicis.id)).all()
+    assert acknowledgement.number in text_ and "Moreau" in text_ and "Dupont" in text_ and "Marchand" in text_
+    assert covers == {("dsr", request.id), ("breach", breach.id), ("breach", still_open.id)}
+    assert medicis.case_type == "audit_pack" and medicis.envelope_sha256 == evidence.sha256_hex(stored)
+
+    report = own_retention.run_own_retention(org.engine, ENDS)
+    assert sorted((d.due.kind, d.due.case_id) for d in report.done) == [("breach", breach.id), ("dsr", request.id)]
+    assert [number for d in report.done for number in d.packs_shredded] == [medicis.number]
+    with org.session() as session:
+        with pytest.raises(case_keys.Shredded):
+            _pack_text(session, session.get(EvidenceDocument, medicis.id))
+        assert "Lumina" in _pack_text(session, session.get(EvidenceDocument, lumina.id))
+        certificate = evidence.find_by_number(session, report.certificate_number)
+        body = pdf_text(evidence.readable(session, certificate).content)
+        kept = session.exec(select(EvidencePackFile.name, EvidencePackFile.sha256)
+                             .where(EvidencePackFile.pack_id == medicis.id)).all()
+    assert medicis.number in body and Translator("fr")("own_retention.pdf.packs", count=1) in body
+    assert lumina.number not in body and "Moreau" not in body
+    assert kept == files
+    chain, docs = _verify_all(org)
+    assert chain.intact, chain
+    assert docs.intact and docs.shredded >= 2, docs  # the acknowledgement and the pack at least
+
+    later = _pack(org, "MEDICIS")  # after the retention: notes, no narrative; covers only what it read
+    with org.session() as session:
+        text_ = _pack_text(session, later)
+        covers = set(session.exec(select(AuditPackCover.case_type, AuditPackCover.case_id)
+                                  .where(AuditPackCover.pack_key == later.case_id)).all())
+    assert "Marchand" in text_ and "Moreau" not in text_ and "Dupont" not in text_
+    assert covers == {("breach", still_open.id)}
+
+
+def test_a_pack_during_whose_build_a_case_it_read_was_pseudonymised_is_refused(org, closed_request, monkeypatch):
+    """The retention job commits while the pack is being written: the request's acknowledgement
+    was read in clear, the job could not see the pack's cover yet. The pack is refused with a
+    message, and nothing of it is recorded. PostgreSQL: SQLite runs one writer at a time."""
+    from dashboard import audit_pack
+
+    if org.engine.dialect.name != "postgresql":
+        pytest.skip("a true race needs concurrent writers (PostgreSQL)")
+    request, acknowledgement = closed_request
+
+    def retention_meanwhile(session, actor, scope):  # what the job's claim commits, from another connection
+        assert ("dsr", request.id) in scope.covers  # the acknowledgement was read before
+        with org.engine.begin() as conn:
+            conn.execute(text("UPDATE dsr_request SET pseudonymised_at = :at WHERE id = :id"),
+                         {"at": ENDS, "id": request.id})
+        return []
+
+    monkeypatch.setattr(audit_pack, "CONTRIBUTORS", [f"{__name__}:_noop_contributor"])
+    monkeypatch.setattr(sys.modules[__name__], "_noop_contributor", retention_meanwhile)
+    with pytest.raises(RuleViolation) as refused:
+        _pack(org, "MEDICIS")
+    assert Translator("fr").message(refused.value.key, refused.value.params).startswith(
+        "Un dossier que ce dossier d'audit contenait a atteint la fin de sa durée de conservation")
+    with org.session() as session:
+        assert session.exec(select(EvidenceDocument).where(EvidenceDocument.kind == evidence.PACK_KIND)).all() == []
+        assert session.exec(select(AuditPackCover)).all() == []
+
+
+def _noop_contributor(session, actor, scope):
+    return []
+
+
+def test_a_pack_stored_in_clear_before_packs_were_sealed_is_listed_as_kept_in_clear(org, closed_request):
+    request, _ = closed_request
+    with org.engine.begin() as conn:  # a pack built before migration 0036, of every entity: in clear
+        conn.execute(text("INSERT INTO evidence_document (number, verification_code, kind, title, case_type,"
+                          " case_ref, entity_id, filename, media_type, language, size, sha256, content, issued_at,"
+                          " issued_by_name) VALUES ('DOC-2026-9001', 'AAAA-BBBB-CCCD', 'evidence.audit_pack', 't',"
+                          " '', '', NULL, 'p.zip', 'application/zip', 'fr', 2, :sha, :content, :at, '')"),
+                     {"content": b"PK", "sha": evidence.sha256_hex(b"PK"), "at": datetime.now(timezone.utc)
+                      .replace(tzinfo=None)})
+    report = own_retention.run_own_retention(org.engine, ENDS)
+    assert report.done[0].legacy_documents == ("DOC-2026-9001",) and report.done[0].packs_shredded == ()

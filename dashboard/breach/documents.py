@@ -219,9 +219,11 @@ def documents_of(session: Session, actor: Actor, breach_id: int) -> list[IssuedD
 def pack_contribution(session: Session, actor: Actor, scope: "PackScope") -> list[tuple[str, bytes]]:
     """Audit-pack contributor (dashboard.audit_pack.CONTRIBUTORS): the whole breach register
     of the entity (Art. 33(5): every breach, notified or not), PDF and CSV, stamped with the
-    pack's number; a department head's covers his or her departments' breaches."""
+    pack's number; a department head's covers his or her departments' breaches. It prints
+    the narratives of those not yet pseudonymised: the pack covers them."""
     flt = BreachFilter(entity_id=scope.entity_id)
     entries = _register_entries(session, actor, flt)
+    scope.covers.update((CASE_TYPE, entry.breach.id) for entry in entries if entry.breach.pseudonymised_at is None)
     tr = Translator(scope.language)
     extent, header, _ = _scope(session, actor, tr, flt)
     return [("registre-violations.pdf", build_register_extract(scope.stamp, tr, entries, scope=extent,

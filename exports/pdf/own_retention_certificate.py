@@ -33,6 +33,7 @@ class Facts:
     legacy_documents: tuple[str, ...]  # numbers of the documents stored in clear (issued before encryption)
     audit_months: int = 12  # the audit trail's retention (DPO_AUDIT_RETENTION_MONTHS)
     register_extracts: tuple[str, ...] = ()  # numbers of the breach register extracts destroyed (key erased)
+    audit_packs: tuple[str, ...] = ()  # numbers of the audit packs destroyed (key erased)
 
 
 def _day(tr: Translator, value: datetime) -> str:
@@ -78,6 +79,10 @@ def build(tr: Translator, stamp: DocumentStamp, facts: Facts) -> bytes:
         story += [heading(tr("own_retention.pdf.extracts", count=len(facts.register_extracts))),
                   para(", ".join(facts.register_extracts)),
                   para(tr("own_retention.pdf.extracts_what"), "small")]
+    if facts.audit_packs:
+        story += [heading(tr("own_retention.pdf.packs", count=len(facts.audit_packs))),
+                  para(", ".join(facts.audit_packs)),
+                  para(tr("own_retention.pdf.packs_what"), "small")]
     story += [
         heading(tr("own_retention.pdf.kept")),
         grid_table([tr("own_retention.pdf.col.what"), tr("own_retention.pdf.col.why"),

@@ -13,9 +13,9 @@ from sqlalchemy import inspect, text
 from sqlalchemy.exc import DatabaseError
 from sqlmodel import select
 
-from dashboard import db, evidence
+from dashboard import case_keys, db, evidence
 from dashboard.dsr import documents as dsr_documents
-from models.evidence import EvidenceChunk
+from models.evidence import PACK_CASE_TYPE, EvidenceChunk, EvidenceDocument
 from tests.dsr.conftest import make_request
 from tests.evidence.conftest import issue
 from tests.tamper import as_owner
@@ -98,6 +98,62 @@ def test_chunks_added_to_a_document_stored_encrypted_are_reported(org):
     as_owner(org.engine, "INSERT INTO evidence_chunk (document_id, seq, data) VALUES (:doc, 0, :d)",
              doc=sealed.id, d=b"appended")
     assert _mismatched(org) == [sealed.number]
+
+
+# ------------------------------------------------------------------ sealed a chunk at a time (an audit pack)
+
+def issue_sealed_file(org, data: bytes, pack_key: int = 1):
+    return issue_from_file(org, data, case_type=PACK_CASE_TYPE, case_id=pack_key, case_ref="")
+
+
+def test_a_sealed_document_built_into_a_file_is_stored_a_sealed_chunk_per_row(org):
+    """An audit pack holds decrypted documents: each chunk is an envelope under the pack's
+    key; the download gives the file as issued, and the registry verifies it."""
+    data = b"Ines Moreau, 12 rue des Lilas. " * 500  # 15 500 bytes: four chunks
+    document = issue_sealed_file(org, data)
+    chunks = _chunks(org, document.id)
+    with org.work() as session:
+        stored = evidence.stored_content(session, document.id)
+        downloaded = bytes(evidence.download_document(session, org.auditor, document.id).content)
+        check = evidence.verify_documents(session)
+    assert len(chunks) == 4 and all(case_keys.is_envelope(c.data) for c in chunks)
+    assert b"Moreau" not in stored and document.envelope_sha256 == hashlib.sha256(stored).hexdigest()
+    assert downloaded == data and (document.size, document.sha256) == (len(data), hashlib.sha256(data).hexdigest())
+    assert check.intact and check.checked == 1 and check.shredded == 0
+
+
+@pytest.mark.parametrize("tampering", ["changed", "swapped", "added", "removed", "another document's"])
+def test_a_sealed_chunk_changed_moved_added_or_removed_behind_the_apps_back_is_reported(org, tampering):
+    document = issue_sealed_file(org, os.urandom(3 * 4096 + 10))
+    other = issue_sealed_file(org, os.urandom(2 * 4096))  # the same key: a chunk of it would open
+    chunks, others = _chunks(org, document.id), _chunks(org, other.id)
+    if tampering == "changed":
+        forged = chunks[1].data[:-1] + bytes([chunks[1].data[-1] ^ 1])
+        as_owner(org.engine, "UPDATE evidence_chunk SET data = :d WHERE id = :i", d=forged, i=chunks[1].id)
+    elif tampering == "swapped":
+        as_owner(org.engine, "UPDATE evidence_chunk SET data = :d WHERE id = :i", d=chunks[1].data, i=chunks[0].id)
+        as_owner(org.engine, "UPDATE evidence_chunk SET data = :d WHERE id = :i", d=chunks[0].data, i=chunks[1].id)
+    elif tampering == "added":
+        as_owner(org.engine, "INSERT INTO evidence_chunk (document_id, seq, data) VALUES (:doc, 9, :d)",
+                 doc=document.id, d=others[0].data)
+    elif tampering == "removed":
+        as_owner(org.engine, "DELETE FROM evidence_chunk WHERE id = :i", i=chunks[-1].id)
+    else:
+        as_owner(org.engine, "UPDATE evidence_chunk SET data = :d WHERE id = :i", d=others[0].data, i=chunks[0].id)
+    assert _mismatched(org) == [document.number]
+    with org.session() as session, pytest.raises(case_keys.Tampered):
+        evidence.readable(session, session.get(EvidenceDocument, document.id))
+
+
+def test_a_sealed_document_built_into_a_file_is_unreadable_once_its_key_is_destroyed_and_still_verifies(org):
+    document = issue_sealed_file(org, os.urandom(2 * 4096 + 1), pack_key=7)
+    with org.work() as session:
+        assert case_keys.destroy(session, PACK_CASE_TYPE, 7, at=evidence.utcnow(), rule="test rule")
+    with org.session() as session:
+        with pytest.raises(case_keys.Shredded):
+            evidence.readable(session, session.get(EvidenceDocument, document.id))
+        check = evidence.verify_documents(session)
+    assert check.intact and check.shredded == 1
 
 
 def _migrate(engine, revision: str) -> None:
