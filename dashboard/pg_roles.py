@@ -18,9 +18,10 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 # Rows that nobody changes or removes once written (the audit trail, the evidence registry, the
-# chunks of its large documents and the files of its audit packs, the versions of the answer-letter templates, case attachments).
+# chunks of its large documents and the files of its audit packs, the versions of the answer-letter templates, case attachments,
+# and the cases each sealed register extract or audit pack holds: the retention job destroys their keys by them).
 APPEND_ONLY = ("audit_entry", "evidence_document", "evidence_chunk", "evidence_pack_file", "dsr_answer_template",
-               "case_attachment")
+               "case_attachment", "breach_register_cover", "audit_pack_cover")
 # Columns of append-only tables the app may still overwrite: the own retention job gives an
 # attachment a neutral name (its trigger lets through nothing else, migration 0035).
 PSEUDONYMISED_COLUMNS = {"case_attachment": ("filename", "description")}
