@@ -23,7 +23,7 @@ logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name
 
 st.set_page_config(page_title="DPO Desk", page_icon="🛡️", layout="wide")
 ui.boot()
-actor = ui.current_actor()
+actor = ui.run_actor()  # the session resolved once per run: the page reads this one
 if actor is None:
     ui.logged_out_notice()  # back from the log-out route
 if actor is None and ui.sign_in_sso():  # back from the identity provider (st.login): the app's own session

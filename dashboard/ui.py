@@ -29,6 +29,7 @@ REDIRECT_KEY = "_redirect_to"
 LANG_KEY = "_lang"
 FLASH_KEY = "_flash"
 FLASH_DRAWN_KEY = "_flash_drawn"
+_RUN_ACTOR = "_run_actor"  # the actor the entry script resolved at the start of the run under way
 PASSWORD_PAGE = "password"
 MFA_PAGE = "second-factor"
 _SSO_TRIED = "_sso_tried"
@@ -293,6 +294,16 @@ def current_actor() -> Actor | None:
     return actor
 
 
+def run_actor() -> Actor | None:
+    """The entry script's resolution of the session, once per run: the page it runs reads it
+    (`page_actor`) instead of resolving the token a second time. Dropped first, so that a run
+    that fails to resolve never leaves the previous run's actor to its page."""
+    st.session_state.pop(_RUN_ACTOR, None)
+    actor = current_actor()
+    st.session_state[_RUN_ACTOR] = actor
+    return actor
+
+
 def _here() -> str:
     try:
         path = urlsplit(st.context.url).path
@@ -481,7 +492,7 @@ def _opening(page: str) -> None:
 def page_actor(capability: Capability | None = None, *, page: str = "") -> Actor:
     """Every page starts here: the signed-in actor, or a stop. A page reached
     without the capability (forged URL, stale navigation) is refused and logged."""
-    actor = current_actor()
+    actor = st.session_state[_RUN_ACTOR] if _RUN_ACTOR in st.session_state else current_actor()
     if actor is None:
         st.rerun()
     if actor.must_change_password and page != PASSWORD_PAGE:
