@@ -50,9 +50,9 @@ from exports.audit_pack import DOCUMENTS_DIR, REGISTERS_DIR, TRAIL_FILE, Listed,
 from exports.stamp import DocumentStamp
 from dashboard.references import next_number
 from models.breach import EXTRACT_CASE_TYPE, Breach, BreachRegisterCover
-from models.dsr import DataSubjectRequest
 from models.evidence import PACK_CASE_TYPE, AuditPackCover, EvidenceDocument, EvidencePackFile
 from models.org import Entity
+from models.own_retention import TABLES
 from models.roles import Capability
 
 # "module:function" entries; each case type appends its line.
@@ -156,7 +156,7 @@ def _cases_of(session: Session, case_type: str, case_id: int | None) -> set[tupl
         return {("breach", breach_id) for breach_id in session.exec(
             select(BreachRegisterCover.breach_id).join(Breach, Breach.id == BreachRegisterCover.breach_id)
             .where(BreachRegisterCover.extract_id == case_id, Breach.pseudonymised_at.is_(None)))}
-    return {(case_type, case_id)} if case_type in ("dsr", "breach") and case_id is not None else set()
+    return {(case_type, case_id)} if case_type in TABLES and case_id is not None else set()
 
 
 def _registers(session: Session, actor: Actor, scope: PackScope) -> Iterator[PackFile]:
@@ -239,7 +239,6 @@ def build_audit_pack(session: Session, actor: Actor, request: dict) -> PackResul
                       document.size, counted["document"], counted["register"], trail_entries)
 
 
-RETAINED = (("dsr", DataSubjectRequest), ("breach", Breach))
 LOCK_BATCH = 1000
 
 
@@ -250,7 +249,7 @@ def _refuse_if_retained(session: Session, covers: set[tuple[str, int]]) -> None:
     again holds the notes. The rows are locked for share first (PostgreSQL; SQLite runs one
     writer at a time): a run that has not committed either waits for this pack, then finds
     its cover and destroys its key, or has committed and is seen here."""
-    for kind, table in RETAINED:
+    for kind, table in TABLES.items():
         ids = sorted(case_id for case_type, case_id in covers if case_type == kind)
         for start in range(0, len(ids), LOCK_BATCH):
             # every covered row, not only the pseudonymised ones: a row a run is claiming matches

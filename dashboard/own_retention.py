@@ -43,18 +43,17 @@ from exports.pdf import own_retention_certificate
 from models.answer_letter import AnswerLetter
 from models.attachment import CaseAttachment, pseudonymised_filename
 from models.breach import EXTRACT_CASE_TYPE, Breach, BreachRegisterCover
-from models.dsr import DataSubjectRequest, DsrRecipient, DsrSearch, DsrSuspension
+from models.dsr import DsrRecipient, DsrSearch, DsrSuspension
 from models.errors import RuleViolation
 from models.evidence import PACK_CASE_TYPE, AuditPackCover, EvidenceDocument
 from models.org import Entity
 from models.person_search import SEARCH_TEXT_FIELDS, breach_search_text
-from models.own_retention import (BREACH_CLEARED, BREACH_CLEARED_JSON, DEFAULT_MONTHS, DSR_CLEARED, KINDS,
+from models.own_retention import (BREACH_CLEARED, BREACH_CLEARED_JSON, DEFAULT_MONTHS, DSR_CLEARED, KINDS, TABLES,
                                   AuditSealed, OwnRetentionRule, is_due, period_ends, valid_months)
 from models.types import as_utc, utcnow
 
 ACTION = "own_retention.pseudonymise"
 CERTIFICATE_KIND = "own_retention.certificate"
-_TABLES = {"dsr": DataSubjectRequest, "breach": Breach}
 _CHILDREN = {"dsr": ((DsrSearch, "notes"), (DsrSuspension, "note"), (DsrRecipient, "note"))}
 
 
@@ -124,7 +123,7 @@ def plan(session: Session, now: datetime) -> list[Due]:
     periods: dict[tuple[int, str], int] = {}
     due = []
     for kind in KINDS:
-        table = _TABLES[kind]
+        table = TABLES[kind]
         rows = session.exec(select(table.id, table.reference, table.entity_id, table.closed_at)
                             .where(table.closed_at.is_not(None), table.pseudonymised_at.is_(None),
                                    table.closed_at <= now).order_by(table.id)).all()
@@ -140,7 +139,7 @@ def plan(session: Session, now: datetime) -> list[Due]:
 
 def _claim(session: Session, item: Due, now: datetime) -> bool:
     """Empty the case's personal fields if nobody did yet (the run's claim on it)."""
-    table = _TABLES[item.kind]
+    table = TABLES[item.kind]
     if item.kind == "dsr":
         values = {name: "" for name in DSR_CLEARED}
         values["requester_name"] = item.reference  # shown where the name was: no personal data
@@ -241,7 +240,7 @@ def _shred_packs(session: Session, item: Due, now: datetime) -> tuple[str, ...]:
 def _legacy_packs(session: Session, item: Due) -> tuple[str, ...]:
     """The audit packs stored in clear before packs were sealed (migration 0036) that may hold
     this case: built since it was recorded, for its entity or for all entities."""
-    table = _TABLES[item.kind]
+    table = TABLES[item.kind]
     recorded = session.exec(select(table.created_at if item.kind == "breach" else table.received_at)
                             .where(table.id == item.case_id)).one()
     doc = EvidenceDocument
