@@ -51,6 +51,12 @@ class CaseForms:
         if scope not in store:
             store[scope] = {"gen": _next_generation(), "versions": {}, "fixed": {}}
         self._state = store[scope]
+        # The generation a save moves to and the box its flash goes in, fetched now: a click made
+        # during a slow save starts its run at the saving run's next Streamlit call, session state
+        # included, so a save moves the forms on and posts its message without one (`done`);
+        # otherwise that click would submit the old form again, and the message would be lost.
+        self._spare = _next_generation()
+        self._flash = ui.flash_box()
         # Drawn where the record's forms begin, outside them: the "reload" offer after a refused
         # save is a button, which Streamlit does not allow inside a form.
         self._offer = st.empty()
@@ -73,7 +79,8 @@ class CaseForms:
 
     def reset(self) -> None:
         """Forget what was fixed and draw every form of the record from the stored values."""
-        self._state.update(gen=_next_generation(), versions={}, fixed={})
+        spare, self._spare = self._spare, None
+        self._state.update(gen=spare or _next_generation(), versions={}, fixed={})
 
     def done(self, result: ui.Result, message: str = "common.saved", **params) -> bool:
         """After a use case: on success, start afresh and rerun with `message`; on a
@@ -81,7 +88,7 @@ class CaseForms:
         if result.ok:
             self.reset()
             if message:
-                ui.flash(message, **params)
+                self._flash["item"] = (message, params)
             st.rerun()
         if isinstance(result.error, ConcurrentEdit):
             self._offer.button(ui.t("forms.reload_record"), key=self.key("reload"), icon=":material/refresh:",

@@ -29,6 +29,7 @@ REDIRECT_KEY = "_redirect_to"
 LANG_KEY = "_lang"
 FLASH_KEY = "_flash"
 FLASH_DRAWN_KEY = "_flash_drawn"
+_FLASH_BOX = "_flash_box"
 _RUN_ACTOR = "_run_actor"  # the actor the entry script resolved at the start of the run under way
 PASSWORD_PAGE = "password"
 MFA_PAGE = "second-factor"
@@ -215,10 +216,20 @@ def flash(key: str, **params) -> None:
     st.session_state[FLASH_KEY] = (key, params)
 
 
+def flash_box() -> dict:
+    """Where a flash is posted without a Streamlit call (a plain dict of the session, fetched
+    beforehand): a save's run gives way to a second click's run at its next Streamlit call,
+    session state included (form_state). The next run's `show_flash` takes it."""
+    return st.session_state.setdefault(_FLASH_BOX, {})
+
+
 def show_flash() -> None:
     """Draw the pending flash. It stays pending until the run that drew it ends whole
     (`flash_seen`): a run cut short by a newer one (a double click) would otherwise take
     it away before the browser ever showed it."""
+    posted = st.session_state.get(_FLASH_BOX)
+    if posted:
+        st.session_state[FLASH_KEY] = posted.pop("item")
     item = st.session_state.get(FLASH_KEY)
     st.session_state[FLASH_DRAWN_KEY] = item
     if item:

@@ -1,6 +1,7 @@
 import streamlit as st
 
 from dashboard import audit_pack, evidence, evidence_room, evidence_ui, organisation, ui
+from dashboard.form_state import CaseForms
 from models.clock import paris_today
 from models.roles import Capability
 
@@ -12,7 +13,8 @@ st.caption(tr("evidence.pack.intro"))
 
 entities = {e.id: e.name for e in ui.call(organisation.list_entities, True, actor=actor).value or []}
 start, end = audit_pack.default_period(paris_today())
-with st.form("audit_pack"):
+packs = CaseForms("audit_pack")  # a new generation after each pack built
+with st.form(packs.key("form")):
     scopes = [*([None] if actor.entity_ids is None else []), *entities]  # a local auditor: one of his entities
     entity_id = st.selectbox(tr("evidence.filter.entity"), scopes, key="pack_entity",
                              format_func=lambda i: tr("evidence.pack.all_entities") if i is None else entities[i])
@@ -21,12 +23,15 @@ with st.form("audit_pack"):
     date_to = right.date_input(tr("common.to"), value=end, key="pack_to", format="DD/MM/YYYY")
     reason = evidence_ui.reason_input("pack_reason")
     if st.form_submit_button(tr("evidence.pack.build"), type="primary", icon=":material/folder_zip:"):
-        st.session_state.pop(PACK_KEY, None)
+        outcome = st.session_state[PACK_KEY] = {}  # filled with no Streamlit call: see CaseForms
         with st.spinner(tr("evidence.pack.building")):
             built = ui.call(audit_pack.build_audit_pack, {"date_from": date_from, "date_to": date_to,
                                                           "entity_id": entity_id, "reason": reason}, actor=actor)
-        if built.ok:
-            st.session_state[PACK_KEY] = built.value
+            outcome["pack"] = built.value
+            # before the spinner ends, where a second click made during the build (someone who
+            # thinks the first did nothing) would start its run: that run finds the form of the
+            # next generation, which it did not press
+            packs.done(built, "")
 
 
 def _zip(document_id: int) -> bytes:
@@ -38,7 +43,7 @@ def _zip(document_id: int) -> bytes:
     return read.value
 
 
-pack = st.session_state.get(PACK_KEY)
+pack = st.session_state.get(PACK_KEY, {}).get("pack")
 if pack is not None:
     st.success(tr("evidence.pack.built_ok", number=pack.number, documents=pack.documents, registers=pack.registers,
                   trail=pack.trail_entries), icon=":material/verified:")

@@ -1,6 +1,6 @@
 """An auditor, in the browser: downloads a destruction certificate of the demo data,
 verifies it (its file, a tampered copy, the code printed in its footer) on the
-verification page, and downloads an audit pack."""
+verification page, and builds an audit pack (once, clicked twice) and downloads it."""
 
 import hashlib
 import io
@@ -14,9 +14,9 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 from sqlmodel import select
 
-from dashboard import db
+from dashboard import db, evidence
 from models.evidence import EvidenceDocument
-from tests.e2e.conftest import choose, login, no_traceback, open_page, press, wait_idle
+from tests.e2e.conftest import choose, login, no_traceback, open_page, press, script_runs, wait_idle
 
 pytestmark = pytest.mark.browser
 REASON = "Audit interne annuel 2026"
@@ -60,7 +60,18 @@ def _drop(page, name: str, content: bytes) -> None:
     wait_idle(page)
 
 
-def test_auditor_downloads_verifies_a_certificate_and_downloads_a_pack(page, app_url, certificate, tmp_path):
+def _packs(database_url: str) -> list[str]:
+    """The numbers of the audit packs in the served app's registry, oldest first."""
+    engine = db.make_engine(database_url)
+    with db.new_session(engine) as session:
+        numbers = list(session.exec(select(EvidenceDocument.number).where(
+            EvidenceDocument.kind == evidence.PACK_KIND).order_by(EvidenceDocument.id)))
+    engine.dispose()
+    return numbers
+
+
+def test_auditor_downloads_verifies_a_certificate_and_downloads_a_pack(page, app_url, e2e_database_url, certificate,
+                                                                      tmp_path):
     login(page, app_url, "auditeur")
 
     open_page(page, "Documents émis")
@@ -91,8 +102,27 @@ def test_auditor_downloads_verifies_a_certificate_and_downloads_a_pack(page, app
     # Stated once per session. A value set from the session state reaches the input an
     # instant after it is drawn (empty at first): wait for it rather than read it once.
     expect(page.locator(".st-key-pack_reason input")).to_have_value(REASON)
-    press(page.get_by_role("button", name="Constituer le dossier"))
+    # Clicked, then clicked again during the build, on the button still on screen (as by
+    # someone who thinks the first click did nothing): one pack, shown. (The two clicks of a
+    # double click both land before the build: Streamlit then runs the script once.)
+    built_before = _packs(e2e_database_url)
+    build = page.get_by_role("button", name="Constituer le dossier")
+    runs = script_runs(page)
+    started, finished = runs.started, runs.finished
+    press(build)
+    assert runs._until(lambda: runs.started > started, 10), "the first click ran nothing"
+    page.wait_for_timeout(150)  # the run is past its form, into the build (half a second here)
+    assert runs.finished == finished, "the build ended before the second click: nothing was tried"
+    sent = runs.sent
+    build.click()
+    assert runs._until(lambda: runs.sent > sent, 10), "the second click sent nothing"
     page.get_by_text("Dossier DOC-", exact=False).wait_for()
+    wait_idle(page)
+    page.wait_for_timeout(1000)  # a second build, if any, has begun by now
+    wait_idle(page)
+    shown = re.search(r"Dossier (DOC-\d{4}-\d{4})", page.get_by_test_id("stMain").inner_text()).group(1)
+    assert _packs(e2e_database_url)[len(built_before):] == [shown], "two clicks built one pack, the one shown"
+    expect(page.locator(".st-key-pack_reason input")).to_have_value(REASON)  # still stated for the next pack
     save = page.get_by_role("button", name="Enregistrer dossier-audit_", exact=False)
     with page.expect_download() as info:
         save.click()
