@@ -77,6 +77,7 @@ current = st.navigation(sections if actor is not None else sections[next(iter(se
 # tree on every run, so Streamlit keeps its open tab and expanders instead of drawing them anew.
 with st.container():
     ui.follow_redirect()
+    ui.follow_opening(current.url_path)
     if st.session_state.pop(RELOAD_KEY, False):
         st.html("<script>window.location.reload()</script>", unsafe_allow_javascript=True, width="content")
         st.stop()

@@ -82,6 +82,15 @@ class CaseForms:
         spare, self._spare = self._spare, None
         self._state.update(gen=spare or _next_generation(), versions={}, fixed={})
 
+    def opened(self, record_id: int, page: str, message: str, **params) -> None:
+        """After a use case that created a record: start afresh and open the record on `page`
+        with `message`, both posted before any Streamlit call (see `__init__`), so that a run
+        that gives way to a second click still lands there (`ui.follow_opening`)."""
+        self.reset()
+        query = {"id": str(record_id)}
+        self._flash.update(item=(message, params), open=(page, query))
+        st.switch_page(page, query_params=query)
+
     def done(self, result: ui.Result, message: str = "common.saved", **params) -> bool:
         """After a use case: on success, start afresh and rerun with `message`; on a
         concurrent edit, offer to reload the record (the input stays until then)."""

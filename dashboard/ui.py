@@ -7,13 +7,14 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
-from dashboard import auth, config, db, i18n, mfa, sso, users, web_session
+from dashboard import auth, config, db, i18n, mfa, navigation, sso, users, web_session
 from dashboard.actor import Actor
 from dashboard.errors import DatabaseUnavailable, NotAllowed
 from dashboard.markdown import label as literal_label, literal  # noqa: F401 - every user text shown goes through these
@@ -221,6 +222,19 @@ def flash_box() -> dict:
     beforehand): a save's run gives way to a second click's run at its next Streamlit call,
     session state included (form_state). The next run's `show_flash` takes it."""
     return st.session_state.setdefault(_FLASH_BOX, {})
+
+
+def follow_opening(url_path: str) -> None:
+    """Open the record a use case created (`CaseForms.opened`) if this run is not already on
+    its page: the run that created it may have given way to a second click's run before its
+    own switch."""
+    posted = st.session_state.get(_FLASH_BOX)
+    target = posted.pop("open", None) if posted else None
+    if target is None:
+        return
+    page, query = target
+    if navigation.spec_for_file(Path(page).name).url_path != url_path or st.query_params.get("id") != query["id"]:
+        st.switch_page(page, query_params=query)
 
 
 def show_flash() -> None:

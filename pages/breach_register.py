@@ -89,6 +89,5 @@ if declare_tab:
         if data is not None:
             declared = ui.call(breach.declare, data, actor=actor)
             if declared.ok:
-                forms.reset()
-                ui.flash(mail_outbox.declaration_notice(), reference=declared.value.reference)
-                st.switch_page(CASE_PAGE, query_params={"id": str(declared.value.id)})
+                forms.opened(declared.value.id, CASE_PAGE, mail_outbox.declaration_notice(),
+                             reference=declared.value.reference)

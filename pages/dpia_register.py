@@ -62,9 +62,7 @@ if can_edit(actor):
         elif submitted:
             created = ui.call(cases.create_dpia, {"activity_id": activity_id, "title": title}, actor=actor)
             if created.ok:
-                new_forms.reset()
-                ui.flash("dpia.register.created", reference=created.value.reference)
-                st.switch_page(DETAIL, query_params={"id": str(created.value.id)})
+                new_forms.opened(created.value.id, DETAIL, "dpia.register.created", reference=created.value.reference)
     import_forms = CaseForms("dpia_import")
     with st.expander(tr("dpia.import.title"), icon=":material/upload_file:", key="dpia_register_import_open"):
         st.caption(tr("dpia.import.help"))
@@ -95,10 +93,10 @@ if can_edit(actor):
             if st.button(tr("dpia.import.submit"), type="primary", key=import_forms.key("confirm")):
                 imported = ui.call(documents.import_json, pending_activity, content, actor=actor)
                 if imported.ok:  # the form starts empty; the outcome stays shown while the user is on the page
-                    st.session_state.pop("dpia_import_pending", None)
-                    import_forms.reset()
+                    import_forms.reset()  # first: see CaseForms
                     import_forms.fixed("outcome", lambda: (imported.value.dpia.id, imported.value.dpia.reference,
                                                            list(imported.value.notices)))
+                    st.session_state.pop("dpia_import_pending", None)
                     st.rerun()
         outcome = import_forms.fixed("outcome", lambda: None)
         if outcome is not None:

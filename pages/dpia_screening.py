@@ -151,6 +151,5 @@ with screen_tab:
                     created = ui.call(cases.create_dpia, {"activity_id": activity_id,
                                                           "title": names[activity_id]}, actor=actor)
                     if created.ok:
-                        forms.reset()
-                        ui.flash("dpia.register.created", reference=created.value.reference)
-                        st.switch_page(DETAIL, query_params={"id": str(created.value.id)})
+                        forms.opened(created.value.id, DETAIL, "dpia.register.created",
+                                     reference=created.value.reference)

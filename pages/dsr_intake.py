@@ -73,6 +73,5 @@ if submitted:
             "is_minor": is_minor, "complex": complex_, "health_access": health, "health_older_than_five_years": older,
             "department_id": department_id, "activity_ids": activity_ids}, actor=actor)
         if result.ok:
-            forms.reset()
-            ui.flash("dsr.intake.created", reference=result.value.reference)
-            st.switch_page(str(HERE / "dsr_case.py"), query_params={"id": str(result.value.id)})
+            forms.opened(result.value.id, str(HERE / "dsr_case.py"), "dsr.intake.created",
+                         reference=result.value.reference)

@@ -81,6 +81,4 @@ if can_edit(actor):
         if st.button(tr("common.create"), type="primary", key=forms.key("create")):
             created = ui.call(registry.create_processor, data, actor=actor)
             if created.ok:
-                forms.reset()
-                ui.flash("processor.created", reference=created.value.reference)
-                st.switch_page(FILE_PAGE, query_params={"id": created.value.id})
+                forms.opened(created.value.id, FILE_PAGE, "processor.created", reference=created.value.reference)

@@ -203,10 +203,7 @@ if requested == "new":
         if st.form_submit_button(tr("register.create_draft"), type="primary"):
             outcome = ui.call(register.create_activity, entity_id, data, actor=actor, quiet=True)
             if outcome.ok:
-                new_forms.reset()
-                ui.flash("register.created", reference=outcome.value.reference)
-                st.query_params["id"] = str(outcome.value.id)
-                st.rerun()
+                new_forms.opened(outcome.value.id, __file__, "register.created", reference=outcome.value.reference)
             _show_problems(outcome)
     st.stop()
 

@@ -26,9 +26,12 @@ class Rerun(Exception):
 
 class _StreamlitGivingWay:
     """Streamlit as `done` meets it when a second click is pending: every call gives way,
-    except the rerun that `done` asks for."""
+    except the rerun or the switch to another page that `done` and `opened` ask for."""
 
     def rerun(self):
+        raise Rerun
+
+    def switch_page(self, page, query_params):
         raise Rerun
 
     def __getattr__(self, name):
@@ -53,3 +56,15 @@ def test_a_refused_save_keeps_the_forms_the_user_typed_into():
     assert forms.done(ui.Result(False)) is False
     assert forms.key("save") == drawn
     assert "item" not in ui.flash_box()
+
+
+def test_a_creation_moves_its_forms_on_and_posts_its_message_and_record_before_any_streamlit_call(monkeypatch):
+    forms = CaseForms("breach_declare")
+    drawn = forms.key("save")
+    monkeypatch.setattr(form_state, "st", _StreamlitGivingWay())
+    with pytest.raises(Rerun):
+        forms.opened(42, "/app/pages/breach_case.py", "breach.declared", reference="BRE-2026-0007")
+    monkeypatch.setattr(form_state, "st", st)
+    assert forms.key("save") != drawn
+    assert ui.flash_box() == {"item": ("breach.declared", {"reference": "BRE-2026-0007"}),
+                              "open": ("/app/pages/breach_case.py", {"id": "42"})}
