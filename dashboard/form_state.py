@@ -103,3 +103,31 @@ class CaseForms:
             self._offer.button(ui.t("forms.reload_record"), key=self.key("reload"), icon=":material/refresh:",
                                on_click=self.reset)
         return result.ok
+
+
+_SHOTS = "_one_shot_buttons"
+
+
+class OneShot:
+    """A button whose action (issuing a document) runs once per click. Its key carries a count
+    that moves on when the action succeeds, with no Streamlit call between the action and its
+    outcome kept (see CaseForms): a second click made while the action runs presses a button of
+    the previous count, and its run shows the outcome of the first."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self._state = st.session_state.setdefault(_SHOTS, {}).setdefault(name, {"count": 0, "outcome": None})
+        self.key = f"{name}-{self._state['count']}"
+
+    @property
+    def outcome(self) -> Any:
+        """What the last successful click gave (None before any)."""
+        return self._state["outcome"]
+
+    def run(self, action: Callable[[], Any]) -> None:
+        """Run the click's action; on success keep its outcome and redraw the button with the
+        next count (a later click is a new action)."""
+        outcome = action()
+        if outcome:
+            self._state.update(count=self._state["count"] + 1, outcome=outcome)
+            st.rerun()

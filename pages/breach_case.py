@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard import breach, evidence, evidence_ui, ui
 from dashboard.attachments_ui import attachments_section
 from dashboard.breach import widgets
-from dashboard.form_state import CaseForms
+from dashboard.form_state import CaseForms, OneShot
 from exports import breach_text as bt
 from models.breach import LETTER_TEXT_FIELDS, Art34Exception, BreachStatus, RiskLevel, StepKind
 from models.roles import Capability
@@ -246,6 +246,7 @@ with documents_tab:
         language = st.segmented_control(tr("breach.documents.language"), ["fr", "en"], default=ui.lang(),
                                         format_func=str.upper, key="breach_doc_language") or ui.lang()
         notice_col, letter_col = st.columns(2)
+        notice, letter = OneShot("breach_issue_notice"), OneShot("breach_issue_letter")
         with notice_col:
             st.markdown(f"**{tr('breach.notice.title')}**")
             phases = {None: tr("breach.documents.next_phase")} | {
@@ -255,19 +256,17 @@ with documents_tab:
                                  key=key("notice_phase"))
             reasons = st.text_area(tr("field.breach_delay_reasons"), key=key("notice_delay_reasons"),
                                    height=80) if which is None and b.notified_at is None else ""
-            if st.button(tr("breach.documents.issue_notice"), key="breach_issue_notice", icon=":material/description:"):
-                issued = ui.call(breach.issue_authority_notice, b.id, language, which, reasons, actor=actor).value
-                if issued:
-                    st.session_state["breach_notice_doc"] = issued
+            if st.button(tr("breach.documents.issue_notice"), key=notice.key, icon=":material/description:"):
+                notice.run(lambda: ui.call(breach.issue_authority_notice, b.id, language, which, reasons,
+                                           actor=actor).value)
         with letter_col:
             st.markdown(f"**{tr('breach.letter.title')}**")
             st.caption(tr("breach.documents.letter_help"))
-            if st.button(tr("breach.documents.issue_letter"), key="breach_issue_letter", icon=":material/mail:"):
-                issued = ui.call(breach.issue_people_letter, b.id, language, actor=actor).value
-                if issued:
-                    st.session_state["breach_letter_doc"] = issued
-        for column, state_key in ((notice_col, "breach_notice_doc"), (letter_col, "breach_letter_doc")):
-            document = st.session_state.get(state_key)
+            if st.button(tr("breach.documents.issue_letter"), key=letter.key, icon=":material/mail:"):
+                letter.run(lambda: ui.call(breach.issue_people_letter, b.id, language, actor=actor).value)
+        for column, shot, state_key in ((notice_col, notice, "breach_notice_doc"),
+                                        (letter_col, letter, "breach_letter_doc")):
+            document = shot.outcome
             if document is not None and document.case_id == b.id:
                 column.download_button(tr("breach.documents.download", number=document.number), document.content,
                                        file_name=document.filename, mime=document.media_type,

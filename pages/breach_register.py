@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard import breach, organisation, ui
 from dashboard.breach import widgets
 from dashboard.mail import outbox as mail_outbox
-from dashboard.form_state import CaseForms
+from dashboard.form_state import CaseForms, OneShot
 from models.breach import BreachStatus
 
 CASE_PAGE = str(Path(__file__).with_name("breach_case.py"))
@@ -70,11 +70,10 @@ with register_tab:
             st.caption(tr("breach.register.export_help"))
             pdf_col, csv_col = st.columns(2)
             for column, fmt in ((pdf_col, "pdf"), (csv_col, "csv")):
-                if column.button(tr(f"breach.register.issue_{fmt}"), key=f"breach_register_{fmt}"):
-                    issued = ui.call(breach.issue_register, flt, ui.lang(), fmt, actor=actor).value
-                    if issued:
-                        st.session_state[f"breach_register_doc_{fmt}"] = issued
-                document = st.session_state.get(f"breach_register_doc_{fmt}")
+                extract = OneShot(f"breach_register_{fmt}")
+                if column.button(tr(f"breach.register.issue_{fmt}"), key=extract.key):
+                    extract.run(lambda: ui.call(breach.issue_register, flt, ui.lang(), fmt, actor=actor).value)
+                document = extract.outcome
                 if document:
                     column.download_button(tr("breach.documents.download", number=document.number), document.content,
                                            file_name=document.filename, mime=document.media_type,

@@ -56,6 +56,7 @@ with tab_withdrawals:
                                        "source_reference": source_reference, "dsr_id": dsr_id, "today": today},
                                       actor=actor)
                     if outcome.ok:
+                        new.reset()  # before any Streamlit call: see CaseForms
                         st.query_params["id"] = str(outcome.value.id)
                         st.session_state["consent_pick"] = outcome.value.id  # the picker below follows
                         new.done(outcome, "consent.recorded", reference=outcome.value.reference)

@@ -6,7 +6,7 @@ from dashboard.attachments_ui import attachments_section
 from dashboard import evidence, ui
 from dashboard.charts.risk_map import risk_map_figure
 from dashboard.dpia import cases, content, decision, documents
-from dashboard.form_state import CaseForms
+from dashboard.form_state import CaseForms, OneShot
 from models.dpia_rules import (
     ACTION_STATUSES, CONTEXT_ITEMS, LEVELS, PRINCIPLE_ITEMS, DpiaStatus, Evaluation, MeasureStatus, RiskKind,
     can_transition, is_high_risk, residual_levels, risk_zone,
@@ -516,22 +516,20 @@ with tabs[5]:
 # ------------------------------------------------------------------ documents
 
 with tabs[6]:
-    report_key, export_key = f"_dpia_report_{view.id}", f"_dpia_export_{view.id}"
+    export_key = f"_dpia_export_{view.id}"
+    report = OneShot(f"dpia_report_{view.id}")
     left, right = st.columns(2)
     with left:
         st.subheader(tr("dpia.detail.report"))
         st.caption(tr("dpia.detail.report_help"))
-        if view.can_manage and st.button(tr("dpia.detail.issue_report"), key=key("issue_report"), type="primary",
+        if view.can_manage and st.button(tr("dpia.detail.issue_report"), key=report.key, type="primary",
                                          icon=":material/picture_as_pdf:"):
-            issued = ui.call(documents.issue_report, view.id, ui.lang(), actor=actor)
-            if issued.ok:
-                st.session_state[report_key] = (issued.value.number, issued.value.verification_code,
-                                                issued.value.filename, issued.value.content)
-        if report_key in st.session_state:
-            number, code, filename, data = st.session_state[report_key]
-            st.success(tr("dpia.detail.report_issued", number=number, code=code))
-            st.download_button(tr("common.download_pdf"), data=data, file_name=filename, mime="application/pdf",
-                               key=key("download_report"), icon=":material/download:")
+            report.run(lambda: ui.call(documents.issue_report, view.id, ui.lang(), actor=actor).value)
+        issued = report.outcome
+        if issued is not None:
+            st.success(tr("dpia.detail.report_issued", number=issued.number, code=issued.verification_code))
+            st.download_button(tr("common.download_pdf"), data=issued.content, file_name=issued.filename,
+                               mime="application/pdf", key=key("download_report"), icon=":material/download:")
     with right:
         st.subheader(tr("dpia.detail.export"))
         st.caption(tr("dpia.detail.export_help"))

@@ -56,6 +56,7 @@ if manager:
             if st.form_submit_button(tr("retention.generate_button"), type="primary"):
                 outcome = ui.call(retention.generate_campaign, entity_id, as_of, due_on, today=today, actor=actor)
                 if outcome.ok:
+                    gen.reset()  # before any Streamlit call: see CaseForms
                     campaign, added = outcome.value
                     st.query_params["id"] = str(campaign.id)
                     st.session_state["ret_campaign"] = campaign.id  # the picker below follows, not its last pick

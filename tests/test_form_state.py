@@ -8,7 +8,7 @@ import pytest
 import streamlit as st
 
 from dashboard import form_state, ui
-from dashboard.form_state import CaseForms
+from dashboard.form_state import CaseForms, OneShot
 
 
 @pytest.fixture(autouse=True)
@@ -68,3 +68,21 @@ def test_a_creation_moves_its_forms_on_and_posts_its_message_and_record_before_a
     assert forms.key("save") != drawn
     assert ui.flash_box() == {"item": ("breach.declared", {"reference": "BRE-2026-0007"}),
                               "open": ("/app/pages/breach_case.py", {"id": "42"})}
+
+
+def test_an_issue_button_moves_on_and_keeps_the_document_before_any_streamlit_call(monkeypatch):
+    shot = OneShot("breach_issue_notice")
+    drawn = shot.key
+    monkeypatch.setattr(form_state, "st", _StreamlitGivingWay())
+    with pytest.raises(Rerun):
+        shot.run(lambda: "DOC-2026-0009")
+    monkeypatch.setattr(form_state, "st", st)
+    again = OneShot("breach_issue_notice")  # the second click's run
+    assert again.key != drawn and again.outcome == "DOC-2026-0009"
+
+
+def test_an_issue_refused_leaves_the_button_as_it_was():
+    shot = OneShot("breach_issue_letter")
+    shot.run(lambda: None)  # the use case refused (its message is on the page)
+    again = OneShot("breach_issue_letter")
+    assert again.key == shot.key and again.outcome is None
