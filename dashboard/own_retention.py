@@ -44,6 +44,7 @@ from models.answer_letter import AnswerLetter
 from models.attachment import CaseAttachment, pseudonymised_filename
 from models.breach import EXTRACT_CASE_TYPE, Breach, BreachRegisterCover
 from models.dsr import DsrRecipient, DsrSearch, DsrSuspension
+from models.dsr_fee import DsrFee
 from models.errors import RuleViolation
 from models.evidence import PACK_CASE_TYPE, AuditPackCover, EvidenceDocument
 from models.org import Entity
@@ -54,7 +55,8 @@ from models.types import as_utc, utcnow
 
 ACTION = "own_retention.pseudonymise"
 CERTIFICATE_KIND = "own_retention.certificate"
-_CHILDREN = {"dsr": ((DsrSearch, "notes"), (DsrSuspension, "note"), (DsrRecipient, "note"))}
+_CHILDREN = {"dsr": ((DsrSearch, "notes"), (DsrSuspension, "note"), (DsrRecipient, "note"), (DsrFee, "cost_basis"),
+                     (DsrFee, "reasons"), (DsrFee, "settled_note"))}
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ mapped to generic catalogue messages below.
 """
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -30,6 +31,11 @@ _GENERIC = {
     "int_from_float": "validation.number",
     "float_parsing": "validation.number",
     "float_type": "validation.number",
+    "decimal_parsing": "validation.number",
+    "decimal_type": "validation.number",
+    "decimal_max_digits": "validation.number",
+    "decimal_max_places": "validation.decimal_places",
+    "finite_number": "validation.number",
     "date_parsing": "validation.date",
     "date_type": "validation.date",
     "date_from_datetime_parsing": "validation.date",
@@ -63,13 +69,20 @@ def problem(field_name: str, key: str, **params) -> InvalidInput:
     return InvalidInput([FieldProblem(field_name, key, params)])
 
 
+def _param(value: str | int | float | Decimal) -> str | int | float:
+    """A bound of a decimal field (pydantic gives it as a Decimal) shown as the number it is."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else str(value)
+    return value
+
+
 def from_pydantic(error: ValidationError) -> InvalidInput:
     problems = []
     for item in error.errors():
         location = ".".join(str(part) for part in item["loc"] if not isinstance(part, int))
         error_type = item["type"]
         key = error_type if "." in error_type else _GENERIC.get(error_type, "validation.invalid")
-        params = {k: v for k, v in (item.get("ctx") or {}).items() if isinstance(v, (str, int, float))}
+        params = {k: _param(v) for k, v in (item.get("ctx") or {}).items() if isinstance(v, (str, int, float, Decimal))}
         problems.append(FieldProblem(location, key, params))
     return InvalidInput(problems)
 

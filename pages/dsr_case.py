@@ -5,11 +5,12 @@ import streamlit as st
 from dashboard import activities, consent, evidence_ui, organisation, ui
 from dashboard.access import ReasonRequired
 from dashboard.attachments_ui import attachments_section
-from dashboard.dsr import answers, documents, queries, work, workflow
+from dashboard.dsr import answers, documents, fees, queries, work, workflow
 from dashboard.form_state import CaseForms
 from dashboard.i18n import labels
 from models.answer_letter import LANGUAGES
 from models.clock import paris_today
+from models.dsr_fee import FEE_BASES, MAX_AMOUNT, NOTIFIED, SETTLED_STATES
 from models.letter_template import still_to_complete
 from models.dsr import (ERASURE_METHODS, IDENTITY_METHODS, OUTCOMES, RECIPIENT_STATES, WAITING_STATUSES,
                         ART19_RIGHTS, Status, TRANSITIONS, health_earliest_day)
@@ -124,6 +125,15 @@ with tabs[0]:
         st.dataframe([{tr("field.dsr_waiting_for"): tr(f"dsr.status.{s.waiting_for}"),
                        tr("dsr.case.from"): tr.date(s.started_on), tr("dsr.case.to"): tr.date(s.ended_on),
                        tr("field.dsr_note"): s.note} for s in view.suspensions], hide_index=True, width="stretch")
+    if view.fees:
+        st.markdown(f"**{tr('dsr.case.fees_title')}**")
+        st.dataframe([{tr("field.dsr_basis"): tr(f"dsr.fee_basis.{f.basis}"),
+                       tr("field.dsr_amount"): tr.amount(f.amount_cents),
+                       tr("field.dsr_notified_on"): tr.date(f.notified_on),
+                       tr("field.dsr_state"): tr(f"dsr.fee_state.{f.state}"),
+                       tr("field.dsr_settled_on"): tr.date(f.settled_on),
+                       tr("field.dsr_cost_basis"): f.cost_basis, tr("field.dsr_reasons"): f.reasons,
+                       tr("field.dsr_note"): f.settled_note} for f in view.fees], hide_index=True, width="stretch")
     if r.status == Status.CLOSED:
         st.success(tr("dsr.case.closed_as", outcome=tr(f"dsr.outcome.{r.outcome}"), on=tr.date(r.answered_on)))
         if r.outcome_reasons:
@@ -199,6 +209,41 @@ with tabs[1]:
                 if st.form_submit_button(tr("dsr.case.extend_submit")):
                     done(ui.call(workflow.extend, r.id, seen,
                                  {"reasons": reasons, "notified_on": notified_on}, actor=actor))
+            pending_fee = next((f for f in view.fees if f.state == NOTIFIED), None)
+            # what the user saw: a fee ended by someone else meanwhile keeps this form, refused in words
+            fee_seen = forms.fixed("fee_pending", lambda: pending_fee is not None)
+            with st.expander(tr("dsr.case.fees"), expanded=pending_fee is not None, key=f"dsr_{r.id}_x12"):
+                st.caption(tr("dsr.case.fee_help"))
+                if pending_fee is not None:
+                    st.warning(tr("dsr.case.fee_pending", amount=tr.amount(pending_fee.amount_cents),
+                                  on=tr.date(pending_fee.notified_on), basis=tr(f"dsr.fee_basis.{pending_fee.basis}")))
+                if pending_fee is not None or fee_seen:
+                    with st.form(key("fee_settle")):
+                        state = st.radio(tr("dsr.case.fee_settle"), SETTLED_STATES, horizontal=True,
+                                         format_func=lambda s: tr(f"dsr.fee_state.{s}"), key=key("fee_state"))
+                        settled_on = st.date_input(tr("field.dsr_settled_on"), today, max_value=today,
+                                                   format="DD/MM/YYYY", key=key("fee_settled_on"))
+                        note = st.text_input(tr("field.dsr_note"), key=key("fee_note"))
+                        if st.form_submit_button(tr("dsr.case.fee_settle_submit")):
+                            done(ui.call(fees.settle, r.id, seen,
+                                         {"state": state, "settled_on": settled_on, "note": note}, actor=actor))
+                # Drawn even while a fee awaits its answer: a form recorded by someone else meanwhile
+                # must still reach its use case, which refuses it in words (a form no longer drawn
+                # would drop the submit without a word).
+                with st.form(key("fee")):
+                    basis = st.selectbox(tr("field.dsr_basis"), FEE_BASES, key=key("fee_basis"),
+                                         format_func=lambda b: tr(f"dsr.fee_basis.{b}"))
+                    amount = st.number_input(tr("field.dsr_amount"), min_value=0.0, max_value=float(MAX_AMOUNT),
+                                             value=None, step=1.0, format="%.2f", key=key("fee_amount"))
+                    cost_basis = st.text_area(tr("field.dsr_cost_basis"), key=key("fee_cost_basis"))
+                    reasons = st.text_area(tr("field.dsr_reasons"), key=key("fee_reasons"),
+                                           help=tr("dsr.case.reasons_help"))
+                    notified_on = st.date_input(tr("field.dsr_notified_on"), today, max_value=today,
+                                                format="DD/MM/YYYY", key=key("fee_notified_on"))
+                    if st.form_submit_button(tr("dsr.case.fee_submit")):
+                        done(ui.call(fees.notify, r.id, seen,
+                                     {"basis": basis, "amount": amount, "cost_basis": cost_basis,
+                                      "reasons": reasons, "notified_on": notified_on}, actor=actor))
             departments = {d.id: d.name for d in ui.call(organisation.list_departments, entity_id=r.entity_id,
                                                          actor=actor).value or []}
             with st.expander(tr("dsr.case.reassign"), key=f"dsr_{r.id}_x5"), st.form(key("reassign")):

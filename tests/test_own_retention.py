@@ -14,13 +14,14 @@ from sqlmodel import select
 
 from dashboard import audit, case_keys, cli, evidence, own_retention
 from dashboard.breach import records
-from dashboard.dsr import documents as dsr_documents
+from dashboard.dsr import documents as dsr_documents, fees
 from dashboard.i18n import Translator
 from exports.pdf import own_retention_certificate
 from exports.stamp import DocumentStamp
 from models.audit import AuditEntry
 from models.breach import Breach
 from models.dsr import DataSubjectRequest
+from models.dsr_fee import DsrFee
 from models.errors import RuleViolation
 from models.clock import paris_today
 from models.evidence import AuditPackCover, EvidenceDocument, EvidencePackFile
@@ -102,6 +103,24 @@ def test_a_closed_request_is_pseudonymised_at_the_end_of_its_period_not_the_day_
     chain, docs = _verify_all(org)
     assert chain.intact, chain
     assert docs.intact and docs.shredded == 1 and docs.checked == 2  # the acknowledgement and the certificate
+
+
+def test_a_fees_texts_go_at_the_end_of_the_period_its_figures_stay(org):
+    request = make_request(org, requester_name="Inès Moreau")
+    with org.work() as session:
+        fees.notify(session, org.dpo, request.id, 1, {
+            "basis": "excessive", "amount": "30", "notified_on": paris_today(),
+            "cost_basis": "Copie pour Mme Moreau : une heure et demie à 20 €.",
+            "reasons": "Mme Moreau a déposé sept demandes identiques en trois mois."})
+    with org.work() as session:
+        fees.settle(session, org.dpo, request.id, 2, {"state": "paid", "settled_on": paris_today(),
+                                                       "note": "Chèque de Mme Moreau reçu."})
+    _close(org, "dsr_request", request.id)
+    assert [d.due.reference for d in own_retention.run_own_retention(org.engine, ENDS).done] == [request.reference]
+    with org.session() as session:
+        fee = session.exec(select(DsrFee).where(DsrFee.request_id == request.id)).one()
+    assert (fee.cost_basis, fee.reasons, fee.settled_note) == ("", "", "")
+    assert (fee.basis, fee.amount_cents, fee.state, fee.notified_on) == ("excessive", 3000, "paid", paris_today())
 
 
 def test_an_open_request_is_never_pseudonymised(org):

@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 from dashboard import auth
 from dashboard.actor import Actor
 from dashboard.demo.activities import activity_id
-from dashboard.dsr import answers, documents, intake, work, workflow
+from dashboard.dsr import answers, documents, fees, intake, work, workflow
 from models.clock import PARIS, paris_today
 from models.dsr import DataSubjectRequest, DsrRoutingRule
 from models.org import Department, Entity, User
@@ -69,7 +69,12 @@ DEMO_REQUESTS = [
          (("Gestion des adhérents (GESTADH)", "identité, contrat résilié", True, "Contrat résilié en 2023"),
           ("Comptabilité (SAP FI)", "écritures de cotisations", True, "Conservation légale 10 ans"))),
     Demo("MEDICIS", "member", ("access",), "phone", 60, "closed:granted", "Sylvie Garnier", "sylvie.garnier@exemple-mail.fr",
-         "Demande d'accès formulée par téléphone puis confirmée par courriel.", ("member_management",)),
+         "Demande d'accès formulée par téléphone puis confirmée par courriel ; une seconde copie papier est demandée.",
+         ("member_management",),
+         extra={"fee": {"notice": {"basis": "further_copy", "amount": "8.40",
+                                   "cost_basis": "Seconde copie papier (84 pages) : impression 0,05 € la page et "
+                                                 "envoi recommandé 4,20 €. La première copie, électronique, est gratuite."},
+                        "ended": "paid", "note": "Chèque reçu et encaissé."}}),
     Demo("MEDICIS", "member", ("objection",), "letter", 75, "closed:refused", "Henri Caron", "8 impasse du Moulin, 51100 Reims",
          "Je m'oppose au traitement de mes données de remboursement.", ("benefits",),
          extra={"reasons": "Traitement nécessaire à l'exécution du contrat (art. 6.1.b) : l'opposition (art. 21) ne s'applique pas ; remboursements impossibles sans ces données."}),
@@ -141,7 +146,13 @@ DEMO_REQUESTS = [
          "Avant de fermer mon compte, je veux récupérer mes données puis qu'elles soient effacées.", ("lumina_accounts", "ai_personalisation")),
     Demo("LUMINA", "learner", ("access",), "email", 100, "closed:excessive", "Kevin Marie", "kevin.marie@exemple-mail.fr",
          "Douze demandes d'accès en trois semaines, chacune portant sur la totalité des journaux techniques.", ("lumina_accounts",),
-         extra={"reasons": "Douze demandes en trois semaines portant sur les mêmes données, une copie complète ayant été fournie le mois précédent (art. 12.5)."}),
+         extra={"reasons": "Douze demandes en trois semaines portant sur les mêmes données, une copie complète ayant été fournie le mois précédent (art. 12.5).",
+                "fee": {"notice": {"basis": "excessive", "amount": "45",
+                                   "cost_basis": "Extraction des journaux techniques : 1 h 30 d'ingénieur à 30 € de "
+                                                 "l'heure, hors frais généraux.",
+                                   "reasons": "Douzième demande identique en trois semaines ; une copie complète a "
+                                              "été fournie le mois précédent."},
+                        "ended": "declined", "note": "La personne refuse de payer et maintient sa demande."}}),
     Demo("LUMINA", "other", ("information",), "email", 2, "received", "Association Parents d'élèves du Lycée Curie", "contact@exemple-asso.fr",
          "Un parent demande quelles données sont collectées sur son enfant mineur inscrit par l'établissement.", (),
          extra={"is_minor": True}),
@@ -229,9 +240,18 @@ def _play(session: Session, dpo: Actor, request: DataSubjectRequest, demo: Demo,
         _erase(session, worker, dpo, request, received, today)
     elif scenario.startswith("closed:"):
         outcome = scenario.split(":")[1]
+        if "fee" in demo.extra:
+            _fee(session, dpo, request, demo.extra["fee"], received, today)
         workflow.close(session, dpo, request.id, request.version, {
             "outcome": outcome, "reasons": demo.extra.get("reasons", ""), "remedies_informed": outcome != "granted",
             "answered_on": _day(received, today, 21)})
+
+
+def _fee(session: Session, dpo: Actor, request: DataSubjectRequest, fee: dict, received: date, today: date) -> None:
+    """A fee told to the person on day 3, and how it ended on day 10."""
+    fees.notify(session, dpo, request.id, request.version, {**fee["notice"], "notified_on": _day(received, today, 3)})
+    fees.settle(session, dpo, request.id, request.version, {"state": fee["ended"], "note": fee.get("note", ""),
+                                                             "settled_on": _day(received, today, 10)})
 
 
 def _head(session: Session, request: DataSubjectRequest) -> Actor | None:

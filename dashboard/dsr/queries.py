@@ -19,6 +19,7 @@ from models.audit import AuditEntry
 from models.clock import paris_today
 from models.dsr import (CASE_TYPE, OPEN_STATUSES, STATUSES, DataSubjectRequest, DsrActivity, DsrErasure,
                         DsrRecipient, DsrRetention, DsrRight, DsrSearch, DsrSuspension)
+from models.dsr_fee import DsrFee
 from models.evidence import EvidenceDocument
 from models.org import Department, Entity, User
 from models.processing import ProcessingActivity
@@ -247,6 +248,7 @@ class CaseView:
     recipients: list[DsrRecipient]
     erasures: list[DsrErasure]
     retentions: list[DsrRetention]
+    fees: list[DsrFee]
     documents: list[DocumentRow]
     history: list[HistoryRow]
     is_assignee: bool
@@ -314,6 +316,7 @@ def open_request(session: Session, actor: Actor, request_id: int, reason: str | 
         recipients=children(DsrRecipient),
         erasures=children(DsrErasure),
         retentions=children(DsrRetention),
+        fees=children(DsrFee),
         documents=[DocumentRow(d.id, d.number, d.kind, d.title, d.language, d.issued_at, d.issued_by_name, d.sha256)
                    for d in documents],
         history=[HistoryRow(h.at, h.actor_name, h.action, h.details or {}, h.reason) for h in history],

@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from dashboard.actor import Actor
 from dashboard.mail import outbox as mail_outbox
 from dashboard import organisation
-from dashboard.dsr import common
+from dashboard.dsr import common, fees
 from dashboard.permissions import deny
 from models import deadlines
 from models.clock import paris_today
@@ -314,6 +314,7 @@ def close(session: Session, actor: Actor, request_id: int, version: int, data: d
     check_closing(data.outcome or "", data.reasons, data.remedies_informed, pending,
                   frozenset(common.rights_of(session, request.id)))
     _check_health_reflection(request, data)
+    fees.check_none_pending(session, request)
     before = _finish(session, request, Status.CLOSED, data.answered_on)
     due_before = request.due_on
     request.outcome = data.outcome
@@ -346,6 +347,7 @@ def withdraw(session: Session, actor: Actor, request_id: int, version: int, data
     data = common.validate_input(Withdrawal, data)
     check_transition(request.status, Status.WITHDRAWN)
     common.check_day("withdrawn_on", data.withdrawn_on, request)
+    fees.declined_by_withdrawal(session, actor, request, data.withdrawn_on)
     before = _finish(session, request, Status.WITHDRAWN, data.withdrawn_on)
     common.save(session, request)
     common.record(session, actor, request, "dsr.withdraw", status=[before, request.status],

@@ -100,6 +100,9 @@ class Translator:
     def duration(self, value: timedelta) -> str:
         return format_duration(value, self.language)
 
+    def amount(self, cents: int) -> str:
+        return format_amount(cents, self.language)
+
 
 def format_date(value: date | None, lang: str = DEFAULT_LANGUAGE, long: bool = False) -> str:
     if value is None:
@@ -118,6 +121,12 @@ def format_datetime(value: datetime | None, lang: str = DEFAULT_LANGUAGE) -> str
         return "—"
     local = paris_time(value)
     return local.strftime("%d/%m/%Y %H:%M" if lang == "fr" else "%Y-%m-%d %H:%M")
+
+
+def format_amount(cents: int, lang: str = DEFAULT_LANGUAGE) -> str:
+    """An amount of euros from its cents: "1 234,50" in French, "1,234.50" in English."""
+    text = f"{cents / 100:,.2f}"
+    return text.replace(",", "\u202f").replace(".", ",") if lang == "fr" else text
 
 
 def format_duration(value: timedelta, lang: str = DEFAULT_LANGUAGE) -> str:

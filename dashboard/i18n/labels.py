@@ -166,6 +166,8 @@ def value_text(tr: Translator, name: str, value: Any, action: str = "",
         return str(lookups[name].get(value, value))
     if isinstance(value, bool):
         return tr("common.yes") if value else tr("common.no")
+    if name.endswith("_cents") and isinstance(value, int):  # an amount of euros
+        return tr.amount(value)
     if isinstance(value, datetime):
         return tr.datetime(value)
     if isinstance(value, date):

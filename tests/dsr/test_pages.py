@@ -6,6 +6,7 @@ from sqlmodel import select
 from dashboard.demo import dsr as demo_dsr
 from models.audit import AuditEntry
 from models.dsr import DataSubjectRequest
+from models.dsr_fee import DsrFee
 from tests.page_support import app_as, form_key, page_path
 from tests.dsr.conftest import make_request
 
@@ -76,3 +77,35 @@ def test_the_owner_works_the_request_from_the_page(app_org):
     assert not at.exception
     with app_org.session() as session:
         assert session.get(DataSubjectRequest, request.id).status == "in_progress"
+
+
+def test_the_dpo_records_a_fee_and_cannot_close_until_it_ends(app_org):
+    """The fee form on the Steps tab: a bad amount is refused in words, a good one awaits the
+    person's answer, closing is refused meanwhile, and recording the payment lets it close."""
+    request = make_request(app_org)
+    at = _case(app_org, "dpo", request.id)
+    fee_form = f"FormSubmitter:{form_key(at, 'dsr/fee')}-Enregistrer les frais notifiés"
+    at.selectbox(key=form_key(at, "dsr/fee_basis")).set_value("further_copy")
+    at.text_area(key=form_key(at, "dsr/fee_cost_basis")).input("Une heure d'extraction et d'envoi : 12,50 €.")
+    at.button(key=fee_form).click().run()  # no amount typed
+    assert not at.exception and any("Montant (€)" in e and "nombre attendu" in e for e in _errors(at))
+    with app_org.session() as session:
+        assert session.exec(select(DsrFee)).all() == []
+    at.number_input(key=form_key(at, "dsr/fee_amount")).set_value(12.5)
+    at.button(key=fee_form).click().run()
+    assert not at.exception and not _errors(at)
+    assert any("Frais de 12,50 € notifiés" in w.value for w in at.warning)
+    assert any("Copie supplémentaire (art. 15.3)" in str(df.value) for df in at.dataframe)
+
+    close = form_key(at, "dsr/close")
+    at.selectbox(key=form_key(at, "dsr/close_outcome")).set_value("granted")
+    at.button(key=f"FormSubmitter:{close}-Clôturer la demande").click().run()
+    assert any("attendent la réponse de la personne" in e for e in _errors(at))
+    with app_org.session() as session:
+        assert session.get(DataSubjectRequest, request.id).status == "received"
+
+    at.radio(key=form_key(at, "dsr/fee_state")).set_value("paid")
+    at.button(key=f"FormSubmitter:{form_key(at, 'dsr/fee_settle')}-Enregistrer l'issue des frais").click().run()
+    assert not at.exception and not _errors(at)
+    assert not any("notifiés le" in w.value for w in at.warning)
+    assert any("Payés" in str(df.value) for df in at.dataframe)

@@ -75,6 +75,27 @@ def new_page(browser, **options):
     return page
 
 
+@pytest.fixture(scope="module")
+def database(app_url, e2e_database_url):
+    """An engine on the served app's database: what a test sets up, and what it reads back."""
+    from dashboard import db
+
+    engine = db.make_engine(e2e_database_url)
+    yield engine
+    engine.dispose()
+
+
+def signed_in(browser, app_url: str, *usernames: str):
+    """Two (or more) people at once, for a module-scoped fixture to yield from: a page each, in
+    a browser context of its own, signed in as each user in turn; their contexts closed at the end."""
+    pages = [new_page(browser) for _ in usernames]
+    for page, username in zip(pages, usernames):
+        login(page, app_url, username)
+    yield tuple(pages)
+    for page in pages:
+        page.context.close()
+
+
 @pytest.fixture
 def page(browser, request):
     from playwright.sync_api import expect

@@ -24,18 +24,11 @@ from models.breach import Breach
 from models.clock import paris_time, paris_today
 from models.org import Department, Entity, User
 from tests.breach.factories import facts
-from tests.e2e.conftest import keyed, labelled, login, new_page, open_page, open_tab, press, wait_idle
+from tests.e2e.conftest import keyed, labelled, open_page, open_tab, press, signed_in, wait_idle
 
 pytestmark = pytest.mark.browser
 
 REFUSED = "dpo a modifié ce dossier"  # the audit trail names user A by their login
-
-
-@pytest.fixture(scope="module")
-def database(app_url, e2e_database_url):
-    engine = db.make_engine(e2e_database_url)
-    yield engine
-    engine.dispose()
 
 
 def _dpo(session):
@@ -62,13 +55,7 @@ def records(database):
 @pytest.fixture(scope="module")
 def users(browser, app_url):
     """User A (the DPO) and user B (the lawyer), each logged in in a browser of their own."""
-    pages = {}
-    for username in ("dpo", "juriste"):
-        pages[username] = new_page(browser)
-        login(pages[username], app_url, username)
-    yield pages["dpo"], pages["juriste"]
-    for page in pages.values():
-        page.context.close()
+    yield from signed_in(browser, app_url, "dpo", "juriste")
 
 
 def _open(page, url: str) -> None:

@@ -115,11 +115,11 @@ def form_models() -> list[type[BaseModel]]:
     from dashboard import audit_pack, evidence_room
     from dashboard.breach import forms as breach_forms
     from dashboard.dpia import content, decision
-    from dashboard.dsr import work, workflow
+    from dashboard.dsr import fees, work, workflow
     from dashboard.processor import forms as processor_forms
     from models import register as register_models
     modules = [register, users, organisation, audit_pack, evidence_room, breach_forms, processor_forms, content,
-               decision, dpia_cases, screening, intake, routing, work, workflow, register_models]
+               decision, dpia_cases, screening, intake, routing, work, workflow, fees, register_models]
     found = {}
     for module in modules:
         for value in vars(module).values():
