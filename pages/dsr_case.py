@@ -383,13 +383,15 @@ with tabs[4]:
     if view.can_decide:
         language = st.segmented_control(tr("dsr.case.doc_language"), ["fr", "en"], default="fr",
                                         format_func=str.upper, key="dsr_doc_language") or "fr"
-        buttons = st.columns(3)
+        buttons = st.columns(4)
         if buttons[0].button(tr("dsr.case.issue_ack"), key=key("issue_ack")):
             done(ui.call(documents.issue_acknowledgement, r.id, language, actor=actor))
         if r.extended and buttons[1].button(tr("dsr.case.issue_extension"), key=key("issue_ext")):
             done(ui.call(documents.issue_extension_notice, r.id, language, actor=actor))
+        if view.fees and buttons[2].button(tr("dsr.case.issue_fee_notice"), key=key("issue_fee")):
+            done(ui.call(documents.issue_fee_notice, r.id, language, actor=actor))
         if "erasure" in view.rights and view.erasures:
-            with buttons[2].form("dsr_certificate"):
+            with buttons[3].form("dsr_certificate"):
                 verified_by = st.text_input(tr("field.dsr_verified_by"), key=key("cert_verified_by"))
                 backups = st.date_input(tr("field.dsr_backups_overwritten_on"), value=None,
                                         key=key("cert_backups"), format="DD/MM/YYYY")

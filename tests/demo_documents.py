@@ -7,11 +7,13 @@ from dashboard import evidence
 from dashboard.breach import documents as breach_documents
 from dashboard.breach.records import BreachFilter
 from dashboard.dpia import documents as dpia_documents
+from dashboard.dsr import documents as dsr_documents
 from dashboard.processor import documents as processor_documents
 from dashboard.processor.registry import RegisterFilter
 from dashboard.register_io import issue_register_pdf
 from models.breach import Breach
 from models.dpia import Dpia
+from models.dsr_fee import DsrFee
 from models.evidence import EvidenceDocument
 from models.processor import ProcessorContract
 
@@ -28,7 +30,9 @@ def issue_every_kind(org) -> None:
                                      .order_by(Breach.reference)).first()
         dpia_id = session.exec(select(Dpia.id).order_by(Dpia.reference)).first()
         contract_id = session.exec(select(ProcessorContract.id).order_by(ProcessorContract.id)).first()
+        charged_id = session.exec(select(DsrFee.request_id).order_by(DsrFee.id)).first()
     with org.work() as session:
+        dsr_documents.issue_fee_notice(session, org.dpo, charged_id, "fr")
         breach_documents.issue_authority_notice(session, org.dpo, notice_breach, "fr",
                                                 delay_reasons="Ampleur connue seulement après l'enquête.")
         breach_documents.issue_people_letter(session, org.dpo, letter_breach, "fr")

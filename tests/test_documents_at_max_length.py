@@ -28,7 +28,7 @@ from dashboard.breach.records import BreachFilter
 from dashboard.dpia import content as dpia_content
 from dashboard.dpia import documents as dpia_documents
 from dashboard.dsr import documents as dsr_documents
-from dashboard.dsr import answers, intake, work, workflow
+from dashboard.dsr import answers, fees, intake, work, workflow
 from dashboard.evidence import readable
 from dashboard.own_retention import run_own_retention
 from dashboard.processor import documents as processor_documents
@@ -43,6 +43,7 @@ from models.answer_letter import LETTER_MAX_CHARS, AnswerLetter
 from models.clock import paris_today
 from models.dpia import Dpia, DpiaAnswer
 from models.dsr import DataSubjectRequest, DsrErasure
+from models.dsr_fee import DsrFee
 from models.evidence import EvidenceDocument
 from models.processor import ProcessorContract
 from models.retention import RetentionCampaign, RetentionTask
@@ -89,6 +90,8 @@ TEXT_LIMITS = {
     ("dsr_request", "outcome_reasons"): _limit(workflow.Closing, "reasons"),
     ("dsr_search", "notes"): _limit(work.SearchData, "notes"),
     ("dsr_answer_letter", "body"): LETTER_MAX_CHARS,
+    ("dsr_fee", "cost_basis"): _limit(fees.FeeNotice, "cost_basis"),
+    ("dsr_fee", "reasons"): _limit(fees.FeeNotice, "reasons"),
 }
 DPIA_TEXT = dpia_content.TEXT_LIMIT  # 20 000
 
@@ -157,6 +160,7 @@ def issued(tmp_path_factory, sqlite_template):
         ack_id = session.exec(select(DataSubjectRequest.id).order_by(DataSubjectRequest.id)).first()
         extended_id = session.exec(select(DataSubjectRequest.id).where(DataSubjectRequest.extended)).first()
         erased_id = session.exec(select(DsrErasure.request_id)).first()
+        charged_id = session.exec(select(DsrFee.request_id).where(DsrFee.basis != "further_copy")).first()
         ended_id = session.exec(select(ProcessorContract.id).where(
             ProcessorContract.destruction_proved_on.is_not(None))).first()
         contract_id = session.exec(select(ProcessorContract.id).order_by(ProcessorContract.id)).first()
@@ -171,7 +175,7 @@ def issued(tmp_path_factory, sqlite_template):
         task_id = session.exec(select(RetentionTask.id).where(RetentionTask.campaign_id == campaign_id,
                                                               RetentionTask.status == "done")
                                .order_by(RetentionTask.id)).first()
-        used = {ack_id, extended_id, erased_id, *answered.values()}
+        used = {ack_id, extended_id, erased_id, charged_id, *answered.values()}
         expired = session.exec(select(DataSubjectRequest).where(DataSubjectRequest.closed_at.is_not(None),
                                                                 DataSubjectRequest.id.not_in(used))
                                .order_by(DataSubjectRequest.id)).first()
@@ -192,6 +196,8 @@ def issued(tmp_path_factory, sqlite_template):
                     dsr_documents.issue_acknowledgement(session, org.dpo, ack_id, language)
                 documents["dsr.extension_notice", language, "extension_reasons"] = \
                     dsr_documents.issue_extension_notice(session, org.dpo, extended_id, language)
+                documents["dsr.fee_notice", language, "reasons"] = \
+                    dsr_documents.issue_fee_notice(session, org.dpo, charged_id, language)
                 documents["dsr.destruction_certificate", language, "reason"] = \
                     dsr_documents.issue_destruction_certificate(session, org.dpo, erased_id, "V" * 200, language,
                                                                 backups)
@@ -255,6 +261,7 @@ def issued(tmp_path_factory, sqlite_template):
 EXPECTED_END = {  # the long field whose end each kind prints
     "dsr.acknowledgement": ("dsr_request", "requester_contact"),
     "dsr.extension_notice": ("dsr_request", "extension_reasons"),
+    "dsr.fee_notice": ("dsr_fee", "reasons"),
     "dsr.destruction_certificate": ("dsr_retention", "reason"),
     "processor.destruction_certificate": ("processor_contract", "retained_by_law"),
     "processor.clause_report": ("processor_contract", "title"),

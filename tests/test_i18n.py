@@ -52,3 +52,9 @@ def test_dates_are_shown_in_paris_time():
     assert i18n.format_datetime(datetime(2026, 1, 1, 22, 30, tzinfo=timezone.utc), "en") == "2026-01-01 23:30"
     assert i18n.format_date(date(2026, 8, 15), "fr", long=True) == "15 août 2026"
     assert i18n.format_date(date(2026, 8, 15), "en", long=True) == "15 August 2026"
+
+
+def test_amounts_are_written_in_the_languages_way():
+    assert i18n.Translator("fr").amount(100_000) == "1\u202f000,00"  # a narrow no-break space, as French prints it
+    assert i18n.Translator("en").amount(100_000) == "1,000.00"
+    assert (i18n.Translator("fr").amount(5), i18n.Translator("en").amount(840)) == ("0,05", "8.40")

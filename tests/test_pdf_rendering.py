@@ -13,7 +13,8 @@ from pypdf import PdfReader
 from tests.conftest import demo_sqlite, service_missing
 from tests.demo_documents import issue_every_kind, one_per_kind, pdf_documents
 
-KINDS = [("dsr.acknowledgement", "fr"), ("dsr.extension_notice", "fr"), ("dsr.destruction_certificate", "fr"),
+KINDS = [("dsr.acknowledgement", "fr"), ("dsr.extension_notice", "fr"), ("dsr.fee_notice", "fr"),
+         ("dsr.destruction_certificate", "fr"),
          ("processor.destruction_certificate", "fr"), ("processor.clause_report", "fr"),
          ("processor.register_extract", "en"), ("breach.authority_notice", "fr"), ("breach.people_letter", "fr"),
          ("breach.people_letter", "en"), ("breach.register_pdf", "fr"), ("dpia.report", "fr"),

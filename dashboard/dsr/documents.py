@@ -1,6 +1,6 @@
 """The request's documents, issued through the evidence registry (number,
 verification code, SHA-256, kept byte for byte): acknowledgement of receipt,
-extension notice, destruction certificate. Downloads are checked against the
+extension notice, fee letter, destruction certificate. Downloads are checked against the
 request's visibility (a department head: his or her departments' requests)."""
 
 from datetime import date
@@ -15,12 +15,13 @@ from dashboard.dsr import common
 from dashboard.evidence import issue_document
 from dashboard.i18n import Translator
 from dashboard.permissions import require_any
-from exports.pdf import dsr_acknowledgement, dsr_destruction_certificate, dsr_extension_notice
-from exports.pdf.dsr_common import (CertificateFacts, Controller, ErasureLine, RecipientLine, RequestFacts,
+from exports.pdf import dsr_acknowledgement, dsr_destruction_certificate, dsr_extension_notice, dsr_fee_notice
+from exports.pdf.dsr_common import (CertificateFacts, Controller, ErasureLine, FeeFacts, RecipientLine, RequestFacts,
                                    RetentionLine)
 from models import deadlines
 from models.clock import paris_today
 from models.dsr import CASE_TYPE, DataSubjectRequest, DsrErasure, DsrRecipient, DsrRetention, Status
+from models.dsr_fee import DsrFee
 from models.errors import RuleViolation
 from models.evidence import EvidenceDocument
 from models.org import Entity
@@ -29,6 +30,7 @@ from models.roles import Capability
 Language = Literal["fr", "en"]
 KIND_ACK = "dsr.acknowledgement"
 KIND_EXTENSION = "dsr.extension_notice"
+KIND_FEE = "dsr.fee_notice"
 KIND_CERTIFICATE = "dsr.destruction_certificate"
 PDF = "application/pdf"
 REQUEST_FILE_YEARS = 5
@@ -88,6 +90,20 @@ def issue_extension_notice(session: Session, actor: Actor, request_id: int, lang
     facts = _facts(session, request, entity)
     return _issue(session, actor, request, KIND_EXTENSION, language,
                   lambda tr, stamp: dsr_extension_notice.build(tr, stamp, _controller(entity), facts))
+
+
+def issue_fee_notice(session: Session, actor: Actor, request_id: int, language: Language = "fr") -> EvidenceDocument:
+    """The letter of the request's latest fee (dashboard/dsr/fees.py), whatever became of it since:
+    the written record of what the person was told."""
+    request = common.fetch(session, actor, request_id, action="dsr.fee_notice", write=True, staff_only=True)
+    fee = session.exec(select(DsrFee).where(DsrFee.request_id == request.id).order_by(DsrFee.id.desc())).first()
+    if fee is None:
+        raise RuleViolation("dsr.error.no_fee")
+    entity = session.get(Entity, request.entity_id)
+    facts = _facts(session, request, entity)
+    return _issue(session, actor, request, KIND_FEE, language,
+                  lambda tr, stamp: dsr_fee_notice.build(tr, stamp, _controller(entity), facts, FeeFacts(
+                      fee.basis, tr.amount(fee.amount_cents), fee.cost_basis, fee.reasons, fee.notified_on)))
 
 
 def request_file_kept_until(answered_on: date) -> date:

@@ -76,6 +76,16 @@ class CertificateFacts:
     answered_on: date | None = None
 
 
+@dataclass(frozen=True)
+class FeeFacts:
+    """A reasonable fee told to the person (models/dsr_fee.py)."""
+    basis: str  # code: further_copy, manifestly_unfounded, excessive
+    amount: str  # in the document's language, e.g. "8,40"
+    cost_basis: str
+    reasons: str
+    notified_on: date
+
+
 def day(tr: Translator, value: date | None) -> str:
     """A date in the document's language, long form ("5 avril 2026")."""
     if value is None:

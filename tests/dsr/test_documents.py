@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from sqlmodel import select
 
 from dashboard import evidence
-from dashboard.dsr import documents, work, workflow
+from dashboard.dsr import documents, fees, work, workflow
 from models.clock import paris_today
 from dashboard.validation import InvalidInput
 from models.errors import RuleViolation
@@ -170,3 +170,39 @@ def test_documents_of_an_extended_request_follow_the_order_of_the_facts(org):
     assert "one month" not in ack_en and "may be extended" not in ack_en and "extended by two months" in ack_en
     assert "Confirmation écrite de la prolongation" in notice
     assert f"Comme nous vous en avons informé le {told.day} " in notice
+
+
+def test_the_fee_letter_states_the_amount_its_computation_and_the_choice_to_withdraw(org):
+    received = paris_today() - timedelta(days=9)
+    request = make_request(org, received_at=paris_noon(received))
+    with pytest.raises(RuleViolation) as error, org.work() as session:
+        documents.issue_fee_notice(session, org.dpo, request.id)
+    assert error.value.key == "dsr.error.no_fee"
+    told = paris_today() - timedelta(days=2)
+    with org.work() as session:
+        fees.notify(session, org.dpo, request.id, 1, {
+            "basis": "excessive", "amount": "934.5", "notified_on": told,
+            "cost_basis": "Extraction de quatre ans de journaux : 31 heures à 30,15 € l'heure.",
+            "reasons": "Neuvième demande identique en deux mois ; chacune a reçu une copie complète."})
+    with org.work() as session:
+        french = pdf_text(documents.issue_fee_notice(session, org.dpo, request.id).content)
+        english = pdf_text(documents.issue_fee_notice(session, org.dpo, request.id, "en").content)
+    for expected in ("Confirmation des frais", f"indiqués le {told.day} ", "934,50 €", "excessive",
+                     "article 12, paragraphe 5", "31 heures à 30,15 €", "Neuvième demande identique",
+                     "ou la retirer", "Jeanne Morel", request.reference, "CNIL"):
+        assert expected in french, expected
+    for expected in ("Confirmation of the fee", "€934.50", "Article 12(5) GDPR", "or withdraw it"):
+        assert expected in english, expected
+
+
+def test_the_fee_letter_for_a_further_copy_cites_article_15_3(org):
+    request = make_request(org)
+    with org.work() as session:
+        fees.notify(session, org.dpo, request.id, 1, {
+            "basis": "further_copy", "amount": "8.4", "notified_on": paris_today(),
+            "cost_basis": "Impression de 84 pages et envoi recommandé."})
+    with org.work() as session:
+        text = pdf_text(documents.issue_fee_notice(session, org.dpo, request.id).content)
+    assert "Frais pour le traitement de votre demande" in text and "Confirmation" not in text  # told today
+    assert "article 15, paragraphe 3" in text and "La première copie est gratuite" in text and "8,40 €" in text
+    assert "Motifs" not in text  # no Art. 12(5) reasons for a further copy

@@ -7,6 +7,7 @@ from dashboard.demo import dsr as demo_dsr
 from models.audit import AuditEntry
 from models.dsr import DataSubjectRequest
 from models.dsr_fee import DsrFee
+from models.evidence import EvidenceDocument
 from tests.page_support import app_as, form_key, page_path
 from tests.dsr.conftest import make_request
 
@@ -109,3 +110,8 @@ def test_the_dpo_records_a_fee_and_cannot_close_until_it_ends(app_org):
     assert not at.exception and not _errors(at)
     assert not any("notifiés le" in w.value for w in at.warning)
     assert any("Payés" in str(df.value) for df in at.dataframe)
+    at.button(key=form_key(at, "dsr/issue_fee")).click().run()  # the Documents tab: the fee letter
+    assert not at.exception and not _errors(at)
+    with app_org.session() as session:
+        issued = session.exec(select(EvidenceDocument.kind).where(EvidenceDocument.case_id == request.id)).all()
+    assert "dsr.fee_notice" in issued
