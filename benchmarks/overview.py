@@ -46,7 +46,10 @@ size (`--explain`: with their query plans).
 more times as a copy of pages/home.py that reads the script thread's CPU clock before each of
 its top-level statements (a block such as `if kinds:` counts whole); the median of each, the
 largest first. No profiler: cProfile's cost per call inflated Streamlit's many small calls
-several times over and misplaced where the time went.
+several times over and misplaced where the time went. Then what Streamlit alone costs the page: the
+elements and widgets it draws beyond the empty page's (counted in AppTest's tree), times what one
+element and one widget cost on a bare page (40 of a kind, the script thread's CPU): the part of the
+page's own CPU no page code can remove, against what page/floor <= 1.5 leaves it (0.5 x floor).
 """
 
 import argparse
@@ -649,6 +652,52 @@ def page_profile(at: AppTest, clocked: Path, repeat: int) -> list[tuple[float, i
                    for line, times in spent.items()), reverse=True)
 
 
+# `--profile`: what Streamlit itself costs the page, whatever the page computes. Each element is a
+# message built and queued, a widget also an identity hashed from its arguments and a state
+# registered. Measured on bare pages drawing `ELEMENTS` of one kind, in the script thread.
+WIDGET_TYPES = frozenset({"selectbox", "button_group", "button", "download_button", "multiselect", "radio",
+                          "checkbox", "text_input", "number_input", "date_input", "text_area"})
+ELEMENTS = 40
+BARE_PAGES = {
+    "display": "for i in range(N):\n    st.metric(f'label {i}', i, delta='x', delta_color='gray', border=True)\n",
+    "widget": "for i in range(N):\n    st.selectbox(f'label {i}', [None, 1, 2, 3], key=f'box{i}', "
+              "format_func=lambda v: 'all' if v is None else str(v))\n",
+}
+
+
+def element_costs(folder: Path, repeat: int) -> dict[str, float]:
+    """CPU ms Streamlit spends on one element of each class (display, widget), beyond an empty run."""
+    costs = {}
+    for name, body in BARE_PAGES.items():
+        spent = {}
+        for count in (0, ELEMENTS):
+            path = folder / f"bare_{name}_{count}.py"
+            path.write_text(f"import time\nimport streamlit as st\nN = {count}\n_start = time.thread_time()\n"
+                            f"{body}st.session_state['_cpu'] = time.thread_time() - _start\n")
+            at = AppTest.from_file(str(path), default_timeout=TIMEOUT)
+            at.run()
+            runs = []
+            for _ in range(max(repeat, 5)):
+                at.run()
+                runs.append(at.session_state["_cpu"])
+            spent[count] = statistics.median(runs)
+        costs[name] = ms(spent[ELEMENTS] - spent[0]) / ELEMENTS
+    return costs
+
+
+def census(at: AppTest) -> Counter:
+    """The elements and blocks the run drew in the main area, by kind (display or widget)."""
+    found: Counter = Counter()
+
+    def walk(node) -> None:
+        for child in getattr(node, "children", {}).values():
+            found["widget" if getattr(child, "type", "") in WIDGET_TYPES else "display"] += 1
+            walk(child)
+
+    walk(at.main)
+    return found
+
+
 def peak_mb(fn) -> float:
     gc.collect()
     tracemalloc.start()
@@ -895,6 +944,9 @@ def _measure_persona(engine, org, backend, size, username, persona, entity, empt
             each.append(per_statement)
         peak = peak_mb(lambda: app_run(page))
         profile = page_profile(page, clocked, repeat) if clocked else []
+        with EmptyPage(empty_page):
+            app_run(empty)
+        own_elements = census(page) - census(empty) if clocked else Counter()
         medians = [statistics.median(times) for times in zip(*each)] if each else []
         top = sorted(zip(medians, statements), key=lambda t: -t[0])[:5]
         plans = [explain(raw, backend, s) if explain_top else "" for _, s in top]
@@ -930,6 +982,14 @@ def _measure_persona(engine, org, backend, size, username, persona, entity, empt
         for spent, line, text in profile:
             if spent >= 0.1:
                 say(f"    {spent:6.2f} ms  line {line:3}: {text[:90]}")
+        costs = element_costs(clocked.parent, repeat)
+        least = sum(own_elements[kind] * costs[kind] for kind in costs)
+        budget = (TARGET_FLOOR - 1) * (row.empty_cpu_ms + row.sql_cpu_ms)
+        say(f"    what Streamlit alone costs it: the page draws {own_elements['display']} elements and "
+            f"{own_elements['widget']} widgets beyond the empty page's; on a bare page one element costs "
+            f"{costs['display']:.3f} ms, one widget {costs['widget']:.3f} ms: at least {least:.1f} ms of the page's "
+            f"own CPU, against {budget:.1f} ms that page/floor <= {TARGET_FLOOR} leaves it "
+            f"({(TARGET_FLOOR - 1):.1f} x floor)")
     return row
 
 

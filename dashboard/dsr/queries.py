@@ -158,23 +158,35 @@ def _batches(session: Session, actor: Actor, flt: ListFilter, size: int = 2000) 
         session.expunge_all()
 
 
+def _fees_of(session: Session, ids: list[int], tr: Translator) -> dict[int, list[str]]:
+    """Each request's fees in words ("8,40 € — Payés"): what an auditor checks against Art. 12(5)."""
+    found: dict[int, list[str]] = {}
+    for request_id, amount_cents, state in session.exec(
+            select(DsrFee.request_id, DsrFee.amount_cents, DsrFee.state).where(DsrFee.request_id.in_(ids))
+            .order_by(DsrFee.id)):
+        found.setdefault(request_id, []).append(
+            f"{tr('dsr.pdf.fee.amount_value', amount=tr.amount(amount_cents))} — {tr(f'dsr.fee_state.{state}')}")
+    return found
+
+
 def export_csv(session: Session, actor: Actor, flt: ListFilter, language: str = "fr") -> bytes:
     """The filtered list as CSV (formula-injection safe), within what the actor sees."""
     total = count_requests(session, actor, flt)
     tr = Translator(language)
     header = [tr(f"dsr.col.{c}") for c in ("reference", "entity", "channel", "relation", "rights", "received_on",
                                            "due_on", "internal_target_on", "status", "department", "late",
-                                           "outcome", "answered_on")]
+                                           "outcome", "answered_on", "fees")]
 
     def lines():
         for batch in _batches(session, actor, flt):
+            fees = _fees_of(session, [row.id for row in batch], tr)
             for row in batch:
                 yield [row.reference, row.entity_name, tr(f"dsr.channel.{row.channel}"),
                        tr(f"dsr.relation.{row.relation}"), ", ".join(tr(f"dsr.right.{x}") for x in row.rights),
                        row.received_on, row.due_on, row.internal_target_on, tr(f"dsr.status.{row.status}"),
                        row.department_name, tr("common.yes") if row.late else tr("common.no"),
                        tr(f"dsr.outcome.{row.outcome}") if row.outcome else "",
-                       row.answered_on]
+                       row.answered_on, "; ".join(fees.get(row.id, ()))]
 
     content = to_csv(header, lines())
     common.audit_list(session, actor, "dsr.export", rows=total, filter=flt)

@@ -6,7 +6,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from dashboard import db, demo, organisation
-from dashboard.dsr import queries, workflow
+from dashboard.dsr import fees, queries, workflow
 from models.clock import paris_today
 from models.dsr import DataSubjectRequest, DsrRoutingRule
 from models.evidence import EvidenceDocument
@@ -90,6 +90,22 @@ def test_csv_export_is_safe_and_holds_no_requester_data(org):
     assert lines[0].startswith("Référence;Entité;Canal")
     assert request.reference in lines[1] and "'=HYPERLINK" in lines[1]
     assert "cmd" not in content and "Jeanne" not in content
+    assert lines[0].endswith(";Frais") and lines[1].endswith(";")  # no fee: an empty cell
+
+
+def test_csv_export_lists_each_requests_fees_for_the_auditor(org):
+    request = make_request(org)
+    with org.work() as session:
+        fees.notify(session, org.dpo, request.id, 1, {
+            "basis": "further_copy", "amount": "8.4", "notified_on": paris_today(),
+            "cost_basis": "Impression de 84 pages et envoi recommandé."})
+    with org.work() as session:
+        fees.settle(session, org.dpo, request.id, 2, {"state": "paid", "settled_on": paris_today()})
+    with org.work() as session:
+        french = queries.export_csv(session, org.auditor, queries.ListFilter()).decode("utf-8-sig")
+        english = queries.export_csv(session, org.auditor, queries.ListFilter(), "en").decode("utf-8-sig")
+    assert french.splitlines()[1].endswith(";8,40 € — Payés")
+    assert english.splitlines()[1].endswith(";€8.40 — Paid")
 
 
 def test_demo_requests_cover_what_a_dpo_must_see(engine):
