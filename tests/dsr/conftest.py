@@ -7,6 +7,7 @@ import pytest
 
 from dashboard.demo import dsr as demo_dsr
 from dashboard.dsr import intake
+from models.clock import paris_today
 from models.types import utcnow
 
 
@@ -35,3 +36,9 @@ def make_request(org, actor=None, **overrides):
 def paris_noon(day) -> datetime:
     """Noon in Paris on a day, as an aware datetime (the receipt of a request)."""
     return datetime(day.year, day.month, day.day, 11, 0, tzinfo=timezone.utc)
+
+
+def copy_fee(**changes) -> dict:
+    """A fee for a further copy of the data (Art. 15(3)), told to the person today."""
+    return {"basis": "further_copy", "amount": "8.4", "notified_on": paris_today(),
+            "cost_basis": "Impression de 84 pages et envoi recommandé.", **changes}

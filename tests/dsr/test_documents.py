@@ -15,7 +15,7 @@ from models.clock import paris_today
 from dashboard.validation import InvalidInput
 from models.errors import RuleViolation
 from models.evidence import EvidenceDocument
-from tests.dsr.conftest import make_request, paris_noon
+from tests.dsr.conftest import copy_fee, make_request, paris_noon
 from tests.pdf_reading import pdf_text
 
 
@@ -198,9 +198,7 @@ def test_the_fee_letter_states_the_amount_its_computation_and_the_choice_to_with
 def test_the_fee_letter_for_a_further_copy_cites_article_15_3(org):
     request = make_request(org)
     with org.work() as session:
-        fees.notify(session, org.dpo, request.id, 1, {
-            "basis": "further_copy", "amount": "8.4", "notified_on": paris_today(),
-            "cost_basis": "Impression de 84 pages et envoi recommandé."})
+        fees.notify(session, org.dpo, request.id, 1, copy_fee())
     with org.work() as session:
         text = pdf_text(documents.issue_fee_notice(session, org.dpo, request.id).content)
     assert "Frais pour le traitement de votre demande" in text and "Confirmation" not in text  # told today

@@ -10,7 +10,7 @@ from dashboard.dsr import fees, queries, workflow
 from models.clock import paris_today
 from models.dsr import DataSubjectRequest, DsrRoutingRule
 from models.evidence import EvidenceDocument
-from tests.dsr.conftest import make_request, paris_noon
+from tests.dsr.conftest import copy_fee, make_request, paris_noon
 
 
 def _refs(org, actor=None, **flt) -> list[str]:
@@ -96,9 +96,7 @@ def test_csv_export_is_safe_and_holds_no_requester_data(org):
 def test_csv_export_lists_each_requests_fees_for_the_auditor(org):
     request = make_request(org)
     with org.work() as session:
-        fees.notify(session, org.dpo, request.id, 1, {
-            "basis": "further_copy", "amount": "8.4", "notified_on": paris_today(),
-            "cost_basis": "Impression de 84 pages et envoi recommandé."})
+        fees.notify(session, org.dpo, request.id, 1, copy_fee())
     with org.work() as session:
         fees.settle(session, org.dpo, request.id, 2, {"state": "paid", "settled_on": paris_today()})
     with org.work() as session:
