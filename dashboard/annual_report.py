@@ -1,5 +1,5 @@
 """The DPO's annual report to the board (read model and issue): for a calendar year and one
-entity or the whole group, the requests (by right, by outcome, answered on time), the
+entity or the whole group, the requests (by right, by outcome, answered on time, fees), the
 breaches (recorded, notified to the CNIL, within 72 hours), the processor contracts and
 audits, the DPIAs by status, the register's changes and the action plan. Each figure is
 one SQL aggregate; the PDF (exports/pdf/annual_report.py) is issued through the evidence
@@ -25,6 +25,7 @@ from models.clock import PARIS, paris_today
 from models.dpia import Dpia
 from models.dpia_rules import DpiaStatus
 from models.dsr import OUTCOMES, RIGHTS, DataSubjectRequest, DsrRight
+from models.dsr_fee import DsrFee
 from models.errors import RuleViolation
 from models.evidence import EvidenceDocument
 from models.org import Entity
@@ -82,6 +83,12 @@ def figures(session: Session, actor: Actor, year: int, entity_id: int | None = N
                                    .group_by(r.outcome)).all())
     answered, on_time = session.exec(select(func.count(), _count_if(r.answered_on <= r.due_on))
                                      .where(*answered_in_year)).one()
+    fee = DsrFee
+    fees_told, fees_paid, fees_paid_cents = session.exec(
+        select(func.count(), _count_if(fee.state == "paid"),
+               func.coalesce(func.sum(case((fee.state == "paid", fee.amount_cents), else_=0)), 0))
+        .select_from(fee).join(r, r.id == fee.request_id)
+        .where(*_entity(r.entity_id, entity_id), fee.notified_on >= first, fee.notified_on <= last)).one()
     b = Breach
     breaches, notified, within_72h = session.exec(
         select(func.count(), _count_if(b.notified_at.is_not(None)), _count_if(b.notified_at <= b.notification_deadline))
@@ -117,7 +124,8 @@ def figures(session: Session, actor: Actor, year: int, entity_id: int | None = N
         audits_with_findings=audits_with_findings,
         dpias_by_status=[(s.value, dpias.get(s.value, 0)) for s in DpiaStatus],
         register_created=created, register_validated=validated, register_reviewed=reviewed,
-        actions_open=plan.open, actions_late=plan.late, actions_done=plan.done)
+        actions_open=plan.open, actions_late=plan.late, actions_done=plan.done, fees_told=fees_told,
+        fees_paid=fees_paid, fees_paid_cents=fees_paid_cents)
 
 
 def _controller(session: Session, entity_id: int | None, tr: Translator) -> Controller:

@@ -21,5 +21,7 @@ class Translator(Protocol):
 
     def __call__(self, key: str, **params) -> str: ...
 
+    def amount(self, cents: int) -> str: ...  # euros, as the language writes them
+
 
 Builder = Callable[[DocumentStamp], bytes]

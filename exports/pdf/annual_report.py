@@ -41,6 +41,9 @@ class AnnualFigures:
     actions_open: int
     actions_late: int
     actions_done: int
+    fees_told: int = 0  # reasonable fees told to the person in the year (Arts. 12(5)(a), 15(3))
+    fees_paid: int = 0  # of those, paid
+    fees_paid_cents: int = 0
 
     @property
     def on_time_rate(self) -> float | None:
@@ -105,6 +108,8 @@ def build_annual_report(tr: Translator, stamp: DocumentStamp, controller: Contro
              key_value_table([
                  (tr("annual.fig.requests_received"), str(f.requests_received)),
                  (tr("annual.fig.on_time"), _rate(tr, f.requests_on_time, f.requests_answered)),
+                 (tr("annual.fig.fees"), tr("annual.fig.fees_value", told=f.fees_told, paid=f.fees_paid,
+                                            amount=tr.amount(f.fees_paid_cents))),
                  (tr("annual.fig.breaches"), str(f.breaches)),
                  (tr("annual.fig.breaches_notified"), str(f.breaches_notified)),
                  (tr("annual.fig.within_72h"), _rate(tr, f.breaches_within_72h, f.breaches_notified)),

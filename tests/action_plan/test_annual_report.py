@@ -11,6 +11,7 @@ from sqlmodel import select
 from dashboard import annual_report, evidence
 from dashboard.errors import NotAllowed
 from models.dsr import DsrRight
+from models.dsr_fee import DsrFee
 from models.errors import RuleViolation
 from models.evidence import EvidenceDocument
 from models.processor import ProcessorContract
@@ -25,7 +26,8 @@ H = timedelta(hours=1)
 
 @pytest.fixture
 def year(org):
-    """2025 at Médicis: four requests (one answered late, one received in 2024), three
+    """2025 at Médicis: four requests (one answered late, one received in 2024; two fees told in
+    2025, one paid, and one told in 2024), three
     breaches (one notified in time, one late, one not notified), one from 2024; a contract
     ending in 2025 and one ending later; two audits; two DPIAs; three register entries."""
     with org.work() as session:
@@ -36,6 +38,10 @@ def year(org):
         for request, rights in ((a, ["access", "erasure"]), (b, ["access"]), (c, ["objection"]), (d, ["access"])):
             for right in rights:
                 session.add(DsrRight(request_id=request.id, right=right))
+        for request, told, state in ((a, date(2025, 2, 10), "paid"), (b, date(2025, 5, 9), "declined"),
+                                     (d, date(2024, 12, 22), "paid")):  # fees: the last one told in 2024
+            session.add(DsrFee(request_id=request.id, basis="further_copy", amount_cents=840, state=state,
+                               cost_basis="Impression et envoi recommandé.", notified_on=told, settled_on=told))
         aware = datetime(2025, 4, 1, 8, tzinfo=timezone.utc)
         overview_make.breach(session, org, aware, notified_at=aware + 30 * H)
         overview_make.breach(session, org, aware, notified_at=aware + 90 * H)
@@ -74,6 +80,7 @@ def test_the_years_figures_on_a_hand_built_dataset(year):
     assert dict(f.requests_by_outcome)["granted"] == 3  # answered in 2025, whenever received
     assert (f.requests_answered, f.requests_on_time) == (3, 2)  # the one of May answered in late July
     assert f.on_time_rate == pytest.approx(2 / 3)
+    assert (f.fees_told, f.fees_paid, f.fees_paid_cents) == (2, 1, 840)
     assert (f.breaches, f.breaches_notified, f.breaches_within_72h) == (3, 2, 1)
     assert (f.contracts_active, f.contracts_expiring) == (2, 1)
     assert (f.audits, f.audits_with_findings) == (2, 1)
@@ -127,7 +134,7 @@ def test_issue_once_on_a_double_click_then_read_back(year):
     text = pdf_text(document.content)
     assert "2025" in reader.metadata.title
     for expected in ("Demandes reçues, par droit exercé", "Notifiées dans les 72 heures", "67 % (2/3)",
-                     "50 % (1/2)", document.number):
+                     "50 % (1/2)", "2, dont 1 payés (8,40 €)", document.number):
         assert expected in text, expected
     assert evidence.sha256_hex(document.content) == document.sha256
     with pytest.raises(NotAllowed), org.work() as session:
