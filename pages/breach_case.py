@@ -61,6 +61,12 @@ b = case.breach
 forms = CaseForms("breach", b.id)
 key = forms.key  # a new generation after the user's own save: the forms show the stored values
 version = forms.version("breach", b.version)  # what the user saw, kept across reruns: a stale save is refused
+# Forms are drawn as this user first saw the case: closed or reopened by someone else meanwhile, a
+# form taken away under its submit would be dropped without a word; drawn, its save is refused
+# naming who changed what.
+can_edit = forms.fixed("can_edit", lambda: case.can_edit)
+can_decide = forms.fixed("can_decide", lambda: case.can_decide)
+closed = forms.fixed("closed", lambda: b.status == BreachStatus.CLOSED)
 
 st.title(f"{b.reference} — {md(b.title)}")
 st.caption(tr("breach.case.caption", entity=md(case.entity.name), status=tr(f"breach.status.{b.status}"),
@@ -114,7 +120,7 @@ with facts_tab:
     _facts([(tr("breach.field.likely_consequences"), b.likely_consequences),
             (tr("breach.field.measures_taken"), b.measures_taken),
             (tr("breach.field.measures_proposed"), b.measures_proposed)])
-    if case.can_edit:
+    if can_edit:
         with st.expander(tr("breach.facts.edit"), icon=":material/edit:", key=f"breach_{b.id}_facts_open"):
             data = widgets.facts_form(key("facts"), actor, forms.fixed("now", widgets.paris_now), b,
                                       case.activity_ids, case.department_ids)
@@ -129,7 +135,7 @@ with risk_tab:
             (tr("breach.field.art34_exception_details"), b.art34_exception_details),
             (tr("breach.field.assessed"), tr("breach.assessed_by", name=b.assessed_by_name,
                                              date=tr.datetime(b.assessed_at)) if b.assessed_at else None)])
-    if case.can_decide:
+    if can_decide:
         st.divider()
         levels, exceptions = list(RiskLevel), [None, *Art34Exception]
         with st.form(key("qualify")):
@@ -162,7 +168,7 @@ with notifications_tab:
                      hide_index=True, width="stretch")
     else:
         st.info(tr("breach.notifications.none"))
-    if case.can_decide:
+    if can_decide:
         phase = "complementary" if case.notifications else "initial"
         with st.form(key("notify")):
             st.markdown(f"**{tr(f'breach.notifications.record_{phase}')}**")
@@ -183,7 +189,7 @@ with people_tab:
     st.markdown(md(bt.people_information(tr, b)))
     _facts([(tr("breach.field.people_summary"), b.people_summary),
             (tr("breach.field.people_advice"), b.people_advice)])
-    if case.can_decide:
+    if can_decide:
         with st.form(key("people")):
             st.caption(tr("breach.people.help"))
             summary = st.text_area(tr("breach.field.people_summary"), value=b.people_summary,
@@ -220,14 +226,14 @@ with steps_tab:
                        tr("breach.col.due_at"): tr.datetime(s.due_at), tr("breach.col.done_at"): tr.datetime(s.done_at)}
                       for s in case.steps], hide_index=True, width="stretch")
     open_steps = {s.id: s for s in case.steps if s.done_at is None}
-    if case.can_edit and open_steps:
+    if can_edit and open_steps:
         left, right = st.columns([3, 1], vertical_alignment="bottom")
         step_id = left.selectbox(tr("breach.steps.select"), list(open_steps), key=key("step_done"),
                                  format_func=lambda i: f"{tr(f'breach.step.{open_steps[i].kind}')} — "
                                                        f"{open_steps[i].description}")
         if right.button(tr("breach.steps.done"), key=key("step_done_button")):
             forms.done(ui.call(breach.complete_step, step_id, actor=actor))
-    if case.can_edit:
+    if can_edit:
         with st.form(key("step")):
             st.markdown(f"**{tr('breach.steps.add')}**")
             kinds = list(StepKind)
@@ -284,7 +290,7 @@ with documents_tab:
     attachments_section(actor, "breach", b.id)
 
 with closing_tab:
-    if b.status == BreachStatus.CLOSED:
+    if closed:
         st.success(tr("breach.closing.closed", date=tr.datetime(b.closed_at)))
         _facts([(tr("breach.field.closing_note"), b.closing_note)])
         if actor.can(Capability.WORK_ALL_CASES) and not actor.is_read_only:
@@ -293,7 +299,7 @@ with closing_tab:
                 submitted = st.form_submit_button(tr("breach.closing.reopen"))
             if submitted:
                 forms.done(ui.call(breach.reopen, b.id, version, {"reason": reason}, actor=actor), "breach.reopened")
-    elif case.can_decide:
+    elif can_decide:
         st.caption(tr("breach.closing.help"))
         with st.form(key("close")):
             note = st.text_area(tr("breach.field.closing_note"), key=key("closing_note"))

@@ -105,13 +105,17 @@ with tab_withdrawals:
                 step = row.step
                 with st.container(border=True, key=f"consent_step_{step.id}"):
                     head = f"**{ui.literal(step.system_name)}** — {ui.literal(row.department_name)}"
+                    # open when this user first saw it: ticked by someone else meanwhile, the form stays
+                    # and its submit is refused in words rather than dropped without one
+                    open_when_seen = forms.fixed(f"open{step.id}", lambda: step.done_on is None)
                     if step.done_on:
                         st.markdown(head + "  \n" + tr("consent.step_done", date=tr.date(step.done_on),
                                                        by=ui.literal(step.done_by_name))
                                     + (f" — {ui.literal(step.note)}" if step.note else ""))
-                        continue
-                    st.markdown(head + "  \n" + (tr("consent.state.late") if row.late else tr("consent.state.open")))
-                    if row.can_tick:
+                    else:
+                        st.markdown(head + "  \n" + (tr("consent.state.late") if row.late
+                                                      else tr("consent.state.open")))
+                    if row.can_tick and open_when_seen:
                         with st.form(forms.key("step", step.id)):
                             done_on = st.date_input(tr("consent.col.done_on"), value=today, max_value=today,
                                                     min_value=w.received_on, key=forms.key("done_on", step.id),

@@ -49,6 +49,13 @@ forms = CaseForms("dpia", view.id)
 key = forms.key  # a new generation after the user's own save: the forms show the stored values
 version = forms.version("dpia", view.version)  # what the user saw, kept across reruns: a stale save is refused
 saved = forms.done  # outside a form: a refused save offers a button to reload the case
+# Forms are drawn as this user first saw the DPIA: submitted, validated or reopened by someone else
+# meanwhile, a form taken away under its submit would be dropped without a word; drawn, its save is
+# refused naming who changed what.
+can_edit = forms.fixed("can_edit", lambda: view.can_edit)
+can_track = forms.fixed("can_track", lambda: view.can_track)
+can_give_opinion = forms.fixed("can_give_opinion", lambda: view.can_give_opinion)
+seen_status = forms.fixed("status", lambda: view.status)
 
 
 def risk_name(risk) -> str:
@@ -162,10 +169,10 @@ tabs = st.tabs([tr("dpia.tab.context"), tr("dpia.tab.principles"), tr("dpia.tab.
 
 for tab, items in ((tabs[0], CONTEXT_ITEMS), (tabs[1], PRINCIPLE_ITEMS)):
     with tab:
-        if items is CONTEXT_ITEMS and view.status == "draft" and view.answers and view.can_edit:
+        if items is CONTEXT_ITEMS and view.status == "draft" and view.answers and can_edit:
             st.info(tr("dpia.prefilled_notice"), icon=":material/edit_note:")  # untouched since the register filled it
         for item in items:
-            if not view.can_edit:
+            if not can_edit:
                 show_item(item)
                 continue
             with st.form(key(f"item{item.reference}")):
@@ -199,7 +206,7 @@ with tabs[2]:
     else:
         st.info(tr("dpia.detail.no_measure"))
     statuses = list(MeasureStatus)
-    if view.can_edit:
+    if can_edit:
         with st.expander(tr("dpia.detail.add_measure"), icon=":material/add:",
                          key=f"dpia_{view.id}_add_measure_open"):
             with st.form(key("add_measure")):
@@ -216,20 +223,20 @@ with tabs[2]:
                 saved(ui.call(content.save_measure, view.id, version, None,
                               {"title": title, "description": description, "status": status, "owner": owner,
                                "due_date": due}, actor=actor))
-    followed = [m for m in view.measures if view.can_edit or m.status in ACTION_STATUSES | {MeasureStatus.CANCELLED}]
-    if view.can_track and followed:
+    followed = [m for m in view.measures if can_edit or m.status in ACTION_STATUSES | {MeasureStatus.CANCELLED}]
+    if can_track and followed:
         by_id = {m.id: m for m in followed}
-        with st.expander(tr("dpia.detail.edit_measure") if view.can_edit else tr("dpia.detail.track_action"),
+        with st.expander(tr("dpia.detail.edit_measure") if can_edit else tr("dpia.detail.track_action"),
                          icon=":material/edit:", key=f"dpia_{view.id}_edit_measure_open"):
             picked = st.selectbox(tr("dpia.measure.title"), list(by_id), format_func=lambda i: by_id[i].title,
                                   key=key("edit_measure_pick"))
             measure = by_id[picked]
-            allowed = statuses if view.can_edit else [s for s in statuses if s != MeasureStatus.EXISTING]
+            allowed = statuses if can_edit else [s for s in statuses if s != MeasureStatus.EXISTING]
             with st.form(key(f"edit_measure_{measure.id}")):
                 title = st.text_input(tr("dpia.measure.title"), value=measure.title, max_chars=300,
-                                      disabled=not view.can_edit, key=key(f"m{measure.id}_title"))
+                                      disabled=not can_edit, key=key(f"m{measure.id}_title"))
                 description = st.text_area(tr("dpia.measure.description"), value=measure.description,
-                                           disabled=not view.can_edit, key=key(f"m{measure.id}_description"))
+                                           disabled=not can_edit, key=key(f"m{measure.id}_description"))
                 first, second, third, fourth = st.columns(4)
                 status = first.selectbox(tr("dpia.measure.status"), allowed, index=allowed.index(measure.status),
                                          format_func=lambda s: tr(f"dpia.measure.status.{s}"),
@@ -241,7 +248,7 @@ with tabs[2]:
                 done_on = fourth.date_input(tr("dpia.measure.done_on"), value=measure.done_on, format="DD/MM/YYYY",
                                             key=key(f"m{measure.id}_done"))
                 submitted = st.form_submit_button(tr("common.save"), type="primary")
-            if submitted and view.can_edit:
+            if submitted and can_edit:
                 saved(ui.call(content.save_measure, view.id, version, measure.id,
                               {"title": title, "description": description, "status": status, "owner": owner,
                                "due_date": due, "done_on": done_on}, actor=actor))
@@ -260,7 +267,7 @@ with tabs[3]:
         high = is_high_risk(*residual_levels(*risk.levels()))
         with st.expander(f"({letters[risk.id]}) {ui.literal_label(risk_name(risk))} — {summary}",
                          icon=":material/warning:" if high else None, key=f"dpia_{view.id}_risk_{risk.id}_open"):
-            if not view.can_edit:
+            if not can_edit:
                 show_risk(risk)
                 continue
             with st.form(key(f"risk{risk.id}")):
@@ -315,7 +322,7 @@ with tabs[3]:
             if risk.kind == RiskKind.CUSTOM:
                 if st.button(tr("dpia.risk.withdraw"), key=key(f"r{risk.id}_withdraw"), icon=":material/delete:"):
                     saved(ui.call(content.withdraw_risk, view.id, version, risk.id, actor=actor))
-    if view.can_edit:
+    if can_edit:
         with st.expander(tr("dpia.risk.add"), icon=":material/add:", key=f"dpia_{view.id}_add_risk_open"):
             with st.form(key("add_risk")):
                 title = st.text_input(tr("dpia.risk.title"), max_chars=300, key=key("new_risk_title"))
@@ -351,7 +358,7 @@ with tabs[5]:
         if view.cnil_consulted_on:
             st.info(tr("dpia.report.cnil_consulted", received=tr.date(view.cnil_consulted_on),
                        due=tr.date(view.cnil_answer_due)))
-        if view.can_track:
+        if can_track:
             with st.form(key("cnil")):
                 received = st.date_input(tr("dpia.detail.cnil_received"), value=view.cnil_consulted_on,
                                          format="DD/MM/YYYY", key=key("cnil_received"))
@@ -363,7 +370,7 @@ with tabs[5]:
         if view.cnil_answer_on:
             st.info(f"{tr('dpia.report.cnil_answer', answered=tr.date(view.cnil_answer_on))} "
                     f"{ui.literal(view.cnil_answer)}")
-        if view.can_track and view.cnil_consulted_on:
+        if can_track and view.cnil_consulted_on:
             with st.form(key("cnil_extension")):
                 notified = st.date_input(tr("dpia.detail.cnil_extension"), value=view.cnil_extension_notified_on,
                                          format="DD/MM/YYYY", key=key("cnil_extension_on"))
@@ -419,9 +426,9 @@ with tabs[5]:
         verdict = tr("dpia.opinion.favourable") if view.dpo_favourable else tr("dpia.opinion.unfavourable")
         st.markdown(f"**{ui.literal(view.dpo_name)} — {verdict}** ({tr.datetime(view.dpo_opinion_at)})")
         plain(view.dpo_opinion)
-    elif not view.can_give_opinion:
+    elif not can_give_opinion:
         st.info(tr("dpia.detail.awaiting_dpo"))
-    if view.can_give_opinion:
+    if can_give_opinion:
         with st.form(key("dpo")):
             name = st.text_input(tr("dpia.detail.dpo_name"), value=view.dpo_name or actor.full_name, max_chars=200,
                                  key=key("dpo_name"))
@@ -435,7 +442,7 @@ with tabs[5]:
                           {"dpo_name": name, "favourable": favourable, "opinion": opinion}, actor=actor))
 
     st.subheader(tr("dpia.report.people_views"))
-    if not view.can_edit:
+    if not can_edit:
         if view.people_sought is None:
             st.info(tr("dpia.report.not_given"))
         elif view.people_sought:
@@ -481,7 +488,7 @@ with tabs[5]:
             plain(view.decision_comment)
         if view.review_date:
             st.markdown(f"{tr('dpia.report.review_date')} : **{tr.date(view.review_date)}**")
-    decidable = view.can_manage and can_transition(view.status, DpiaStatus.VALIDATED)
+    decidable = view.can_manage and can_transition(seen_status, DpiaStatus.VALIDATED)
     if decidable:
         with st.form(key("decision")):
             st.caption(tr("dpia.detail.decision_help"))
@@ -504,10 +511,10 @@ with tabs[5]:
             saved(ui.call(decision.refuse_dpia, view.id, version, data, actor=actor))
     if view.can_manage:
         left, right = st.columns(2)
-        if can_transition(view.status, DpiaStatus.IN_PROGRESS) and view.status != DpiaStatus.DRAFT:
+        if can_transition(seen_status, DpiaStatus.IN_PROGRESS) and seen_status != DpiaStatus.DRAFT:
             if left.button(tr("dpia.detail.reopen"), key=key("reopen"), icon=":material/lock_open:"):
                 saved(ui.call(cases.change_status, view.id, version, DpiaStatus.IN_PROGRESS, actor=actor))
-        if can_transition(view.status, DpiaStatus.ARCHIVED):
+        if can_transition(seen_status, DpiaStatus.ARCHIVED):
             confirm = right.checkbox(tr("dpia.detail.archive_confirm"), key=key("archive_confirm"))
             if right.button(tr("dpia.detail.archive"), key=key("archive"), icon=":material/archive:",
                             disabled=not confirm):

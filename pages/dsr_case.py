@@ -63,6 +63,11 @@ today = forms.fixed("today", paris_today)  # date defaults do not move under a s
 done = forms.done
 answer = ui.call(answers.answer_of, r.id, actor=actor, quiet=True).value or answers.AnswerView(None)
 letter = answer.letter
+# Forms are drawn from the request as this user first saw it: a decision someone else made meanwhile
+# (closed, resumed, answer issued…) must not take a form away under its submit, which Streamlit drops
+# without a word; drawn, the submit reaches its use case, which refuses it naming who changed what.
+shown = forms.fixed("request", lambda: r)
+letter_issued = forms.fixed("letter_issued", lambda: letter is not None and letter.issued)
 
 
 # ------------------------------------------------------------------ header
@@ -141,11 +146,11 @@ with tabs[0]:
 
 # ------------------------------------------------------------------ steps (DPO / legal)
 with tabs[1]:
-    allowed = TRANSITIONS[r.status]
+    allowed = TRANSITIONS[shown.status]
     if not view.can_decide:
         st.caption(tr("dsr.case.steps_staff_only"))
     else:
-        if Status.IN_PROGRESS in allowed and r.status == Status.RECEIVED:
+        if Status.IN_PROGRESS in allowed and shown.status == Status.RECEIVED:
             if st.button(tr("dsr.case.start"), key=key("start"), type="primary"):
                 done(ui.call(workflow.start_work, r.id, seen, actor=actor))
         if allowed & WAITING_STATUSES:
@@ -158,17 +163,17 @@ with tabs[1]:
                 if st.form_submit_button(tr("dsr.case.ask_submit")):
                     done(ui.call(workflow.ask_person, r.id, seen,
                                  {"waiting_for": waiting_for, "asked_on": asked_on, "note": note}, actor=actor))
-        if r.status in WAITING_STATUSES:
+        if shown.status in WAITING_STATUSES:
             with st.form(key("answered")):
                 st.markdown(f"**{tr('dsr.case.person_answered')}**")
                 answered_on = st.date_input(tr("field.dsr_answered_on"), today, max_value=today, format="DD/MM/YYYY")
                 method = (st.selectbox(tr("field.dsr_identity_method"), IDENTITY_METHODS,
                                        format_func=lambda m: tr(f"dsr.identity_method.{m}"))
-                          if r.status == Status.AWAITING_IDENTITY else None)
+                          if shown.status == Status.AWAITING_IDENTITY else None)
                 if st.form_submit_button(tr("dsr.case.resume"), type="primary"):
                     done(ui.call(workflow.person_answered, r.id, seen,
                                  {"answered_on": answered_on, "identity_method": method}, actor=actor))
-        if r.status in (Status.RECEIVED, Status.IN_PROGRESS) and not r.identity_method:
+        if shown.status in (Status.RECEIVED, Status.IN_PROGRESS) and not shown.identity_method:
             with st.expander(tr("dsr.case.verify_identity"), key=f"dsr_{r.id}_x2"), st.form(key("identity")):
                 method = st.selectbox(tr("field.dsr_method"), IDENTITY_METHODS,
                                       format_func=lambda m: tr(f"dsr.identity_method.{m}"))
@@ -176,19 +181,19 @@ with tabs[1]:
                 if st.form_submit_button(tr("common.save")):
                     done(ui.call(workflow.verify_identity, r.id, seen,
                                  {"method": method, "verified_on": verified_on}, actor=actor))
-        if r.status == Status.ANSWER_PROPOSED:
+        if shown.status == Status.ANSWER_PROPOSED:
             st.markdown(f"**{tr('dsr.case.proposal_by', name=md(view.proposed_by_name))}** — "
-                        f"{tr(f'dsr.outcome.{r.proposed_outcome}')}")
+                        f"{tr(f'dsr.outcome.{shown.proposed_outcome}')}")
             st.text_area(tr("field.dsr_answer"), r.proposed_answer, disabled=True, key=key("proposal_ro"))
             with st.expander(tr("dsr.case.send_back"), key=f"dsr_{r.id}_x3"), st.form(key("send_back")):
                 comment = st.text_area(tr("field.dsr_comment"))
                 if st.form_submit_button(tr("dsr.case.send_back")):
                     done(ui.call(workflow.send_back, r.id, seen, comment, actor=actor))
         if Status.CLOSED in allowed:
-            with st.expander(tr("dsr.case.close"), expanded=r.status == Status.ANSWER_PROPOSED,
+            with st.expander(tr("dsr.case.close"), expanded=shown.status == Status.ANSWER_PROPOSED,
                              key=f"dsr_{r.id}_close_open"), \
                     st.form(key("close")):
-                default = OUTCOMES.index(r.proposed_outcome) if r.proposed_outcome in OUTCOMES else None
+                default = OUTCOMES.index(shown.proposed_outcome) if shown.proposed_outcome in OUTCOMES else None
                 outcome = st.selectbox(tr("field.dsr_outcome"), OUTCOMES, index=default,
                                        format_func=lambda o: tr(f"dsr.outcome.{o}"), key=key("close_outcome"),
                                        placeholder=tr("dsr.case.choose_outcome"))
@@ -201,7 +206,7 @@ with tabs[1]:
                     done(ui.call(workflow.close, r.id, seen,
                                  {"outcome": outcome, "reasons": reasons, "remedies_informed": remedies,
                                   "answered_on": answered_on}, actor=actor))
-        if r.status in (Status.RECEIVED, Status.IN_PROGRESS, *WAITING_STATUSES, Status.ANSWER_PROPOSED):
+        if shown.status in (Status.RECEIVED, Status.IN_PROGRESS, *WAITING_STATUSES, Status.ANSWER_PROPOSED):
             with st.expander(tr("dsr.case.extend"), key=f"dsr_{r.id}_x4"), st.form(key("extend")):
                 st.caption(tr("dsr.case.extend_help"))
                 reasons = st.text_area(tr("field.dsr_reasons"), key=key("extend_reasons"))
@@ -284,7 +289,7 @@ with tabs[2]:
                      hide_index=True, width="stretch")
     else:
         st.caption(tr("dsr.case.no_search"))
-    is_open = r.status not in (Status.CLOSED, Status.WITHDRAWN)
+    is_open = shown.status not in (Status.CLOSED, Status.WITHDRAWN)
     if view.can_work and is_open:
         with st.expander(tr("dsr.case.add_search"), key=f"dsr_{r.id}_x8"), st.form(key("search")):
             system = st.text_input(tr("field.dsr_system"), key=key("search_system"))
@@ -413,7 +418,7 @@ with tabs[5]:
 with tabs[6]:
     st.subheader(tr("answer.case.title"))
     issued = letter is not None and letter.issued
-    if view.can_work and r.status == Status.IN_PROGRESS and not issued:
+    if view.can_work and shown.status == Status.IN_PROGRESS and not letter_issued:
         st.markdown(f"**{tr('dsr.case.propose')}**")
         st.caption(tr("answer.case.propose_help"))
         left, right = st.columns([3, 1])
@@ -443,7 +448,7 @@ with tabs[6]:
             if issued_doc is not None:  # the registry's one download pattern, as on the Documents tab
                 evidence_ui.issued_document(issued_doc, case_ref=r.reference, fetch=fetched(issued_doc.id),
                                             key=f"dsr_answer_dl_{issued_doc.id}")
-        if view.can_decide and not issued and r.status not in (Status.CLOSED, Status.WITHDRAWN):
+        if view.can_decide and not letter_issued and shown.status not in (Status.CLOSED, Status.WITHDRAWN):
             letter_seen = forms.version("letter", letter.version)  # the answer's version this user saw
             if still_to_complete(letter.body):
                 st.warning(tr("answer.case.to_complete"))

@@ -253,8 +253,11 @@ if view.contradictions:
             else:
                 _show_problems(outcome)
                 forms.done(outcome)  # a stale entry: the button to reload it
-if view.can_validate and st.button(tr("register.validate"), key="act_validate", type="primary",
-                                   icon=":material/verified:", disabled=bool(view.gaps or view.contradictions)):
+# validatable when this user first saw the entry: validated by someone else meanwhile, the click is
+# refused in words rather than dropped with its button
+validatable = forms.fixed("can_validate", lambda: view.can_validate)
+if validatable and st.button(tr("register.validate"), key="act_validate", type="primary", icon=":material/verified:",
+                             disabled=bool(view.gaps or view.contradictions)):
     forms.done(ui.call(register.validate_activity, activity.id, version, actor=actor), "register.validated")
 
 tab_names = ["register.tab.entry", "register.tab.linked", "register.tab.reviews"]

@@ -149,6 +149,9 @@ with tabs["tasks"]:
         forms = CaseForms("retention_task", task.id)
         version = forms.version("task", task.version)
         today = forms.fixed("today", paris_today)  # "now" fixed when the task's forms open
+        # the task's forms as this user first saw it: closed or reopened by someone else meanwhile, a
+        # form taken away under its submit would be dropped without a word; drawn, it is refused in words
+        seen_status = forms.fixed("status", lambda: task.status)
         st.markdown(f"**{tr('retention.col.activity')}** : {ui.literal(row.activity_reference)} — "
                     f"{ui.literal(row.activity_name)}  \n**{tr('retention.col.what')}** : {ui.literal(_what(task))}  \n"
                     f"**{tr('retention.col.rule')}** : {ui.literal(_rule(task))}  \n"
@@ -166,7 +169,7 @@ with tabs["tasks"]:
         elif task.status == "exception":
             st.warning(tr("retention.exception_text", ground=tr(f"retention.ground.{task.exception_ground}"),
                           until=tr.date(task.kept_until), detail=ui.literal(task.exception_detail)))
-        if task.status == "open" and row.can_close:
+        if seen_status == "open" and row.can_close:
             st.subheader(tr("retention.close_title"))
             with st.form(forms.key("close")):
                 method = st.selectbox(tr("retention.col.method"), list(METHODS), key=forms.key("method"),
@@ -186,7 +189,7 @@ with tabs["tasks"]:
                                        {"method": method, "done_on": done_on, "done_by": done_by, "proof": proof,
                                         "proof_reference": proof_reference, "kept_until": kept_until},
                                        today=today, actor=actor), "retention.closed")
-        if task.status == "open" and manager:
+        if seen_status == "open" and manager:
             with st.expander(tr("retention.exception_title"), icon=":material/gavel:"):
                 with st.form(forms.key("exception")):
                     ground = st.selectbox(tr("retention.col.ground"), list(EXCEPTION_GROUNDS),
@@ -198,7 +201,7 @@ with tabs["tasks"]:
                         forms.done(ui.call(retention.record_exception, task.id, version,
                                            {"ground": ground, "detail": detail, "kept_until": until},
                                            today=today, actor=actor), "retention.exception_recorded")
-        if task.status != "open" and manager:
+        if seen_status != "open" and manager:
             left, right = st.columns(2)
             language = left.segmented_control(tr("retention.language"), ["fr", "en"], default="fr",
                                               key=forms.key("cert_lang"),

@@ -5,7 +5,7 @@ import pytest
 from sqlmodel import select
 
 from dashboard import auth, db
-from dashboard.breach import records
+from dashboard.breach import records, workflow
 from dashboard.breach.forms import BreachFacts
 from dashboard.demo import activities as demo_activities
 from dashboard.demo import breaches as demo_breaches
@@ -130,3 +130,21 @@ def test_a_response_step_added_clears_the_form_for_the_next_one(demo_org):
     with demo_org.session() as session:
         steps = session.exec(select(BreachStep).where(BreachStep.breach_id == breach_id)).all()
     assert len(steps) == before + 1
+
+
+def test_a_breach_closed_meanwhile_refuses_a_qualification_in_words_not_in_silence(demo_org):
+    """Two people at once: the lawyer closes the breach while the DPO, who opened it before, saves
+    an assessment. The DPO's form, drawn from what the DPO saw, still reaches its use case, which
+    refuses it naming the lawyer; a form taken away under the submit would drop it without a word."""
+    breach_id = _breach_id(demo_org, "Convocation envoyée aux élus")
+    at = _open(demo_org, "dpo", CASE, breach_id)
+    with demo_org.work() as session:
+        legal = auth.actor_for(session, session.exec(select(User).where(User.username == "juriste")).one())
+        workflow.close(session, legal, breach_id, session.get(Breach, breach_id).version,
+                      {"closing_note": "Clôturée par le juriste après vérification."})
+    justification = form_key(at, "breach/risk_justification")
+    at.text_area(key=justification).input("Sessions enregistrées avec les champs de saisie.")
+    next(b for b in at.button if b.label == "Enregistrer l'évaluation").click().run()
+    assert not at.exception
+    assert any(e.value.startswith("juriste a modifié ce dossier") for e in at.error), [e.value for e in at.error]
+    assert at.text_area(key=justification).value == "Sessions enregistrées avec les champs de saisie."

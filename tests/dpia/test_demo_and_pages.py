@@ -9,7 +9,7 @@ from dashboard.demo import activities as demo_activities
 from dashboard.dpia import cases, screening
 from models.clock import paris_today
 from models.dpia_rules import EVALUATION_REFERENCES
-from tests.page_support import app_as, page_path
+from tests.page_support import app_as, form_key, page_path
 from tests.conftest import actor_named
 
 
@@ -101,3 +101,22 @@ def test_screening_without_justification_is_refused_in_french(demo_db):
     assert "Justifiez en quelques mots" in " ".join(e.value for e in at.error)
     with demo_db.work() as session:
         assert screening.screenings_of_activity(session, demo_db.dpo, recruitment) == []
+
+
+def test_a_dpia_archived_meanwhile_refuses_an_answer_in_words_not_in_silence(demo_db):
+    """Two people at once: the lawyer archives the DPIA while the DPO, who opened it before, saves an
+    answer. The DPO's form, drawn from what the DPO saw, still reaches its use case, which refuses it
+    naming the lawyer; a form taken away under the submit would drop it without a word."""
+    analytics = _views(demo_db, demo_db.dpo)["Mesure d'audience, cartes de chaleur et enregistrement de sessions"]
+    at = app_as(demo_db, "dpo")
+    at.query_params["id"] = str(analytics.id)
+    at.switch_page(page_path("dpia_detail.py")).run()
+    with demo_db.work() as session:
+        cases.change_status(session, demo_db.legal, analytics.id, analytics.version, "archived")
+    overview = at.text_area(key=form_key(at, "dpia/q111"))
+    overview.input("Vue d'ensemble réécrite par le DPO")
+    next(b for b in at.button if b.form_id == form_key(at, "dpia/item1.1") and b.label == "Enregistrer").click().run()
+    assert not at.exception
+    assert any(e.value.startswith("juriste a modifié ce dossier") for e in at.error), [e.value for e in at.error]
+    assert at.text_area(key=form_key(at, "dpia/q111")).value == "Vue d'ensemble réécrite par le DPO"
+    assert _views(demo_db, demo_db.dpo)[analytics.activity_name].status == "archived"

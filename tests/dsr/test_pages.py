@@ -115,3 +115,30 @@ def test_the_dpo_records_a_fee_and_cannot_close_until_it_ends(app_org):
     with app_org.session() as session:
         issued = session.exec(select(EvidenceDocument.kind).where(EvidenceDocument.case_id == request.id)).all()
     assert "dsr.fee_notice" in issued
+
+
+def _closing(at, outcome: str, reasons: str = "") -> None:
+    at.selectbox(key=form_key(at, "dsr/close_outcome")).set_value(outcome)
+    if reasons:
+        close_form = form_key(at, "dsr/close")
+        next(a for a in at.text_area if a.form_id == close_form).input(reasons)
+    at.button(key=f"FormSubmitter:{form_key(at, 'dsr/close')}-Clôturer la demande").click().run()
+
+
+def test_a_decision_made_meanwhile_refuses_the_second_in_words_not_in_silence(app_org):
+    """Two people at once on the Steps tab: the DPO closes the request while the lawyer, who opened
+    it before, closes it too. The lawyer's form, drawn from what the lawyer saw, still reaches its
+    use case, which refuses it naming the DPO; the lawyer's reasons stay on screen."""
+    request = make_request(app_org)
+    dpo = _case(app_org, "dpo", request.id)
+    lawyer = _case(app_org, "juriste", request.id)
+    lawyer.text_input(key="dsr_reason_input").input("Relecture de la décision")
+    lawyer.button(key="FormSubmitter:dsr_reason-Afficher le dossier").click().run()
+    _closing(dpo, "granted")
+    assert not _errors(dpo)
+    _closing(lawyer, "refused", "Données couvertes par le secret des affaires.")
+    assert any("dpo a modifié ce dossier" in e for e in _errors(lawyer)), _errors(lawyer)
+    assert "Données couvertes par le secret des affaires." in [a.value for a in lawyer.text_area]
+    with app_org.session() as session:
+        stored = session.get(DataSubjectRequest, request.id)
+    assert (stored.status, stored.outcome) == ("closed", "granted")

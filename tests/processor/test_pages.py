@@ -4,7 +4,10 @@ the scope of a department head, recording a processor through the form."""
 import pytest
 from sqlmodel import select
 
-from models.processor import Processor
+from dashboard import db
+from dashboard.processor import subprocessors
+from models.processor import Processor, SubProcessor
+from tests.conftest import actor_named
 from tests.page_support import app_as, form_key, page_path
 
 REGISTER, FILE = page_path("processor_register.py"), page_path("processor_file.py")
@@ -80,3 +83,22 @@ def test_dpo_records_a_processor_whose_us_transfer_needs_a_tool(app_demo_org):
         "Ce sous-traitant traite ou stocke des données hors de l'Union européenne pour une entité dont la "
         "politique interdit tout transfert hors UE."}  # the first entity offered is the insurer's association
     assert _processor_id(app_demo_org, "Sondages Express Inc.")
+
+
+def test_a_subprocessor_decided_meanwhile_refuses_the_second_decision_in_words(app_demo_org):
+    """Two people at once: the lawyer accepts the CDN notified by Vidéora while the DPO, who opened
+    the file before, objects. The DPO's form, drawn from what the DPO saw, still reaches its use case,
+    which refuses it in words; a form taken away under the submit would drop it without a word."""
+    at = _open_file(app_demo_org, "dpo", _processor_id(app_demo_org, "Vidéora SAS"))
+    with db.unit_of_work(app_demo_org.engine) as session:
+        cdn = session.exec(select(SubProcessor).where(SubProcessor.name == "EuroEdge CDN GmbH")).one()
+        subprocessors.decide_objection(session, actor_named(app_demo_org.engine, "juriste"), cdn.id, cdn.version,
+                                       {"objected": False, "note": "Accepté par le juriste."})
+    at.radio(key=form_key(at, f"processor/decide_{cdn.id}_objected")).set_value(True)
+    at.text_input(key=form_key(at, f"processor/decide_{cdn.id}_note")).input("Hébergeur hors garanties")
+    next(b for b in at.button if b.form_id == form_key(at, f"processor/decide_{cdn.id}")).click().run()
+    assert not at.exception
+    assert any(e.value.startswith("juriste a modifié ce dossier") for e in at.error), [e.value for e in at.error]
+    assert at.text_input(key=form_key(at, f"processor/decide_{cdn.id}_note")).value == "Hébergeur hors garanties"
+    with app_demo_org.session() as session:
+        assert session.get(SubProcessor, cdn.id).status == "active"

@@ -2,9 +2,10 @@
 
 import pytest
 
-from dashboard import links
+from dashboard import db, links, register
 from dashboard.demo import activities as demo_activities
 from dashboard.links import LinkedCase
+from tests.conftest import actor_named
 from tests.page_support import app_as, page_path
 from tests.register.factories import create
 
@@ -120,3 +121,18 @@ def test_a_contradiction_with_a_processor_shows_on_both_files_and_blocks_the_val
     notice = " ".join(w.value for w in at.warning)
     assert "Fiche renvoyée en revue" in notice and "Julien Mercier" in notice and "Atlas Appels SARL" in notice
     assert "Projet — en attente de validation par le DPO" in _text(at)
+
+
+def test_an_entry_validated_meanwhile_refuses_the_second_validation_in_words(app_org):
+    """The DPO opens a draft in two tabs and validates it in one: the click in the other, drawn from
+    what that tab saw, still reaches its use case, which refuses it in words; a button taken away
+    under the click would drop it without a word."""
+    ids = _seed(app_org)
+    at = _open(app_org, "dpo", ids["recruitment"])
+    with db.unit_of_work(app_org.engine) as session:
+        view = register.get_activity(session, actor_named(app_org.engine, "dpo"), ids["recruitment"])
+        register.validate_activity(session, actor_named(app_org.engine, "dpo"), ids["recruitment"],
+                                   view.activity.version)
+    at.button(key="act_validate").click().run()
+    assert not at.exception
+    assert any(e.value.startswith("dpo a modifié ce dossier") for e in at.error), [e.value for e in at.error]

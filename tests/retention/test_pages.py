@@ -8,10 +8,10 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from dashboard import db
+from dashboard import consent, db, retention
 from dashboard.dsr import intake
 from models.clock import paris_today
-from models.consent import ConsentWithdrawal
+from models.consent import ConsentWithdrawal, WithdrawalStep
 from tests.page_support import app_as, form_key, page_path
 from tests.retention.factories import activity_with_systems, consent_activity, generate, record
 
@@ -96,6 +96,26 @@ def test_a_withdrawal_is_recorded_linked_and_carried_through_its_checklist(app_o
     assert withdrawal.reference not in _text(other)
 
 
+def test_a_system_ticked_meanwhile_refuses_the_second_tick_in_words_not_in_silence(app_org):
+    """Two people at once: the DPO ticks a system while the head, who opened the checklist before,
+    ticks it too. The head's form, drawn from what the head saw, still reaches its use case, which
+    refuses it in words; a form taken away under the submit would drop it without a word."""
+    withdrawal_id = record(app_org, consent_activity(app_org).id)
+    head = _open(app_org, "chef.marketing", "consent_withdrawals.py", id=withdrawal_id)
+    with db.unit_of_work(app_org.engine) as session:
+        step = session.exec(select(WithdrawalStep).where(WithdrawalStep.withdrawal_id == withdrawal_id)
+                            .order_by(WithdrawalStep.system_name)).first()  # the first checklist line
+        consent.tick_step(session, app_org.dpo, step.id, step.version, paris_today(), "Fait par le DPO")
+    note = form_key(head, f"consent_withdrawal/note_{step.id}")
+    head.text_input(key=note).input("Désinscrit à la main")
+    head = _button(head, "Reporté dans ce système").click().run()
+    assert not head.exception
+    assert [e.value for e in head.error] == ["Ce système est déjà coché."]
+    assert head.text_input(key=note).value == "Désinscrit à la main"
+    with app_org.session() as session:
+        assert session.get(WithdrawalStep, step.id).note == "Fait par le DPO"
+
+
 def test_a_slow_head_keeps_the_day_the_form_opened(app_org, monkeypatch):
     """The close form's date is fixed when the form opens: past midnight, a rerun does not move it."""
     from models import clock
@@ -117,6 +137,28 @@ def test_a_slow_head_keeps_the_day_the_form_opened(app_org, monkeypatch):
         from models.retention import RetentionTask
         closed = session.exec(select(RetentionTask).where(RetentionTask.status == "done")).one()
     assert closed.done_on == opened_on
+
+
+def test_a_task_closed_meanwhile_refuses_the_second_closing_in_words_not_in_silence(app_org):
+    """Two people at once: the DPO closes the head's task while the head, who opened it before,
+    closes it too. The head's form, drawn from what the head saw, still reaches its use case, which
+    refuses it naming the DPO; a form taken away under the submit would drop it without a word."""
+    activity_with_systems(app_org, ("CRM",))
+    campaign_id, _ = generate(app_org)
+    at = _open(app_org, "chef.relation", "retention_campaigns.py")
+    with app_org.session() as session:
+        from models.retention import RetentionTask
+        task = session.exec(select(RetentionTask).where(RetentionTask.campaign_id == campaign_id)
+                            .order_by(RetentionTask.id)).first()
+    with db.unit_of_work(app_org.engine) as session:
+        retention.close_task(session, app_org.dpo, task.id, task.version, {
+            "method": "deletion", "done_on": paris_today(), "done_by": "Équipe DSI",
+            "proof": "Purge faite par la DSI, journal JOB-7"})
+    at.text_area(key=form_key(at, "retention_task/proof")).input("Purge faite, journal JOB-1")
+    at = _button(at, "Clore avec cette preuve").click().run()
+    assert not at.exception
+    assert any(e.value.startswith("dpo a modifié ce dossier") for e in at.error), [e.value for e in at.error]
+    assert at.text_area(key=form_key(at, "retention_task/proof")).value == "Purge faite, journal JOB-1"
 
 
 def test_a_new_campaign_is_shown_with_its_message_after_another_was_open(app_org):
