@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session, select
 
 from dashboard.actor import Actor
@@ -17,6 +17,8 @@ from models.errors import RuleViolation
 
 
 class FeeNotice(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)  # ten spaces are no cost basis
+
     basis: Literal[FEE_BASES]  # type: ignore[valid-type]
     amount: Decimal = Field(gt=0, le=MAX_AMOUNT, decimal_places=2, allow_inf_nan=False)
     cost_basis: str = Field(min_length=MIN_TEXT, max_length=2000)
@@ -25,6 +27,8 @@ class FeeNotice(BaseModel):
 
 
 class FeeSettlement(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
     state: Literal[SETTLED_STATES]  # type: ignore[valid-type]
     settled_on: date
     note: str = Field(default="", max_length=500)
@@ -47,7 +51,7 @@ def notify(session: Session, actor: Actor, request_id: int, version: int, data: 
     if pending_fee(session, request.id) is not None:
         raise RuleViolation("dsr.error.fee_pending")
     fee = DsrFee(request_id=request.id, basis=data.basis, amount_cents=cents(data.amount),
-                 cost_basis=data.cost_basis.strip(), reasons=data.reasons.strip(), notified_on=data.notified_on,
+                 cost_basis=data.cost_basis, reasons=data.reasons, notified_on=data.notified_on,
                  recorded_by_id=actor.user_id)
     session.add(fee)
     common.save(session, request)
@@ -69,7 +73,7 @@ def settle(session: Session, actor: Actor, request_id: int, version: int, data: 
     common.check_day("settled_on", data.settled_on, request)
     if data.settled_on < fee.notified_on:
         raise common.field_problem("settled_on", "dsr.error.fee_settled_before_notice", notified=fee.notified_on)
-    _settle(session, actor, request, fee, data.state, data.settled_on, data.note.strip())
+    _settle(session, actor, request, fee, data.state, data.settled_on, data.note)
     common.save(session, request)
     return fee
 

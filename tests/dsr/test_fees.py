@@ -95,6 +95,7 @@ def test_a_fee_under_article_12_5_needs_its_justification(org, basis):
     ({"amount": "=1+1"}, "dsr_amount", "validation.number"),
     ({"amount": None}, "dsr_amount", "validation.number"),
     ({"cost_basis": "court"}, "dsr_cost_basis", "validation.too_short"),
+    ({"cost_basis": " " * 12 + "\n"}, "dsr_cost_basis", "validation.too_short"),
     ({"cost_basis": "x" * 2001}, "dsr_cost_basis", "validation.too_long"),
     ({"cost_basis": "Deux heures\x00 de travail"}, "dsr_cost_basis", "validation.nul_character"),
     ({"basis": "convenience"}, "dsr_basis", "validation.choice"),
@@ -233,5 +234,6 @@ def test_any_fee_input_is_kept_exactly_or_refused_in_words_and_nothing_written(o
         return
     [fee] = _fees(org, request.id)
     assert 0 < fee.amount_cents <= 100_000 and fee.amount_cents == Decimal(str(amount).strip()) * 100
-    assert (fee.cost_basis, fee.reasons) == (cost_basis.strip(), reasons.strip())
+    validated = fees.FeeNotice.model_validate(_fee(EXCESSIVE, amount=amount, cost_basis=cost_basis, reasons=reasons))
+    assert (fee.cost_basis, fee.reasons) == (validated.cost_basis, validated.reasons)  # as validated, trimmed
 
