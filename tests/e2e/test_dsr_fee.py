@@ -3,7 +3,6 @@ and the lawyer open the same request's fee form; the DPO records a fee; the lawy
 predates it, records another: refused, naming the DPO, the lawyer's input kept on screen, and
 only the DPO's fee stored. Then the request cannot be closed until the fee has ended."""
 
-
 import pytest
 from playwright.sync_api import expect
 from sqlmodel import select
