@@ -1,6 +1,8 @@
 """The request pages with AppTest: each role gets its view, a forged id in the URL
 gets nothing but a logged refusal, and a stated reason comes before personal data."""
 
+from datetime import timedelta
+
 from sqlmodel import select
 
 from dashboard.demo import dsr as demo_dsr
@@ -142,3 +144,27 @@ def test_a_decision_made_meanwhile_refuses_the_second_in_words_not_in_silence(ap
     with app_org.session() as session:
         stored = session.get(DataSubjectRequest, request.id)
     assert (stored.status, stored.outcome) == ("closed", "granted")
+
+
+def test_a_slow_dpo_keeps_the_day_the_fee_form_opened(app_org, monkeypatch):
+    """The fee form's "told on" day is fixed when the form opens: past midnight, a rerun does not
+    move it, and the fee is stored with the day shown. Found by its form and label, not its key:
+    an unkeyed widget whose default is computed again would be a new, blank widget."""
+    from models import clock
+
+    def told_on(at):
+        return next(d for d in at.date_input if d.form_id == form_key(at, "dsr/fee") and d.label == "Informée le")
+
+    request = make_request(app_org)
+    opened_on = clock.paris_today()
+    at = _case(app_org, "dpo", request.id)
+    assert told_on(at).value == opened_on
+    monkeypatch.setattr(clock, "paris_today", lambda now=None: opened_on + timedelta(days=1))  # midnight passed
+    at.run()  # a rerun the next day (another click, minutes of thinking)
+    assert told_on(at).value == opened_on
+    at.number_input(key=form_key(at, "dsr/fee_amount")).set_value(8.4)
+    at.text_area(key=form_key(at, "dsr/fee_cost_basis")).input("Impression de 84 pages et envoi recommandé.")
+    at.button(key=f"FormSubmitter:{form_key(at, 'dsr/fee')}-Enregistrer les frais notifiés").click().run()
+    assert not at.exception and not _errors(at)
+    with app_org.session() as session:
+        assert session.exec(select(DsrFee.notified_on)).one() == opened_on
