@@ -66,7 +66,10 @@ class CaseForms:
         return self._state["versions"].setdefault(f"{name}{row}", current)
 
     def fixed(self, name: str, factory: Callable[[], Any]) -> Any:
-        """A default computed once, when the form is first drawn (e.g. "now")."""
+        """A value computed once, when the forms are first drawn: a default such as "now", or what
+        decides which forms a page draws (the record's status as the user first saw it). Someone
+        else's change meanwhile must not take a form away under its submit, which Streamlit drops
+        without a word; drawn, the submit reaches its use case, which refuses it in words."""
         fixed = self._state["fixed"]
         if name not in fixed:
             fixed[name] = factory()

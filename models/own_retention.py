@@ -38,8 +38,8 @@ from models.breach import Breach
 from models.dsr import DataSubjectRequest
 from models.types import UTCDateTime, as_utc
 
-KINDS = ("dsr", "breach")
 TABLES = {"dsr": DataSubjectRequest, "breach": Breach}  # the cases a period ends, by kind
+KINDS = tuple(TABLES)
 DEFAULT_MONTHS = {"dsr": 60, "breach": 60}
 SOURCES = {
     "dsr": "own_retention.source.dsr",  # catalogue keys: the source printed on the certificate

@@ -61,9 +61,7 @@ b = case.breach
 forms = CaseForms("breach", b.id)
 key = forms.key  # a new generation after the user's own save: the forms show the stored values
 version = forms.version("breach", b.version)  # what the user saw, kept across reruns: a stale save is refused
-# Forms are drawn as this user first saw the case: closed or reopened by someone else meanwhile, a
-# form taken away under its submit would be dropped without a word; drawn, its save is refused
-# naming who changed what.
+# which forms are drawn: as this user first saw the case, see CaseForms.fixed
 can_edit = forms.fixed("can_edit", lambda: case.can_edit)
 can_decide = forms.fixed("can_decide", lambda: case.can_decide)
 closed = forms.fixed("closed", lambda: b.status == BreachStatus.CLOSED)

@@ -105,8 +105,7 @@ with tab_withdrawals:
                 step = row.step
                 with st.container(border=True, key=f"consent_step_{step.id}"):
                     head = f"**{ui.literal(step.system_name)}** — {ui.literal(row.department_name)}"
-                    # open when this user first saw it: ticked by someone else meanwhile, the form stays
-                    # and its submit is refused in words rather than dropped without one
+                    # which forms are drawn: as this user first saw the step, see CaseForms.fixed
                     open_when_seen = forms.fixed(f"open{step.id}", lambda: step.done_on is None)
                     if step.done_on:
                         st.markdown(head + "  \n" + tr("consent.step_done", date=tr.date(step.done_on),

@@ -49,9 +49,7 @@ forms = CaseForms("dpia", view.id)
 key = forms.key  # a new generation after the user's own save: the forms show the stored values
 version = forms.version("dpia", view.version)  # what the user saw, kept across reruns: a stale save is refused
 saved = forms.done  # outside a form: a refused save offers a button to reload the case
-# Forms are drawn as this user first saw the DPIA: submitted, validated or reopened by someone else
-# meanwhile, a form taken away under its submit would be dropped without a word; drawn, its save is
-# refused naming who changed what.
+# which forms are drawn: as this user first saw the DPIA, see CaseForms.fixed
 can_edit = forms.fixed("can_edit", lambda: view.can_edit)
 can_track = forms.fixed("can_track", lambda: view.can_track)
 can_give_opinion = forms.fixed("can_give_opinion", lambda: view.can_give_opinion)

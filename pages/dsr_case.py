@@ -63,9 +63,7 @@ today = forms.fixed("today", paris_today)  # date defaults do not move under a s
 done = forms.done
 answer = ui.call(answers.answer_of, r.id, actor=actor, quiet=True).value or answers.AnswerView(None)
 letter = answer.letter
-# Forms are drawn from the request as this user first saw it: a decision someone else made meanwhile
-# (closed, resumed, answer issued…) must not take a form away under its submit, which Streamlit drops
-# without a word; drawn, the submit reaches its use case, which refuses it naming who changed what.
+# which forms are drawn: as this user first saw the request, see CaseForms.fixed
 shown = forms.fixed("request", lambda: r)
 letter_issued = forms.fixed("letter_issued", lambda: letter is not None and letter.issued)
 
@@ -215,7 +213,7 @@ with tabs[1]:
                     done(ui.call(workflow.extend, r.id, seen,
                                  {"reasons": reasons, "notified_on": notified_on}, actor=actor))
             pending_fee = next((f for f in view.fees if f.state == NOTIFIED), None)
-            # what the user saw: a fee ended by someone else meanwhile keeps this form, refused in words
+            # as first seen (CaseForms.fixed): a fee ended by someone else meanwhile keeps this form
             fee_seen = forms.fixed("fee_pending", lambda: pending_fee is not None)
             with st.expander(tr("dsr.case.fees"), expanded=pending_fee is not None, key=f"dsr_{r.id}_x12"):
                 st.caption(tr("dsr.case.fee_help"))
@@ -232,9 +230,8 @@ with tabs[1]:
                         if st.form_submit_button(tr("dsr.case.fee_settle_submit")):
                             done(ui.call(fees.settle, r.id, seen,
                                          {"state": state, "settled_on": settled_on, "note": note}, actor=actor))
-                # Drawn even while a fee awaits its answer: a form recorded by someone else meanwhile
-                # must still reach its use case, which refuses it in words (a form no longer drawn
-                # would drop the submit without a word).
+                # drawn even while a fee awaits its answer: one recorded meanwhile by someone else
+                # must not take this form away under its submit (CaseForms.fixed)
                 with st.form(key("fee")):
                     basis = st.selectbox(tr("field.dsr_basis"), FEE_BASES, key=key("fee_basis"),
                                          format_func=lambda b: tr(f"dsr.fee_basis.{b}"))

@@ -239,8 +239,7 @@ with tabs[3]:
                    tr("processor.col.objection_deadline"): tr.date(s.objection_deadline),
                    tr("processor.col.note"): s.objection_note} for s in subs], hide_index=True, width="stretch")
     if pfile.editable:
-        for s in subs:  # awaiting a decision when this user first saw it: decided by someone else
-            # meanwhile, the form stays and its save is refused in words rather than dropped without one
+        for s in subs:  # awaiting a decision as this user first saw it, see CaseForms.fixed
             if forms.fixed(f"sub_notified{s.id}", lambda s=s: s.status == "notified"):
                 sub_version = forms.version(s.id, s.version, "sub")
                 with st.form(key("decide", s.id)):

@@ -253,8 +253,7 @@ if view.contradictions:
             else:
                 _show_problems(outcome)
                 forms.done(outcome)  # a stale entry: the button to reload it
-# validatable when this user first saw the entry: validated by someone else meanwhile, the click is
-# refused in words rather than dropped with its button
+# which forms are drawn: as this user first saw the entry, see CaseForms.fixed
 validatable = forms.fixed("can_validate", lambda: view.can_validate)
 if validatable and st.button(tr("register.validate"), key="act_validate", type="primary", icon=":material/verified:",
                              disabled=bool(view.gaps or view.contradictions)):

@@ -149,8 +149,7 @@ with tabs["tasks"]:
         forms = CaseForms("retention_task", task.id)
         version = forms.version("task", task.version)
         today = forms.fixed("today", paris_today)  # "now" fixed when the task's forms open
-        # the task's forms as this user first saw it: closed or reopened by someone else meanwhile, a
-        # form taken away under its submit would be dropped without a word; drawn, it is refused in words
+        # which forms are drawn: as this user first saw the task, see CaseForms.fixed
         seen_status = forms.fixed("status", lambda: task.status)
         st.markdown(f"**{tr('retention.col.activity')}** : {ui.literal(row.activity_reference)} — "
                     f"{ui.literal(row.activity_name)}  \n**{tr('retention.col.what')}** : {ui.literal(_what(task))}  \n"

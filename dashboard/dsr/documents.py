@@ -101,9 +101,9 @@ def issue_fee_notice(session: Session, actor: Actor, request_id: int, language: 
         raise RuleViolation("dsr.error.no_fee")
     entity = session.get(Entity, request.entity_id)
     facts = _facts(session, request, entity)
+    told = FeeFacts(fee.basis, fee.amount_cents, fee.cost_basis, fee.reasons, fee.notified_on)
     return _issue(session, actor, request, KIND_FEE, language,
-                  lambda tr, stamp: dsr_fee_notice.build(tr, stamp, _controller(entity), facts, FeeFacts(
-                      fee.basis, tr.amount(fee.amount_cents), fee.cost_basis, fee.reasons, fee.notified_on)))
+                  lambda tr, stamp: dsr_fee_notice.build(tr, stamp, _controller(entity), facts, told))
 
 
 def request_file_kept_until(answered_on: date) -> date:

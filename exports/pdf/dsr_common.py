@@ -80,7 +80,7 @@ class CertificateFacts:
 class FeeFacts:
     """A reasonable fee told to the person (models/dsr_fee.py)."""
     basis: str  # code: further_copy, manifestly_unfounded, excessive
-    amount: str  # in the document's language, e.g. "8,40"
+    amount_cents: int  # euros
     cost_basis: str
     reasons: str
     notified_on: date

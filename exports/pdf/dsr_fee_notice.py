@@ -32,7 +32,7 @@ def build(tr: Translator, stamp: DocumentStamp, controller: Controller, facts: R
         para(fee.cost_basis),
         spacer(4),
         summary(tr, facts, [(tr("dsr.pdf.fee.basis"), tr(f"dsr.fee_basis.{fee.basis}")),
-                            (tr("dsr.pdf.fee.amount"), tr("dsr.pdf.fee.amount_value", amount=fee.amount)),
+                            (tr("dsr.pdf.fee.amount"), tr("dsr.pdf.fee.amount_value", amount=tr.amount(fee.amount_cents))),
                             (tr("dsr.pdf.fee.notified_on"), day(tr, fee.notified_on)),
                             (tr("dsr.pdf.fee.due"), day(tr, facts.due_on))]),
         spacer(4),
